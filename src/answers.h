@@ -1,0 +1,109 @@
+#ifndef GENSHIP_ANSWERS_H
+#define GENSHIP_ANSWERS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "arena.h"
+#include "diag.h"
+#include "manifest.h"
+#include "strbuf.h"
+#include "tpl-value.h"
+
+/*
+ * Answers: where option values come from, how they are resolved into the
+ * render context, and the answers file `.genship.yml` that records them in
+ * the generated project.
+ *
+ * Resolution order, each overriding the one before: defaults, --answers
+ * FILE, --set K=V, interactive prompts.  An option whose `when` is false is
+ * pinned to its default and not asked.  Then `computed` values are rendered
+ * in order and `constraints` are checked.
+ */
+
+/* One given answer, with where it came from for diagnostics. */
+struct answer {
+	char *name;
+	struct value *val;	/* --set: a string, coerced later; file: typed */
+	struct diag_src src;	/* the text the answer came from */
+	unsigned line, col;	/* of the value within src */
+};
+
+/* An ordered collection of given answers; later entries win. */
+struct answer_set {
+	struct answer *items;
+	size_t len, alloc;
+	struct arena arena;	/* values and copied source text */
+};
+
+#define ANSWER_SET_INIT { NULL, 0, 0, ARENA_INIT }
+
+/* Free everything in set and reinitialise it. */
+void answer_set_release(struct answer_set *set);
+
+/*
+ * Add one `--set K=V` argument.  A missing '=' or empty key is ERR_INPUT
+ * with the argument as the diagnostic source.
+ */
+int answer_set_add_cli(struct answer_set *set, const char *arg,
+		       struct diag *err);
+
+/*
+ * Add every answer from a YAML answers file: a mapping of option name to
+ * value, or a `.genship.yml` (whose `answers:` mapping is used).
+ */
+int answer_set_add_file(struct answer_set *set, const char *file,
+			const char *text, size_t len, struct diag *err);
+
+/*
+ * Asks for one option on a terminal.  def is the value that applies when
+ * the user just presses enter.  On success *reply is a malloc'd string.
+ * Returns 0, or ERR_FAIL on EOF or read error.
+ */
+typedef int (*answers_prompt_fn)(void *ud, const struct option *opt,
+				 const struct value *def, char **reply);
+
+/* The stdin/stderr prompter used on a TTY; ud is unused. */
+int answers_prompt_tty(void *ud, const struct option *opt,
+		       const struct value *def, char **reply);
+
+/*
+ * Resolve the context: a dict holding every option and computed value,
+ * allocated in a.  An answer naming no option is ERR_INPUT suggesting the
+ * closest name; wrong types, patterns, choices (the message lists them),
+ * ranges and failed constraints are ERR_INPUT.  prompt may be NULL.
+ */
+int answers_resolve(const struct manifest *m, const struct answer_set *given,
+		    answers_prompt_fn prompt, void *prompt_ud,
+		    struct arena *a, struct value **ctx, struct diag *err);
+
+/* ---- the answers file, .genship.yml -------------------------------- */
+
+struct answers_file_entry {
+	char *path;		/* project-relative */
+	char blob[41];		/* git blob id of the bytes genship wrote */
+};
+
+struct answers_file {
+	char *template_name;
+	char *template_source;	/* "builtin:service", a path or a URL */
+	char *template_version;
+	char *template_commit;	/* git commit, or NULL */
+	char *genship_version;
+	struct value *answers;	/* dict of option name -> value, in arena */
+	struct answers_file_entry *files;	/* sorted by path */
+	size_t nfiles;
+	struct arena arena;
+};
+
+/* Parse .genship.yml. *out is caller-owned, untouched on failure. */
+int answers_file_load(const char *file, const char *text, size_t len,
+		      struct answers_file **out, struct diag *err);
+
+/* Append af as YAML (with a header comment) to out. */
+void answers_file_format(const struct answers_file *af, struct strbuf *out);
+
+/* Free af. NULL is allowed. */
+void answers_file_free(struct answers_file *af);
+
+#endif

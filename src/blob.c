@@ -1,0 +1,1 @@
+/* blob.c: not written yet */

@@ -1,0 +1,1 @@
+/* cmd-new.c: not written yet */

@@ -1,0 +1,1 @@
+/* cmd-options.c: not written yet */

@@ -1,0 +1,1 @@
+/* cmd-templates.c: not written yet */

@@ -1,0 +1,1 @@
+/* cmd.c: not written yet */

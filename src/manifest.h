@@ -1,0 +1,126 @@
+#ifndef GENSHIP_MANIFEST_H
+#define GENSHIP_MANIFEST_H
+
+#include <regex.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "arena.h"
+#include "diag.h"
+#include "tpl.h"
+#include "tpl-value.h"
+
+/*
+ * The template manifest, genship.yml, loaded with a strict libcyaml schema:
+ * an unknown or mistyped key is an error with its line and column.  Fields
+ * libcyaml's static schema cannot type (an option's `default` and `matrix`,
+ * which are scalars or sequences) are read generically with libyaml and
+ * checked against the option's type.
+ *
+ * Ownership: a manifest owns everything reachable from it (strings, values
+ * in its arena, compiled expressions) and is freed with manifest_free().
+ */
+
+enum option_type {
+	OPTION_STRING,
+	OPTION_BOOL,
+	OPTION_INT,
+	OPTION_CHOICE,
+	OPTION_MULTI,
+};
+
+struct src_pos {
+	unsigned line, col;	/* 1-based position in the manifest */
+};
+
+struct option {
+	char *name;
+	enum option_type type;
+	struct value *def;	/* typed default, never NULL after load */
+	char *pattern;		/* POSIX extended regex source, or NULL */
+	regex_t *pattern_re;	/* compiled pattern, or NULL */
+	char **choices;		/* choice and multi only */
+	size_t nchoices;
+	bool has_min, has_max;	/* int only */
+	long long min, max;
+	char *when_src;		/* NULL: always asked */
+	struct tpl_expr *when;
+	char *help;
+	char *prompt;		/* the question; NULL means use the name */
+	struct value *matrix;	/* list of values validate tries, or NULL */
+	struct src_pos pos;
+};
+
+struct computed {
+	char *name;
+	char *value;		/* a template string */
+	struct src_pos pos;	/* of the value */
+};
+
+struct constraint {
+	char *require_src;
+	struct tpl_expr *require;
+	char *message;
+	struct src_pos pos;	/* of the require expression */
+};
+
+struct file_rule {
+	char *glob;		/* template-relative; `**` spans directories */
+	char *when_src;
+	struct tpl_expr *when;	/* NULL: always */
+	bool render;		/* false: copy byte for byte */
+	bool has_syntax;
+	struct tpl_syntax syntax;	/* from `delimiters:` */
+	struct src_pos pos;
+};
+
+struct manifest {
+	char *file;		/* name used in diagnostics */
+	char *name;
+	char *version;
+	char *min_genship;	/* may be NULL */
+	char *description;	/* may be NULL */
+	struct option *options;
+	size_t noptions;
+	struct computed *computed;
+	size_t ncomputed;
+	struct constraint *constraints;
+	size_t nconstraints;
+	struct file_rule *files;
+	size_t nfiles;
+	char **pre_hooks;
+	size_t npre_hooks;
+	char **post_hooks;
+	size_t npost_hooks;
+	struct arena arena;	/* values: defaults, matrix lists */
+};
+
+/*
+ * Parse the manifest text (len bytes) named `file` in diagnostics.
+ * *out is caller-owned, untouched on failure.  Returns 0 or ERR_INPUT.
+ */
+int manifest_load(const char *file, const char *text, size_t len,
+		  struct manifest **out, struct diag *err);
+
+/* Free m and everything it owns. NULL is allowed. */
+void manifest_free(struct manifest *m);
+
+/* Return the option named name, or NULL. */
+const struct option *manifest_option(const struct manifest *m,
+				     const char *name);
+
+/* Return the first file rule whose glob matches relpath, or NULL. */
+const struct file_rule *manifest_file_rule(const struct manifest *m,
+					   const char *relpath);
+
+/*
+ * Match a template-relative path against a glob: `*` and `?` stay within
+ * one path component, `**` matches any number of whole components, and a
+ * glob naming a directory (`k8s/**`) matches everything below it.
+ */
+bool manifest_glob_match(const char *glob, const char *path);
+
+/* Return "string", "bool", "int", "choice" or "multi". */
+const char *option_type_name(enum option_type t);
+
+#endif

@@ -1,0 +1,1 @@
+/* tpl-eval.c: not written yet */

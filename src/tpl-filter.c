@@ -1,0 +1,1 @@
+/* tpl-filter.c: not written yet */

@@ -1,0 +1,1 @@
+/* tpl-lex.c: not written yet */

@@ -1,0 +1,1 @@
+/* tpl-parse.c: not written yet */

@@ -1,0 +1,91 @@
+#ifndef GENSHIP_TPL_H
+#define GENSHIP_TPL_H
+
+#include <stddef.h>
+
+#include "arena.h"
+#include "diag.h"
+#include "strbuf.h"
+#include "tpl-value.h"
+
+/*
+ * The template engine: a Jinja2 subset with Jinja2's semantics as
+ * cookiecutter configures it (keep_trailing_newline=True, StrictUndefined).
+ * Pipeline: tpl-lex.c -> tpl-parse.c (AST in the template's arena) ->
+ * tpl-eval.c, with values in tpl-value.c and filters/tests/methods in
+ * tpl-filter.c.  The engine does no file I/O and spawns nothing.
+ *
+ * Ownership: a compiled template owns its arena (tokens, AST, literals)
+ * and is freed with tpl_free().  Rendering never modifies the template or
+ * the context, so one compiled template may be rendered many times, with
+ * many contexts.  Every out-parameter is caller-owned and untouched on
+ * failure.  Errors fill `err` (file:line:col of the offending token, the
+ * first error only) and return ERR_INPUT.
+ */
+
+/* Hard limits against hostile templates. */
+#define TPL_MAX_DEPTH 256		/* nesting of blocks and expressions */
+#define TPL_MAX_OUTPUT (64u << 20)	/* bytes one render may produce */
+#define TPL_MAX_LOOP 1000000		/* iterations one render may run */
+
+/*
+ * Delimiters; a NULL member means Jinja2's default ({{ }}, {% %}, {# #}).
+ * line_base/col_base place the text inside a bigger file (an expression
+ * inside genship.yml), so positions in errors point into that file.
+ */
+struct tpl_syntax {
+	const char *var_open, *var_close;
+	const char *block_open, *block_close;
+	const char *comment_open, *comment_close;
+};
+
+struct tpl;
+struct tpl_expr;
+
+/*
+ * Compile src (len bytes, need not be NUL-terminated) named `name` in
+ * errors.  syntax may be NULL.  On success *out is a new template.
+ */
+int tpl_compile(const char *name, const char *src, size_t len,
+		const struct tpl_syntax *syntax, struct tpl **out,
+		struct diag *err);
+
+/*
+ * Render t with ctx (a VALUE_DICT of top-level names) and append the output
+ * to out.  On failure out may hold partial output; the caller discards it.
+ */
+int tpl_render(const struct tpl *t, const struct value *ctx,
+	       struct strbuf *out, struct diag *err);
+
+/* Free t and everything in its arena. NULL is allowed. */
+void tpl_free(struct tpl *t);
+
+/*
+ * Compile a bare expression, e.g. a `when:` condition.  src sits at
+ * line/col (1-based) of file `name`, so error positions point there.
+ */
+int tpl_expr_compile(const char *name, const char *src, size_t len,
+		     unsigned line, unsigned col, struct tpl_expr **out,
+		     struct diag *err);
+
+/*
+ * Evaluate e against ctx.  *out lives in arena a (or is a static value).
+ * Undefined names are errors, as in templates.
+ */
+int tpl_expr_eval(const struct tpl_expr *e, const struct value *ctx,
+		  struct arena *a, struct value **out, struct diag *err);
+
+/* Free e. NULL is allowed. */
+void tpl_expr_free(struct tpl_expr *e);
+
+/*
+ * Render a short template string in one call (compile, render, free):
+ * for path names and computed values.  *out is NUL-terminated, in a.
+ */
+int tpl_render_string(const char *name, const char *src, size_t len,
+		      unsigned line, unsigned col,
+		      const struct tpl_syntax *syntax, const struct value *ctx,
+		      struct arena *a, char **out, size_t *out_len,
+		      struct diag *err);
+
+#endif
