@@ -1,1 +1,321 @@
-/* cmd-new.c: not written yet */
+/*
+ * genship new: template + answers -> context -> plan -> staging dir ->
+ * hooks -> atomic rename into place.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "answers.h"
+#include "blob.h"
+#include "cmd.h"
+#include "fsutil.h"
+#include "hook.h"
+#include "render.h"
+#include "template.h"
+#include "writer.h"
+#include "xalloc.h"
+
+#define ANSWERS_FILE ".genship.yml"
+
+struct new_opts {
+	const char *template;
+	const char *output;
+	const char *answers;
+	char **sets;
+	size_t nsets, sets_alloc;
+	bool no_input, dry_run, force, no_hooks, trust;
+	unsigned hook_timeout;
+};
+
+enum { OPT_OUTPUT = 'o', OPT_FORCE = 'f', OPT_SET = 256, OPT_ANSWERS,
+       OPT_NO_INPUT, OPT_DRY_RUN, OPT_NO_HOOKS, OPT_TRUST, OPT_HOOK_TIMEOUT };
+
+static const struct cmd_opt new_opts_table[] = {
+	{ "output", 'o', true, OPT_OUTPUT },
+	{ "set", 0, true, OPT_SET },
+	{ "answers", 0, true, OPT_ANSWERS },
+	{ "no-input", 0, false, OPT_NO_INPUT },
+	{ "dry-run", 0, false, OPT_DRY_RUN },
+	{ "force", 'f', false, OPT_FORCE },
+	{ "no-hooks", 0, false, OPT_NO_HOOKS },
+	{ "trust", 0, false, OPT_TRUST },
+	{ "hook-timeout", 0, true, OPT_HOOK_TIMEOUT },
+	{ NULL, 0, false, 0 }
+};
+
+static void add_set(struct new_opts *o, char *kv)
+{
+	XALLOC_GROW(o->sets, o->nsets + 1, o->sets_alloc);
+	o->sets[o->nsets++] = kv;
+}
+
+static int parse_timeout(const char *s, unsigned *out)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 10);
+
+	if (!*s || *end || v == 0 || v > 86400)
+		return cmd_usage_error(cmd_find("new"), "invalid "
+				       "--hook-timeout '%s': expected seconds "
+				       "from 1 to 86400", s);
+	*out = (unsigned)v;
+	return 0;
+}
+
+/* One parsed argument; a positional K=V is extra context, like --set. */
+static int new_arg(void *ud, int key, char *arg)
+{
+	struct new_opts *o = ud;
+
+	switch (key) {
+	case OPT_OUTPUT: o->output = arg; return 0;
+	case OPT_SET: add_set(o, arg); return 0;
+	case OPT_ANSWERS: o->answers = arg; return 0;
+	case OPT_NO_INPUT: o->no_input = true; return 0;
+	case OPT_DRY_RUN: o->dry_run = true; return 0;
+	case OPT_FORCE: o->force = true; return 0;
+	case OPT_NO_HOOKS: o->no_hooks = true; return 0;
+	case OPT_TRUST: o->trust = true; return 0;
+	case OPT_HOOK_TIMEOUT: return parse_timeout(arg, &o->hook_timeout);
+	}
+	if (strchr(arg, '='))
+		add_set(o, arg);
+	else if (!o->template)
+		o->template = arg;
+	else
+		return cmd_usage_error(cmd_find("new"), "unexpected argument "
+				       "'%s'", arg);
+	return 0;
+}
+
+/* Gather --answers and --set, prompt on a TTY, and resolve the context. */
+static int resolve_context(const struct template *t, const struct new_opts *o,
+			   struct arena *a, struct value **ctx,
+			   struct diag *err)
+{
+	struct answer_set given = ANSWER_SET_INIT;
+	bool interactive = !o->no_input && isatty(STDIN_FILENO);
+	char *text = NULL;
+	size_t len, i;
+	int ret = 0;
+
+	if (o->answers && !(ret = fs_read_file(o->answers, &text, &len, err)))
+		ret = answer_set_add_file(&given, o->answers, text, len, err);
+	for (i = 0; !ret && i < o->nsets; i++)
+		ret = answer_set_add_cli(&given, o->sets[i], err);
+	if (!ret)
+		ret = answers_resolve(t->manifest, &given,
+				      interactive ? answers_prompt_tty : NULL,
+				      NULL, a, ctx, err);
+	answer_set_release(&given);
+	free(text);
+	return ret;
+}
+
+/* The project directory: -o, else ./<project_name>. */
+static int target_dir(const struct new_opts *o, const struct value *ctx,
+		      char **out, struct diag *err)
+{
+	const struct value *name = value_dict_get(ctx, "project_name");
+
+	if (o->output) {
+		*out = xstrdup(o->output);
+		return 0;
+	}
+	if (!name || name->kind != VALUE_STRING || !name->u.s.len ||
+	    strchr(name->u.s.ptr, '/') || !strcmp(name->u.s.ptr, "..") ||
+	    !strcmp(name->u.s.ptr, ".")) {
+		diag_input(err, NULL, "cannot name the project directory: "
+			   "the template has no usable 'project_name'");
+		diag_hint(err, "pass -o DIR");
+		return ERR_INPUT;
+	}
+	*out = xstrdup(name->u.s.ptr);
+	return 0;
+}
+
+/* Render the answers file recording ctx's options and plan's blob ids. */
+static void add_answers_file(const struct template *t,
+			     const struct value *ctx, struct plan *plan)
+{
+	struct answers_file af = { 0 };
+	struct strbuf sb = STRBUF_INIT;
+	const struct manifest *m = t->manifest;
+	size_t i;
+
+	arena_init(&af.arena);
+	af.template_name = t->name;
+	af.template_source = t->source;
+	af.template_version = m->version;
+	af.genship_version = (char *)PACKAGE_VERSION;
+	af.answers = value_dict(&af.arena, m->noptions);
+	for (i = 0; i < m->noptions; i++)
+		value_dict_set(&af.arena, af.answers, m->options[i].name,
+			       value_dict_get(ctx, m->options[i].name));
+	af.files = xcalloc(plan->nfiles + 1, sizeof(*af.files));
+	for (i = 0; i < plan->nfiles; i++) {
+		af.files[i].path = plan->files[i].path;
+		blob_id(plan->files[i].data, plan->files[i].len,
+			af.files[i].blob);
+	}
+	af.nfiles = plan->nfiles;
+	answers_file_format(&af, &sb);
+	plan_add(plan, ANSWERS_FILE, 0644, sb.buf, sb.len);
+	strbuf_release(&sb);
+	free(af.files);
+	arena_release(&af.arena);
+}
+
+/* Ask on the terminal whether to run a third-party template's hooks. */
+static bool ask_trust(const struct template *t)
+{
+	char line[16];
+
+	fprintf(stderr, "template '%s' (%s) wants to run hooks on this "
+		"machine. Run them? [y/N] ", t->name, t->source);
+	fflush(stderr);
+	return fgets(line, sizeof(line), stdin) &&
+		(line[0] == 'y' || line[0] == 'Y');
+}
+
+/*
+ * Decide whether hooks run: built-in templates are trusted; a third-party
+ * template's hooks need --trust or an interactive yes.
+ */
+static int check_trust(const struct template *t, const struct new_opts *o,
+		       bool *run, struct diag *err)
+{
+	const struct manifest *m = t->manifest;
+
+	*run = !o->no_hooks && (m->npre_hooks || m->npost_hooks);
+	if (!*run || t->builtin || o->trust)
+		return 0;
+	if (!o->no_input && isatty(STDIN_FILENO)) {
+		*run = ask_trust(t);
+		return *run ? 0 : diag_input(err, NULL, "hooks not trusted");
+	}
+	diag_input(err, NULL, "template '%s' has hooks, and hooks of a "
+		   "template that is not built in run only when trusted",
+		   t->name);
+	diag_hint(err, "review %s/hooks, then pass --trust to run them or "
+		  "--no-hooks to skip them", t->dir);
+	return ERR_INPUT;
+}
+
+/* Run the named hooks in order; stop at the first failure. */
+static int run_hooks(const struct template *t, char **names, size_t n,
+		     const struct hook_ctx *hc, struct diag *err)
+{
+	char **env = hook_env_new(hc);
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; !ret && i < n; i++) {
+		const struct template_file *hf = template_hook(t, names[i]);
+
+		if (!hf)
+			ret = diag_input(err, t->manifest->file, "hook '%s' is "
+					 "not in the template's hooks/ "
+					 "directory", names[i]);
+		else
+			ret = hook_run(hf, hc, env, err);
+	}
+	hook_env_free(env);
+	return ret;
+}
+
+static void print_plan(const struct plan *p, const char *target)
+{
+	size_t i;
+
+	for (i = 0; i < p->nfiles; i++)
+		printf("%04o %8zu %s/%s\n", p->files[i].mode, p->files[i].len,
+		       target, p->files[i].path);
+}
+
+/* Stage, run hooks, and move into place; the target is untouched on error. */
+static int write_project(const struct template *t, const struct new_opts *o,
+			 const struct value *ctx, const struct plan *plan,
+			 const char *target, bool hooks, struct diag *err)
+{
+	struct hook_ctx hc = { ctx, "new", target, t->dir ? t->source : "",
+			       NULL, o->hook_timeout };
+	const struct manifest *m = t->manifest;
+	char *staging = NULL;
+	int ret = writer_stage_dir(target, &staging, err);
+
+	hc.cwd = staging;
+	if (!ret && hooks)
+		ret = run_hooks(t, m->pre_hooks, m->npre_hooks, &hc, err);
+	if (!ret)
+		ret = writer_write(plan, staging, err);
+	if (!ret && hooks)
+		ret = run_hooks(t, m->post_hooks, m->npost_hooks, &hc, err);
+	if (!ret)
+		ret = writer_commit(plan, staging, target, err);
+	else
+		writer_abort(staging);
+	free(staging);
+	return ret;
+}
+
+static int generate(const struct new_opts *o, struct diag *err)
+{
+	struct arena arena = ARENA_INIT;
+	struct template *t = NULL;
+	struct plan plan = PLAN_INIT;
+	struct value *ctx = NULL;
+	char *target = NULL;
+	bool hooks = false;
+	int ret = template_open(o->template, &t, err);
+
+	if (!ret)
+		ret = resolve_context(t, o, &arena, &ctx, err);
+	if (!ret)
+		ret = target_dir(o, ctx, &target, err);
+	if (!ret)
+		ret = render_plan(t, ctx, &plan, err);
+	if (!ret && plan_find(&plan, ANSWERS_FILE))
+		ret = diag_input(err, NULL, "the template generates '%s', "
+				 "which genship reserves for its answers",
+				 ANSWERS_FILE);
+	if (!ret)
+		add_answers_file(t, ctx, &plan);
+	if (!ret && o->dry_run) {
+		print_plan(&plan, target);
+	} else if (!ret) {
+		ret = writer_check_target(&plan, target, o->force, err);
+		if (!ret)
+			ret = check_trust(t, o, &hooks, err);
+		if (!ret)
+			ret = write_project(t, o, ctx, &plan, target, hooks,
+					    err);
+		if (!ret)
+			fprintf(stderr, "genship: created '%s': %zu files "
+				"from %s %s\n", target, plan.nfiles, t->name,
+				t->manifest->version);
+	}
+	plan_release(&plan);
+	free(target);
+	template_free(t);
+	arena_release(&arena);
+	return ret;
+}
+
+int cmd_new(int argc, char **argv)
+{
+	struct new_opts o = { 0 };
+	struct diag err = DIAG_INIT;
+	int ret = cmd_parse_args(cmd_find("new"), argc, argv, new_opts_table,
+				 new_arg, &o);
+
+	if (ret) {
+		free(o.sets);
+		return ret < 0 ? 0 : ret;
+	}
+	ret = cmd_finish(generate(&o, &err), &err);
+	free(o.sets);
+	return ret;
+}

@@ -1,1 +1,87 @@
-/* cmd-options.c: not written yet */
+/*
+ * genship options: each option of a template with its type, default,
+ * choices, range, pattern, condition and help.
+ */
+#include <stdio.h>
+
+#include "cmd.h"
+#include "manifest.h"
+#include "template.h"
+
+static int options_arg(void *ud, int key, char *arg)
+{
+	const char **spec = ud;
+
+	if (*spec)
+		return cmd_usage_error(cmd_find("options"), "unexpected "
+				       "argument '%s'", arg);
+	*spec = arg;
+	return 0;
+}
+
+/* Print v the way a user types it in --set. */
+static void print_value(const struct value *v)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	if (v->kind == VALUE_BOOL) {
+		strbuf_adds(&sb, v->u.b ? "true" : "false");
+	} else if (v->kind == VALUE_LIST) {
+		for (i = 0; i < v->u.list.len; i++) {
+			if (i)
+				strbuf_addch(&sb, ',');
+			value_to_string(&sb, v->u.list.items[i]);
+		}
+	} else {
+		value_to_string(&sb, v);
+	}
+	printf("%s", sb.buf);
+	strbuf_release(&sb);
+}
+
+static void print_option(const struct option *o)
+{
+	size_t i;
+
+	printf("%s (%s)\n  default: ", o->name, option_type_name(o->type));
+	print_value(o->def);
+	putchar('\n');
+	for (i = 0; i < o->nchoices; i++)
+		printf("%s%s", i ? ", " : "  choices: ", o->choices[i]);
+	if (o->nchoices)
+		putchar('\n');
+	if (o->has_min && o->has_max)
+		printf("  range: %lld..%lld\n", o->min, o->max);
+	else if (o->has_min || o->has_max)
+		printf("  range: %s %lld\n", o->has_min ? ">=" : "<=",
+		       o->has_min ? o->min : o->max);
+	if (o->pattern)
+		printf("  pattern: %s\n", o->pattern);
+	if (o->when_src)
+		printf("  when: %s\n", o->when_src);
+	if (o->help)
+		printf("  %s\n", o->help);
+}
+
+int cmd_options(int argc, char **argv)
+{
+	static const struct cmd_opt none[] = { { NULL, 0, false, 0 } };
+	struct diag err = DIAG_INIT;
+	const char *spec = NULL;
+	struct template *t = NULL;
+	size_t i;
+	int ret = cmd_parse_args(cmd_find("options"), argc, argv, none,
+				 options_arg, &spec);
+
+	if (ret)
+		return ret < 0 ? 0 : ret;
+	ret = template_open(spec, &t, &err);
+	for (i = 0; !ret && i < t->manifest->noptions; i++) {
+		if (i)
+			putchar('\n');
+		print_option(&t->manifest->options[i]);
+	}
+	template_free(t);
+	return cmd_finish(ret, &err);
+}

@@ -1,1 +1,140 @@
-/* cmd.c: not written yet */
+#include "cmd.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strbuf.h"
+#include "xalloc.h"
+
+static const struct cmd cmd_table[] = {
+	{ "new", "[TEMPLATE] [-o DIR] [--set K=V]... [--answers FILE] "
+	  "[--no-input] [--dry-run] [--force] [--no-hooks] [--trust] "
+	  "[--hook-timeout S]",
+	  "generate a project from a template", cmd_new },
+	{ "options", "[TEMPLATE]",
+	  "list a template's options: type, default, choices, condition",
+	  cmd_options },
+	{ "templates", "", "list the built-in templates", cmd_templates },
+};
+
+#define NCMDS (sizeof(cmd_table) / sizeof(cmd_table[0]))
+
+const struct cmd *cmd_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NCMDS; i++)
+		if (!strcmp(cmd_table[i].name, name))
+			return &cmd_table[i];
+	return NULL;
+}
+
+void cmd_print_help(FILE *fp)
+{
+	size_t i;
+
+	fputs("usage: genship COMMAND [ARGS]\n"
+	      "       genship --help | --version\n\n"
+	      "genship bootstraps the deployment layer of a new service "
+	      "from a template.\n\ncommands:\n", fp);
+	for (i = 0; i < NCMDS; i++)
+		fprintf(fp, "  %-10s %s\n", cmd_table[i].name,
+			cmd_table[i].summary);
+	fputs("\n'genship COMMAND --help' shows a command's options; "
+	      "'man genship' has the rest.\n", fp);
+}
+
+void cmd_print_usage(const struct cmd *c, FILE *fp)
+{
+	fprintf(fp, "usage: genship %s %s\n", c->name, c->usage);
+}
+
+int cmd_finish(int ret, struct diag *err)
+{
+	if (err->code)
+		diag_print(err, stderr);
+	diag_release(err);
+	if (ret == ERR_INPUT)
+		return 2;
+	return ret ? 1 : 0;
+}
+
+int cmd_usage_error(const struct cmd *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("genship: error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	cmd_print_usage(c, stderr);
+	return 2;
+}
+
+#define CMD_KEY_HELP (-1000)
+
+/* Translate opts into getopt_long's tables. */
+static struct option *build_longopts(const struct cmd_opt *opts,
+				     struct strbuf *shorts)
+{
+	size_t n = 0, i;
+	struct option *lo;
+
+	while (opts[n].name)
+		n++;
+	lo = xcalloc(n + 2, sizeof(*lo));
+	for (i = 0; i < n; i++) {
+		lo[i].name = opts[i].name;
+		lo[i].has_arg = opts[i].has_arg ? required_argument :
+			no_argument;
+		lo[i].val = opts[i].key;
+		if (opts[i].short_name)
+			strbuf_addf(shorts, "%c%s", opts[i].short_name,
+				    opts[i].has_arg ? ":" : "");
+	}
+	lo[n].name = "help";
+	lo[n].val = CMD_KEY_HELP;
+	return lo;
+}
+
+/* Map a short option letter back to its key. */
+static int short_key(const struct cmd_opt *opts, int ch)
+{
+	for (; opts->name; opts++)
+		if (opts->short_name == ch)
+			return opts->key;
+	return ch;
+}
+
+int cmd_parse_args(const struct cmd *c, int argc, char **argv,
+		   const struct cmd_opt *opts,
+		   int (*fn)(void *ud, int key, char *arg), void *ud)
+{
+	struct strbuf shorts = STRBUF_INIT;
+	struct option *lo = build_longopts(opts, &shorts);
+	int ch, ret = 0;
+
+	optind = 0;
+	opterr = 1;
+	while (!ret && (ch = getopt_long(argc, argv, shorts.buf, lo,
+					 NULL)) != -1) {
+		if (ch == CMD_KEY_HELP) {
+			cmd_print_usage(c, stdout);
+			ret = -1;
+		} else if (ch == '?') {
+			cmd_print_usage(c, stderr);
+			ret = 2;
+		} else {
+			ret = fn(ud, short_key(opts, ch), optarg);
+		}
+	}
+	for (; !ret && optind < argc; optind++)
+		ret = fn(ud, 0, argv[optind]);
+	free(lo);
+	strbuf_release(&shorts);
+	return ret;
+}

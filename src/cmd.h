@@ -1,0 +1,57 @@
+#ifndef GENSHIP_CMD_H
+#define GENSHIP_CMD_H
+
+#include <stdbool.h>
+
+#include "diag.h"
+
+/*
+ * The command table.  Each command parses its own arguments (argv[0] is
+ * the command name) and returns the process exit status: 0 success,
+ * 1 findings, drift, conflicts or a failed hook, 2 bad usage or input.
+ * Only this layer chooses exit statuses and prints diagnostics.
+ */
+
+struct cmd {
+	const char *name;
+	const char *usage;	/* arguments after the command name */
+	const char *summary;	/* one line for `genship --help` */
+	int (*fn)(int argc, char **argv);
+};
+
+/* Return the command called name, or NULL. */
+const struct cmd *cmd_find(const char *name);
+/* Print the top-level help to fp. */
+void cmd_print_help(FILE *fp);
+/* Print "usage: genship NAME USAGE" for c to fp. */
+void cmd_print_usage(const struct cmd *c, FILE *fp);
+/* Print err (if set) to stderr and map ret to an exit status. */
+int cmd_finish(int ret, struct diag *err);
+/* Report a usage error for c and return exit status 2. */
+int cmd_usage_error(const struct cmd *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* One command-line option of a command. */
+struct cmd_opt {
+	const char *name;	/* long name, without "--" */
+	int short_name;		/* 0 when none */
+	bool has_arg;
+	int key;		/* passed to the callback; must not be 0 */
+};
+
+/*
+ * Parse argv (argv[0] is the command name) against opts, which ends with a
+ * zeroed entry.  fn(ud, key, arg) is called per option, and with key 0 per
+ * positional argument; it returns 0 or an exit status.  --help prints the
+ * usage.  Returns 0 to go on, an exit status to stop with, or -1 after
+ * --help (exit 0).
+ */
+int cmd_parse_args(const struct cmd *c, int argc, char **argv,
+		   const struct cmd_opt *opts,
+		   int (*fn)(void *ud, int key, char *arg), void *ud);
+
+int cmd_new(int argc, char **argv);
+int cmd_options(int argc, char **argv);
+int cmd_templates(int argc, char **argv);
+
+#endif

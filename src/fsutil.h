@@ -1,0 +1,38 @@
+#ifndef GENSHIP_FSUTIL_H
+#define GENSHIP_FSUTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "diag.h"
+
+/*
+ * Small filesystem helpers.  They return 0 or a negative errno value,
+ * except where a diag is passed, which get ERR_INPUT/ERR_FAIL and a
+ * message naming the path.
+ */
+
+/* Read a whole file. *data (NUL-terminated, caller-owned) untouched on
+ * failure.  A missing or unreadable file is ERR_INPUT. */
+int fs_read_file(const char *path, char **data, size_t *len,
+		 struct diag *err);
+/* Create a new file (never following or replacing) holding data. */
+int fs_write_new(const char *path, const void *data, size_t len,
+		 mode_t mode);
+/* Create path and its missing parents, like mkdir -p. */
+int fs_mkdir_p(const char *path, mode_t mode);
+/* Remove path recursively without following symlinks; missing is fine. */
+int fs_rm_rf(const char *path);
+/* True when path is an existing directory with no entries. */
+bool fs_dir_is_empty(const char *path);
+/* True when path exists (without following a final symlink). */
+bool fs_exists(const char *path);
+/* Return "a/b" for a and b, caller-owned; a may be "" or end in '/'. */
+char *fs_join(const char *a, const char *b);
+/* Return the directory part of path ("." when none), caller-owned. */
+char *fs_dirname(const char *path);
+/* Return the last component of path, caller-owned. */
+char *fs_basename(const char *path);
+
+#endif

@@ -1,1 +1,233 @@
-/* render.c: not written yet */
+#include "render.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "strbuf.h"
+#include "tpl.h"
+#include "xalloc.h"
+
+static int cmp_plan_path(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct plan_file *)elem)->path);
+}
+
+const struct plan_file *plan_find(const struct plan *p, const char *path)
+{
+	if (!p->nfiles)
+		return NULL;
+	return bsearch(path, p->files, p->nfiles, sizeof(*p->files),
+		       cmp_plan_path);
+}
+
+/* Index where path is or would be inserted. */
+static size_t plan_slot(const struct plan *p, const char *path)
+{
+	size_t lo = 0, hi = p->nfiles;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(p->files[mid].path, path) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Insert a file taking ownership of path and data. */
+static void plan_insert(struct plan *p, char *path, unsigned mode,
+			char *data, size_t len)
+{
+	size_t i = plan_slot(p, path);
+	struct plan_file *f;
+
+	if (i < p->nfiles && !strcmp(p->files[i].path, path)) {
+		free(p->files[i].path);
+		free(p->files[i].data);
+	} else {
+		XALLOC_GROW(p->files, p->nfiles + 1, p->alloc);
+		memmove(p->files + i + 1, p->files + i,
+			(p->nfiles - i) * sizeof(*p->files));
+		p->nfiles++;
+	}
+	f = &p->files[i];
+	f->path = path;
+	f->mode = mode;
+	f->data = data;
+	f->len = len;
+}
+
+void plan_add(struct plan *p, const char *path, unsigned mode,
+	      const char *data, size_t len)
+{
+	plan_insert(p, xstrdup(path), mode, xstrndup(data, len), len);
+}
+
+void plan_release(struct plan *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nfiles; i++) {
+		free(p->files[i].path);
+		free(p->files[i].data);
+	}
+	free(p->files);
+	*p = (struct plan)PLAN_INIT;
+}
+
+/* ---- one file ------------------------------------------------------ */
+
+struct render_job {
+	struct template *t;
+	const struct value *ctx;
+	struct arena *arena;
+	struct diag *err;
+	char *prefix;		/* shown before template paths in errors */
+};
+
+static bool has_marker(const char *s, const struct tpl_syntax *syn)
+{
+	const char *var = syn && syn->var_open ? syn->var_open : "{{";
+
+	return strstr(s, var) || strstr(s, "{%") || strstr(s, "{#");
+}
+
+/* Check one rendered path component. Returns a reason, or NULL if fine. */
+static const char *bad_component(const char *c)
+{
+	if (!strcmp(c, ".") || !strcmp(c, ".."))
+		return "is '.' or '..'";
+	if (strchr(c, '/'))
+		return "contains '/'";
+	if (strpbrk(c, "\n\r"))
+		return "contains a newline";
+	return NULL;
+}
+
+/*
+ * Render the path of f component by component into out.  Returns 1 when
+ * a component renders empty (the file is skipped), 0, or ERR_INPUT.
+ */
+static int render_path(struct render_job *job, const struct template_file *f,
+		       const struct tpl_syntax *syn, struct strbuf *out)
+{
+	char *name = xasprintf("%s%s", job->prefix, f->path);
+	struct diag_src src = { name, f->path, strlen(f->path), 0, 0 };
+	const char *p = f->path;
+	int ret = 0;
+
+	while (!ret && *p) {
+		size_t n = strcspn(p, "/"), len = n;
+		char *comp = xstrndup(p, n), *r = comp;
+		const char *why = NULL;
+
+		if (has_marker(comp, syn))
+			ret = tpl_render_string(name, comp, n, 1,
+						(unsigned)(p - f->path) + 1,
+						syn, job->ctx, job->arena, &r,
+						&len, job->err);
+		if (!ret && !len)
+			ret = 1;
+		if (!ret && memchr(r, '\0', len))
+			why = "contains a NUL byte";
+		else if (!ret)
+			why = bad_component(r);
+		if (why)
+			ret = diag_at(job->err, &src, (size_t)(p - f->path),
+				      "rendered path '%s%s' %s", out->buf, r,
+				      why);
+		if (!ret)
+			strbuf_addf(out, "%s%s", out->len ? "/" : "", r);
+		free(comp);
+		p += n + (p[n] == '/');
+	}
+	free(name);
+	return ret;
+}
+
+/* Render the content of f into out, compiling it once into the cache. */
+static int render_content(struct render_job *job, struct template_file *f,
+			  const struct tpl_syntax *syn, struct strbuf *out)
+{
+	int ret;
+
+	if (!f->compiled) {
+		char *name = xasprintf("%s%s", job->prefix, f->path);
+
+		ret = tpl_compile(name, f->data, f->len, syn, &f->compiled,
+				  job->err);
+		free(name);
+		if (ret)
+			return ret;
+	}
+	return tpl_render(f->compiled, job->ctx, out, job->err);
+}
+
+/* Evaluate a rule's `when`. Returns 1 (include), 0 (skip) or < 0. */
+static int rule_applies(struct render_job *job, const struct file_rule *r)
+{
+	struct value *v;
+	int ret;
+
+	if (!r || !r->when)
+		return 1;
+	ret = tpl_expr_eval(r->when, job->ctx, job->arena, &v, job->err);
+	return ret < 0 ? ret : value_truthy(v);
+}
+
+static int render_file(struct render_job *job, struct template_file *f,
+		       struct plan *out)
+{
+	const struct file_rule *rule =
+		manifest_file_rule(job->t->manifest, f->path);
+	const struct tpl_syntax *syn = rule && rule->has_syntax ?
+		&rule->syntax : NULL;
+	struct strbuf path = STRBUF_INIT, body;
+	bool verbatim = (rule && !rule->render) ||
+		memchr(f->data, '\0', f->len);
+	int ret = rule_applies(job, rule);
+
+	strbuf_init(&body, TPL_MAX_OUTPUT);
+	if (ret == 1)
+		ret = render_path(job, f, syn, &path);
+	else if (ret == 0)
+		ret = 1;
+	if (!ret && plan_find(out, path.buf))
+		ret = diag_input(job->err, NULL, "two template files render "
+				 "to '%s'", path.buf);
+	if (!ret && verbatim)
+		strbuf_add(&body, f->data, f->len);
+	else if (!ret)
+		ret = render_content(job, f, syn, &body);
+	if (!ret) {
+		size_t len;
+		char *data = strbuf_detach(&body, &len);
+
+		plan_insert(out, strbuf_detach(&path, NULL), f->mode, data,
+			    len);
+	}
+	strbuf_release(&path);
+	strbuf_release(&body);
+	return ret < 0 ? ret : 0;
+}
+
+int render_plan(struct template *t, const struct value *ctx,
+		struct plan *out, struct diag *err)
+{
+	struct arena arena = ARENA_INIT;
+	struct render_job job = { t, ctx, &arena, err, NULL };
+	size_t i;
+	int ret = 0;
+
+	job.prefix = t->dir ? xasprintf("%s/template/", t->dir) :
+		xasprintf("templates/%s/template/", t->name);
+	for (i = 0; !ret && i < t->nfiles; i++)
+		ret = render_file(&job, &t->files[i], out);
+	if (ret)
+		plan_release(out);
+	free(job.prefix);
+	arena_release(&arena);
+	return ret;
+}

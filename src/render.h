@@ -1,0 +1,56 @@
+#ifndef GENSHIP_RENDER_H
+#define GENSHIP_RENDER_H
+
+#include <stddef.h>
+
+#include "diag.h"
+#include "template.h"
+#include "tpl-value.h"
+
+/*
+ * The renderer: template tree + context -> plan.  It is pure: it reads
+ * only the in-memory template and never touches the output directory or
+ * spawns a process.  The writer, the merger, the linters and the differ
+ * all consume plans.
+ *
+ * Ownership: a plan owns its paths and bytes; plan_release() frees them.
+ */
+
+struct plan_file {
+	char *path;		/* project-relative, '/'-separated, validated */
+	unsigned mode;		/* 0755 or 0644, before the umask */
+	char *data;		/* NUL-terminated */
+	size_t len;
+};
+
+struct plan {
+	struct plan_file *files;	/* sorted by path, unique */
+	size_t nfiles, alloc;
+};
+
+#define PLAN_INIT { NULL, 0, 0 }
+
+/*
+ * Render every file of t with ctx into out (which must be empty).  File
+ * rules decide inclusion (`when`), verbatim copies (`render: false`, or
+ * content holding a NUL byte) and delimiters.  A path whose component
+ * renders empty is skipped; one that renders to '..', '.', an absolute
+ * path or a name with '/', a newline or a NUL is ERR_INPUT, and so are two
+ * files rendering to one path.  t's compiled-template cache is filled, so
+ * rendering many contexts compiles each file once.  On failure out is
+ * released.
+ */
+int render_plan(struct template *t, const struct value *ctx,
+		struct plan *out, struct diag *err);
+
+/* Add a file (data copied) and keep the plan sorted; replaces a same path. */
+void plan_add(struct plan *p, const char *path, unsigned mode,
+	      const char *data, size_t len);
+
+/* Return the file at path, or NULL. */
+const struct plan_file *plan_find(const struct plan *p, const char *path);
+
+/* Free everything p owns and reinitialise it. */
+void plan_release(struct plan *p);
+
+#endif

@@ -1,1 +1,361 @@
-/* template.c: not written yet */
+#include "template.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "builtin.h"
+#include "fsutil.h"
+#include "xalloc.h"
+
+#define BUILTIN_PREFIX "templates/"
+
+static void add_file(struct template_file **arr, size_t *n, size_t *alloc,
+		     const char *path, unsigned mode, const char *data,
+		     size_t len)
+{
+	struct template_file *f;
+
+	XALLOC_GROW(*arr, *n + 1, *alloc);
+	f = &(*arr)[(*n)++];
+	memset(f, 0, sizeof(*f));
+	f->path = xstrdup(path);
+	f->mode = mode;
+	f->data = data;
+	f->len = len;
+}
+
+static int cmp_file(const void *a, const void *b)
+{
+	return strcmp(((const struct template_file *)a)->path,
+		      ((const struct template_file *)b)->path);
+}
+
+/* Keep buf alive as long as t; it backs template file data. */
+static void own(struct template *t, char *buf)
+{
+	XALLOC_GROW(t->owned, t->nowned + 1, t->owned_alloc);
+	t->owned[t->nowned++] = buf;
+}
+
+static int load_manifest(struct template *t, const char *file,
+			 const char *text, size_t len, struct diag *err)
+{
+	int ret = manifest_load(file, text, len, &t->manifest, err);
+
+	if (!ret)
+		t->name = xstrdup(t->manifest->name);
+	return ret;
+}
+
+/* ---- built-in templates ------------------------------------------- */
+
+static bool has_prefix(const char *s, const char *prefix)
+{
+	return !strncmp(s, prefix, strlen(prefix));
+}
+
+/* Add every built-in file under prefix to arr, with the prefix removed. */
+static size_t add_builtin_tree(struct template_file **arr, size_t *n,
+			       const char *prefix)
+{
+	size_t i, alloc = *n, count = 0;
+
+	for (i = 0; i < builtin_nfiles; i++) {
+		const struct builtin_file *b = &builtin_files[i];
+
+		if (!has_prefix(b->path, prefix))
+			continue;
+		add_file(arr, n, &alloc, b->path + strlen(prefix), b->mode,
+			 b->data, b->len);
+		count++;
+	}
+	return count;
+}
+
+static const struct builtin_file *builtin_find(const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < builtin_nfiles; i++)
+		if (!strcmp(builtin_files[i].path, path))
+			return &builtin_files[i];
+	return NULL;
+}
+
+static int open_builtin(struct template *t, const char *name,
+			struct diag *err)
+{
+	char *mpath = xasprintf(BUILTIN_PREFIX "%s/genship.yml", name);
+	char *tprefix = xasprintf(BUILTIN_PREFIX "%s/template/", name);
+	char *hprefix = xasprintf(BUILTIN_PREFIX "%s/hooks/", name);
+	const struct builtin_file *m = builtin_find(mpath);
+	int ret = 0;
+
+	t->builtin = true;
+	t->source = xasprintf("builtin:%s", name);
+	if (m)
+		ret = load_manifest(t, mpath, m->data, m->len, err);
+	if (m && !ret) {
+		add_builtin_tree(&t->files, &t->nfiles, tprefix);
+		if (!add_builtin_tree(&t->hooks, &t->nhooks, hprefix))
+			add_builtin_tree(&t->hooks, &t->nhooks, "hooks/");
+	}
+	free(mpath);
+	free(tprefix);
+	free(hprefix);
+	return m ? ret : 1;
+}
+
+static void collect_name(const char *name, void *ud)
+{
+	struct { const char **names; size_t n, alloc; } *c = ud;
+
+	XALLOC_GROW(c->names, c->n + 1, c->alloc);
+	c->names[c->n++] = xstrdup(name);
+}
+
+void template_list_builtin(void (*fn)(const char *name, void *ud), void *ud)
+{
+	size_t i, plen = strlen(BUILTIN_PREFIX);
+
+	for (i = 0; i < builtin_nfiles; i++) {
+		const char *p = builtin_files[i].path;
+		const char *slash;
+
+		if (!has_prefix(p, BUILTIN_PREFIX))
+			continue;
+		slash = strchr(p + plen, '/');
+		if (slash && !strcmp(slash, "/genship.yml")) {
+			char *name = xstrndup(p + plen, (size_t)(slash - p) - plen);
+
+			fn(name, ud);
+			free(name);
+		}
+	}
+}
+
+static int unknown_template(const char *spec, struct diag *err)
+{
+	struct { const char **names; size_t n, alloc; } c = { 0 };
+	const char *near;
+	size_t i;
+
+	template_list_builtin(collect_name, &c);
+	diag_input(err, NULL, "unknown template '%s': not a built-in name "
+		   "and not a directory with genship.yml", spec);
+	near = diag_closest(spec, c.names, c.n);
+	if (near)
+		diag_hint(err, "did you mean '%s'?", near);
+	else
+		diag_hint(err, "'genship templates' lists the built-in names");
+	for (i = 0; i < c.n; i++)
+		free((char *)c.names[i]);
+	free(c.names);
+	return ERR_INPUT;
+}
+
+/* ---- templates on disk -------------------------------------------- */
+
+struct walk {
+	struct template *t;
+	struct template_file **arr;
+	size_t *n, alloc;
+	const char *root;	/* realpath of the walked directory */
+	const char *label;	/* "template" or "hooks", for messages */
+	struct diag *err;
+};
+
+static int walk_dir(struct walk *w, const char *dir, const char *rel);
+
+/* True when real lies inside (or is) root. */
+static bool path_within(const char *real, const char *root)
+{
+	size_t n = strlen(root);
+
+	return !strncmp(real, root, n) && (real[n] == '/' || real[n] == '\0');
+}
+
+/* Resolve a symlink: its target must be a regular file inside the root. */
+static int check_symlink(struct walk *w, const char *path, const char *rel,
+			 struct stat *st)
+{
+	char *real = realpath(path, NULL);
+	int ret = 0;
+
+	if (!real || !path_within(real, w->root)) {
+		ret = diag_input(w->err, path, "symlink '%s/%s' points outside "
+				 "the template", w->label, rel);
+		diag_hint(w->err, "replace the link with a copy of the file");
+	} else if (stat(real, st) < 0 || !S_ISREG(st->st_mode)) {
+		ret = diag_input(w->err, path, "symlink '%s/%s' does not "
+				 "point to a regular file", w->label, rel);
+	}
+	free(real);
+	return ret;
+}
+
+static int walk_entry(struct walk *w, const char *path, const char *rel)
+{
+	struct stat st;
+	char *data;
+	size_t len;
+	int ret;
+
+	if (lstat(path, &st) < 0)
+		return diag_fail(w->err, "cannot stat '%s': %s", path,
+				 strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		return walk_dir(w, path, rel);
+	if (S_ISLNK(st.st_mode) && (ret = check_symlink(w, path, rel, &st)))
+		return ret;
+	if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
+		return diag_input(w->err, path, "'%s/%s' is not a regular file",
+				  w->label, rel);
+	if ((ret = fs_read_file(path, &data, &len, w->err)))
+		return ret;
+	own(w->t, data);
+	add_file(w->arr, w->n, &w->alloc, rel,
+		 (st.st_mode & 0111) ? 0755 : 0644, data, len);
+	return 0;
+}
+
+static int walk_dir(struct walk *w, const char *dir, const char *rel)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int ret = 0;
+
+	if (!d)
+		return diag_fail(w->err, "cannot open directory '%s': %s", dir,
+				 strerror(errno));
+	while (!ret && (e = readdir(d))) {
+		char *path, *sub;
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		path = fs_join(dir, e->d_name);
+		sub = *rel ? fs_join(rel, e->d_name) : xstrdup(e->d_name);
+		ret = walk_entry(w, path, sub);
+		free(path);
+		free(sub);
+	}
+	closedir(d);
+	return ret;
+}
+
+/* Load every file below dir/sub into arr; a missing sub is empty. */
+static int load_tree(struct template *t, const char *sub,
+		     struct template_file **arr, size_t *n, struct diag *err)
+{
+	char *dir = fs_join(t->dir, sub);
+	char *root = realpath(dir, NULL);
+	struct walk w = { t, arr, n, 0, root, sub, err };
+	int ret = 0;
+
+	if (root)
+		ret = walk_dir(&w, root, "");
+	else if (errno != ENOENT)
+		ret = diag_fail(err, "cannot open '%s': %s", dir,
+				strerror(errno));
+	free(root);
+	free(dir);
+	return ret;
+}
+
+static int open_dir(struct template *t, const char *dir, struct diag *err)
+{
+	char *mpath = fs_join(dir, "genship.yml"), *text;
+	size_t len;
+	int ret;
+
+	t->dir = xstrdup(dir);
+	t->source = realpath(dir, NULL);
+	if (!t->source)
+		t->source = xstrdup(dir);
+	ret = fs_read_file(mpath, &text, &len, err);
+	if (!ret) {
+		own(t, text);
+		ret = load_manifest(t, mpath, text, len, err);
+	}
+	if (!ret)
+		ret = load_tree(t, "template", &t->files, &t->nfiles, err);
+	if (!ret)
+		ret = load_tree(t, "hooks", &t->hooks, &t->nhooks, err);
+	free(mpath);
+	return ret;
+}
+
+static bool is_template_dir(const char *spec)
+{
+	char *m = fs_join(spec, "genship.yml");
+	bool yes = fs_exists(m);
+
+	free(m);
+	return yes;
+}
+
+int template_open(const char *spec, struct template **out, struct diag *err)
+{
+	struct template *t = xcalloc(1, sizeof(*t));
+	int ret;
+
+	if (!spec)
+		spec = TEMPLATE_DEFAULT;
+	if (is_template_dir(spec))
+		ret = open_dir(t, spec, err);
+	else if (strchr(spec, '/') ||
+		 (ret = open_builtin(t, spec, err)) > 0)
+		ret = unknown_template(spec, err);
+	if (ret) {
+		template_free(t);
+		return ret;
+	}
+	qsort(t->files, t->nfiles, sizeof(*t->files), cmp_file);
+	qsort(t->hooks, t->nhooks, sizeof(*t->hooks), cmp_file);
+	*out = t;
+	return 0;
+}
+
+static void free_files(struct template_file *files, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(files[i].path);
+		tpl_free(files[i].compiled);
+	}
+	free(files);
+}
+
+void template_free(struct template *t)
+{
+	size_t i;
+
+	if (!t)
+		return;
+	free_files(t->files, t->nfiles);
+	free_files(t->hooks, t->nhooks);
+	for (i = 0; i < t->nowned; i++)
+		free(t->owned[i]);
+	free(t->owned);
+	manifest_free(t->manifest);
+	free(t->name);
+	free(t->source);
+	free(t->dir);
+	free(t);
+}
+
+const struct template_file *template_hook(const struct template *t,
+					  const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < t->nhooks; i++)
+		if (!strcmp(t->hooks[i].path, name))
+			return &t->hooks[i];
+	return NULL;
+}
