@@ -1,2 +1,105 @@
+/* Unit tests for the utilities: strbuf, arena, diag, fsutil, blob. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "blob.h"
+#include "diag.h"
+#include "fsutil.h"
+#include "strbuf.h"
 #include "tap.h"
-int main(void) { return tap_done(); }
+#include "xalloc.h"
+
+static void test_strbuf(void)
+{
+	struct strbuf sb = STRBUF_INIT, capped;
+	char *p;
+	size_t len;
+
+	strbuf_adds(&sb, "abc");
+	strbuf_addf(&sb, "-%d-", 42);
+	strbuf_addch(&sb, 'z');
+	is_str(sb.buf, "abc-42-z", "strbuf appends strings, formats, bytes");
+	strbuf_setlen(&sb, 3);
+	is_str(sb.buf, "abc", "strbuf_setlen truncates");
+	p = strbuf_detach(&sb, &len);
+	is_int((long long)len, 3, "strbuf_detach returns the length");
+	is_str(sb.buf, "", "a detached strbuf is empty again");
+	free(p);
+
+	strbuf_init(&capped, 5);
+	strbuf_adds(&capped, "1234");
+	ok(!capped.overflow, "writes within the cap succeed");
+	strbuf_adds(&capped, "56");
+	ok(capped.overflow, "a write past the cap sets overflow");
+	is_str(capped.buf, "1234", "a write past the cap is dropped whole");
+	strbuf_release(&capped);
+}
+
+static void test_arena(void)
+{
+	struct arena a = ARENA_INIT;
+	char *s = arena_strndup(&a, "hello world", 5);
+	void *big = arena_alloc(&a, 1 << 20);
+	int *z = arena_zalloc(&a, 16 * sizeof(int));
+
+	is_str(s, "hello", "arena_strndup copies n bytes");
+	ok(big != NULL, "an allocation bigger than a block succeeds");
+	ok(((uintptr_t)big % 16) == 0, "arena blocks are 16-byte aligned");
+	ok(z[0] == 0 && z[15] == 0, "arena_zalloc zeroes");
+	is_str(arena_printf(&a, "%s-%d", "x", 7), "x-7", "arena_printf");
+	arena_release(&a);
+	ok(a.head == NULL, "arena_release empties the arena");
+}
+
+static void test_diag(void)
+{
+	static const char text[] = "a: 1\nb: \xc3\xa9x\n";
+	struct diag_src src = { "f.yml", text, sizeof(text) - 1, 0, 0 };
+	struct diag d = DIAG_INIT;
+	unsigned line, col;
+	const char *cands[] = { "default", "pattern", "choices" };
+
+	diag_linecol(&src, 9, &line, &col);
+	is_int(line, 2, "offset to line");
+	is_int(col, 5, "columns count characters, not bytes");
+	is_int(diag_at(&d, &src, 9, "bad '%s'", "x"), ERR_INPUT,
+	       "diag_at returns ERR_INPUT");
+	is_str(d.file, "f.yml", "diag records the file");
+	is_str(d.excerpt, "b: \xc3\xa9x", "diag records the source line");
+	diag_at(&d, &src, 0, "second");
+	is_str(d.msg, "bad 'x'", "the first error is kept");
+	diag_release(&d);
+	is_str(diag_closest("defualt", cands, 3), "default",
+	       "diag_closest finds a transposition");
+	ok(diag_closest("zzzzzz", cands, 3) == NULL,
+	   "diag_closest rejects far words");
+}
+
+static void test_fsutil_blob(void)
+{
+	char hex[BLOB_HEXSZ + 1];
+	char *d = fs_dirname("a/b/c.txt"), *b = fs_basename("a/b/c.txt/");
+
+	is_str(d, "a/b", "fs_dirname");
+	is_str(b, "c.txt", "fs_basename ignores a trailing slash");
+	free(d);
+	free(b);
+	blob_id("hello\n", 6, hex);
+	is_str(hex, "ce013625030ba8dba906f756967f9e9ca394464a",
+	       "blob_id matches git hash-object");
+	blob_id("", 0, hex);
+	is_str(hex, "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391",
+	       "blob_id of empty content");
+}
+
+int main(void)
+{
+	test_strbuf();
+	test_arena();
+	test_diag();
+	test_fsutil_blob();
+	return tap_done();
+}

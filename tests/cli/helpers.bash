@@ -1,0 +1,35 @@
+# Shared setup for the CLI tests.  The Makefile exports GENSHIP (the binary
+# under test), GENSHIP_WRAPPER (valgrind, or empty) and TOP_SRCDIR.
+bats_load_library bats-support
+bats_load_library bats-assert
+
+: "${TOP_SRCDIR:=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}"
+: "${GENSHIP:=$TOP_SRCDIR/genship}"
+FIXTURES="$TOP_SRCDIR/tests/cli/fixtures"
+
+# genship ARGS...: run the binary under test (through valgrind when
+# configured) from the test's scratch directory.
+genship() {
+	# shellcheck disable=SC2086
+	$GENSHIP_WRAPPER "$GENSHIP" "$@"
+}
+
+setup() {
+	WORK="$BATS_TEST_TMPDIR/work"
+	mkdir -p "$WORK"
+	cd "$WORK" || return 1
+}
+
+# assert_nothing_written: the scratch directory is still empty, so a
+# failed run left neither a project nor a staging directory behind.
+assert_nothing_written() {
+	run ls -A "$WORK"
+	assert_output ''
+}
+
+# fixture NAME: copy a fixture template into the scratch area (so tests
+# can edit it) and print its path.
+fixture() {
+	cp -R "$FIXTURES/$1" "$BATS_TEST_TMPDIR/$1"
+	printf '%s\n' "$BATS_TEST_TMPDIR/$1"
+}

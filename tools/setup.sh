@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Set up a fresh Debian 12 machine: install what is missing, build genship,
+# and generate a demo service from the built-in template into ./demo.
+#   tools/setup.sh            everything
+#   tools/setup.sh --deps     install packages only (used by CI)
+#   tools/setup.sh --build    install and build, no demo
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+# Build tools, the four libraries, the test runners, and the linters the
+# test suite and `genship validate` call.
+APT_PACKAGES=(
+	gcc make autoconf automake pkg-config git ca-certificates
+	libyaml-dev libcyaml-dev libgit2-dev libjansson-dev
+	bats bats-support bats-assert
+	python3 python3-jinja2 python3-cookiecutter python3-yaml
+	yamllint shellcheck valgrind
+)
+
+as_root() {
+	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+install_packages() {
+	local missing=() p
+	for p in "${APT_PACKAGES[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+			grep -q 'install ok installed' || missing+=("$p")
+	done
+	command -v node >/dev/null && command -v npm >/dev/null ||
+		missing+=(nodejs npm)
+	[ "${#missing[@]}" -eq 0 ] && return 0
+	echo "setup: installing ${missing[*]}"
+	as_root apt-get update -qq
+	as_root env DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+install_lint_tools() {
+	[ -f tools/lint/package-lock.json ] || return 0
+	[ -d tools/lint/node_modules ] && return 0
+	npm ci --prefix tools/lint --no-audit --no-fund --loglevel=error
+}
+
+build() {
+	[ -x configure ] || autoreconf -fi
+	[ -f Makefile ] || ./configure -q
+	make -j"$(nproc)"
+}
+
+demo() {
+	if [ -e demo ]; then
+		echo "setup: ./demo exists; leaving it as it is"
+	else
+		./genship new --no-input -o demo
+	fi
+}
+
+install_packages
+install_lint_tools
+case "${1:-}" in
+--deps) exit 0 ;;
+--build) build ;;
+*) build && demo ;;
+esac
