@@ -14,6 +14,20 @@ static const struct cmd cmd_table[] = {
 	  "[--no-input] [--dry-run] [--force] [--no-hooks] [--trust] "
 	  "[--hook-timeout S]",
 	  "generate a project from a template", cmd_new },
+	{ "update", "[DIR] [--set K=V]... [--template SRC] [--dry-run] "
+	  "[--no-hooks]",
+	  "regenerate after option or template changes, keeping edits",
+	  cmd_update },
+	{ "diff", "[DIR]", "show what update would change, as a unified diff",
+	  cmd_diff },
+	{ "check", "[DIR]",
+	  "exit 1 if files differ from template and answers (drift gate)",
+	  cmd_check },
+	{ "validate", "[TEMPLATE] [--all | --set K=V... | --answers FILE] "
+	  "[-j N] [--lint LIST] [--format text|json|junit] [--shard K/N]",
+	  "generate option combinations and lint every output", cmd_validate },
+	{ "matrix", "[TEMPLATE] [--format json|lines] [--shard K/N]",
+	  "print the option combinations for a CI matrix", cmd_matrix },
 	{ "options", "[TEMPLATE]",
 	  "list a template's options: type, default, choices, condition",
 	  cmd_options },

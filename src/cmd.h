@@ -53,5 +53,10 @@ int cmd_parse_args(const struct cmd *c, int argc, char **argv,
 int cmd_new(int argc, char **argv);
 int cmd_options(int argc, char **argv);
 int cmd_templates(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
+int cmd_matrix(int argc, char **argv);
+int cmd_update(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 
 #endif
