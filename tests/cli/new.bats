@@ -37,7 +37,7 @@ Language: python, port 8080, image ghcr.io/acme/demo-app.
 		--set extras=tracing,metrics --set docs=no --no-hooks -o out
 	assert_success
 	run head -3 out/README.md
-	assert_line --index 2 'Language: node, port 9100, image ghcr.io/acme/demo-app.'
+	assert_line --index 1 'Language: node, port 9100, image ghcr.io/acme/demo-app.'
 	run grep -c '^- ' out/README.md
 	assert_output 2
 	[ ! -e out/docs ]
@@ -191,7 +191,7 @@ run: echo ${{ github.sha }}'
 	sed -i 's/^    default: 8080$/    defualt: 8080/' "$tpl/genship.yml"
 	run genship new "$tpl" -o out
 	assert_failure 2
-	assert_output --partial "$tpl/genship.yml:18:5: error:"
+	assert_output --partial "$tpl/genship.yml:16:5: error: unknown key 'defualt' in option 'port'"
 	assert_output --partial "'defualt'"
 	assert_output --partial "did you mean 'default'?"
 	assert_nothing_written
