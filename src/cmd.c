@@ -13,25 +13,25 @@ static const struct cmd cmd_table[] = {
 	{ "new", "[TEMPLATE] [-o DIR] [--set K=V]... [--answers FILE] "
 	  "[--no-input] [--dry-run] [--force] [--no-hooks] [--trust] "
 	  "[--hook-timeout S]",
-	  "generate a project from a template", cmd_new },
+	  "generate a project from a template", cmd_new, 0 },
 	{ "update", "[DIR] [--set K=V]... [--template SRC] [--dry-run] "
 	  "[--no-hooks]",
 	  "regenerate after option or template changes, keeping edits",
-	  cmd_update },
+	  cmd_update, CMD_NEEDS_GIT },
 	{ "diff", "[DIR]", "show what update would change, as a unified diff",
-	  cmd_diff },
+	  cmd_diff, CMD_NEEDS_GIT },
 	{ "check", "[DIR]",
 	  "exit 1 if files differ from template and answers (drift gate)",
-	  cmd_check },
+	  cmd_check, CMD_NEEDS_GIT },
 	{ "validate", "[TEMPLATE] [--all | --set K=V... | --answers FILE] "
 	  "[-j N] [--lint LIST] [--format text|json|junit] [--shard K/N]",
-	  "generate option combinations and lint every output", cmd_validate },
+	  "generate option combinations and lint every output", cmd_validate, 0 },
 	{ "matrix", "[TEMPLATE] [--format json|lines] [--shard K/N]",
-	  "print the option combinations for a CI matrix", cmd_matrix },
+	  "print the option combinations for a CI matrix", cmd_matrix, 0 },
 	{ "options", "[TEMPLATE]",
 	  "list a template's options: type, default, choices, condition",
-	  cmd_options },
-	{ "templates", "", "list the built-in templates", cmd_templates },
+	  cmd_options, 0 },
+	{ "templates", "", "list the built-in templates", cmd_templates, 0 },
 };
 
 #define NCMDS (sizeof(cmd_table) / sizeof(cmd_table[0]))

@@ -17,7 +17,16 @@ struct cmd {
 	const char *usage;	/* arguments after the command name */
 	const char *summary;	/* one line for `genship --help` */
 	int (*fn)(int argc, char **argv);
+	unsigned flags;		/* CMD_* */
 };
+
+/*
+ * The command opens git repositories or merges, so libgit2 must be
+ * initialised first.  Initialisation loads the TLS certificate store,
+ * which costs more than rendering a whole template, so commands that only
+ * hash blobs (git_odb_hash needs no global state) skip it.
+ */
+#define CMD_NEEDS_GIT 0x1
 
 /* Return the command called name, or NULL. */
 const struct cmd *cmd_find(const char *name);

@@ -29,8 +29,10 @@ int main(int argc, char **argv)
 		fputs("hint: 'genship --help' lists the commands\n", stderr);
 		return 2;
 	}
-	git_libgit2_init();
+	if (c->flags & CMD_NEEDS_GIT)
+		git_libgit2_init();
 	ret = c->fn(argc - 1, argv + 1);
-	git_libgit2_shutdown();
+	if (c->flags & CMD_NEEDS_GIT)
+		git_libgit2_shutdown();
 	return ret;
 }
