@@ -1,1 +1,1088 @@
-/* answers.c: not written yet */
+/*
+ * answers.c: where option values come from (defaults, answers files,
+ * --set, prompts), how they become the render context, and the answers
+ * file .genship.yml.
+ *
+ * YAML is read with libyaml's document API, which keeps every node's
+ * position for diagnostics, and written with libyaml's emitter, which
+ * always quotes and escapes correctly.  libcyaml's static schemas cannot
+ * describe a mapping keyed by option names or file paths, so the answers
+ * file's small fixed schema is checked here.
+ */
+#include "config.h"
+
+#include "answers.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <yaml.h>
+
+#include "xalloc.h"
+
+/* ---- YAML nodes to values ---------------------------------------------- */
+
+/* A parsed YAML text and the source its positions refer to. */
+struct ydoc {
+	struct diag_src src;
+	yaml_document_t doc;
+	struct diag *err;
+};
+
+static yaml_node_t *ynode(struct ydoc *y, int index)
+{
+	return yaml_document_get_node(&y->doc, index);
+}
+
+/* Set an input error at the start of node n. Returns ERR_INPUT. */
+static int ydoc_error(struct ydoc *y, const yaml_node_t *n,
+		      const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int ydoc_error(struct ydoc *y, const yaml_node_t *n,
+		      const char *fmt, ...)
+{
+	char *msg;
+	va_list ap;
+	int len;
+
+	va_start(ap, fmt);
+	len = vasprintf(&msg, fmt, ap);
+	va_end(ap);
+	diag_at_linecol(y->err, &y->src, (unsigned)n->start_mark.line + 1,
+			(unsigned)n->start_mark.column + 1, "%s",
+			len < 0 ? fmt : msg);
+	if (len >= 0)
+		free(msg);
+	return ERR_INPUT;
+}
+
+static const char *node_kind(const yaml_node_t *n)
+{
+	if (n->type == YAML_SEQUENCE_NODE)
+		return "a sequence";
+	if (n->type == YAML_MAPPING_NODE)
+		return "a mapping";
+	return "a scalar";
+}
+
+/* The text of scalar node n, or NULL when n is not a scalar. */
+static const char *scalar_text(const yaml_node_t *n)
+{
+	return n && n->type == YAML_SCALAR_NODE ?
+	       (const char *)n->data.scalar.value : NULL;
+}
+
+/* True when s is a decimal integer as answers_file_format writes one. */
+static bool canonical_int(const char *s, long long *out)
+{
+	const char *d = *s == '-' ? s + 1 : s;
+	char *end;
+
+	if (!isdigit((unsigned char)*d) || (*d == '0' && d[1]) ||
+	    !strcmp(s, "-0"))
+		return false;
+	errno = 0;
+	*out = strtoll(s, &end, 10);
+	return !errno && !*end;
+}
+
+/*
+ * Type a scalar: plain true/false are bools, plain canonical integers are
+ * ints, plain nulls are "", and everything else is a string.
+ */
+static struct value *scalar_value(struct arena *a, const yaml_node_t *n)
+{
+	const char *s = (const char *)n->data.scalar.value;
+	long long i;
+
+	if (n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return value_strn(a, s, n->data.scalar.length);
+	if (!strcmp(s, "true") || !strcmp(s, "True") || !strcmp(s, "TRUE"))
+		return value_bool(true);
+	if (!strcmp(s, "false") || !strcmp(s, "False") ||
+	    !strcmp(s, "FALSE"))
+		return value_bool(false);
+	if (canonical_int(s, &i))
+		return value_int(a, i);
+	if (!strcmp(s, "~") || !strcasecmp(s, "null"))
+		return value_str(a, "");
+	return value_strn(a, s, n->data.scalar.length);
+}
+
+/* Type node n, a scalar or a sequence of scalars, as the answer `name`. */
+static int node_answer(struct ydoc *y, struct arena *a, const yaml_node_t *n,
+		       const char *name, struct value **out)
+{
+	yaml_node_item_t *it;
+	struct value *list;
+
+	if (n->type == YAML_SCALAR_NODE) {
+		*out = scalar_value(a, n);
+		return 0;
+	}
+	if (n->type != YAML_SEQUENCE_NODE)
+		return ydoc_error(y, n, "answer '%s' must be a scalar or a "
+				  "sequence, not a mapping", name);
+	list = value_list(a, 0);
+	for (it = n->data.sequence.items.start;
+	     it < n->data.sequence.items.top; it++) {
+		yaml_node_t *item = ynode(y, *it);
+
+		if (item->type != YAML_SCALAR_NODE)
+			return ydoc_error(y, item, "entries of answer '%s' "
+					  "must be scalars, not %s", name,
+					  node_kind(item));
+		value_list_push(a, list, scalar_value(a, item));
+	}
+	*out = list;
+	return 0;
+}
+
+/* The pair's key as a string, or an error when the key is not a scalar. */
+static int pair_key(struct ydoc *y, const yaml_node_pair_t *p,
+		    const char **key)
+{
+	yaml_node_t *k = ynode(y, p->key);
+
+	*key = scalar_text(k);
+	if (!*key)
+		return ydoc_error(y, k, "keys must be scalars, not %s",
+				  node_kind(k));
+	return 0;
+}
+
+/* Return the value of scalar key `key` in mapping map, or NULL. */
+static yaml_node_t *map_get(struct ydoc *y, const yaml_node_t *map,
+			    const char *key)
+{
+	yaml_node_pair_t *p;
+
+	if (!map || map->type != YAML_MAPPING_NODE)
+		return NULL;
+	for (p = map->data.mapping.pairs.start;
+	     p < map->data.mapping.pairs.top; p++) {
+		const char *k = scalar_text(ynode(y, p->key));
+
+		if (k && !strcmp(k, key))
+			return ynode(y, p->value);
+	}
+	return NULL;
+}
+
+/* ---- answer sets ------------------------------------------------------- */
+
+void answer_set_release(struct answer_set *set)
+{
+	free(set->items);
+	arena_release(&set->arena);
+	*set = (struct answer_set)ANSWER_SET_INIT;
+}
+
+/* Append a zeroed answer to set. */
+static struct answer *answer_push(struct answer_set *set)
+{
+	struct answer *ans;
+
+	XALLOC_GROW(set->items, set->len + 1, set->alloc);
+	ans = &set->items[set->len++];
+	memset(ans, 0, sizeof(*ans));
+	return ans;
+}
+
+int answer_set_add_cli(struct answer_set *set, const char *arg,
+		       struct diag *err)
+{
+	size_t len = strlen(arg);
+	struct diag_src src = { "--set", NULL, len, 0, 0 };
+	struct answer *ans;
+	const char *eq;
+
+	src.text = arena_strndup(&set->arena, arg, len);
+	eq = strchr(src.text, '=');
+	if (!eq || eq == src.text) {
+		diag_at(err, &src, eq ? 0 : len, eq ? "missing option name "
+			"before '='" : "missing '=' in --set argument");
+		diag_hint(err, "write --set NAME=VALUE");
+		return ERR_INPUT;
+	}
+	ans = answer_push(set);
+	ans->name = arena_strndup(&set->arena, src.text,
+				  (size_t)(eq - src.text));
+	ans->val = value_str(&set->arena, eq + 1);
+	ans->src = src;
+	ans->key_line = ans->key_col = 1;
+	diag_linecol(&src, (size_t)(eq + 1 - src.text), &ans->line,
+		     &ans->col);
+	return 0;
+}
+
+/* Add one `name: value` pair of an answers mapping. */
+static int add_pair(struct answer_set *set, struct ydoc *y,
+		    const yaml_node_pair_t *p)
+{
+	yaml_node_t *k = ynode(y, p->key), *v = ynode(y, p->value);
+	struct answer *ans;
+	struct value *val;
+	const char *name;
+
+	if (pair_key(y, p, &name) || node_answer(y, &set->arena, v, name,
+						 &val))
+		return ERR_INPUT;
+	ans = answer_push(set);
+	ans->name = arena_strdup(&set->arena, name);
+	ans->val = val;
+	ans->src = y->src;
+	ans->key_line = (unsigned)k->start_mark.line + 1;
+	ans->key_col = (unsigned)k->start_mark.column + 1;
+	ans->line = (unsigned)v->start_mark.line + 1;
+	ans->col = (unsigned)v->start_mark.column + 1;
+	return 0;
+}
+
+/* The answers mapping: root itself, or a .genship.yml's `answers`. */
+static yaml_node_t *answers_mapping(struct ydoc *y, yaml_node_t *root)
+{
+	yaml_node_t *answers = map_get(y, root, "answers");
+
+	if (answers && map_get(y, root, "genship_version"))
+		return answers;
+	return root;
+}
+
+int answer_set_add_file(struct answer_set *set, const char *file,
+			const char *text, size_t len, struct diag *err)
+{
+	struct ydoc y = { .src = { NULL, NULL, len, 0, 0 }, .err = err };
+	yaml_node_t *root, *map;
+	yaml_node_pair_t *p;
+	int ret;
+
+	y.src.name = arena_strdup(&set->arena, file);
+	y.src.text = arena_strndup(&set->arena, text, len);
+	ret = manifest_parse_yaml(&y.src, &y.doc, err);
+	if (ret)
+		return ret;
+	root = yaml_document_get_root_node(&y.doc);
+	if (!root)
+		goto out;	/* an empty file answers nothing */
+	map = answers_mapping(&y, root);
+	if (map->type != YAML_MAPPING_NODE) {
+		ret = ydoc_error(&y, map, "an answers file maps option names "
+				 "to values, not %s", node_kind(map));
+		goto out;
+	}
+	for (p = map->data.mapping.pairs.start;
+	     !ret && p < map->data.mapping.pairs.top; p++)
+		ret = add_pair(set, &y, p);
+out:
+	yaml_document_delete(&y.doc);
+	return ret;
+}
+
+/* ---- resolving the context --------------------------------------------- */
+
+struct resolver {
+	const struct manifest *m;
+	const struct answer_set *given;
+	answers_prompt_fn prompt;
+	void *prompt_ud;
+	struct arena *a;
+	struct value *ctx;
+	struct diag *err;
+};
+
+/* Every given answer must name an option. */
+static int check_names(struct resolver *r)
+{
+	const char **names = xcalloc(r->m->noptions + 1, sizeof(*names));
+	const struct answer *ans;
+	const char *best;
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < r->m->noptions; i++)
+		names[i] = r->m->options[i].name;
+	for (i = 0; !ret && i < r->given->len; i++) {
+		ans = &r->given->items[i];
+		if (manifest_option(r->m, ans->name))
+			continue;
+		ret = diag_at_linecol(r->err, &ans->src, ans->key_line,
+				      ans->key_col, "unknown option '%s'",
+				      ans->name);
+		best = diag_closest(ans->name, names, r->m->noptions);
+		if (best)
+			diag_hint(r->err, "did you mean '%s'?", best);
+	}
+	free(names);
+	return ret;
+}
+
+/* The last given answer for name: later answers win. */
+static const struct answer *last_given(const struct resolver *r,
+				       const char *name)
+{
+	size_t i;
+
+	for (i = r->given->len; i-- > 0;)
+		if (!strcmp(r->given->items[i].name, name))
+			return &r->given->items[i];
+	return NULL;
+}
+
+/*
+ * Type in as o's value.  A bad value is an error at ans (or without a
+ * position for a prompt reply), with o's help as the hint for patterns.
+ */
+static int coerce_answer(struct resolver *r, const struct option *o,
+			 const struct value *in, const struct answer *ans,
+			 struct value **out)
+{
+	struct strbuf why = STRBUF_INIT, shown = STRBUF_INIT;
+	int ret = option_coerce(o, in, r->a, out, &why);
+
+	if (ret) {
+		option_format_value(&shown, in);
+		if (ans)
+			diag_at_linecol(r->err, &ans->src, ans->line, ans->col,
+					"invalid value '%s' for option '%s': "
+					"%s", shown.buf, o->name, why.buf);
+		else
+			diag_input(r->err, NULL, "invalid value '%s' for "
+				   "option '%s': %s", shown.buf, o->name,
+				   why.buf);
+		if (o->type == OPTION_STRING && o->pattern && o->help)
+			diag_hint(r->err, "%s", o->help);
+	}
+	strbuf_release(&why);
+	strbuf_release(&shown);
+	return ret;
+}
+
+/* Whether o is asked: its `when` is true in the context so far. */
+static int option_active(struct resolver *r, const struct option *o,
+			 bool *active)
+{
+	struct value *v;
+	int ret;
+
+	*active = true;
+	if (!o->when)
+		return 0;
+	ret = tpl_expr_eval(o->when, r->ctx, r->a, &v, r->err);
+	if (!ret)
+		*active = value_truthy(v);
+	return ret;
+}
+
+/* Ask the prompter for o, offering *cur; the reply replaces *cur. */
+static int ask(struct resolver *r, const struct option *o,
+	       struct value **cur)
+{
+	char *reply = NULL;
+	int ret;
+
+	if (r->prompt(r->prompt_ud, o, *cur, &reply))
+		return diag_fail(r->err, "no answer for option '%s'",
+				 o->name);
+	ret = coerce_answer(r, o, value_str(r->a, reply), NULL, cur);
+	free(reply);
+	return ret;
+}
+
+static int resolve_option(struct resolver *r, const struct option *o)
+{
+	struct value *cur = value_copy(r->a, o->def);
+	const struct answer *ans;
+	bool active;
+	int ret;
+
+	ret = option_active(r, o, &active);
+	if (!ret && active && (ans = last_given(r, o->name)))
+		ret = coerce_answer(r, o, ans->val, ans, &cur);
+	if (!ret && active && r->prompt)
+		ret = ask(r, o, &cur);
+	if (!ret)
+		value_dict_set(r->a, r->ctx, o->name, cur);
+	return ret;
+}
+
+static int resolve_computed(struct resolver *r, const struct computed *c)
+{
+	char *out;
+	size_t len;
+	int ret;
+
+	ret = tpl_render_string(r->m->file, c->value, strlen(c->value),
+				c->pos.line, c->pos.col, NULL, r->ctx, r->a,
+				&out, &len, r->err);
+	if (!ret)
+		value_dict_set(r->a, r->ctx, c->name,
+			       value_str_borrow(r->a, out, len));
+	return ret;
+}
+
+static int check_constraint(struct resolver *r, const struct constraint *c)
+{
+	struct diag_src src;
+	struct value *v;
+	int ret;
+
+	ret = tpl_expr_eval(c->require, r->ctx, r->a, &v, r->err);
+	if (ret || value_truthy(v))
+		return ret;
+	manifest_diag_src(r->m, &src);
+	return diag_at_linecol(r->err, &src, c->pos.line, c->pos.col, "%s",
+			       c->message);
+}
+
+int answers_resolve(const struct manifest *m, const struct answer_set *given,
+		    answers_prompt_fn prompt, void *prompt_ud,
+		    struct arena *a, struct value **ctx, struct diag *err)
+{
+	static const struct answer_set none = ANSWER_SET_INIT;
+	struct resolver r = { m, given ? given : &none, prompt, prompt_ud, a,
+			      NULL, err };
+	size_t i;
+	int ret;
+
+	r.ctx = value_dict(a, m->noptions + m->ncomputed);
+	ret = check_names(&r);
+	for (i = 0; !ret && i < m->noptions; i++)
+		ret = resolve_option(&r, &m->options[i]);
+	for (i = 0; !ret && i < m->ncomputed; i++)
+		ret = resolve_computed(&r, &m->computed[i]);
+	for (i = 0; !ret && i < m->nconstraints; i++)
+		ret = check_constraint(&r, &m->constraints[i]);
+	if (!ret)
+		*ctx = r.ctx;
+	return ret;
+}
+
+/* ---- the terminal prompter --------------------------------------------- */
+
+/* Build the question for o: help line, label, choices, default. */
+static void prompt_question(const struct option *o, const struct value *def,
+			    struct strbuf *q)
+{
+	size_t i;
+
+	if (o->help)
+		strbuf_addf(q, "%s\n", o->help);
+	strbuf_adds(q, o->prompt ? o->prompt : o->name);
+	for (i = 0; i < o->nchoices; i++)
+		strbuf_addf(q, "%s%s", i ? ", " : " (", o->choices[i]);
+	if (o->nchoices)
+		strbuf_adds(q, o->type == OPTION_MULTI ?
+			    "; comma-separated)" : ")");
+	if (o->type == OPTION_BOOL) {
+		strbuf_adds(q, value_truthy(def) ? " [Y/n]" : " [y/N]");
+	} else {
+		size_t mark = q->len;
+
+		strbuf_adds(q, " [");
+		option_format_value(q, def);
+		if (q->len == mark + 2)
+			strbuf_setlen(q, mark);	/* no default to show */
+		else
+			strbuf_addch(q, ']');
+	}
+	strbuf_adds(q, ": ");
+}
+
+/* Read one line from in without its line ending; false at EOF. */
+static bool read_line(FILE *in, struct strbuf *line)
+{
+	int c;
+
+	strbuf_reset(line);
+	while ((c = getc(in)) != EOF && c != '\n')
+		strbuf_addch(line, c);
+	if (c == EOF && !line->len)
+		return false;
+	if (line->len && line->buf[line->len - 1] == '\r')
+		strbuf_setlen(line, line->len - 1);
+	return true;
+}
+
+/* Check a reply; print why it is wrong to out. */
+static bool reply_ok(const struct option *o, const char *text, FILE *out)
+{
+	struct strbuf why = STRBUF_INIT;
+	struct arena a = ARENA_INIT;
+	struct value *v;
+	bool ok;
+
+	ok = !option_coerce(o, value_str(&a, text), &a, &v, &why);
+	if (!ok)
+		fprintf(out, "invalid value '%s' for option '%s': %s\n", text,
+			o->name, why.buf);
+	strbuf_release(&why);
+	arena_release(&a);
+	return ok;
+}
+
+int answers_prompt_tty(void *ud, const struct option *opt,
+		       const struct value *def, char **reply)
+{
+	const struct answers_tty *tty = ud;
+	FILE *in = tty && tty->in ? tty->in : stdin;
+	FILE *out = tty && tty->out ? tty->out : stderr;
+	struct strbuf q = STRBUF_INIT, dflt = STRBUF_INIT, line = STRBUF_INIT;
+	int ret = ERR_FAIL;
+
+	prompt_question(opt, def, &q);
+	option_format_value(&dflt, def);
+	for (;;) {
+		fputs(q.buf, out);
+		fflush(out);
+		if (!read_line(in, &line)) {
+			fputc('\n', out);
+			break;
+		}
+		if (!line.len)
+			strbuf_adds(&line, dflt.buf);
+		if (reply_ok(opt, line.buf, out)) {
+			*reply = strbuf_detach(&line, NULL);
+			ret = 0;
+			break;
+		}
+	}
+	strbuf_release(&q);
+	strbuf_release(&dflt);
+	strbuf_release(&line);
+	return ret;
+}
+
+/* ---- the answers file: loading ----------------------------------------- */
+
+struct answers_file *answers_file_new(void)
+{
+	struct answers_file *af = xcalloc(1, sizeof(*af));
+
+	arena_init(&af->arena);
+	af->answers = value_dict(&af->arena, 0);
+	return af;
+}
+
+void answers_file_add_file(struct answers_file *af, const char *path,
+			   const char *blob)
+{
+	struct answers_file_entry *e;
+
+	XALLOC_GROW(af->files, af->nfiles + 1, af->files_alloc);
+	e = &af->files[af->nfiles++];
+	e->path = arena_strdup(&af->arena, path);
+	snprintf(e->blob, sizeof(e->blob), "%s", blob);
+}
+
+void answers_file_free(struct answers_file *af)
+{
+	if (!af)
+		return;
+	free(af->files);
+	arena_release(&af->arena);
+	free(af);
+}
+
+/* A string-valued key: copy the scalar n into *out. */
+static int af_string(struct ydoc *y, struct answers_file *af,
+		     const yaml_node_t *n, const char *key, char **out)
+{
+	const char *s = scalar_text(n);
+
+	if (!s)
+		return ydoc_error(y, n, "'%s' must be a string, not %s", key,
+				  node_kind(n));
+	*out = arena_strdup(&af->arena, s);
+	return 0;
+}
+
+/* True when key is one of keys[n]. */
+static bool key_known(const char *key, const char *const *keys, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(key, keys[i]))
+			return true;
+	return false;
+}
+
+/*
+ * Check that mapping n has only the keys in keys[] (NULL-terminated) and
+ * each at most once; what names n in messages.
+ */
+static int af_check_keys(struct ydoc *y, const yaml_node_t *n,
+			 const char *const *keys, const char *what)
+{
+	const yaml_node_pair_t *p, *q;
+	const char *key, *other, *best;
+	size_t nkeys = 0;
+
+	while (keys[nkeys])
+		nkeys++;
+	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
+	     p++) {
+		if (pair_key(y, p, &key))
+			return ERR_INPUT;
+		for (q = n->data.mapping.pairs.start; q < p; q++)
+			if ((other = scalar_text(ynode(y, q->key))) &&
+			    !strcmp(other, key))
+				return ydoc_error(y, ynode(y, p->key),
+						  "duplicate key '%s' in %s",
+						  key, what);
+		if (key_known(key, keys, nkeys))
+			continue;
+		ydoc_error(y, ynode(y, p->key), "unknown key '%s' in %s", key,
+			   what);
+		if ((best = diag_closest(key, keys, nkeys)))
+			diag_hint(y->err, "did you mean '%s'?", best);
+		return ERR_INPUT;
+	}
+	return 0;
+}
+
+/* Look up a required key of mapping n; what names n in messages. */
+static int af_require(struct ydoc *y, const yaml_node_t *n, const char *key,
+		      const char *what, yaml_node_t **out)
+{
+	*out = map_get(y, n, key);
+	if (!*out)
+		return ydoc_error(y, n, "missing required key '%s' in %s", key,
+				  what);
+	return 0;
+}
+
+static int af_template(struct ydoc *y, struct answers_file *af,
+		       const yaml_node_t *n)
+{
+	static const char *const keys[] = {
+		"name", "source", "version", "commit", NULL,
+	};
+	yaml_node_t *v;
+	int ret;
+
+	if (n->type != YAML_MAPPING_NODE)
+		return ydoc_error(y, n, "'template' must be a mapping, not %s",
+				  node_kind(n));
+	ret = af_check_keys(y, n, keys, "'template'");
+	if (!ret && !(ret = af_require(y, n, "name", "'template'", &v)))
+		ret = af_string(y, af, v, "name", &af->template_name);
+	if (!ret && !(ret = af_require(y, n, "source", "'template'", &v)))
+		ret = af_string(y, af, v, "source", &af->template_source);
+	if (!ret && !(ret = af_require(y, n, "version", "'template'", &v)))
+		ret = af_string(y, af, v, "version", &af->template_version);
+	if (!ret && (v = map_get(y, n, "commit")))
+		ret = af_string(y, af, v, "commit", &af->template_commit);
+	return ret;
+}
+
+static int af_answers(struct ydoc *y, struct answers_file *af,
+		      const yaml_node_t *n)
+{
+	const yaml_node_pair_t *p;
+	struct value *val;
+	const char *name;
+
+	if (n->type != YAML_MAPPING_NODE)
+		return ydoc_error(y, n, "'answers' must be a mapping, not %s",
+				  node_kind(n));
+	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
+	     p++) {
+		if (pair_key(y, p, &name))
+			return ERR_INPUT;
+		if (value_dict_get(af->answers, name))
+			return ydoc_error(y, ynode(y, p->key), "duplicate "
+					  "answer '%s'", name);
+		if (node_answer(y, &af->arena, ynode(y, p->value), name, &val))
+			return ERR_INPUT;
+		value_dict_set(&af->arena, af->answers, name, val);
+	}
+	return 0;
+}
+
+/* True when s is a git blob id: 40 lowercase hex digits. */
+static bool is_blob_id(const char *s)
+{
+	return strlen(s) == 40 && strspn(s, "0123456789abcdef") == 40;
+}
+
+/* The second key spelled key in mapping n (n itself if there is none). */
+static const yaml_node_t *second_key(struct ydoc *y, const yaml_node_t *n,
+				     const char *key)
+{
+	const yaml_node_pair_t *p;
+	const char *k;
+	int seen = 0;
+
+	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
+	     p++)
+		if ((k = scalar_text(ynode(y, p->key))) && !strcmp(k, key) &&
+		    seen++)
+			return ynode(y, p->key);
+	return n;
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+	const struct answers_file_entry *x = a, *y = b;
+
+	return strcmp(x->path, y->path);
+}
+
+static int af_files(struct ydoc *y, struct answers_file *af,
+		    const yaml_node_t *n)
+{
+	const yaml_node_pair_t *p;
+	const char *path, *blob;
+	size_t i;
+
+	if (n->type != YAML_MAPPING_NODE)
+		return ydoc_error(y, n, "'files' must be a mapping of paths "
+				  "to blob ids, not %s", node_kind(n));
+	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
+	     p++) {
+		if (pair_key(y, p, &path))
+			return ERR_INPUT;
+		blob = scalar_text(ynode(y, p->value));
+		if (!blob || !is_blob_id(blob))
+			return ydoc_error(y, ynode(y, p->value), "invalid "
+					  "blob id for '%s': expected 40 hex "
+					  "digits", path);
+		answers_file_add_file(af, path, blob);
+	}
+	if (af->nfiles)
+		qsort(af->files, af->nfiles, sizeof(*af->files), entry_cmp);
+	for (i = 1; i < af->nfiles; i++)
+		if (!strcmp(af->files[i - 1].path, af->files[i].path))
+			return ydoc_error(y, second_key(y, n,
+					  af->files[i].path), "duplicate "
+					  "file '%s' in 'files'",
+					  af->files[i].path);
+	return 0;
+}
+
+/* Read the top-level mapping of a .genship.yml into af. */
+static int af_top(struct ydoc *y, struct answers_file *af,
+		  const yaml_node_t *root)
+{
+	static const char *const keys[] = {
+		"genship_version", "template", "answers", "files", NULL,
+	};
+	const char *what = "answers file";
+	yaml_node_t *v;
+	int ret;
+
+	if (root->type != YAML_MAPPING_NODE)
+		return ydoc_error(y, root, "an answers file must be a mapping, "
+				  "not %s", node_kind(root));
+	ret = af_check_keys(y, root, keys, what);
+	if (!ret && !(ret = af_require(y, root, "genship_version", what, &v)))
+		ret = af_string(y, af, v, "genship_version",
+				&af->genship_version);
+	if (!ret && !(ret = af_require(y, root, "template", what, &v)))
+		ret = af_template(y, af, v);
+	if (!ret && (v = map_get(y, root, "answers")))
+		ret = af_answers(y, af, v);
+	if (!ret && (v = map_get(y, root, "files")))
+		ret = af_files(y, af, v);
+	return ret;
+}
+
+int answers_file_load(const char *file, const char *text, size_t len,
+		      struct answers_file **out, struct diag *err)
+{
+	struct ydoc y = { .src = { file, text, len, 0, 0 }, .err = err };
+	struct answers_file *af = answers_file_new();
+	yaml_node_t *root;
+	int ret;
+
+	ret = manifest_parse_yaml(&y.src, &y.doc, err);
+	if (ret)
+		goto out;
+	root = yaml_document_get_root_node(&y.doc);
+	if (root)
+		ret = af_top(&y, af, root);
+	else
+		ret = diag_input(err, file, "empty answers file");
+	yaml_document_delete(&y.doc);
+out:
+	if (ret)
+		answers_file_free(af);
+	else
+		*out = af;
+	return ret;
+}
+
+/* ---- the answers file: writing ----------------------------------------- */
+
+static const char af_header[] =
+	"# Generated by genship. Do not edit the files section by hand;\n"
+	"# `genship update` and `genship check` rely on it.\n";
+
+static int emit_write(void *data, unsigned char *buf, size_t size)
+{
+	strbuf_add(data, buf, size);
+	return 1;
+}
+
+/*
+ * True when s starts like a number or a date that YAML 1.1 or 1.2 readers
+ * would not read as a string: 12, -1_000, 1.5, .5, 6e3, 0x1f, 1:30,
+ * 2024-01-31.  Versions such as 1.2.0 and blob ids stay plain.
+ */
+static bool looks_numeric(const char *s)
+{
+	const char *p = s + (*s == '-' || *s == '+');
+	size_t digits = 0, dots = 0;
+
+	if (strlen(p) >= 10 && isdigit((unsigned char)p[0]) && p[4] == '-' &&
+	    strspn(p, "0123456789") == 4)
+		return true;	/* a timestamp */
+	if (*p == '0' && p[1] && strchr("xXoObB", p[1]))
+		return true;
+	for (; *p; p++) {
+		if (isdigit((unsigned char)*p)) {
+			digits++;
+		} else if (*p == '.') {
+			dots++;
+		} else if ((*p == 'e' || *p == 'E') && digits) {
+			p += p[1] == '-' || p[1] == '+';
+			return p[1] && strspn(p + 1, "0123456789") ==
+			       strlen(p + 1) && dots <= 1;
+		} else if (*p != '_' && *p != ':') {
+			return false;
+		}
+	}
+	return digits && dots <= 1;
+}
+
+/*
+ * True when a plain s would read back as something other than that
+ * string, here or in other YAML readers: empty, null, booleans (YAML 1.1
+ * ones included), infinities and numbers.
+ */
+static bool needs_quotes(const char *s)
+{
+	static const char *const words[] = {
+		"true", "false", "yes", "no", "on", "off", "y", "n", "null",
+		"~", ".inf", "-.inf", "+.inf", ".nan",
+	};
+	size_t i;
+
+	if (!*s || looks_numeric(s))
+		return true;
+	for (i = 0; i < sizeof(words) / sizeof(*words); i++)
+		if (!strcasecmp(s, words[i]))
+			return true;
+	return false;
+}
+
+/* Replace bytes that are not UTF-8 with U+FFFD, which libyaml requires. */
+static void utf8_sanitize(const char *s, size_t n, struct strbuf *out)
+{
+	static const unsigned char bad[] = { 0xef, 0xbf, 0xbd };
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, len, k;
+
+	while (i < n) {
+		len = p[i] < 0x80 ? 1 : (p[i] & 0xe0) == 0xc0 ? 2 :
+		      (p[i] & 0xf0) == 0xe0 ? 3 : (p[i] & 0xf8) == 0xf0 ? 4 : 0;
+		for (k = 1; len && k < len; k++)
+			if (i + k >= n || (p[i + k] & 0xc0) != 0x80)
+				len = 0;
+		if (len)
+			strbuf_add(out, p + i, len);
+		else
+			strbuf_add(out, bad, sizeof(bad));
+		i += len ? len : 1;
+	}
+}
+
+/* Emit one event; false once the emitter has failed. */
+static bool emit(yaml_emitter_t *e, yaml_event_t *ev, bool ok)
+{
+	if (!ok)
+		return false;
+	return yaml_emitter_emit(e, ev) != 0;
+}
+
+/* Emit the string s (n bytes) as a scalar, quoted when plain would lie. */
+static bool emit_str(yaml_emitter_t *e, const char *s, size_t n)
+{
+	yaml_scalar_style_t style = memchr(s, '\n', n) ?
+		YAML_DOUBLE_QUOTED_SCALAR_STYLE : needs_quotes(s) ?
+		YAML_SINGLE_QUOTED_SCALAR_STYLE : YAML_ANY_SCALAR_STYLE;
+	struct strbuf clean = STRBUF_INIT;
+	yaml_event_t ev;
+	bool ok;
+
+	ok = yaml_scalar_event_initialize(&ev, NULL, NULL,
+					  (yaml_char_t *)s, (int)n, 1, 1,
+					  style);
+	if (!ok) {
+		utf8_sanitize(s, n, &clean);
+		ok = yaml_scalar_event_initialize(&ev, NULL, NULL,
+				(yaml_char_t *)clean.buf, (int)clean.len, 1, 1,
+				style);
+	}
+	ok = emit(e, &ev, ok);
+	strbuf_release(&clean);
+	return ok;
+}
+
+/* Emit a plain scalar: true, false or a number. */
+static bool emit_plain(yaml_emitter_t *e, const char *s)
+{
+	yaml_event_t ev;
+
+	return emit(e, &ev, yaml_scalar_event_initialize(&ev, NULL, NULL,
+		    (yaml_char_t *)s, (int)strlen(s), 1, 0,
+		    YAML_PLAIN_SCALAR_STYLE));
+}
+
+static bool emit_cstr(yaml_emitter_t *e, const char *s)
+{
+	return emit_str(e, s, strlen(s));
+}
+
+/* Emit the start of a block mapping, or a flow one when empty. */
+static bool emit_map_start(yaml_emitter_t *e, bool empty)
+{
+	yaml_event_t ev;
+
+	return emit(e, &ev, yaml_mapping_start_event_initialize(&ev, NULL,
+		    NULL, 1, empty ? YAML_FLOW_MAPPING_STYLE :
+		    YAML_BLOCK_MAPPING_STYLE));
+}
+
+static bool emit_map_end(yaml_emitter_t *e)
+{
+	yaml_event_t ev;
+
+	return emit(e, &ev, yaml_mapping_end_event_initialize(&ev));
+}
+
+/* Emit an answer: bools and ints plain, lists in flow style. */
+static bool emit_value(yaml_emitter_t *e, const struct value *v)
+{
+	struct strbuf sb = STRBUF_INIT;
+	yaml_event_t ev;
+	bool ok = true;
+	size_t i;
+
+	switch (v->kind) {
+	case VALUE_STRING:
+		return emit_str(e, v->u.s.ptr, v->u.s.len);
+	case VALUE_BOOL:
+		return emit_plain(e, v->u.b ? "true" : "false");
+	case VALUE_LIST:
+		ok = emit(e, &ev, yaml_sequence_start_event_initialize(&ev,
+			  NULL, NULL, 1, YAML_FLOW_SEQUENCE_STYLE));
+		for (i = 0; ok && i < v->u.list.len; i++)
+			ok = emit_value(e, v->u.list.items[i]);
+		return emit(e, &ev, ok &&
+			    yaml_sequence_end_event_initialize(&ev));
+	default:
+		option_format_value(&sb, v);
+		ok = v->kind == VALUE_INT ? emit_plain(e, sb.buf) :
+		     emit_str(e, sb.buf, sb.len);
+		strbuf_release(&sb);
+		return ok;
+	}
+}
+
+static bool emit_template(yaml_emitter_t *e, const struct answers_file *af)
+{
+	const char *fields[][2] = {
+		{ "name", af->template_name },
+		{ "source", af->template_source },
+		{ "version", af->template_version },
+		{ "commit", af->template_commit },
+	};
+	bool ok = emit_cstr(e, "template") && emit_map_start(e, false);
+	size_t i;
+
+	for (i = 0; ok && i < 4; i++)
+		if (fields[i][1])
+			ok = emit_cstr(e, fields[i][0]) &&
+			     emit_cstr(e, fields[i][1]);
+	return ok && emit_map_end(e);
+}
+
+static bool emit_answers(yaml_emitter_t *e, const struct value *answers)
+{
+	size_t n = answers ? answers->u.dict.len : 0, i;
+	bool ok = emit_cstr(e, "answers") && emit_map_start(e, !n);
+
+	for (i = 0; ok && i < n; i++) {
+		const struct value_pair *p = &answers->u.dict.items[i];
+
+		ok = emit_str(e, p->key.ptr, p->key.len) &&
+		     emit_value(e, p->val);
+	}
+	return ok && emit_map_end(e);
+}
+
+static int entry_ptr_cmp(const void *a, const void *b)
+{
+	return entry_cmp(*(const void *const *)a, *(const void *const *)b);
+}
+
+static bool emit_files(yaml_emitter_t *e, const struct answers_file *af)
+{
+	const struct answers_file_entry **sorted;
+	bool ok = emit_cstr(e, "files") && emit_map_start(e, !af->nfiles);
+	size_t i;
+
+	sorted = xcalloc(af->nfiles + 1, sizeof(*sorted));
+	for (i = 0; i < af->nfiles; i++)
+		sorted[i] = &af->files[i];
+	qsort(sorted, af->nfiles, sizeof(*sorted), entry_ptr_cmp);
+	for (i = 0; ok && i < af->nfiles; i++)
+		ok = emit_cstr(e, sorted[i]->path) &&
+		     emit_cstr(e, sorted[i]->blob);
+	free(sorted);
+	return ok && emit_map_end(e);
+}
+
+/* Emit the whole document: stream, document, top-level mapping. */
+static bool emit_document(yaml_emitter_t *e, const struct answers_file *af)
+{
+	yaml_event_t ev;
+	bool ok;
+
+	ok = emit(e, &ev, yaml_stream_start_event_initialize(&ev,
+		  YAML_UTF8_ENCODING));
+	ok = emit(e, &ev, ok && yaml_document_start_event_initialize(&ev,
+		  NULL, NULL, NULL, 1));
+	ok = ok && emit_map_start(e, false) &&
+	     emit_cstr(e, "genship_version") &&
+	     emit_cstr(e, af->genship_version ? af->genship_version :
+		       PACKAGE_VERSION) &&
+	     emit_template(e, af) && emit_answers(e, af->answers) &&
+	     emit_files(e, af) && emit_map_end(e);
+	ok = emit(e, &ev, ok && yaml_document_end_event_initialize(&ev, 1));
+	return emit(e, &ev, ok && yaml_stream_end_event_initialize(&ev));
+}
+
+void answers_file_format(const struct answers_file *af, struct strbuf *out)
+{
+	yaml_emitter_t e;
+
+	strbuf_adds(out, af_header);
+	if (!yaml_emitter_initialize(&e))
+		return;
+	yaml_emitter_set_output(&e, emit_write, out);
+	yaml_emitter_set_unicode(&e, 1);
+	yaml_emitter_set_width(&e, -1);
+	yaml_emitter_set_indent(&e, 2);
+	emit_document(&e, af);
+	yaml_emitter_flush(&e);
+	yaml_emitter_delete(&e);
+}

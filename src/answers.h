@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "arena.h"
 #include "diag.h"
@@ -24,9 +25,10 @@
 /* One given answer, with where it came from for diagnostics. */
 struct answer {
 	char *name;
-	struct value *val;	/* --set: a string, coerced later; file: typed */
+	struct value *val;	/* --set: a string, typed later; file: typed */
 	struct diag_src src;	/* the text the answer came from */
 	unsigned line, col;	/* of the value within src */
+	unsigned key_line, key_col;	/* of the name within src */
 };
 
 /* An ordered collection of given answers; later entries win. */
@@ -50,7 +52,9 @@ int answer_set_add_cli(struct answer_set *set, const char *arg,
 
 /*
  * Add every answer from a YAML answers file: a mapping of option name to
- * value, or a `.genship.yml` (whose `answers:` mapping is used).
+ * value, or a `.genship.yml` (whose `answers:` mapping is used).  Values
+ * are typed as in answers_file_load().  Malformed YAML is ERR_INPUT at
+ * libyaml's problem mark.  The set keeps a copy of text for diagnostics.
  */
 int answer_set_add_file(struct answer_set *set, const char *file,
 			const char *text, size_t len, struct diag *err);
@@ -63,7 +67,17 @@ int answer_set_add_file(struct answer_set *set, const char *file,
 typedef int (*answers_prompt_fn)(void *ud, const struct option *opt,
 				 const struct value *def, char **reply);
 
-/* The stdin/stderr prompter used on a TTY; ud is unused. */
+/* Streams for answers_prompt_tty(); NULL members mean stdin/stderr. */
+struct answers_tty {
+	FILE *in, *out;
+};
+
+/*
+ * The prompter used on a TTY: prints the option's help, its question,
+ * its choices and the default to stderr, and reads a line from stdin; an
+ * empty line takes the default.  An invalid reply is explained and asked
+ * again.  ud is NULL, or a struct answers_tty naming other streams.
+ */
 int answers_prompt_tty(void *ud, const struct option *opt,
 		       const struct value *def, char **reply);
 
@@ -84,6 +98,10 @@ struct answers_file_entry {
 	char blob[41];		/* git blob id of the bytes genship wrote */
 };
 
+/*
+ * The strings and values of an answers file live in its arena; the files
+ * array is malloc'd.  answers_file_free() frees both.
+ */
 struct answers_file {
 	char *template_name;
 	char *template_source;	/* "builtin:service", a path or a URL */
@@ -92,15 +110,34 @@ struct answers_file {
 	char *genship_version;
 	struct value *answers;	/* dict of option name -> value, in arena */
 	struct answers_file_entry *files;	/* sorted by path */
-	size_t nfiles;
+	size_t nfiles, files_alloc;
 	struct arena arena;
 };
 
-/* Parse .genship.yml. *out is caller-owned, untouched on failure. */
+/* Return a new, empty answers file (answers is an empty dict). */
+struct answers_file *answers_file_new(void);
+
+/* Record that genship wrote blob id blob (40 hex digits) at path. */
+void answers_file_add_file(struct answers_file *af, const char *path,
+			   const char *blob);
+
+/*
+ * Parse .genship.yml: `genship_version`, `template` (name, source,
+ * version, optional commit), `answers` and `files`; any other key is an
+ * error.  Answers are typed: plain true/false are bools, plain decimal
+ * integers are ints, sequences are lists, and everything else (quoted
+ * scalars included) is a string.  *out is caller-owned, untouched on
+ * failure.  Returns 0 or ERR_INPUT.
+ */
 int answers_file_load(const char *file, const char *text, size_t len,
 		      struct answers_file **out, struct diag *err);
 
-/* Append af as YAML (with a header comment) to out. */
+/*
+ * Append af as YAML (with a header comment) to out, emitted by libyaml.
+ * Strings that would read back as another type are quoted and files are
+ * sorted by path, so the output round-trips through answers_file_load()
+ * and is the same bytes for the same content.
+ */
 void answers_file_format(const struct answers_file *af, struct strbuf *out);
 
 /* Free af. NULL is allowed. */

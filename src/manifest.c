@@ -1,1 +1,1851 @@
-/* manifest.c: not written yet */
+/*
+ * manifest.c: load genship.yml.
+ *
+ * Two parsers look at the same text.  libyaml builds a node tree first:
+ * it reports syntax errors with exact marks and gives every node its
+ * position.  libcyaml then loads the text with a strict schema, so that
+ * unknown keys, missing keys and mistyped scalars are rejected by a
+ * declared schema rather than by hand-written checks.  libcyaml reports
+ * through its log callback without usable positions; the captured message
+ * and backtrace name the key path, which is looked up in the libyaml tree
+ * to point the diagnostic at the right line and column.  Fields the
+ * static schema cannot type (`default`, `matrix`) are ignored by libcyaml
+ * and read from the libyaml tree.
+ */
+#include "config.h"
+
+#include "manifest.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cyaml/cyaml.h>
+#include <yaml.h>
+
+#include "strbuf.h"
+#include "xalloc.h"
+
+/* ---- the schema libcyaml loads ----------------------------------------- */
+
+enum raw_bool { RAW_BOOL_UNSET, RAW_BOOL_FALSE, RAW_BOOL_TRUE };
+
+struct raw_option {
+	char *name;
+	int type;		/* enum option_type */
+	char *pattern, *help, *prompt, *when;
+	char **choices;
+	unsigned choices_count;
+	long long *min, *max;
+};
+
+struct raw_computed {
+	char *name, *value;
+};
+
+struct raw_constraint {
+	char *require, *message;
+};
+
+struct raw_file {
+	char *path, *when;
+	int render;		/* enum raw_bool */
+	char **delimiters;
+	unsigned delimiters_count;
+};
+
+struct raw_hooks {
+	char **pre;
+	unsigned pre_count;
+	char **post;
+	unsigned post_count;
+};
+
+struct raw_manifest {
+	char *name, *version, *min_genship, *description;
+	struct raw_option *options;
+	unsigned options_count;
+	struct raw_computed *computed;
+	unsigned computed_count;
+	struct raw_constraint *constraints;
+	unsigned constraints_count;
+	struct raw_file *files;
+	unsigned files_count;
+	struct raw_hooks *hooks;
+};
+
+#define STR_REQ(key, st, m) \
+	CYAML_FIELD_STRING_PTR(key, CYAML_FLAG_POINTER, st, m, \
+			       0, CYAML_UNLIMITED)
+#define STR_OPT(key, st, m) \
+	CYAML_FIELD_STRING_PTR(key, CYAML_FLAG_POINTER_NULL | \
+			       CYAML_FLAG_OPTIONAL, st, m, 0, CYAML_UNLIMITED)
+#define SEQ_OPT(key, st, m, entry) \
+	CYAML_FIELD_SEQUENCE(key, CYAML_FLAG_POINTER_NULL | \
+			     CYAML_FLAG_OPTIONAL, st, m, entry, \
+			     0, CYAML_UNLIMITED)
+#define INT_OPT(key, st, m) \
+	CYAML_FIELD_INT_PTR(key, CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, \
+			    st, m)
+
+static const cyaml_schema_value_t string_entry = {
+	CYAML_VALUE_STRING(CYAML_FLAG_POINTER, char, 0, CYAML_UNLIMITED),
+};
+
+/* In enum option_type order: option_type_name() indexes it. */
+static const cyaml_strval_t type_strings[] = {
+	{ "string", OPTION_STRING },
+	{ "bool", OPTION_BOOL },
+	{ "int", OPTION_INT },
+	{ "choice", OPTION_CHOICE },
+	{ "multi", OPTION_MULTI },
+};
+
+/* libcyaml's own bool accepts any word as true; this enum is strict. */
+static const cyaml_strval_t bool_strings[] = {
+	{ "true", RAW_BOOL_TRUE }, { "false", RAW_BOOL_FALSE },
+	{ "yes", RAW_BOOL_TRUE }, { "no", RAW_BOOL_FALSE },
+	{ "on", RAW_BOOL_TRUE }, { "off", RAW_BOOL_FALSE },
+};
+
+static const cyaml_schema_field_t option_fields[] = {
+	STR_REQ("name", struct raw_option, name),
+	CYAML_FIELD_ENUM("type", CYAML_FLAG_STRICT, struct raw_option, type,
+			 type_strings, CYAML_ARRAY_LEN(type_strings)),
+	CYAML_FIELD_IGNORE("default", CYAML_FLAG_OPTIONAL),
+	STR_OPT("pattern", struct raw_option, pattern),
+	STR_OPT("help", struct raw_option, help),
+	STR_OPT("prompt", struct raw_option, prompt),
+	SEQ_OPT("choices", struct raw_option, choices, &string_entry),
+	INT_OPT("min", struct raw_option, min),
+	INT_OPT("max", struct raw_option, max),
+	STR_OPT("when", struct raw_option, when),
+	CYAML_FIELD_IGNORE("matrix", CYAML_FLAG_OPTIONAL),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_value_t option_entry = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct raw_option,
+			    option_fields),
+};
+
+static const cyaml_schema_field_t computed_fields[] = {
+	STR_REQ("name", struct raw_computed, name),
+	STR_REQ("value", struct raw_computed, value),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_value_t computed_entry = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct raw_computed,
+			    computed_fields),
+};
+
+static const cyaml_schema_field_t constraint_fields[] = {
+	STR_REQ("require", struct raw_constraint, require),
+	STR_OPT("message", struct raw_constraint, message),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_value_t constraint_entry = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct raw_constraint,
+			    constraint_fields),
+};
+
+static const cyaml_schema_field_t file_fields[] = {
+	STR_REQ("path", struct raw_file, path),
+	STR_OPT("when", struct raw_file, when),
+	CYAML_FIELD_ENUM("render", CYAML_FLAG_OPTIONAL | CYAML_FLAG_STRICT |
+			 CYAML_FLAG_CASE_INSENSITIVE, struct raw_file, render,
+			 bool_strings, CYAML_ARRAY_LEN(bool_strings)),
+	SEQ_OPT("delimiters", struct raw_file, delimiters, &string_entry),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_value_t file_entry = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct raw_file, file_fields),
+};
+
+static const cyaml_schema_field_t hooks_fields[] = {
+	SEQ_OPT("pre", struct raw_hooks, pre, &string_entry),
+	SEQ_OPT("post", struct raw_hooks, post, &string_entry),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_field_t manifest_fields[] = {
+	STR_REQ("name", struct raw_manifest, name),
+	STR_REQ("version", struct raw_manifest, version),
+	STR_OPT("min_genship", struct raw_manifest, min_genship),
+	STR_OPT("description", struct raw_manifest, description),
+	SEQ_OPT("options", struct raw_manifest, options, &option_entry),
+	SEQ_OPT("computed", struct raw_manifest, computed, &computed_entry),
+	SEQ_OPT("constraints", struct raw_manifest, constraints,
+		&constraint_entry),
+	SEQ_OPT("files", struct raw_manifest, files, &file_entry),
+	CYAML_FIELD_MAPPING_PTR("hooks", CYAML_FLAG_POINTER_NULL |
+				CYAML_FLAG_OPTIONAL, struct raw_manifest,
+				hooks, hooks_fields),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_value_t manifest_schema = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, struct raw_manifest,
+			    manifest_fields),
+};
+
+/* ---- libyaml helpers --------------------------------------------------- */
+
+/* The loader's state: the source, its libyaml tree and the result. */
+struct loader {
+	struct diag_src src;
+	yaml_document_t doc;
+	yaml_node_t *root;
+	struct manifest *m;
+	struct diag *err;
+};
+
+static yaml_node_t *node_at(struct loader *ld, int index)
+{
+	return yaml_document_get_node(&ld->doc, index);
+}
+
+/*
+ * Return the pair of mapping map whose scalar key is key, skipping the
+ * first `skip` matches; NULL when map is no mapping or has none.
+ */
+static yaml_node_pair_t *map_pair(struct loader *ld, const yaml_node_t *map,
+				  const char *key, unsigned skip)
+{
+	yaml_node_pair_t *p;
+
+	if (!map || map->type != YAML_MAPPING_NODE)
+		return NULL;
+	for (p = map->data.mapping.pairs.start;
+	     p < map->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = node_at(ld, p->key);
+
+		if (k && k->type == YAML_SCALAR_NODE &&
+		    !strcmp((const char *)k->data.scalar.value, key) &&
+		    !skip--)
+			return p;
+	}
+	return NULL;
+}
+
+/* Return the value of key in mapping map, or NULL. */
+static yaml_node_t *map_get(struct loader *ld, const yaml_node_t *map,
+			    const char *key)
+{
+	yaml_node_pair_t *p = map_pair(ld, map, key, 0);
+
+	return p ? node_at(ld, p->value) : NULL;
+}
+
+/* Return the i-th (0-based) item of sequence seq, or NULL. */
+static yaml_node_t *seq_item(struct loader *ld, const yaml_node_t *seq,
+			     size_t i)
+{
+	if (!seq || seq->type != YAML_SEQUENCE_NODE ||
+	    i >= (size_t)(seq->data.sequence.items.top -
+			  seq->data.sequence.items.start))
+		return NULL;
+	return node_at(ld, seq->data.sequence.items.start[i]);
+}
+
+/* Return the text of a scalar node, or NULL for other nodes. */
+static const char *scalar_text(const yaml_node_t *n)
+{
+	if (!n || n->type != YAML_SCALAR_NODE)
+		return NULL;
+	return (const char *)n->data.scalar.value;
+}
+
+/* True for a plain empty, ~ or null scalar: YAML's null. */
+static bool node_is_null(const yaml_node_t *n)
+{
+	const char *s = scalar_text(n);
+
+	if (!s || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return false;
+	return !*s || !strcmp(s, "~") || !strcmp(s, "null") ||
+	       !strcmp(s, "Null") || !strcmp(s, "NULL");
+}
+
+/* Return the 1-based position where node n starts. */
+static struct src_pos node_pos(const yaml_node_t *n)
+{
+	struct src_pos pos = { 1, 1 };
+
+	if (n) {
+		pos.line = (unsigned)n->start_mark.line + 1;
+		pos.col = (unsigned)n->start_mark.column + 1;
+	}
+	return pos;
+}
+
+/* Position of the text inside a scalar: past an opening quote. */
+static struct src_pos text_pos(const yaml_node_t *n)
+{
+	struct src_pos pos = node_pos(n);
+
+	if (n && n->type == YAML_SCALAR_NODE &&
+	    (n->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
+	     n->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE))
+		pos.col++;
+	return pos;
+}
+
+/* Set an input error at pos, formatted. Returns ERR_INPUT. */
+static int error_pos(struct loader *ld, struct src_pos pos,
+		     const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int error_pos(struct loader *ld, struct src_pos pos,
+		     const char *fmt, ...)
+{
+	char *msg;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		msg = NULL;
+	diag_at_linecol(ld->err, &ld->src, pos.line, pos.col, "%s",
+			msg ? msg : fmt);
+	free(msg);
+	return ERR_INPUT;
+}
+
+/* Return "a scalar", "a sequence" or "a mapping" for node n. */
+static const char *node_kind(const yaml_node_t *n)
+{
+	if (!n)
+		return "nothing";
+	if (n->type == YAML_SEQUENCE_NODE)
+		return "a sequence";
+	if (n->type == YAML_MAPPING_NODE)
+		return "a mapping";
+	return "a scalar";
+}
+
+/* Set an error for libyaml parser p. Returns ERR_INPUT or ERR_FAIL. */
+static int yaml_parse_error(const struct diag_src *src,
+			    const yaml_parser_t *p, struct diag *err)
+{
+	const char *problem = p->problem ? p->problem : "syntax error";
+
+	if (p->error == YAML_MEMORY_ERROR)
+		return diag_fail(err, "%s: out of memory parsing YAML",
+				 src->name);
+	if (p->error == YAML_READER_ERROR)
+		return diag_at(err, src, p->problem_offset,
+			       "invalid YAML: %s", problem);
+	diag_at_linecol(err, src, (unsigned)p->problem_mark.line + 1,
+			(unsigned)p->problem_mark.column + 1,
+			"invalid YAML: %s", problem);
+	if (p->context)
+		diag_hint(err, "%s at line %lu", p->context,
+			  (unsigned long)p->context_mark.line + 1);
+	return ERR_INPUT;
+}
+
+/* After the first document, anything but the end of the stream is wrong. */
+static int yaml_check_single(const struct diag_src *src, yaml_parser_t *p,
+			     struct diag *err)
+{
+	yaml_document_t next;
+	yaml_node_t *root;
+	int ret = 0;
+
+	if (!yaml_parser_load(p, &next))
+		return yaml_parse_error(src, p, err);
+	root = yaml_document_get_root_node(&next);
+	if (root)
+		ret = diag_at_linecol(err, src,
+				      (unsigned)next.start_mark.line + 1,
+				      (unsigned)next.start_mark.column + 1,
+				      "expected one YAML document, found a "
+				      "second one");
+	yaml_document_delete(&next);
+	return ret;
+}
+
+int manifest_parse_yaml(const struct diag_src *src,
+			struct yaml_document_s *doc, struct diag *err)
+{
+	yaml_parser_t p;
+	int ret = 0;
+
+	if (!yaml_parser_initialize(&p))
+		return diag_fail(err, "out of memory");
+	yaml_parser_set_input_string(&p, (const unsigned char *)src->text,
+				     src->len);
+	yaml_parser_set_encoding(&p, YAML_UTF8_ENCODING);
+	if (!yaml_parser_load(&p, doc))
+		ret = yaml_parse_error(src, &p, err);
+	else if ((ret = yaml_check_single(src, &p, err)))
+		yaml_document_delete(doc);
+	yaml_parser_delete(&p);
+	return ret;
+}
+
+/* ---- libcyaml errors, mapped back to positions ------------------------- */
+
+/* One step of the key path in libcyaml's backtrace. */
+struct cy_step {
+	char *key;		/* a mapping field, or NULL for an entry */
+	unsigned index;		/* 1-based sequence entry */
+};
+
+struct cy_error {
+	char *msg;		/* the first error line, without "Load: " */
+	struct cy_step *path;	/* outermost first */
+	size_t depth, alloc;
+};
+
+/* libcyaml's log callback: collect error lines in the strbuf at ctx. */
+static void cy_log(cyaml_log_t level, void *ctx, const char *fmt,
+		   va_list args)
+{
+	char *line;
+
+	if (level < CYAML_LOG_ERROR || vasprintf(&line, fmt, args) < 0)
+		return;
+	strbuf_adds(ctx, line);
+	free(line);
+}
+
+/* Parse one backtrace line into a step; false for "in mapping (...)". */
+static bool cy_parse_step(const char *line, struct cy_step *step)
+{
+	static const char field[] = "  in mapping field '";
+	static const char entry[] = "  in sequence entry '";
+	const char *end;
+
+	if (!strncmp(line, field, sizeof(field) - 1)) {
+		line += sizeof(field) - 1;
+		end = strstr(line, "' (line:");
+		if (!end)
+			return false;
+		step->key = xstrndup(line, (size_t)(end - line));
+		return true;
+	}
+	if (!strncmp(line, entry, sizeof(entry) - 1)) {
+		step->key = NULL;
+		step->index = (unsigned)strtoul(line + sizeof(entry) - 1,
+						NULL, 10);
+		return true;
+	}
+	return false;
+}
+
+/* Split libcyaml's log into the message and the key path. */
+static void cy_parse_log(char *log, struct cy_error *ce)
+{
+	char *line, *save = NULL;
+	size_t i;
+
+	for (line = strtok_r(log, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		struct cy_step step = { NULL, 0 };
+
+		if (!ce->msg && !strncmp(line, "Load: ", 6) &&
+		    strcmp(line, "Load: Backtrace:")) {
+			ce->msg = xstrdup(line + 6);
+		} else if (cy_parse_step(line, &step)) {
+			XALLOC_GROW(ce->path, ce->depth + 1, ce->alloc);
+			ce->path[ce->depth++] = step;
+		}
+	}
+	for (i = 0; i < ce->depth / 2; i++) {
+		struct cy_step t = ce->path[i];
+
+		ce->path[i] = ce->path[ce->depth - 1 - i];
+		ce->path[ce->depth - 1 - i] = t;
+	}
+	if (!ce->msg)
+		ce->msg = xstrdup("invalid manifest");
+}
+
+static void cy_error_release(struct cy_error *ce)
+{
+	size_t i;
+
+	for (i = 0; i < ce->depth; i++)
+		free(ce->path[i].key);
+	free(ce->path);
+	free(ce->msg);
+}
+
+/* Return the schema of field key in mapping schema s, or NULL. */
+static const cyaml_schema_value_t *schema_field(const cyaml_schema_value_t *s,
+						const char *key)
+{
+	const cyaml_schema_field_t *f;
+
+	if (!s || s->type != CYAML_MAPPING)
+		return NULL;
+	for (f = s->mapping.fields; f->key; f++)
+		if (!strcmp(f->key, key))
+			return &f->value;
+	return NULL;
+}
+
+/*
+ * Follow the first n steps of path from the root, in the tree and in the
+ * schema.  Returns the node reached (the deepest one that exists) and sets
+ * *schema to its schema when schema is not NULL.
+ */
+static yaml_node_t *cy_walk(struct loader *ld, const struct cy_step *path,
+			    size_t n, const cyaml_schema_value_t **schema)
+{
+	const cyaml_schema_value_t *s = &manifest_schema;
+	yaml_node_t *node = ld->root, *next;
+	size_t i;
+
+	for (i = 0; i < n && node; i++) {
+		if (path[i].key) {
+			next = map_get(ld, node, path[i].key);
+			s = schema_field(s, path[i].key);
+		} else {
+			next = seq_item(ld, node, path[i].index - 1);
+			s = s && s->type == CYAML_SEQUENCE ?
+			    s->sequence.entry : NULL;
+		}
+		if (!next)
+			break;
+		node = next;
+	}
+	if (schema)
+		*schema = s;
+	return node;
+}
+
+/* Named contexts: the entries of the top-level sequences. */
+static const struct {
+	const char *seq, *noun, *label;
+} cy_contexts[] = {
+	{ "options", "option", "name" },
+	{ "computed", "computed value", "name" },
+	{ "constraints", "constraint", NULL },
+	{ "files", "file rule", "path" },
+};
+
+/* Describe the node at the first n steps of path, for messages. */
+static void cy_describe(struct loader *ld, const struct cy_step *path,
+			size_t n, struct strbuf *sb)
+{
+	size_t i;
+
+	if (!n) {
+		strbuf_adds(sb, "manifest");
+		return;
+	}
+	for (i = 0; n == 2 && !path[1].key &&
+	     i < CYAML_ARRAY_LEN(cy_contexts); i++) {
+		const char *label;
+
+		if (strcmp(path[0].key, cy_contexts[i].seq))
+			continue;
+		label = cy_contexts[i].label ? scalar_text(map_get(ld,
+			cy_walk(ld, path, 2, NULL), cy_contexts[i].label)) :
+			NULL;
+		if (label)
+			strbuf_addf(sb, "%s '%s'", cy_contexts[i].noun, label);
+		else
+			strbuf_addf(sb, "%s #%u", cy_contexts[i].noun,
+				    path[1].index);
+		return;
+	}
+	if (!path[n - 1].key)
+		strbuf_addf(sb, "entry %u of ", path[n - 1].index);
+	else
+		strbuf_addf(sb, "'%s'%s", path[n - 1].key, n > 1 ? " in " : "");
+	if (n > 1 || !path[n - 1].key)
+		cy_describe(ld, path, n - 1, sb);
+}
+
+#define MAX_CANDS 16
+
+/*
+ * Collect the words schema s accepts (a mapping's keys, an enum's
+ * strings) into cands and, comma-separated, into sb unless it is NULL.
+ * Returns the count.
+ */
+static size_t schema_words(const cyaml_schema_value_t *s, struct strbuf *sb,
+			   const char *cands[MAX_CANDS])
+{
+	const cyaml_schema_field_t *f;
+	size_t n = 0;
+	uint32_t i;
+
+	if (s && s->type == CYAML_MAPPING)
+		for (f = s->mapping.fields; f->key && n < MAX_CANDS; f++)
+			cands[n++] = f->key;
+	if (s && s->type == CYAML_ENUM)
+		for (i = 0; i < s->enumeration.count && n < MAX_CANDS; i++)
+			cands[n++] = s->enumeration.strings[i].str;
+	for (i = 0; sb && i < n; i++)
+		strbuf_addf(sb, "%s%s", i ? ", " : "", cands[i]);
+	return n;
+}
+
+/* "Unexpected key: K": point at the key, suggest the closest valid one. */
+static int cy_unknown_key(struct loader *ld, struct cy_error *ce,
+			  const char *key)
+{
+	const cyaml_schema_value_t *s;
+	yaml_node_t *map = cy_walk(ld, ce->path, ce->depth, &s);
+	yaml_node_pair_t *p = map_pair(ld, map, key, 0);
+	struct strbuf what = STRBUF_INIT, keys = STRBUF_INIT;
+	const char *cands[MAX_CANDS], *best;
+	size_t ncands = schema_words(s, &keys, cands);
+
+	cy_describe(ld, ce->path, ce->depth, &what);
+	best = diag_closest(key, cands, ncands);
+	error_pos(ld, node_pos(p ? node_at(ld, p->key) : map),
+		  "unknown key '%s' in %s", key, what.buf);
+	if (best)
+		diag_hint(ld->err, "did you mean '%s'?", best);
+	else if (keys.len)
+		diag_hint(ld->err, "valid keys are %s", keys.buf);
+	strbuf_release(&what);
+	strbuf_release(&keys);
+	return ERR_INPUT;
+}
+
+/* "Mapping field already seen: K": point at the second K. */
+static int cy_duplicate_key(struct loader *ld, struct cy_error *ce,
+			    const char *key)
+{
+	size_t n = ce->depth;
+	struct strbuf what = STRBUF_INIT;
+	yaml_node_t *map;
+	yaml_node_pair_t *p;
+
+	if (n && ce->path[n - 1].key && !strcmp(ce->path[n - 1].key, key))
+		n--;
+	map = cy_walk(ld, ce->path, n, NULL);
+	p = map_pair(ld, map, key, 1);
+	cy_describe(ld, ce->path, n, &what);
+	error_pos(ld, node_pos(p ? node_at(ld, p->key) : map),
+		  "duplicate key '%s' in %s", key, what.buf);
+	strbuf_release(&what);
+	return ERR_INPUT;
+}
+
+/* "Missing required mapping field: K": point at the mapping. */
+static int cy_missing_key(struct loader *ld, struct cy_error *ce,
+			  const char *key)
+{
+	size_t n = ce->depth;
+	struct strbuf what = STRBUF_INIT;
+
+	/* The backtrace still names the last field the mapping read. */
+	if (n && ce->path[n - 1].key)
+		n--;
+	cy_describe(ld, ce->path, n, &what);
+	error_pos(ld, node_pos(cy_walk(ld, ce->path, n, NULL)),
+		  "missing required key '%s' in %s", key, what.buf);
+	strbuf_release(&what);
+	return ERR_INPUT;
+}
+
+/* Describe what schema s expects: "an integer", "a sequence", ... */
+static void schema_expect(const cyaml_schema_value_t *s, struct strbuf *sb)
+{
+	const char *cands[MAX_CANDS];
+
+	switch (s ? s->type : CYAML_IGNORE) {
+	case CYAML_INT:
+	case CYAML_UINT:
+		strbuf_adds(sb, "an integer");
+		break;
+	case CYAML_STRING:
+		strbuf_adds(sb, "a string");
+		break;
+	case CYAML_MAPPING:
+		strbuf_adds(sb, "a mapping");
+		break;
+	case CYAML_SEQUENCE:
+		strbuf_adds(sb, "a sequence");
+		break;
+	case CYAML_ENUM:
+		strbuf_adds(sb, "one of ");
+		schema_words(s, sb, cands);
+		break;
+	default:
+		strbuf_adds(sb, "something else");
+		break;
+	}
+}
+
+/* A value of the wrong kind or an unparsable scalar at the path's end. */
+static int cy_bad_value(struct loader *ld, struct cy_error *ce)
+{
+	const cyaml_schema_value_t *s;
+	yaml_node_t *n = cy_walk(ld, ce->path, ce->depth, &s);
+	struct strbuf what = STRBUF_INIT, want = STRBUF_INIT;
+	const char *text = scalar_text(n), *best = NULL;
+	const char *cands[MAX_CANDS];
+
+	cy_describe(ld, ce->path, ce->depth, &what);
+	schema_expect(s, &want);
+	if (text && s && s->type != CYAML_MAPPING &&
+	    s->type != CYAML_SEQUENCE) {
+		error_pos(ld, node_pos(n), "invalid value '%s' for %s: "
+			  "expected %s", text, what.buf, want.buf);
+		if (s->type == CYAML_ENUM)
+			best = diag_closest(text, cands, schema_words(s, NULL,
+							       cands));
+	} else {
+		error_pos(ld, node_pos(n), "%s must be %s, not %s", what.buf,
+			  want.buf, node_kind(n));
+	}
+	if (best)
+		diag_hint(ld->err, "did you mean '%s'?", best);
+	strbuf_release(&what);
+	strbuf_release(&want);
+	return ERR_INPUT;
+}
+
+/* Turn libcyaml's captured log into a positioned diagnostic. */
+static int cy_report(struct loader *ld, char *log)
+{
+	struct cy_error ce = { NULL, NULL, 0, 0 };
+	const char *m;
+	int ret;
+
+	cy_parse_log(log, &ce);
+	m = ce.msg;
+	if (!strncmp(m, "Unexpected key: ", 16))
+		ret = cy_unknown_key(ld, &ce, m + 16);
+	else if (!strncmp(m, "Mapping field already seen: ", 28))
+		ret = cy_duplicate_key(ld, &ce, m + 28);
+	else if (!strncmp(m, "Missing required mapping field: ", 32))
+		ret = cy_missing_key(ld, &ce, m + 32);
+	else if (!strncmp(m, "Invalid ", 8) || !strncmp(m, "Expecting ", 10))
+		ret = cy_bad_value(ld, &ce);
+	else
+		ret = error_pos(ld, node_pos(cy_walk(ld, ce.path, ce.depth,
+						     NULL)),
+				"invalid manifest: %s", m);
+	cy_error_release(&ce);
+	return ret;
+}
+
+/* Load the text with the strict schema into *raw. */
+static int cy_load(struct loader *ld, struct raw_manifest **raw)
+{
+	struct strbuf log = STRBUF_INIT;
+	cyaml_config_t cfg = {
+		.log_fn = cy_log,
+		.log_ctx = &log,
+		.mem_fn = cyaml_mem,
+		.log_level = CYAML_LOG_ERROR,
+		.flags = CYAML_CFG_DEFAULT,
+	};
+	cyaml_err_t e;
+	int ret = 0;
+
+	e = cyaml_load_data((const uint8_t *)ld->src.text, ld->src.len, &cfg,
+			    &manifest_schema, (cyaml_data_t **)raw, NULL);
+	if (e == CYAML_ERR_OOM)
+		ret = diag_fail(ld->err, "out of memory loading %s",
+				ld->src.name);
+	else if (e != CYAML_OK)
+		ret = cy_report(ld, log.buf);
+	strbuf_release(&log);
+	return ret;
+}
+
+static void cy_free(struct raw_manifest *raw)
+{
+	cyaml_config_t cfg = {
+		.mem_fn = cyaml_mem,
+		.log_level = CYAML_LOG_ERROR,
+	};
+
+	if (raw)
+		cyaml_free(&cfg, &manifest_schema, raw, 0);
+}
+
+/* ---- values: coercion and formatting ----------------------------------- */
+
+const char *option_type_name(enum option_type t)
+{
+	if ((size_t)t >= CYAML_ARRAY_LEN(type_strings))
+		return "?";
+	return type_strings[t].str;
+}
+
+void option_format_value(struct strbuf *sb, const struct value *v)
+{
+	size_t i;
+
+	switch (v->kind) {
+	case VALUE_STRING:
+		strbuf_add(sb, v->u.s.ptr, v->u.s.len);
+		break;
+	case VALUE_BOOL:
+		strbuf_adds(sb, v->u.b ? "true" : "false");
+		break;
+	case VALUE_INT:
+		strbuf_addf(sb, "%lld", v->u.i);
+		break;
+	case VALUE_FLOAT:
+		strbuf_addf(sb, "%g", v->u.f);
+		break;
+	case VALUE_LIST:
+		for (i = 0; i < v->u.list.len; i++) {
+			if (i)
+				strbuf_adds(sb, ", ");
+			option_format_value(sb, v->u.list.items[i]);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+/* Append the text of a scalar value to sb; false for lists and dicts. */
+static bool value_scalar_text(const struct value *v, struct strbuf *sb)
+{
+	if (v->kind != VALUE_STRING && v->kind != VALUE_BOOL &&
+	    v->kind != VALUE_INT && v->kind != VALUE_FLOAT)
+		return false;
+	option_format_value(sb, v);
+	return true;
+}
+
+/* Append o's choices as "a, b, c". */
+static void choices_list(const struct option *o, struct strbuf *sb)
+{
+	size_t i;
+
+	for (i = 0; i < o->nchoices; i++)
+		strbuf_addf(sb, "%s%s", i ? ", " : "", o->choices[i]);
+}
+
+/* Return the index of the choice spelled s (n bytes), or -1. */
+static long choice_index(const struct option *o, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < o->nchoices; i++)
+		if (strlen(o->choices[i]) == n && !memcmp(o->choices[i], s, n))
+			return (long)i;
+	return -1;
+}
+
+static int coerce_bool(const struct value *in, struct value **out,
+		       struct strbuf *why)
+{
+	static const char *const words[] = {
+		"false", "true", "no", "yes", "n", "y", "off", "on", "0", "1",
+	};
+	size_t i;
+
+	if (in->kind == VALUE_BOOL) {
+		*out = value_bool(in->u.b);
+		return 0;
+	}
+	if (in->kind == VALUE_INT && (in->u.i == 0 || in->u.i == 1)) {
+		*out = value_bool(in->u.i);
+		return 0;
+	}
+	for (i = 0; in->kind == VALUE_STRING && i < 10; i++) {
+		if (!strcasecmp(in->u.s.ptr, words[i])) {
+			*out = value_bool(i % 2);
+			return 0;
+		}
+	}
+	strbuf_adds(why, "expected true or false");
+	return ERR_INPUT;
+}
+
+/* Parse all of s as a decimal integer. */
+static bool parse_int(const char *s, long long *out)
+{
+	char *end;
+
+	if (!*s || isspace((unsigned char)*s))
+		return false;
+	errno = 0;
+	*out = strtoll(s, &end, 10);
+	return !errno && !*end;
+}
+
+static int coerce_int(const struct option *o, const struct value *in,
+		      struct arena *a, struct value **out, struct strbuf *why)
+{
+	long long i;
+
+	if (in->kind == VALUE_INT)
+		i = in->u.i;
+	else if (in->kind != VALUE_STRING || !parse_int(in->u.s.ptr, &i)) {
+		strbuf_adds(why, "expected an integer");
+		return ERR_INPUT;
+	}
+	if ((o->has_min && i < o->min) || (o->has_max && i > o->max)) {
+		if (o->has_min && o->has_max)
+			strbuf_addf(why, "must be between %lld and %lld",
+				    o->min, o->max);
+		else if (o->has_min)
+			strbuf_addf(why, "must be at least %lld", o->min);
+		else
+			strbuf_addf(why, "must be at most %lld", o->max);
+		return ERR_INPUT;
+	}
+	*out = value_int(a, i);
+	return 0;
+}
+
+static int coerce_string(const struct option *o, const struct value *in,
+			 struct arena *a, struct value **out,
+			 struct strbuf *why)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int ret = 0;
+
+	if (!value_scalar_text(in, &sb)) {
+		strbuf_addf(why, "expected a string, not a %s",
+			    in->kind == VALUE_LIST ? "list" : "mapping");
+		ret = ERR_INPUT;
+	} else if (o->pattern_re && regexec(o->pattern_re, sb.buf, 0, NULL,
+					    0)) {
+		strbuf_addf(why, "does not match pattern '%s'", o->pattern);
+		ret = ERR_INPUT;
+	} else {
+		*out = value_strn(a, sb.buf, sb.len);
+	}
+	strbuf_release(&sb);
+	return ret;
+}
+
+static int coerce_choice(const struct option *o, const struct value *in,
+			 struct arena *a, struct value **out,
+			 struct strbuf *why)
+{
+	struct strbuf sb = STRBUF_INIT;
+	long i = -1;
+
+	if (value_scalar_text(in, &sb))
+		i = choice_index(o, sb.buf, sb.len);
+	strbuf_release(&sb);
+	if (i < 0) {
+		strbuf_adds(why, "expected one of ");
+		choices_list(o, why);
+		return ERR_INPUT;
+	}
+	*out = value_str(a, o->choices[i]);
+	return 0;
+}
+
+/* Mark the choice spelled s (n bytes, trimmed here) in seen. */
+static int multi_mark(const struct option *o, const char *s, size_t n,
+		      bool *seen, struct strbuf *why)
+{
+	long i;
+
+	while (n && isspace((unsigned char)*s)) {
+		s++;
+		n--;
+	}
+	while (n && isspace((unsigned char)s[n - 1]))
+		n--;
+	if (!n)
+		return 0;
+	i = choice_index(o, s, n);
+	if (i < 0) {
+		strbuf_addf(why, "'%.*s' is not one of ", (int)n, s);
+		choices_list(o, why);
+		return ERR_INPUT;
+	}
+	seen[i] = true;
+	return 0;
+}
+
+/* Mark every comma-separated element of the string s. */
+static int multi_mark_csv(const struct option *o, const char *s,
+			  bool *seen, struct strbuf *why)
+{
+	const char *comma;
+	int ret = 0;
+
+	for (; !ret; s = comma + 1) {
+		comma = strchr(s, ',');
+		if (!comma)
+			return multi_mark(o, s, strlen(s), seen, why);
+		ret = multi_mark(o, s, (size_t)(comma - s), seen, why);
+	}
+	return ret;
+}
+
+/* Mark every element of in, a list or a comma-separated string. */
+static int multi_mark_all(const struct option *o, const struct value *in,
+			  bool *seen, struct strbuf *why)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+	int ret = 0;
+
+	if (in->kind == VALUE_STRING)
+		return multi_mark_csv(o, in->u.s.ptr, seen, why);
+	if (in->kind != VALUE_LIST) {
+		strbuf_adds(why, "expected a list of choices");
+		return ERR_INPUT;
+	}
+	for (i = 0; !ret && i < in->u.list.len; i++) {
+		strbuf_reset(&sb);
+		if (!value_scalar_text(in->u.list.items[i], &sb)) {
+			strbuf_adds(why, "expected a list of choices");
+			ret = ERR_INPUT;
+		} else {
+			ret = multi_mark(o, sb.buf, sb.len, seen, why);
+		}
+	}
+	strbuf_release(&sb);
+	return ret;
+}
+
+static int coerce_multi(const struct option *o, const struct value *in,
+			struct arena *a, struct value **out,
+			struct strbuf *why)
+{
+	bool *seen = xcalloc(o->nchoices + 1, sizeof(*seen));
+	struct value *list;
+	size_t i;
+	int ret;
+
+	ret = multi_mark_all(o, in, seen, why);
+	if (!ret) {
+		list = value_list(a, o->nchoices);
+		for (i = 0; i < o->nchoices; i++)
+			if (seen[i])
+				value_list_push(a, list,
+						value_str(a, o->choices[i]));
+		*out = list;
+	}
+	free(seen);
+	return ret;
+}
+
+int option_coerce(const struct option *o, const struct value *in,
+		  struct arena *a, struct value **out, struct strbuf *why)
+{
+	switch (o->type) {
+	case OPTION_BOOL:
+		return coerce_bool(in, out, why);
+	case OPTION_INT:
+		return coerce_int(o, in, a, out, why);
+	case OPTION_CHOICE:
+		return coerce_choice(o, in, a, out, why);
+	case OPTION_MULTI:
+		return coerce_multi(o, in, a, out, why);
+	case OPTION_STRING:
+	default:
+		return coerce_string(o, in, a, out, why);
+	}
+}
+
+/* ---- building the manifest from the raw load --------------------------- */
+
+/* Copy s into the manifest's arena; NULL stays NULL. */
+static char *adup(struct loader *ld, const char *s)
+{
+	return s ? arena_strdup(&ld->m->arena, s) : NULL;
+}
+
+/* Position of key `key` in mapping map, or of map itself. */
+static struct src_pos key_pos(struct loader *ld, const yaml_node_t *map,
+			      const char *key)
+{
+	yaml_node_pair_t *p = map_pair(ld, map, key, 0);
+
+	return node_pos(p ? node_at(ld, p->key) : map);
+}
+
+/* True when s is [a-z_][a-z0-9_]*. */
+static bool is_identifier(const char *s)
+{
+	if (!(*s == '_' || (*s >= 'a' && *s <= 'z')))
+		return false;
+	for (s++; *s; s++)
+		if (!(*s == '_' || (*s >= 'a' && *s <= 'z') ||
+		      (*s >= '0' && *s <= '9')))
+			return false;
+	return true;
+}
+
+/* Check that name (at node) is an identifier; what is "option", ... */
+static int check_identifier(struct loader *ld, const char *name,
+			    const yaml_node_t *node, const char *what)
+{
+	if (is_identifier(name))
+		return 0;
+	error_pos(ld, node_pos(node), "invalid %s name '%s'", what, name);
+	diag_hint(ld->err, "names are lowercase letters, digits and '_', "
+		  "and do not start with a digit");
+	return ERR_INPUT;
+}
+
+/* Compile the expression in scalar node n into *out. */
+static int compile_expr(struct loader *ld, const char *src,
+			const yaml_node_t *n, struct tpl_expr **out)
+{
+	struct src_pos pos = text_pos(n);
+
+	return tpl_expr_compile(ld->src.name, src, strlen(src), pos.line,
+				pos.col, out, ld->err);
+}
+
+static int build_choices(struct loader *ld, const struct raw_option *r,
+			 const yaml_node_t *node, struct option *o)
+{
+	bool wants = o->type == OPTION_CHOICE || o->type == OPTION_MULTI;
+	yaml_node_t *seq = map_get(ld, node, "choices");
+	unsigned i, j;
+
+	if (!wants && r->choices_count)
+		return error_pos(ld, key_pos(ld, node, "choices"),
+				 "'choices' only applies to choice and multi "
+				 "options, and '%s' is %s", o->name,
+				 option_type_name(o->type));
+	if (wants && !r->choices_count)
+		return error_pos(ld, node_pos(map_get(ld, node, "type")),
+				 "option '%s' of type %s needs 'choices'",
+				 o->name, option_type_name(o->type));
+	o->choices = arena_alloc(&ld->m->arena,
+				 (r->choices_count + 1) * sizeof(char *));
+	for (i = 0; i < r->choices_count; i++) {
+		for (j = 0; j < i; j++)
+			if (!strcmp(r->choices[i], r->choices[j]))
+				return error_pos(ld, node_pos(seq_item(ld, seq,
+						 i)), "duplicate choice '%s' "
+						 "in option '%s'",
+						 r->choices[i], o->name);
+		o->choices[i] = adup(ld, r->choices[i]);
+	}
+	o->nchoices = r->choices_count;
+	return 0;
+}
+
+static int build_range(struct loader *ld, const struct raw_option *r,
+		       const yaml_node_t *node, struct option *o)
+{
+	if (o->type != OPTION_INT && (r->min || r->max))
+		return error_pos(ld, key_pos(ld, node, r->min ? "min" : "max"),
+				 "'%s' only applies to int options, and '%s' "
+				 "is %s", r->min ? "min" : "max", o->name,
+				 option_type_name(o->type));
+	o->has_min = r->min != NULL;
+	o->has_max = r->max != NULL;
+	o->min = r->min ? *r->min : 0;
+	o->max = r->max ? *r->max : 0;
+	if (o->has_min && o->has_max && o->min > o->max)
+		return error_pos(ld, node_pos(map_get(ld, node, "max")),
+				 "max %lld is less than min %lld in option "
+				 "'%s'", o->max, o->min, o->name);
+	return 0;
+}
+
+/* Python-style class escapes and their POSIX spellings. */
+static const struct {
+	char esc;
+	const char *out;	/* outside a bracket expression */
+	const char *in;		/* inside one; NULL: not expressible */
+} re_classes[] = {
+	{ 'd', "[0-9]", "0-9" },
+	{ 'w', "[[:alnum:]_]", "[:alnum:]_" },
+	{ 's', "[[:space:]]", "[:space:]" },
+	{ 'D', "[^0-9]", NULL },
+	{ 'W', "[^[:alnum:]_]", NULL },
+	{ 'S', "[^[:space:]]", NULL },
+};
+
+/*
+ * Translate the escape at p (just past the backslash) into out.  Returns
+ * false when it cannot be written inside a bracket expression.
+ */
+static bool re_escape(const char *p, bool in_bracket, struct strbuf *out)
+{
+	size_t i;
+
+	for (i = 0; i < CYAML_ARRAY_LEN(re_classes); i++) {
+		if (re_classes[i].esc != *p)
+			continue;
+		if (in_bracket && !re_classes[i].in)
+			return false;
+		strbuf_adds(out, in_bracket ? re_classes[i].in :
+			    re_classes[i].out);
+		return true;
+	}
+	if (!in_bracket) {
+		strbuf_addch(out, '\\');
+	} else if (*p == ']' || *p == '-' || *p == '^') {
+		return false;
+	}
+	strbuf_addch(out, *p);
+	return true;
+}
+
+/*
+ * Rewrite a pattern's Python escapes (\d \w \s \D \W \S) as POSIX ERE.
+ * Returns 0, or -1 with *bad set to an escape that has no POSIX spelling
+ * inside brackets.
+ */
+static int re_translate(const char *re, struct strbuf *out, char *bad)
+{
+	bool in_br = false;
+	const char *p;
+
+	for (p = re; *p; p++) {
+		if (*p == '\\' && p[1]) {
+			if (!re_escape(++p, in_br, out)) {
+				*bad = *p;
+				return -1;
+			}
+			continue;
+		}
+		strbuf_addch(out, *p);
+		if (!in_br && *p == '[') {
+			in_br = true;
+			if (p[1] == '^')
+				strbuf_addch(out, *++p);
+			if (p[1] == ']')
+				strbuf_addch(out, *++p);
+		} else if (in_br && *p == '[' && p[1] == ':') {
+			const char *end = strstr(p + 2, ":]");
+
+			if (end) {
+				strbuf_add(out, p + 1, (size_t)(end + 1 - p));
+				p = end + 1;
+			}
+		} else if (in_br && *p == ']') {
+			in_br = false;
+		}
+	}
+	return 0;
+}
+
+static int build_pattern(struct loader *ld, const struct raw_option *r,
+			 const yaml_node_t *node, struct option *o)
+{
+	struct strbuf ere = STRBUF_INIT;
+	struct src_pos pos = text_pos(map_get(ld, node, "pattern"));
+	regex_t *re = arena_zalloc(&ld->m->arena, sizeof(*re));
+	char bad = 0, *msg;
+	int ret = 0, rc;
+	size_t n;
+
+	if (!r->pattern)
+		return 0;
+	if (o->type != OPTION_STRING)
+		return error_pos(ld, key_pos(ld, node, "pattern"),
+				 "'pattern' only applies to string options, "
+				 "and '%s' is %s", o->name,
+				 option_type_name(o->type));
+	o->pattern = adup(ld, r->pattern);
+	if (re_translate(r->pattern, &ere, &bad)) {
+		ret = error_pos(ld, pos, "invalid pattern '%s' in option '%s':"
+				" '\\%c' cannot be used inside [...]",
+				r->pattern, o->name, bad);
+		diag_hint(ld->err, "POSIX brackets take no escapes: put ']' "
+			  "first and '-' last, or write [^0-9] for \\D");
+	} else if ((rc = regcomp(re, ere.buf, REG_EXTENDED | REG_NOSUB))) {
+		n = regerror(rc, re, NULL, 0);
+		msg = xmalloc(n);
+		regerror(rc, re, msg, n);
+		ret = error_pos(ld, pos, "invalid pattern '%s' in option '%s':"
+				" %s", r->pattern, o->name, msg);
+		free(msg);
+	} else {
+		o->pattern_re = re;
+	}
+	strbuf_release(&ere);
+	return ret;
+}
+
+/*
+ * Read node n (a default or a matrix entry) as an untyped value: a scalar
+ * becomes a string and, for multi options, a sequence of scalars a list
+ * of strings.  option_coerce() types it afterwards.
+ */
+static int node_value(struct loader *ld, const yaml_node_t *n,
+		      const struct option *o, const char *what,
+		      struct value **out)
+{
+	struct arena *a = &ld->m->arena;
+	const char *text = scalar_text(n);
+	const yaml_node_t *item;
+	size_t i;
+
+	if (text) {
+		*out = value_strn(a, text, n->data.scalar.length);
+		return 0;
+	}
+	if (n->type != YAML_SEQUENCE_NODE || o->type != OPTION_MULTI)
+		return error_pos(ld, node_pos(n), "%s for option '%s' must be "
+				 "%s, not %s", what, o->name,
+				 o->type == OPTION_MULTI ? "a sequence" :
+				 "a scalar", node_kind(n));
+	*out = value_list(a, 0);
+	for (i = 0; (item = seq_item(ld, n, i)); i++) {
+		if (!(text = scalar_text(item)))
+			return error_pos(ld, node_pos(item), "entries of %s "
+					 "for option '%s' must be scalars, "
+					 "not %s", what, o->name,
+					 node_kind(item));
+		value_list_push(a, *out, value_strn(a, text,
+						   item->data.scalar.length));
+	}
+	return 0;
+}
+
+/* Type and check the value of node n for o; what is "default", ... */
+static int typed_value(struct loader *ld, const yaml_node_t *n,
+		       const struct option *o, const char *what,
+		       struct value **out)
+{
+	struct strbuf why = STRBUF_INIT, shown = STRBUF_INIT;
+	struct value *raw = NULL;
+	int ret;
+
+	ret = node_value(ld, n, o, what, &raw);
+	if (ret)
+		return ret;
+	ret = option_coerce(o, raw, &ld->m->arena, out, &why);
+	if (ret) {
+		option_format_value(&shown, raw);
+		error_pos(ld, node_pos(n), "invalid %s '%s' for option '%s': "
+			  "%s", what, shown.buf, o->name, why.buf);
+		if (o->type == OPTION_STRING && o->pattern && o->help)
+			diag_hint(ld->err, "%s", o->help);
+	}
+	strbuf_release(&why);
+	strbuf_release(&shown);
+	return ret;
+}
+
+/* The default of an option that has none: "", false, 0, first, []. */
+static struct value *implicit_default(struct loader *ld,
+				      const struct option *o)
+{
+	struct arena *a = &ld->m->arena;
+	long long i = 0;
+
+	switch (o->type) {
+	case OPTION_BOOL:
+		return value_bool(false);
+	case OPTION_INT:
+		if (o->has_min && i < o->min)
+			i = o->min;
+		if (o->has_max && i > o->max)
+			i = o->max;
+		return value_int(a, i);
+	case OPTION_CHOICE:
+		return value_str(a, o->choices[0]);
+	case OPTION_MULTI:
+		return value_list(a, 0);
+	case OPTION_STRING:
+	default:
+		return value_str(a, "");
+	}
+}
+
+static int build_default(struct loader *ld, const yaml_node_t *node,
+			 struct option *o)
+{
+	yaml_node_t *d = map_get(ld, node, "default");
+
+	if (!d || node_is_null(d)) {
+		o->def = implicit_default(ld, o);
+		return 0;
+	}
+	return typed_value(ld, d, o, "default", &o->def);
+}
+
+/* `matrix:` is one value or a sequence of values to try. */
+static int build_matrix(struct loader *ld, const yaml_node_t *node,
+			struct option *o)
+{
+	yaml_node_t *mx = map_get(ld, node, "matrix");
+	const yaml_node_t *item;
+	struct value *v;
+	size_t i;
+	int ret = 0;
+
+	if (!mx || node_is_null(mx))
+		return 0;
+	o->matrix = value_list(&ld->m->arena, 0);
+	if (mx->type == YAML_MAPPING_NODE)
+		return error_pos(ld, node_pos(mx), "'matrix' for option '%s' "
+				 "must be a value or a sequence of values, "
+				 "not a mapping", o->name);
+	if (mx->type == YAML_SCALAR_NODE) {
+		ret = typed_value(ld, mx, o, "matrix value", &v);
+		if (!ret)
+			value_list_push(&ld->m->arena, o->matrix, v);
+		return ret;
+	}
+	for (i = 0; !ret && (item = seq_item(ld, mx, i)); i++) {
+		ret = typed_value(ld, item, o, "matrix value", &v);
+		if (!ret)
+			value_list_push(&ld->m->arena, o->matrix, v);
+	}
+	return ret;
+}
+
+/* Check o's name: an identifier not used by an earlier option. */
+static int check_option_name(struct loader *ld, const struct option *o,
+			     size_t index, const yaml_node_t *node)
+{
+	const yaml_node_t *name = map_get(ld, node, "name");
+	size_t i;
+
+	if (check_identifier(ld, o->name, name, "option"))
+		return ERR_INPUT;
+	for (i = 0; i < index; i++) {
+		if (strcmp(ld->m->options[i].name, o->name))
+			continue;
+		error_pos(ld, node_pos(name), "duplicate option '%s'",
+			  o->name);
+		diag_hint(ld->err, "'%s' is first defined at line %u",
+			  o->name, ld->m->options[i].pos.line);
+		return ERR_INPUT;
+	}
+	return 0;
+}
+
+static int build_option(struct loader *ld, const struct raw_option *r,
+			size_t index, const yaml_node_t *node)
+{
+	struct option *o = &ld->m->options[index];
+	int ret;
+
+	o->name = adup(ld, r->name);
+	o->type = (enum option_type)r->type;
+	o->help = adup(ld, r->help);
+	o->prompt = adup(ld, r->prompt);
+	o->when_src = adup(ld, r->when);
+	o->pos = node_pos(node);
+	ret = check_option_name(ld, o, index, node);
+	if (!ret)
+		ret = build_choices(ld, r, node, o);
+	if (!ret)
+		ret = build_range(ld, r, node, o);
+	if (!ret)
+		ret = build_pattern(ld, r, node, o);
+	if (!ret && r->when)
+		ret = compile_expr(ld, r->when, map_get(ld, node, "when"),
+				   &o->when);
+	if (!ret)
+		ret = build_default(ld, node, o);
+	if (!ret)
+		ret = build_matrix(ld, node, o);
+	return ret;
+}
+
+static int build_options(struct loader *ld, const struct raw_manifest *raw)
+{
+	yaml_node_t *seq = map_get(ld, ld->root, "options");
+	size_t i;
+	int ret = 0;
+
+	ld->m->options = arena_zalloc(&ld->m->arena, (raw->options_count + 1)
+				      * sizeof(struct option));
+	ld->m->noptions = raw->options_count;
+	for (i = 0; !ret && i < raw->options_count; i++)
+		ret = build_option(ld, &raw->options[i], i,
+				   seq_item(ld, seq, i));
+	return ret;
+}
+
+/* Check a computed name: an identifier no option or computed uses. */
+static int check_computed_name(struct loader *ld, const char *name,
+			       size_t index, const yaml_node_t *node)
+{
+	size_t i;
+
+	if (check_identifier(ld, name, node, "computed value"))
+		return ERR_INPUT;
+	if (manifest_option(ld->m, name))
+		return error_pos(ld, node_pos(node), "computed value '%s' has "
+				 "the name of an option", name);
+	for (i = 0; i < index; i++)
+		if (!strcmp(ld->m->computed[i].name, name))
+			return error_pos(ld, node_pos(node), "duplicate "
+					 "computed value '%s'", name);
+	return 0;
+}
+
+static int build_computed(struct loader *ld, const struct raw_manifest *raw)
+{
+	yaml_node_t *seq = map_get(ld, ld->root, "computed"), *node;
+	struct manifest *m = ld->m;
+	size_t i;
+
+	m->computed = arena_zalloc(&m->arena, (raw->computed_count + 1) *
+				   sizeof(struct computed));
+	for (i = 0; i < raw->computed_count; i++) {
+		struct computed *c = &m->computed[i];
+
+		node = seq_item(ld, seq, i);
+		if (check_computed_name(ld, raw->computed[i].name, i,
+					map_get(ld, node, "name")))
+			return ERR_INPUT;
+		c->name = adup(ld, raw->computed[i].name);
+		c->value = adup(ld, raw->computed[i].value);
+		c->pos = text_pos(map_get(ld, node, "value"));
+		m->ncomputed = i + 1;
+	}
+	return 0;
+}
+
+static int build_constraints(struct loader *ld,
+			     const struct raw_manifest *raw)
+{
+	yaml_node_t *seq = map_get(ld, ld->root, "constraints"), *req;
+	struct manifest *m = ld->m;
+	size_t i;
+	int ret = 0;
+
+	m->constraints = arena_zalloc(&m->arena, (raw->constraints_count +
+				      1) * sizeof(struct constraint));
+	m->nconstraints = raw->constraints_count;
+	for (i = 0; !ret && i < raw->constraints_count; i++) {
+		const struct raw_constraint *r = &raw->constraints[i];
+		struct constraint *c = &m->constraints[i];
+
+		req = map_get(ld, seq_item(ld, seq, i), "require");
+		c->require_src = adup(ld, r->require);
+		c->message = r->message ? adup(ld, r->message) :
+			     arena_printf(&m->arena, "constraint not met: %s",
+					  r->require);
+		c->pos = text_pos(req);
+		ret = compile_expr(ld, r->require, req, &c->require);
+	}
+	return ret;
+}
+
+/* `delimiters:` sets 2, 4 or 6 of the tpl_syntax strings, in order. */
+static int build_delimiters(struct loader *ld, const struct raw_file *r,
+			    const yaml_node_t *node, struct file_rule *f)
+{
+	const char **slots[] = {
+		&f->syntax.var_open, &f->syntax.var_close,
+		&f->syntax.block_open, &f->syntax.block_close,
+		&f->syntax.comment_open, &f->syntax.comment_close,
+	};
+	yaml_node_t *seq = map_get(ld, node, "delimiters");
+	unsigned i;
+
+	if (!r->delimiters_count)
+		return 0;
+	if (r->delimiters_count % 2 || r->delimiters_count > 6)
+		return error_pos(ld, node_pos(seq), "'delimiters' in file rule "
+				 "'%s' needs 2, 4 or 6 strings (variable, "
+				 "block, comment open/close), not %u",
+				 f->glob, r->delimiters_count);
+	for (i = 0; i < r->delimiters_count; i++) {
+		if (!*r->delimiters[i])
+			return error_pos(ld, node_pos(seq_item(ld, seq, i)),
+					 "empty delimiter in file rule '%s'",
+					 f->glob);
+		*slots[i] = adup(ld, r->delimiters[i]);
+	}
+	f->has_syntax = true;
+	return 0;
+}
+
+static int build_file(struct loader *ld, const struct raw_file *r,
+		      const yaml_node_t *node, struct file_rule *f)
+{
+	f->glob = adup(ld, r->path);
+	f->when_src = adup(ld, r->when);
+	f->render = r->render != RAW_BOOL_FALSE;
+	f->pos = node_pos(node);
+	if (!*r->path || r->path[0] == '/')
+		return error_pos(ld, node_pos(map_get(ld, node, "path")),
+				 "file rule path '%s' must be a non-empty "
+				 "relative glob", r->path);
+	if (r->when && compile_expr(ld, r->when, map_get(ld, node, "when"),
+				    &f->when))
+		return ERR_INPUT;
+	return build_delimiters(ld, r, node, f);
+}
+
+static int build_files(struct loader *ld, const struct raw_manifest *raw)
+{
+	yaml_node_t *seq = map_get(ld, ld->root, "files");
+	struct manifest *m = ld->m;
+	size_t i;
+	int ret = 0;
+
+	m->files = arena_zalloc(&m->arena, (raw->files_count + 1) *
+				sizeof(struct file_rule));
+	m->nfiles = raw->files_count;
+	for (i = 0; !ret && i < raw->files_count; i++)
+		ret = build_file(ld, &raw->files[i], seq_item(ld, seq, i),
+				 &m->files[i]);
+	return ret;
+}
+
+/* Copy hook names, each a plain file name in the template's hooks/. */
+static int build_hook_list(struct loader *ld, char **names, unsigned n,
+			   const char *key, char ***out, size_t *nout)
+{
+	yaml_node_t *seq = map_get(ld, map_get(ld, ld->root, "hooks"), key);
+	unsigned i;
+
+	*out = arena_zalloc(&ld->m->arena, (n + 1) * sizeof(char *));
+	for (i = 0; i < n; i++) {
+		if (!*names[i] || strchr(names[i], '/') ||
+		    !strcmp(names[i], ".") || !strcmp(names[i], "..")) {
+			error_pos(ld, node_pos(seq_item(ld, seq, i)),
+				  "invalid hook name '%s'", names[i]);
+			diag_hint(ld->err, "a hook is named by its file name "
+				  "in the template's hooks/ directory");
+			return ERR_INPUT;
+		}
+		(*out)[i] = adup(ld, names[i]);
+	}
+	*nout = n;
+	return 0;
+}
+
+/* Parse a version "X[.Y[.Z]]" of decimal numbers into v[3]. */
+static bool version_parse(const char *s, unsigned long v[3])
+{
+	char *end;
+	int i;
+
+	v[0] = v[1] = v[2] = 0;
+	for (i = 0; i < 3; i++) {
+		if (!isdigit((unsigned char)*s))
+			return false;
+		v[i] = strtoul(s, &end, 10);
+		if (!*end)
+			return true;
+		if (*end != '.')
+			return false;
+		s = end + 1;
+	}
+	return false;
+}
+
+/* Refuse a template that needs a newer genship than this one. */
+static int check_min_genship(struct loader *ld, const char *want)
+{
+	struct src_pos pos = node_pos(map_get(ld, ld->root, "min_genship"));
+	unsigned long w[3], have[3];
+	int i;
+
+	if (!want)
+		return 0;
+	if (!version_parse(want, w))
+		return error_pos(ld, pos, "invalid version '%s' for "
+				 "'min_genship': expected X.Y.Z", want);
+	version_parse(PACKAGE_VERSION, have);
+	for (i = 0; i < 3 && w[i] == have[i]; i++)
+		;
+	if (i < 3 && w[i] > have[i]) {
+		error_pos(ld, pos, "template '%s' needs genship %s or newer, "
+			  "and this is %s", ld->m->name, want,
+			  PACKAGE_VERSION);
+		diag_hint(ld->err, "upgrade genship");
+		return ERR_INPUT;
+	}
+	return 0;
+}
+
+static int build_manifest(struct loader *ld, const struct raw_manifest *raw)
+{
+	struct manifest *m = ld->m;
+	const struct raw_hooks *h = raw->hooks;
+	int ret;
+
+	m->name = adup(ld, raw->name);
+	m->version = adup(ld, raw->version);
+	m->min_genship = adup(ld, raw->min_genship);
+	m->description = adup(ld, raw->description);
+	ret = check_min_genship(ld, raw->min_genship);
+	if (!ret)
+		ret = build_options(ld, raw);
+	if (!ret)
+		ret = build_computed(ld, raw);
+	if (!ret)
+		ret = build_constraints(ld, raw);
+	if (!ret)
+		ret = build_files(ld, raw);
+	if (!ret && h)
+		ret = build_hook_list(ld, h->pre, h->pre_count, "pre",
+				      &m->pre_hooks, &m->npre_hooks);
+	if (!ret && h)
+		ret = build_hook_list(ld, h->post, h->post_count, "post",
+				      &m->post_hooks, &m->npost_hooks);
+	return ret;
+}
+
+/* ---- public API -------------------------------------------------------- */
+
+int manifest_load(const char *file, const char *text, size_t len,
+		  struct manifest **out, struct diag *err)
+{
+	struct loader ld = { .err = err };
+	struct raw_manifest *raw = NULL;
+	bool have_doc = false;
+	int ret;
+
+	ld.m = xcalloc(1, sizeof(*ld.m));
+	arena_init(&ld.m->arena);
+	ld.m->file = arena_strdup(&ld.m->arena, file);
+	ld.m->text = arena_strndup(&ld.m->arena, text, len);
+	ld.m->text_len = len;
+	manifest_diag_src(ld.m, &ld.src);
+	ret = manifest_parse_yaml(&ld.src, &ld.doc, err);
+	if (ret)
+		goto out;
+	have_doc = true;
+	ld.root = yaml_document_get_root_node(&ld.doc);
+	if (!ld.root) {
+		ret = diag_input(err, file, "empty manifest: 'name' and "
+				 "'version' are required");
+		goto out;
+	}
+	ret = cy_load(&ld, &raw);
+	if (!ret)
+		ret = build_manifest(&ld, raw);
+out:
+	cy_free(raw);
+	if (have_doc)
+		yaml_document_delete(&ld.doc);
+	if (ret)
+		manifest_free(ld.m);
+	else
+		*out = ld.m;
+	return ret;
+}
+
+void manifest_free(struct manifest *m)
+{
+	size_t i;
+
+	if (!m)
+		return;
+	for (i = 0; i < m->noptions; i++) {
+		if (m->options[i].pattern_re)
+			regfree(m->options[i].pattern_re);
+		tpl_expr_free(m->options[i].when);
+	}
+	for (i = 0; i < m->nconstraints; i++)
+		tpl_expr_free(m->constraints[i].require);
+	for (i = 0; i < m->nfiles; i++)
+		tpl_expr_free(m->files[i].when);
+	arena_release(&m->arena);
+	free(m);
+}
+
+void manifest_diag_src(const struct manifest *m, struct diag_src *src)
+{
+	src->name = m->file;
+	src->text = m->text;
+	src->len = m->text_len;
+	src->line_base = 0;
+	src->col_base = 0;
+}
+
+const struct option *manifest_option(const struct manifest *m,
+				     const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < m->noptions; i++)
+		if (!strcmp(m->options[i].name, name))
+			return &m->options[i];
+	return NULL;
+}
+
+const struct file_rule *manifest_file_rule(const struct manifest *m,
+					   const char *relpath)
+{
+	size_t i;
+
+	for (i = 0; i < m->nfiles; i++)
+		if (manifest_glob_match(m->files[i].glob, relpath))
+			return &m->files[i];
+	return NULL;
+}
+
+/* ---- globs ------------------------------------------------------------- */
+
+/* Match one path component (n bytes) against a pattern (gn bytes). */
+static bool glob_component(const char *g, size_t gn, const char *s,
+			   size_t n)
+{
+	if (!gn)
+		return !n;
+	if (*g == '*')
+		return glob_component(g + 1, gn - 1, s, n) ||
+		       (n && glob_component(g, gn, s + 1, n - 1));
+	if (!n || (*g != '?' && *g != *s))
+		return false;
+	return glob_component(g + 1, gn - 1, s + 1, n - 1);
+}
+
+/* Length of the component at s: up to '/' or the end. */
+static size_t component_len(const char *s)
+{
+	return strcspn(s, "/");
+}
+
+/* Advance past the component at s and its '/'; NULL after the last. */
+static const char *component_next(const char *s)
+{
+	s += component_len(s);
+	return *s ? s + 1 : NULL;
+}
+
+/* Match the components from g on against those from p on (NULL: none). */
+static bool glob_components(const char *g, const char *p)
+{
+	size_t gn;
+
+	if (!g)
+		return !p;
+	gn = component_len(g);
+	if (gn == 2 && !strncmp(g, "**", 2)) {
+		for (;;) {
+			if (glob_components(component_next(g), p))
+				return true;
+			if (!p)
+				return false;
+			p = component_next(p);
+		}
+	}
+	if (!p || !glob_component(g, gn, p, component_len(p)))
+		return false;
+	return glob_components(component_next(g), component_next(p));
+}
+
+bool manifest_glob_match(const char *glob, const char *path)
+{
+	size_t n = strlen(glob);
+	bool dir = n && glob[n - 1] == '/';
+	struct strbuf sb = STRBUF_INIT;
+	bool ret;
+
+	if (!dir)
+		return glob_components(glob, path);
+	/* "k8s/" names a directory: everything below it. */
+	strbuf_adds(&sb, glob);
+	strbuf_adds(&sb, "**");
+	ret = glob_components(sb.buf, path);
+	strbuf_release(&sb);
+	return ret;
+}

@@ -92,7 +92,9 @@ struct manifest {
 	size_t npre_hooks;
 	char **post_hooks;
 	size_t npost_hooks;
-	struct arena arena;	/* values: defaults, matrix lists */
+	char *text;		/* a copy of the manifest, for diagnostics */
+	size_t text_len;
+	struct arena arena;	/* strings, arrays, defaults, matrix lists */
 };
 
 /*
@@ -116,11 +118,42 @@ const struct file_rule *manifest_file_rule(const struct manifest *m,
 /*
  * Match a template-relative path against a glob: `*` and `?` stay within
  * one path component, `**` matches any number of whole components, and a
- * glob naming a directory (`k8s/**`) matches everything below it.
+ * trailing `**` component matches everything below its directory.
  */
 bool manifest_glob_match(const char *glob, const char *path);
 
 /* Return "string", "bool", "int", "choice" or "multi". */
 const char *option_type_name(enum option_type t);
+
+/* Fill src so that diagnostics can point into m's genship.yml. */
+void manifest_diag_src(const struct manifest *m, struct diag_src *src);
+
+/*
+ * Convert `in` to a value of o's type and validate it: bool from
+ * true/false/yes/no/y/n/on/off/1/0 (any case), int from a whole decimal
+ * string within min/max, a choice among o's choices, multi from a list or
+ * a comma-separated string (duplicates dropped, in choices order), and a
+ * string checked against o's pattern.  *out is new in a, untouched on
+ * failure.  Returns 0, or ERR_INPUT with the reason appended to why
+ * (e.g. "expected one of python, node, go").
+ */
+int option_coerce(const struct option *o, const struct value *in,
+		  struct arena *a, struct value **out, struct strbuf *why);
+
+/*
+ * Append v as a user would type it: strings as they are, true/false,
+ * decimal ints, lists as "a, b".  Used in prompts and messages.
+ */
+void option_format_value(struct strbuf *sb, const struct value *v);
+
+/*
+ * Parse YAML text src into doc with libyaml (shared with answers.c).  A
+ * syntax error is ERR_INPUT at libyaml's problem mark.  On success the
+ * caller owns doc and frees it with yaml_document_delete(); on failure
+ * there is nothing to free.
+ */
+struct yaml_document_s;
+int manifest_parse_yaml(const struct diag_src *src,
+			struct yaml_document_s *doc, struct diag *err);
 
 #endif

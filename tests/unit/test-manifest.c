@@ -1,2 +1,696 @@
+/* Unit tests for manifest.c: loading genship.yml and its diagnostics. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "manifest.h"
+#include "strbuf.h"
 #include "tap.h"
-int main(void) { return tap_done(); }
+
+/* The manifest of DESIGN.md, with the options its computed value uses. */
+static const char example[] =
+	"name: service\n"
+	"version: 1.2.0\n"
+	"min_genship: 0.1.0\n"
+	"description: A containerised service\n"
+	"options:\n"
+	"  - name: project_name\n"
+	"    type: string\n"
+	"    default: my-service\n"
+	"    pattern: '^[a-z][a-z0-9-]{1,38}[a-z0-9]$'\n"
+	"    help: DNS-safe name used for the image, k8s objects and "
+	"directories\n"
+	"    matrix: [my-service, svc-a]\n"
+	"  - name: language\n"
+	"    type: choice\n"
+	"    choices: [python, node, go]\n"
+	"    default: python\n"
+	"  - name: extras\n"
+	"    type: multi\n"
+	"    choices: [metrics, tracing, profiling]\n"
+	"    default: [tracing, metrics, tracing]\n"
+	"  - name: port\n"
+	"    type: int\n"
+	"    default: 8080\n"
+	"    min: 1024\n"
+	"    max: 65535\n"
+	"  - name: database\n"
+	"    type: choice\n"
+	"    choices: [none, postgres]\n"
+	"  - name: kubernetes\n"
+	"    type: bool\n"
+	"    default: yes\n"
+	"  - name: backup\n"
+	"    type: bool\n"
+	"    when: \"database == 'postgres' and kubernetes\"\n"
+	"  - name: registry\n"
+	"    type: string\n"
+	"    default: ghcr.io\n"
+	"    prompt: Container registry\n"
+	"  - name: owner\n"
+	"    type: string\n"
+	"computed:\n"
+	"  - name: image\n"
+	"    value: \"{{ registry }}/{{ owner }}/{{ project_name }}\"\n"
+	"constraints:\n"
+	"  - require: \"not backup or database == 'postgres'\"\n"
+	"    message: backup needs database=postgres\n"
+	"files:\n"
+	"  - path: \"k8s/**\"\n"
+	"    when: kubernetes\n"
+	"  - path: \".github/**\"\n"
+	"    delimiters: [\"[[\", \"]]\"]\n"
+	"  - path: \"**/*.png\"\n"
+	"    render: false\n"
+	"hooks:\n"
+	"  pre: []\n"
+	"  post: [post-gen.sh]\n";
+
+/* Return what diag_print() shows for d, malloc'd. */
+static char *diag_text(const struct diag *d)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *fp = open_memstream(&buf, &n);
+
+	diag_print(d, fp);
+	fclose(fp);
+	return buf;
+}
+
+/* Load text as genship.yml, expecting success. */
+static struct manifest *load_ok(const char *text)
+{
+	struct diag err = DIAG_INIT;
+	struct manifest *m = NULL;
+
+	if (manifest_load("genship.yml", text, strlen(text), &m, &err)) {
+		char *t = diag_text(&err);
+
+		printf("# unexpected error: %s", t);
+		free(t);
+	}
+	diag_release(&err);
+	return m;
+}
+
+/* Load text expecting failure; return the printed diagnostic. */
+static char *load_err(const char *text)
+{
+	struct diag err = DIAG_INIT;
+	struct manifest *m = NULL;
+	char *t;
+
+	if (!manifest_load("genship.yml", text, strlen(text), &m, &err)) {
+		manifest_free(m);
+		return strdup("(loaded)");
+	}
+	t = diag_text(&err);
+	diag_release(&err);
+	return t;
+}
+
+/* Check the diagnostic for text; one test point. */
+static void is_err(const char *text, const char *want, const char *name)
+{
+	char *got = load_err(text);
+
+	is_str(got, want, name);
+	free(got);
+}
+
+static const char head[] = "name: t\nversion: 1.0.0\n";
+
+/* head + body, in a static buffer for the tests below. */
+static const char *with_head(const char *body)
+{
+	static struct strbuf sb = STRBUF_INIT;
+
+	strbuf_reset(&sb);
+	strbuf_adds(&sb, head);
+	strbuf_adds(&sb, body);
+	return sb.buf;
+}
+
+static void test_example(void)
+{
+	struct manifest *m = load_ok(example);
+	const struct option *o;
+	struct strbuf sb = STRBUF_INIT;
+
+	ok(m != NULL, "the DESIGN.md example loads");
+	if (!m)
+		return;
+	is_str(m->name, "service", "name");
+	is_str(m->version, "1.2.0", "version");
+	is_str(m->min_genship, "0.1.0", "min_genship");
+	is_str(m->description, "A containerised service", "description");
+	is_int(m->noptions, 9, "nine options");
+	o = manifest_option(m, "project_name");
+	ok(o && o->type == OPTION_STRING, "project_name is a string");
+	is_str(o->def->u.s.ptr, "my-service", "string default");
+	ok(o->pattern_re != NULL, "pattern compiled");
+	is_int(o->pos.line, 6, "option position: line");
+	is_int(o->pos.col, 5, "option position: column");
+	ok(o->matrix && o->matrix->u.list.len == 2, "matrix has two values");
+	o = manifest_option(m, "language");
+	is_int(o->nchoices, 3, "three choices");
+	is_str(o->def->u.s.ptr, "python", "choice default");
+	o = manifest_option(m, "extras");
+	option_format_value(&sb, o->def);
+	is_str(sb.buf, "metrics, tracing",
+	       "multi default: deduplicated, in choices order");
+	o = manifest_option(m, "port");
+	ok(o->def->kind == VALUE_INT && o->def->u.i == 8080, "int default");
+	ok(o->has_min && o->min == 1024 && o->has_max && o->max == 65535,
+	   "int range");
+	o = manifest_option(m, "database");
+	is_str(o->def->u.s.ptr, "none", "missing choice default: first");
+	o = manifest_option(m, "kubernetes");
+	ok(o->def->kind == VALUE_BOOL && o->def->u.b, "bool default yes");
+	o = manifest_option(m, "backup");
+	ok(o->def->kind == VALUE_BOOL && !o->def->u.b,
+	   "missing bool default: false");
+	ok(o->when != NULL, "when compiled");
+	is_str(o->when_src, "database == 'postgres' and kubernetes",
+	       "when source kept");
+	o = manifest_option(m, "registry");
+	is_str(o->prompt, "Container registry", "prompt");
+	o = manifest_option(m, "owner");
+	ok(o->def->kind == VALUE_STRING && !o->def->u.s.len,
+	   "missing string default: empty");
+	ok(!manifest_option(m, "nope"), "unknown option lookup is NULL");
+	is_int(m->ncomputed, 1, "one computed value");
+	is_str(m->computed[0].name, "image", "computed name");
+	is_int(m->computed[0].pos.line, 42, "computed position: line");
+	is_int(m->computed[0].pos.col, 13, "computed position: past quote");
+	is_int(m->nconstraints, 1, "one constraint");
+	is_str(m->constraints[0].message, "backup needs database=postgres",
+	       "constraint message");
+	is_int(m->constraints[0].pos.line, 44, "constraint position: line");
+	is_int(m->constraints[0].pos.col, 15, "constraint position: col");
+	is_int(m->nfiles, 3, "three file rules");
+	ok(m->files[0].when && m->files[0].render, "k8s rule");
+	ok(m->files[1].has_syntax, "delimiters set");
+	is_str(m->files[1].syntax.var_open, "[[", "var_open");
+	is_str(m->files[1].syntax.var_close, "]]", "var_close");
+	ok(!m->files[1].syntax.block_open, "block delimiters stay default");
+	ok(!m->files[2].render, "render: false");
+	is_int(m->npre_hooks, 0, "no pre hooks");
+	is_int(m->npost_hooks, 1, "one post hook");
+	is_str(m->post_hooks[0], "post-gen.sh", "post hook name");
+	is_str(manifest_file_rule(m, "k8s/base/deploy.yaml")->glob, "k8s/**",
+	       "first matching rule");
+	is_str(manifest_file_rule(m, "k8s/logo.png")->glob, "k8s/**",
+	       "first match wins over a later rule");
+	is_str(manifest_file_rule(m, "docs/logo.png")->glob, "**/*.png",
+	       "** spans directories");
+	ok(!manifest_file_rule(m, "README.md"), "no rule matches");
+	strbuf_release(&sb);
+	manifest_free(m);
+}
+
+static void test_glob(void)
+{
+	static const struct {
+		const char *glob, *path;
+		bool match;
+	} cases[] = {
+		{ "k8s/**", "k8s/a.yaml", true },
+		{ "k8s/**", "k8s/overlays/prod/kustomization.yaml", true },
+		{ "k8s/**", "k8s", true },
+		{ "k8s/**", "k8sx/a.yaml", false },
+		{ "k8s/", "k8s/a/b", true },
+		{ "*.md", "README.md", true },
+		{ "*.md", "docs/README.md", false },
+		{ "**/*.md", "docs/README.md", true },
+		{ "**/*.md", "README.md", true },
+		{ "a/**/b", "a/b", true },
+		{ "a/**/b", "a/x/y/b", true },
+		{ "a/**/b", "a/x/y/c", false },
+		{ "?.txt", "a.txt", true },
+		{ "?.txt", "ab.txt", false },
+		{ "a?c", "a/c", false },
+		{ "a*", "a/b", false },
+		{ "src/*.c", "src/main.c", true },
+		{ "src/*.c", "src/sub/main.c", false },
+		{ ".github/**", ".github/workflows/ci.yml", true },
+		{ "**", "anything/at/all", true },
+		{ "*", "", true },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		char *name = NULL;
+
+		if (asprintf(&name, "glob '%s' %s '%s'", cases[i].glob,
+			     cases[i].match ? "matches" : "does not match",
+			     cases[i].path) < 0)
+			return;
+		ok(manifest_glob_match(cases[i].glob, cases[i].path) ==
+		   cases[i].match, name);
+		free(name);
+	}
+}
+
+static void test_schema_errors(void)
+{
+	is_err(with_head("options:\n"
+			 "  - name: port\n"
+			 "    type: int\n"
+			 "    defualt: 8080\n"),
+	       "genship.yml:6:5: error: unknown key 'defualt' in option "
+	       "'port'\n"
+	       "    6 |     defualt: 8080\n"
+	       "      |     ^\n"
+	       "hint: did you mean 'default'?\n",
+	       "unknown option key: position and hint");
+	is_err(with_head("descripton: x\n"),
+	       "genship.yml:3:1: error: unknown key 'descripton' in "
+	       "manifest\n"
+	       "    3 | descripton: x\n"
+	       "      | ^\n"
+	       "hint: did you mean 'description'?\n",
+	       "unknown top-level key");
+	is_err(with_head("files:\n  - path: a\n    xyzzy: 1\n"),
+	       "genship.yml:5:5: error: unknown key 'xyzzy' in file rule "
+	       "'a'\n"
+	       "    5 |     xyzzy: 1\n"
+	       "      |     ^\n"
+	       "hint: valid keys are path, when, render, delimiters\n",
+	       "unknown key with no close match lists the valid keys");
+	is_err(with_head("hooks:\n  prex: [a]\n"),
+	       "genship.yml:4:3: error: unknown key 'prex' in 'hooks'\n"
+	       "    4 |   prex: [a]\n"
+	       "      |   ^\n"
+	       "hint: did you mean 'pre'?\n",
+	       "unknown key in hooks");
+	is_err(with_head("options:\n"
+			 "  - name: port\n"
+			 "    type: int\n"
+			 "    min: abc\n"),
+	       "genship.yml:6:10: error: invalid value 'abc' for 'min' in "
+	       "option 'port': expected an integer\n"
+	       "    6 |     min: abc\n"
+	       "      |          ^\n",
+	       "min: abc says an integer was expected");
+	is_err(with_head("options:\n"
+			 "  - name: port\n"
+			 "    type: strng\n"),
+	       "genship.yml:5:11: error: invalid value 'strng' for 'type' "
+	       "in option 'port': expected one of string, bool, int, "
+	       "choice, multi\n"
+	       "    5 |     type: strng\n"
+	       "      |           ^\n"
+	       "hint: did you mean 'string'?\n",
+	       "unknown type with hint");
+	is_err(with_head("options:\n"
+			 "  - name: a\n"
+			 "    type: bool\n"
+			 "    help: [x]\n"),
+	       "genship.yml:6:11: error: 'help' in option 'a' must be a "
+	       "string, not a sequence\n"
+	       "    6 |     help: [x]\n"
+	       "      |           ^\n",
+	       "a sequence where a string belongs");
+	is_err(with_head("options: {a: 1}\n"),
+	       "genship.yml:3:10: error: 'options' must be a sequence, not "
+	       "a mapping\n"
+	       "    3 | options: {a: 1}\n"
+	       "      |          ^\n",
+	       "options must be a sequence");
+	is_err(with_head("options:\n  - foo\n"),
+	       "genship.yml:4:5: error: option #1 must be a mapping, not a "
+	       "scalar\n"
+	       "    4 |   - foo\n"
+	       "      |     ^\n",
+	       "an option must be a mapping");
+	is_err(with_head("options:\n"
+			 "  - name: a\n"
+			 "    type: bool\n"
+			 "  - type: int\n"
+			 "    min: 1\n"),
+	       "genship.yml:6:5: error: missing required key 'name' in "
+	       "option #2\n"
+	       "    6 |   - type: int\n"
+	       "      |     ^\n",
+	       "missing required key in an option");
+	is_err("name: t\n",
+	       "genship.yml:1:1: error: missing required key 'version' in "
+	       "manifest\n"
+	       "    1 | name: t\n"
+	       "      | ^\n",
+	       "missing version");
+	is_err(with_head("name: u\n"),
+	       "genship.yml:3:1: error: duplicate key 'name' in manifest\n"
+	       "    3 | name: u\n"
+	       "      | ^\n",
+	       "duplicate key");
+	is_err(with_head("files:\n  - path: a\n    render: maybe\n"),
+	       "genship.yml:5:13: error: invalid value 'maybe' for 'render' "
+	       "in file rule 'a': expected one of true, false, yes, no, on, "
+	       "off\n"
+	       "    5 |     render: maybe\n"
+	       "      |             ^\n",
+	       "render must be a boolean");
+	is_err("- a\n",
+	       "genship.yml:1:1: error: manifest must be a mapping, not a "
+	       "sequence\n"
+	       "    1 | - a\n"
+	       "      | ^\n",
+	       "the manifest must be a mapping");
+	is_err(with_head("---\nname: u\n"),
+	       "genship.yml:3:1: error: expected one YAML document, found a "
+	       "second one\n"
+	       "    3 | ---\n"
+	       "      | ^\n",
+	       "a second YAML document");
+	is_err("", "genship.yml: error: empty manifest: 'name' and 'version' "
+	       "are required\n", "empty manifest");
+	is_err(with_head("options: [\n"),
+	       "genship.yml:4:1: error: invalid YAML: did not find expected "
+	       "node content\n"
+	       "    4 | \n"
+	       "      | ^\n"
+	       "hint: while parsing a flow node at line 4\n",
+	       "YAML syntax error at libyaml's mark");
+	is_err(with_head("options:\n"
+			 "  - name: a\n"
+			 "    type: string\n"
+			 "\tdefault: x\n"),
+	       "genship.yml:6:1: error: invalid YAML: found a tab character "
+	       "that violates indentation\n"
+	       "    6 | \tdefault: x\n"
+	       "      | ^\n"
+	       "hint: while scanning a plain scalar at line 5\n",
+	       "a tab in indentation");
+}
+
+static void test_semantic_errors(void)
+{
+	is_err(with_head("options:\n"
+			 "  - name: port\n"
+			 "    type: int\n"
+			 "  - name: port\n"
+			 "    type: int\n"),
+	       "genship.yml:6:11: error: duplicate option 'port'\n"
+	       "    6 |   - name: port\n"
+	       "      |           ^\n"
+	       "hint: 'port' is first defined at line 4\n",
+	       "duplicate option names");
+	is_err(with_head("options:\n  - name: Project-Name\n"
+			 "    type: string\n"),
+	       "genship.yml:4:11: error: invalid option name "
+	       "'Project-Name'\n"
+	       "    4 |   - name: Project-Name\n"
+	       "      |           ^\n"
+	       "hint: names are lowercase letters, digits and '_', and do "
+	       "not start with a digit\n",
+	       "option name must be an identifier");
+	is_err(with_head("options:\n  - name: lang\n    type: choice\n"),
+	       "genship.yml:5:11: error: option 'lang' of type choice needs "
+	       "'choices'\n"
+	       "    5 |     type: choice\n"
+	       "      |           ^\n",
+	       "choice without choices");
+	is_err(with_head("options:\n  - name: a\n    type: string\n"
+			 "    choices: [x]\n"),
+	       "genship.yml:6:5: error: 'choices' only applies to choice "
+	       "and multi options, and 'a' is string\n"
+	       "    6 |     choices: [x]\n"
+	       "      |     ^\n",
+	       "choices on a string option");
+	is_err(with_head("options:\n  - name: a\n    type: choice\n"
+			 "    choices: [x, y, x]\n"),
+	       "genship.yml:6:21: error: duplicate choice 'x' in option "
+	       "'a'\n"
+	       "    6 |     choices: [x, y, x]\n"
+	       "      |                     ^\n",
+	       "duplicate choice");
+	is_err(with_head("options:\n  - name: n\n    type: int\n"
+			 "    min: 10\n    max: 5\n"),
+	       "genship.yml:7:10: error: max 5 is less than min 10 in "
+	       "option 'n'\n"
+	       "    7 |     max: 5\n"
+	       "      |          ^\n",
+	       "min > max");
+	is_err(with_head("options:\n  - name: n\n    type: string\n"
+			 "    min: 1\n"),
+	       "genship.yml:6:5: error: 'min' only applies to int options, "
+	       "and 'n' is string\n"
+	       "    6 |     min: 1\n"
+	       "      |     ^\n",
+	       "min on a string option");
+	is_err(with_head("options:\n  - name: n\n    type: string\n"
+			 "    pattern: '^[a-z'\n"),
+	       "genship.yml:6:15: error: invalid pattern '^[a-z' in option "
+	       "'n': Unmatched [, [^, [:, [., or [=\n"
+	       "    6 |     pattern: '^[a-z'\n"
+	       "      |               ^\n",
+	       "pattern that does not compile");
+	is_err(with_head("options:\n  - name: n\n    type: string\n"
+			 "    pattern: '^[\\D]+$'\n"),
+	       "genship.yml:6:15: error: invalid pattern '^[\\D]+$' in "
+	       "option 'n': '\\D' cannot be used inside [...]\n"
+	       "    6 |     pattern: '^[\\D]+$'\n"
+	       "      |               ^\n"
+	       "hint: POSIX brackets take no escapes: put ']' first and '-' "
+	       "last, or write [^0-9] for \\D\n",
+	       "a negated class escape inside brackets");
+	is_err(with_head("options:\n  - name: b\n    type: bool\n"
+			 "    default: maybe\n"),
+	       "genship.yml:6:14: error: invalid default 'maybe' for option "
+	       "'b': expected true or false\n"
+	       "    6 |     default: maybe\n"
+	       "      |              ^\n",
+	       "bool default");
+	is_err(with_head("options:\n  - name: port\n    type: int\n"
+			 "    min: 1024\n    default: 80\n"),
+	       "genship.yml:7:14: error: invalid default '80' for option "
+	       "'port': must be at least 1024\n"
+	       "    7 |     default: 80\n"
+	       "      |              ^\n",
+	       "int default out of range");
+	is_err(with_head("options:\n  - name: port\n    type: int\n"
+			 "    default: [1]\n"),
+	       "genship.yml:6:14: error: default for option 'port' must be "
+	       "a scalar, not a sequence\n"
+	       "    6 |     default: [1]\n"
+	       "      |              ^\n",
+	       "sequence default on an int");
+	is_err(with_head("options:\n  - name: language\n    type: choice\n"
+			 "    choices: [python, node, go]\n"
+			 "    default: cobol\n"),
+	       "genship.yml:7:14: error: invalid default 'cobol' for option "
+	       "'language': expected one of python, node, go\n"
+	       "    7 |     default: cobol\n"
+	       "      |              ^\n",
+	       "choice default not among choices");
+	is_err(with_head("options:\n  - name: extras\n    type: multi\n"
+			 "    choices: [metrics, tracing]\n"
+			 "    default: [metrics, logs]\n"),
+	       "genship.yml:7:14: error: invalid default 'metrics, logs' for "
+	       "option 'extras': 'logs' is not one of metrics, tracing\n"
+	       "    7 |     default: [metrics, logs]\n"
+	       "      |              ^\n",
+	       "multi default not a subset");
+	is_err(with_head("options:\n  - name: name\n    type: string\n"
+			 "    pattern: '^\\w+$'\n"
+			 "    help: letters only\n"
+			 "    default: 'a b'\n"),
+	       "genship.yml:8:14: error: invalid default 'a b' for option "
+	       "'name': does not match pattern '^\\w+$'\n"
+	       "    8 |     default: 'a b'\n"
+	       "      |              ^\n"
+	       "hint: letters only\n",
+	       "string default must match the pattern");
+	is_err(with_head("options:\n  - name: v\n    type: string\n"
+			 "    pattern: '^v\\d+$'\n"
+			 "    matrix: [v1, v2, x]\n"),
+	       "genship.yml:7:22: error: invalid matrix value 'x' for "
+	       "option 'v': does not match pattern '^v\\d+$'\n"
+	       "    7 |     matrix: [v1, v2, x]\n"
+	       "      |                      ^\n",
+	       "matrix values are checked like defaults");
+	is_err(with_head("files:\n  - path: a\n    delimiters: ['[[', ']]', "
+			 "'[%']\n"),
+	       "genship.yml:5:17: error: 'delimiters' in file rule 'a' needs "
+	       "2, 4 or 6 strings (variable, block, comment open/close), "
+	       "not 3\n"
+	       "    5 |     delimiters: ['[[', ']]', '[%']\n"
+	       "      |                 ^\n",
+	       "delimiters must come in pairs");
+	is_err(with_head("files:\n  - path: a\n    delimiters: ['', ']]']\n"),
+	       "genship.yml:5:18: error: empty delimiter in file rule 'a'\n"
+	       "    5 |     delimiters: ['', ']]']\n"
+	       "      |                  ^\n",
+	       "empty delimiter");
+	is_err(with_head("hooks:\n  post: [ok.sh, ../evil.sh]\n"),
+	       "genship.yml:4:17: error: invalid hook name '../evil.sh'\n"
+	       "    4 |   post: [ok.sh, ../evil.sh]\n"
+	       "      |                 ^\n"
+	       "hint: a hook is named by its file name in the template's "
+	       "hooks/ directory\n",
+	       "hook names are plain file names");
+	is_err(with_head("options:\n  - name: a\n    type: bool\n"
+			 "computed:\n  - name: a\n    value: x\n"),
+	       "genship.yml:7:11: error: computed value 'a' has the name of "
+	       "an option\n"
+	       "    7 |   - name: a\n"
+	       "      |           ^\n",
+	       "computed name clashes with an option");
+	is_err(with_head("computed:\n  - name: b\n    value: x\n"
+			 "  - name: b\n    value: y\n"),
+	       "genship.yml:6:11: error: duplicate computed value 'b'\n"
+	       "    6 |   - name: b\n"
+	       "      |           ^\n",
+	       "duplicate computed names");
+	is_err(with_head("min_genship: 99.0.0\n"),
+	       "genship.yml:3:14: error: template 't' needs genship 99.0.0 "
+	       "or newer, and this is " PACKAGE_VERSION "\n"
+	       "    3 | min_genship: 99.0.0\n"
+	       "      |              ^\n"
+	       "hint: upgrade genship\n",
+	       "min_genship newer than this genship");
+}
+
+static void test_expressions(void)
+{
+	struct diag err = DIAG_INIT;
+	struct manifest *m = NULL;
+	const char *text = with_head("options:\n"
+				     "  - name: a\n"
+				     "    type: bool\n"
+				     "    when: \"a and (\"\n");
+
+	ok(manifest_load("genship.yml", text, strlen(text), &m, &err) ==
+	   ERR_INPUT, "a bad when expression fails to load");
+	is_str(err.file, "genship.yml", "its error names genship.yml");
+	is_int(err.line, 6, "on the when line");
+	ok(err.col >= 12, "at or after the expression's start");
+	diag_release(&err);
+	text = with_head("constraints:\n  - require: x ==\n");
+	ok(manifest_load("genship.yml", text, strlen(text), &m, &err) ==
+	   ERR_INPUT, "a bad require expression fails to load");
+	is_int(err.line, 4, "its error is on the require line");
+	diag_release(&err);
+	text = with_head("constraints:\n  - require: x\n");
+	m = load_ok(text);
+	ok(m && !strcmp(m->constraints[0].message, "constraint not met: x"),
+	   "a constraint without a message gets one");
+	manifest_free(m);
+}
+
+static void test_patterns(void)
+{
+	struct manifest *m = load_ok(with_head(
+		"options:\n"
+		"  - name: v\n"
+		"    type: string\n"
+		"    pattern: '^\\d+\\.[\\w.-]+\\s?$'\n"
+		"    default: 1.a_b-c\n"));
+	struct arena a = ARENA_INIT;
+	struct strbuf why = STRBUF_INIT;
+	struct value *out;
+
+	ok(m != NULL, "Python escapes \\d \\w \\s are translated");
+	if (!m)
+		return;
+	ok(!option_coerce(&m->options[0], value_str(&a, "12.x "), &a, &out,
+			  &why), "translated pattern matches");
+	ok(option_coerce(&m->options[0], value_str(&a, "x.12"), &a, &out,
+			 &why) == ERR_INPUT, "translated pattern rejects");
+	is_str(why.buf, "does not match pattern '^\\d+\\.[\\w.-]+\\s?$'",
+	       "the reason shows the pattern as written");
+	strbuf_release(&why);
+	arena_release(&a);
+	manifest_free(m);
+}
+
+/* Coerce text for option o; return the formatted value or the reason. */
+static char *coerce(const struct option *o, const struct value *in)
+{
+	struct arena a = ARENA_INIT;
+	struct strbuf sb = STRBUF_INIT;
+	struct value *out;
+
+	if (option_coerce(o, in, &a, &out, &sb))
+		strbuf_addf(&sb, " (error)");
+	else
+		option_format_value(&sb, out);
+	arena_release(&a);
+	return strbuf_detach(&sb, NULL);
+}
+
+static void check_coerce(const struct option *o, const struct value *in,
+			 const char *want, const char *name)
+{
+	char *got = coerce(o, in);
+
+	is_str(got, want, name);
+	free(got);
+}
+
+static void test_coerce(void)
+{
+	struct manifest *m = load_ok(example);
+	struct arena a = ARENA_INIT;
+	const struct option *b, *port, *lang, *extras;
+	struct value *list;
+
+	if (!m)
+		return;
+	b = manifest_option(m, "backup");
+	port = manifest_option(m, "port");
+	lang = manifest_option(m, "language");
+	extras = manifest_option(m, "extras");
+	check_coerce(b, value_str(&a, "YES"), "true", "bool from YES");
+	check_coerce(b, value_str(&a, "n"), "false", "bool from n");
+	check_coerce(b, value_str(&a, "Off"), "false", "bool from Off");
+	check_coerce(b, value_str(&a, "1"), "true", "bool from 1");
+	check_coerce(b, value_int(&a, 0), "false", "bool from int 0");
+	check_coerce(b, value_str(&a, "maybe"),
+		     "expected true or false (error)", "bool from maybe");
+	check_coerce(port, value_str(&a, "9000"), "9000", "int from text");
+	check_coerce(port, value_str(&a, "90x"),
+		     "expected an integer (error)", "int: whole string");
+	check_coerce(port, value_str(&a, " 9000"),
+		     "expected an integer (error)", "int: no blanks");
+	check_coerce(port, value_str(&a, "99999999999999999999"),
+		     "expected an integer (error)", "int: overflow");
+	check_coerce(port, value_int(&a, 80),
+		     "must be between 1024 and 65535 (error)", "int range");
+	check_coerce(lang, value_str(&a, "go"), "go", "choice");
+	check_coerce(lang, value_str(&a, "cobol"),
+		     "expected one of python, node, go (error)",
+		     "choice lists the valid choices");
+	check_coerce(extras, value_str(&a, "profiling, metrics,metrics"),
+		     "metrics, profiling", "multi from a comma string");
+	check_coerce(extras, value_str(&a, ""), "", "multi from empty");
+	list = value_list(&a, 0);
+	value_list_push(&a, list, value_str(&a, "tracing"));
+	value_list_push(&a, list, value_str(&a, "metrics"));
+	check_coerce(extras, list, "metrics, tracing", "multi from a list");
+	value_list_push(&a, list, value_str(&a, "logs"));
+	check_coerce(extras, list, "'logs' is not one of metrics, tracing, "
+		     "profiling (error)", "multi names the bad element");
+	check_coerce(manifest_option(m, "owner"), value_int(&a, 42), "42",
+		     "string from an int");
+	is_str(option_type_name(OPTION_MULTI), "multi", "option_type_name");
+	arena_release(&a);
+	manifest_free(m);
+}
+
+int main(void)
+{
+	test_example();
+	test_glob();
+	test_schema_errors();
+	test_semantic_errors();
+	test_expressions();
+	test_patterns();
+	test_coerce();
+	return tap_done();
+}
