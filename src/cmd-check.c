@@ -1,7 +1,158 @@
-/* genship check: in progress. */
+/*
+ * genship check: the CI drift gate.  It renders the template named in the
+ * answers file (as it is now: the built-in of this binary, the directory,
+ * or the repository's HEAD) with the recorded answers, and names every
+ * file on disk that differs from that output, in two groups:
+ *
+ *   edited   PATH   you changed the file since genship wrote it
+ *   deleted  PATH   you removed it
+ *   drift    PATH   the template now generates something else
+ *   added    PATH   the template now generates a new file
+ *   removed  PATH   the template no longer generates it
+ *
+ * The blob ids in the answers file tell the two groups apart, without any
+ * git history.  Exit 0 when everything matches, 1 otherwise.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "blob.h"
 #include "cmd.h"
+#include "project.h"
+#include "writer.h"
+
+struct check_opts {
+	const char *dir;
+};
+
+static const struct cmd_opt check_opts_table[] = {
+	{ NULL, 0, false, 0 }
+};
+
+static int check_arg(void *ud, int key, char *arg)
+{
+	struct check_opts *o = ud;
+
+	(void)key;
+	if (o->dir)
+		return cmd_usage_error(cmd_find("check"), "unexpected "
+				       "argument '%s'", arg);
+	o->dir = arg;
+	return 0;
+}
+
+/* True when side s has blob id blob. */
+static bool has_blob(const struct merge_side *s, const char *blob)
+{
+	char id[BLOB_HEXSZ + 1];
+
+	blob_id(s->data, s->len, id);
+	return !strcmp(id, blob);
+}
+
+static bool same_side(const struct merge_side *a, const struct merge_side *b)
+{
+	if (a->present != b->present)
+		return false;
+	return !a->present ||
+		(a->len == b->len && !memcmp(a->data, b->data, a->len));
+}
+
+/* The user's side of f: "edited", "deleted" or NULL. */
+static const char *user_change(const struct project_file *f)
+{
+	if (!f->recorded)
+		return NULL;
+	if (!f->ours.present)
+		return "deleted";
+	return has_blob(&f->ours, f->recorded) ? NULL : "edited";
+}
+
+/* The template's side of f: "drift", "added", "removed" or NULL. */
+static const char *template_change(const struct project_file *f)
+{
+	if (!f->recorded)
+		return f->theirs.present ? "added" : NULL;
+	if (!f->theirs.present)
+		return "removed";
+	return has_blob(&f->theirs, f->recorded) ? NULL : "drift";
+}
+
+/* Print one group; return how many files it named. */
+static size_t print_group(const struct project_cmp *cmp,
+			  const char *(*change)(const struct project_file *))
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < cmp->nfiles; i++) {
+		const struct project_file *f = &cmp->files[i];
+		const char *what = change(f);
+
+		if (!what || same_side(&f->ours, &f->theirs))
+			continue;
+		printf("%-8s %s\n", what, f->path);
+		n++;
+	}
+	return n;
+}
+
+/* Print both groups and the verdict; return the exit status. */
+static int verdict(const struct project *p, const struct project_cmp *cmp)
+{
+	const struct template *t = cmp->theirs_t;
+	size_t edited = print_group(cmp, user_change);
+	size_t drift = print_group(cmp, template_change);
+
+	fflush(stdout);
+	if (strcmp(t->manifest->version, p->af->template_version))
+		fprintf(stderr, "genship: template '%s' is now version %s; "
+			"the project records %s\n", t->name,
+			t->manifest->version, p->af->template_version);
+	if (!edited && !drift) {
+		fprintf(stderr, "genship: check: '%s' matches template '%s' "
+			"and its recorded answers\n", p->dir, t->name);
+		return 0;
+	}
+	fprintf(stderr, "genship: check failed: %zu edited by you, %zu "
+		"changed in the template '%s'\n", edited, drift, t->name);
+	fputs("hint: 'genship diff' shows what 'genship update' would "
+	      "change\n", stderr);
+	return 1;
+}
+
+static int check(const struct check_opts *o, int *status, struct diag *err)
+{
+	const char *dir = o->dir ? o->dir : ".";
+	struct project_cmp cmp = PROJECT_CMP_INIT;
+	struct project *p = NULL;
+	int ret = 0;
+
+	if (writer_txn_pending(dir)) {
+		diag_input(err, dir, "an interrupted update is waiting in "
+			   "'%s'", WRITER_TXN_DIR);
+		diag_hint(err, "run 'genship update' to finish it first");
+		return ERR_INPUT;
+	}
+	ret = project_open(dir, &p, err);
+	if (!ret)
+		ret = project_compare(p, NULL, NULL, 0, 0, &cmp, err);
+	if (!ret)
+		*status = verdict(p, &cmp);
+	project_cmp_release(&cmp);
+	project_free(p);
+	return ret;
+}
 
 int cmd_check(int argc, char **argv)
 {
-	return cmd_usage_error(cmd_find("check"), "not available yet");
+	struct check_opts o = { NULL };
+	struct diag err = DIAG_INIT;
+	int status = 0;
+	int ret = cmd_parse_args(cmd_find("check"), argc, argv,
+				 check_opts_table, check_arg, &o);
+
+	if (ret)
+		return ret < 0 ? 0 : ret;
+	ret = cmd_finish(check(&o, &status, &err), &err);
+	return ret ? ret : status;
 }

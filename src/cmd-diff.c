@@ -1,7 +1,128 @@
-/* genship diff: in progress. */
+/*
+ * genship diff: the unified diff that `genship update` would apply, from
+ * the files on disk to what update would write, on stdout.  It renders
+ * and merges exactly as update does (project_compare()) and writes
+ * nothing.  Paths are shown as a/PATH and b/PATH, as git shows them.
+ */
+#include <git2.h>
+#include <stdio.h>
+#include <string.h>
+
 #include "cmd.h"
+#include "project.h"
+#include "writer.h"
+
+struct diff_opts {
+	const char *dir;
+};
+
+static const struct cmd_opt diff_opts_table[] = {
+	{ NULL, 0, false, 0 }
+};
+
+static int diff_arg(void *ud, int key, char *arg)
+{
+	struct diff_opts *o = ud;
+
+	(void)key;
+	if (o->dir)
+		return cmd_usage_error(cmd_find("diff"), "unexpected argument "
+				       "'%s'", arg);
+	o->dir = arg;
+	return 0;
+}
+
+/* Print the patch from old to new (either may be NULL: absent). */
+static int print_patch(const char *path, const char *old, size_t old_len,
+		       const char *new, size_t new_len, struct diag *err)
+{
+	git_patch *patch = NULL;
+	git_buf buf = { NULL, 0, 0 };
+	int ret = 0;
+
+	if (git_patch_from_buffers(&patch, old, old_len, path, new, new_len,
+				   path, NULL) < 0 ||
+	    git_patch_to_buf(&buf, patch) < 0) {
+		const git_error *e = git_error_last();
+
+		ret = diag_fail(err, "cannot diff '%s': %s", path,
+				e ? e->message : "unknown libgit2 error");
+	} else {
+		fwrite(buf.ptr, 1, buf.size, stdout);
+	}
+	git_buf_dispose(&buf);
+	git_patch_free(patch);
+	return ret;
+}
+
+/* The patch for one path, if update would change it. */
+static int diff_file(const struct project_file *f, struct diag *err)
+{
+	const struct merge_result *r = &f->res;
+	const struct merge_side *o = &f->ours;
+
+	if (merge_kind_writes(r->kind))
+		return print_patch(f->path, o->present ? o->data : NULL,
+				   o->len, r->data, r->len, err);
+	if (r->kind == MERGE_REMOVED)
+		return print_patch(f->path, o->data, o->len, NULL, 0, err);
+	return 0;
+}
+
+/* Tell on stderr what the diff cannot show. */
+static void diff_notes(const struct project_cmp *cmp)
+{
+	size_t i;
+
+	for (i = 0; i < cmp->nfiles; i++) {
+		const struct project_file *f = &cmp->files[i];
+
+		if (merge_kind_conflicts(f->res.kind))
+			fprintf(stderr, "genship: update would leave a "
+				"conflict in '%s'\n", f->path);
+		else if (f->res.kind == MERGE_KEPT_DROPPED)
+			fprintf(stderr, "genship: update would keep '%s': you "
+				"edited it, and the template no longer "
+				"generates it\n", f->path);
+	}
+}
+
+static int diff(const struct diff_opts *o, struct diag *err)
+{
+	const char *dir = o->dir ? o->dir : ".";
+	struct project_cmp cmp = PROJECT_CMP_INIT;
+	struct project *p = NULL;
+	size_t i;
+	int ret = 0;
+
+	if (writer_txn_pending(dir)) {
+		diag_input(err, dir, "an interrupted update is waiting in "
+			   "'%s'", WRITER_TXN_DIR);
+		diag_hint(err, "run 'genship update' to finish it first");
+		return ERR_INPUT;
+	}
+	ret = project_open(dir, &p, err);
+	if (!ret)
+		ret = project_compare(p, NULL, NULL, 0, PROJECT_CMP_BASE |
+				      PROJECT_CMP_MERGE, &cmp, err);
+	for (i = 0; !ret && i < cmp.nfiles; i++)
+		ret = diff_file(&cmp.files[i], err);
+	fflush(stdout);
+	if (!ret)
+		diff_notes(&cmp);
+	project_cmp_release(&cmp);
+	project_free(p);
+	return ret;
+}
 
 int cmd_diff(int argc, char **argv)
 {
-	return cmd_usage_error(cmd_find("diff"), "not available yet");
+	struct diff_opts o = { NULL };
+	struct diag err = DIAG_INIT;
+	int ret = cmd_parse_args(cmd_find("diff"), argc, argv,
+				 diff_opts_table, diff_arg, &o);
+
+	if (ret)
+		return ret < 0 ? 0 : ret;
+	return cmd_finish(diff(&o, &err), &err);
 }

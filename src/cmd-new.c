@@ -8,16 +8,14 @@
 #include <unistd.h>
 
 #include "answers.h"
-#include "blob.h"
 #include "cmd.h"
 #include "fsutil.h"
 #include "hook.h"
+#include "project.h"
 #include "render.h"
 #include "template.h"
 #include "writer.h"
 #include "xalloc.h"
-
-#define ANSWERS_FILE ".genship.yml"
 
 struct new_opts {
 	const char *template;
@@ -136,50 +134,6 @@ static int target_dir(const struct new_opts *o, const struct value *ctx,
 	return 0;
 }
 
-/* Render the answers file recording ctx's options and plan's blob ids. */
-static void add_answers_file(const struct template *t,
-			     const struct value *ctx, struct plan *plan)
-{
-	struct answers_file af = { 0 };
-	struct strbuf sb = STRBUF_INIT;
-	const struct manifest *m = t->manifest;
-	size_t i;
-
-	arena_init(&af.arena);
-	af.template_name = t->name;
-	af.template_source = t->source;
-	af.template_version = m->version;
-	af.genship_version = (char *)PACKAGE_VERSION;
-	af.answers = value_dict(&af.arena, m->noptions);
-	for (i = 0; i < m->noptions; i++)
-		value_dict_set(&af.arena, af.answers, m->options[i].name,
-			       value_dict_get(ctx, m->options[i].name));
-	af.files = xcalloc(plan->nfiles + 1, sizeof(*af.files));
-	for (i = 0; i < plan->nfiles; i++) {
-		af.files[i].path = plan->files[i].path;
-		blob_id(plan->files[i].data, plan->files[i].len,
-			af.files[i].blob);
-	}
-	af.nfiles = plan->nfiles;
-	answers_file_format(&af, &sb);
-	plan_add(plan, ANSWERS_FILE, 0644, sb.buf, sb.len);
-	strbuf_release(&sb);
-	free(af.files);
-	arena_release(&af.arena);
-}
-
-/* Ask on the terminal whether to run a third-party template's hooks. */
-static bool ask_trust(const struct template *t)
-{
-	char line[16];
-
-	fprintf(stderr, "template '%s' (%s) wants to run hooks on this "
-		"machine. Run them? [y/N] ", t->name, t->source);
-	fflush(stderr);
-	return fgets(line, sizeof(line), stdin) &&
-		(line[0] == 'y' || line[0] == 'Y');
-}
-
 /*
  * Decide whether hooks run: built-in templates are trusted; a third-party
  * template's hooks need --trust or an interactive yes.
@@ -187,43 +141,8 @@ static bool ask_trust(const struct template *t)
 static int check_trust(const struct template *t, const struct new_opts *o,
 		       bool *run, struct diag *err)
 {
-	const struct manifest *m = t->manifest;
-
-	*run = !o->no_hooks && (m->npre_hooks || m->npost_hooks);
-	if (!*run || t->builtin || o->trust)
-		return 0;
-	if (!o->no_input && isatty(STDIN_FILENO)) {
-		*run = ask_trust(t);
-		return *run ? 0 : diag_input(err, NULL, "hooks not trusted");
-	}
-	diag_input(err, NULL, "template '%s' has hooks, and hooks of a "
-		   "template that is not built in run only when trusted",
-		   t->name);
-	diag_hint(err, "review %s/hooks, then pass --trust to run them or "
-		  "--no-hooks to skip them", t->dir);
-	return ERR_INPUT;
-}
-
-/* Run the named hooks in order; stop at the first failure. */
-static int run_hooks(const struct template *t, char **names, size_t n,
-		     const struct hook_ctx *hc, struct diag *err)
-{
-	char **env = hook_env_new(hc);
-	size_t i;
-	int ret = 0;
-
-	for (i = 0; !ret && i < n; i++) {
-		const struct template_file *hf = template_hook(t, names[i]);
-
-		if (!hf)
-			ret = diag_input(err, t->manifest->file, "hook '%s' is "
-					 "not in the template's hooks/ "
-					 "directory", names[i]);
-		else
-			ret = hook_run(hf, hc, env, err);
-	}
-	hook_env_free(env);
-	return ret;
+	return hook_check_trust(t, o->no_hooks, o->trust,
+				!o->no_input && isatty(STDIN_FILENO), run, err);
 }
 
 static void print_plan(const struct plan *p, const char *target)
@@ -241,18 +160,19 @@ static int write_project(const struct template *t, const struct new_opts *o,
 			 const char *target, bool hooks, struct diag *err)
 {
 	struct hook_ctx hc = { ctx, "new", target, t->dir ? t->source : "",
-			       NULL, o->hook_timeout };
+			       NULL, o->hook_timeout, NULL };
 	const struct manifest *m = t->manifest;
 	char *staging = NULL;
 	int ret = writer_stage_dir(target, &staging, err);
 
 	hc.cwd = staging;
 	if (!ret && hooks)
-		ret = run_hooks(t, m->pre_hooks, m->npre_hooks, &hc, err);
+		ret = hook_run_list(t, m->pre_hooks, m->npre_hooks, &hc, err);
 	if (!ret)
 		ret = writer_write(plan, staging, err);
 	if (!ret && hooks)
-		ret = run_hooks(t, m->post_hooks, m->npost_hooks, &hc, err);
+		ret = hook_run_list(t, m->post_hooks, m->npost_hooks, &hc,
+				    err);
 	if (!ret)
 		ret = writer_commit(plan, staging, target, err);
 	else
@@ -277,12 +197,10 @@ static int generate(const struct new_opts *o, struct diag *err)
 		ret = target_dir(o, ctx, &target, err);
 	if (!ret)
 		ret = render_plan(t, ctx, &plan, err);
-	if (!ret && plan_find(&plan, ANSWERS_FILE))
-		ret = diag_input(err, NULL, "the template generates '%s', "
-				 "which genship reserves for its answers",
-				 ANSWERS_FILE);
 	if (!ret)
-		add_answers_file(t, ctx, &plan);
+		ret = project_check_reserved(&plan, err);
+	if (!ret)
+		project_add_answers_file(t, ctx, &plan);
 	if (!ret && o->dry_run) {
 		print_plan(&plan, target);
 	} else if (!ret) {

@@ -1,7 +1,354 @@
-/* genship update: in progress. */
+/*
+ * genship update: re-render after option or template changes and merge
+ * into the project without losing an edit.  project_compare() renders
+ * base and theirs and decides every path (merge.h); this file reports the
+ * decisions and applies them as one transaction (writer.h): staged, hooks
+ * run in the staging directory, sealed, then renamed into place with the
+ * answers file last.  An interrupted update is finished by the next run.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "cmd.h"
+#include "hook.h"
+#include "project.h"
+#include "writer.h"
+#include "xalloc.h"
+
+struct update_opts {
+	const char *dir;
+	const char *template;
+	char **sets;
+	size_t nsets, sets_alloc;
+	bool dry_run, no_hooks, trust;
+	unsigned hook_timeout;
+};
+
+enum { OPT_SET = 256, OPT_TEMPLATE, OPT_DRY_RUN, OPT_NO_HOOKS, OPT_TRUST,
+       OPT_HOOK_TIMEOUT };
+
+static const struct cmd_opt update_opts_table[] = {
+	{ "set", 0, true, OPT_SET },
+	{ "template", 0, true, OPT_TEMPLATE },
+	{ "dry-run", 0, false, OPT_DRY_RUN },
+	{ "no-hooks", 0, false, OPT_NO_HOOKS },
+	{ "trust", 0, false, OPT_TRUST },
+	{ "hook-timeout", 0, true, OPT_HOOK_TIMEOUT },
+	{ NULL, 0, false, 0 }
+};
+
+/* What the run did, for the summary and the exit status. */
+struct update_report {
+	struct strbuf changed;	/* written or removed paths, one a line */
+	struct strbuf conflicts;	/* conflicted paths, one a line */
+	size_t nchanged, nconflicts;
+};
+
+#define UPDATE_REPORT_INIT { STRBUF_INIT, STRBUF_INIT, 0, 0 }
+
+static void add_set(struct update_opts *o, char *kv)
+{
+	XALLOC_GROW(o->sets, o->nsets + 1, o->sets_alloc);
+	o->sets[o->nsets++] = kv;
+}
+
+static int parse_timeout(const char *s, unsigned *out)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 10);
+
+	if (!*s || *end || v == 0 || v > 86400)
+		return cmd_usage_error(cmd_find("update"), "invalid "
+				       "--hook-timeout '%s': expected seconds "
+				       "from 1 to 86400", s);
+	*out = (unsigned)v;
+	return 0;
+}
+
+/* One parsed argument; a positional K=V is a --set, like for new. */
+static int update_arg(void *ud, int key, char *arg)
+{
+	struct update_opts *o = ud;
+
+	switch (key) {
+	case OPT_SET: add_set(o, arg); return 0;
+	case OPT_TEMPLATE: o->template = arg; return 0;
+	case OPT_DRY_RUN: o->dry_run = true; return 0;
+	case OPT_NO_HOOKS: o->no_hooks = true; return 0;
+	case OPT_TRUST: o->trust = true; return 0;
+	case OPT_HOOK_TIMEOUT: return parse_timeout(arg, &o->hook_timeout);
+	}
+	if (strchr(arg, '='))
+		add_set(o, arg);
+	else if (!o->dir)
+		o->dir = arg;
+	else
+		return cmd_usage_error(cmd_find("update"), "unexpected "
+				       "argument '%s'", arg);
+	return 0;
+}
+
+static void report_conflict(struct update_report *rep, const char *path)
+{
+	strbuf_addf(&rep->conflicts, "%s\n", path);
+	rep->nconflicts++;
+}
+
+/* Finish an update that a crash interrupted after it was sealed. */
+static int finish_interrupted(const char *dir, struct update_report *rep,
+			      struct diag *err)
+{
+	struct strbuf conflicts = STRBUF_INIT, kept = STRBUF_INIT;
+	char *p, *line;
+	int ret = writer_txn_commit(dir, &conflicts, &kept, err);
+
+	if (!ret)
+		fprintf(stderr, "genship: finished the interrupted update of "
+			"'%s'\n", dir);
+	for (p = kept.buf; !ret && (line = strsep(&p, "\n")) && *line;)
+		fprintf(stderr, "genship: warning: kept '%s': it changed "
+			"after the update was staged\n", line);
+	for (p = conflicts.buf; !ret && (line = strsep(&p, "\n")) && *line;)
+		report_conflict(rep, line);
+	strbuf_release(&conflicts);
+	strbuf_release(&kept);
+	return ret;
+}
+
+/* Print one decision (stdout) and its warning (stderr). */
+static void print_file(const struct project_file *f)
+{
+	enum merge_kind k = f->res.kind;
+	const char *note = "";
+
+	if (k == MERGE_UNCHANGED || k == MERGE_KEPT)
+		return;
+	if (k == MERGE_KEPT_DROPPED) {
+		note = " (edited by you; no longer generated)";
+		fprintf(stderr, "genship: warning: keeping '%s': you edited "
+			"it, and the template no longer generates it\n",
+			f->path);
+	} else if (k == MERGE_USER_DELETED) {
+		note = " (deleted by you; not restored)";
+	} else if (k == MERGE_BINARY_CONFLICT) {
+		note = " (binary; your version kept, the template's not "
+			"applied)";
+	} else if (k == MERGE_CONFLICT && !f->base.data) {
+		note = f->recorded ? " (2-way: the old template version is "
+			"not available)" : " (a file of yours is in the way)";
+	}
+	printf("%-9s %s%s\n", merge_kind_name(k), f->path, note);
+}
+
+/* Print the notes and every decision; fill rep. */
+static void report(const struct project_cmp *cmp, struct update_report *rep)
+{
+	const char *p = cmp->notes.buf, *nl;
+	size_t i;
+
+	for (; (nl = strchr(p, '\n')); p = nl + 1)
+		fprintf(stderr, "genship: warning: %.*s\n", (int)(nl - p), p);
+	for (i = 0; i < cmp->nfiles; i++) {
+		const struct project_file *f = &cmp->files[i];
+
+		print_file(f);
+		if (merge_kind_writes(f->res.kind) ||
+		    f->res.kind == MERGE_REMOVED) {
+			strbuf_addf(&rep->changed, "%s\n", f->path);
+			rep->nchanged++;
+		}
+		if (merge_kind_conflicts(f->res.kind))
+			report_conflict(rep, f->path);
+	}
+	if (!cmp->have_base && rep->nconflicts)
+		fprintf(stderr, "genship: warning: cannot render the recorded "
+			"template version: %s\n", cmp->base_why.buf);
+	fflush(stdout);
+}
+
+/* Refuse to write or remove through a symlink or over a directory. */
+static int preflight(const struct project_cmp *cmp, const char *dir,
+		     struct diag *err)
+{
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; !ret && i < cmp->nfiles; i++) {
+		const struct project_file *f = &cmp->files[i];
+
+		if (merge_kind_writes(f->res.kind) ||
+		    f->res.kind == MERGE_REMOVED)
+			ret = writer_check_path(dir, f->path, err);
+	}
+	return ret;
+}
+
+/* Stage every write and deletion, the answers file last. */
+static int stage(const struct project_cmp *cmp, struct writer_txn *txn,
+		 struct diag *err)
+{
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; !ret && i < cmp->nfiles; i++) {
+		const struct project_file *f = &cmp->files[i];
+		const struct merge_result *r = &f->res;
+
+		if (merge_kind_writes(r->kind))
+			ret = writer_txn_stage(txn, f->path, r->mode, r->data,
+					       r->len, err);
+		else if (r->kind == MERGE_REMOVED)
+			writer_txn_delete(txn, f->path, f->recorded);
+		if (merge_kind_conflicts(r->kind))
+			writer_txn_conflict(txn, f->path);
+	}
+	if (!ret)
+		ret = writer_txn_stage(txn, PROJECT_ANSWERS_FILE, 0644,
+				       cmp->answers.buf, cmp->answers.len, err);
+	return ret;
+}
+
+/* Stage, run hooks in the staging directory, seal and commit. */
+static int apply(const struct update_opts *o, const struct project_cmp *cmp,
+		 const char *dir, bool hooks, const struct update_report *rep,
+		 struct diag *err)
+{
+	const struct template *t = cmp->theirs_t;
+	const struct manifest *m = t->manifest;
+	struct writer_txn txn = WRITER_TXN_INIT;
+	char *changed = xstrndup(rep->changed.buf, rep->changed.len ?
+				 rep->changed.len - 1 : 0);
+	char *abs = realpath(dir, NULL);
+	struct hook_ctx hc = { cmp->ctx, "update", abs ? abs : dir,
+			       t->dir ? t->source : "", NULL, o->hook_timeout,
+			       changed };
+	int ret = writer_txn_begin(&txn, dir, err);
+
+	hc.cwd = txn.files;
+	if (!ret && hooks)
+		ret = hook_run_list(t, m->pre_hooks, m->npre_hooks, &hc, err);
+	if (!ret)
+		ret = stage(cmp, &txn, err);
+	if (!ret && hooks)
+		ret = hook_run_list(t, m->post_hooks, m->npost_hooks, &hc,
+				    err);
+	if (!ret)
+		ret = writer_txn_seal(&txn, err);
+	if (ret)
+		writer_txn_abort(&txn);
+	else
+		ret = writer_txn_commit(dir, NULL, NULL, err);
+	writer_txn_release(&txn);
+	free(changed);
+	free(abs);
+	return ret;
+}
+
+/* Conflicts make the run fail with the list of paths. */
+static int finish(const struct update_report *rep, bool dry_run,
+		  struct diag *err)
+{
+	struct strbuf list = STRBUF_INIT;
+	const char *p = rep->conflicts.buf, *nl;
+
+	if (!rep->nconflicts)
+		return 0;
+	for (; (nl = strchr(p, '\n')); p = nl + 1)
+		strbuf_addf(&list, "%s'%.*s'", list.len ? ", " : "",
+			    (int)(nl - p), p);
+	diag_fail(err, "%s in %zu file%s: %s", dry_run ? "update would "
+		  "leave conflicts" : "conflicts", rep->nconflicts,
+		  rep->nconflicts == 1 ? "" : "s", list.buf);
+	if (!dry_run)
+		diag_hint(err, "resolve the <<<<<<< ======= >>>>>>> markers by "
+			  "hand; the answers file already records this "
+			  "update");
+	strbuf_release(&list);
+	return ERR_FAIL;
+}
+
+/* Report, then apply unless this is a dry run or there is nothing to do. */
+static int run(const struct update_opts *o, const struct project_cmp *cmp,
+	       const char *dir, struct update_report *rep, struct diag *err)
+{
+	const struct template *t = cmp->theirs_t;
+	bool hooks = false;
+	int ret = 0;
+
+	report(cmp, rep);
+	if (!rep->nchanged && !cmp->answers_changed) {
+		fprintf(stderr, "genship: '%s' is up to date with %s %s\n",
+			dir, t->name, t->manifest->version);
+		return 0;
+	}
+	if (o->dry_run) {
+		fprintf(stderr, "genship: dry run: %zu files would change; "
+			"nothing written\n", rep->nchanged);
+		return 0;
+	}
+	ret = preflight(cmp, dir, err);
+	if (!ret)
+		ret = hook_check_trust(t, o->no_hooks, o->trust,
+				       isatty(STDIN_FILENO), &hooks, err);
+	if (!ret)
+		ret = apply(o, cmp, dir, hooks, rep, err);
+	if (!ret)
+		fprintf(stderr, "genship: updated '%s' to %s %s: %zu files "
+			"changed\n", dir, t->name, t->manifest->version,
+			rep->nchanged);
+	return ret;
+}
+
+static int update(const struct update_opts *o, struct diag *err)
+{
+	const char *dir = o->dir ? o->dir : ".";
+	struct update_report rep = UPDATE_REPORT_INIT;
+	struct project_cmp cmp = PROJECT_CMP_INIT;
+	struct project *p = NULL;
+	int ret = 0;
+
+	if (writer_txn_pending(dir) && o->dry_run) {
+		diag_input(err, dir, "an interrupted update is waiting in "
+			   "'%s'", WRITER_TXN_DIR);
+		diag_hint(err, "run 'genship update' without --dry-run to "
+			  "finish it first");
+		return ERR_INPUT;
+	}
+	if (writer_txn_pending(dir))
+		ret = finish_interrupted(dir, &rep, err);
+	if (!ret && !o->dry_run)
+		writer_txn_discard(dir);
+	if (!ret)
+		ret = project_open(dir, &p, err);
+	if (!ret)
+		ret = project_compare(p, o->template, o->sets, o->nsets,
+				      PROJECT_CMP_BASE | PROJECT_CMP_MERGE,
+				      &cmp, err);
+	if (!ret)
+		ret = run(o, &cmp, dir, &rep, err);
+	if (!ret)
+		ret = finish(&rep, o->dry_run, err);
+	project_cmp_release(&cmp);
+	project_free(p);
+	strbuf_release(&rep.changed);
+	strbuf_release(&rep.conflicts);
+	return ret;
+}
 
 int cmd_update(int argc, char **argv)
 {
-	return cmd_usage_error(cmd_find("update"), "not available yet");
+	struct update_opts o = { 0 };
+	struct diag err = DIAG_INIT;
+	int ret = cmd_parse_args(cmd_find("update"), argc, argv,
+				 update_opts_table, update_arg, &o);
+
+	if (ret) {
+		free(o.sets);
+		return ret < 0 ? 0 : ret;
+	}
+	ret = cmd_finish(update(&o, &err), &err);
+	free(o.sets);
+	return ret;
 }

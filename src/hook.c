@@ -91,6 +91,9 @@ char **hook_env_new(const struct hook_ctx *hc)
 	env_push(&e, xasprintf("GENSHIP_OUTPUT_DIR=%s", hc->output_dir));
 	env_push(&e, xasprintf("GENSHIP_TEMPLATE_DIR=%s",
 			       hc->template_dir ? hc->template_dir : ""));
+	if (hc->changed)
+		env_push(&e, xasprintf("GENSHIP_CHANGED_FILES=%s",
+				       hc->changed));
 	return e.v;
 }
 
@@ -347,5 +350,60 @@ int hook_run(const struct template_file *hf, const struct hook_ctx *hc,
 	fs_rm_rf(dir);
 	free(dir);
 	free(path);
+	return ret;
+}
+
+/* ---- trust and hook lists ----------------------------------------- */
+
+/* Ask on the terminal whether to run a third-party template's hooks. */
+static bool ask_trust(const struct template *t)
+{
+	char line[16];
+
+	fprintf(stderr, "template '%s' (%s) wants to run hooks on this "
+		"machine. Run them? [y/N] ", t->name, t->source);
+	fflush(stderr);
+	return fgets(line, sizeof(line), stdin) &&
+		(line[0] == 'y' || line[0] == 'Y');
+}
+
+int hook_check_trust(const struct template *t, bool no_hooks, bool trust,
+		     bool interactive, bool *run, struct diag *err)
+{
+	const struct manifest *m = t->manifest;
+
+	*run = !no_hooks && (m->npre_hooks || m->npost_hooks);
+	if (!*run || t->builtin || trust)
+		return 0;
+	if (interactive) {
+		*run = ask_trust(t);
+		return *run ? 0 : diag_input(err, NULL, "hooks not trusted");
+	}
+	diag_input(err, NULL, "template '%s' has hooks, and hooks of a "
+		   "template that is not built in run only when trusted",
+		   t->name);
+	diag_hint(err, "review %s/hooks, then pass --trust to run them or "
+		  "--no-hooks to skip them", t->dir);
+	return ERR_INPUT;
+}
+
+int hook_run_list(const struct template *t, char **names, size_t n,
+		  const struct hook_ctx *hc, struct diag *err)
+{
+	char **env = hook_env_new(hc);
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; !ret && i < n; i++) {
+		const struct template_file *hf = template_hook(t, names[i]);
+
+		if (!hf)
+			ret = diag_input(err, t->manifest->file, "hook '%s' is "
+					 "not in the template's hooks/ "
+					 "directory", names[i]);
+		else
+			ret = hook_run(hf, hc, env, err);
+	}
+	hook_env_free(env);
 	return ret;
 }

@@ -1,6 +1,9 @@
 #ifndef GENSHIP_HOOK_H
 #define GENSHIP_HOOK_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "diag.h"
 #include "template.h"
 #include "tpl-value.h"
@@ -9,8 +12,13 @@
  * Hooks: executables run with an argv vector and an environment vector,
  * never through a shell string.  Answers reach a hook only through the
  * environment (GENSHIP_OPT_<NAME>, GENSHIP_OPERATION, GENSHIP_OUTPUT_DIR,
- * GENSHIP_TEMPLATE_DIR).  A hook's stdout and stderr pass through with
- * each line prefixed by "[name] ".
+ * GENSHIP_TEMPLATE_DIR and, on update, GENSHIP_CHANGED_FILES).  A hook's
+ * stdout and stderr pass through with each line prefixed by "[name] ".
+ *
+ * On update, hooks run in the update's staging directory, which holds
+ * only the files the update writes (and the new answers file);
+ * GENSHIP_OUTPUT_DIR is the project's absolute path and
+ * GENSHIP_CHANGED_FILES lists the written and removed paths, one a line.
  */
 
 #define HOOK_DEFAULT_TIMEOUT 300	/* seconds */
@@ -22,6 +30,8 @@ struct hook_ctx {
 	const char *template_dir;	/* template source, "" for built-ins */
 	const char *cwd;		/* where the hook runs: staging */
 	unsigned timeout;		/* seconds; 0 means the default */
+	const char *changed;		/* update: changed paths, one a line;
+					 * NULL: no GENSHIP_CHANGED_FILES */
 };
 
 /*
@@ -30,6 +40,23 @@ struct hook_ctx {
  * hook_env_free().  Bools are "true"/"false", lists comma-joined.
  */
 char **hook_env_new(const struct hook_ctx *hc);
+
+/*
+ * Decide whether t's hooks run: never with no_hooks or when t has none;
+ * always for a built-in template; for a third-party one only with trust,
+ * or after a yes on the terminal when interactive.  Untrusted hooks
+ * without a terminal are ERR_INPUT with a hint.  *run is always set.
+ */
+int hook_check_trust(const struct template *t, bool no_hooks, bool trust,
+		     bool interactive, bool *run, struct diag *err);
+
+/*
+ * Run the hooks called names (n of them, resolved in t's hooks/) in
+ * order, stopping at the first failure; a name that is not in hooks/ is
+ * ERR_INPUT.
+ */
+int hook_run_list(const struct template *t, char **names, size_t n,
+		  const struct hook_ctx *hc, struct diag *err);
 
 /* Free an environment made by hook_env_new(). */
 void hook_env_free(char **env);

@@ -9,6 +9,7 @@
 
 #include "builtin.h"
 #include "fsutil.h"
+#include "gitsrc.h"
 #include "xalloc.h"
 
 #define BUILTIN_PREFIX "templates/"
@@ -300,11 +301,14 @@ static bool is_template_dir(const char *spec)
 
 int template_open(const char *spec, struct template **out, struct diag *err)
 {
-	struct template *t = xcalloc(1, sizeof(*t));
+	struct template *t;
 	int ret;
 
 	if (!spec)
 		spec = TEMPLATE_DEFAULT;
+	if (gitsrc_is_url(spec))
+		return gitsrc_open(spec, NULL, out, err);
+	t = xcalloc(1, sizeof(*t));
 	if (is_template_dir(spec))
 		ret = open_dir(t, spec, err);
 	else if (strchr(spec, '/') ||
@@ -314,10 +318,45 @@ int template_open(const char *spec, struct template **out, struct diag *err)
 		template_free(t);
 		return ret;
 	}
-	qsort(t->files, t->nfiles, sizeof(*t->files), cmp_file);
-	qsort(t->hooks, t->nhooks, sizeof(*t->hooks), cmp_file);
+	template_finish(t);
+	if (t->dir)
+		gitsrc_match_commit(t);
 	*out = t;
 	return 0;
+}
+
+struct template *template_new(const char *source, const char *dir)
+{
+	struct template *t = xcalloc(1, sizeof(*t));
+
+	t->source = xstrdup(source);
+	t->dir = xstrdup(dir);
+	return t;
+}
+
+int template_set_manifest(struct template *t, const char *file, char *text,
+			  size_t len, struct diag *err)
+{
+	own(t, text);
+	return load_manifest(t, file, text, len, err);
+}
+
+void template_add_file(struct template *t, bool hook, const char *path,
+		       unsigned mode, char *data, size_t len)
+{
+	size_t alloc = hook ? t->nhooks : t->nfiles;
+
+	own(t, data);
+	if (hook)
+		add_file(&t->hooks, &t->nhooks, &alloc, path, mode, data, len);
+	else
+		add_file(&t->files, &t->nfiles, &alloc, path, mode, data, len);
+}
+
+void template_finish(struct template *t)
+{
+	qsort(t->files, t->nfiles, sizeof(*t->files), cmp_file);
+	qsort(t->hooks, t->nhooks, sizeof(*t->hooks), cmp_file);
 }
 
 static void free_files(struct template_file *files, size_t n)
@@ -346,6 +385,7 @@ void template_free(struct template *t)
 	free(t->name);
 	free(t->source);
 	free(t->dir);
+	free(t->commit);
 	free(t);
 }
 

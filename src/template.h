@@ -29,8 +29,11 @@ struct template_file {
 
 struct template {
 	char *name;		/* the manifest's name */
-	char *source;		/* "builtin:NAME" or the directory path */
-	char *dir;		/* on-disk root, NULL when built in */
+	char *source;		/* "builtin:NAME", the directory path or URL */
+	char *dir;		/* on-disk root, NULL when built in; for a
+				 * template read from git, "SOURCE@COMMIT",
+				 * used in messages only */
+	char *commit;		/* git commit the files are, or NULL */
 	bool builtin;
 	struct manifest *manifest;
 	struct template_file *files;	/* sorted by path */
@@ -45,9 +48,11 @@ struct template {
 #define TEMPLATE_DEFAULT "service"
 
 /*
- * Open spec: a built-in name, or a directory holding genship.yml and
- * template/.  *out is caller-owned, untouched on failure.  A template
- * symlink that points outside the template is ERR_INPUT.
+ * Open spec: a built-in name, a directory holding genship.yml and
+ * template/, or a file:// URL of a git repository (see gitsrc.h).  A
+ * directory inside a git work tree whose files are exactly those of HEAD
+ * gets t->commit set.  *out is caller-owned, untouched on failure.  A
+ * template symlink that points outside the template is ERR_INPUT.
  */
 int template_open(const char *spec, struct template **out, struct diag *err);
 
@@ -57,6 +62,26 @@ void template_free(struct template *t);
 /* Return the hook file called name, or NULL. */
 const struct template_file *template_hook(const struct template *t,
 					  const char *name);
+
+/*
+ * Building a template from memory, for templates read from git.
+ * template_new() copies source and dir; template_add_file() takes data
+ * (NUL-terminated after len bytes, from malloc) and keeps it as long as t;
+ * template_set_manifest() takes text the same way.  Call template_finish()
+ * once after the last file.
+ */
+struct template *template_new(const char *source, const char *dir);
+
+/* Parse the manifest text named file in errors (ERR_INPUT on failure). */
+int template_set_manifest(struct template *t, const char *file, char *text,
+			  size_t len, struct diag *err);
+
+/* Add a file of template/ (hook false) or hooks/ (hook true). */
+void template_add_file(struct template *t, bool hook, const char *path,
+		       unsigned mode, char *data, size_t len);
+
+/* Sort the files by path, as template_open() leaves them. */
+void template_finish(struct template *t);
 
 /*
  * List the built-in templates: calls fn once per name, in order.

@@ -1,0 +1,47 @@
+#ifndef GENSHIP_GITSRC_H
+#define GENSHIP_GITSRC_H
+
+#include <stdbool.h>
+
+#include "diag.h"
+#include "template.h"
+
+/*
+ * Templates kept in git.  A template read from git is loaded with libgit2
+ * straight from the object database into the usual in-memory struct
+ * template: no checkout, no temporary work tree, and nothing in the
+ * user's project is touched.  This is how update renders its base, the
+ * template as it was at the commit recorded in .genship.yml.
+ *
+ * Sources:
+ *   file:///path/to/repo[#REV]   a repository (bare or not) whose root
+ *                                holds genship.yml; REV defaults to HEAD
+ *   /path/inside/a/work/tree     a template directory anywhere in a git
+ *                                work tree (a subdirectory is fine)
+ * Other URL schemes are ERR_INPUT: genship does no network access.
+ *
+ * Ownership: templates returned are caller-owned (template_free()).
+ */
+
+/* True when spec looks like a URL ("scheme://..."). */
+bool gitsrc_is_url(const char *spec);
+
+/*
+ * Load the template spec names at commit-ish rev (NULL: the URL's #REV,
+ * else HEAD).  t->source is the URL as given, or the directory's real
+ * path; t->commit is the full commit id; t->dir is "SOURCE@SHORTID" for
+ * messages.  A repository, revision or template directory that cannot be
+ * found is ERR_INPUT.  *out is untouched on failure.
+ */
+int gitsrc_open(const char *spec, const char *rev, struct template **out,
+		struct diag *err);
+
+/*
+ * t was read from a directory: when that directory is in a git work tree
+ * and HEAD holds exactly t's manifest, files, modes and hooks, set
+ * t->commit to HEAD's id.  Otherwise (no repository, uncommitted or
+ * untracked changes) leave it NULL.  Never fails.
+ */
+void gitsrc_match_commit(struct template *t);
+
+#endif

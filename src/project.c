@@ -1,0 +1,423 @@
+#include "project.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "blob.h"
+#include "fsutil.h"
+#include "gitsrc.h"
+#include "writer.h"
+#include "xalloc.h"
+
+#define BUILTIN_SOURCE "builtin:"
+
+/* ---- the project and its answers file ------------------------------ */
+
+/* A recorded path must stay inside the project: no '..', no '/' start. */
+static int check_recorded_paths(const struct project *p, struct diag *err)
+{
+	size_t i;
+
+	for (i = 0; i < p->af->nfiles; i++) {
+		const char *s = p->af->files[i].path;
+		bool bad = !*s || *s == '/';
+
+		while (!bad && *s) {
+			size_t n = strcspn(s, "/");
+
+			bad = !n || (n == 1 && *s == '.') ||
+				(n == 2 && !strncmp(s, "..", 2)) ||
+				(s[n] == '/' && !s[n + 1]);
+			s += n + (s[n] == '/');
+		}
+		if (bad)
+			return diag_input(err, p->af_file, "unsafe path '%s' "
+					  "in 'files': paths must stay inside "
+					  "the project", p->af->files[i].path);
+	}
+	return 0;
+}
+
+int project_open(const char *dir, struct project **out, struct diag *err)
+{
+	struct project *p = xcalloc(1, sizeof(*p));
+	struct diag quiet = DIAG_INIT;
+	int ret;
+
+	p->dir = xstrdup(dir);
+	p->af_file = fs_join(dir, PROJECT_ANSWERS_FILE);
+	ret = fs_read_file(p->af_file, &p->af_text, &p->af_len, &quiet);
+	if (ret) {
+		diag_input(err, dir, "not a genship project: cannot read '%s'",
+			   PROJECT_ANSWERS_FILE);
+		diag_hint(err, "run this in a directory made by 'genship new', "
+			  "or name one: genship update DIR");
+	} else {
+		ret = answers_file_load(p->af_file, p->af_text, p->af_len,
+					&p->af, err);
+	}
+	if (!ret)
+		ret = check_recorded_paths(p, err);
+	diag_release(&quiet);
+	if (ret)
+		project_free(p);
+	else
+		*out = p;
+	return ret;
+}
+
+void project_free(struct project *p)
+{
+	if (!p)
+		return;
+	answers_file_free(p->af);
+	free(p->af_text);
+	free(p->af_file);
+	free(p->dir);
+	free(p);
+}
+
+void project_format_answers(const struct template *t,
+			    const struct value *ctx, const struct plan *plan,
+			    struct strbuf *out)
+{
+	struct answers_file *af = answers_file_new();
+	const struct manifest *m = t->manifest;
+	char id[BLOB_HEXSZ + 1];
+	size_t i;
+
+	af->template_name = t->name;
+	af->template_source = t->source;
+	af->template_version = m->version;
+	af->template_commit = t->commit;
+	af->genship_version = (char *)PACKAGE_VERSION;
+	for (i = 0; i < m->noptions; i++)
+		value_dict_set(&af->arena, af->answers, m->options[i].name,
+			       value_dict_get(ctx, m->options[i].name));
+	for (i = 0; i < plan->nfiles; i++) {
+		blob_id(plan->files[i].data, plan->files[i].len, id);
+		answers_file_add_file(af, plan->files[i].path, id);
+	}
+	answers_file_format(af, out);
+	answers_file_free(af);
+}
+
+void project_add_answers_file(const struct template *t,
+			      const struct value *ctx, struct plan *plan)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	project_format_answers(t, ctx, plan, &sb);
+	plan_add(plan, PROJECT_ANSWERS_FILE, 0644, sb.buf, sb.len);
+	strbuf_release(&sb);
+}
+
+int project_check_reserved(const struct plan *plan, struct diag *err)
+{
+	size_t i, n = strlen(WRITER_TXN_DIR);
+
+	if (plan_find(plan, PROJECT_ANSWERS_FILE))
+		return diag_input(err, NULL, "the template generates '%s', "
+				  "which genship reserves for its answers",
+				  PROJECT_ANSWERS_FILE);
+	for (i = 0; i < plan->nfiles; i++) {
+		const char *path = plan->files[i].path;
+
+		if (!strncmp(path, WRITER_TXN_DIR, n) &&
+		    (!path[n] || path[n] == '/'))
+			return diag_input(err, NULL, "the template generates "
+					  "'%s', but genship reserves '%s' "
+					  "for updates", path, WRITER_TXN_DIR);
+	}
+	return 0;
+}
+
+/* ---- templates: theirs and base ------------------------------------ */
+
+static bool is_builtin_source(const char *source)
+{
+	return !strncmp(source, BUILTIN_SOURCE, strlen(BUILTIN_SOURCE));
+}
+
+/* The template a source string names, as template_open() takes it. */
+static const char *source_spec(const char *source)
+{
+	return is_builtin_source(source) ?
+		source + strlen(BUILTIN_SOURCE) : source;
+}
+
+/* Open the template update moves to: spec, or the recorded source. */
+static int open_theirs(const struct project *p, const char *spec,
+		       struct template **out, struct diag *err)
+{
+	const char *src = p->af->template_source;
+	int ret = template_open(spec ? spec : source_spec(src), out, err);
+
+	if (ret && !spec)
+		diag_hint(err, "the answers file names template source '%s'; "
+			  "pass --template SRC to say where it is now", src);
+	return ret;
+}
+
+/* True when theirs already is the recorded template version. */
+static bool base_is_theirs(const struct answers_file *af,
+			   const struct template *theirs)
+{
+	if (strcmp(af->template_source, theirs->source))
+		return false;
+	if (af->template_commit)
+		return theirs->commit &&
+			!strcmp(af->template_commit, theirs->commit);
+	return !strcmp(af->template_version, theirs->manifest->version);
+}
+
+/* Open the recorded template version, or say in why it is unavailable. */
+static int open_base(const struct project *p, struct template **out,
+		     struct strbuf *why)
+{
+	const struct answers_file *af = p->af;
+	struct diag err = DIAG_INIT;
+	struct template *t = NULL;
+	int ret;
+
+	if (af->template_commit)
+		ret = gitsrc_open(af->template_source, af->template_commit,
+				  &t, &err);
+	else
+		ret = template_open(source_spec(af->template_source), &t,
+				    &err);
+	if (!ret && !af->template_commit &&
+	    strcmp(t->manifest->version, af->template_version)) {
+		strbuf_addf(why, "'%s' is now version %s",
+			    af->template_source, t->manifest->version);
+		ret = ERR_INPUT;
+	} else if (ret) {
+		strbuf_adds(why, err.msg ? err.msg : "cannot open it");
+	}
+	if (ret)
+		template_free(t);
+	else
+		*out = t;
+	diag_release(&err);
+	return ret;
+}
+
+/*
+ * Resolve t's context from the recorded answers and sets.  Answers for
+ * options t no longer has are dropped, with a note.
+ */
+static int resolve(const struct project *p, const struct template *t,
+		   char **sets, size_t nsets, struct arena *a,
+		   struct value **ctx, struct strbuf *notes, struct diag *err)
+{
+	struct answer_set given = ANSWER_SET_INIT;
+	size_t i, kept = 0;
+	int ret = answer_set_add_file(&given, p->af_file, p->af_text,
+				      p->af_len, err);
+
+	for (i = 0; !ret && i < given.len; i++) {
+		if (manifest_option(t->manifest, given.items[i].name))
+			given.items[kept++] = given.items[i];
+		else if (notes)
+			strbuf_addf(notes, "template '%s' no longer has option "
+				    "'%s'; its recorded answer is dropped\n",
+				    t->name, given.items[i].name);
+	}
+	if (!ret)
+		given.len = kept;
+	for (i = 0; !ret && i < nsets; i++)
+		ret = answer_set_add_cli(&given, sets[i], err);
+	if (!ret)
+		ret = answers_resolve(t->manifest, &given, NULL, NULL, a, ctx,
+				      err);
+	answer_set_release(&given);
+	return ret;
+}
+
+/* Render t with the recorded answers and sets into out. */
+static int render_with(const struct project *p, struct template *t,
+		       char **sets, size_t nsets, struct arena *a,
+		       struct value **ctx, struct plan *out,
+		       struct strbuf *notes, struct diag *err)
+{
+	int ret = resolve(p, t, sets, nsets, a, ctx, notes, err);
+
+	if (!ret)
+		ret = render_plan(t, *ctx, out, err);
+	if (!ret)
+		ret = project_check_reserved(out, err);
+	return ret;
+}
+
+/* Render the recorded version; on failure leave a note, not an error. */
+static void render_base(const struct project *p, struct project_cmp *cmp)
+{
+	struct strbuf why = STRBUF_INIT;
+	struct diag err = DIAG_INIT;
+	struct value *ctx;
+	int ret = 0;
+
+	if (base_is_theirs(p->af, cmp->theirs_t))
+		cmp->base_t = cmp->theirs_t;
+	else
+		ret = open_base(p, &cmp->base_t, &why);
+	if (!ret)
+		ret = render_with(p, cmp->base_t, NULL, 0, &cmp->arena, &ctx,
+				  &cmp->base, NULL, &err);
+	if (ret && !why.len)
+		strbuf_adds(&why, err.msg ? err.msg : "cannot render it");
+	cmp->have_base = !ret;
+	if (ret)
+		strbuf_addf(&cmp->base_why, "%s", why.buf);
+	strbuf_release(&why);
+	diag_release(&err);
+}
+
+/* ---- the per-path comparison ---------------------------------------- */
+
+static struct project_file *cmp_add(struct project_cmp *cmp,
+				    const char *path)
+{
+	struct project_file *f;
+
+	XALLOC_GROW(cmp->files, cmp->nfiles + 1, cmp->alloc);
+	f = &cmp->files[cmp->nfiles++];
+	memset(f, 0, sizeof(*f));
+	f->path = xstrdup(path);
+	return f;
+}
+
+/* Read the file on disk at f->path; a missing one is absent. */
+static int read_ours(const struct project *p, struct project_file *f,
+		     struct diag *err)
+{
+	char *full = fs_join(p->dir, f->path), *data;
+	struct stat st;
+	size_t len;
+	int ret = 0;
+
+	if (stat(full, &st) < 0) {
+		if (errno != ENOENT && errno != ENOTDIR)
+			ret = diag_fail(err, "cannot read '%s': %s", full,
+					strerror(errno));
+	} else if (!S_ISREG(st.st_mode)) {
+		ret = diag_input(err, full, "is not a regular file, but the "
+				 "template generates a file there");
+	} else if (!(ret = fs_read_file(full, &data, &len, err))) {
+		f->ours = (struct merge_side){ true, data, len,
+			(st.st_mode & 0111) ? 0755u : 0644u };
+	}
+	free(full);
+	return ret;
+}
+
+/* Fill the base side from the base plan if its blob id is the recorded. */
+static void fill_base(struct project_cmp *cmp, struct project_file *f)
+{
+	const struct plan_file *b;
+	char id[BLOB_HEXSZ + 1];
+
+	if (!f->recorded || !cmp->have_base)
+		return;
+	f->base.present = true;
+	b = plan_find(&cmp->base, f->path);
+	if (b)
+		blob_id(b->data, b->len, id);
+	if (b && !strcmp(id, f->recorded))
+		f->base = (struct merge_side){ true, b->data, b->len,
+					       b->mode };
+	else
+		cmp->base_mismatch++;
+}
+
+/* One path: recorded entry r and/or theirs file t (either may be NULL). */
+static int cmp_path(const struct project *p, struct project_cmp *cmp,
+		    const struct answers_file_entry *r,
+		    const struct plan_file *t, unsigned flags,
+		    struct diag *err)
+{
+	struct project_file *f = cmp_add(cmp, r ? r->path : t->path);
+	struct merge_input in;
+	int ret;
+
+	f->recorded = r ? r->blob : NULL;
+	if (t)
+		f->theirs = (struct merge_side){ true, t->data, t->len,
+						 t->mode };
+	fill_base(cmp, f);
+	ret = read_ours(p, f, err);
+	if (ret || !(flags & PROJECT_CMP_MERGE))
+		return ret;
+	in = (struct merge_input){ f->path, f->base, f->recorded, f->ours,
+				   f->theirs };
+	return merge_decide(&in, &f->res, err);
+}
+
+/* Walk the recorded files and theirs' plan together, in path order. */
+static int cmp_paths(const struct project *p, struct project_cmp *cmp,
+		     unsigned flags, struct diag *err)
+{
+	const struct answers_file *af = p->af;
+	const struct plan *t = &cmp->theirs;
+	size_t i = 0, j = 0;
+	int ret = 0;
+
+	while (!ret && (i < af->nfiles || j < t->nfiles)) {
+		int c = i == af->nfiles ? 1 : j == t->nfiles ? -1 :
+			strcmp(af->files[i].path, t->files[j].path);
+		const struct answers_file_entry *r =
+			c <= 0 ? &af->files[i++] : NULL;
+		const struct plan_file *tf = c >= 0 ? &t->files[j++] : NULL;
+
+		if (!strcmp(r ? r->path : tf->path, PROJECT_ANSWERS_FILE))
+			continue;
+		ret = cmp_path(p, cmp, r, tf, flags, err);
+	}
+	return ret;
+}
+
+int project_compare(const struct project *p, const char *spec, char **sets,
+		    size_t nsets, unsigned flags, struct project_cmp *cmp,
+		    struct diag *err)
+{
+	int ret = open_theirs(p, spec, &cmp->theirs_t, err);
+
+	if (!ret)
+		ret = render_with(p, cmp->theirs_t, sets, nsets, &cmp->arena,
+				  &cmp->ctx, &cmp->theirs, &cmp->notes, err);
+	if (!ret && (flags & PROJECT_CMP_BASE))
+		render_base(p, cmp);
+	if (!ret)
+		ret = cmp_paths(p, cmp, flags, err);
+	if (!ret) {
+		project_format_answers(cmp->theirs_t, cmp->ctx, &cmp->theirs,
+				       &cmp->answers);
+		cmp->answers_changed = cmp->answers.len != p->af_len ||
+			memcmp(cmp->answers.buf, p->af_text, p->af_len);
+	}
+	return ret;
+}
+
+void project_cmp_release(struct project_cmp *cmp)
+{
+	size_t i;
+
+	for (i = 0; i < cmp->nfiles; i++) {
+		free(cmp->files[i].path);
+		free((char *)cmp->files[i].ours.data);
+		merge_result_release(&cmp->files[i].res);
+	}
+	free(cmp->files);
+	if (cmp->base_t != cmp->theirs_t)
+		template_free(cmp->base_t);
+	template_free(cmp->theirs_t);
+	plan_release(&cmp->base);
+	plan_release(&cmp->theirs);
+	arena_release(&cmp->arena);
+	strbuf_release(&cmp->base_why);
+	strbuf_release(&cmp->notes);
+	strbuf_release(&cmp->answers);
+	*cmp = (struct project_cmp)PROJECT_CMP_INIT;
+}

@@ -1,0 +1,121 @@
+#ifndef GENSHIP_PROJECT_H
+#define GENSHIP_PROJECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "answers.h"
+#include "arena.h"
+#include "diag.h"
+#include "merge.h"
+#include "render.h"
+#include "strbuf.h"
+#include "template.h"
+
+/*
+ * Project state: a generated project directory and its answers file, and
+ * the comparison that update, diff and check share.
+ *
+ *   recorded  the answers file: template source, version and commit, the
+ *             answers, and the blob id of every file genship generated
+ *   base      plan(template at the recorded version, recorded answers)
+ *   theirs    plan(current or --template template, recorded answers
+ *             overridden by --set)
+ *   ours      the files on disk
+ *
+ * A base file is trusted only when its blob id equals the recorded one;
+ * otherwise (or when the recorded version cannot be loaded) its bytes
+ * count as unknown and merge.h falls back to the blob ids.
+ *
+ * Ownership: a project and a project_cmp own everything they point to and
+ * are freed with project_free() and project_cmp_release().
+ */
+
+#define PROJECT_ANSWERS_FILE ".genship.yml"
+
+struct project {
+	char *dir;
+	char *af_file;		/* DIR/.genship.yml, for messages */
+	char *af_text;		/* its bytes */
+	size_t af_len;
+	struct answers_file *af;
+};
+
+/*
+ * Open the project in dir: read and parse its answers file.  A directory
+ * without one is ERR_INPUT.  *out is caller-owned, untouched on failure.
+ */
+int project_open(const char *dir, struct project **out, struct diag *err);
+
+/* Free p. NULL is allowed. */
+void project_free(struct project *p);
+
+/*
+ * Append the answers file for t, ctx and plan to out: t's name, source,
+ * version and commit, the value of each of t's options in ctx, and the
+ * blob id of every file in plan.
+ */
+void project_format_answers(const struct template *t,
+			    const struct value *ctx, const struct plan *plan,
+			    struct strbuf *out);
+
+/* Add the answers file for t, ctx and plan to plan itself (for new). */
+void project_add_answers_file(const struct template *t,
+			      const struct value *ctx, struct plan *plan);
+
+/*
+ * A template may not generate genship's own paths: the answers file and
+ * the update transaction directory.  ERR_INPUT naming the path.
+ */
+int project_check_reserved(const struct plan *plan, struct diag *err);
+
+/* One path in the comparison. */
+struct project_file {
+	char *path;
+	const char *recorded;	/* recorded blob id, or NULL */
+	struct merge_side base;	/* data NULL when unknown */
+	struct merge_side ours;	/* bytes owned by the project_cmp */
+	struct merge_side theirs;
+	struct merge_result res;	/* with PROJECT_CMP_MERGE */
+};
+
+struct project_cmp {
+	struct template *base_t, *theirs_t;	/* base_t may be theirs_t */
+	struct arena arena;	/* contexts */
+	struct value *ctx;	/* theirs' context */
+	struct plan base, theirs;
+	bool have_base;		/* the recorded version could be rendered */
+	struct strbuf base_why;	/* why not, when have_base is false */
+	size_t base_mismatch;	/* base files whose blob id did not match */
+	struct strbuf notes;	/* warnings for the user, one a line */
+	struct project_file *files;	/* sorted by path */
+	size_t nfiles, alloc;
+	struct strbuf answers;	/* the new answers file */
+	bool answers_changed;	/* it differs from the one on disk */
+};
+
+#define PROJECT_CMP_INIT { NULL, NULL, ARENA_INIT, NULL, PLAN_INIT, \
+			   PLAN_INIT, false, STRBUF_INIT, 0, STRBUF_INIT, \
+			   NULL, 0, 0, STRBUF_INIT, false }
+
+enum {
+	PROJECT_CMP_BASE = 1 << 0,	/* render the recorded version */
+	PROJECT_CMP_MERGE = 1 << 1,	/* run merge_decide() per path */
+};
+
+/*
+ * Compare project p with the template spec names (NULL: the recorded
+ * source), rendered with the recorded answers overridden by sets (nsets
+ * "K=V" strings).  Every path that is recorded or rendered gets a
+ * project_file, the answers file excepted.  Failing to render base is not
+ * an error: have_base stays false and base_why says why.  cmp must be
+ * PROJECT_CMP_INIT; release it with project_cmp_release() either way.
+ */
+int project_compare(const struct project *p, const char *spec, char **sets,
+		    size_t nsets, unsigned flags, struct project_cmp *cmp,
+		    struct diag *err);
+
+/* Free everything cmp owns and reinitialise it. */
+void project_cmp_release(struct project_cmp *cmp);
+
+#endif
