@@ -202,7 +202,12 @@ int writer_commit(const struct plan *plan, const char *staging,
 	int ret = 0;
 
 	if (!fs_exists(target) || fs_dir_is_empty(target)) {
-		if (rename(staging, target) == 0)
+		/* mkdtemp made the staging dir 0700; a project is 0777 &~umask. */
+		mode_t mask = umask(0);
+
+		umask(mask);
+		if (chmod(staging, 0777 & ~mask) == 0 &&
+		    rename(staging, target) == 0)
 			return 0;
 		return diag_fail(err, "cannot move the project into '%s': %s",
 				 target, strerror(errno));

@@ -291,3 +291,13 @@ run: echo ${{ github.sha }}'
 	assert_output --partial "hook 'post.sh' is not executable"
 	assert_nothing_written
 }
+
+@test "the project directory gets the umask's mode, not the staging dir's" {
+	umask 022
+	run genship new --no-input --no-hooks -o out
+	assert_success
+	run stat -c %a out
+	assert_output 755
+	run stat -c %a out/Containerfile
+	assert_output 644
+}
