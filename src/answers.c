@@ -23,6 +23,7 @@
 
 #include <yaml.h>
 
+#include "fsutil.h"
 #include "xalloc.h"
 
 /* ---- YAML nodes to values ---------------------------------------------- */
@@ -281,6 +282,22 @@ int answer_set_add_file(struct answer_set *set, const char *file,
 		ret = add_pair(set, &y, p);
 out:
 	yaml_document_delete(&y.doc);
+	return ret;
+}
+
+int answer_set_gather(struct answer_set *set, const char *answers_path,
+		      char *const *sets, size_t nsets, struct diag *err)
+{
+	char *text = NULL;
+	size_t len, i;
+	int ret = 0;
+
+	if (answers_path &&
+	    !(ret = fs_read_file(answers_path, &text, &len, err)))
+		ret = answer_set_add_file(set, answers_path, text, len, err);
+	for (i = 0; !ret && i < nsets; i++)
+		ret = answer_set_add_cli(set, sets[i], err);
+	free(text);
 	return ret;
 }
 

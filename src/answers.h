@@ -60,6 +60,14 @@ int answer_set_add_file(struct answer_set *set, const char *file,
 			const char *text, size_t len, struct diag *err);
 
 /*
+ * Add the answers of the file at answers_path (NULL for none), then the
+ * nsets `K=V` arguments, so --set overrides the file.  A missing file is
+ * ERR_INPUT.
+ */
+int answer_set_gather(struct answer_set *set, const char *answers_path,
+		      char *const *sets, size_t nsets, struct diag *err);
+
+/*
  * Asks for one option on a terminal.  def is the value that applies when
  * the user just presses enter.  On success *reply is a malloc'd string.
  * Returns 0, or ERR_FAIL on EOF or read error.

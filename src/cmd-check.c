@@ -21,26 +21,6 @@
 #include "project.h"
 #include "writer.h"
 
-struct check_opts {
-	const char *dir;
-};
-
-static const struct cmd_opt check_opts_table[] = {
-	{ NULL, 0, false, 0 }
-};
-
-static int check_arg(void *ud, int key, char *arg)
-{
-	struct check_opts *o = ud;
-
-	(void)key;
-	if (o->dir)
-		return cmd_usage_error(cmd_find("check"), "unexpected "
-				       "argument '%s'", arg);
-	o->dir = arg;
-	return 0;
-}
-
 /* True when side s has blob id blob. */
 static bool has_blob(const struct merge_side *s, const char *blob)
 {
@@ -120,20 +100,15 @@ static int verdict(const struct project *p, const struct project_cmp *cmp)
 	return 1;
 }
 
-static int check(const struct check_opts *o, int *status, struct diag *err)
+static int check(const char *dir, int *status, struct diag *err)
 {
-	const char *dir = o->dir ? o->dir : ".";
 	struct project_cmp cmp = PROJECT_CMP_INIT;
 	struct project *p = NULL;
-	int ret = 0;
+	int ret = project_check_idle(dir, "run 'genship update' to finish it "
+				     "first", err);
 
-	if (writer_txn_pending(dir)) {
-		diag_input(err, dir, "an interrupted update is waiting in "
-			   "'%s'", WRITER_TXN_DIR);
-		diag_hint(err, "run 'genship update' to finish it first");
-		return ERR_INPUT;
-	}
-	ret = project_open(dir, &p, err);
+	if (!ret)
+		ret = project_open(dir, &p, err);
 	if (!ret)
 		ret = project_compare(p, NULL, NULL, 0, 0, &cmp, err);
 	if (!ret)
@@ -145,14 +120,13 @@ static int check(const struct check_opts *o, int *status, struct diag *err)
 
 int cmd_check(int argc, char **argv)
 {
-	struct check_opts o = { NULL };
+	const char *dir = ".";
 	struct diag err = DIAG_INIT;
 	int status = 0;
-	int ret = cmd_parse_args(cmd_find("check"), argc, argv,
-				 check_opts_table, check_arg, &o);
+	int ret = cmd_parse_one_arg(cmd_find("check"), argc, argv, &dir);
 
 	if (ret)
 		return ret < 0 ? 0 : ret;
-	ret = cmd_finish(check(&o, &status, &err), &err);
+	ret = cmd_finish(check(dir, &status, &err), &err);
 	return ret ? ret : status;
 }

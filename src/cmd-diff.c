@@ -12,26 +12,6 @@
 #include "project.h"
 #include "writer.h"
 
-struct diff_opts {
-	const char *dir;
-};
-
-static const struct cmd_opt diff_opts_table[] = {
-	{ NULL, 0, false, 0 }
-};
-
-static int diff_arg(void *ud, int key, char *arg)
-{
-	struct diff_opts *o = ud;
-
-	(void)key;
-	if (o->dir)
-		return cmd_usage_error(cmd_find("diff"), "unexpected argument "
-				       "'%s'", arg);
-	o->dir = arg;
-	return 0;
-}
-
 /* Print the patch from old to new (either may be NULL: absent). */
 static int print_patch(const char *path, const char *old, size_t old_len,
 		       const char *new, size_t new_len, struct diag *err)
@@ -87,21 +67,16 @@ static void diff_notes(const struct project_cmp *cmp)
 	}
 }
 
-static int diff(const struct diff_opts *o, struct diag *err)
+static int diff(const char *dir, struct diag *err)
 {
-	const char *dir = o->dir ? o->dir : ".";
 	struct project_cmp cmp = PROJECT_CMP_INIT;
 	struct project *p = NULL;
 	size_t i;
-	int ret = 0;
+	int ret = project_check_idle(dir, "run 'genship update' to finish it "
+				     "first", err);
 
-	if (writer_txn_pending(dir)) {
-		diag_input(err, dir, "an interrupted update is waiting in "
-			   "'%s'", WRITER_TXN_DIR);
-		diag_hint(err, "run 'genship update' to finish it first");
-		return ERR_INPUT;
-	}
-	ret = project_open(dir, &p, err);
+	if (!ret)
+		ret = project_open(dir, &p, err);
 	if (!ret)
 		ret = project_compare(p, NULL, NULL, 0, PROJECT_CMP_BASE |
 				      PROJECT_CMP_MERGE, &cmp, err);
@@ -117,12 +92,11 @@ static int diff(const struct diff_opts *o, struct diag *err)
 
 int cmd_diff(int argc, char **argv)
 {
-	struct diff_opts o = { NULL };
+	const char *dir = ".";
 	struct diag err = DIAG_INIT;
-	int ret = cmd_parse_args(cmd_find("diff"), argc, argv,
-				 diff_opts_table, diff_arg, &o);
+	int ret = cmd_parse_one_arg(cmd_find("diff"), argc, argv, &dir);
 
 	if (ret)
 		return ret < 0 ? 0 : ret;
-	return cmd_finish(diff(&o, &err), &err);
+	return cmd_finish(diff(dir, &err), &err);
 }

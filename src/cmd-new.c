@@ -21,8 +21,7 @@ struct new_opts {
 	const char *template;
 	const char *output;
 	const char *answers;
-	char **sets;
-	size_t nsets, sets_alloc;
+	struct cmd_sets sets;
 	bool no_input, dry_run, force, no_hooks, trust;
 	unsigned hook_timeout;
 };
@@ -43,25 +42,6 @@ static const struct cmd_opt new_opts_table[] = {
 	{ NULL, 0, false, 0 }
 };
 
-static void add_set(struct new_opts *o, char *kv)
-{
-	XALLOC_GROW(o->sets, o->nsets + 1, o->sets_alloc);
-	o->sets[o->nsets++] = kv;
-}
-
-static int parse_timeout(const char *s, unsigned *out)
-{
-	char *end;
-	unsigned long v = strtoul(s, &end, 10);
-
-	if (!*s || *end || v == 0 || v > 86400)
-		return cmd_usage_error(cmd_find("new"), "invalid "
-				       "--hook-timeout '%s': expected seconds "
-				       "from 1 to 86400", s);
-	*out = (unsigned)v;
-	return 0;
-}
-
 /* One parsed argument; a positional K=V is extra context, like --set. */
 static int new_arg(void *ud, int key, char *arg)
 {
@@ -69,17 +49,19 @@ static int new_arg(void *ud, int key, char *arg)
 
 	switch (key) {
 	case OPT_OUTPUT: o->output = arg; return 0;
-	case OPT_SET: add_set(o, arg); return 0;
+	case OPT_SET: cmd_sets_add(&o->sets, arg); return 0;
 	case OPT_ANSWERS: o->answers = arg; return 0;
 	case OPT_NO_INPUT: o->no_input = true; return 0;
 	case OPT_DRY_RUN: o->dry_run = true; return 0;
 	case OPT_FORCE: o->force = true; return 0;
 	case OPT_NO_HOOKS: o->no_hooks = true; return 0;
 	case OPT_TRUST: o->trust = true; return 0;
-	case OPT_HOOK_TIMEOUT: return parse_timeout(arg, &o->hook_timeout);
+	case OPT_HOOK_TIMEOUT:
+		return cmd_parse_seconds(cmd_find("new"), "--hook-timeout", arg,
+					 &o->hook_timeout);
 	}
 	if (strchr(arg, '='))
-		add_set(o, arg);
+		cmd_sets_add(&o->sets, arg);
 	else if (!o->template)
 		o->template = arg;
 	else
@@ -95,20 +77,14 @@ static int resolve_context(const struct template *t, const struct new_opts *o,
 {
 	struct answer_set given = ANSWER_SET_INIT;
 	bool interactive = !o->no_input && isatty(STDIN_FILENO);
-	char *text = NULL;
-	size_t len, i;
-	int ret = 0;
+	int ret = answer_set_gather(&given, o->answers, o->sets.items,
+				    o->sets.len, err);
 
-	if (o->answers && !(ret = fs_read_file(o->answers, &text, &len, err)))
-		ret = answer_set_add_file(&given, o->answers, text, len, err);
-	for (i = 0; !ret && i < o->nsets; i++)
-		ret = answer_set_add_cli(&given, o->sets[i], err);
 	if (!ret)
 		ret = answers_resolve(t->manifest, &given,
 				      interactive ? answers_prompt_tty : NULL,
 				      NULL, a, ctx, err);
 	answer_set_release(&given);
-	free(text);
 	return ret;
 }
 
@@ -230,10 +206,10 @@ int cmd_new(int argc, char **argv)
 				 new_arg, &o);
 
 	if (ret) {
-		free(o.sets);
+		cmd_sets_release(&o.sets);
 		return ret < 0 ? 0 : ret;
 	}
 	ret = cmd_finish(generate(&o, &err), &err);
-	free(o.sets);
+	cmd_sets_release(&o.sets);
 	return ret;
 }

@@ -8,17 +8,6 @@
 #include "manifest.h"
 #include "template.h"
 
-static int options_arg(void *ud, int key, char *arg)
-{
-	const char **spec = ud;
-
-	if (*spec)
-		return cmd_usage_error(cmd_find("options"), "unexpected "
-				       "argument '%s'", arg);
-	*spec = arg;
-	return 0;
-}
-
 /* Print v the way a user types it in --set. */
 static void print_value(const struct value *v)
 {
@@ -66,13 +55,11 @@ static void print_option(const struct option *o)
 
 int cmd_options(int argc, char **argv)
 {
-	static const struct cmd_opt none[] = { { NULL, 0, false, 0 } };
 	struct diag err = DIAG_INIT;
 	const char *spec = NULL;
 	struct template *t = NULL;
 	size_t i;
-	int ret = cmd_parse_args(cmd_find("options"), argc, argv, none,
-				 options_arg, &spec);
+	int ret = cmd_parse_one_arg(cmd_find("options"), argc, argv, &spec);
 
 	if (ret)
 		return ret < 0 ? 0 : ret;

@@ -20,8 +20,7 @@
 struct update_opts {
 	const char *dir;
 	const char *template;
-	char **sets;
-	size_t nsets, sets_alloc;
+	struct cmd_sets sets;
 	bool dry_run, no_hooks, trust;
 	unsigned hook_timeout;
 };
@@ -48,40 +47,23 @@ struct update_report {
 
 #define UPDATE_REPORT_INIT { STRBUF_INIT, STRBUF_INIT, 0, 0 }
 
-static void add_set(struct update_opts *o, char *kv)
-{
-	XALLOC_GROW(o->sets, o->nsets + 1, o->sets_alloc);
-	o->sets[o->nsets++] = kv;
-}
-
-static int parse_timeout(const char *s, unsigned *out)
-{
-	char *end;
-	unsigned long v = strtoul(s, &end, 10);
-
-	if (!*s || *end || v == 0 || v > 86400)
-		return cmd_usage_error(cmd_find("update"), "invalid "
-				       "--hook-timeout '%s': expected seconds "
-				       "from 1 to 86400", s);
-	*out = (unsigned)v;
-	return 0;
-}
-
 /* One parsed argument; a positional K=V is a --set, like for new. */
 static int update_arg(void *ud, int key, char *arg)
 {
 	struct update_opts *o = ud;
 
 	switch (key) {
-	case OPT_SET: add_set(o, arg); return 0;
+	case OPT_SET: cmd_sets_add(&o->sets, arg); return 0;
 	case OPT_TEMPLATE: o->template = arg; return 0;
 	case OPT_DRY_RUN: o->dry_run = true; return 0;
 	case OPT_NO_HOOKS: o->no_hooks = true; return 0;
 	case OPT_TRUST: o->trust = true; return 0;
-	case OPT_HOOK_TIMEOUT: return parse_timeout(arg, &o->hook_timeout);
+	case OPT_HOOK_TIMEOUT:
+		return cmd_parse_seconds(cmd_find("update"), "--hook-timeout",
+					 arg, &o->hook_timeout);
 	}
 	if (strchr(arg, '='))
-		add_set(o, arg);
+		cmd_sets_add(&o->sets, arg);
 	else if (!o->dir)
 		o->dir = arg;
 	else
@@ -309,13 +291,10 @@ static int update(const struct update_opts *o, struct diag *err)
 	struct project *p = NULL;
 	int ret = 0;
 
-	if (writer_txn_pending(dir) && o->dry_run) {
-		diag_input(err, dir, "an interrupted update is waiting in "
-			   "'%s'", WRITER_TXN_DIR);
-		diag_hint(err, "run 'genship update' without --dry-run to "
-			  "finish it first");
-		return ERR_INPUT;
-	}
+	if (o->dry_run && (ret = project_check_idle(dir, "run 'genship "
+						   "update' without --dry-run "
+						   "to finish it first", err)))
+		return ret;
 	if (writer_txn_pending(dir))
 		ret = finish_interrupted(dir, &rep, err);
 	if (!ret && !o->dry_run)
@@ -323,7 +302,7 @@ static int update(const struct update_opts *o, struct diag *err)
 	if (!ret)
 		ret = project_open(dir, &p, err);
 	if (!ret)
-		ret = project_compare(p, o->template, o->sets, o->nsets,
+		ret = project_compare(p, o->template, o->sets.items, o->sets.len,
 				      PROJECT_CMP_BASE | PROJECT_CMP_MERGE,
 				      &cmp, err);
 	if (!ret)
@@ -345,10 +324,10 @@ int cmd_update(int argc, char **argv)
 				 update_opts_table, update_arg, &o);
 
 	if (ret) {
-		free(o.sets);
+		cmd_sets_release(&o.sets);
 		return ret < 0 ? 0 : ret;
 	}
 	ret = cmd_finish(update(&o, &err), &err);
-	free(o.sets);
+	cmd_sets_release(&o.sets);
 	return ret;
 }

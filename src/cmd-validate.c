@@ -29,8 +29,7 @@ struct validate_opts {
 	const char *shard;
 	const char *lint_list;
 	const char *lint_dir;
-	char **sets;
-	size_t nsets, sets_alloc;
+	struct cmd_sets sets;
 	bool all;
 	unsigned jobs;
 	enum format format;
@@ -81,12 +80,6 @@ static int parse_format(const char *s, enum format *out)
 	return 0;
 }
 
-static void add_set(struct validate_opts *o, char *kv)
-{
-	XALLOC_GROW(o->sets, o->nsets + 1, o->sets_alloc);
-	o->sets[o->nsets++] = kv;
-}
-
 /* One parsed argument; a positional K=V is like --set. */
 static int validate_arg(void *ud, int key, char *arg)
 {
@@ -94,7 +87,7 @@ static int validate_arg(void *ud, int key, char *arg)
 
 	switch (key) {
 	case OPT_ALL: o->all = true; return 0;
-	case OPT_SET: add_set(o, arg); return 0;
+	case OPT_SET: cmd_sets_add(&o->sets, arg); return 0;
 	case OPT_ANSWERS: o->answers = arg; return 0;
 	case OPT_JOBS: return parse_jobs(arg, &o->jobs);
 	case OPT_LINT: o->lint_list = arg; return 0;
@@ -103,7 +96,7 @@ static int validate_arg(void *ud, int key, char *arg)
 	case OPT_SHARD: o->shard = arg; return 0;
 	}
 	if (strchr(arg, '='))
-		add_set(o, arg);
+		cmd_sets_add(&o->sets, arg);
 	else if (!o->template)
 		o->template = arg;
 	else
@@ -114,7 +107,7 @@ static int validate_arg(void *ud, int key, char *arg)
 /* --all, --set/--answers and --shard: which go together. */
 static int check_selection(const struct validate_opts *o)
 {
-	bool one = o->nsets || o->answers;
+	bool one = o->sets.len || o->answers;
 
 	if (o->all && one)
 		return usage("%s", "--all validates every combination; it "
@@ -196,14 +189,9 @@ static int one_combination(const struct template *t,
 	struct answer_set given = ANSWER_SET_INIT;
 	struct arena a = ARENA_INIT;
 	struct value *ctx = NULL;
-	char *text = NULL;
-	size_t len, i;
-	int ret = 0;
+	int ret = answer_set_gather(&given, o->answers, o->sets.items,
+				    o->sets.len, err);
 
-	if (o->answers && !(ret = fs_read_file(o->answers, &text, &len, err)))
-		ret = answer_set_add_file(&given, o->answers, text, len, err);
-	for (i = 0; !ret && i < o->nsets; i++)
-		ret = answer_set_add_cli(&given, o->sets[i], err);
 	if (!ret)
 		ret = answers_resolve(t->manifest, &given, NULL, NULL, &a, &ctx,
 				      err);
@@ -211,7 +199,6 @@ static int one_combination(const struct template *t,
 		matrix_add_context(mx, t->manifest, ctx);
 	answer_set_release(&given);
 	arena_release(&a);
-	free(text);
 	return ret;
 }
 
@@ -225,7 +212,7 @@ static int select_combinations(const struct template *t,
 	struct matrix_shard shard = { 0, 0 };
 	int ret;
 
-	if (o->nsets || o->answers)
+	if (o->sets.len || o->answers)
 		return one_combination(t, o, mx, err);
 	if (o->shard && (ret = matrix_parse_shard(o->shard, &shard, err)))
 		return ret;
@@ -825,10 +812,10 @@ int cmd_validate(int argc, char **argv)
 	if (!ret)
 		ret = check_selection(&o);
 	if (ret) {
-		free(o.sets);
+		cmd_sets_release(&o.sets);
 		return ret < 0 ? 0 : ret;
 	}
 	ret = cmd_finish(validate(&o, &err), &err);
-	free(o.sets);
+	cmd_sets_release(&o.sets);
 	return ret;
 }

@@ -152,3 +152,54 @@ int cmd_parse_args(const struct cmd *c, int argc, char **argv,
 	strbuf_release(&shorts);
 	return ret;
 }
+
+void cmd_sets_add(struct cmd_sets *s, char *kv)
+{
+	XALLOC_GROW(s->items, s->len + 1, s->alloc);
+	s->items[s->len++] = kv;
+}
+
+void cmd_sets_release(struct cmd_sets *s)
+{
+	free(s->items);
+	*s = (struct cmd_sets)CMD_SETS_INIT;
+}
+
+int cmd_parse_seconds(const struct cmd *c, const char *opt, const char *s,
+		      unsigned *out)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 10);
+
+	if (!*s || *end || v == 0 || v > 86400)
+		return cmd_usage_error(c, "invalid %s '%s': expected seconds "
+				       "from 1 to 86400", opt, s);
+	*out = (unsigned)v;
+	return 0;
+}
+
+struct one_arg {
+	const struct cmd *c;
+	const char **arg;
+	bool seen;
+};
+
+static int take_one_arg(void *ud, int key, char *arg)
+{
+	struct one_arg *o = ud;
+
+	if (o->seen)
+		return cmd_usage_error(o->c, "unexpected argument '%s'", arg);
+	o->seen = true;
+	*o->arg = arg;
+	return 0;
+}
+
+int cmd_parse_one_arg(const struct cmd *c, int argc, char **argv,
+		      const char **arg)
+{
+	static const struct cmd_opt none[] = { { NULL, 0, false, 0 } };
+	struct one_arg o = { c, arg, false };
+
+	return cmd_parse_args(c, argc, argv, none, take_one_arg, &o);
+}

@@ -2,6 +2,7 @@
 #define GENSHIP_CMD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "diag.h"
 
@@ -58,6 +59,33 @@ struct cmd_opt {
 int cmd_parse_args(const struct cmd *c, int argc, char **argv,
 		   const struct cmd_opt *opts,
 		   int (*fn)(void *ud, int key, char *arg), void *ud);
+
+/*
+ * Parse a command whose only argument is one optional positional (a
+ * template or a directory): *arg is set when it is given.  Returns as
+ * cmd_parse_args().
+ */
+int cmd_parse_one_arg(const struct cmd *c, int argc, char **argv,
+		      const char **arg);
+
+/* The --set K=V arguments of a command, in order (pointers into argv). */
+struct cmd_sets {
+	char **items;
+	size_t len, alloc;
+};
+
+#define CMD_SETS_INIT { NULL, 0, 0 }
+
+/* Append one K=V argument. */
+void cmd_sets_add(struct cmd_sets *s, char *kv);
+/* Free the list (not the strings) and reinitialise it. */
+void cmd_sets_release(struct cmd_sets *s);
+/*
+ * Parse the value of option opt as whole seconds from 1 to 86400 into
+ * *out.  Returns 0, or reports a usage error for c and returns 2.
+ */
+int cmd_parse_seconds(const struct cmd *c, const char *opt, const char *s,
+		      unsigned *out);
 
 int cmd_new(int argc, char **argv);
 int cmd_options(int argc, char **argv);

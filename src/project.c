@@ -40,6 +40,17 @@ static int check_recorded_paths(const struct project *p, struct diag *err)
 	return 0;
 }
 
+int project_check_idle(const char *dir, const char *finish_hint,
+		       struct diag *err)
+{
+	if (!writer_txn_pending(dir))
+		return 0;
+	diag_input(err, dir, "an interrupted update is waiting in '%s'",
+		   WRITER_TXN_DIR);
+	diag_hint(err, "%s", finish_hint);
+	return ERR_INPUT;
+}
+
 int project_open(const char *dir, struct project **out, struct diag *err)
 {
 	struct project *p = xcalloc(1, sizeof(*p));

@@ -47,6 +47,14 @@ struct project {
  */
 int project_open(const char *dir, struct project **out, struct diag *err);
 
+/*
+ * Refuse to read dir while an interrupted update waits in it: a read-only
+ * command (diff, check, update --dry-run) would see a half-applied tree.
+ * Returns 0, or ERR_INPUT with a hint naming the command that finishes it.
+ */
+int project_check_idle(const char *dir, const char *finish_hint,
+		       struct diag *err);
+
 /* Free p. NULL is allowed. */
 void project_free(struct project *p);
 
