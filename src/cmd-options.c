@@ -12,20 +12,9 @@
 static void print_value(const struct value *v)
 {
 	struct strbuf sb = STRBUF_INIT;
-	size_t i;
 
-	if (v->kind == VALUE_BOOL) {
-		strbuf_adds(&sb, v->u.b ? "true" : "false");
-	} else if (v->kind == VALUE_LIST) {
-		for (i = 0; i < v->u.list.len; i++) {
-			if (i)
-				strbuf_addch(&sb, ',');
-			value_to_string(&sb, v->u.list.items[i]);
-		}
-	} else {
-		value_to_string(&sb, v);
-	}
-	printf("%s", sb.buf);
+	option_format_arg(&sb, v);
+	fputs(sb.buf, stdout);
 	strbuf_release(&sb);
 }
 

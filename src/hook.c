@@ -32,33 +32,6 @@ static void env_push(struct env_vec *e, char *s)
 	e->v[e->n] = NULL;
 }
 
-/* Append a value as hooks see it: no Python spellings, lists joined. */
-static void hook_format_value(struct strbuf *sb, const struct value *v)
-{
-	size_t i;
-
-	switch (v->kind) {
-	case VALUE_BOOL:
-		strbuf_adds(sb, v->u.b ? "true" : "false");
-		break;
-	case VALUE_INT:
-		strbuf_addf(sb, "%lld", v->u.i);
-		break;
-	case VALUE_STRING:
-		strbuf_add(sb, v->u.s.ptr, v->u.s.len);
-		break;
-	case VALUE_LIST:
-		for (i = 0; i < v->u.list.len; i++) {
-			if (i)
-				strbuf_addch(sb, ',');
-			hook_format_value(sb, v->u.list.items[i]);
-		}
-		break;
-	default:
-		value_to_string(sb, v);
-	}
-}
-
 static char *env_var(const char *name, const struct value_str *key,
 		     const struct value *v)
 {
@@ -70,7 +43,7 @@ static char *env_var(const char *name, const struct value_str *key,
 		strbuf_addch(&sb, toupper((unsigned char)key->ptr[i]));
 	strbuf_addch(&sb, '=');
 	if (v)
-		hook_format_value(&sb, v);
+		option_format_arg(&sb, v);
 	return strbuf_detach(&sb, NULL);
 }
 

@@ -783,7 +783,9 @@ const char *option_type_name(enum option_type t)
 	return type_strings[t].str;
 }
 
-void option_format_value(struct strbuf *sb, const struct value *v)
+/* Append v as a user types it, joining list items with sep. */
+static void format_value(struct strbuf *sb, const struct value *v,
+			 const char *sep)
 {
 	size_t i;
 
@@ -803,13 +805,23 @@ void option_format_value(struct strbuf *sb, const struct value *v)
 	case VALUE_LIST:
 		for (i = 0; i < v->u.list.len; i++) {
 			if (i)
-				strbuf_adds(sb, ", ");
-			option_format_value(sb, v->u.list.items[i]);
+				strbuf_adds(sb, sep);
+			format_value(sb, v->u.list.items[i], sep);
 		}
 		break;
 	default:
 		break;
 	}
+}
+
+void option_format_value(struct strbuf *sb, const struct value *v)
+{
+	format_value(sb, v, ", ");
+}
+
+void option_format_arg(struct strbuf *sb, const struct value *v)
+{
+	format_value(sb, v, ",");
 }
 
 /* Append the text of a scalar value to sb; false for lists and dicts. */

@@ -147,6 +147,12 @@ int option_coerce(const struct option *o, const struct value *in,
 void option_format_value(struct strbuf *sb, const struct value *v);
 
 /*
+ * Append v as --set takes it back, and as hooks receive it in
+ * GENSHIP_OPT_*: like option_format_value(), but lists joined by ",".
+ */
+void option_format_arg(struct strbuf *sb, const struct value *v);
+
+/*
  * Parse YAML text src into doc with libyaml (shared with answers.c).  A
  * syntax error is ERR_INPUT at libyaml's problem mark.  On success the
  * caller owns doc and frees it with yaml_document_delete(); on failure

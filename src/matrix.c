@@ -574,27 +574,6 @@ static bool needs_quotes(const char *s, size_t n)
 	return false;
 }
 
-/* Append v as --set takes it: lists comma-joined, bools true/false. */
-static void plain_value(struct strbuf *sb, const struct value *v)
-{
-	size_t i;
-
-	switch (v->kind) {
-	case VALUE_BOOL:
-		strbuf_adds(sb, v->u.b ? "true" : "false");
-		break;
-	case VALUE_LIST:
-		for (i = 0; i < v->u.list.len; i++) {
-			if (i)
-				strbuf_addch(sb, ',');
-			plain_value(sb, v->u.list.items[i]);
-		}
-		break;
-	default:
-		value_to_string(sb, v);
-	}
-}
-
 /* Append key=value, single-quoting the whole word when needed. */
 static void shell_pair(struct strbuf *out, const struct value_str *key,
 		       const struct value *v)
@@ -604,7 +583,7 @@ static void shell_pair(struct strbuf *out, const struct value_str *key,
 
 	strbuf_add(&word, key->ptr, key->len);
 	strbuf_addch(&word, '=');
-	plain_value(&word, v);
+	option_format_arg(&word, v);
 	if (!needs_quotes(word.buf + key->len + 1, word.len - key->len - 1)) {
 		strbuf_add(out, word.buf, word.len);
 	} else {
