@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Lint the repository with the tools that are installed; missing tools are
+# reported and skipped (CI installs all of them).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+status=0
+skipped=""
+
+have() {
+  if command -v "$1" >/dev/null 2>&1; then
+    return 0
+  fi
+  skipped="${skipped} $1"
+  return 1
+}
+
+run() {
+  echo "+ $*"
+  "$@" || status=1
+}
+
+if have yamllint; then
+  run yamllint --strict .
+fi
+if have shellcheck; then
+  mapfile -t scripts < <(find scripts {% if backup %}k8s {% endif %}-type f -name '*.sh' | sort)
+  run shellcheck "${scripts[@]}"
+fi
+if have hadolint; then
+  run hadolint Containerfile
+fi
+{%- if kubernetes %}
+if have kubectl; then
+  run scripts/k8s-render.sh
+fi
+{%- endif %}
+{%- if language == 'python' %}
+run python3 -m compileall -q app tests
+{%- elif language == 'node' %}
+run node --check src/server.js
+{%- else %}
+if have go; then
+  run go vet ./...
+  if [ -n "$(gofmt -l .)" ]; then
+    echo "gofmt: files need formatting: $(gofmt -l .)" >&2
+    status=1
+  fi
+fi
+{%- endif %}
+
+if [ -n "${skipped}" ]; then
+  echo "skipped (not installed):${skipped}" >&2
+fi
+exit "${status}"

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Scan the image and the configuration with Trivy, using trivy.yaml and
+# .trivyignore. Fails on fixable CRITICAL/HIGH findings.
+#   scripts/scan.sh IMAGE_REF
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+image=${1:?usage: scripts/scan.sh IMAGE_REF}
+tool=${CONTAINER_TOOL:-{{ container_tool }}}
+
+if ! command -v trivy >/dev/null 2>&1; then
+  echo "error: trivy is not installed (https://trivy.dev)" >&2
+  exit 1
+fi
+{%- if kubernetes %}
+
+# Misconfigurations in the Containerfile, compose files and rendered overlays.
+scripts/k8s-render.sh
+{%- endif %}
+trivy config --config trivy.yaml .
+
+# Vulnerabilities and secrets in the image, read from an archive so that it
+# works the same with podman and docker.
+mkdir -p build
+archive=build/image.tar
+rm -f "${archive}"
+"${tool}" save -o "${archive}" "${image}"
+trivy image --config trivy.yaml --input "${archive}"

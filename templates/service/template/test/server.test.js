@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { createServer, dependencies } from '../src/server.js';
+
+let server;
+let base;
+
+before(async () => {
+  server = createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${server.address().port}`;
+});
+
+after(() => new Promise((resolve) => server.close(resolve)));
+
+async function get(path) {
+  const res = await fetch(base + path);
+  return [res.status, await res.json()];
+}
+
+test('GET /healthz is ok', async () => {
+  assert.deepEqual(await get('/healthz'), [200, { status: 'ok' }]);
+});
+
+test('GET /readyz is ready, then 503 while draining', async () => {
+  assert.deepEqual(await get('/readyz'), [200, { status: 'ready' }]);
+  server.state.draining = true;
+  assert.equal((await get('/readyz'))[0], 503);
+  server.state.draining = false;
+});
+
+test('unknown paths are 404', async () => {
+  assert.equal((await get('/nope'))[0], 404);
+});
+
+test('dependencies come from the environment', () => {
+  assert.deepEqual(dependencies({}), []);
+  assert.deepEqual(dependencies({ PGHOST: 'db', REDIS_HOST: 'cache', REDIS_PORT: '6380' }), [
+    ['postgres', 'db', 5432],
+    ['redis', 'cache', 6380],
+  ]);
+});

@@ -1,0 +1,51 @@
+import json
+import threading
+import unittest
+import urllib.error
+import urllib.request
+
+from app.server import Server, dependencies
+
+
+class ServerTest(unittest.TestCase):
+    def setUp(self):
+        self.server = Server(("127.0.0.1", 0))
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.base = "http://127.0.0.1:{}".format(self.server.server_address[1])
+
+    def tearDown(self):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+    def get(self, path):
+        try:
+            with urllib.request.urlopen(self.base + path, timeout=5) as response:
+                return response.status, json.load(response)
+        except urllib.error.HTTPError as err:
+            return err.code, json.load(err)
+
+    def test_healthz(self):
+        self.assertEqual(self.get("/healthz"), (200, {"status": "ok"}))
+
+    def test_readyz(self):
+        self.assertEqual(self.get("/readyz"), (200, {"status": "ready"}))
+
+    def test_readyz_while_draining(self):
+        self.server.draining.set()
+        self.assertEqual(self.get("/readyz")[0], 503)
+
+    def test_unknown_path(self):
+        self.assertEqual(self.get("/nope")[0], 404)
+
+    def test_dependencies_from_environment(self):
+        self.assertEqual(dependencies({}), [])
+        self.assertEqual(
+            dependencies({"PGHOST": "db", "REDIS_HOST": "cache", "REDIS_PORT": "6380"}),
+            [("postgres", "db", 5432), ("redis", "cache", 6380)],
+        )
+
+
+if __name__ == "__main__":
+    unittest.main()
