@@ -15,7 +15,7 @@ static const struct cmd cmd_table[] = {
 	  "[--hook-timeout S]",
 	  "generate a project from a template", cmd_new, 0 },
 	{ "update", "[DIR] [--set K=V]... [--template SRC] [--dry-run] "
-	  "[--no-hooks]",
+	  "[--no-hooks] [--trust] [--hook-timeout S]",
 	  "regenerate after option or template changes, keeping edits",
 	  cmd_update, CMD_NEEDS_GIT },
 	{ "diff", "[DIR]", "show what update would change, as a unified diff",
@@ -24,7 +24,8 @@ static const struct cmd cmd_table[] = {
 	  "exit 1 if files differ from template and answers (drift gate)",
 	  cmd_check, CMD_NEEDS_GIT },
 	{ "validate", "[TEMPLATE] [--all | --set K=V... | --answers FILE] "
-	  "[-j N] [--lint LIST] [--format text|json|junit] [--shard K/N]",
+	  "[-j N] [--lint LIST] [--lint-dir DIR] [--format text|json|junit] "
+	  "[--shard K/N]",
 	  "generate option combinations and lint every output", cmd_validate, 0 },
 	{ "matrix", "[TEMPLATE] [--format json|lines] [--shard K/N]",
 	  "print the option combinations for a CI matrix", cmd_matrix, 0 },
