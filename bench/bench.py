@@ -60,7 +60,8 @@ def bench_new(genship, work):
                                      "--no-hooks", "-o", out], work,
           clean_out),
          ("cp -r of the same tree", ["cp", "-r", reference, copy], work,
-          clean_copy)])
+          clean_copy),
+         ("true (process start-up floor)", ["true"], work, None)])
 
 
 def main():
