@@ -59,5 +59,7 @@ int main(int argc, char **argv)
 		       lens[i]);
 	puts("\t{ 0, 0, 0, 0 }\n};\n");
 	printf("const size_t builtin_nfiles = %d;\n", argc - 1);
+	free(lens);
+	free(modes);
 	return 0;
 }
