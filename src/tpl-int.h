@@ -1,0 +1,461 @@
+#ifndef GENSHIP_TPL_INT_H
+#define GENSHIP_TPL_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tpl.h"
+
+/*
+ * Engine-private declarations shared by tpl-lex.c, tpl-parse.c,
+ * tpl-eval.c, tpl-filter.c and tpl-value.c.  Nothing outside the engine
+ * includes this header.
+ *
+ * Ownership: tokens, AST nodes, interned names and literal values live in
+ * the template's arena and are never freed on their own.  Render-time
+ * values live in the render's arena (tpl_render makes one per call,
+ * tpl_expr_eval uses the caller's).
+ */
+
+/* Bytes of string work (copying, comparing) one render may do. */
+#define TPL_MAX_WORK ((size_t)1 << 32)
+/* Bytes one render may allocate for temporaries. */
+#define TPL_MAX_MEMORY ((size_t)TPL_MAX_OUTPUT * 4)
+/* Items one list made by a render may hold. */
+#define TPL_MAX_ITEMS TPL_MAX_LOOP
+/* Nesting of values that repr(), tojson and == walk before giving up. */
+#define TPL_MAX_VALUE_DEPTH 512
+
+/* ---- UTF-8 and Unicode (tpl-value.c) ------------------------------ */
+
+/*
+ * Decode the code point at s (n > 0 bytes left) into *cp and return its
+ * length.  A malformed byte decodes as itself with length 1, so every
+ * byte string can be walked.
+ */
+size_t utf8_next(const char *s, size_t n, uint32_t *cp);
+/* Encode cp into buf (room for 4 bytes) and return the length. */
+size_t utf8_put(char *buf, uint32_t cp);
+/* Return the number of code points in the n bytes at s. */
+size_t utf8_count(const char *s, size_t n);
+/* Return the byte offset of code point index i (n if past the end). */
+size_t utf8_offset(const char *s, size_t n, size_t i);
+/* Python's str.isspace() for one code point. */
+bool uc_isspace(uint32_t cp);
+/* Length of the whitespace character at s, or 0 when there is none. */
+size_t utf8_space(const char *s, size_t n);
+/* Python's str.isprintable() for one code point (approximate, see .c). */
+bool uc_isprintable(uint32_t cp);
+
+/* ---- delimiters and tokens (tpl-lex.c) ---------------------------- */
+
+enum tpl_delim { DELIM_VAR, DELIM_BLOCK, DELIM_COMMENT, DELIM_N };
+
+struct tpl_delims {
+	const char *open[DELIM_N], *close[DELIM_N];
+	size_t open_len[DELIM_N], close_len[DELIM_N];
+	enum tpl_delim order[DELIM_N];	/* longest opener first */
+	bool first[256];		/* bytes that may start an opener */
+};
+
+/* The operators: an X-macro so that the enum and the lexer agree. */
+#define TPL_OPERATORS(X)                                                   \
+	X(ADD, "+") X(SUB, "-") X(MUL, "*") X(DIV, "/") X(FLOORDIV, "//")  \
+	X(MOD, "%") X(POW, "**") X(TILDE, "~") X(LBRACKET, "[")            \
+	X(RBRACKET, "]") X(LPAREN, "(") X(RPAREN, ")") X(LBRACE, "{")      \
+	X(RBRACE, "}") X(EQ, "==") X(NE, "!=") X(GT, ">") X(GTEQ, ">=")    \
+	X(LT, "<") X(LTEQ, "<=") X(ASSIGN, "=") X(DOT, ".") X(COLON, ":")  \
+	X(PIPE, "|") X(COMMA, ",") X(SEMICOLON, ";")
+
+enum tok_kind {
+	TOK_EOF,
+	TOK_TEXT,		/* template data; v.s is the text */
+	TOK_VAR_BEGIN,
+	TOK_VAR_END,
+	TOK_BLOCK_BEGIN,
+	TOK_BLOCK_END,
+	TOK_NAME,		/* v.s points into the source */
+	TOK_STRING,		/* v.s is the decoded value */
+	TOK_INT,		/* v.i */
+	TOK_FLOAT,		/* v.f */
+#define X(name, text) TOK_##name,
+	TPL_OPERATORS(X)
+#undef X
+	TOK_IN,			/* not lexed: the `in` and `not in` */
+	TOK_NOTIN,		/* operators of comparison nodes */
+};
+
+struct token {
+	enum tok_kind kind;
+	size_t off, len;	/* bytes of source the token spans */
+	union {
+		struct value_str s;
+		long long i;
+		double f;
+	} v;
+};
+
+struct lexer {
+	const char *src;
+	size_t len, pos;
+	const struct tpl_delims *d;
+	const struct diag_src *dsrc;
+	struct arena *a;
+	struct diag *err;
+	enum tok_kind tag_end;	/* end token of the open tag */
+	bool in_tag;
+	bool expr_only;		/* a bare expression: no text, no tags */
+	unsigned nbrackets;
+	char brackets[TPL_MAX_DEPTH];
+};
+
+/* Fill d from syntax (NULL members mean Jinja2's defaults). */
+void lex_delims_init(struct tpl_delims *d, const struct tpl_syntax *syntax);
+/*
+ * Start lexing src.  Strings and normalised text are allocated from a.
+ * With expr_only the whole source is one expression.
+ */
+void lex_init(struct lexer *lx, const struct diag_src *src,
+	      const struct tpl_delims *d, struct arena *a, struct diag *err,
+	      bool expr_only);
+/* Read the next token into *tok.  Returns 0 or ERR_INPUT. */
+int lex_next(struct lexer *lx, struct token *tok);
+/* Describe kind for messages, e.g. "'}}'" or "end of template". */
+const char *lex_describe(const struct tpl_delims *d, enum tok_kind kind);
+
+/* ---- AST (tpl-parse.c) -------------------------------------------- */
+
+enum node_kind {
+	/* statements */
+	NODE_TEXT,		/* u.constant */
+	NODE_PRINT,		/* u.operand */
+	NODE_IF,
+	NODE_FOR,
+	NODE_SET,
+	NODE_SET_BLOCK,
+	NODE_WITH,
+	NODE_FILTER_BLOCK,
+	/* expressions */
+	NODE_CONST,		/* u.constant */
+	NODE_NAME,
+	NODE_LIST,		/* u.items */
+	NODE_TUPLE,		/* u.items */
+	NODE_DICT,		/* u.items: key, value, key, value ... */
+	NODE_GETATTR,
+	NODE_GETITEM,
+	NODE_SLICE,
+	NODE_CALL,
+	NODE_FILTER,
+	NODE_TEST,
+	NODE_NOT,		/* u.operand */
+	NODE_NEG,		/* u.operand */
+	NODE_POS,		/* u.operand */
+	NODE_AND,		/* u.bin */
+	NODE_OR,		/* u.bin */
+	NODE_BINARY,		/* u.bin, op is a TOK_ arithmetic kind */
+	NODE_CONCAT,		/* u.items */
+	NODE_COMPARE,
+	NODE_COND,
+	NODE_NSREF,		/* set target ns.attr: u.attr */
+};
+
+struct node;
+
+struct node_list {
+	struct node **v;
+	size_t n;
+};
+
+/*
+ * Names a scope binds to "undefined" when it starts: Jinja resolves
+ * names per scope at compile time, and a name whose first use in a scope
+ * is an assignment is undefined there (and in nested scopes) until then.
+ */
+struct name_list {
+	const char **v;		/* interned */
+	size_t n;
+};
+
+struct node_args {
+	struct node_list pos;
+	struct node_list kw;	/* values of keyword arguments */
+	const char **kwnames;
+};
+
+struct tpl_func;
+
+struct node {
+	enum node_kind kind;
+	unsigned height;	/* longest path to a leaf, for depth limits */
+	size_t off;		/* byte offset of the token to blame */
+	union {
+		struct value *constant;
+		struct node *operand;
+		struct node_list items;
+		struct {
+			const char *name;	/* interned */
+		} name;
+		struct {
+			struct node *obj;
+			const char *attr;	/* NUL-terminated */
+			size_t len;
+		} attr;
+		struct {
+			struct node *obj, *key;
+		} item;
+		struct {
+			struct node *start, *stop, *step; /* or NULL */
+		} slice;
+		struct {
+			struct node *l, *r;
+			enum tok_kind op;
+			bool const_base;	/* see p_pow() */
+		} bin;
+		struct {
+			struct node *first;
+			struct node_list rest;
+			enum tok_kind *ops;	/* TOK_EQ..TOK_LTEQ, TOK_IN,
+						 * TOK_NOTIN */
+			size_t *offs;		/* of each operator */
+		} cmp;
+		struct {
+			struct node *test, *then;
+			struct node *otherwise;	/* or NULL */
+		} cond;
+		struct {
+			struct node *fn;
+			struct node_args args;
+		} call;
+		struct {
+			struct node *arg;	/* NULL: the enclosing block */
+			const char *name;
+			const struct tpl_func *def;	/* NULL if unknown */
+			struct node_args args;
+		} filter;		/* NODE_FILTER and NODE_TEST */
+		struct {
+			struct node *test;
+			struct node_list body, orelse;
+			bool elif;	/* made by {% elif %} */
+		} if_;
+		struct {
+			struct node *target, *iter, *cond;
+			struct node_list body, orelse;
+			const char *loop_name;	/* interned "loop" */
+			struct name_list body_unbound, else_unbound;
+		} for_;
+		struct {
+			struct node *target;
+			struct node *value;	/* SET_BLOCK: its filters */
+			struct node_list body;
+			struct name_list unbound;	/* SET_BLOCK */
+		} set;
+		struct {
+			struct node_list targets, values, body;
+			struct name_list unbound;
+		} with;
+		struct {
+			struct node *filter;
+			struct node_list body;
+			struct name_list unbound;
+		} fblock;
+	} u;
+};
+
+struct tpl_program {
+	struct arena arena;
+	struct diag_src src;	/* text is a copy in the arena */
+	struct node_list body;	/* templates */
+	struct name_list unbound;	/* of the template's scope */
+	struct node *expr;	/* bare expressions */
+};
+
+/*
+ * Parse src into prog (whose arena and src are set up by the caller).
+ * expr_only parses one bare expression.  Returns 0 or ERR_INPUT.
+ */
+int tpl_parse(struct tpl_program *prog, const struct tpl_delims *d,
+	      bool expr_only, struct diag *err);
+
+/* ---- rendering (tpl-eval.c) --------------------------------------- */
+
+struct binding {
+	const char *name;	/* interned */
+	struct value *val;
+};
+
+struct render {
+	const struct tpl_program *prog;
+	struct arena *a;
+	struct strbuf *out;
+	const struct value *ctx;
+	struct diag *err;
+	struct binding *vars;
+	size_t nvars, alloc;
+	size_t frame;		/* first binding of the innermost scope */
+	unsigned depth;
+	unsigned long iterations;
+	size_t work;
+	size_t mem_base;	/* a->total when the render started */
+	size_t out_start;	/* out->len when the render started */
+	struct value *block_input;	/* for {% filter %} and set blocks */
+};
+
+/* Undefined values made by the engine carry this in u.call.data. */
+struct tpl_undef {
+	const char *msg;
+	const struct tpl_program *owner;	/* where off points */
+	size_t off;
+	bool lenient;		/* jinja2.Undefined, not StrictUndefined */
+	const char *name;	/* the missing name, for a hint, or NULL */
+	const struct value *keys;	/* a dict whose keys it may be */
+};
+
+/* Evaluated call arguments. */
+struct tpl_args {
+	struct value **pos;
+	size_t npos;
+	const char *const *kwnames;
+	struct value **kw;
+	size_t nkw;
+};
+
+/* Set an error at byte offset off of the running template. */
+int render_fail(struct render *r, size_t off, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Return a new strict undefined value with message msg, made at off. */
+struct value *render_undef(struct render *r, size_t off, const char *msg);
+/* Fail with v's undefined message when v is (strictly) undefined. */
+int render_defined(struct render *r, const struct value *v, size_t off);
+/* Fail with v's message even for a lenient undefined. */
+int render_undef_error(struct render *r, const struct value *v, size_t off);
+/* Charge n bytes of work; fails when the render is too expensive. */
+int render_charge(struct render *r, size_t n, size_t off);
+/* Charge a substring search: at worst hay times needle bytes. */
+int render_charge_search(struct render *r, size_t hay, size_t needle,
+			 size_t off);
+/* Python str(v) into *s (borrowed for strings, else in r's arena). */
+int render_str(struct render *r, const struct value *v, size_t off,
+	       struct value_str *s);
+/* Turn sb into a string value in r's arena and release sb. */
+int render_take(struct render *r, struct strbuf *sb, size_t off,
+		struct value **out);
+/* Jinja's getattr(obj, name) (attribute, then item). */
+int render_getattr(struct render *r, struct value *obj, const char *name,
+		   size_t len, size_t off, struct value **out);
+/* Jinja's getitem(obj, key) (item, then attribute). */
+int render_getitem(struct render *r, struct value *obj, struct value *key,
+		   size_t off, struct value **out);
+/*
+ * Python iter(v) as an array: list items (borrowed), dict keys, string
+ * characters.  Lenient undefined is empty; other types are errors.
+ */
+int render_items(struct render *r, const struct value *v, size_t off,
+		 struct value ***items, size_t *n);
+/* Python <, <=, >, >= between a and b (op is TOK_LT...); sets *res. */
+int render_order(struct render *r, enum tok_kind op, const struct value *a,
+		 const struct value *b, size_t off, bool *res);
+/* Python ==, failing on strict undefined. */
+int render_equal(struct render *r, const struct value *a,
+		 const struct value *b, size_t off, bool *res);
+/* Python `a in b`. */
+int render_contains(struct render *r, const struct value *item,
+		    const struct value *seq, size_t off, bool *res);
+/* Call the filter or test called name on v (for map, select, ...). */
+int render_call_named(struct render *r, bool test, const char *name,
+		      struct value *v, const struct tpl_args *args,
+		      size_t off, struct value **out);
+/* The truthiness of v, failing on strict undefined. */
+int render_truthy(struct render *r, const struct value *v, size_t off,
+		  bool *res);
+/* Python arithmetic a <op> b, op one of TOK_ADD ... TOK_POW. */
+int render_arith(struct render *r, enum tok_kind op, struct value *a,
+		 struct value *b, size_t off, struct value **out);
+/* Python type of v for messages: 'dict object', 'None'. */
+const char *render_type_repr(struct render *r, const struct value *v);
+
+/* ---- filters, tests, methods and globals (tpl-filter.c) ----------- */
+
+typedef int tpl_fn(struct render *r, size_t off, struct value *self,
+		   struct value **argv, const struct tpl_args *args,
+		   struct value **out);
+
+#define TPL_MAX_PARAMS 6
+
+enum {
+	TPL_F_UNDEF = 1,	/* self may be undefined */
+	TPL_F_VARARGS = 2,	/* extra positional arguments allowed */
+	TPL_F_KWARGS = 4,	/* unknown keyword arguments allowed */
+	TPL_F_NOKW = 8,		/* positional arguments only (Python C
+				 * methods) */
+	TPL_F_UNDEF_ARGS = 16,	/* arguments may be undefined */
+};
+
+struct tpl_func {
+	const char *name;
+	tpl_fn *fn;
+	const char *params[TPL_MAX_PARAMS];	/* NULL-terminated */
+	unsigned char min;	/* required parameters */
+	unsigned char flags;
+};
+
+enum tpl_table {
+	TPL_FILTERS,
+	TPL_TESTS,
+	TPL_STR_METHODS,
+	TPL_DICT_METHODS,
+	TPL_LIST_METHODS,
+	TPL_GLOBALS,
+};
+
+/* Find name (len bytes) in table t, or NULL. */
+const struct tpl_func *tpl_func_find(enum tpl_table t, const char *name,
+				     size_t len);
+/*
+ * The candidate closest to word for a "did you mean" hint: a likely typo
+ * (diag_closest() with a tighter limit), or NULL.
+ */
+const char *tpl_hint(const char *word, const char *const *cands, size_t n);
+/* The entry of t closest to name, for "did you mean" hints, or NULL. */
+const char *tpl_func_closest(enum tpl_table t, const char *name);
+/*
+ * Bind args to f's parameters and call it.  what names the callee in
+ * messages ("filter 'indent'").
+ */
+int tpl_func_call(struct render *r, const struct tpl_func *f,
+		  const char *what, struct value *self,
+		  const struct tpl_args *args, size_t off, struct value **out);
+/* True when a dict attribute name is a Python dict method. */
+bool tpl_dict_attr_is_method(const char *name, size_t len);
+/* Python `fmt % args` for a string fmt (printf-style formatting). */
+int tpl_format_percent(struct render *r, const struct value *fmt,
+		       const struct value *args, size_t off,
+		       struct value **out);
+
+/* ---- callables (tpl-eval.c) --------------------------------------- */
+
+enum tpl_callable_kind {
+	CALLABLE_FUNC,		/* a bound method or a global */
+	CALLABLE_LOOP,		/* the `loop` variable */
+	CALLABLE_LOOP_METHOD,	/* loop.cycle, loop.changed */
+	CALLABLE_NAMESPACE,	/* namespace(): a mutable dict */
+};
+
+/* What u.call.fn points to for VALUE_CALLABLE values made here. */
+struct tpl_callable {
+	enum tpl_callable_kind kind;
+	const struct tpl_func *func;	/* CALLABLE_FUNC */
+	const char *what;	/* "method 'str.upper'" */
+};
+
+struct tpl_loop {
+	struct value **items;
+	size_t n, i;
+	struct value *last_changed;
+};
+
+/* Return a callable value of kind k with data (u.call.data) and name. */
+struct value *render_callable(struct render *r, const struct tpl_callable *k,
+			      const void *data, const char *name);
+
+#endif

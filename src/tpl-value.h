@@ -54,6 +54,9 @@ struct value {
 		struct {
 			struct value **items;
 			size_t len, alloc;
+			bool tuple;	/* a Python tuple: (1, 2) */
+			const char *view;	/* "dict_keys"...: a dict
+						 * view, or NULL */
 		} list;
 		struct {
 			struct value_pair *items;
@@ -87,6 +90,8 @@ struct value *value_str(struct arena *a, const char *s);
 struct value *value_str_borrow(struct arena *a, const char *s, size_t n);
 /* Return a new empty list with room for hint items. */
 struct value *value_list(struct arena *a, size_t hint);
+/* Return a new empty tuple (a list printed as one) with room for hint. */
+struct value *value_tuple(struct arena *a, size_t hint);
 /* Append item to list. */
 void value_list_push(struct arena *a, struct value *list, struct value *item);
 /* Return a new empty dict with room for hint pairs. */
@@ -115,5 +120,21 @@ void value_to_string(struct strbuf *sb, const struct value *v);
 void value_repr(struct strbuf *sb, const struct value *v);
 /* Return the Python type name of v, for messages: 'str', 'int', ... */
 const char *value_type_name(const struct value *v);
+
+/* Results of value_order(). */
+enum value_ordering {
+	VALUE_LESS = -1,
+	VALUE_SAME = 0,
+	VALUE_MORE = 1,
+	VALUE_UNORDERED,	/* NaN: every comparison is false */
+	VALUE_UNORDERABLE,	/* a TypeError in Python: 1 < 'a' */
+};
+/*
+ * Python ordering of a and b: numbers (with bools) by value, strings by
+ * code point, lists and tuples lexicographically.
+ */
+enum value_ordering value_order(const struct value *a, const struct value *b);
+/* Append Python's repr() of a float: 1.0, 0.1, 1e+16, inf, nan. */
+void value_format_float(struct strbuf *sb, double f);
 
 #endif
