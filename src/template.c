@@ -353,10 +353,17 @@ void template_add_file(struct template *t, bool hook, const char *path,
 		add_file(&t->files, &t->nfiles, &alloc, path, mode, data, len);
 }
 
+/* Sort files by path; qsort must not see the NULL of an empty list. */
+static void sort_files(struct template_file *files, size_t n)
+{
+	if (n > 1)
+		qsort(files, n, sizeof(*files), cmp_file);
+}
+
 void template_finish(struct template *t)
 {
-	qsort(t->files, t->nfiles, sizeof(*t->files), cmp_file);
-	qsort(t->hooks, t->nhooks, sizeof(*t->hooks), cmp_file);
+	sort_files(t->files, t->nfiles);
+	sort_files(t->hooks, t->nhooks);
 }
 
 static void free_files(struct template_file *files, size_t n)
