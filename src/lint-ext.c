@@ -927,7 +927,8 @@ int lint_ext_run(struct lint_ext_job *jobs, size_t njobs,
 		ret = plan_job(&w, &jobs[i], opts->jobs ? opts->jobs : 1, err);
 	if (!ret) {
 		env = linter_env();
-		qsort(w.invs, w.n, sizeof(*w.invs), cmp_cost);
+		if (w.n > 1)
+			qsort(w.invs, w.n, sizeof(*w.invs), cmp_cost);
 		run_all(w.invs, w.n, opts->jobs ? opts->jobs : 1, tmpdir, env,
 			opts);
 		for (i = 0; i < w.n; i++)

@@ -1042,7 +1042,9 @@ static void tree_builds(struct builds *bs, size_t ti)
 		free(dir);
 		lint_k8s_closure(&lc, &view, cand.overlay, add_closure_entry,
 				 &cu);
-		qsort(cand.entries, cand.n, sizeof(*cand.entries), cmp_size);
+		if (cand.n > 1)
+			qsort(cand.entries, cand.n, sizeof(*cand.entries),
+			      cmp_size);
 		add_build(bs, &cand, ti);
 	}
 	free(sink.items);
