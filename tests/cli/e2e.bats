@@ -1,0 +1,138 @@
+#!/usr/bin/env bats
+# Container end-to-end test of the built-in service template, per language:
+# the generated Containerfile builds with `podman build --pull=never` against
+# local Debian 12 images made by debootstrap (tests/e2e/base-image.sh, cached
+# in ${XDG_CACHE_HOME:-/var/cache}/genship-e2e), and the container answers
+# GET /healthz with 200, passes its HEALTHCHECK, and exits 0 well within the
+# grace period of `podman stop` (SIGTERM).
+#
+# Slow (minutes when cold), so opt-in: GENSHIP_E2E=1 runs it; it needs root,
+# podman and debootstrap, and skips with the reason otherwise:
+#   GENSHIP_E2E=1 make check TESTS=tests/cli/e2e.bats
+# tests/e2e/run.sh runs the same checks outside bats, with a summary table.
+# Step timings are printed as TAP comments.
+
+bats_require_minimum_version 1.5.0
+
+load helpers
+
+E2E_LIB="$TOP_SRCDIR/tests/e2e"
+# shellcheck source=../e2e/lib.sh source-path=SCRIPTDIR
+source "$E2E_LIB/lib.sh"
+
+# note MSG: a TAP comment, shown in the test log even when the test passes.
+note() {
+	printf '# %s\n' "$*" >&3
+}
+
+# enabled: true when the container e2e can and should run here.
+enabled() {
+	! e2e_missing_prereq >/dev/null && [ "${GENSHIP_E2E:-}" = 1 ]
+}
+
+# skip_unless_enabled: skip the test, saying why, unless enabled.
+skip_unless_enabled() {
+	local why
+	if why=$(e2e_missing_prereq); then
+		skip "$why"
+	fi
+	if [ "${GENSHIP_E2E:-}" != 1 ]; then
+		skip "set GENSHIP_E2E=1 to build and run the containers"
+	fi
+}
+
+# Build (or reuse) the base images once for the whole file, and pick an OCI
+# runtime that works on this host (exported to the tests).
+setup_file() {
+	local start log="$BATS_FILE_TMPDIR/base-image.log"
+	enabled || return 0
+	start=$(e2e_now)
+	if ! "$E2E_LIB/base-image.sh" python node go static >/dev/null 2>"$log"; then
+		sed 's/^/# /' "$log" >&3
+		return 1
+	fi
+	grep -E 'built|imported|reusing' "$log" | sed 's/^\[e2e\]/#/' >&3 || true
+	note "base images ready in $(e2e_since "$start")s"
+	e2e_select_runtime "$(e2e_image_ref python)"
+}
+
+teardown() {
+	if [ -n "${E2E_CONTAINER:-}" ]; then
+		e2e_remove "$E2E_CONTAINER"
+	fi
+}
+
+# container_e2e LANG: generate, build, run, probe and stop LANG's service.
+container_e2e() {
+	local lang=$1 dir="$WORK/$1" tag="localhost/genship-e2e/app-$1:e2e"
+	local start t url elapsed code
+
+	skip_unless_enabled
+	start=$(e2e_now)
+	run e2e_generate "$lang" "$dir"
+	assert_success
+
+	t=$(e2e_now)
+	run e2e_build "$lang" "$dir" "$tag"
+	if [ "$status" -ne 0 ]; then
+		printf '%s\n' "${lines[@]: -40}"
+		fail "podman build of the generated $lang Containerfile failed (exit $status)"
+	fi
+	note "$lang: podman build $(e2e_since "$t")s"
+
+	# The final image runs as the numeric non-root user.
+	run e2e_podman image inspect -f '{{.Config.User}}' "$tag"
+	assert_output '65532:65532'
+
+	E2E_CONTAINER="genship-e2e-$lang-$$"
+	t=$(e2e_now)
+	run e2e_start "$tag" "$E2E_CONTAINER"
+	assert_success
+	url=$(e2e_url "$E2E_CONTAINER" /healthz)
+	run --separate-stderr e2e_wait_status "$E2E_CONTAINER" "$url" 60
+	if [ "$status" -ne 0 ]; then
+		e2e_podman logs "$E2E_CONTAINER" 2>&1 | tail -n 20
+	fi
+	assert_output 200
+	note "$lang: GET /healthz -> $output after $(e2e_since "$t")s"
+
+	run --separate-stderr e2e_health "$E2E_CONTAINER"
+	assert_success
+	assert_output healthy
+
+	run --separate-stderr e2e_stop "$E2E_CONTAINER" "$GENSHIP_E2E_GRACE"
+	assert_success
+	read -r elapsed code <<<"$output"
+	note "$lang: podman stop -t $GENSHIP_E2E_GRACE -> exit $code after ${elapsed}s; total $(e2e_since "$start")s"
+	# SIGTERM ended it, not the SIGKILL that follows the grace period.
+	if [ "$code" != 0 ]; then
+		fail "exit code $code after SIGTERM, expected 0 (137 means SIGKILL after the ${GENSHIP_E2E_GRACE}s grace)"
+	fi
+	if ! e2e_lt "$elapsed" "$GENSHIP_E2E_GRACE"; then
+		fail "stopped after ${elapsed}s, not within the ${GENSHIP_E2E_GRACE}s grace period"
+	fi
+}
+
+# Cheap, and runs without podman: the e2e overrides the base images through
+# these build ARGs, and podman would silently ignore a renamed one.
+@test "e2e: each generated Containerfile declares the base-image ARGs the e2e overrides" {
+	local lang
+	for lang in python node go; do
+		run e2e_generate "$lang" "$WORK/$lang"
+		assert_success
+		run e2e_check_args "$lang" "$WORK/$lang"
+		assert_success
+	done
+}
+
+@test "e2e python: builds from local images, /healthz 200, healthy, SIGTERM exits 0 within grace" {
+	container_e2e python
+}
+
+@test "e2e node: builds from local images, /healthz 200, healthy, SIGTERM exits 0 within grace" {
+	container_e2e node
+}
+
+@test "e2e go: builds from local images, /healthz 200, healthy, SIGTERM exits 0 within grace" {
+	container_e2e go
+}
