@@ -471,13 +471,22 @@ static void check_apt(struct lint_ctx *lc, const struct dfile *df,
 	free(cmd);
 }
 
+/* Per-stage counts and the state RUN checks need. */
+struct stage_scan {
+	unsigned cmd, entrypoint, healthcheck;
+	bool pipefail;			/* a SHELL with -o pipefail */
+	bool cgo_off;			/* an ENV with CGO_ENABLED=0 */
+	const struct instr *user;	/* the last USER */
+};
+
 /* One RUN: pipefail, sudo, apt, pip, npm and go build habits. */
 static void check_run(struct lint_ctx *lc, const struct dfile *df,
-		      const struct instr *in, bool pipefail)
+		      const struct instr *in, const struct stage_scan *sc)
 {
 	const char *a = in->args;
+	bool cgo_off = sc->cgo_off || strstr(a, "CGO_ENABLED=0");
 
-	if (has_pipe(a) && !pipefail && a[0] != '[')
+	if (has_pipe(a) && !sc->pipefail && a[0] != '[')
 		lint_report(lc, "DL4006", df->path, in->line, 1, "RUN with a "
 			    "pipe and no SHELL with -o pipefail before it");
 	if (has_word(a, "sudo"))
@@ -491,8 +500,7 @@ static void check_run(struct lint_ctx *lc, const struct dfile *df,
 	if (strstr(a, "npm install") || strstr(a, "npm i "))
 		lint_report(lc, "GS-105", df->path, in->line, 1,
 			    "npm install instead of npm ci");
-	if (strstr(a, "go build") && (!strstr(a, "CGO_ENABLED=0") ||
-				      !strstr(a, "-trimpath")))
+	if (strstr(a, "go build") && (!cgo_off || !strstr(a, "-trimpath")))
 		lint_report(lc, "GS-106", df->path, in->line, 1, "go build "
 			    "without CGO_ENABLED=0 and -trimpath");
 }
@@ -608,13 +616,6 @@ static void check_healthcheck(struct lint_ctx *lc, const struct dfile *df,
 
 /* ---- stages ----------------------------------------------------------- */
 
-/* Per-stage counts and the state RUN checks need. */
-struct stage_scan {
-	unsigned cmd, entrypoint, healthcheck;
-	bool pipefail;
-	const struct instr *user;	/* the last USER */
-};
-
 /* Dispatch one instruction of stage s to its checks; count repeats. */
 static void check_instr(struct lint_ctx *lc, const struct dfile *df,
 			size_t s, const struct instr *in,
@@ -623,7 +624,7 @@ static void check_instr(struct lint_ctx *lc, const struct dfile *df,
 	const char *kw = in->kw;
 
 	if (!strcmp(kw, "RUN"))
-		check_run(lc, df, in, sc->pipefail);
+		check_run(lc, df, in, sc);
 	else if (!strcmp(kw, "SHELL"))
 		sc->pipefail = strstr(in->args, "pipefail") != NULL;
 	else if (!strcmp(kw, "COPY"))
@@ -637,6 +638,8 @@ static void check_instr(struct lint_ctx *lc, const struct dfile *df,
 			    "WORKDIR '%s' is not absolute", in->args);
 	else if (!strcmp(kw, "ENV") || !strcmp(kw, "ARG"))
 		check_env_arg(lc, df, in);
+	if (!strcmp(kw, "ENV") && strstr(in->args, "CGO_ENABLED=0"))
+		sc->cgo_off = true;
 	else if (!strcmp(kw, "USER"))
 		sc->user = in;
 	else if (!strcmp(kw, "HEALTHCHECK"))

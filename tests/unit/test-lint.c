@@ -165,6 +165,19 @@ static void cf_case(const char *from, const char *to, const char *want,
 	free(cf);
 }
 
+/* CGO_ENABLED=0 may come from an ENV earlier in the same stage. */
+static void test_cgo_from_env(void)
+{
+	char *cf = edit(good_cf, "RUN python3 -m compileall app",
+			"ENV CGO_ENABLED=0\nRUN go build -trimpath -o /o .");
+	const char *files[] = { "Containerfile", cf, ".dockerignore", ignore,
+				".containerignore", ignore, NULL };
+
+	expect_none(files, "GS-106",
+		    "CGO_ENABLED=0 from an ENV of the stage satisfies GS-106");
+	free(cf);
+}
+
 static void test_containerfile(void)
 {
 	const char *good[] = { "Containerfile", good_cf, ".dockerignore",
@@ -220,6 +233,13 @@ static void test_containerfile(void)
 		"an uppercase stage name is StageNameCasing");
 	cf_case("FROM gcr.io/distroless/python3-debian12:nonroot AS runtime\n",
 		"", "GS-101 Containerfile:2", "one stage is GS-101");
+	cf_case("RUN python3 -m compileall app",
+		"RUN go build -trimpath -o /out/app .", "GS-106 Containerfile:5",
+		"go build with cgo on is GS-106");
+	cf_case("RUN python3 -m compileall app",
+		"RUN CGO_ENABLED=0 go build -o /out/app .",
+		"GS-106 Containerfile:5", "go build without -trimpath is GS-106");
+	test_cgo_from_env();
 	expect(noignore, "GS-107 Containerfile:0",
 	       "a Containerfile without .dockerignore is GS-107");
 	expect(badignore, "GS-108 .dockerignore:0",
