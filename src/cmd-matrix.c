@@ -63,7 +63,7 @@ static int print_matrix(const struct matrix_cmd *o, struct diag *err)
 	if (!ret)
 		ret = template_open(o->template, &t, err);
 	if (!ret)
-		ret = matrix_enumerate(t->manifest, &mx, err);
+		ret = matrix_enumerate_template(t, &mx, err);
 	if (ret)
 		goto out;
 	matrix_apply_shard(&mx, &shard);

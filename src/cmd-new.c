@@ -2,13 +2,16 @@
  * genship new: template + answers -> context -> plan -> staging dir ->
  * hooks -> atomic rename into place.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "answers.h"
 #include "cmd.h"
+#include "cookiecutter.h"
 #include "fsutil.h"
 #include "hook.h"
 #include "project.h"
@@ -24,10 +27,15 @@ struct new_opts {
 	struct cmd_sets sets;
 	bool no_input, dry_run, force, no_hooks, trust;
 	unsigned hook_timeout;
+	/* cookiecutter templates: */
+	bool skip_existing;	/* -s: keep files that exist */
+	bool replay;		/* --replay: the replay file of the template */
+	const char *replay_file;	/* --replay-file FILE */
 };
 
-enum { OPT_OUTPUT = 'o', OPT_FORCE = 'f', OPT_SET = 256, OPT_ANSWERS,
-       OPT_NO_INPUT, OPT_DRY_RUN, OPT_NO_HOOKS, OPT_TRUST, OPT_HOOK_TIMEOUT };
+enum { OPT_OUTPUT = 'o', OPT_FORCE = 'f', OPT_SKIP = 's', OPT_SET = 256,
+       OPT_ANSWERS, OPT_NO_INPUT, OPT_DRY_RUN, OPT_NO_HOOKS, OPT_TRUST,
+       OPT_HOOK_TIMEOUT, OPT_REPLAY, OPT_REPLAY_FILE };
 
 static const struct cmd_opt new_opts_table[] = {
 	{ "output", 'o', true, OPT_OUTPUT },
@@ -39,6 +47,10 @@ static const struct cmd_opt new_opts_table[] = {
 	{ "no-hooks", 0, false, OPT_NO_HOOKS },
 	{ "trust", 0, false, OPT_TRUST },
 	{ "hook-timeout", 0, true, OPT_HOOK_TIMEOUT },
+	{ "overwrite-if-exists", 0, false, OPT_FORCE },
+	{ "skip-if-file-exists", 's', false, OPT_SKIP },
+	{ "replay", 0, false, OPT_REPLAY },
+	{ "replay-file", 0, true, OPT_REPLAY_FILE },
 	{ NULL, 0, false, 0 }
 };
 
@@ -59,6 +71,9 @@ static int new_arg(void *ud, int key, char *arg)
 	case OPT_HOOK_TIMEOUT:
 		return cmd_parse_seconds(cmd_find("new"), "--hook-timeout", arg,
 					 &o->hook_timeout);
+	case OPT_SKIP: o->skip_existing = true; return 0;
+	case OPT_REPLAY: o->replay = true; return 0;
+	case OPT_REPLAY_FILE: o->replay_file = arg; return 0;
 	}
 	if (strchr(arg, '='))
 		cmd_sets_add(&o->sets, arg);
@@ -130,6 +145,44 @@ static void print_plan(const struct plan *p, const char *target)
 		       target, p->files[i].path);
 }
 
+/* cookiecutter copies a file's mode as it is, umask or not. */
+static int exact_modes(const struct template *t, const struct plan *plan,
+		       const char *root, struct diag *err)
+{
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; t->cc && !ret && i < plan->nfiles; i++) {
+		char *path = fs_join(root, plan->files[i].path);
+
+		if (strcmp(plan->files[i].path, PROJECT_ANSWERS_FILE) &&
+		    chmod(path, plan->files[i].mode & 07777) < 0)
+			ret = diag_fail(err, "cannot set the mode of '%s': %s",
+					path, strerror(errno));
+		free(path);
+	}
+	return ret;
+}
+
+/* Create the plan's directories (empty ones included) below root. */
+static int make_dirs(const struct plan *plan, const char *root,
+		     struct diag *err)
+{
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; !ret && i < plan->ndirs; i++) {
+		char *dir = fs_join(root, plan->dirs[i]);
+
+		ret = fs_mkdir_p(dir, 0777);
+		if (ret)
+			diag_fail(err, "cannot create directory '%s': %s", dir,
+				  strerror(-ret));
+		free(dir);
+	}
+	return ret ? ERR_FAIL : 0;
+}
+
 /* Stage, run hooks, and move into place; the target is untouched on error. */
 static int write_project(const struct template *t, const struct new_opts *o,
 			 const struct value *ctx, const struct plan *plan,
@@ -142,33 +195,59 @@ static int write_project(const struct template *t, const struct new_opts *o,
 	int ret = writer_stage_dir(target, &staging, err);
 
 	hc.cwd = staging;
-	if (!ret && hooks)
+	if (!ret && hooks && t->cc)
+		ret = cookiecutter_run_hook(t, "pre_gen_project", ctx, &hc, err);
+	else if (!ret && hooks)
 		ret = hook_run_list(t, m->pre_hooks, m->npre_hooks, &hc, err);
 	if (!ret)
 		ret = writer_write(plan, staging, err);
-	if (!ret && hooks)
+	if (!ret)
+		ret = make_dirs(plan, staging, err);
+	if (!ret)
+		ret = exact_modes(t, plan, staging, err);
+	if (!ret && hooks && t->cc)
+		ret = cookiecutter_run_hook(t, "post_gen_project", ctx, &hc,
+					    err);
+	else if (!ret && hooks)
 		ret = hook_run_list(t, m->post_hooks, m->npost_hooks, &hc,
 				    err);
 	if (!ret)
 		ret = writer_commit(plan, staging, target, err);
+	if (!ret)
+		ret = make_dirs(plan, target, err);
 	else
 		writer_abort(staging);
 	free(staging);
 	return ret;
 }
 
-static int generate(const struct new_opts *o, struct diag *err)
+/* Check the target, trust the hooks, and write; say what was made. */
+static int write_checked(const struct template *t, const struct new_opts *o,
+			 const struct value *ctx, const struct plan *plan,
+			 const char *target, struct diag *err)
+{
+	bool hooks = false;
+	int ret = writer_check_target(plan, target, o->force, err);
+
+	if (!ret)
+		ret = check_trust(t, o, &hooks, err);
+	if (!ret)
+		ret = write_project(t, o, ctx, plan, target, hooks, err);
+	if (!ret)
+		fprintf(stderr, "genship: created '%s': %zu files from %s %s\n",
+			target, plan->nfiles, t->name, t->manifest->version);
+	return ret;
+}
+
+static int generate_genship(const struct new_opts *o, struct template *t,
+			    struct diag *err)
 {
 	struct arena arena = ARENA_INIT;
-	struct template *t = NULL;
 	struct plan plan = PLAN_INIT;
 	struct value *ctx = NULL;
 	char *target = NULL;
-	bool hooks = false;
-	int ret = template_open(o->template, &t, err);
+	int ret = resolve_context(t, o, &arena, &ctx, err);
 
-	if (!ret)
-		ret = resolve_context(t, o, &arena, &ctx, err);
 	if (!ret)
 		ret = target_dir(o, ctx, &target, err);
 	if (!ret)
@@ -177,24 +256,200 @@ static int generate(const struct new_opts *o, struct diag *err)
 		ret = project_check_reserved(&plan, err);
 	if (!ret)
 		project_add_answers_file(t, ctx, &plan);
-	if (!ret && o->dry_run) {
+	if (!ret && o->dry_run)
 		print_plan(&plan, target);
-	} else if (!ret) {
-		ret = writer_check_target(&plan, target, o->force, err);
-		if (!ret)
-			ret = check_trust(t, o, &hooks, err);
-		if (!ret)
-			ret = write_project(t, o, ctx, &plan, target, hooks,
-					    err);
-		if (!ret)
-			fprintf(stderr, "genship: created '%s': %zu files "
-				"from %s %s\n", target, plan.nfiles, t->name,
-				t->manifest->version);
-	}
+	else if (!ret)
+		ret = write_checked(t, o, ctx, &plan, target, err);
 	plan_release(&plan);
 	free(target);
-	template_free(t);
 	arena_release(&arena);
+	return ret;
+}
+
+/* ---- cookiecutter templates ------------------------------------------ */
+
+/* The directory the project goes into, absolute: -o's parent, or ".". */
+static char *cc_output_dir(const struct new_opts *o)
+{
+	char *parent = o->output ? fs_dirname(o->output) : xstrdup(".");
+	char *abs = realpath(parent, NULL);
+
+	if (!abs) {
+		char *cwd = getcwd(NULL, 0);
+
+		abs = parent[0] == '/' || !cwd ? xstrdup(parent) :
+			fs_join(cwd, parent);
+		free(cwd);
+	}
+	free(parent);
+	return abs;
+}
+
+/* Read the replay file named by --replay-file, or the template's own. */
+static int cc_read_replay(const struct template *t, const struct new_opts *o,
+			  struct arena *a, struct value **vars,
+			  struct diag *err)
+{
+	char *path = o->replay_file ? xstrdup(o->replay_file) :
+		cookiecutter_replay_path(t), *text = NULL;
+	size_t len;
+	int ret;
+
+	if (!path)
+		return diag_input(err, NULL, "no replay file: $HOME is not "
+				  "set");
+	ret = fs_read_file(path, &text, &len, err);
+	if (ret && !o->replay_file)
+		diag_hint(err, "a replay file is written by every run of "
+			  "'genship new' on this template");
+	if (!ret)
+		ret = cookiecutter_load_replay(path, text, len, a, vars, err);
+	free(text);
+	free(path);
+	return ret;
+}
+
+/* Resolve the context: extra context, replay, prompts on a TTY. */
+static int cc_resolve(const struct template *t, const struct new_opts *o,
+		      struct arena *a, struct value **ctx, struct diag *err)
+{
+	struct answer_set given = ANSWER_SET_INIT;
+	struct cookiecutter_input in = { &given, NULL, NULL, NULL, o->template,
+					 NULL, NULL };
+	struct strbuf notes = STRBUF_INIT;
+	struct value *fixed = NULL;
+	bool replay = o->replay || o->replay_file;
+	int ret = 0;
+
+	if (replay && (o->sets.len || o->answers)) {
+		cmd_usage_error(cmd_find("new"), "--replay cannot be combined "
+				"with --set, --answers or key=value");
+		return ERR_INPUT;
+	}
+	if (replay)
+		ret = cc_read_replay(t, o, a, &fixed, err);
+	if (!ret)
+		ret = answer_set_gather(&given, o->answers, o->sets.items,
+					o->sets.len, err);
+	in.fixed = fixed;
+	in.notes = &notes;
+	in.output_dir = cc_output_dir(o);
+	if (!o->no_input && !replay && isatty(STDIN_FILENO))
+		in.prompt = answers_prompt_tty;
+	if (!ret)
+		ret = cookiecutter_resolve(t, &in, a, ctx, err);
+	if (notes.len)
+		fprintf(stderr, "genship: warning: %s", notes.buf);
+	strbuf_release(&notes);
+	free((char *)in.output_dir);
+	answer_set_release(&given);
+	return ret;
+}
+
+/* cookiecutter refuses an existing project directory unless -f. */
+static int cc_check_existing(const struct new_opts *o, const char *target,
+			     struct plan *plan, struct diag *err)
+{
+	struct stat st;
+	size_t i, kept = 0;
+
+	if (lstat(target, &st) < 0)
+		return 0;
+	if (!o->force) {
+		diag_input(err, target, "directory already exists");
+		diag_hint(err, "pass -f to overwrite the files the template "
+			  "generates, and -s as well to keep those that "
+			  "exist");
+		return ERR_INPUT;
+	}
+	for (i = 0; o->skip_existing && i < plan->nfiles; i++) {
+		char *p = fs_join(target, plan->files[i].path);
+
+		if (lstat(p, &st) < 0) {
+			plan->files[kept++] = plan->files[i];
+		} else {
+			free(plan->files[i].path);
+			free(plan->files[i].data);
+		}
+		free(p);
+	}
+	if (o->skip_existing)
+		plan->nfiles = kept;
+	return 0;
+}
+
+/* Save the context where --replay finds it; a failure only warns. */
+static void cc_save_replay(const struct template *t, const struct value *ctx)
+{
+	char *path = cookiecutter_replay_path(t), *dir;
+	struct strbuf sb = STRBUF_INIT;
+	FILE *fp;
+
+	if (!path)
+		return;
+	dir = fs_dirname(path);
+	cookiecutter_format_replay(ctx, &sb);
+	if (fs_mkdir_p(dir, 0777) || !(fp = fopen(path, "w"))) {
+		fprintf(stderr, "genship: warning: cannot write replay file "
+			"'%s': %s\n", path, strerror(errno));
+	} else {
+		fwrite(sb.buf, 1, sb.len, fp);
+		if (fclose(fp))
+			fprintf(stderr, "genship: warning: cannot write replay "
+				"file '%s'\n", path);
+	}
+	strbuf_release(&sb);
+	free(dir);
+	free(path);
+}
+
+static int generate_cookiecutter(const struct new_opts *o, struct template *t,
+				 struct diag *err)
+{
+	struct arena arena = ARENA_INIT;
+	struct plan plan = PLAN_INIT;
+	struct value *ctx = NULL;
+	char *target = NULL;
+	int ret = cc_resolve(t, o, &arena, &ctx, err);
+
+	if (!ret && o->output)
+		target = xstrdup(o->output);
+	else if (!ret && !(ret = cookiecutter_project_name(t, ctx, &arena,
+							   &target, err)))
+		target = xstrdup(target);
+	if (!ret)
+		ret = render_plan(t, ctx, &plan, err);
+	if (!ret)
+		ret = project_check_reserved(&plan, err);
+	if (!ret && !o->dry_run)
+		ret = cc_check_existing(o, target, &plan, err);
+	if (!ret)
+		project_add_answers_file(t, ctx, &plan);
+	if (!ret && o->dry_run)
+		print_plan(&plan, target);
+	else if (!ret)
+		ret = write_checked(t, o, ctx, &plan, target, err);
+	if (!ret && !o->dry_run)
+		cc_save_replay(t, ctx);
+	plan_release(&plan);
+	free(target);
+	arena_release(&arena);
+	return ret;
+}
+
+static int generate(const struct new_opts *o, struct diag *err)
+{
+	struct template *t = NULL;
+	int ret = template_open(o->template, &t, err);
+
+	if (!ret && t->cc)
+		ret = generate_cookiecutter(o, t, err);
+	else if (!ret && (o->skip_existing || o->replay || o->replay_file))
+		ret = diag_input(err, NULL, "-s, --replay and --replay-file "
+				 "apply to cookiecutter templates only");
+	else if (!ret)
+		ret = generate_genship(o, t, err);
+	template_free(t);
 	return ret;
 }
 

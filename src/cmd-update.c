@@ -271,7 +271,10 @@ static int run(const struct update_opts *o, const struct project_cmp *cmp,
 		return 0;
 	}
 	ret = preflight(cmp, dir, err);
-	if (!ret)
+	if (!ret && t->cc)
+		fprintf(stderr, "genship: note: cookiecutter hooks run only "
+			"when a project is created, not on update\n");
+	else if (!ret)
 		ret = hook_check_trust(t, o->no_hooks, o->trust,
 				       isatty(STDIN_FILENO), &hooks, err);
 	if (!ret)

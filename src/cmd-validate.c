@@ -193,10 +193,9 @@ static int one_combination(const struct template *t,
 				    o->sets.len, err);
 
 	if (!ret)
-		ret = answers_resolve(t->manifest, &given, NULL, NULL, &a, &ctx,
-				      err);
+		ret = template_resolve(t, &given, NULL, NULL, &a, &ctx, err);
 	if (!ret)
-		matrix_add_context(mx, t->manifest, ctx);
+		matrix_add_template_context(mx, t, ctx);
 	answer_set_release(&given);
 	arena_release(&a);
 	return ret;
@@ -216,7 +215,7 @@ static int select_combinations(const struct template *t,
 		return one_combination(t, o, mx, err);
 	if (o->shard && (ret = matrix_parse_shard(o->shard, &shard, err)))
 		return ret;
-	ret = matrix_enumerate(t->manifest, mx, err);
+	ret = matrix_enumerate_template(t, mx, err);
 	if (!ret)
 		matrix_apply_shard(mx, &shard);
 	return ret;

@@ -11,8 +11,9 @@
 
 static const struct cmd cmd_table[] = {
 	{ "new", "[TEMPLATE] [-o DIR] [--set K=V]... [--answers FILE] "
-	  "[--no-input] [--dry-run] [--force] [--no-hooks] [--trust] "
-	  "[--hook-timeout S]",
+	  "[--no-input] [--dry-run] [-f|--force] [-s|--skip-if-file-exists] "
+	  "[--no-hooks] [--trust] [--hook-timeout S] "
+	  "[--replay | --replay-file FILE] [K=V]...",
 	  "generate a project from a template", cmd_new, 0 },
 	{ "update", "[DIR] [--set K=V]... [--template SRC] [--dry-run] "
 	  "[--no-hooks] [--trust] [--hook-timeout S]",

@@ -82,10 +82,9 @@ void hook_env_free(char **env)
 /* ---- the child ----------------------------------------------------- */
 
 /* In the child: wire fds, exec, report errno on status_fd if exec fails. */
-static void hook_exec_child(const char *path, const char *cwd, char **env,
+static void hook_exec_child(char **argv, const char *cwd, char **env,
 			    int out_fd, int err_fd, int status_fd)
 {
-	char *argv[] = { (char *)path, NULL };
 	int null_fd = open("/dev/null", O_RDONLY), e;
 
 	setpgid(0, 0);
@@ -96,7 +95,7 @@ static void hook_exec_child(const char *path, const char *cwd, char **env,
 		if (e != status_fd)
 			close(e);
 	signal(SIGPIPE, SIG_DFL);
-	execve(path, argv, env);
+	execve(argv[0], argv, env);
 fail:
 	e = errno;
 	if (write(status_fd, &e, sizeof(e)) < 0)
@@ -274,8 +273,8 @@ static void close_pipes(int p[3][2])
 				close(p[i][j]);
 }
 
-/* Fork and exec path; relay output; return the hook's result. */
-static int hook_spawn(const char *name, const char *path,
+/* Fork and exec argv; relay output; return the hook's result. */
+static int hook_spawn(const char *name, char **argv,
 		      const struct hook_ctx *hc, char **env, struct diag *err)
 {
 	int p[3][2] = { { -1, -1 }, { -1, -1 }, { -1, -1 } };
@@ -293,7 +292,7 @@ static int hook_spawn(const char *name, const char *path,
 				 strerror(ret < 0 ? -ret : errno));
 	}
 	if (pid == 0)
-		hook_exec_child(path, hc->cwd, env, p[0][1], p[1][1], p[2][1]);
+		hook_exec_child(argv, hc->cwd, env, p[0][1], p[1][1], p[2][1]);
 	close(p[0][1]);
 	close(p[1][1]);
 	close(p[2][1]);
@@ -311,19 +310,54 @@ static int hook_spawn(const char *name, const char *path,
 	return hook_result(name, exec_errno, status, timed_out, timeout, err);
 }
 
-int hook_run(const struct template_file *hf, const struct hook_ctx *hc,
-	     char **env, struct diag *err)
+/* The absolute path of program name in $PATH, caller-owned, or NULL. */
+static char *find_in_path(const char *name)
 {
-	char *dir = NULL, *path = NULL;
-	int ret = hook_materialize(hf, &dir, &path, err);
+	const char *path = getenv("PATH"), *p;
 
-	if (ret)
+	for (p = path ? path : "/usr/bin:/bin"; p && *p; ) {
+		size_t n = strcspn(p, ":");
+		char *cand = xasprintf("%.*s/%s", (int)n, n ? p : ".", name);
+
+		if (!access(cand, X_OK))
+			return cand;
+		free(cand);
+		p += n + (p[n] == ':');
+	}
+	return NULL;
+}
+
+int hook_run_with(const struct template_file *hf, const char *interpreter,
+		  const struct hook_ctx *hc, char **env, struct diag *err)
+{
+	char *dir = NULL, *path = NULL, *interp = NULL;
+	char *argv[3] = { NULL, NULL, NULL };
+	int ret;
+
+	if (interpreter && !(interp = find_in_path(interpreter))) {
+		diag_fail(err, "cannot run hook '%s': '%s' is not in PATH",
+			  hf->path, interpreter);
+		return ERR_FAIL;
+	}
+	ret = hook_materialize(hf, &dir, &path, err);
+	if (ret) {
+		free(interp);
 		return ret;
-	ret = hook_spawn(hf->path, path, hc, env, err);
+	}
+	argv[0] = interp ? interp : path;
+	argv[1] = interp ? path : NULL;
+	ret = hook_spawn(hf->path, argv, hc, env, err);
 	fs_rm_rf(dir);
 	free(dir);
 	free(path);
+	free(interp);
 	return ret;
+}
+
+int hook_run(const struct template_file *hf, const struct hook_ctx *hc,
+	     char **env, struct diag *err)
+{
+	return hook_run_with(hf, NULL, hc, env, err);
 }
 
 /* ---- trust and hook lists ----------------------------------------- */

@@ -69,4 +69,12 @@ void hook_env_free(char **env);
 int hook_run(const struct template_file *hf, const struct hook_ctx *hc,
 	     char **env, struct diag *err);
 
+/*
+ * As hook_run(), but when interpreter is not NULL the hook runs as
+ * `INTERPRETER PATH`, the interpreter found in $PATH (cookiecutter's .py
+ * hooks run with python3).
+ */
+int hook_run_with(const struct template_file *hf, const char *interpreter,
+		  const struct hook_ctx *hc, char **env, struct diag *err);
+
 #endif

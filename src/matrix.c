@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "answers.h"
+#include "template.h"
 #include "xalloc.h"
 
 /* The values one option contributes. */
@@ -314,6 +315,7 @@ static bool is_constraint_failure(const struct manifest *m,
 static void push_combo(struct matrix *mx, const struct manifest *m,
 		       struct value *ctx)
 {
+	const struct value *vars;
 	struct matrix_combo *c;
 	char *canon;
 	size_t i;
@@ -323,9 +325,10 @@ static void push_combo(struct matrix *mx, const struct manifest *m,
 	c->index = mx->len++;
 	c->ctx = ctx;
 	c->answers = value_dict(&mx->arena, m->noptions);
+	vars = mx->t ? template_vars(mx->t, ctx) : ctx;
 	for (i = 0; i < m->noptions; i++)
 		value_dict_set(&mx->arena, c->answers, m->options[i].name,
-			       value_dict_get(ctx, m->options[i].name));
+			       value_dict_get(vars, m->options[i].name));
 	canon = canonical_answers(c->answers);
 	blob_id(canon, strlen(canon), c->id);
 	free(canon);
@@ -343,8 +346,12 @@ static int leaf_resolve(struct walk *w, const struct value *ans)
 	int ret;
 
 	given_from(w->m, ans, &given);
-	ret = answers_resolve(w->m, &given, NULL, NULL, &w->out->arena, &ctx,
-			      w->err);
+	if (w->out->t)
+		ret = template_resolve(w->out->t, &given, NULL, NULL,
+				       &w->out->arena, &ctx, w->err);
+	else
+		ret = answers_resolve(w->m, &given, NULL, NULL,
+				      &w->out->arena, &ctx, w->err);
 	free(given.items);
 	if (!ret) {
 		push_combo(w->out, w->m, ctx);
@@ -479,6 +486,20 @@ int matrix_enumerate(const struct manifest *m, struct matrix *out,
 	free(w.axes);
 	free(w.pick);
 	return ret;
+}
+
+int matrix_enumerate_template(const struct template *t, struct matrix *out,
+			      struct diag *err)
+{
+	out->t = t;
+	return matrix_enumerate(t->manifest, out, err);
+}
+
+void matrix_add_template_context(struct matrix *mx, const struct template *t,
+				 const struct value *ctx)
+{
+	mx->t = t;
+	matrix_add_context(mx, t->manifest, ctx);
 }
 
 void matrix_add_context(struct matrix *mx, const struct manifest *m,

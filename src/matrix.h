@@ -55,14 +55,18 @@ struct matrix_combo {
 	struct value *ctx;	/* the resolved render context */
 };
 
+struct template;
+
 struct matrix {
 	struct matrix_combo *items;
 	size_t len, alloc;
 	size_t total;		/* combinations before sharding */
 	struct arena arena;
+	const struct template *t;	/* resolves contexts, or NULL: the
+					 * manifest's answers_resolve() */
 };
 
-#define MATRIX_INIT { NULL, 0, 0, 0, ARENA_INIT }
+#define MATRIX_INIT { NULL, 0, 0, 0, ARENA_INIT, NULL }
 
 struct matrix_shard {
 	unsigned k, n;		/* shard k of n, 1-based; 0/0 means all */
@@ -80,12 +84,25 @@ int matrix_enumerate(const struct manifest *m, struct matrix *out,
 		     struct diag *err);
 
 /*
+ * As matrix_enumerate() on t's manifest, with every combination resolved
+ * by template_resolve(): the choice and bool variables of a cookiecutter
+ * template span the product, and each combination's answers are the
+ * values its context holds.
+ */
+int matrix_enumerate_template(const struct template *t, struct matrix *out,
+			      struct diag *err);
+
+/*
  * Add the single combination whose resolved context is ctx (from
  * answers_resolve()) to mx: for `validate --set` and `--answers`.  ctx is
  * copied into mx's arena.
  */
 void matrix_add_context(struct matrix *mx, const struct manifest *m,
 			const struct value *ctx);
+
+/* As matrix_add_context() for a context that template_resolve() made. */
+void matrix_add_template_context(struct matrix *mx, const struct template *t,
+				 const struct value *ctx);
 
 /*
  * Parse "K/N" into *out.  Anything but two decimal numbers with

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "blob.h"
+#include "cookiecutter.h"
 #include "fsutil.h"
 #include "gitsrc.h"
 #include "writer.h"
@@ -51,6 +52,36 @@ int project_check_idle(const char *dir, const char *finish_hint,
 	return ERR_INPUT;
 }
 
+/*
+ * A cruft project: read .cruft.json as answers (template, commit, the
+ * context's variables) and keep them as answers-file text, so that
+ * update, diff and check work on it and update writes .genship.yml.
+ */
+static int open_cruft(struct project *p, struct diag *err)
+{
+	char *file = fs_join(p->dir, PROJECT_CRUFT_FILE), *text = NULL;
+	struct answers_file *af = NULL;
+	struct strbuf sb = STRBUF_INIT;
+	struct diag quiet = DIAG_INIT;
+	size_t len;
+	int ret = fs_read_file(file, &text, &len, &quiet);
+
+	diag_release(&quiet);
+	if (!ret)
+		ret = cookiecutter_cruft_answers(file, text, len, &af, err);
+	if (!ret) {
+		answers_file_format(af, &sb);
+		free(p->af_file);
+		p->af_file = file;
+		p->af_text = strbuf_detach(&sb, &p->af_len);
+		p->af = af;
+		file = NULL;
+	}
+	free(file);
+	free(text);
+	return ret;
+}
+
 int project_open(const char *dir, struct project **out, struct diag *err)
 {
 	struct project *p = xcalloc(1, sizeof(*p));
@@ -60,7 +91,9 @@ int project_open(const char *dir, struct project **out, struct diag *err)
 	p->dir = xstrdup(dir);
 	p->af_file = fs_join(dir, PROJECT_ANSWERS_FILE);
 	ret = fs_read_file(p->af_file, &p->af_text, &p->af_len, &quiet);
-	if (ret) {
+	if (ret && !open_cruft(p, &quiet)) {
+		ret = 0;
+	} else if (ret) {
 		diag_input(err, dir, "not a genship project: cannot read '%s'",
 			   PROJECT_ANSWERS_FILE);
 		diag_hint(err, "run this in a directory made by 'genship new', "
@@ -96,6 +129,7 @@ void project_format_answers(const struct template *t,
 {
 	struct answers_file *af = answers_file_new();
 	const struct manifest *m = t->manifest;
+	const struct value *vars = template_vars(t, ctx);
 	char id[BLOB_HEXSZ + 1];
 	size_t i;
 
@@ -106,7 +140,7 @@ void project_format_answers(const struct template *t,
 	af->genship_version = (char *)PACKAGE_VERSION;
 	for (i = 0; i < m->noptions; i++)
 		value_dict_set(&af->arena, af->answers, m->options[i].name,
-			       value_dict_get(ctx, m->options[i].name));
+			       value_dict_get(vars, m->options[i].name));
 	for (i = 0; i < plan->nfiles; i++) {
 		blob_id(plan->files[i].data, plan->files[i].len, id);
 		answers_file_add_file(af, plan->files[i].path, id);
@@ -178,6 +212,8 @@ static bool base_is_theirs(const struct answers_file *af,
 {
 	if (strcmp(af->template_source, theirs->source))
 		return false;
+	if (!*af->template_version && !af->template_commit)
+		return true;	/* .cruft.json without a commit: assume it */
 	if (af->template_commit)
 		return theirs->commit &&
 			!strcmp(af->template_commit, theirs->commit);
@@ -215,6 +251,51 @@ static int open_base(const struct project *p, struct template **out,
 	return ret;
 }
 
+/* True when set holds an answer called name. */
+static bool set_names(const struct answer_set *set, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < set->len; i++)
+		if (!strcmp(set->items[i].name, name))
+			return true;
+	return false;
+}
+
+/*
+ * A cookiecutter template: the recorded answers are final values (no
+ * re-rendering), the sets are extra context, as `genship new` takes them.
+ */
+static int resolve_cc(const struct project *p, const struct template *t,
+		      const struct answer_set *recorded, char **sets,
+		      size_t nsets, struct arena *a, struct value **ctx,
+		      struct diag *err)
+{
+	struct answer_set extra = ANSWER_SET_INIT;
+	struct cookiecutter_input in = { &extra, NULL, NULL, NULL, NULL, NULL,
+					 NULL };
+	struct value *fixed = value_dict(a, recorded->len);
+	char *parent = fs_dirname(p->dir), *out = realpath(parent, NULL);
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; !ret && i < nsets; i++)
+		ret = answer_set_add_cli(&extra, sets[i], err);
+	for (i = 0; i < recorded->len; i++)
+		if (!set_names(&extra, recorded->items[i].name))
+			value_dict_set(a, fixed, recorded->items[i].name,
+				       value_copy(a, recorded->items[i].val));
+	in.fixed = fixed;
+	in.template_arg = t->source;
+	in.output_dir = out ? out : parent;
+	if (!ret)
+		ret = cookiecutter_resolve(t, &in, a, ctx, err);
+	answer_set_release(&extra);
+	free(parent);
+	free(out);
+	return ret;
+}
+
 /*
  * Resolve t's context from the recorded answers and sets.  Answers for
  * options t no longer has are dropped, with a note.
@@ -238,6 +319,11 @@ static int resolve(const struct project *p, const struct template *t,
 	}
 	if (!ret)
 		given.len = kept;
+	if (!ret && t->cc) {
+		ret = resolve_cc(p, t, &given, sets, nsets, a, ctx, err);
+		answer_set_release(&given);
+		return ret;
+	}
 	for (i = 0; !ret && i < nsets; i++)
 		ret = answer_set_add_cli(&given, sets[i], err);
 	if (!ret)

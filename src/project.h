@@ -32,6 +32,8 @@
  */
 
 #define PROJECT_ANSWERS_FILE ".genship.yml"
+/* A cruft project's state, read when there is no answers file. */
+#define PROJECT_CRUFT_FILE ".cruft.json"
 
 struct project {
 	char *dir;
@@ -42,8 +44,10 @@ struct project {
 };
 
 /*
- * Open the project in dir: read and parse its answers file.  A directory
- * without one is ERR_INPUT.  *out is caller-owned, untouched on failure.
+ * Open the project in dir: read and parse its answers file, or else a
+ * cruft project's .cruft.json (its answers; no blob ids, so every file
+ * counts as possibly edited until update writes .genship.yml).  A
+ * directory without either is ERR_INPUT.  *out is caller-owned, untouched on failure.
  */
 int project_open(const char *dir, struct project **out, struct diag *err);
 

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cookiecutter.h"
 #include "strbuf.h"
 #include "tpl.h"
 #include "xalloc.h"
@@ -65,6 +66,18 @@ void plan_add(struct plan *p, const char *path, unsigned mode,
 	plan_insert(p, xstrdup(path), mode, xstrndup(data, len), len);
 }
 
+void plan_add_owned(struct plan *p, char *path, unsigned mode, char *data,
+		    size_t len)
+{
+	plan_insert(p, path, mode, data, len);
+}
+
+void plan_add_dir(struct plan *p, const char *path)
+{
+	XALLOC_GROW(p->dirs, p->ndirs + 1, p->dirs_alloc);
+	p->dirs[p->ndirs++] = xstrdup(path);
+}
+
 void plan_release(struct plan *p)
 {
 	size_t i;
@@ -73,6 +86,9 @@ void plan_release(struct plan *p)
 		free(p->files[i].path);
 		free(p->files[i].data);
 	}
+	for (i = 0; i < p->ndirs; i++)
+		free(p->dirs[i]);
+	free(p->dirs);
 	free(p->files);
 	*p = (struct plan)PLAN_INIT;
 }
@@ -221,6 +237,8 @@ int render_plan(struct template *t, const struct value *ctx,
 	size_t i;
 	int ret = 0;
 
+	if (t->cc)
+		return cookiecutter_render_plan(t, ctx, out, err);
 	job.prefix = t->dir ? xasprintf("%s/template/", t->dir) :
 		xasprintf("templates/%s/template/", t->name);
 	for (i = 0; !ret && i < t->nfiles; i++)

@@ -26,9 +26,12 @@ struct plan_file {
 struct plan {
 	struct plan_file *files;	/* sorted by path, unique */
 	size_t nfiles, alloc;
+	char **dirs;		/* directories to create even when empty
+				 * (cookiecutter templates), in order */
+	size_t ndirs, dirs_alloc;
 };
 
-#define PLAN_INIT { NULL, 0, 0 }
+#define PLAN_INIT { NULL, 0, 0, NULL, 0, 0 }
 
 /*
  * Render every file of t with ctx into out (which must be empty).  File
@@ -38,7 +41,8 @@ struct plan {
  * path or a name with '/', a newline or a NUL is ERR_INPUT, and so are two
  * files rendering to one path.  t's compiled-template cache is filled, so
  * rendering many contexts compiles each file once.  On failure out is
- * released.
+ * released.  A cookiecutter template renders by cookiecutter's rules
+ * instead (cookiecutter_render_plan()).
  */
 int render_plan(struct template *t, const struct value *ctx,
 		struct plan *out, struct diag *err);
@@ -46,6 +50,13 @@ int render_plan(struct template *t, const struct value *ctx,
 /* Add a file (data copied) and keep the plan sorted; replaces a same path. */
 void plan_add(struct plan *p, const char *path, unsigned mode,
 	      const char *data, size_t len);
+
+/* Add a file taking path and data (malloc'd, NUL-terminated); as plan_add. */
+void plan_add_owned(struct plan *p, char *path, unsigned mode, char *data,
+		    size_t len);
+
+/* Add a directory (copied) that the writer creates even when empty. */
+void plan_add_dir(struct plan *p, const char *path);
 
 /* Return the file at path, or NULL. */
 const struct plan_file *plan_find(const struct plan *p, const char *path);

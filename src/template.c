@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "builtin.h"
+#include "cookiecutter.h"
 #include "fsutil.h"
 #include "gitsrc.h"
 #include "xalloc.h"
@@ -147,7 +149,8 @@ static int unknown_template(const char *spec, struct diag *err)
 
 	template_list_builtin(collect_name, &c);
 	diag_input(err, NULL, "unknown template '%s': not a built-in name "
-		   "and not a directory with genship.yml", spec);
+		   "and not a directory with genship.yml or cookiecutter.json",
+		   spec);
 	near = diag_closest(spec, c.names, c.n);
 	if (near)
 		diag_hint(err, "did you mean '%s'?", near);
@@ -309,6 +312,14 @@ int template_open(const char *spec, struct template **out, struct diag *err)
 	if (gitsrc_is_url(spec))
 		return gitsrc_open(spec, NULL, out, err);
 	t = xcalloc(1, sizeof(*t));
+	if (!is_template_dir(spec) && cookiecutter_is_template(spec)) {
+		ret = cookiecutter_open(t, spec, err);
+		if (ret)
+			template_free(t);
+		else
+			*out = t;
+		return ret;
+	}
 	if (is_template_dir(spec))
 		ret = open_dir(t, spec, err);
 	else if (strchr(spec, '/') ||
@@ -389,6 +400,7 @@ void template_free(struct template *t)
 		free(t->owned[i]);
 	free(t->owned);
 	manifest_free(t->manifest);
+	cookiecutter_free(t->cc);
 	free(t->name);
 	free(t->source);
 	free(t->dir);
@@ -405,4 +417,30 @@ const struct template_file *template_hook(const struct template *t,
 		if (!strcmp(t->hooks[i].path, name))
 			return &t->hooks[i];
 	return NULL;
+}
+
+int template_resolve(const struct template *t, const struct answer_set *given,
+		     answers_prompt_fn prompt, void *prompt_ud,
+		     struct arena *a, struct value **ctx, struct diag *err)
+{
+	struct cookiecutter_input in = { given, NULL, prompt, prompt_ud,
+					 NULL, NULL, NULL };
+	char *cwd;
+	int ret;
+
+	if (!t->cc)
+		return answers_resolve(t->manifest, given, prompt, prompt_ud,
+				       a, ctx, err);
+	cwd = getcwd(NULL, 0);
+	in.template_arg = t->source;
+	in.output_dir = cwd ? cwd : ".";
+	ret = cookiecutter_resolve(t, &in, a, ctx, err);
+	free(cwd);
+	return ret;
+}
+
+const struct value *template_vars(const struct template *t,
+				  const struct value *ctx)
+{
+	return t->cc ? cookiecutter_vars(ctx) : ctx;
 }

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "answers.h"
 #include "diag.h"
 #include "manifest.h"
 #include "tpl.h"
@@ -20,12 +21,17 @@
 
 struct template_file {
 	char *path;		/* relative to template/, '/'-separated */
-	unsigned mode;		/* 0755 or 0644 */
+	unsigned mode;		/* 0755 or 0644; a cookiecutter file's own */
 	const char *data;	/* NUL-terminated */
 	size_t len;
 	struct tpl *compiled;	/* cache filled by the renderer */
 	bool compile_failed;
+	/* cookiecutter templates only, set when opened: */
+	bool binary;		/* binaryornot's verdict: copied as is */
+	const char *newline;	/* "\n", "\r\n", "\r", or NULL for none */
 };
+
+struct cookiecutter;
 
 struct template {
 	char *name;		/* the manifest's name */
@@ -42,6 +48,7 @@ struct template {
 	size_t nhooks;
 	char **owned;		/* buffers read from disk */
 	size_t nowned, owned_alloc;
+	struct cookiecutter *cc;	/* a cookiecutter template, or NULL */
 };
 
 /* The built-in template used when none is named. */
@@ -49,7 +56,8 @@ struct template {
 
 /*
  * Open spec: a built-in name, a directory holding genship.yml and
- * template/, or a file:// URL of a git repository (see gitsrc.h).  A
+ * template/, a cookiecutter template directory (cookiecutter.h), or a
+ * file:// URL of a git repository (see gitsrc.h).  A
  * directory inside a git work tree whose files are exactly those of HEAD
  * gets t->commit set.  *out is caller-owned, untouched on failure.  A
  * template symlink that points outside the template is ERR_INPUT.
@@ -82,6 +90,23 @@ void template_add_file(struct template *t, bool hook, const char *path,
 
 /* Sort the files by path, as template_open() leaves them. */
 void template_finish(struct template *t);
+
+/*
+ * Resolve t's render context from given answers, prompting with prompt
+ * (may be NULL): answers_resolve() for a genship manifest,
+ * cookiecutter_resolve() (given as extra context, `_output_dir` the
+ * current directory) for a cookiecutter template.  *ctx is in a.
+ */
+int template_resolve(const struct template *t, const struct answer_set *given,
+		     answers_prompt_fn prompt, void *prompt_ud,
+		     struct arena *a, struct value **ctx, struct diag *err);
+
+/*
+ * The dict of ctx that holds t's option values: ctx itself, or
+ * ctx["cookiecutter"] for a cookiecutter template.
+ */
+const struct value *template_vars(const struct template *t,
+				  const struct value *ctx);
 
 /*
  * List the built-in templates: calls fn once per name, in order.

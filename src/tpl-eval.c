@@ -1997,9 +1997,66 @@ static int exec_with(struct render *r, const struct node *n)
 	return rc;
 }
 
+static int exec_body(struct render *r, const struct node_list *body);
+
+/* Render the template t was loaded as, in the includer's scope. */
+static int exec_included(struct render *r, const struct tpl *t, size_t off,
+			 const char *name)
+{
+	const struct tpl_program *saved = r->prog;
+	struct scope_mark m;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < r->nchain; i++)
+		if (r->chain[i] == &t->prog || saved == &t->prog)
+			return render_fail(r, off, "template '%s' includes "
+					   "itself", name);
+	if (r->nchain >= TPL_MAX_INCLUDE)
+		return render_fail(r, off, "includes nest deeper than %d",
+				   TPL_MAX_INCLUDE);
+	r->chain[r->nchain++] = saved;
+	r->prog = &t->prog;
+	m = scope_push(r);
+	scope_unbind(r, &t->prog.unbound);
+	rc = exec_body(r, &t->prog.body);
+	scope_pop(r, m);
+	r->prog = saved;
+	r->nchain--;
+	return rc;
+}
+
+/* {% include name %}: load the template and render it here. */
+static int exec_include(struct render *r, const struct node *n)
+{
+	const struct tpl *t = NULL;
+	struct value *name;
+	struct value_str s;
+	int rc;
+
+	if ((rc = eval(r, n->u.include.name, &name)) ||
+	    (rc = render_defined(r, name, n->u.include.name->off)) ||
+	    (rc = render_str(r, name, n->u.include.name->off, &s)))
+		return rc;
+	if (!r->loader)
+		return render_fail(r, n->off, "cannot include '%s': this "
+				   "template has no loader", s.ptr);
+	rc = r->loader->load(r->loader->ud, s.ptr, s.len, &t, r->err);
+	if (rc == 1 && n->u.include.ignore_missing)
+		return 0;
+	if (rc == 1)
+		return render_fail(r, n->u.include.name->off, "template '%s' "
+				   "not found", s.ptr);
+	if (rc)
+		return rc;
+	return exec_included(r, t, n->off, s.ptr);
+}
+
 static int exec_node(struct render *r, const struct node *n)
 {
 	switch (n->kind) {
+	case NODE_INCLUDE:
+		return exec_include(r, n);
 	case NODE_TEXT:
 		return exec_text(r, n);
 	case NODE_PRINT:
@@ -2095,6 +2152,13 @@ int tpl_compile(const char *name, const char *src, size_t len,
 int tpl_render(const struct tpl *t, const struct value *ctx,
 	       struct strbuf *out, struct diag *err)
 {
+	return tpl_render_with(t, ctx, NULL, out, err);
+}
+
+int tpl_render_with(const struct tpl *t, const struct value *ctx,
+		    const struct tpl_loader *ld, struct strbuf *out,
+		    struct diag *err)
+{
 	struct arena a = ARENA_INIT;
 	size_t saved_max = out->max, limit = out->len + TPL_MAX_OUTPUT;
 	struct render r;
@@ -2103,6 +2167,7 @@ int tpl_render(const struct tpl *t, const struct value *ctx,
 	if (!out->max || out->max > limit)
 		out->max = limit;
 	render_init(&r, &t->prog, &a, out, ctx, err);
+	r.loader = ld;
 	r.out_start = out->len;
 	scope_unbind(&r, &t->prog.unbound);
 	rc = exec_body(&r, &t->prog.body);

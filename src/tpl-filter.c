@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "xalloc.h"
 
@@ -4181,6 +4182,207 @@ TPL_FN(g_namespace)
 	return 0;
 }
 
+/* ---- cookiecutter's globals ---------------------------------------------- */
+
+/* Fill buf with n random bytes from the kernel. */
+static int random_bytes(struct render *r, size_t off, unsigned char *buf,
+			size_t n)
+{
+	FILE *fp = fopen("/dev/urandom", "rb");
+	size_t got = fp ? fread(buf, 1, n, fp) : 0;
+
+	if (fp)
+		fclose(fp);
+	return got == n ? 0 : render_fail(r, off, "cannot read random bytes");
+}
+
+/* random_ascii_string(length, punctuation=False), cookiecutter's global. */
+TPL_FN(g_random_ascii_string)
+{
+	static const char letters[] = "abcdefghijklmnopqrstuvwxyz"
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+	static const char punct[] = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
+	struct strbuf sb = STRBUF_INIT;
+	long long n, i;
+	size_t k;
+	bool with_punct = argv[1] && value_truthy(argv[1]);
+	unsigned char b;
+	int rc;
+
+	(void)self;
+	(void)args;
+	if ((rc = need_int(r, argv[0], off, &n)))
+		return rc;
+	if (n > (long long)TPL_MAX_OUTPUT)
+		return render_fail(r, off, "random_ascii_string() of %lld "
+				   "characters is too long", n);
+	k = sizeof(letters) - 1 + (with_punct ? sizeof(punct) - 1 : 0);
+	for (i = 0; i < n && !rc; i++) {
+		do {
+			rc = random_bytes(r, off, &b, 1);
+		} while (!rc && b >= 256 - 256 % k);
+		if (!rc)
+			strbuf_addch(&sb, b % k < 52 ? letters[b % k] :
+				     punct[b % k - 52]);
+	}
+	if (rc) {
+		strbuf_release(&sb);
+		return rc;
+	}
+	return render_take(r, &sb, off, out);
+}
+
+/* uuid4(): a random UUID as text, cookiecutter 2.x's global. */
+TPL_FN(g_uuid4)
+{
+	unsigned char u[16];
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+	int rc = random_bytes(r, off, u, sizeof(u));
+
+	(void)self;
+	(void)argv;
+	(void)args;
+	if (rc)
+		return rc;
+	u[6] = (unsigned char)((u[6] & 0x0F) | 0x40);
+	u[8] = (unsigned char)((u[8] & 0x3F) | 0x80);
+	for (i = 0; i < 16; i++)
+		strbuf_addf(&sb, "%s%02x", i == 4 || i == 6 || i == 8 ||
+			    i == 10 ? "-" : "", u[i]);
+	return render_take(r, &sb, off, out);
+}
+
+/* The clock `now` reads: $SOURCE_DATE_EPOCH when set, for reproducibility. */
+static time_t now_clock(void)
+{
+	const char *e = getenv("SOURCE_DATE_EPOCH");
+	char *end;
+	long long v;
+
+	if (e && *e) {
+		v = strtoll(e, &end, 10);
+		if (!*end)
+			return (time_t)v;
+	}
+	return time(NULL);
+}
+
+/* Days in month mon (0-11) of year (since 1900). */
+static int month_days(int year, int mon)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+				    30, 31 };
+	int y = year + 1900;
+
+	if (mon == 1 && ((y % 4 == 0 && y % 100) || y % 400 == 0))
+		return 29;
+	return days[mon];
+}
+
+/* Apply a relativedelta offset "days=1, hours=2" with sign to *tm. */
+static int now_offset(struct render *r, size_t off, const char *spec,
+		      int sign, bool utc, struct tm *tm)
+{
+	double secs = 0;
+	time_t t;
+
+	while (*spec) {
+		char key[16], *end;
+		size_t n = strcspn(spec, "=,");
+		double v;
+
+		while (*spec == ' ')
+			spec++, n--;
+		if (spec[n] != '=' || n >= sizeof(key))
+			return render_fail(r, off, "invalid offset '%s'", spec);
+		memcpy(key, spec, n);
+		while (n && key[n - 1] == ' ')
+			n--;
+		key[n] = '\0';
+		v = strtod(spec + strcspn(spec, "=") + 1, &end) * sign;
+		if (!strcmp(key, "years"))
+			tm->tm_year += (int)v;
+		else if (!strcmp(key, "months"))
+			tm->tm_mon += (int)v;
+		else if (!strcmp(key, "weeks"))
+			secs += v * 7 * 86400;
+		else if (!strcmp(key, "days"))
+			secs += v * 86400;
+		else if (!strcmp(key, "hours"))
+			secs += v * 3600;
+		else if (!strcmp(key, "minutes"))
+			secs += v * 60;
+		else if (!strcmp(key, "seconds"))
+			secs += v;
+		else
+			return render_fail(r, off, "unknown offset '%s'", key);
+		spec = end + strspn(end, " ,");
+	}
+	tm->tm_year += tm->tm_mon >= 0 ? tm->tm_mon / 12 :
+		(tm->tm_mon - 11) / 12;
+	tm->tm_mon = ((tm->tm_mon % 12) + 12) % 12;
+	if (tm->tm_mday > month_days(tm->tm_year, tm->tm_mon))
+		tm->tm_mday = month_days(tm->tm_year, tm->tm_mon);
+	t = (utc ? timegm(tm) : mktime(tm)) + (time_t)secs;
+	if (utc)
+		gmtime_r(&t, tm);
+	else
+		localtime_r(&t, tm);
+	return 0;
+}
+
+/*
+ * now(timezone, operator, offset, format): jinja2_time's {% now %} tag,
+ * which the parser turns into this call.  Time zones are 'utc' and
+ * 'local'; the format defaults to '%Y-%m-%d'.
+ */
+TPL_FN(g_now)
+{
+	time_t t = now_clock();
+	struct value_str tz = { "utc", 3 }, fmt = { "%Y-%m-%d", 8 };
+	struct strbuf sb = STRBUF_INIT;
+	struct tm tm;
+	bool utc;
+	size_t n;
+	int rc = 0;
+
+	(void)self;
+	(void)args;
+	if ((rc = render_str(r, argv[0], off, &tz)) ||
+	    (argv[3] && argv[3]->kind != VALUE_NONE &&
+	     (rc = render_str(r, argv[3], off, &fmt))))
+		return rc;
+	utc = !tz.len || !strcasecmp(tz.ptr, "utc");
+	if (!utc && strcasecmp(tz.ptr, "local"))
+		return render_fail(r, off, "unknown time zone '%s': genship "
+				   "knows 'utc' and 'local'", tz.ptr);
+	if (utc)
+		gmtime_r(&t, &tm);
+	else
+		localtime_r(&t, &tm);
+	if (argv[1] && argv[1]->kind == VALUE_STRING && argv[2] &&
+	    argv[2]->kind == VALUE_STRING)
+		rc = now_offset(r, off, argv[2]->u.s.ptr,
+				argv[1]->u.s.ptr[0] == '-' ? -1 : 1, utc, &tm);
+	if (rc)
+		return rc;
+	strbuf_grow(&sb, 256 + fmt.len * 8);
+	n = fmt.len ? strftime(sb.buf, sb.alloc, fmt.ptr, &tm) : 0;
+	strbuf_setlen(&sb, n);
+	return render_take(r, &sb, off, out);
+}
+
+static const struct tpl_func now_func = {
+	"now", g_now, { "timezone", "operator", "offset", "format", NULL },
+	1, TPL_F_NOKW
+};
+
+const struct tpl_func *tpl_now_func(void)
+{
+	return &now_func;
+}
+
 /* ---- tables -------------------------------------------------------------- */
 
 #define P(...) { __VA_ARGS__, NULL }
@@ -4347,7 +4549,10 @@ static const struct tpl_func globals[] = {
 	{ "dict", g_dict, P(NULL), 0, TPL_F_VARARGS | TPL_F_KWARGS },
 	{ "namespace", g_namespace, P(NULL), 0,
 	  TPL_F_VARARGS | TPL_F_KWARGS },
+	{ "random_ascii_string", g_random_ascii_string,
+	  P("length", "punctuation"), 1, 0 },
 	{ "range", g_range, P("start", "stop", "step"), 1, M_POS },
+	{ "uuid4", g_uuid4, P(NULL), 0, M_POS },
 };
 
 #undef P

@@ -136,6 +136,7 @@ enum node_kind {
 	NODE_SET_BLOCK,
 	NODE_WITH,
 	NODE_FILTER_BLOCK,
+	NODE_INCLUDE,		/* u.include */
 	/* expressions */
 	NODE_CONST,		/* u.constant */
 	NODE_NAME,
@@ -259,6 +260,10 @@ struct node {
 			struct node_list body;
 			struct name_list unbound;
 		} fblock;
+		struct {
+			struct node *name;	/* the template's name */
+			bool ignore_missing;
+		} include;
 	} u;
 };
 
@@ -299,6 +304,9 @@ struct render {
 	size_t mem_base;	/* a->total when the render started */
 	size_t out_start;	/* out->len when the render started */
 	struct value *block_input;	/* for {% filter %} and set blocks */
+	const struct tpl_loader *loader;	/* for {% include %}, or NULL */
+	const struct tpl_program *chain[TPL_MAX_INCLUDE];	/* includers */
+	unsigned nchain;
 };
 
 /* Undefined values made by the engine carry this in u.call.data. */
@@ -427,6 +435,8 @@ int tpl_func_call(struct render *r, const struct tpl_func *f,
 		  const struct tpl_args *args, size_t off, struct value **out);
 /* True when a dict attribute name is a Python dict method. */
 bool tpl_dict_attr_is_method(const char *name, size_t len);
+/* The function behind the {% now %} tag (jinja2_time's). */
+const struct tpl_func *tpl_now_func(void);
 /* Python `fmt % args` for a string fmt (printf-style formatting). */
 int tpl_format_percent(struct render *r, const struct value *fmt,
 		       const struct value *args, size_t off,

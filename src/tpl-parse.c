@@ -284,6 +284,9 @@ static void node_visit(struct node *n, void (*fn)(void *, struct node *),
 		fn(ctx, n->u.fblock.filter);
 		visit_list(&n->u.fblock.body, fn, ctx);
 		break;
+	case NODE_INCLUDE:
+		fn(ctx, n->u.include.name);
+		break;
 	default:
 		break;
 	}
@@ -1583,17 +1586,97 @@ static int p_print_tag(struct parser *p, size_t off, struct node **out)
 	return p_seal(p, n, out);
 }
 
+/*
+ * {% now TZ [+|- OFFSET] [, FORMAT] %}: jinja2_time's tag, compiled to a
+ * call of tpl_now_func() whose result is printed.
+ */
+static int p_now(struct parser *p, size_t off, struct node **out)
+{
+	static const struct tpl_callable now = { CALLABLE_FUNC, NULL,
+						 "tag 'now'" };
+	struct tpl_callable *k = ARENA_NEW(p->a, struct tpl_callable);
+	struct value *fn = ARENA_NEW(p->a, struct value);
+	struct node *call = p_new(p, NODE_CALL, off), *e, *fmt = NULL, *n;
+	struct nvec args = { NULL, 0, 0 };
+	bool comma;
+	int rc;
+
+	if ((rc = p_advance(p)) || (rc = p_expr(p, true, &e)) ||
+	    (rc = p_skip_if(p, TOK_COMMA, &comma)) ||
+	    (comma && (rc = p_expr(p, true, &fmt))) ||
+	    (rc = p_header_end(p)))
+		return rc;
+	*k = now;
+	k->func = tpl_now_func();
+	fn->kind = VALUE_CALLABLE;
+	fn->u.call.fn = k;
+	fn->u.call.name.ptr = "function";
+	fn->u.call.name.len = 8;
+	call->u.call.fn = p_const(p, fn, off);
+	if (e->kind == NODE_BINARY && (e->u.bin.op == TOK_ADD ||
+				       e->u.bin.op == TOK_SUB)) {
+		nvec_push(p, &args, e->u.bin.l);
+		nvec_push(p, &args, p_const(p, value_str(p->a, e->u.bin.op ==
+					TOK_ADD ? "+" : "-"), e->off));
+		nvec_push(p, &args, e->u.bin.r);
+	} else {
+		nvec_push(p, &args, e);
+		nvec_push(p, &args, p_const(p, VALUE_NONE_P, off));
+		nvec_push(p, &args, p_const(p, VALUE_NONE_P, off));
+	}
+	nvec_push(p, &args, fmt ? fmt : p_const(p, VALUE_NONE_P, off));
+	call->u.call.args.pos = nvec_list(&args);
+	if ((rc = p_seal(p, call, &call)))
+		return rc;
+	n = p_new(p, NODE_PRINT, off);
+	n->u.operand = call;
+	return p_seal(p, n, out);
+}
+
+/*
+ * {% include NAME [ignore missing] [with context | without context] %}:
+ * the loader given to tpl_render_with() finds NAME at render time.
+ */
+static int p_include(struct parser *p, size_t off, struct node **out)
+{
+	struct node *n = p_new(p, NODE_INCLUDE, off);
+	int rc;
+
+	if ((rc = p_advance(p)) || (rc = p_expr(p, true, &n->u.include.name)))
+		return rc;
+	if (p_is(p, "ignore")) {
+		if ((rc = p_advance(p)))
+			return rc;
+		if (!p_is(p, "missing"))
+			return p_fail_got(p, "expected 'missing'");
+		if ((rc = p_advance(p)))
+			return rc;
+		n->u.include.ignore_missing = true;
+	}
+	if (p_is(p, "with") || p_is(p, "without")) {
+		if ((rc = p_advance(p)))
+			return rc;
+		if (!p_is(p, "context"))
+			return p_fail_got(p, "expected 'context'");
+		if ((rc = p_advance(p)))
+			return rc;
+	}
+	if ((rc = p_header_end(p)))
+		return rc;
+	return p_seal(p, n, out);
+}
+
 /* Report a tag that is not a statement here. */
 static int p_fail_tag(struct parser *p)
 {
 	static const char *const unsupported[] = {
 		"autoescape", "block", "call", "extends", "from", "import",
-		"include", "macro", NULL
+		"macro", NULL
 	};
 	static const char *const known[] = {
 		"elif", "else", "endfilter", "endfor", "endif", "endset",
-		"endwith", "filter", "for", "if", "print", "raw", "set",
-		"with",
+		"endwith", "filter", "for", "if", "include", "now", "print",
+		"raw", "set", "with",
 	};
 	const char *name = arena_strndup(p->a, p->tok.v.s.ptr,
 					 p->tok.v.s.len);
@@ -1635,6 +1718,8 @@ static int p_statement(struct parser *p, struct node **out)
 		{ "filter", "endfilter", p_filter_block },
 		{ "for", "endfor", p_for },
 		{ "if", "endif", p_if },
+		{ "include", NULL, p_include },
+		{ "now", NULL, p_now },
 		{ "print", NULL, p_print_tag },
 		{ "set", "endset", p_set },
 		{ "with", "endwith", p_with },
@@ -1981,6 +2066,9 @@ static void sym_stmt(struct symtab *s, const struct node *n)
 		break;
 	case NODE_FILTER_BLOCK:
 		sym_expr(s, n->u.fblock.filter);
+		break;
+	case NODE_INCLUDE:
+		sym_expr(s, n->u.include.name);
 		break;
 	default:
 		break;

@@ -27,6 +27,7 @@
 #define TPL_MAX_DEPTH 256		/* nesting of blocks and expressions */
 #define TPL_MAX_OUTPUT (64u << 20)	/* bytes one render may produce */
 #define TPL_MAX_LOOP 1000000		/* iterations one render may run */
+#define TPL_MAX_INCLUDE 32		/* nesting of {% include %} */
 
 /*
  * Delimiters; a NULL member means Jinja2's default ({{ }}, {% %}, {# #}).
@@ -56,6 +57,30 @@ int tpl_compile(const char *name, const char *src, size_t len,
  */
 int tpl_render(const struct tpl *t, const struct value *ctx,
 	       struct strbuf *out, struct diag *err);
+
+/*
+ * Where {% include %} finds templates.  load() looks up the template
+ * called name (len bytes, as the template spelled it) and sets *out to
+ * its compiled form, which the loader owns and keeps alive for the
+ * render.  It returns 0, 1 when there is no such template, or ERR_INPUT
+ * with err set when the template does not compile.
+ */
+struct tpl_loader {
+	int (*load)(void *ud, const char *name, size_t len,
+		    const struct tpl **out, struct diag *err);
+	void *ud;
+};
+
+/*
+ * As tpl_render(), with loader ld (NULL: none) for {% include %}.  An
+ * included template sees the includer's variables; a missing one is an
+ * error at the include (unless `ignore missing`), and so are an include
+ * of a template already being rendered (a cycle) and nesting deeper than
+ * TPL_MAX_INCLUDE.
+ */
+int tpl_render_with(const struct tpl *t, const struct value *ctx,
+		    const struct tpl_loader *ld, struct strbuf *out,
+		    struct diag *err);
 
 /* Free t and everything in its arena. NULL is allowed. */
 void tpl_free(struct tpl *t);

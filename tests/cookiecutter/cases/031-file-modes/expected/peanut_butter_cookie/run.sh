@@ -1,0 +1,2 @@
+#!/bin/sh
+echo peanut_butter_cookie

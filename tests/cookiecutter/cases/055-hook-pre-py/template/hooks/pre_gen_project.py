@@ -1,0 +1,3 @@
+import os
+with open("pre.txt", "w") as f:
+    f.write("pre {{ cookiecutter.project_name }} %d\n" % len(os.listdir(".")))

@@ -1,0 +1,2 @@
+#!/bin/sh
+echo {{ cookiecutter.no_such_variable }}
