@@ -331,28 +331,14 @@ static int cc_walk_entry(struct cc_walk *w, const char *path,
 	return 0;
 }
 
+static int cc_walk_entry_cb(void *ud, const char *path, const char *rel)
+{
+	return cc_walk_entry(ud, path, rel);
+}
+
 static int cc_walk_dir(struct cc_walk *w, const char *dir, const char *rel)
 {
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int ret = 0;
-
-	if (!d)
-		return diag_fail(w->err, "cannot open directory '%s': %s", dir,
-				 strerror(errno));
-	while (!ret && (e = readdir(d))) {
-		char *path, *sub;
-
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		path = fs_join(dir, e->d_name);
-		sub = *rel ? fs_join(rel, e->d_name) : xstrdup(e->d_name);
-		ret = cc_walk_entry(w, path, sub);
-		free(path);
-		free(sub);
-	}
-	closedir(d);
-	return ret;
+	return fs_each_entry(dir, rel, cc_walk_entry_cb, w, w->err);
 }
 
 /* Walk dir/sub into the project (lib false) or the library. */

@@ -143,6 +143,32 @@ bool fs_dir_is_empty(const char *path)
 	return empty;
 }
 
+int fs_each_entry(const char *dir, const char *prefix,
+		  int (*fn)(void *ud, const char *path, const char *rel),
+		  void *ud, struct diag *err)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int ret = 0;
+
+	if (!d)
+		return diag_fail(err, "cannot open directory '%s': %s", dir,
+				 strerror(errno));
+	while (!ret && (e = readdir(d))) {
+		char *path, *rel;
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		path = fs_join(dir, e->d_name);
+		rel = *prefix ? fs_join(prefix, e->d_name) : xstrdup(e->d_name);
+		ret = fn(ud, path, rel);
+		free(path);
+		free(rel);
+	}
+	closedir(d);
+	return ret;
+}
+
 bool fs_exists(const char *path)
 {
 	struct stat st;

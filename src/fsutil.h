@@ -28,6 +28,15 @@ int fs_rm_rf(const char *path);
 bool fs_dir_is_empty(const char *path);
 /* True when path exists (without following a final symlink). */
 bool fs_exists(const char *path);
+/*
+ * Call fn(ud, path, rel) for each entry of directory dir but "." and "..",
+ * in readdir order: path is dir/NAME, rel is prefix/NAME (NAME when prefix
+ * is "").  Stops at the first non-zero return and returns it.  An
+ * unreadable dir is ERR_FAIL in err.
+ */
+int fs_each_entry(const char *dir, const char *prefix,
+		  int (*fn)(void *ud, const char *path, const char *rel),
+		  void *ud, struct diag *err);
 /* Return "a/b" for a and b, caller-owned; a may be "" or end in '/'. */
 char *fs_join(const char *a, const char *b);
 /* Return the directory part of path ("." when none), caller-owned. */

@@ -227,28 +227,14 @@ static int walk_entry(struct walk *w, const char *path, const char *rel)
 	return 0;
 }
 
+static int walk_entry_cb(void *ud, const char *path, const char *rel)
+{
+	return walk_entry(ud, path, rel);
+}
+
 static int walk_dir(struct walk *w, const char *dir, const char *rel)
 {
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int ret = 0;
-
-	if (!d)
-		return diag_fail(w->err, "cannot open directory '%s': %s", dir,
-				 strerror(errno));
-	while (!ret && (e = readdir(d))) {
-		char *path, *sub;
-
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		path = fs_join(dir, e->d_name);
-		sub = *rel ? fs_join(rel, e->d_name) : xstrdup(e->d_name);
-		ret = walk_entry(w, path, sub);
-		free(path);
-		free(sub);
-	}
-	closedir(d);
-	return ret;
+	return fs_each_entry(dir, rel, walk_entry_cb, w, w->err);
 }
 
 /* Load every file below dir/sub into arr; a missing sub is empty. */
