@@ -28,6 +28,12 @@ struct tpl_expr {
 
 static int eval(struct render *r, const struct node *n, struct value **out);
 static int exec_body(struct render *r, const struct node_list *body);
+static int call_macro(struct render *r, const struct value *fn,
+		      const struct tpl_args *args, size_t off,
+		      struct value **out);
+static int call_super(struct render *r, const struct value *fn,
+		      size_t off, struct value **out);
+static struct value *super_value(struct render *r);
 
 /* What a scope binds a name to until its first assignment. */
 static struct value unbound_v = { .kind = VALUE_UNDEFINED };
@@ -244,13 +250,15 @@ struct value *render_callable(struct render *r, const struct tpl_callable *k,
 
 struct scope_mark {
 	size_t frame, nvars;
+	bool at_top;
 };
 
 static struct scope_mark scope_push(struct render *r)
 {
-	struct scope_mark m = { r->frame, r->nvars };
+	struct scope_mark m = { r->frame, r->nvars, r->at_top };
 
 	r->frame = r->nvars;
+	r->at_top = false;
 	return m;
 }
 
@@ -258,16 +266,33 @@ static void scope_pop(struct render *r, struct scope_mark m)
 {
 	r->frame = m.frame;
 	r->nvars = m.nvars;
+	r->at_top = m.at_top;
 }
 
+/*
+ * Names are interned per template, so the same name from two templates
+ * (an includer and the included, a child and its parent) needs strcmp.
+ */
+static bool name_eq(const char *a, const char *b)
+{
+	return a == b || (*a == *b && !strcmp(a, b));
+}
+
+/* The innermost binding of name, skipping the hidden windows. */
 static struct value *scope_get(const struct render *r, const char *name)
 {
+	const struct scope_link *l = r->link;
 	size_t i = r->nvars;
 
-	while (i--)
-		if (r->vars[i].name == name)
+	for (;;) {
+		for (; l && i <= l->start; l = l->prev)
+			if (l->keep < i)
+				i = l->keep;
+		if (!i)
+			return NULL;
+		if (name_eq(r->vars[--i].name, name))
 			return r->vars[i].val;
-	return NULL;
+	}
 }
 
 static void scope_set(struct render *r, const char *name, struct value *v);
@@ -287,13 +312,15 @@ static void scope_set(struct render *r, const char *name, struct value *v)
 	size_t i;
 
 	for (i = r->frame; i < r->nvars; i++)
-		if (r->vars[i].name == name) {
+		if (name_eq(r->vars[i].name, name)) {
 			r->vars[i].val = v;
 			return;
 		}
 	XALLOC_GROW(r->vars, r->nvars + 1, r->alloc);
 	r->vars[r->nvars].name = name;
 	r->vars[r->nvars++].val = v;
+	if (r->at_top)
+		r->top_n = r->nvars;
 }
 
 /* ---- iteration, comparison and membership -------------------------------- */
@@ -952,6 +979,10 @@ static int eval_name(struct render *r, const struct node *n,
 		*out = dict_value(r, v, name, strlen(name), n->off);
 		return 0;
 	}
+	if (r->cur_block && !strcmp(name, "super")) {
+		*out = super_value(r);
+		return 0;
+	}
 	if ((f = tpl_func_find(TPL_GLOBALS, name, strlen(name)))) {
 		k = ARENA_NEW(r->a, struct tpl_callable);
 		k->kind = CALLABLE_FUNC;
@@ -1076,6 +1107,10 @@ static int call_value(struct render *r, struct value *fn,
 				     off, out);
 	case CALLABLE_LOOP_METHOD:
 		return loop_call(r, fn, args, off, out);
+	case CALLABLE_MACRO:
+		return call_macro(r, fn, args, off, out);
+	case CALLABLE_SUPER:
+		return call_super(r, fn, off, out);
 	default:
 		return render_fail(r, off, "'%s' object is not callable",
 				   value_type_name(fn));
@@ -1999,6 +2034,515 @@ static int exec_with(struct render *r, const struct node *n)
 
 static int exec_body(struct render *r, const struct node_list *body);
 
+/* ---- macros -------------------------------------------------------------- */
+
+/* The bindings visible now, outermost first, with room for one more. */
+static struct tpl_env *env_snapshot(struct render *r)
+{
+	struct tpl_env *e = ARENA_NEW(r->a, struct tpl_env);
+	const struct scope_link *l = r->link;
+	size_t i = r->nvars, n = 0, j;
+	struct binding t;
+
+	e->v = arena_alloc(r->a, (r->nvars + 1) * sizeof(*e->v));
+	for (;;) {
+		for (; l && i <= l->start; l = l->prev)
+			if (l->keep < i)
+				i = l->keep;
+		if (!i)
+			break;
+		e->v[n++] = r->vars[--i];
+	}
+	for (j = 0; j < n / 2; j++) {
+		t = e->v[j];
+		e->v[j] = e->v[n - 1 - j];
+		e->v[n - 1 - j] = t;
+	}
+	e->n = n;
+	return e;
+}
+
+/*
+ * {% macro %}: bind a callable.  At a template's top level the macro sees
+ * that level's names as they are when it runs (an imported template's as
+ * they were when the import finished); elsewhere, those visible now.
+ */
+static int exec_macro(struct render *r, const struct node *n)
+{
+	static const struct tpl_callable desc = { CALLABLE_MACRO, NULL,
+						  "macro" };
+	struct tpl_macro *m = ARENA_NEW(r->a, struct tpl_macro);
+	struct tpl_env *e = NULL;
+	struct value *v;
+	int rc;
+
+	m->def = n;
+	m->prog = r->prog;
+	m->ctx = r->ctx;
+	if (r->at_top) {
+		m->env = r->module;
+	} else {
+		if ((rc = render_charge(r, r->nvars, n->off)))
+			return rc;
+		m->env = e = env_snapshot(r);
+	}
+	v = render_callable(r, &desc, m, n->u.macro.name);
+	if (e) {
+		e->v[e->n].name = n->u.macro.name;
+		e->v[e->n++].val = v;
+	}
+	scope_set(r, n->u.macro.name, v);
+	return 0;
+}
+
+/* The index of the parameter called name, or -1. */
+static long macro_param(const struct node *d, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < d->u.macro.params.n; i++)
+		if (!strcmp(d->u.macro.params.v[i]->u.name.name, name))
+			return (long)i;
+	return -1;
+}
+
+/* Check the arguments of a call to macro d. */
+static int macro_check(struct render *r, const struct node *d,
+		       const struct tpl_args *args, size_t off)
+{
+	size_t i;
+	long p;
+
+	if (args->npos > d->u.macro.params.n)
+		return render_fail(r, off, "macro '%s' takes not more than "
+				   "%zu argument(s)", d->u.macro.name,
+				   d->u.macro.params.n);
+	for (i = 0; i < args->nkw; i++) {
+		p = macro_param(d, args->kwnames[i]);
+		if (p < 0 || (size_t)p < args->npos)
+			return render_fail(r, off, "macro '%s' takes no "
+					   "keyword argument '%s'",
+					   d->u.macro.name, args->kwnames[i]);
+	}
+	return 0;
+}
+
+/* The argument for parameter i: given, its default, or undefined. */
+static int macro_arg(struct render *r, const struct node *d, size_t i,
+		     const struct tpl_args *args, struct value **out)
+{
+	const struct node_list *defs = &d->u.macro.defaults;
+	const char *name = d->u.macro.params.v[i]->u.name.name;
+	size_t j, first = d->u.macro.params.n - defs->n;
+
+	if (i < args->npos) {
+		*out = args->pos[i];
+		return 0;
+	}
+	for (j = 0; j < args->nkw; j++)
+		if (!strcmp(args->kwnames[j], name)) {
+			*out = args->kw[j];
+			return 0;
+		}
+	if (i >= first)
+		return eval(r, defs->v[i - first], out);
+	*out = render_undef(r, d->u.macro.params.v[i]->off,
+			    arena_printf(r->a, "parameter '%s' was not "
+					 "provided", name));
+	return 0;
+}
+
+/* Bind the parameters of d in the current frame. */
+static int macro_bind(struct render *r, const struct node *d,
+		      const struct tpl_args *args)
+{
+	struct value *v;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < d->u.macro.params.n; i++) {
+		if ((rc = macro_arg(r, d, i, args, &v)))
+			return rc;
+		scope_set(r, d->u.macro.params.v[i]->u.name.name, v);
+	}
+	return 0;
+}
+
+/* Push the bindings of e (a finished environment) as they are. */
+static int env_push(struct render *r, const struct tpl_env *e, size_t off)
+{
+	int rc;
+
+	if ((rc = render_charge(r, e->n, off)))
+		return rc;
+	XALLOC_GROW(r->vars, r->nvars + e->n, r->alloc);
+	if (e->n)
+		memcpy(r->vars + r->nvars, e->v, e->n * sizeof(*e->v));
+	r->nvars += e->n;
+	r->frame = r->nvars;
+	return 0;
+}
+
+/* Run the body of macro m with args; its output becomes *out. */
+static int macro_run(struct render *r, const struct tpl_macro *m,
+		     const struct tpl_args *args, size_t off,
+		     struct value **out)
+{
+	bool live = !m->env || !m->env->v;
+	struct scope_link link = { r->nvars, live ? r->top_n : 0, r->link };
+	size_t start = r->out->len;
+	struct scope_mark mk = scope_push(r);
+	int rc = 0;
+
+	r->link = &link;
+	r->prog = m->prog;
+	r->ctx = m->ctx;
+	r->cur_block = 0;
+	if (!live)
+		rc = env_push(r, m->env, off);
+	scope_unbind(r, &m->def->u.macro.unbound);
+	if (!rc)
+		rc = macro_bind(r, m->def, args);
+	if (!rc)
+		rc = exec_body(r, &m->def->u.macro.body);
+	if (!rc)
+		*out = value_strn(r->a, r->out->buf + start,
+				  r->out->len - start);
+	strbuf_setlen(r->out, start);
+	scope_pop(r, mk);
+	return rc;
+}
+
+/* Call the macro fn: Jinja's Macro.__call__. */
+static int call_macro(struct render *r, const struct value *fn,
+		      const struct tpl_args *args, size_t off,
+		      struct value **out)
+{
+	const struct tpl_macro *m = fn->u.call.data;
+	const struct tpl_program *prog = r->prog;
+	const struct scope_link *link = r->link;
+	const struct value *ctx = r->ctx;
+	size_t cur = r->cur_block;
+	int rc;
+
+	if ((rc = macro_check(r, m->def, args, off)))
+		return rc;
+	rc = macro_run(r, m, args, off, out);
+	r->prog = prog;
+	r->link = link;
+	r->ctx = ctx;
+	r->cur_block = cur;
+	return rc;
+}
+
+/* ---- blocks and template inheritance ------------------------------------- */
+
+/* Append the blocks of prog to the chain. */
+static void blocks_register(struct render *r, const struct tpl_program *prog)
+{
+	size_t i;
+
+	XALLOC_GROW(r->blocks, r->nblocks + prog->blocks.n, r->ablocks);
+	for (i = 0; i < prog->blocks.n; i++) {
+		r->blocks[r->nblocks].node = prog->blocks.v[i];
+		r->blocks[r->nblocks++].prog = prog;
+	}
+}
+
+/* The first block of the chain after index from called name, or nblocks. */
+static size_t blocks_find(const struct render *r, size_t from,
+			  const char *name)
+{
+	for (; from < r->nblocks; from++)
+		if (!strcmp(r->blocks[from].node->u.block.name, name))
+			break;
+	return from;
+}
+
+/* Render block i of the chain, seeing the context and top-level names. */
+static int run_block(struct render *r, size_t i)
+{
+	const struct node *n = r->blocks[i].node;
+	struct scope_link link = { r->nvars, r->top_n, r->link };
+	const struct tpl_program *prog = r->prog;
+	const struct scope_link *saved = r->link;
+	size_t cur = r->cur_block;
+	struct scope_mark mk = scope_push(r);
+	int rc;
+
+	r->link = &link;
+	r->prog = r->blocks[i].prog;
+	r->cur_block = i + 1;
+	scope_unbind(r, &n->u.block.unbound);
+	rc = exec_body(r, &n->u.block.body);
+	scope_pop(r, mk);
+	r->prog = prog;
+	r->link = saved;
+	r->cur_block = cur;
+	return rc;
+}
+
+/* {% block %}: render the chain's first block of that name. */
+static int exec_block(struct render *r, const struct node *n)
+{
+	size_t i;
+
+	if (r->parent)
+		return 0;	/* after {% extends %}: output is dropped */
+	i = blocks_find(r, r->blocks_base, n->u.block.name);
+	if (i == r->nblocks)
+		return render_fail(r, n->off, "block '%s' is not defined",
+				   n->u.block.name);
+	return run_block(r, i);
+}
+
+/* super(): the next block of the running block's name, as a string. */
+static int call_super(struct render *r, const struct value *fn,
+		      size_t off, struct value **out)
+{
+	size_t cur = *(const size_t *)fn->u.call.data, start = r->out->len;
+	const char *name = r->blocks[cur].node->u.block.name;
+	size_t i = blocks_find(r, cur + 1, name);
+	int rc;
+
+	if (i == r->nblocks)
+		return render_fail(r, off, "there is no parent block called "
+				   "'%s'", name);
+	rc = run_block(r, i);
+	if (!rc)
+		*out = value_strn(r->a, r->out->buf + start,
+				  r->out->len - start);
+	strbuf_setlen(r->out, start);
+	return rc;
+}
+
+/* The value of `super` inside a block. */
+static struct value *super_value(struct render *r)
+{
+	static const struct tpl_callable desc = { CALLABLE_SUPER, NULL,
+						  "'super'" };
+	size_t *i = ARENA_NEW(r->a, size_t);
+
+	*i = r->cur_block - 1;
+	return render_callable(r, &desc, i, "function");
+}
+
+/*
+ * Evaluate the template name at node n and load it through the loader.
+ * verb names the tag in messages ("extend").
+ */
+static int load_named(struct render *r, const struct node *n,
+		      const char *verb, const struct tpl **t,
+		      struct value_str *s)
+{
+	struct value *name;
+	int rc;
+
+	if ((rc = eval(r, n, &name)) ||
+	    (rc = render_defined(r, name, n->off)) ||
+	    (rc = render_str(r, name, n->off, s)))
+		return rc;
+	if (!r->loader)
+		return render_fail(r, n->off, "cannot %s '%s': this template "
+				   "has no loader", verb, s->ptr);
+	rc = r->loader->load(r->loader->ud, s->ptr, s->len, t, r->err);
+	if (rc == 1)
+		return render_fail(r, n->off, "template '%s' not found",
+				   s->ptr);
+	return rc;
+}
+
+/* Fail when prog is running already (a cycle) or nesting is too deep. */
+static int check_chain(struct render *r, const struct tpl_program *prog,
+		       size_t off, const char *what, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < r->nchain; i++)
+		if (r->chain[i] == prog)
+			break;
+	if (i < r->nchain || r->prog == prog)
+		return render_fail(r, off, "template '%s' %s itself", name,
+				   what);
+	if (r->nchain >= TPL_MAX_INCLUDE)
+		return render_fail(r, off, "templates nest deeper than %d",
+				   TPL_MAX_INCLUDE);
+	return 0;
+}
+
+/* {% extends %}: note the parent; the rest of the output is dropped. */
+static int exec_extends(struct render *r, const struct node *n)
+{
+	const struct tpl *t = NULL;
+	struct value_str s;
+	int rc;
+
+	if (r->parent)
+		return render_fail(r, n->off, "extended multiple times");
+	if ((rc = load_named(r, n->u.include.name, "extend", &t, &s)) ||
+	    (rc = check_chain(r, &t->prog, n->off, "extends", s.ptr)))
+		return rc;
+	r->parent = &t->prog;
+	r->extends_len = r->out->len;
+	return 0;
+}
+
+/* Render the parent named by {% extends %} in place of the child. */
+static int exec_parent(struct render *r)
+{
+	const struct tpl_program *p = r->parent;
+
+	strbuf_setlen(r->out, r->extends_len);
+	r->parent = NULL;
+	r->chain[r->nchain++] = r->prog;
+	r->prog = p;
+	blocks_register(r, p);
+	scope_unbind(r, &p->unbound);
+	return exec_body(r, &p->body);
+}
+
+/*
+ * Run the template prog in the current frame, which becomes its top
+ * level: its blocks join a new chain, and an {% extends %} hands over to
+ * the parent at the end.
+ */
+static int exec_template(struct render *r, const struct tpl_program *prog)
+{
+	const struct tpl_program *saved = r->prog, *parent = r->parent;
+	size_t base = r->blocks_base, nblocks = r->nblocks;
+	size_t cur = r->cur_block, ext = r->extends_len, top_n = r->top_n;
+	unsigned nchain = r->nchain;
+	bool at_top = r->at_top;
+	int rc;
+
+	r->at_top = true;
+	r->top_n = r->nvars;
+	r->blocks_base = r->nblocks;
+	r->parent = NULL;
+	r->cur_block = 0;
+	r->prog = prog;
+	blocks_register(r, prog);
+	scope_unbind(r, &prog->unbound);
+	rc = exec_body(r, &prog->body);
+	while (!rc && r->parent)
+		rc = exec_parent(r);
+	r->prog = saved;
+	r->parent = parent;
+	r->blocks_base = base;
+	r->nblocks = nblocks;
+	r->cur_block = cur;
+	r->extends_len = ext;
+	r->nchain = nchain;
+	r->at_top = at_top;
+	r->top_n = top_n;
+	return rc;
+}
+
+/* ---- imports ------------------------------------------------------------- */
+
+/*
+ * Capture the top-level bindings [from, r->nvars) (nested scopes are
+ * closed by now) into e, and export those not starting with '_' as the
+ * dict *ns.
+ */
+static void module_export(struct render *r, struct tpl_env *e, size_t from,
+			  struct value **ns)
+{
+	struct value *d = value_dict(r->a, r->nvars - from);
+	size_t i;
+
+	e->v = arena_alloc(r->a, (r->nvars - from + 1) * sizeof(*e->v));
+	for (i = from; i < r->nvars; i++) {
+		if (r->vars[i].val == &unbound_v)
+			continue;
+		e->v[e->n++] = r->vars[i];
+		if (r->vars[i].name[0] != '_')
+			value_dict_set(r->a, d, r->vars[i].name,
+				       r->vars[i].val);
+	}
+	*ns = d;
+}
+
+/* Render t as a module (output discarded) and export its names. */
+static int module_run(struct render *r, const struct tpl *t, bool with_ctx,
+		      struct value **ns)
+{
+	struct scope_link link = { r->nvars, 0, r->link };
+	struct tpl_env *e = ARENA_NEW(r->a, struct tpl_env);
+	struct strbuf scratch = STRBUF_INIT;
+	struct scope_mark mk = scope_push(r);
+	int rc;
+
+	scratch.max = TPL_MAX_OUTPUT;
+	r->link = &link;
+	r->out = &scratch;
+	r->out_start = 0;
+	r->module = e;
+	if (!with_ctx)
+		r->ctx = value_dict(r->a, 0);
+	rc = exec_template(r, &t->prog);
+	if (!rc)
+		module_export(r, e, mk.nvars, ns);
+	scope_pop(r, mk);
+	strbuf_release(&scratch);
+	return rc;
+}
+
+/* Import t: render it in a fresh top level and return its exports. */
+static int import_module(struct render *r, const struct node *n,
+			 const struct tpl *t, const char *name,
+			 struct value **ns)
+{
+	const struct scope_link *link = r->link;
+	const struct value *ctx = r->ctx;
+	struct tpl_env *module = r->module;
+	struct strbuf *out = r->out;
+	size_t out_start = r->out_start;
+	int rc;
+
+	if ((rc = check_chain(r, &t->prog, n->off, "imports", name)))
+		return rc;
+	r->chain[r->nchain++] = r->prog;
+	rc = module_run(r, t, n->u.import.with_context, ns);
+	r->nchain--;
+	r->link = link;
+	r->ctx = ctx;
+	r->module = module;
+	r->out = out;
+	r->out_start = out_start;
+	return rc;
+}
+
+/* {% import %} and {% from ... import %}. */
+static int exec_import(struct render *r, const struct node *n)
+{
+	const struct tpl *t = NULL;
+	struct value *ns, *v;
+	struct value_str s;
+	unsigned line, col;
+	size_t i;
+	int rc;
+
+	if ((rc = load_named(r, n->u.import.name, "import", &t, &s)) ||
+	    (rc = import_module(r, n, t, s.ptr, &ns)))
+		return rc;
+	if (n->u.import.target) {
+		scope_set(r, n->u.import.target, ns);
+		return 0;
+	}
+	diag_linecol(&r->prog->src, n->off, &line, &col);
+	for (i = 0; i < n->u.import.n; i++) {
+		v = value_dict_get(ns, n->u.import.names[i]);
+		if (!v)
+			v = render_undef(r, n->off, arena_printf(r->a,
+				"the template '%s' (imported on line %u) "
+				"does not export the requested name '%s'",
+				s.ptr, line, n->u.import.names[i]));
+		scope_set(r, n->u.import.aliases[i], v);
+	}
+	return 0;
+}
+
 /* Render the template t was loaded as, in the includer's scope. */
 static int exec_included(struct render *r, const struct tpl *t, size_t off,
 			 const char *name)
@@ -2016,10 +2560,8 @@ static int exec_included(struct render *r, const struct tpl *t, size_t off,
 		return render_fail(r, off, "includes nest deeper than %d",
 				   TPL_MAX_INCLUDE);
 	r->chain[r->nchain++] = saved;
-	r->prog = &t->prog;
 	m = scope_push(r);
-	scope_unbind(r, &t->prog.unbound);
-	rc = exec_body(r, &t->prog.body);
+	rc = exec_template(r, &t->prog);
 	scope_pop(r, m);
 	r->prog = saved;
 	r->nchain--;
@@ -2057,6 +2599,14 @@ static int exec_node(struct render *r, const struct node *n)
 	switch (n->kind) {
 	case NODE_INCLUDE:
 		return exec_include(r, n);
+	case NODE_EXTENDS:
+		return exec_extends(r, n);
+	case NODE_MACRO:
+		return exec_macro(r, n);
+	case NODE_BLOCK:
+		return exec_block(r, n);
+	case NODE_IMPORT:
+		return exec_import(r, n);
 	case NODE_TEXT:
 		return exec_text(r, n);
 	case NODE_PRINT:
@@ -2107,6 +2657,7 @@ static void render_init(struct render *r, const struct tpl_program *prog,
 	r->err = err;
 	r->mem_base = a->total;
 	r->block_input = VALUE_UNDEFINED_P;
+	r->at_top = true;
 }
 
 /* Set up prog's arena and source (a copy of src). */
@@ -2169,10 +2720,10 @@ int tpl_render_with(const struct tpl *t, const struct value *ctx,
 	render_init(&r, &t->prog, &a, out, ctx, err);
 	r.loader = ld;
 	r.out_start = out->len;
-	scope_unbind(&r, &t->prog.unbound);
-	rc = exec_body(&r, &t->prog.body);
+	rc = exec_template(&r, &t->prog);
 	out->max = saved_max;
 	free(r.vars);
+	free(r.blocks);
 	arena_release(&a);
 	return rc;
 }

@@ -137,6 +137,10 @@ enum node_kind {
 	NODE_WITH,
 	NODE_FILTER_BLOCK,
 	NODE_INCLUDE,		/* u.include */
+	NODE_EXTENDS,		/* u.include (name only) */
+	NODE_MACRO,		/* u.macro */
+	NODE_BLOCK,		/* u.block */
+	NODE_IMPORT,		/* u.import: import and from-import */
 	/* expressions */
 	NODE_CONST,		/* u.constant */
 	NODE_NAME,
@@ -264,6 +268,27 @@ struct node {
 			struct node *name;	/* the template's name */
 			bool ignore_missing;
 		} include;
+		struct {
+			const char *name;	/* interned */
+			struct node_list params;	/* NODE_NAME */
+			struct node_list defaults;	/* of the last
+							 * params */
+			struct node_list body;
+			struct name_list unbound;
+		} macro;
+		struct {
+			const char *name;	/* interned */
+			struct node_list body;
+			struct name_list unbound;
+		} block;
+		struct {
+			struct node *name;	/* the template's name */
+			const char *target;	/* `as` name, or NULL for
+						 * from-import */
+			const char **names, **aliases;	/* interned */
+			size_t n;
+			bool with_context;
+		} import;
 	} u;
 };
 
@@ -272,6 +297,7 @@ struct tpl_program {
 	struct diag_src src;	/* text is a copy in the arena */
 	struct node_list body;	/* templates */
 	struct name_list unbound;	/* of the template's scope */
+	struct node_list blocks;	/* every NODE_BLOCK, in order */
 	struct node *expr;	/* bare expressions */
 };
 
@@ -287,6 +313,28 @@ int tpl_parse(struct tpl_program *prog, const struct tpl_delims *d,
 struct binding {
 	const char *name;	/* interned */
 	struct value *val;
+};
+
+/*
+ * A window of bindings hidden from name lookup: [keep, start).  Macro
+ * calls and blocks see their own frame and the top-level names of their
+ * template, not the scopes of their caller.
+ */
+struct scope_link {
+	size_t start, keep;
+	const struct scope_link *prev;
+};
+
+/* Top-level bindings of an imported template, captured after it ran. */
+struct tpl_env {
+	struct binding *v;
+	size_t n;
+};
+
+/* One {% block %} of an extends chain, child first. */
+struct tpl_block_ref {
+	const struct node *node;
+	const struct tpl_program *prog;
 };
 
 struct render {
@@ -307,6 +355,15 @@ struct render {
 	const struct tpl_loader *loader;	/* for {% include %}, or NULL */
 	const struct tpl_program *chain[TPL_MAX_INCLUDE];	/* includers */
 	unsigned nchain;
+	const struct scope_link *link;	/* innermost hidden window */
+	bool at_top;		/* the innermost frame is a top level */
+	size_t top_n;		/* end of the top-level frame's bindings */
+	struct tpl_env *module;	/* set while an import runs */
+	struct tpl_block_ref *blocks;	/* of every running template */
+	size_t nblocks, ablocks, blocks_base;
+	size_t cur_block;	/* 1 + index of the running block, or 0 */
+	const struct tpl_program *parent;	/* set by {% extends %} */
+	size_t extends_len;	/* out->len at the {% extends %} */
 };
 
 /* Undefined values made by the engine carry this in u.call.data. */
@@ -449,6 +506,16 @@ enum tpl_callable_kind {
 	CALLABLE_LOOP,		/* the `loop` variable */
 	CALLABLE_LOOP_METHOD,	/* loop.cycle, loop.changed */
 	CALLABLE_NAMESPACE,	/* namespace(): a mutable dict */
+	CALLABLE_MACRO,		/* a {% macro %}: data is a tpl_macro */
+	CALLABLE_SUPER,		/* super() in a block: data is a size_t */
+};
+
+/* A defined macro.  env NULL: the live top-level names of the template. */
+struct tpl_macro {
+	const struct node *def;
+	const struct tpl_program *prog;
+	const struct value *ctx;
+	const struct tpl_env *env;
 };
 
 /* What u.call.fn points to for VALUE_CALLABLE values made here. */

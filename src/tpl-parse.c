@@ -18,6 +18,8 @@ struct open_block {
 	size_t off;
 };
 
+struct nvec;
+
 struct parser {
 	struct lexer lx;
 	struct token tok, peek;
@@ -34,6 +36,7 @@ struct parser {
 	size_t nnames, size;
 	struct open_block blocks[TPL_MAX_DEPTH + 1];
 	unsigned nblocks;
+	struct nvec *defined;	/* the template's {% block %} nodes */
 };
 
 /* A growable node array in the arena. */
@@ -284,8 +287,19 @@ static void node_visit(struct node *n, void (*fn)(void *, struct node *),
 		fn(ctx, n->u.fblock.filter);
 		visit_list(&n->u.fblock.body, fn, ctx);
 		break;
-	case NODE_INCLUDE:
+	case NODE_INCLUDE: case NODE_EXTENDS:
 		fn(ctx, n->u.include.name);
+		break;
+	case NODE_IMPORT:
+		fn(ctx, n->u.import.name);
+		break;
+	case NODE_MACRO:
+		visit_list(&n->u.macro.params, fn, ctx);
+		visit_list(&n->u.macro.defaults, fn, ctx);
+		visit_list(&n->u.macro.body, fn, ctx);
+		break;
+	case NODE_BLOCK:
+		visit_list(&n->u.block.body, fn, ctx);
 		break;
 	default:
 		break;
@@ -1666,17 +1680,258 @@ static int p_include(struct parser *p, size_t off, struct node **out)
 	return p_seal(p, n, out);
 }
 
+/* {% extends NAME %}: the loader finds the parent template at render time. */
+static int p_extends(struct parser *p, size_t off, struct node **out)
+{
+	struct node *n = p_new(p, NODE_EXTENDS, off);
+	int rc;
+
+	if ((rc = p_advance(p)) ||
+	    (rc = p_expr(p, true, &n->u.include.name)) ||
+	    (rc = p_header_end(p)))
+		return rc;
+	return p_seal(p, n, out);
+}
+
+/* A name to bind (a macro parameter, an import target), interned. */
+static int p_bind_name(struct parser *p, const char *what, const char **name)
+{
+	if (p->tok.kind != TOK_NAME)
+		return p_fail_got(p, arena_printf(p->a, "expected %s", what));
+	*name = p_intern(p, p->tok.v.s.ptr, p->tok.v.s.len);
+	return p_advance(p);
+}
+
+/* One macro parameter `name` or `name=default`. */
+static int p_param(struct parser *p, struct nvec *params,
+		   struct nvec *defaults)
+{
+	struct node *n = p_new(p, NODE_NAME, p->tok.off), *def;
+	bool assign;
+	int rc;
+
+	n->height = 1;
+	if ((rc = p_bind_name(p, "a parameter name", &n->u.name.name)) ||
+	    (rc = p_skip_if(p, TOK_ASSIGN, &assign)))
+		return rc;
+	nvec_push(p, params, n);
+	if (assign) {
+		if ((rc = p_expr(p, true, &def)))
+			return rc;
+		nvec_push(p, defaults, def);
+	} else if (defaults->n) {
+		return p_fail(p, n->off, "non-default argument follows "
+			      "default argument");
+	}
+	return 0;
+}
+
+/* {% macro name(a, b=default) %}...{% endmacro %} */
+static int p_macro(struct parser *p, size_t off, struct node **out)
+{
+	struct nvec params = { NULL, 0, 0 }, defaults = { NULL, 0, 0 };
+	struct node *n = p_new(p, NODE_MACRO, off);
+	int rc;
+
+	if ((rc = p_advance(p)) ||
+	    (rc = p_bind_name(p, "a macro name", &n->u.macro.name)) ||
+	    (rc = p_expect(p, TOK_LPAREN)))
+		return rc;
+	while (p->tok.kind != TOK_RPAREN) {
+		if (params.n && (rc = p_expect(p, TOK_COMMA)))
+			return rc;
+		if ((rc = p_param(p, &params, &defaults)))
+			return rc;
+	}
+	n->u.macro.params = nvec_list(&params);
+	n->u.macro.defaults = nvec_list(&defaults);
+	if ((rc = p_advance(p)) ||
+	    (rc = p_block_body(p, "endmacro", &n->u.macro.body)))
+		return rc;
+	return p_seal(p, n, out);
+}
+
+/* Register block n, failing when the template already has one so named. */
+static int p_define_block(struct parser *p, struct node *n)
+{
+	size_t i;
+
+	for (i = 0; i < p->defined->n; i++)
+		if (p->defined->v[i]->u.block.name == n->u.block.name)
+			return p_fail(p, n->off, arena_printf(p->a,
+				      "block '%s' defined twice",
+				      n->u.block.name));
+	nvec_push(p, p->defined, n);
+	return 0;
+}
+
+/* {% endblock [name] %} closing the block called name. */
+static int p_endblock(struct parser *p, const char *name)
+{
+	int rc;
+
+	if ((rc = p_advance(p)))
+		return rc;
+	if (p->tok.kind == TOK_NAME) {
+		if (p->tok.v.s.len != strlen(name) ||
+		    memcmp(p->tok.v.s.ptr, name, p->tok.v.s.len))
+			return p_fail_got(p, arena_printf(p->a,
+					  "expected '%s'", name));
+		if ((rc = p_advance(p)))
+			return rc;
+	}
+	if (p->tok.kind != TOK_BLOCK_END)
+		return p_fail_got(p, arena_printf(p->a, "expected '%s'",
+						  p->d->close[DELIM_BLOCK]));
+	p->tag_kind = TOK_EOF;
+	return p_advance(p);
+}
+
+/* {% block name [scoped] [required] %}...{% endblock [name] %} */
+static int p_block(struct parser *p, size_t off, struct node **out)
+{
+	static const char *const ends[] = { "endblock", NULL };
+	struct node *n = p_new(p, NODE_BLOCK, off);
+	int rc;
+
+	if ((rc = p_advance(p)) ||
+	    (rc = p_bind_name(p, "a block name", &n->u.block.name)))
+		return rc;
+	while (p_is(p, "scoped") || p_is(p, "required"))
+		if ((rc = p_advance(p)))
+			return rc;
+	if ((rc = p_define_block(p, n)) || (rc = p_header_end(p)) ||
+	    (rc = p_body(p, ends, &n->u.block.body)) ||
+	    (rc = p_endblock(p, n->u.block.name)))
+		return rc;
+	return p_seal(p, n, out);
+}
+
+/* An optional `with context` or `without context`; *hit tells. */
+static int p_import_context(struct parser *p, struct node *n, bool *hit)
+{
+	const struct token *next;
+	bool with = p_is(p, "with");
+	int rc;
+
+	*hit = false;
+	if (!with && !p_is(p, "without"))
+		return 0;
+	if ((rc = p_look(p, &next)) || !tok_is_name(next, "context"))
+		return rc;
+	*hit = true;
+	n->u.import.with_context = with;
+	if ((rc = p_advance(p)))
+		return rc;
+	return p_advance(p);
+}
+
+/* The end of an import tag: optional context, then the tag end. */
+static int p_import_end(struct parser *p, struct node *n, struct node **out)
+{
+	bool hit;
+	int rc;
+
+	if ((rc = p_import_context(p, n, &hit)) || (rc = p_header_end(p)))
+		return rc;
+	return p_seal(p, n, out);
+}
+
+/* {% import NAME as target [with context] %} */
+static int p_import(struct parser *p, size_t off, struct node **out)
+{
+	struct node *n = p_new(p, NODE_IMPORT, off);
+	int rc;
+
+	if ((rc = p_advance(p)) ||
+	    (rc = p_expr(p, true, &n->u.import.name)) ||
+	    (rc = p_expect_name(p, "as")) ||
+	    (rc = p_bind_name(p, "a name", &n->u.import.target)))
+		return rc;
+	return p_import_end(p, n, out);
+}
+
+/* A copy of the n names at v in an arena array of size entries. */
+static const char **p_grow_names(struct parser *p, const char **v, size_t n,
+				 size_t size)
+{
+	const char **w = arena_alloc(p->a, size * sizeof(*w));
+
+	if (n)
+		memcpy(w, v, n * sizeof(*w));
+	return w;
+}
+
+/* One `name [as alias]` of a from-import, appended to n. */
+static int p_from_name(struct parser *p, struct node *n, size_t *alloc)
+{
+	size_t off = p->tok.off;
+	const char *name, *alias;
+	int rc;
+
+	if ((rc = p_bind_name(p, "a name", &name)))
+		return rc;
+	if (name[0] == '_')
+		return p_fail(p, off, "names starting with an underline can "
+			      "not be imported");
+	alias = name;
+	if (p_is(p, "as") && ((rc = p_advance(p)) ||
+			      (rc = p_bind_name(p, "a name", &alias))))
+		return rc;
+	if (n->u.import.n == *alloc) {
+		*alloc = *alloc ? 2 * *alloc : 4;
+		n->u.import.names = p_grow_names(p, n->u.import.names,
+						 n->u.import.n, *alloc);
+		n->u.import.aliases = p_grow_names(p, n->u.import.aliases,
+						   n->u.import.n, *alloc);
+	}
+	n->u.import.names[n->u.import.n] = name;
+	n->u.import.aliases[n->u.import.n++] = alias;
+	return 0;
+}
+
+/* {% from NAME import a, b as c [with context] %} */
+static int p_from(struct parser *p, size_t off, struct node **out)
+{
+	struct node *n = p_new(p, NODE_IMPORT, off);
+	size_t alloc = 0;
+	bool hit;
+	int rc;
+
+	if ((rc = p_advance(p)) ||
+	    (rc = p_expr(p, true, &n->u.import.name)) ||
+	    (rc = p_expect_name(p, "import")))
+		return rc;
+	for (;;) {
+		if (n->u.import.n && (rc = p_expect(p, TOK_COMMA)))
+			return rc;
+		if ((rc = p_import_context(p, n, &hit)))
+			return rc;
+		if (hit)
+			break;
+		if ((rc = p_from_name(p, n, &alloc)))
+			return rc;
+		if ((rc = p_import_context(p, n, &hit)))
+			return rc;
+		if (hit || p->tok.kind != TOK_COMMA)
+			break;
+	}
+	if ((rc = p_header_end(p)))
+		return rc;
+	return p_seal(p, n, out);
+}
+
 /* Report a tag that is not a statement here. */
 static int p_fail_tag(struct parser *p)
 {
 	static const char *const unsupported[] = {
-		"autoescape", "block", "call", "extends", "from", "import",
-		"macro", NULL
+		"autoescape", "call", NULL
 	};
 	static const char *const known[] = {
-		"elif", "else", "endfilter", "endfor", "endif", "endset",
-		"endwith", "filter", "for", "if", "include", "now", "print",
-		"raw", "set", "with",
+		"elif", "else", "endblock", "endfilter", "endfor", "endif",
+		"endmacro", "endset", "endwith", "block", "extends", "filter",
+		"for", "from", "if", "import", "include", "macro", "now",
+		"print", "raw", "set", "with",
 	};
 	const char *name = arena_strndup(p->a, p->tok.v.s.ptr,
 					 p->tok.v.s.len);
@@ -1690,7 +1945,7 @@ static int p_fail_tag(struct parser *p)
 		if (!strcmp(name, unsupported[i]))
 			return diag_at(p->err, p->src, p->tok.off,
 				       "'%s' tags are not supported", name);
-	for (i = 0; i < 7; i++) {	/* the middle and end tags */
+	for (i = 0; i < 9; i++) {	/* the middle and end tags */
 		if (strcmp(name, known[i]))
 			continue;
 		if (!b)
@@ -1715,10 +1970,15 @@ static int p_statement(struct parser *p, struct node **out)
 		const char *tag, *end;
 		int (*fn)(struct parser *, size_t, struct node **);
 	} tags[] = {
+		{ "block", "endblock", p_block },
+		{ "extends", NULL, p_extends },
 		{ "filter", "endfilter", p_filter_block },
 		{ "for", "endfor", p_for },
+		{ "from", NULL, p_from },
 		{ "if", "endif", p_if },
+		{ "import", NULL, p_import },
 		{ "include", NULL, p_include },
+		{ "macro", "endmacro", p_macro },
 		{ "now", NULL, p_now },
 		{ "print", NULL, p_print_tag },
 		{ "set", "endset", p_set },
@@ -2038,6 +2298,18 @@ static void sym_if(struct symtab *s, const struct node *n)
 		sym_release(&br[i]);
 }
 
+/* An import binds its target or its aliases. */
+static void sym_import(struct symtab *s, const struct node *n)
+{
+	size_t i;
+
+	sym_expr(s, n->u.import.name);
+	if (n->u.import.target)
+		sym_store(s, n->u.import.target);
+	for (i = 0; i < n->u.import.n; i++)
+		sym_store(s, n->u.import.aliases[i]);
+}
+
 /* The uses of names by one statement in its own scope. */
 static void sym_stmt(struct symtab *s, const struct node *n)
 {
@@ -2067,8 +2339,14 @@ static void sym_stmt(struct symtab *s, const struct node *n)
 	case NODE_FILTER_BLOCK:
 		sym_expr(s, n->u.fblock.filter);
 		break;
-	case NODE_INCLUDE:
+	case NODE_INCLUDE: case NODE_EXTENDS:
 		sym_expr(s, n->u.include.name);
+		break;
+	case NODE_IMPORT:
+		sym_import(s, n);
+		break;
+	case NODE_MACRO:
+		sym_store(s, n->u.macro.name);
 		break;
 	default:
 		break;
@@ -2107,6 +2385,18 @@ static void sym_scope(struct parser *p, struct symtab *s,
 	sym_release(s);
 }
 
+/* A macro's scope: parameters, then defaults, then the body. */
+static void sym_macro(struct parser *p, struct symtab *c, struct node *n)
+{
+	size_t i;
+
+	for (i = 0; i < n->u.macro.params.n; i++)
+		sym_target(c, n->u.macro.params.v[i], true);
+	for (i = 0; i < n->u.macro.defaults.n; i++)
+		sym_expr(c, n->u.macro.defaults.v[i]);
+	sym_scope(p, c, &n->u.macro.body, &n->u.macro.unbound);
+}
+
 /* Analyse the scopes that the statements of body open. */
 static void sym_children(struct parser *p, struct symtab *s,
 			 const struct node_list *body)
@@ -2143,6 +2433,14 @@ static void sym_children(struct parser *p, struct symtab *s,
 		case NODE_SET_BLOCK:
 			sym_scope(p, &c, &n->u.set.body, &n->u.set.unbound);
 			break;
+		case NODE_MACRO:
+			sym_macro(p, &c, n);
+			break;
+		case NODE_BLOCK:
+			e.parent = NULL;	/* blocks see the context */
+			sym_scope(p, &e, &n->u.block.body,
+				  &n->u.block.unbound);
+			break;
 		default:
 			break;
 		}
@@ -2155,11 +2453,14 @@ static int p_template(struct parser *p)
 {
 	struct symtab root = { NULL, NULL, 0, 0, NULL, 0, 0 };
 	struct check c = { p, false, 0 };
+	struct nvec defined = { NULL, 0, 0 };
 	size_t i;
 	int rc;
 
+	p->defined = &defined;
 	if ((rc = p_body(p, NULL, &p->prog->body)))
 		return rc;
+	p->prog->blocks = nvec_list(&defined);
 	for (i = 0; i < p->prog->body.n && !c.rc; i++)
 		check_node(&c, p->prog->body.v[i]);
 	if (!c.rc)

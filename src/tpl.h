@@ -27,7 +27,7 @@
 #define TPL_MAX_DEPTH 256		/* nesting of blocks and expressions */
 #define TPL_MAX_OUTPUT (64u << 20)	/* bytes one render may produce */
 #define TPL_MAX_LOOP 1000000		/* iterations one render may run */
-#define TPL_MAX_INCLUDE 32		/* nesting of {% include %} */
+#define TPL_MAX_INCLUDE 32		/* nesting of include, import, extends */
 
 /*
  * Delimiters; a NULL member means Jinja2's default ({{ }}, {% %}, {# #}).
@@ -59,7 +59,8 @@ int tpl_render(const struct tpl *t, const struct value *ctx,
 	       struct strbuf *out, struct diag *err);
 
 /*
- * Where {% include %} finds templates.  load() looks up the template
+ * Where {% include %}, {% import %}, {% from %} and {% extends %} find
+ * templates.  load() looks up the template
  * called name (len bytes, as the template spelled it) and sets *out to
  * its compiled form, which the loader owns and keeps alive for the
  * render.  It returns 0, 1 when there is no such template, or ERR_INPUT
@@ -72,11 +73,13 @@ struct tpl_loader {
 };
 
 /*
- * As tpl_render(), with loader ld (NULL: none) for {% include %}.  An
- * included template sees the includer's variables; a missing one is an
- * error at the include (unless `ignore missing`), and so are an include
- * of a template already being rendered (a cycle) and nesting deeper than
- * TPL_MAX_INCLUDE.
+ * As tpl_render(), with loader ld (NULL: none) for the tags above.  An
+ * included template sees the includer's variables; an imported one runs
+ * apart (without the context unless `with context`) and exports its
+ * top-level macros and variables; an extended one renders with the
+ * child's blocks.  A missing template is an error at the tag (unless
+ * `ignore missing`), and so are loading a template already being
+ * rendered (a cycle) and nesting deeper than TPL_MAX_INCLUDE.
  */
 int tpl_render_with(const struct tpl *t, const struct value *ctx,
 		    const struct tpl_loader *ld, struct strbuf *out,

@@ -88,9 +88,18 @@ def load_context(case):
 
 
 def render(env, case):
-    """Return (output, None) or (None, exception) for one case."""
+    """Return (output, None) or (None, exception) for one case.
+
+    A case with a `files/` directory loads included, imported and
+    extended templates from there (tpl-render does the same).
+    """
     src = read_text(os.path.join(case, "template"))
     ctx = load_context(case)
+    files = os.path.join(case, "files")
+    env.loader = None
+    if os.path.isdir(files):
+        from jinja2 import FileSystemLoader
+        env.loader = FileSystemLoader(files)
     try:
         return env.from_string(src).render(ctx), None
     except Exception as e:  # any Jinja2 or Python error is an error case

@@ -466,8 +466,8 @@ static void test_errors(void)
 	E("{{ (1 + 2 }}", "t.j2:1:11: expected ')', got '}}'");
 	E("{{ 'abc }}", "t.j2:1:4: unterminated string");
 	E("{{ '\\xZZ' }}", "t.j2:1:5: truncated \\xXX escape");
-	E("{% macro m() %}{% endmacro %}",
-	  "t.j2:1:4: 'macro' tags are not supported");
+	E("{% call m() %}{% endcall %}",
+	  "t.j2:1:4: 'call' tags are not supported");
 	E("{{ n / 0 }}", "t.j2:1:6: division by zero");
 	E("{{ n // 0 }}", "t.j2:1:6: division by zero");
 	E("{{ n % 0 }}", "t.j2:1:6: modulo by zero");
@@ -501,6 +501,159 @@ static void test_errors(void)
 	  "{% set name = i %}{% endfor %}", "t.j2:1:38: 'name' is undefined");
 	is_str(render("{% if false %}{{ x|nosuch }}{% endif %}ok"), "ok",
 	       "an unknown filter in an if-body fails only when it runs");
+}
+
+/* The templates the test loader knows, compiled on first use. */
+static const char *const FILES[][2] = {
+	{ "macros.j2", "{% macro greet(n, p='!') %}Hi {{ n }}{{ p }}"
+	  "{% endmacro %}{% macro twice(s) %}{{ greet(s) }}"
+	  "{{ greet(s, p='?') }}{% endmacro %}{% set ver = 2 %}"
+	  "{% set _hid = 1 %}" },
+	{ "base.j2", "<{% block title %}T{% endblock %}>"
+	  "{% block body %}B{% endblock %}" },
+	{ "mid.j2", "{% extends 'base.j2' %}"
+	  "{% block body %}M{{ super() }}{% endblock %}" },
+	{ "self.j2", "{% extends 'self.j2' %}" },
+	{ "imp-self.j2", "{% import 'imp-self.j2' as s %}" },
+	{ "bad.j2", "{% if %}" },
+	{ "ctx.j2", "{% macro who() %}{{ name }}{% endmacro %}" },
+	{ "inc.j2", "{{ x }}" },
+	{ "vars.j2", "{% extends 'base.j2' %}{% set x = 5 %}"
+	  "{% block body %}{{ x }}{% endblock %}" },
+};
+#define NFILES (sizeof(FILES) / sizeof(FILES[0]))
+static struct tpl *LOADED[NFILES];
+
+/* The tpl_loader callback over FILES. */
+static int test_load(void *ud, const char *name, size_t len,
+		     const struct tpl **out, struct diag *err)
+{
+	size_t i;
+	int rc;
+
+	(void)ud;
+	for (i = 0; i < NFILES; i++) {
+		if (strlen(FILES[i][0]) != len ||
+		    memcmp(FILES[i][0], name, len))
+			continue;
+		if (!LOADED[i] && (rc = tpl_compile(FILES[i][0], FILES[i][1],
+						    strlen(FILES[i][1]), NULL,
+						    &LOADED[i], err)))
+			return rc;
+		*out = LOADED[i];
+		return 0;
+	}
+	return 1;
+}
+
+/* Render src (named t.j2) with the test loader. */
+static const char *render_loaded(const char *src)
+{
+	struct tpl_loader ld = { test_load, NULL };
+	struct diag err = DIAG_INIT;
+	struct strbuf out = STRBUF_INIT;
+	struct tpl *t = NULL;
+
+	free(last);
+	if (tpl_compile("t.j2", src, strlen(src), NULL, &t, &err) ||
+	    tpl_render_with(t, CTX, &ld, &out, &err))
+		last = describe(&err);
+	else
+		last = strbuf_detach(&out, NULL);
+	strbuf_release(&out);
+	tpl_free(t);
+	diag_release(&err);
+	return last;
+}
+
+#define L(src, want) is_str(render_loaded(src), want, src)
+
+static void test_macros(void)
+{
+	R("{% macro m(a, b=2) %}{{ a }}-{{ b }}{% endmacro %}"
+	  "{{ m(1) }} {{ m(1, 3) }} {{ m(b=5, a=4) }}", "1-2 1-3 4-5");
+	R("{% macro m(a, b=a ~ 'x') %}{{ b }}{% endmacro %}{{ m('y') }}",
+	  "yx");
+	R("{% macro m(a) %}{{ a is defined }}{% endmacro %}{{ m() }}",
+	  "False");
+	R("{% macro m() %}{{ x }}{% endmacro %}{% set x = 2 %}{{ m() }}",
+	  "2");
+	R("{% macro m() %}{{ m2() }}{% endmacro %}"
+	  "{% macro m2() %}2{% endmacro %}{{ m() }}", "2");
+	R("{% for i in xs %}{% macro m() %}{{ i }}{% endmacro %}{{ m() }}"
+	  "{% endfor %}", "123");
+	R("{% macro f(n) %}{% if n %}{{ n }}{{ f(n - 1) }}{% endif %}"
+	  "{% endmacro %}{{ f(3) }}", "321");
+	R("{% macro m(x) %}[{{ x }}]{% endmacro %}{{ m(1) ~ m(2) }}"
+	  "{{ m(1)|length }}", "[1][2]3");
+	E("{% macro m(a) %}{{ a }}{% endmacro %}{{ m() }}",
+	  "t.j2:1:12: parameter 'a' was not provided");
+	E("{% macro m() %}{{ i }}{% endmacro %}"
+	  "{% for i in xs %}{{ m() }}{% endfor %}",
+	  "t.j2:1:19: 'i' is undefined");
+	E("{% macro m(a) %}{% endmacro %}{{ m(1, 2) }}",
+	  "t.j2:1:35: macro 'm' takes not more than 1 argument(s)");
+	E("{% macro m(a) %}{% endmacro %}{{ m(c=2) }}",
+	  "t.j2:1:35: macro 'm' takes no keyword argument 'c'");
+	E("{% macro m(a) %}{% endmacro %}{{ m(1, a=2) }}",
+	  "t.j2:1:35: macro 'm' takes no keyword argument 'a'");
+	E("{% macro m(a=1, b) %}{% endmacro %}",
+	  "t.j2:1:17: non-default argument follows default argument");
+	E("{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}",
+	  "t.j2:1:20: template nests too deeply");
+}
+
+static void test_imports_and_extends(void)
+{
+	L("{% import 'macros.j2' as m %}{{ m.greet(name) }}"
+	  "{{ m.twice('a') }}{{ m.ver }}", "Hi World!Hi a!Hi a?2");
+	L("{% from 'macros.j2' import greet as g, ver %}"
+	  "{{ g(name, p='.') }}{{ ver }}", "Hi World.2");
+	L("{% from 'ctx.j2' import who with context %}{{ who() }}", "World");
+	L("{% extends 'mid.j2' %}{% block title %}{{ name }}{% endblock %}"
+	  "ignored", "<World>MB");
+	L("{% extends 'base.j2' %}{% block title %}{{ super() }}{{ super() }}"
+	  "{% endblock %}", "<TT>B");
+	L("a{% extends 'base.j2' %}b", "a<T>B");
+	L("{% set x = 1 %}{% block a %}{{ x }}{% endblock %}", "1");
+	L("{% for x in xs %}{% include 'inc.j2' %}{% endfor %}", "123");
+	L("{% set x = 1 %}{% block b %}{% include 'inc.j2' %}{% endblock %}",
+	  "1");
+	L("{% include 'vars.j2' %}", "<T>5");
+	L("{% from 'ctx.j2' import who %}{{ who() }}",
+	  "ctx.j2:1:21: 'name' is undefined");
+	L("{% from 'macros.j2' import nope %}{{ nope }}",
+	  "t.j2:1:4: the template 'macros.j2' (imported on line 1) does not "
+	  "export the requested name 'nope'");
+	E("{% from 'macros.j2' import _hid %}",
+	  "t.j2:1:28: names starting with an underline can not be imported");
+	E("{% extends 'x' %}",
+	  "t.j2:1:12: cannot extend 'x': this template has no loader");
+	E("{% import 'x' as y %}",
+	  "t.j2:1:11: cannot import 'x': this template has no loader");
+	is_str(render_loaded("{% extends 'nope.j2' %}"),
+	       "t.j2:1:12: template 'nope.j2' not found", "extends missing");
+	is_str(render_loaded("{% import 'nope.j2' as n %}"),
+	       "t.j2:1:11: template 'nope.j2' not found", "import missing");
+	is_str(render_loaded("{% extends 'bad.j2' %}"),
+	       "bad.j2:1:7: expected an expression, got '%}'",
+	       "extends a broken template");
+	is_str(render_loaded("{% extends 'self.j2' %}"),
+	       "self.j2:1:4: template 'self.j2' extends itself",
+	       "extends cycle");
+	is_str(render_loaded("{% import 'imp-self.j2' as s %}"),
+	       "imp-self.j2:1:4: template 'imp-self.j2' imports itself",
+	       "import cycle");
+	is_str(render_loaded("{% extends 'base.j2' %}{% extends 'base.j2' %}"),
+	       "t.j2:1:27: extended multiple times", "two extends");
+	E("{% block a %}{{ super() }}{% endblock %}",
+	  "t.j2:1:22: there is no parent block called 'a'");
+	E("{% for i in xs %}{% block a %}{{ i }}{% endblock %}{% endfor %}",
+	  "t.j2:1:34: 'i' is undefined");
+	E("{% block a %}{% endblock %}{% block a %}{% endblock %}",
+	  "t.j2:1:31: block 'a' defined twice");
+	E("{% block a %}x{% endblock b %}",
+	  "t.j2:1:27: expected 'a', got 'b'");
 }
 
 static void test_limits(void)
@@ -697,6 +850,8 @@ static void test_values(void)
 
 int main(void)
 {
+	size_t i;
+
 	arena_init(&A);
 	CTX = make_ctx();
 	test_lexer();
@@ -707,11 +862,15 @@ int main(void)
 	test_filters();
 	test_tests_and_methods();
 	test_errors();
+	test_macros();
+	test_imports_and_extends();
 	test_limits();
 	test_syntax_and_reuse();
 	test_expr_api();
 	test_values();
 	free(last);
+	for (i = 0; i < NFILES; i++)
+		tpl_free(LOADED[i]);
 	arena_release(&A);
 	return tap_done();
 }
