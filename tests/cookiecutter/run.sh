@@ -86,6 +86,9 @@ for dir in "$cases"/*/; do
 	work=$tmp/$name
 	mkdir -p "$work/out" "$work/home"
 	cp -R "$dir/template" "$work/template"
+	# make distcheck makes the source tree read-only; give the copy the
+	# modes git checks out (genship copies modes exactly, as cookiecutter).
+	chmod -R u+w "$work/template"
 	if [ -f "$dir/setup" ] && ! (cd "$work" && sh "$dir/setup"); then
 		echo "not ok $i - $name # setup failed"
 		continue
