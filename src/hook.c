@@ -158,33 +158,46 @@ static bool relay_read(struct relay *r, const char *name)
 }
 
 /*
- * Relay both streams until they close.  Past deadline the process group
- * gets SIGTERM, and SIGKILL after a grace period.  Returns true if the
- * timeout fired.
+ * The child's deadline.  Past it the process group gets SIGTERM, and
+ * SIGKILL after a grace period.
  */
-static bool relay_until_exit(struct relay r[2], const char *name,
-			     pid_t pid, long long deadline)
-{
-	bool timed_out = false, killed = false;
+struct reaper {
+	pid_t pid;
+	long long deadline;
+	bool timed_out, killed;
+};
 
+/* Escalate if the deadline passed; return the ms left to wait (>= 0). */
+static long long reaper_tick(struct reaper *rp)
+{
+	long long left = rp->deadline - now_ms();
+
+	if (left > 0)
+		return left;
+	if (!rp->timed_out) {
+		rp->timed_out = true;
+		kill(-rp->pid, SIGTERM);
+		rp->deadline = now_ms() + KILL_GRACE_MS;
+	} else if (!rp->killed) {
+		rp->killed = true;
+		kill(-rp->pid, SIGKILL);
+		rp->deadline = now_ms() + 60 * 1000;
+	}
+	return 0;
+}
+
+/* Relay both streams until they close, enforcing the deadline. */
+static void relay_until_closed(struct relay r[2], const char *name,
+			       struct reaper *rp)
+{
 	while (r[0].fd >= 0 || r[1].fd >= 0) {
 		struct pollfd p[2] = { { r[0].fd, POLLIN, 0 },
 				       { r[1].fd, POLLIN, 0 } };
-		long long left = deadline - now_ms();
+		long long left = reaper_tick(rp);
 		int i;
 
-		if (left <= 0 && !timed_out) {
-			timed_out = true;
-			kill(-pid, SIGTERM);
-			deadline = now_ms() + KILL_GRACE_MS;
+		if (!left)
 			continue;
-		}
-		if (left <= 0 && !killed) {
-			killed = true;
-			kill(-pid, SIGKILL);
-			deadline = now_ms() + 60 * 1000;
-			continue;
-		}
 		if (poll(p, 2, (int)(left > 1000 ? 1000 : left)) < 0 &&
 		    errno != EINTR)
 			break;
@@ -192,7 +205,24 @@ static bool relay_until_exit(struct relay r[2], const char *name,
 			if (r[i].fd >= 0 && (p[i].revents & (POLLIN | POLLHUP)))
 				relay_read(&r[i], name);
 	}
-	return timed_out;
+}
+
+/*
+ * Reap the child, still enforcing the deadline: a hook may close its
+ * output and go on running.  Returns its wait status.
+ */
+static int reap(struct reaper *rp)
+{
+	int status = 0;
+	pid_t got;
+
+	while ((got = waitpid(rp->pid, &status, WNOHANG)) == 0 ||
+	       (got < 0 && errno == EINTR)) {
+		long long left = reaper_tick(rp);
+
+		poll(NULL, 0, (int)(left > 20 ? 20 : left));
+	}
+	return status;
 }
 
 /* Turn the child's fate into 0 or a diagnostic. */
@@ -281,8 +311,8 @@ static int hook_spawn(const char *name, char **argv,
 	unsigned timeout = hc->timeout ? hc->timeout : HOOK_DEFAULT_TIMEOUT;
 	struct relay r[2] = { { -1, stdout, STRBUF_INIT },
 			      { -1, stderr, STRBUF_INIT } };
-	int exec_errno = 0, status = 0, ret;
-	bool timed_out;
+	struct reaper rp = { 0, 0, false, false };
+	int exec_errno = 0, status, ret;
 	pid_t pid;
 
 	fflush(NULL);
@@ -301,13 +331,14 @@ static int hook_spawn(const char *name, char **argv,
 	if (read(p[2][0], &exec_errno, sizeof(exec_errno)) <= 0)
 		exec_errno = 0;
 	close(p[2][0]);
-	timed_out = relay_until_exit(r, name, pid,
-				     now_ms() + (long long)timeout * 1000);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	rp.pid = pid;
+	rp.deadline = now_ms() + (long long)timeout * 1000;
+	relay_until_closed(r, name, &rp);
+	status = reap(&rp);
 	strbuf_release(&r[0].line);
 	strbuf_release(&r[1].line);
-	return hook_result(name, exec_errno, status, timed_out, timeout, err);
+	return hook_result(name, exec_errno, status, rp.timed_out, timeout,
+			   err);
 }
 
 /* The absolute path of program name in $PATH, caller-owned, or NULL. */

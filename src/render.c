@@ -110,6 +110,43 @@ static bool has_marker(const char *s, const struct tpl_syntax *syn)
 	return strstr(s, var) || strstr(s, "{%") || strstr(s, "{#");
 }
 
+/* Append the n bytes at s, escaping control bytes (\n, \x00) for messages. */
+static void add_printable(struct strbuf *sb, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '\n')
+			strbuf_adds(sb, "\\n");
+		else if (c < 0x20 || c == 0x7f)
+			strbuf_addf(sb, "\\x%02x", c);
+		else
+			strbuf_addch(sb, (char)c);
+	}
+}
+
+/* Report component r (n bytes) of the path rendered so far as bad. */
+static int bad_path(struct render_job *job, const struct diag_src *src,
+		    size_t off, const struct strbuf *done, const char *r,
+		    size_t n, const char *why)
+{
+	struct strbuf shown = STRBUF_INIT;
+	int ret;
+
+	add_printable(&shown, done->buf, done->len);
+	if (done->len)
+		strbuf_addch(&shown, '/');
+	add_printable(&shown, r, n);
+	ret = diag_at(job->err, src, off, "rendered path '%s' %s", shown.buf,
+		      why);
+	diag_hint(job->err, "a path name must render to a plain name "
+		  "inside the project, or to nothing to skip the file");
+	strbuf_release(&shown);
+	return ret;
+}
+
 /* Check one rendered path component. Returns a reason, or NULL if fine. */
 static const char *bad_component(const char *c)
 {
@@ -151,9 +188,8 @@ static int render_path(struct render_job *job, const struct template_file *f,
 		else if (!ret)
 			why = bad_component(r);
 		if (why)
-			ret = diag_at(job->err, &src, (size_t)(p - f->path),
-				      "rendered path '%s%s' %s", out->buf, r,
-				      why);
+			ret = bad_path(job, &src, (size_t)(p - f->path), out,
+				       r, len, why);
 		if (!ret)
 			strbuf_addf(out, "%s%s", out->len ? "/" : "", r);
 		free(comp);
@@ -179,6 +215,24 @@ static int render_content(struct render_job *job, struct template_file *f,
 			return ret;
 	}
 	return tpl_render(f->compiled, job->ctx, out, job->err);
+}
+
+/* Copy f's bytes into body, within the same size cap as rendered files. */
+static int copy_verbatim(struct render_job *job, const struct template_file *f,
+			 struct strbuf *body)
+{
+	char *name;
+	int ret;
+
+	strbuf_add(body, f->data, f->len);
+	if (!body->overflow)
+		return 0;
+	name = xasprintf("%s%s", job->prefix, f->path);
+	ret = diag_input(job->err, name, "file of %zu bytes exceeds the "
+			 "%u MiB limit per generated file", f->len,
+			 TPL_MAX_OUTPUT >> 20);
+	free(name);
+	return ret;
 }
 
 /* Evaluate a rule's `when`. Returns 1 (include), 0 (skip) or < 0. */
@@ -214,7 +268,7 @@ static int render_file(struct render_job *job, struct template_file *f,
 		ret = diag_input(job->err, NULL, "two template files render "
 				 "to '%s'", path.buf);
 	if (!ret && verbatim)
-		strbuf_add(&body, f->data, f->len);
+		ret = copy_verbatim(job, f, &body);
 	else if (!ret)
 		ret = render_content(job, f, syn, &body);
 	if (!ret) {

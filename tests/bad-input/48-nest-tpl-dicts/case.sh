@@ -1,0 +1,7 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034 # run.sh reads ARGS, PREFIX, SETUP, TIMEOUT...
+# A dict literal nested 10,000 deep.
+fixture
+printf '{{ %s1%s }}\n' "$(repeat '{"a": ' 10000)" "$(repeat '}' 10000)" \
+	>tpl/template/deep.txt
+ARGS=(new tpl -o out)

@@ -1,0 +1,8 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034 # run.sh reads ARGS, PREFIX, SETUP, TIMEOUT...
+# A cookiecutter file name rendering an absolute path: refused (the design
+# rejects absolute rendered paths), not silently skipped.
+mkdir -p 'cc/{{cookiecutter.slug}}'
+echo hi >'cc/{{cookiecutter.slug}}/{{cookiecutter.name}}.txt'
+printf '{"name": "x", "slug": "demo"}\n' >cc/cookiecutter.json
+ARGS=(new cc --no-input --set name=/etc/x)

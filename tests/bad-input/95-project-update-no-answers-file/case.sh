@@ -1,0 +1,6 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034 # run.sh reads ARGS, PREFIX, SETUP, TIMEOUT...
+# update on a directory that genship did not generate.
+mkdir p
+echo mine >p/README.md
+ARGS=(update p --no-hooks)
