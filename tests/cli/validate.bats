@@ -308,7 +308,7 @@ print(fail.text.strip().split(": ")[1])'
 # --- the built-in template, every combination, every linter -------------------------
 
 @test "validate --all passes on the built-in service with every linter" {
-	[ -n "${GENSHIP_LINT_DIR:-}" ] || [ -d "$TOP_SRCDIR/tools/lint/node_modules" ] ||
+	[ -d "$GENSHIP_LINT_DIR/node_modules" ] ||
 		skip "the npm linters are not installed: tools/setup.sh installs them"
 	run "$GENSHIP" validate --all
 	if [ "$status" -ne 0 ]; then
