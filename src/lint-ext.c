@@ -436,6 +436,16 @@ static char **linter_env(void)
 
 /* ---- preparing the work ----------------------------------------------- */
 
+/* True when the npm packages the node scripts import are installed. */
+static bool node_modules_present(const char *lint_dir)
+{
+	char *dir = fs_join(lint_dir, "node_modules");
+	bool yes = access(dir, R_OK) == 0;
+
+	free(dir);
+	return yes;
+}
+
 /* Why job's tool cannot run, or NULL; *program is then its full path. */
 static char *tool_missing(const struct ext_def *def, const char *lint_dir,
 			  char **program)
@@ -453,6 +463,9 @@ static char *tool_missing(const struct ext_def *def, const char *lint_dir,
 				 "found: pass --lint-dir or set "
 				 "GENSHIP_LINT_DIR", def->script ?
 				 def->script : def->config);
+	if (def->script && !node_modules_present(lint_dir))
+		return xasprintf("'%s/node_modules' not found (%s)", lint_dir,
+				 def->hint);
 	script = def->script ? fs_join(lint_dir, def->script) : NULL;
 	config = def->config ? fs_join(lint_dir, def->config) : NULL;
 	if (script && access(script, R_OK)) {
