@@ -1037,10 +1037,14 @@ static void extra_unknown(struct cc_resolver *r, const struct answer *ans)
 	free(names);
 }
 
-/* cookiecutter's apply_overwrites_to_context() for one answer. */
+/*
+ * cookiecutter's apply_overwrites_to_context() for one answer.  The value
+ * is copied into the context's arena: the answer set dies before it.
+ */
 static int extra_apply(struct cc_resolver *r, const struct answer *ans)
 {
-	struct value *cur = value_dict_get(r->work, ans->name), *v = ans->val;
+	struct value *cur = value_dict_get(r->work, ans->name);
+	struct value *v = value_copy(r->a, ans->val);
 	int ret = 0;
 
 	if (!cur) {
