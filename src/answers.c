@@ -411,10 +411,35 @@ static int ask(struct resolver *r, const struct option *o,
 	return ret;
 }
 
+/*
+ * An active option that nobody answered takes its default, which must
+ * pass the option's checks: the implicit "" of a string option need not
+ * match its pattern, and a project made with it could never be updated.
+ */
+static int check_default(struct resolver *r, const struct option *o,
+			 const struct value *def)
+{
+	struct strbuf why = STRBUF_INIT;
+	struct diag_src src;
+	struct value *v;
+	int ret = option_coerce(o, def, r->a, &v, &why);
+
+	if (ret) {
+		manifest_diag_src(r->m, &src);
+		diag_at_linecol(r->err, &src, o->pos.line, o->pos.col,
+				"option '%s' has no valid default: %s",
+				o->name, why.buf);
+		diag_hint(r->err, "give it a value with --set %s=VALUE",
+			  o->name);
+	}
+	strbuf_release(&why);
+	return ret;
+}
+
 static int resolve_option(struct resolver *r, const struct option *o)
 {
 	struct value *cur = value_copy(r->a, o->def);
-	const struct answer *ans;
+	const struct answer *ans = NULL;
 	bool active;
 	int ret;
 
@@ -423,6 +448,8 @@ static int resolve_option(struct resolver *r, const struct option *o)
 		ret = coerce_answer(r, o, ans->val, ans, &cur);
 	if (!ret && active && r->prompt)
 		ret = ask(r, o, &cur);
+	else if (!ret && active && !ans)
+		ret = check_default(r, o, cur);
 	if (!ret)
 		value_dict_set(r->a, r->ctx, o->name, cur);
 	return ret;

@@ -1245,12 +1245,144 @@ static int re_translate(const char *re, struct strbuf *out, char *bad)
 	return 0;
 }
 
+/*
+ * Limits on a pattern, which comes from a template and so may be hostile.
+ * glibc's regcomp() recurses once per group (20,000 nested groups crash
+ * it) and copies an atom once per repetition that {m,n} asks for, so that
+ * nested bounds multiply: `[a-z]{1,32767}` takes 8 GB and
+ * `((a{1,100}){1,100}){1,100}` makes a million copies.
+ */
+#define RE_MAX_DEPTH 32		/* nesting of groups */
+#define RE_MAX_COST 1000	/* atoms once repetitions are expanded */
+
+/* The atoms of one group being measured: all of them, and the last. */
+struct re_frame {
+	size_t sum, last;
+};
+
+/* a + b, saturated just past RE_MAX_COST (a, b <= RE_MAX_COST + 1). */
+static size_t re_add(size_t a, size_t b)
+{
+	return a + b > RE_MAX_COST ? RE_MAX_COST + 1 : a + b;
+}
+
+/* a * b, saturated just past RE_MAX_COST. */
+static size_t re_mul(size_t a, size_t b)
+{
+	return b && a > RE_MAX_COST / b ? RE_MAX_COST + 1 : a * b;
+}
+
+/* Add an atom of cost c to f. */
+static void re_atom(struct re_frame *f, size_t c)
+{
+	f->sum = re_add(f->sum, c);
+	f->last = c;
+}
+
+/* Repeat the last atom of f so that there are k >= 1 copies of it. */
+static void re_repeat(struct re_frame *f, size_t k)
+{
+	f->sum = re_add(f->sum, re_mul(f->last, k - 1));
+	f->last = re_mul(f->last, k);
+}
+
+/* Return the end of the bracket expression that starts at p ('['). */
+static const char *re_skip_bracket(const char *p)
+{
+	const char *end;
+
+	p += 1 + (p[1] == '^');
+	p += *p == ']';
+	for (; *p && *p != ']'; p++) {
+		char close[3] = { p[1], ']', '\0' };
+
+		if (*p == '[' && p[1] && strchr(":=.", p[1]) &&
+		    (end = strstr(p + 2, close)))
+			p = end + 1;
+	}
+	return *p ? p + 1 : p;
+}
+
+/*
+ * Parse the interval {m}, {m,}, {,n} or {m,n} at p ('{').  Returns its
+ * end and sets *copies to how many copies of the atom regcomp() makes (at
+ * least 1), or returns NULL when p starts no interval.
+ */
+static const char *re_interval(const char *p, size_t *copies)
+{
+	unsigned long m = 0, n;
+	bool digits = false;
+	char *end = (char *)p + 1;
+
+	if (isdigit((unsigned char)*end)) {
+		m = strtoul(end, &end, 10);
+		digits = true;
+	}
+	n = m;
+	if (*end == ',') {
+		end++;
+		n = m + 1;
+		if (isdigit((unsigned char)*end)) {
+			n = strtoul(end, &end, 10);
+			digits = true;
+		}
+	}
+	if (!digits || *end != '}')
+		return NULL;
+	*copies = n > RE_MAX_COST ? RE_MAX_COST + 1 : n ? n : 1;
+	return end + 1;
+}
+
+/*
+ * Check ERE re against RE_MAX_DEPTH and RE_MAX_COST.  Returns 0, or -1
+ * with *why set to the limit it passes.
+ */
+static int re_check_limits(const char *re, const char **why)
+{
+	struct re_frame st[RE_MAX_DEPTH + 1] = { { 0, 0 } };
+	size_t depth = 0, k;
+	const char *p = re, *next;
+
+	while (*p) {
+		next = p + 1;
+		if (*p == '(') {
+			if (depth == RE_MAX_DEPTH) {
+				*why = "groups nest deeper than 32";
+				return -1;
+			}
+			st[++depth] = (struct re_frame){ 0, 0 };
+		} else if (*p == ')' && depth) {
+			depth--;
+			re_atom(&st[depth], st[depth + 1].sum ?
+				st[depth + 1].sum : 1);
+		} else if (*p == '|') {
+			st[depth].last = 0;
+		} else if (*p == '{' && (next = re_interval(p, &k))) {
+			re_repeat(&st[depth], k);
+		} else if (*p == '+') {
+			re_repeat(&st[depth], 2);
+		} else if (*p != '*' && *p != '?') {
+			next = *p == '[' ? re_skip_bracket(p) :
+			       p + 1 + (*p == '\\' && p[1]);
+			re_atom(&st[depth], *p != '^' && *p != '$');
+		}
+		p = next;
+	}
+	for (; depth; depth--)
+		re_atom(&st[depth - 1], st[depth].sum);
+	if (st[0].sum <= RE_MAX_COST)
+		return 0;
+	*why = "its repetitions expand to more than 1000 elements";
+	return -1;
+}
+
 static int build_pattern(struct loader *ld, const struct raw_option *r,
 			 const yaml_node_t *node, struct option *o)
 {
 	struct strbuf ere = STRBUF_INIT;
 	struct src_pos pos = text_pos(map_get(ld, node, "pattern"));
 	regex_t *re = arena_zalloc(&ld->m->arena, sizeof(*re));
+	const char *why;
 	char bad = 0, *msg;
 	int ret = 0, rc;
 	size_t n;
@@ -1269,6 +1401,11 @@ static int build_pattern(struct loader *ld, const struct raw_option *r,
 				r->pattern, o->name, bad);
 		diag_hint(ld->err, "POSIX brackets take no escapes: put ']' "
 			  "first and '-' last, or write [^0-9] for \\D");
+	} else if (re_check_limits(ere.buf, &why)) {
+		ret = error_pos(ld, pos, "invalid pattern '%s' in option '%s':"
+				" %s", r->pattern, o->name, why);
+		diag_hint(ld->err, "patterns may nest 32 groups and hold 1000 "
+			  "elements once each {m,n} is copied out n times");
 	} else if ((rc = regcomp(re, ere.buf, REG_EXTENDED | REG_NOSUB))) {
 		n = regerror(rc, re, NULL, 0);
 		msg = xmalloc(n);
@@ -1796,18 +1933,34 @@ const struct file_rule *manifest_file_rule(const struct manifest *m,
 
 /* ---- globs ------------------------------------------------------------- */
 
-/* Match one path component (n bytes) against a pattern (gn bytes). */
+/*
+ * Match one path component (n bytes) against a pattern (gn bytes): `*`
+ * spans any bytes and `?` one.  On a mismatch only the last `*` takes one
+ * more byte, so the cost is O(gn * n) however many stars a hostile
+ * template writes.
+ */
 static bool glob_component(const char *g, size_t gn, const char *s,
 			   size_t n)
 {
-	if (!gn)
-		return !n;
-	if (*g == '*')
-		return glob_component(g + 1, gn - 1, s, n) ||
-		       (n && glob_component(g, gn, s + 1, n - 1));
-	if (!n || (*g != '?' && *g != *s))
-		return false;
-	return glob_component(g + 1, gn - 1, s + 1, n - 1);
+	size_t gi = 0, si = 0, star = gn, mark = 0;
+
+	while (si < n) {
+		if (gi < gn && g[gi] == '*') {
+			star = gi++;
+			mark = si;
+		} else if (gi < gn && (g[gi] == '?' || g[gi] == s[si])) {
+			gi++;
+			si++;
+		} else if (star < gn) {
+			gi = star + 1;
+			si = ++mark;
+		} else {
+			return false;
+		}
+	}
+	while (gi < gn && g[gi] == '*')
+		gi++;
+	return gi == gn;
 }
 
 /* Length of the component at s: up to '/' or the end. */
@@ -1823,26 +1976,41 @@ static const char *component_next(const char *s)
 	return *s ? s + 1 : NULL;
 }
 
-/* Match the components from g on against those from p on (NULL: none). */
+/* True when the glob component at g is `**`. */
+static bool component_globstar(const char *g)
+{
+	return g && component_len(g) == 2 && !strncmp(g, "**", 2);
+}
+
+/*
+ * Match the components from g on against those from p on (NULL: none),
+ * `**` spanning any number of whole components.  As in glob_component(),
+ * only the last `**` backtracks.
+ */
 static bool glob_components(const char *g, const char *p)
 {
-	size_t gn;
+	const char *after = NULL, *mark = NULL;
+	bool star = false;
 
-	if (!g)
-		return !p;
-	gn = component_len(g);
-	if (gn == 2 && !strncmp(g, "**", 2)) {
-		for (;;) {
-			if (glob_components(component_next(g), p))
-				return true;
-			if (!p)
-				return false;
+	while (p) {
+		if (component_globstar(g)) {
+			star = true;
+			after = g = component_next(g);
+			mark = p;
+		} else if (g && glob_component(g, component_len(g), p,
+					       component_len(p))) {
+			g = component_next(g);
 			p = component_next(p);
+		} else if (star) {
+			g = after;
+			p = mark = component_next(mark);
+		} else {
+			return false;
 		}
 	}
-	if (!p || !glob_component(g, gn, p, component_len(p)))
-		return false;
-	return glob_components(component_next(g), component_next(p));
+	while (component_globstar(g))
+		g = component_next(g);
+	return !g;
 }
 
 bool manifest_glob_match(const char *glob, const char *path)

@@ -277,6 +277,45 @@ static void test_precedence(void)
 	answer_set_release(&set);
 }
 
+/* An unanswered option whose implicit default fails its pattern. */
+static void test_default_pattern(void)
+{
+	static const char text[] =
+		"name: t\nversion: 1.0.0\noptions:\n"
+		"  - name: custom\n    type: bool\n"
+		"  - name: owner\n    type: string\n"
+		"    pattern: '^[a-z]+$'\n    when: custom\n";
+	struct answer_set set = ANSWER_SET_INIT;
+	struct manifest *m = NULL;
+	struct arena a = ARENA_INIT;
+	struct diag err = DIAG_INIT;
+	struct value *ctx = NULL;
+
+	if (manifest_load("p.yml", text, strlen(text), &m, &err)) {
+		ok(0, "pattern manifest loads");
+		diag_release(&err);
+		return;
+	}
+	ok(!answers_resolve(m, &set, NULL, NULL, &a, &ctx, &err),
+	   "an inactive option keeps its default unchecked");
+	add_sets(&set, "custom=true", NULL);
+	ok(answers_resolve(m, &set, NULL, NULL, &a, &ctx, &err) == ERR_INPUT,
+	   "an active option needs a default that passes its pattern");
+	is_diag(&err, "p.yml:6:5: error: option 'owner' has no valid "
+		"default: does not match pattern '^[a-z]+$'\n"
+		"    6 |   - name: owner\n"
+		"      |     ^\n"
+		"hint: give it a value with --set owner=VALUE\n",
+		"no valid default message");
+	add_sets(&set, "owner=abc", NULL);
+	ok(!answers_resolve(m, &set, NULL, NULL, &a, &ctx, &err),
+	   "an answer replaces the invalid default");
+	is_ctx(ctx, "owner", "abc", "the answer is used");
+	answer_set_release(&set);
+	arena_release(&a);
+	manifest_free(m);
+}
+
 /* Resolve --set args expecting failure; check the printed diagnostic. */
 static void is_resolve_err(const char *arg, const char *want,
 			   const char *name)
@@ -674,6 +713,7 @@ int main(void)
 	test_defaults();
 	test_precedence();
 	test_errors();
+	test_default_pattern();
 	test_prompt();
 	test_tty();
 	test_answers_file();

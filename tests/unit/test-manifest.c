@@ -239,6 +239,11 @@ static void test_glob(void)
 		{ ".github/**", ".github/workflows/ci.yml", true },
 		{ "**", "anything/at/all", true },
 		{ "*", "", true },
+		/* Backtracking used to take exponential time on these. */
+		{ "*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b",
+		  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", false },
+		{ "**/a/**/a/**/a/**/a/**/a/**/a/**/a/**/a/**/a/**/b",
+		  "a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a", false },
 	};
 	size_t i;
 
@@ -390,6 +395,8 @@ static void test_schema_errors(void)
 
 static void test_semantic_errors(void)
 {
+	struct manifest *m;
+
 	is_err(with_head("options:\n"
 			 "  - name: port\n"
 			 "    type: int\n"
@@ -459,6 +466,33 @@ static void test_semantic_errors(void)
 	       "hint: POSIX brackets take no escapes: put ']' first and '-' "
 	       "last, or write [^0-9] for \\D\n",
 	       "a negated class escape inside brackets");
+	is_err(with_head("options:\n  - name: n\n    type: string\n"
+			 "    pattern: '((a{1,100}){1,100}){1,100}'\n"),
+	       "genship.yml:6:15: error: invalid pattern "
+	       "'((a{1,100}){1,100}){1,100}' in option 'n': its repetitions "
+	       "expand to more than 1000 elements\n"
+	       "    6 |     pattern: '((a{1,100}){1,100}){1,100}'\n"
+	       "      |               ^\n"
+	       "hint: patterns may nest 32 groups and hold 1000 elements once "
+	       "each {m,n} is copied out n times\n",
+	       "a pattern that regcomp() would expand a million times");
+	m = load_ok(with_head("options:\n  - name: n\n    type: string\n"
+			      "    pattern: '^(a{1,10}[b-z]{0,10}){1,50}$'\n"
+			      "    default: ab\n"));
+	ok(m != NULL, "a pattern of exactly 1000 elements loads");
+	manifest_free(m);
+	is_err(with_head("options:\n  - name: n\n    type: string\n"
+			 "    pattern: '((((((((((((((((((((((((((((((((("
+			 "a)))))))))))))))))))))))))))))))))'\n"),
+	       "genship.yml:6:15: error: invalid pattern '((((((((((((((((("
+	       "((((((((((((((((a)))))))))))))))))))))))))))))))))' in "
+	       "option 'n': groups nest deeper than 32\n"
+	       "    6 |     pattern: '((((((((((((((((((((((((((((((((("
+	       "a)))))))))))))))))))))))))))))))))'\n"
+	       "      |               ^\n"
+	       "hint: patterns may nest 32 groups and hold 1000 elements once "
+	       "each {m,n} is copied out n times\n",
+	       "a pattern with groups nested deeper than regcomp() can take");
 	is_err(with_head("options:\n  - name: b\n    type: bool\n"
 			 "    default: maybe\n"),
 	       "genship.yml:6:14: error: invalid default 'maybe' for option "
