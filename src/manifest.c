@@ -1248,17 +1248,26 @@ static int re_translate(const char *re, struct strbuf *out, char *bad)
 /*
  * Limits on a pattern, which comes from a template and so may be hostile.
  * glibc's regcomp() recurses once per group (20,000 nested groups crash
- * it) and copies an atom once per repetition that {m,n} asks for, so that
- * nested bounds multiply: `[a-z]{1,32767}` takes 8 GB and
- * `((a{1,100}){1,100}){1,100}` makes a million copies.
+ * it), copies an atom once per repetition that {m,n} asks for, so that
+ * nested bounds multiply (`[a-z]{1,32767}` takes 8 GB), and takes time
+ * exponential in the nesting of repetitions of what can match the empty
+ * string (`()++++++` runs for minutes).  POSIX leaves stacked repetitions
+ * such as `a**` undefined anyway.  regexec() backtracks exponentially on
+ * back-references (`^(a|aa)+(b|\1)+$`), a GNU extension to ERE.
  */
 #define RE_MAX_DEPTH 32		/* nesting of groups */
 #define RE_MAX_COST 1000	/* atoms once repetitions are expanded */
 
-/* The atoms of one group being measured: all of them, and the last. */
+/* One group being measured: its atoms so far and its last atom. */
 struct re_frame {
-	size_t sum, last;
+	size_t sum, last;	/* atoms, saturated past RE_MAX_COST */
+	bool has_last;		/* there is a last atom to repeat */
+	bool last_empty;	/* the last atom can match "" */
+	bool before_empty;	/* the branch before the last atom can */
+	bool alt_empty;		/* an earlier branch of the group can */
 };
+
+#define RE_FRAME_INIT { 0, 0, false, false, true, false }
 
 /* a + b, saturated just past RE_MAX_COST (a, b <= RE_MAX_COST + 1). */
 static size_t re_add(size_t a, size_t b)
@@ -1272,18 +1281,45 @@ static size_t re_mul(size_t a, size_t b)
 	return b && a > RE_MAX_COST / b ? RE_MAX_COST + 1 : a * b;
 }
 
-/* Add an atom of cost c to f. */
-static void re_atom(struct re_frame *f, size_t c)
+/* True when the group f, as measured so far, can match "". */
+static bool re_frame_empty(const struct re_frame *f)
 {
-	f->sum = re_add(f->sum, c);
-	f->last = c;
+	return f->alt_empty ||
+	       (f->before_empty && (!f->has_last || f->last_empty));
 }
 
-/* Repeat the last atom of f so that there are k >= 1 copies of it. */
-static void re_repeat(struct re_frame *f, size_t k)
+/* Add an atom of cost c, which can match "" when empty, to f. */
+static void re_atom(struct re_frame *f, size_t c, bool empty)
 {
+	f->before_empty = f->before_empty && (!f->has_last || f->last_empty);
+	f->sum = re_add(f->sum, c);
+	f->last = c;
+	f->has_last = true;
+	f->last_empty = empty;
+}
+
+/*
+ * Repeat the last atom of f so that there are k >= 1 copies of it, the
+ * result matching "" when opt.  Returns -1 when the atom can match "".
+ */
+static int re_repeat(struct re_frame *f, size_t k, bool opt)
+{
+	if (!f->has_last)
+		return 0;	/* nothing to repeat: regcomp() says so */
+	if (f->last_empty)
+		return -1;
 	f->sum = re_add(f->sum, re_mul(f->last, k - 1));
 	f->last = re_mul(f->last, k);
+	f->last_empty = opt;
+	return 0;
+}
+
+/* End the current branch of f at a '|'. */
+static void re_branch(struct re_frame *f)
+{
+	f->alt_empty = re_frame_empty(f);
+	f->has_last = false;
+	f->before_empty = true;
 }
 
 /* Return the end of the bracket expression that starts at p ('['). */
@@ -1305,10 +1341,11 @@ static const char *re_skip_bracket(const char *p)
 
 /*
  * Parse the interval {m}, {m,}, {,n} or {m,n} at p ('{').  Returns its
- * end and sets *copies to how many copies of the atom regcomp() makes (at
- * least 1), or returns NULL when p starts no interval.
+ * end, sets *copies to how many copies of the atom regcomp() makes (at
+ * least 1) and *opt when m is 0, or returns NULL when p starts no
+ * interval.
  */
-static const char *re_interval(const char *p, size_t *copies)
+static const char *re_interval(const char *p, size_t *copies, bool *opt)
 {
 	unsigned long m = 0, n;
 	bool digits = false;
@@ -1330,46 +1367,70 @@ static const char *re_interval(const char *p, size_t *copies)
 	if (!digits || *end != '}')
 		return NULL;
 	*copies = n > RE_MAX_COST ? RE_MAX_COST + 1 : n ? n : 1;
+	*opt = !m;
 	return end + 1;
 }
 
 /*
- * Check ERE re against RE_MAX_DEPTH and RE_MAX_COST.  Returns 0, or -1
- * with *why set to the limit it passes.
+ * Measure the element at p (anything but a group) into f.  Returns the
+ * end of the element, or NULL with *why set when it passes a limit.
+ */
+static const char *re_element(const char *p, struct re_frame *f,
+			      const char **why)
+{
+	const char *next;
+	size_t k;
+	bool opt;
+
+	*why = "it repeats something that can match the empty string";
+	if (*p == '{' && (next = re_interval(p, &k, &opt)))
+		return re_repeat(f, k, opt) ? NULL : next;
+	if (*p == '*' || *p == '?' || *p == '+')
+		return re_repeat(f, *p == '+' ? 2 : 1, *p != '+') ? NULL :
+		       p + 1;
+	*why = "back-references such as '\\1' are not supported";
+	if (*p == '\\' && p[1] >= '1' && p[1] <= '9')
+		return NULL;
+	if (*p == '|')
+		re_branch(f);
+	else if (*p == '^' || *p == '$')
+		re_atom(f, 0, true);
+	else
+		re_atom(f, 1, false);
+	if (*p == '[')
+		return re_skip_bracket(p);
+	return p + 1 + (*p == '\\' && p[1]);
+}
+
+/*
+ * Check ERE re against the limits above.  Returns 0, or -1 with *why set
+ * to the one it passes.
  */
 static int re_check_limits(const char *re, const char **why)
 {
-	struct re_frame st[RE_MAX_DEPTH + 1] = { { 0, 0 } };
-	size_t depth = 0, k;
-	const char *p = re, *next;
+	struct re_frame st[RE_MAX_DEPTH + 1] = { RE_FRAME_INIT };
+	size_t depth = 0;
+	const char *p = re;
 
 	while (*p) {
-		next = p + 1;
-		if (*p == '(') {
-			if (depth == RE_MAX_DEPTH) {
-				*why = "groups nest deeper than 32";
-				return -1;
-			}
-			st[++depth] = (struct re_frame){ 0, 0 };
+		if (*p == '(' && depth == RE_MAX_DEPTH) {
+			*why = "groups nest deeper than 32";
+			return -1;
+		} else if (*p == '(') {
+			st[++depth] = (struct re_frame)RE_FRAME_INIT;
+			p++;
 		} else if (*p == ')' && depth) {
 			depth--;
 			re_atom(&st[depth], st[depth + 1].sum ?
-				st[depth + 1].sum : 1);
-		} else if (*p == '|') {
-			st[depth].last = 0;
-		} else if (*p == '{' && (next = re_interval(p, &k))) {
-			re_repeat(&st[depth], k);
-		} else if (*p == '+') {
-			re_repeat(&st[depth], 2);
-		} else if (*p != '*' && *p != '?') {
-			next = *p == '[' ? re_skip_bracket(p) :
-			       p + 1 + (*p == '\\' && p[1]);
-			re_atom(&st[depth], *p != '^' && *p != '$');
+				st[depth + 1].sum : 1,
+				re_frame_empty(&st[depth + 1]));
+			p++;
+		} else if (!(p = re_element(p, &st[depth], why))) {
+			return -1;
 		}
-		p = next;
 	}
 	for (; depth; depth--)
-		re_atom(&st[depth - 1], st[depth].sum);
+		re_atom(&st[depth - 1], st[depth].sum, false);
 	if (st[0].sum <= RE_MAX_COST)
 		return 0;
 	*why = "its repetitions expand to more than 1000 elements";
@@ -1404,8 +1465,9 @@ static int build_pattern(struct loader *ld, const struct raw_option *r,
 	} else if (re_check_limits(ere.buf, &why)) {
 		ret = error_pos(ld, pos, "invalid pattern '%s' in option '%s':"
 				" %s", r->pattern, o->name, why);
-		diag_hint(ld->err, "patterns may nest 32 groups and hold 1000 "
-			  "elements once each {m,n} is copied out n times");
+		diag_hint(ld->err, "patterns may nest 32 groups, hold 1000 "
+			  "elements once each {m,n} is copied out n times, and "
+			  "repeat only what matches one character or more");
 	} else if ((rc = regcomp(re, ere.buf, REG_EXTENDED | REG_NOSUB))) {
 		n = regerror(rc, re, NULL, 0);
 		msg = xmalloc(n);

@@ -473,9 +473,32 @@ static void test_semantic_errors(void)
 	       "expand to more than 1000 elements\n"
 	       "    6 |     pattern: '((a{1,100}){1,100}){1,100}'\n"
 	       "      |               ^\n"
-	       "hint: patterns may nest 32 groups and hold 1000 elements once "
-	       "each {m,n} is copied out n times\n",
+	       "hint: patterns may nest 32 groups, hold 1000 elements once "
+	       "each {m,n} is copied out n times, and repeat only what matches "
+	       "one character or more\n",
 	       "a pattern that regcomp() would expand a million times");
+	is_err(with_head("options:\n  - name: n\n    type: string\n"
+			 "    pattern: '^()++++++$'\n"),
+	       "genship.yml:6:15: error: invalid pattern '^()++++++$' in "
+	       "option 'n': it repeats something that can match the empty "
+	       "string\n"
+	       "    6 |     pattern: '^()++++++$'\n"
+	       "      |               ^\n"
+	       "hint: patterns may nest 32 groups, hold 1000 elements once "
+	       "each {m,n} is copied out n times, and repeat only what matches "
+	       "one character or more\n",
+	       "a pattern that regcomp() takes minutes to compile");
+	is_err(with_head("options:\n  - name: n\n    type: string\n"
+			 "    pattern: '^(a|aa)+(b|\\1)+$'\n"),
+	       "genship.yml:6:15: error: invalid pattern '^(a|aa)+(b|\\1)+$' "
+	       "in option 'n': back-references such as '\\1' are not "
+	       "supported\n"
+	       "    6 |     pattern: '^(a|aa)+(b|\\1)+$'\n"
+	       "      |               ^\n"
+	       "hint: patterns may nest 32 groups, hold 1000 elements once "
+	       "each {m,n} is copied out n times, and repeat only what matches "
+	       "one character or more\n",
+	       "a back-reference, on which regexec() backtracks");
 	m = load_ok(with_head("options:\n  - name: n\n    type: string\n"
 			      "    pattern: '^(a{1,10}[b-z]{0,10}){1,50}$'\n"
 			      "    default: ab\n"));
@@ -490,8 +513,9 @@ static void test_semantic_errors(void)
 	       "    6 |     pattern: '((((((((((((((((((((((((((((((((("
 	       "a)))))))))))))))))))))))))))))))))'\n"
 	       "      |               ^\n"
-	       "hint: patterns may nest 32 groups and hold 1000 elements once "
-	       "each {m,n} is copied out n times\n",
+	       "hint: patterns may nest 32 groups, hold 1000 elements once "
+	       "each {m,n} is copied out n times, and repeat only what matches "
+	       "one character or more\n",
 	       "a pattern with groups nested deeper than regcomp() can take");
 	is_err(with_head("options:\n  - name: b\n    type: bool\n"
 			 "    default: maybe\n"),
