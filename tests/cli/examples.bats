@@ -164,3 +164,21 @@ need_node_tools() {
 		assert_success
 	done
 }
+
+# tests/golden/single-component.txt holds "example mode sha256 path" for every
+# file the five examples generated before multi-component support existed
+# (.genship.yml aside: it records the new options).  A single-component
+# project must stay byte for byte and mode for mode what it was.
+@test "single-component examples are byte-identical to the golden hashes" {
+	umask 022
+	for e in "${EXAMPLES[@]}"; do
+		generate "$e"
+		(cd "$e" && find . -type f ! -path './.git/*' ! -name .genship.yml \
+			-printf '%P\n' | LC_ALL=C sort | while read -r f; do
+			printf '%s %s %s %s\n' "$e" "$(stat -c %a "$f")" \
+				"$(sha256sum "$f" | cut -c1-64)" "$f"
+		done)
+	done | LC_ALL=C sort >actual.txt
+	run diff -u "$TOP_SRCDIR/tests/golden/single-component.txt" actual.txt
+	assert_success
+}
