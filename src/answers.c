@@ -115,7 +115,22 @@ static struct value *scalar_value(struct arena *a, const yaml_node_t *n)
 	return value_strn(a, s, n->data.scalar.length);
 }
 
-/* Type node n, a scalar or a sequence of scalars, as the answer `name`. */
+/* Whether sequence n has a mapping among its items: a list of objects. */
+static bool seq_holds_mapping(struct ydoc *y, const yaml_node_t *n)
+{
+	yaml_node_item_t *it;
+
+	for (it = n->data.sequence.items.start;
+	     it < n->data.sequence.items.top; it++)
+		if (ynode(y, *it)->type == YAML_MAPPING_NODE)
+			return true;
+	return false;
+}
+
+/*
+ * Type node n, a scalar, a sequence of scalars or a sequence of mappings
+ * (for a multi option with fields), as the answer `name`.
+ */
 static int node_answer(struct ydoc *y, struct arena *a, const yaml_node_t *n,
 		       const char *name, struct value **out)
 {
@@ -129,6 +144,11 @@ static int node_answer(struct ydoc *y, struct arena *a, const yaml_node_t *n,
 	if (n->type != YAML_SEQUENCE_NODE)
 		return ydoc_error(y, n, "answer '%s' must be a scalar or a "
 				  "sequence, not a mapping", name);
+	if (seq_holds_mapping(y, n))
+		return manifest_yaml_value(&y->doc, (yaml_node_t *)n, a, out) ?
+			ydoc_error(y, n, "answer '%s' must be a sequence of "
+				   "mappings of scalars, with no key twice",
+				   name) : 0;
 	list = value_list(a, 0);
 	for (it = n->data.sequence.items.start;
 	     it < n->data.sequence.items.top; it++) {
@@ -523,6 +543,9 @@ static void prompt_question(const struct option *o, const struct value *def,
 	if (o->nchoices)
 		strbuf_adds(q, o->type == OPTION_MULTI ?
 			    "; comma-separated)" : ")");
+	if (o->nfields)
+		strbuf_adds(q, " (a list like [{...}, ...] in YAML flow or "
+			    "JSON syntax)");
 	if (o->type == OPTION_BOOL) {
 		strbuf_adds(q, value_truthy(def) ? " [Y/n]" : " [y/N]");
 	} else {
@@ -1012,7 +1035,14 @@ static bool emit_map_end(yaml_emitter_t *e)
 	return emit(e, &ev, yaml_mapping_end_event_initialize(&ev));
 }
 
-/* Emit an answer: bools and ints plain, lists in flow style. */
+/* Lists of scalars in flow style, lists of mappings one per block item. */
+static yaml_sequence_style_t list_style(const struct value *v)
+{
+	return v->u.list.len && v->u.list.items[0]->kind == VALUE_DICT ?
+	       YAML_BLOCK_SEQUENCE_STYLE : YAML_FLOW_SEQUENCE_STYLE;
+}
+
+/* Emit an answer: bools and ints plain, lists as list_style() says. */
 static bool emit_value(yaml_emitter_t *e, const struct value *v)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -1027,11 +1057,18 @@ static bool emit_value(yaml_emitter_t *e, const struct value *v)
 		return emit_plain(e, v->u.b ? "true" : "false");
 	case VALUE_LIST:
 		ok = emit(e, &ev, yaml_sequence_start_event_initialize(&ev,
-			  NULL, NULL, 1, YAML_FLOW_SEQUENCE_STYLE));
+			  NULL, NULL, 1, list_style(v)));
 		for (i = 0; ok && i < v->u.list.len; i++)
 			ok = emit_value(e, v->u.list.items[i]);
 		return emit(e, &ev, ok &&
 			    yaml_sequence_end_event_initialize(&ev));
+	case VALUE_DICT:
+		ok = emit_map_start(e, !v->u.dict.len);
+		for (i = 0; ok && i < v->u.dict.len; i++)
+			ok = emit_str(e, v->u.dict.items[i].key.ptr,
+				      v->u.dict.items[i].key.len) &&
+			     emit_value(e, v->u.dict.items[i].val);
+		return ok && emit_map_end(e);
 	default:
 		option_format_value(&sb, v);
 		ok = v->kind == VALUE_INT ? emit_plain(e, sb.buf) :

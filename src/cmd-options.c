@@ -18,28 +18,62 @@ static void print_value(const struct value *v)
 	strbuf_release(&sb);
 }
 
+/* Print o's choices, range and pattern, one per line, after indent. */
+static void print_checks(const struct option *o, const char *indent)
+{
+	size_t i;
+
+	if (o->nchoices) {
+		printf("%schoices: ", indent);
+		for (i = 0; i < o->nchoices; i++)
+			printf("%s%s", i ? ", " : "", o->choices[i]);
+		putchar('\n');
+	}
+	if (o->has_min && o->has_max)
+		printf("%srange: %lld..%lld\n", indent, o->min, o->max);
+	else if (o->has_min || o->has_max)
+		printf("%srange: %s %lld\n", indent, o->has_min ? ">=" : "<=",
+		       o->has_min ? o->min : o->max);
+	if (o->pattern)
+		printf("%spattern: %s\n", indent, o->pattern);
+}
+
+/* Print a field of a multi option's elements. */
+static void print_field(const struct option *f)
+{
+	printf("    %s (%s%s)\n", f->name, option_type_name(f->type),
+	       f->unique ? ", unique" : "");
+	if (f->required) {
+		puts("      required");
+	} else {
+		fputs("      default: ", stdout);
+		print_value(f->def);
+		putchar('\n');
+	}
+	print_checks(f, "      ");
+	if (f->help)
+		printf("      %s\n", f->help);
+}
+
 static void print_option(const struct option *o)
 {
 	size_t i;
 
-	printf("%s (%s)\n  default: ", o->name, option_type_name(o->type));
+	printf("%s (%s%s)\n  default: ", o->name, option_type_name(o->type),
+	       o->nfields ? " of objects" : "");
 	print_value(o->def);
+	if (o->nfields && !o->def->u.list.len)
+		fputs("[]", stdout);
 	putchar('\n');
-	for (i = 0; i < o->nchoices; i++)
-		printf("%s%s", i ? ", " : "  choices: ", o->choices[i]);
-	if (o->nchoices)
-		putchar('\n');
-	if (o->has_min && o->has_max)
-		printf("  range: %lld..%lld\n", o->min, o->max);
-	else if (o->has_min || o->has_max)
-		printf("  range: %s %lld\n", o->has_min ? ">=" : "<=",
-		       o->has_min ? o->min : o->max);
-	if (o->pattern)
-		printf("  pattern: %s\n", o->pattern);
+	print_checks(o, "  ");
 	if (o->when_src)
 		printf("  when: %s\n", o->when_src);
 	if (o->help)
 		printf("  %s\n", o->help);
+	if (o->nfields)
+		puts("  fields:");
+	for (i = 0; i < o->nfields; i++)
+		print_field(&o->fields[i]);
 }
 
 int cmd_options(int argc, char **argv)

@@ -41,6 +41,9 @@ struct raw_option {
 	char **choices;
 	unsigned choices_count;
 	long long *min, *max;
+	struct raw_option *fields;
+	unsigned fields_count;
+	int unique;		/* enum raw_bool */
 };
 
 struct raw_computed {
@@ -52,7 +55,7 @@ struct raw_constraint {
 };
 
 struct raw_file {
-	char *path, *when;
+	char *path, *when, *each;
 	int render;		/* enum raw_bool */
 	char **delimiters;
 	unsigned delimiters_count;
@@ -112,6 +115,28 @@ static const cyaml_strval_t bool_strings[] = {
 	{ "on", RAW_BOOL_TRUE }, { "off", RAW_BOOL_FALSE },
 };
 
+/* A field of a multi option's elements: an option without when/matrix. */
+static const cyaml_schema_field_t field_fields[] = {
+	STR_REQ("name", struct raw_option, name),
+	CYAML_FIELD_ENUM("type", CYAML_FLAG_STRICT, struct raw_option, type,
+			 type_strings, CYAML_ARRAY_LEN(type_strings)),
+	CYAML_FIELD_IGNORE("default", CYAML_FLAG_OPTIONAL),
+	STR_OPT("pattern", struct raw_option, pattern),
+	STR_OPT("help", struct raw_option, help),
+	SEQ_OPT("choices", struct raw_option, choices, &string_entry),
+	INT_OPT("min", struct raw_option, min),
+	INT_OPT("max", struct raw_option, max),
+	CYAML_FIELD_ENUM("unique", CYAML_FLAG_OPTIONAL | CYAML_FLAG_STRICT |
+			 CYAML_FLAG_CASE_INSENSITIVE, struct raw_option, unique,
+			 bool_strings, CYAML_ARRAY_LEN(bool_strings)),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_value_t field_entry = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct raw_option,
+			    field_fields),
+};
+
 static const cyaml_schema_field_t option_fields[] = {
 	STR_REQ("name", struct raw_option, name),
 	CYAML_FIELD_ENUM("type", CYAML_FLAG_STRICT, struct raw_option, type,
@@ -125,6 +150,7 @@ static const cyaml_schema_field_t option_fields[] = {
 	INT_OPT("max", struct raw_option, max),
 	STR_OPT("when", struct raw_option, when),
 	CYAML_FIELD_IGNORE("matrix", CYAML_FLAG_OPTIONAL),
+	SEQ_OPT("fields", struct raw_option, fields, &field_entry),
 	CYAML_FIELD_END
 };
 
@@ -158,6 +184,7 @@ static const cyaml_schema_value_t constraint_entry = {
 static const cyaml_schema_field_t file_fields[] = {
 	STR_REQ("path", struct raw_file, path),
 	STR_OPT("when", struct raw_file, when),
+	STR_OPT("each", struct raw_file, each),
 	CYAML_FIELD_ENUM("render", CYAML_FLAG_OPTIONAL | CYAML_FLAG_STRICT |
 			 CYAML_FLAG_CASE_INSENSITIVE, struct raw_file, render,
 			 bool_strings, CYAML_ARRAY_LEN(bool_strings)),
@@ -783,12 +810,78 @@ const char *option_type_name(enum option_type t)
 	return type_strings[t].str;
 }
 
+/* Append the n bytes at s as a JSON string. */
+static void format_json_string(struct strbuf *sb, const char *s, size_t n)
+{
+	size_t i;
+
+	strbuf_addch(sb, '"');
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\')
+			strbuf_addf(sb, "\\%c", c);
+		else if (c < 0x20)
+			strbuf_addf(sb, "\\u%04x", c);
+		else
+			strbuf_addch(sb, (char)c);
+	}
+	strbuf_addch(sb, '"');
+}
+
+/* Append v as JSON: how lists of mappings are shown and passed on. */
+static void format_json(struct strbuf *sb, const struct value *v)
+{
+	size_t i;
+
+	if (v->kind == VALUE_STRING) {
+		format_json_string(sb, v->u.s.ptr, v->u.s.len);
+	} else if (v->kind == VALUE_LIST) {
+		strbuf_addch(sb, '[');
+		for (i = 0; i < v->u.list.len; i++) {
+			strbuf_adds(sb, i ? ", " : "");
+			format_json(sb, v->u.list.items[i]);
+		}
+		strbuf_addch(sb, ']');
+	} else if (v->kind == VALUE_DICT) {
+		strbuf_addch(sb, '{');
+		for (i = 0; i < v->u.dict.len; i++) {
+			const struct value_pair *p = &v->u.dict.items[i];
+
+			strbuf_adds(sb, i ? ", " : "");
+			format_json_string(sb, p->key.ptr, p->key.len);
+			strbuf_adds(sb, ": ");
+			format_json(sb, p->val);
+		}
+		strbuf_addch(sb, '}');
+	} else if (v->kind == VALUE_BOOL || v->kind == VALUE_INT) {
+		option_format_value(sb, v);
+	} else {
+		strbuf_adds(sb, "null");
+	}
+}
+
+/* Whether v is a mapping or a list holding one. */
+static bool holds_mapping(const struct value *v)
+{
+	size_t i;
+
+	for (i = 0; v->kind == VALUE_LIST && i < v->u.list.len; i++)
+		if (holds_mapping(v->u.list.items[i]))
+			return true;
+	return v->kind == VALUE_DICT;
+}
+
 /* Append v as a user types it, joining list items with sep. */
 static void format_value(struct strbuf *sb, const struct value *v,
 			 const char *sep)
 {
 	size_t i;
 
+	if (holds_mapping(v)) {
+		format_json(sb, v);
+		return;
+	}
 	switch (v->kind) {
 	case VALUE_STRING:
 		strbuf_add(sb, v->u.s.ptr, v->u.s.len);
@@ -1047,6 +1140,237 @@ static int coerce_multi(const struct option *o, const struct value *in,
 	return ret;
 }
 
+/* ---- multi options of objects ----------------------------------------- */
+
+/* Elements of one object list, and YAML nodes read for one value. */
+#define RECORDS_MAX 100
+#define YAML_VALUE_NODES 10000
+
+/* Depth-first conversion for manifest_yaml_value(); budget counts nodes. */
+static int yaml_value(yaml_document_t *doc, yaml_node_t *n, struct arena *a,
+		      unsigned depth, size_t *budget, struct value **out)
+{
+	yaml_node_item_t *it;
+	yaml_node_pair_t *p;
+	struct value *res, *v;
+
+	if (!n || depth > 3 || !*budget)
+		return ERR_INPUT;
+	--*budget;
+	if (n->type == YAML_SCALAR_NODE) {
+		*out = value_strn(a, (const char *)n->data.scalar.value,
+				  n->data.scalar.length);
+		return 0;
+	}
+	res = n->type == YAML_SEQUENCE_NODE ? value_list(a, 0) :
+		value_dict(a, 0);
+	for (it = n->data.sequence.items.start;
+	     n->type == YAML_SEQUENCE_NODE &&
+	     it < n->data.sequence.items.top; it++) {
+		if (yaml_value(doc, yaml_document_get_node(doc, *it), a,
+			       depth + 1, budget, &v))
+			return ERR_INPUT;
+		value_list_push(a, res, v);
+	}
+	for (p = n->data.mapping.pairs.start;
+	     n->type == YAML_MAPPING_NODE &&
+	     p < n->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = yaml_document_get_node(doc, p->key);
+
+		if (!k || k->type != YAML_SCALAR_NODE ||
+		    value_dict_get(res, (const char *)k->data.scalar.value) ||
+		    yaml_value(doc, yaml_document_get_node(doc, p->value), a,
+			       depth + 1, budget, &v))
+			return ERR_INPUT;
+		value_dict_set(a, res, (const char *)k->data.scalar.value, v);
+	}
+	*out = res;
+	return 0;
+}
+
+int manifest_yaml_value(struct yaml_document_s *doc, struct yaml_node_s *n,
+			struct arena *a, struct value **out)
+{
+	size_t budget = YAML_VALUE_NODES;
+
+	return yaml_value(doc, n, a, 0, &budget, out);
+}
+
+/* Append "a, b, c": the names of o's fields. */
+static void field_names(const struct option *o, struct strbuf *sb)
+{
+	size_t i;
+
+	for (i = 0; i < o->nfields; i++)
+		strbuf_addf(sb, "%s%s", i ? ", " : "", o->fields[i].name);
+}
+
+/* Return o's field called key (n bytes), or NULL. */
+static const struct option *field_named(const struct option *o,
+					const char *key, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < o->nfields; i++)
+		if (strlen(o->fields[i].name) == n &&
+		    !memcmp(o->fields[i].name, key, n))
+			return &o->fields[i];
+	return NULL;
+}
+
+/* Every key of element in (number k) must name a field of o. */
+static int record_check_keys(const struct option *o, const struct value *in,
+			     size_t k, struct strbuf *why)
+{
+	size_t i;
+
+	for (i = 0; i < in->u.dict.len; i++) {
+		const struct value_str *key = &in->u.dict.items[i].key;
+
+		if (field_named(o, key->ptr, key->len))
+			continue;
+		strbuf_addf(why, "element %zu has unknown field '%.*s'; "
+			    "expected ", k, (int)key->len, key->ptr);
+		field_names(o, why);
+		return ERR_INPUT;
+	}
+	return 0;
+}
+
+/* Type element number k of a list for o: a dict, fields in order. */
+static int coerce_record(const struct option *o, const struct value *in,
+			 size_t k, struct arena *a, struct value **out,
+			 struct strbuf *why)
+{
+	struct value *rec = value_dict(a, o->nfields), *v;
+	size_t i, mark;
+
+	if (in->kind != VALUE_DICT) {
+		strbuf_addf(why, "element %zu must be a mapping with fields ",
+			    k);
+		field_names(o, why);
+		return ERR_INPUT;
+	}
+	if (record_check_keys(o, in, k, why))
+		return ERR_INPUT;
+	for (i = 0; i < o->nfields; i++) {
+		const struct option *f = &o->fields[i];
+		const struct value *given = value_dict_get(in, f->name);
+
+		v = f->def;
+		if (!given && f->required) {
+			strbuf_addf(why, "element %zu lacks field '%s'", k,
+				    f->name);
+			return ERR_INPUT;
+		}
+		mark = why->len;
+		strbuf_addf(why, "element %zu, field '%s': ", k, f->name);
+		if (given && option_coerce(f, given, a, &v, why))
+			return ERR_INPUT;
+		strbuf_setlen(why, mark);
+		value_dict_set(a, rec, f->name, v);
+	}
+	*out = rec;
+	return 0;
+}
+
+/* No two elements of list may share the value of a unique field. */
+static int records_check_unique(const struct option *o,
+				const struct value *list, struct strbuf *why)
+{
+	size_t i, j, k;
+
+	for (k = 0; k < o->nfields; k++) {
+		const char *name = o->fields[k].name;
+
+		for (i = 0; o->fields[k].unique && i < list->u.list.len; i++)
+			for (j = 0; j < i; j++) {
+				struct value *a = value_dict_get(
+					list->u.list.items[j], name);
+				struct value *b = value_dict_get(
+					list->u.list.items[i], name);
+
+				if (!value_equal(a, b))
+					continue;
+				strbuf_addf(why, "elements %zu and %zu have "
+					    "the same %s '", j + 1, i + 1,
+					    name);
+				option_format_value(why, a);
+				strbuf_addf(why, "'; each element needs its "
+					    "own %s", name);
+				return ERR_INPUT;
+			}
+	}
+	return 0;
+}
+
+/* Parse text (YAML flow or JSON) into an untyped value. */
+static int parse_flow(const char *text, size_t len, struct arena *a,
+		      struct value **out, struct strbuf *why)
+{
+	yaml_parser_t p;
+	yaml_document_t doc;
+	yaml_node_t *root;
+	int ret = ERR_INPUT;
+
+	yaml_parser_initialize(&p);
+	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+	if (!yaml_parser_load(&p, &doc)) {
+		strbuf_addf(why, "expected a list of mappings in YAML flow "
+			    "or JSON syntax, but at character %zu: %s",
+			    p.problem_mark.index + 1,
+			    p.problem ? p.problem : "syntax error");
+		yaml_parser_delete(&p);
+		return ERR_INPUT;
+	}
+	root = yaml_document_get_root_node(&doc);
+	if (!root)
+		*out = value_list(a, 0), ret = 0;
+	else if (manifest_yaml_value(&doc, root, a, out))
+		strbuf_adds(why, "expected a list of mappings of scalars, "
+			    "with no key twice and at most 10000 values");
+	else
+		ret = 0;
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&p);
+	return ret;
+}
+
+static int coerce_records(const struct option *o, const struct value *in,
+			  struct arena *a, struct value **out,
+			  struct strbuf *why)
+{
+	struct value *list, *rec, *parsed;
+	size_t i;
+
+	if (in->kind == VALUE_STRING) {
+		if (parse_flow(in->u.s.ptr, in->u.s.len, a, &parsed, why))
+			return ERR_INPUT;
+		in = parsed;
+	}
+	if (in->kind != VALUE_LIST) {
+		strbuf_adds(why, "expected a list of mappings with fields ");
+		field_names(o, why);
+		return ERR_INPUT;
+	}
+	if (in->u.list.len > RECORDS_MAX) {
+		strbuf_addf(why, "%zu elements is more than the limit of %d",
+			    in->u.list.len, RECORDS_MAX);
+		return ERR_INPUT;
+	}
+	list = value_list(a, in->u.list.len);
+	for (i = 0; i < in->u.list.len; i++) {
+		if (coerce_record(o, in->u.list.items[i], i + 1, a, &rec,
+				  why))
+			return ERR_INPUT;
+		value_list_push(a, list, rec);
+	}
+	if (records_check_unique(o, list, why))
+		return ERR_INPUT;
+	*out = list;
+	return 0;
+}
+
 int option_coerce(const struct option *o, const struct value *in,
 		  struct arena *a, struct value **out, struct strbuf *why)
 {
@@ -1058,6 +1382,8 @@ int option_coerce(const struct option *o, const struct value *in,
 	case OPTION_CHOICE:
 		return coerce_choice(o, in, a, out, why);
 	case OPTION_MULTI:
+		if (o->nfields)
+			return coerce_records(o, in, a, out, why);
 		return coerce_multi(o, in, a, out, why);
 	case OPTION_STRING:
 	default:
@@ -1119,10 +1445,15 @@ static int compile_expr(struct loader *ld, const char *src,
 static int build_choices(struct loader *ld, const struct raw_option *r,
 			 const yaml_node_t *node, struct option *o)
 {
-	bool wants = o->type == OPTION_CHOICE || o->type == OPTION_MULTI;
+	bool wants = o->type == OPTION_CHOICE ||
+		(o->type == OPTION_MULTI && !r->fields_count);
 	yaml_node_t *seq = map_get(ld, node, "choices");
 	unsigned i, j;
 
+	if (o->type == OPTION_MULTI && r->fields_count && r->choices_count)
+		return error_pos(ld, key_pos(ld, node, "choices"),
+				 "option '%s' has both 'choices' and "
+				 "'fields'", o->name);
 	if (!wants && r->choices_count)
 		return error_pos(ld, key_pos(ld, node, "choices"),
 				 "'choices' only applies to choice and multi "
@@ -1500,6 +1831,11 @@ static int node_value(struct loader *ld, const yaml_node_t *n,
 		*out = value_strn(a, text, n->data.scalar.length);
 		return 0;
 	}
+	if (o->nfields && n->type == YAML_SEQUENCE_NODE)
+		return manifest_yaml_value(&ld->doc, (yaml_node_t *)n, a, out) ?
+			error_pos(ld, node_pos(n), "%s for option '%s' must "
+				  "be a sequence of mappings of scalars",
+				  what, o->name) : 0;
 	if (n->type != YAML_SEQUENCE_NODE || o->type != OPTION_MULTI)
 		return error_pos(ld, node_pos(n), "%s for option '%s' must be "
 				 "%s, not %s", what, o->name,
@@ -1633,6 +1969,79 @@ static int check_option_name(struct loader *ld, const struct option *o,
 	return 0;
 }
 
+/* Check a field's name: an identifier its option has not used yet. */
+static int check_field_name(struct loader *ld, const struct option *o,
+			    size_t index, const yaml_node_t *node)
+{
+	const yaml_node_t *name = map_get(ld, node, "name");
+	size_t i;
+
+	if (check_identifier(ld, o->fields[index].name, name, "field"))
+		return ERR_INPUT;
+	for (i = 0; i < index; i++)
+		if (!strcmp(o->fields[i].name, o->fields[index].name))
+			return error_pos(ld, node_pos(name), "duplicate field "
+					 "'%s' in option '%s'",
+					 o->fields[i].name, o->name);
+	return 0;
+}
+
+/* Field index of o, typed like an option; without a default, required. */
+static int build_field(struct loader *ld, const struct raw_option *r,
+		       size_t index, const yaml_node_t *node,
+		       struct option *o)
+{
+	struct option *f = &o->fields[index];
+	yaml_node_t *def = map_get(ld, node, "default");
+	int ret;
+
+	f->name = adup(ld, r->name);
+	f->type = (enum option_type)r->type;
+	f->help = adup(ld, r->help);
+	f->unique = r->unique == RAW_BOOL_TRUE;
+	f->pos = node_pos(node);
+	if (f->type == OPTION_MULTI)
+		return error_pos(ld, node_pos(map_get(ld, node, "type")),
+				 "field '%s' of option '%s' cannot be multi",
+				 f->name, o->name);
+	ret = check_field_name(ld, o, index, node);
+	if (!ret)
+		ret = build_choices(ld, r, node, f);
+	if (!ret)
+		ret = build_range(ld, r, node, f);
+	if (!ret)
+		ret = build_pattern(ld, r, node, f);
+	f->required = !def || node_is_null(def);
+	if (!ret && !f->required)
+		ret = typed_value(ld, def, f, "default", &f->def);
+	return ret;
+}
+
+/* `fields:` turns a multi option into a list of typed objects. */
+static int build_fields(struct loader *ld, const struct raw_option *r,
+			const yaml_node_t *node, struct option *o)
+{
+	yaml_node_t *seq = map_get(ld, node, "fields");
+	size_t i;
+	int ret = 0;
+
+	if (!seq)
+		return 0;
+	if (o->type != OPTION_MULTI || !r->fields_count)
+		return error_pos(ld, key_pos(ld, node, "fields"),
+				 "'fields' needs a multi option and at least "
+				 "one field, and '%s' is %s with %u",
+				 o->name, option_type_name(o->type),
+				 r->fields_count);
+	o->fields = arena_zalloc(&ld->m->arena,
+				 r->fields_count * sizeof(*o->fields));
+	o->nfields = r->fields_count;
+	for (i = 0; !ret && i < o->nfields; i++)
+		ret = build_field(ld, &r->fields[i], i, seq_item(ld, seq, i),
+				  o);
+	return ret;
+}
+
 static int build_option(struct loader *ld, const struct raw_option *r,
 			size_t index, const yaml_node_t *node)
 {
@@ -1646,6 +2055,8 @@ static int build_option(struct loader *ld, const struct raw_option *r,
 	o->when_src = adup(ld, r->when);
 	o->pos = node_pos(node);
 	ret = check_option_name(ld, o, index, node);
+	if (!ret)
+		ret = build_fields(ld, r, node, o);
 	if (!ret)
 		ret = build_choices(ld, r, node, o);
 	if (!ret)
@@ -1774,6 +2185,33 @@ static int build_delimiters(struct loader *ld, const struct raw_file *r,
 	return 0;
 }
 
+/*
+ * `each: "VAR in EXPR"`: VAR an identifier, EXPR an expression whose
+ * value is a list.  The expression is compiled at its own column.
+ */
+static int build_each(struct loader *ld, const char *src,
+		      const yaml_node_t *n, struct file_rule *f)
+{
+	struct src_pos pos = text_pos(n);
+	size_t var = strspn(src, "abcdefghijklmnopqrstuvwxyz0123456789_"),
+	       gap = strspn(src + var, " ");
+	const char *expr = src + var + gap + 2;
+
+	f->each_var = arena_strndup(&ld->m->arena, src, var);
+	if (!var || !gap || strncmp(src + var + gap, "in", 2) ||
+	    !strchr(" ", *expr) || !is_identifier(f->each_var)) {
+		error_pos(ld, pos, "'each' in file rule '%s' must read "
+			  "'NAME in EXPRESSION', not '%s'", f->glob, src);
+		diag_hint(ld->err, "for example: each: \"c in components\"");
+		return ERR_INPUT;
+	}
+	expr += strspn(expr, " ");
+	f->each_src = adup(ld, expr);
+	return tpl_expr_compile(ld->src.name, expr, strlen(expr), pos.line,
+				pos.col + (unsigned)(expr - src), &f->each,
+				ld->err);
+}
+
 static int build_file(struct loader *ld, const struct raw_file *r,
 		      const yaml_node_t *node, struct file_rule *f)
 {
@@ -1787,6 +2225,8 @@ static int build_file(struct loader *ld, const struct raw_file *r,
 				 "relative glob", r->path);
 	if (r->when && compile_expr(ld, r->when, map_get(ld, node, "when"),
 				    &f->when))
+		return ERR_INPUT;
+	if (r->each && build_each(ld, r->each, map_get(ld, node, "each"), f))
 		return ERR_INPUT;
 	return build_delimiters(ld, r, node, f);
 }

@@ -48,6 +48,12 @@ struct option {
 	char *help;
 	char *prompt;		/* the question; NULL means use the name */
 	struct value *matrix;	/* list of values validate tries, or NULL */
+	struct option *fields;	/* multi of objects: each element's typed
+				 * fields (options without when, matrix or
+				 * fields of their own); NULL otherwise */
+	size_t nfields;
+	bool required;		/* a field without a default */
+	bool unique;		/* a field no two elements may share */
 	struct src_pos pos;
 };
 
@@ -71,6 +77,9 @@ struct file_rule {
 	bool render;		/* false: copy byte for byte */
 	bool has_syntax;
 	struct tpl_syntax syntax;	/* from `delimiters:` */
+	char *each_var;		/* `each: "VAR in EXPR"`: the name bound to */
+	struct tpl_expr *each;	/* each element of EXPR's list; NULL: once */
+	char *each_src;		/* EXPR, for messages */
 	struct src_pos pos;
 };
 
@@ -133,7 +142,10 @@ void manifest_diag_src(const struct manifest *m, struct diag_src *src);
  * true/false/yes/no/y/n/on/off/1/0 (any case), int from a whole decimal
  * string within min/max, a choice among o's choices, multi from a list or
  * a comma-separated string (duplicates dropped, in choices order), and a
- * string checked against o's pattern.  *out is new in a, untouched on
+ * string checked against o's pattern.  A multi option with fields takes a
+ * list of mappings, or a string holding one in YAML flow (JSON) syntax:
+ * each element becomes a dict with every field in field order, typed as
+ * above, defaults filled in, and `unique` fields distinct.  *out is new in a, untouched on
  * failure.  Returns 0, or ERR_INPUT with the reason appended to why
  * (e.g. "expected one of python, node, go").
  */
@@ -142,7 +154,8 @@ int option_coerce(const struct option *o, const struct value *in,
 
 /*
  * Append v as a user would type it: strings as they are, true/false,
- * decimal ints, lists as "a, b".  Used in prompts and messages.
+ * decimal ints, lists as "a, b", and lists of mappings as JSON.  Used in
+ * prompts and messages.
  */
 void option_format_value(struct strbuf *sb, const struct value *v);
 
@@ -161,5 +174,16 @@ void option_format_arg(struct strbuf *sb, const struct value *v);
 struct yaml_document_s;
 int manifest_parse_yaml(const struct diag_src *src,
 			struct yaml_document_s *doc, struct diag *err);
+
+/*
+ * Convert node n of doc into an untyped value: scalars become strings,
+ * sequences lists and mappings dicts (scalar keys, none twice), at most
+ * four levels deep and 10,000 nodes, an alias counting each time it is
+ * used.  *out is new in a, untouched on failure.  Returns 0 or ERR_INPUT
+ * without a diagnostic: the caller reports at n.
+ */
+struct yaml_node_s;
+int manifest_yaml_value(struct yaml_document_s *doc, struct yaml_node_s *n,
+			struct arena *a, struct value **out);
 
 #endif

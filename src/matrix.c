@@ -205,7 +205,7 @@ static void axis_init(struct axis *ax, const struct option *o,
 
 	ax->o = o;
 	ax->product = o->type == OPTION_CHOICE || o->type == OPTION_BOOL ||
-		o->type == OPTION_MULTI;
+		(o->type == OPTION_MULTI && !o->nfields);
 	if (o->matrix && o->matrix->u.list.len > cap)
 		cap = o->matrix->u.list.len;
 	ax->vals = arena_alloc(a, cap * sizeof(*ax->vals));

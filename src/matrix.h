@@ -20,7 +20,8 @@
  *   every choice (choice), the default and then its negation (bool), or
  *   the default, each single choice and all choices (multi, duplicates
  *   dropped), so a multi option adds at most n + 2 values, not 2^n.
- * - string and int options do not multiply the product.  Each takes its
+ * - string and int options, and multi options of objects (with `fields`),
+ *   do not multiply the product.  Each takes its
  *   default, or rotates through its `matrix:` list over the combinations
  *   in which it is active: the i-th such combination gets value
  *   (i / s) mod k, where k is the list's length and s the product of the

@@ -247,26 +247,41 @@ static int rule_applies(struct render_job *job, const struct file_rule *r)
 	return ret < 0 ? ret : value_truthy(v);
 }
 
-static int render_file(struct render_job *job, struct template_file *f,
-		       struct plan *out)
+/* Report that f renders to path, which is in the plan already. */
+static int duplicate_path(struct render_job *job, const struct file_rule *r,
+			  size_t element, const char *path)
 {
-	const struct file_rule *rule =
-		manifest_file_rule(job->t->manifest, f->path);
+	if (!element)
+		return diag_input(job->err, NULL, "two template files render "
+				  "to '%s'", path);
+	diag_input(job->err, NULL, "element %zu of '%s' renders '%s', which "
+		   "another element or file rendered already", element,
+		   r->each_src, path);
+	diag_hint(job->err, "the path of a file rendered for each element "
+		  "must differ per element, e.g. {{ %s.name }}/...",
+		  r->each_var);
+	return ERR_INPUT;
+}
+
+/*
+ * Render f with job->ctx into out; element is its number in the rule's
+ * `each` list (1-based), or 0.  Returns 0, or < 0.
+ */
+static int render_one(struct render_job *job, struct template_file *f,
+		      const struct file_rule *rule, size_t element,
+		      struct plan *out)
+{
 	const struct tpl_syntax *syn = rule && rule->has_syntax ?
 		&rule->syntax : NULL;
 	struct strbuf path = STRBUF_INIT, body;
 	bool verbatim = (rule && !rule->render) ||
 		memchr(f->data, '\0', f->len);
-	int ret = rule_applies(job, rule);
+	int ret;
 
 	strbuf_init(&body, TPL_MAX_OUTPUT);
-	if (ret == 1)
-		ret = render_path(job, f, syn, &path);
-	else if (ret == 0)
-		ret = 1;
+	ret = render_path(job, f, syn, &path);
 	if (!ret && plan_find(out, path.buf))
-		ret = diag_input(job->err, NULL, "two template files render "
-				 "to '%s'", path.buf);
+		ret = duplicate_path(job, rule, element, path.buf);
 	if (!ret && verbatim)
 		ret = copy_verbatim(job, f, &body);
 	else if (!ret)
@@ -281,6 +296,64 @@ static int render_file(struct render_job *job, struct template_file *f,
 	strbuf_release(&path);
 	strbuf_release(&body);
 	return ret < 0 ? ret : 0;
+}
+
+/* The context with name bound to v: a shallow copy of ctx plus one pair. */
+static struct value *ctx_with(struct render_job *job, const struct value *ctx,
+			      const char *name, struct value *v)
+{
+	struct value *c = value_dict(job->arena, ctx->u.dict.len + 1);
+	size_t i;
+
+	for (i = 0; i < ctx->u.dict.len; i++)
+		value_dict_setn(job->arena, c, ctx->u.dict.items[i].key.ptr,
+				ctx->u.dict.items[i].key.len,
+				ctx->u.dict.items[i].val);
+	value_dict_set(job->arena, c, name, v);
+	return c;
+}
+
+/* Render f once for each element of the list rule->each evaluates to. */
+static int render_each(struct render_job *job, struct template_file *f,
+		       const struct file_rule *rule, struct plan *out)
+{
+	const struct value *ctx = job->ctx;
+	struct value *list;
+	size_t i;
+	int ret;
+
+	ret = tpl_expr_eval(rule->each, ctx, job->arena, &list, job->err);
+	if (!ret && list->kind != VALUE_LIST) {
+		struct diag_src src;
+
+		manifest_diag_src(job->t->manifest, &src);
+		diag_at_linecol(job->err, &src, rule->pos.line, rule->pos.col,
+				"'each' of file rule '%s' needs a list, and "
+				"'%s' is %s", rule->glob, rule->each_src,
+				value_type_name(list));
+		return ERR_INPUT;
+	}
+	for (i = 0; !ret && i < list->u.list.len; i++) {
+		job->ctx = ctx_with(job, ctx, rule->each_var,
+				    list->u.list.items[i]);
+		ret = render_one(job, f, rule, i + 1, out);
+	}
+	job->ctx = ctx;
+	return ret;
+}
+
+static int render_file(struct render_job *job, struct template_file *f,
+		       struct plan *out)
+{
+	const struct file_rule *rule =
+		manifest_file_rule(job->t->manifest, f->path);
+	int ret = rule_applies(job, rule);
+
+	if (ret <= 0)
+		return ret;
+	if (rule && rule->each)
+		return render_each(job, f, rule, out);
+	return render_one(job, f, rule, 0, out);
 }
 
 int render_plan(struct template *t, const struct value *ctx,

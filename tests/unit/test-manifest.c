@@ -284,7 +284,7 @@ static void test_schema_errors(void)
 	       "'a'\n"
 	       "    5 |     xyzzy: 1\n"
 	       "      |     ^\n"
-	       "hint: valid keys are path, when, render, delimiters\n",
+	       "hint: valid keys are path, when, each, render, delimiters\n",
 	       "unknown key with no close match lists the valid keys");
 	is_err(with_head("hooks:\n  prex: [a]\n"),
 	       "genship.yml:4:3: error: unknown key 'prex' in 'hooks'\n"
