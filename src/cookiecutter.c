@@ -1587,26 +1587,6 @@ static int cc_compile(struct template_file *f, char *name, struct diag *err)
 	return ret;
 }
 
-/* Find name (len bytes) among n files sorted by path. */
-static struct template_file *cc_find_file(struct template_file *files,
-					  size_t n, const char *name)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(files[mid].path, name);
-
-		if (!c)
-			return &files[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
 /*
  * The loader of cookiecutter 2.x's FileSystemLoader(['.', '../templates']):
  * the project directory first, then the template's templates/.  Names
@@ -1617,32 +1597,16 @@ static int cc_load(void *ud, const char *name, size_t len,
 {
 	struct template *t = ud;
 	struct cookiecutter *cc = t->cc;
-	struct strbuf norm = STRBUF_INIT;
 	struct template_file *f;
-	const char *p = name, *end = name + len;
 	int ret = 1;
 
-	while (p < end) {
-		size_t n = strcspn(p, "/");
-
-		if (n > (size_t)(end - p))
-			n = (size_t)(end - p);
-		if (n == 2 && !strncmp(p, "..", 2))
-			goto out;
-		if (n && !(n == 1 && *p == '.'))
-			strbuf_addf(&norm, "%s%.*s", norm.len ? "/" : "",
-				    (int)n, p);
-		p += n + 1;
-	}
-	if ((f = cc_find_file(t->files, t->nfiles, norm.buf)))
+	if ((f = template_find_file(t->files, t->nfiles, name, len)))
 		ret = cc_compile(f, cc_file_name(cc, f->path), err);
-	else if ((f = cc_find_file(cc->lib, cc->nlib, norm.buf)))
+	else if ((f = template_find_file(cc->lib, cc->nlib, name, len)))
 		ret = cc_compile(f, xasprintf("%s/templates/%s", cc->dir,
 					      f->path), err);
 	if (!ret)
 		*out = f->compiled;
-out:
-	strbuf_release(&norm);
 	return ret;
 }
 

@@ -199,22 +199,54 @@ static int render_path(struct render_job *job, const struct template_file *f,
 	return ret;
 }
 
-/* Render the content of f into out, compiling it once into the cache. */
-static int render_content(struct render_job *job, struct template_file *f,
-			  const struct tpl_syntax *syn, struct strbuf *out)
+/* Compile f once into the cache, with its file rule's delimiters. */
+static int compile_file(struct render_job *job, struct template_file *f,
+			struct diag *err)
 {
+	const struct file_rule *rule;
+	char *name;
 	int ret;
 
-	if (!f->compiled) {
-		char *name = xasprintf("%s%s", job->prefix, f->path);
+	if (f->compiled)
+		return 0;
+	rule = manifest_file_rule(job->t->manifest, f->path);
+	name = xasprintf("%s%s", job->prefix, f->path);
+	ret = tpl_compile(name, f->data, f->len, rule && rule->has_syntax ?
+			  &rule->syntax : NULL, &f->compiled, err);
+	free(name);
+	return ret;
+}
 
-		ret = tpl_compile(name, f->data, f->len, syn, &f->compiled,
-				  job->err);
-		free(name);
-		if (ret)
-			return ret;
-	}
-	return tpl_render(f->compiled, job->ctx, out, job->err);
+/*
+ * The loader for {% include %}, {% import %} and {% extends %}: any file
+ * of the template tree, by its path there, whether or not it is output.
+ */
+static int tree_load(void *ud, const char *name, size_t len,
+		     const struct tpl **out, struct diag *err)
+{
+	struct render_job *job = ud;
+	struct template_file *f = template_find_file(job->t->files,
+						     job->t->nfiles, name,
+						     len);
+	int ret;
+
+	if (!f)
+		return 1;
+	ret = compile_file(job, f, err);
+	if (!ret)
+		*out = f->compiled;
+	return ret;
+}
+
+/* Render the content of f into out. */
+static int render_content(struct render_job *job, struct template_file *f,
+			  struct strbuf *out)
+{
+	struct tpl_loader ld = { tree_load, job };
+	int ret = compile_file(job, f, job->err);
+
+	return ret ? ret : tpl_render_with(f->compiled, job->ctx, &ld, out,
+					   job->err);
 }
 
 /* Copy f's bytes into body, within the same size cap as rendered files. */
@@ -285,7 +317,7 @@ static int render_one(struct render_job *job, struct template_file *f,
 	if (!ret && verbatim)
 		ret = copy_verbatim(job, f, &body);
 	else if (!ret)
-		ret = render_content(job, f, syn, &body);
+		ret = render_content(job, f, &body);
 	if (!ret) {
 		size_t len;
 		char *data = strbuf_detach(&body, &len);

@@ -394,6 +394,52 @@ void template_free(struct template *t)
 	free(t);
 }
 
+/* Find path among n files sorted by path. */
+static struct template_file *find_sorted(struct template_file *files,
+					 size_t n, const char *path)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(files[mid].path, path);
+
+		if (!c)
+			return &files[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+struct template_file *template_find_file(struct template_file *files,
+					 size_t n, const char *name,
+					 size_t len)
+{
+	struct strbuf norm = STRBUF_INIT;
+	struct template_file *f = NULL;
+	const char *p = name, *end = name + len;
+
+	while (p < end) {
+		size_t k = strcspn(p, "/");
+
+		if (k > (size_t)(end - p))
+			k = (size_t)(end - p);
+		if (k == 2 && !strncmp(p, "..", 2))
+			goto out;
+		if (k && !(k == 1 && *p == '.'))
+			strbuf_addf(&norm, "%s%.*s", norm.len ? "/" : "",
+				    (int)k, p);
+		p += k + 1;
+	}
+	f = find_sorted(files, n, norm.buf);
+out:
+	strbuf_release(&norm);
+	return f;
+}
+
 const struct template_file *template_hook(const struct template *t,
 					  const char *name)
 {

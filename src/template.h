@@ -67,6 +67,16 @@ int template_open(const char *spec, struct template **out, struct diag *err);
 /* Free t. NULL is allowed. */
 void template_free(struct template *t);
 
+/*
+ * Find the file that a template names with name (len bytes, as an
+ * {% include %} spells it) among n files sorted by path.  Empty and '.'
+ * components are dropped; a '..' component finds nothing, as in Jinja.
+ * Returns the file or NULL.
+ */
+struct template_file *template_find_file(struct template_file *files,
+					 size_t n, const char *name,
+					 size_t len);
+
 /* Return the hook file called name, or NULL. */
 const struct template_file *template_hook(const struct template *t,
 					  const char *name);

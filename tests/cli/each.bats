@@ -213,3 +213,19 @@ TWO='[{name: api, language: go, public: true}, {name: web, language: node, port:
 	assert_success
 	assert_line --partial '3 combinations, 3 passed, 0 failed'
 }
+
+@test "files include other files of the template tree, output or not" {
+	run genship new "$TPL" -o out --no-input --trust
+	assert_success
+	[ ! -e out/partials ]
+	run cat out/services/api/service.env
+	assert_output $'# shop/api: go\nPORT=8080'
+}
+
+@test "bad template: an include that names no file of the tree" {
+	printf '{%% include "../genship.yml" %%}\n' >"$TPL/template/compose.yaml"
+	run genship new "$TPL" -o out --no-input --trust
+	assert_failure 2
+	assert_line --partial "template/compose.yaml:1:12: error: template '../genship.yml' not found"
+	assert_nothing_written
+}
