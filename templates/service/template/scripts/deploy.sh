@@ -1,4 +1,4 @@
-#!/usr/bin/env bash
+{% if k8s_flavor == 'helm' %}{% include 'partials/helm/deploy.sh' %}{% else %}#!/usr/bin/env bash
 # Deploy an overlay and wait for the rollout; roll back if it does not finish.
 #   scripts/deploy.sh staging|production [IMAGE_REF]
 #
@@ -63,3 +63,4 @@ if ! kubectl -n "${namespace}" rollout status "deployment/${deployment}" --timeo
   exit 1
 fi
 echo "deployed ${overlay}"
+{% endif %}

@@ -24,13 +24,17 @@ if have yamllint; then
   run yamllint --strict .
 fi
 if have shellcheck; then
-  mapfile -t scripts < <(find scripts {% if backup %}k8s {% endif %}-type f -name '*.sh' | sort)
+  mapfile -t scripts < <(find scripts {% if backup %}{{ 'charts' if k8s_flavor == 'helm' else 'k8s' }} {% endif %}-type f -name '*.sh' | sort)
   run shellcheck "${scripts[@]}"
 fi
 if have hadolint; then
   run hadolint Containerfile
 fi
-{%- if kubernetes %}
+{%- if kubernetes and k8s_flavor == 'helm' %}
+if have helm; then
+  run scripts/k8s-render.sh
+fi
+{%- elif kubernetes %}
 if have kubectl; then
   run scripts/k8s-render.sh
 fi

@@ -1,0 +1,1 @@
+{% include "k8s/components/backup/backup.sh" %}

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Install or upgrade the Helm release in an environment and wait until every
+# Deployment has rolled out; if it does not within the timeout, Helm rolls
+# the release back (--atomic).
+#   scripts/deploy.sh staging|production [IMAGE_REF]
+#
+# IMAGE_REF pins the image for this deploy, by digest (sha256:...) or by tag;
+# without it the chart's appVersion is the tag. Uses the current kubectl
+# context; CI sets it from the environment's KUBECONFIG secret.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+environment=${1:?usage: scripts/deploy.sh staging|production [IMAGE_REF]}
+ref=${2:-}
+chart=charts/{{ project_name }}
+release={{ project_name }}
+timeout=${ROLLOUT_TIMEOUT:-300s}
+
+case "${environment}" in
+  staging) namespace="{{ namespace_staging }}" ;;
+  production) namespace="{{ namespace_production }}" ;;
+  *)
+    echo "error: unknown environment '${environment}' (staging or production)" >&2
+    exit 2
+    ;;
+esac
+
+secrets="${chart}/secrets-${environment}.yaml"
+if [ ! -f "${secrets}" ]; then
+  echo "error: ${secrets} is missing: create it from secrets.example.yaml with real values" >&2
+  exit 1
+fi
+if grep -q 'change-me' "${secrets}"; then
+  echo "error: ${secrets} still holds placeholder values (change-me)" >&2
+  exit 1
+fi
+
+# Helm installs into the namespace but does not own it: create it and
+# enforce the restricted Pod Security Standard before any pod exists.
+kubectl apply -f - <<YAML
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: ${namespace}
+  labels:
+    app.kubernetes.io/part-of: {{ project_name }}
+    environment: ${environment}
+    pod-security.kubernetes.io/enforce: restricted
+    pod-security.kubernetes.io/enforce-version: latest
+    pod-security.kubernetes.io/audit: restricted
+    pod-security.kubernetes.io/warn: restricted
+YAML
+
+# Pin the image on the command line, so that the committed values never
+# change at deploy time.
+image_args=()
+case "${ref}" in
+  "") ;;
+  sha256:*) image_args=(--set-string "image.digests.api=${ref}") ;;
+  *) image_args=(--set-string "image.tag=${ref}") ;;
+esac
+
+echo "deploying ${release} to namespace ${namespace}${ref:+ (image ${ref})}"
+helm upgrade --install "${release}" "${chart}" \
+  --namespace "${namespace}" \
+  --values "${chart}/values-${environment}.yaml" \
+  --values "${secrets}" \
+  "${image_args[@]}" \
+  --atomic --wait --timeout "${timeout}" \
+  --history-max 10
+echo "deployed ${environment}"
