@@ -811,12 +811,25 @@ void lint_ignorefile_file(struct lint_ctx *lc, const struct lint_file *f)
 			    "does not keep the example file");
 }
 
+/* Every Containerfile, at the root or in a component's directory. */
 void lint_container_tree(struct lint_ctx *lc, const struct lint_tree *t)
 {
-	const struct lint_file *cf = lint_tree_find(t, "Containerfile");
+	size_t i;
 
-	if (cf && !lint_tree_find(t, ".dockerignore"))
-		lint_report(lc, "GS-107", cf->path, 0, 0, "Containerfile "
-			    "without .dockerignore: docker would send the "
-			    "whole directory, .env included");
+	for (i = 0; i < t->n; i++) {
+		const char *path = t->files[i]->path,
+			   *base = strrchr(path, '/');
+		char *ignore;
+
+		base = base ? base + 1 : path;
+		if (strcmp(base, "Containerfile"))
+			continue;
+		ignore = xasprintf("%.*s.dockerignore", (int)(base - path),
+				   path);
+		if (!lint_tree_find(t, ignore))
+			lint_report(lc, "GS-107", path, 0, 0, "Containerfile "
+				    "without .dockerignore: docker would send "
+				    "the whole directory, .env included");
+		free(ignore);
+	}
 }

@@ -379,8 +379,8 @@ static const char *const compose_globs[] = {
 	"docker-compose.*.yaml", NULL
 };
 static const char *const container_globs[] = {
-	"Containerfile", "Dockerfile", ".dockerignore", ".containerignore",
-	NULL
+	"**/Containerfile", "**/Dockerfile", "**/.dockerignore",
+	"**/.containerignore", NULL
 };
 
 /* Tree checks: each sees the files of its group in one combination. */

@@ -115,17 +115,20 @@ static const cyaml_strval_t bool_strings[] = {
 	{ "on", RAW_BOOL_TRUE }, { "off", RAW_BOOL_FALSE },
 };
 
-/* A field of a multi option's elements: an option without when/matrix. */
+/* The keys an option and a field of a list option's elements share. */
+#define TYPED_VALUE_KEYS \
+	STR_REQ("name", struct raw_option, name), \
+	CYAML_FIELD_ENUM("type", CYAML_FLAG_STRICT, struct raw_option, type, \
+			 type_strings, CYAML_ARRAY_LEN(type_strings)), \
+	CYAML_FIELD_IGNORE("default", CYAML_FLAG_OPTIONAL), \
+	STR_OPT("pattern", struct raw_option, pattern), \
+	STR_OPT("help", struct raw_option, help), \
+	SEQ_OPT("choices", struct raw_option, choices, &string_entry), \
+	INT_OPT("min", struct raw_option, min), \
+	INT_OPT("max", struct raw_option, max)
+
 static const cyaml_schema_field_t field_fields[] = {
-	STR_REQ("name", struct raw_option, name),
-	CYAML_FIELD_ENUM("type", CYAML_FLAG_STRICT, struct raw_option, type,
-			 type_strings, CYAML_ARRAY_LEN(type_strings)),
-	CYAML_FIELD_IGNORE("default", CYAML_FLAG_OPTIONAL),
-	STR_OPT("pattern", struct raw_option, pattern),
-	STR_OPT("help", struct raw_option, help),
-	SEQ_OPT("choices", struct raw_option, choices, &string_entry),
-	INT_OPT("min", struct raw_option, min),
-	INT_OPT("max", struct raw_option, max),
+	TYPED_VALUE_KEYS,
 	CYAML_FIELD_ENUM("unique", CYAML_FLAG_OPTIONAL | CYAML_FLAG_STRICT |
 			 CYAML_FLAG_CASE_INSENSITIVE, struct raw_option, unique,
 			 bool_strings, CYAML_ARRAY_LEN(bool_strings)),
@@ -138,16 +141,8 @@ static const cyaml_schema_value_t field_entry = {
 };
 
 static const cyaml_schema_field_t option_fields[] = {
-	STR_REQ("name", struct raw_option, name),
-	CYAML_FIELD_ENUM("type", CYAML_FLAG_STRICT, struct raw_option, type,
-			 type_strings, CYAML_ARRAY_LEN(type_strings)),
-	CYAML_FIELD_IGNORE("default", CYAML_FLAG_OPTIONAL),
-	STR_OPT("pattern", struct raw_option, pattern),
-	STR_OPT("help", struct raw_option, help),
+	TYPED_VALUE_KEYS,
 	STR_OPT("prompt", struct raw_option, prompt),
-	SEQ_OPT("choices", struct raw_option, choices, &string_entry),
-	INT_OPT("min", struct raw_option, min),
-	INT_OPT("max", struct raw_option, max),
 	STR_OPT("when", struct raw_option, when),
 	CYAML_FIELD_IGNORE("matrix", CYAML_FLAG_OPTIONAL),
 	SEQ_OPT("fields", struct raw_option, fields, &field_entry),

@@ -185,6 +185,12 @@ static void test_containerfile(void)
 	const char *noignore[] = { "Containerfile", good_cf, NULL };
 	const char *badignore[] = { "Containerfile", good_cf, ".dockerignore",
 				    ".git\n", NULL };
+	const char *component[] = { "Containerfile", good_cf, ".dockerignore",
+				    ignore, "services/api/Containerfile",
+				    good_cf, NULL };
+	const char *components[] = { "services/api/Containerfile", good_cf,
+				     "services/api/.dockerignore", ignore,
+				     NULL };
 	char *got = lint_files(good);
 
 	is_str(got, "", "a good Containerfile has no findings");
@@ -242,6 +248,10 @@ static void test_containerfile(void)
 	test_cgo_from_env();
 	expect(noignore, "GS-107 Containerfile:0",
 	       "a Containerfile without .dockerignore is GS-107");
+	expect(component, "GS-107 services/api/Containerfile:0",
+	       "a component's Containerfile needs its own .dockerignore");
+	expect_none(components, "GS-107", "a component's .dockerignore "
+		    "beside its Containerfile is enough");
 	expect(badignore, "GS-108 .dockerignore:0",
 	       "an ignore file without .env* is GS-108");
 }
