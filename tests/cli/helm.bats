@@ -315,18 +315,32 @@ builtin_k8s() {
 	assert_output --partial "value 'image.tag' does not match the schema"
 }
 
-@test "the Secret needs its values, and says where they come from" {
+@test "without secret values the chart renders, and NOTES.txt says what is missing" {
 	need_helm_render
-	generate h --set k8s_flavor=helm
-	run "$HELM_RENDER" h/charts/my-service
-	assert_failure 1
-	assert_output --partial 'secret.data.APP_SECRET_KEY is not set: pass -f secrets-<environment>.yaml (from secrets.example.yaml) or set secret.existingSecret'
+	generate h --set k8s_flavor=helm --set database=postgres
+	run "$HELM_RENDER" --notes h/charts/my-service
+	assert_success
+	assert_output --partial - <<-'EOF'
+	type: Opaque
+	data: {}
+	EOF
+	assert_output --partial - <<-'EOF'
+	WARNING: secret.data has no value for APP_SECRET_KEY, PGUSER, PGPASSWORD.
+	The pods do not start without them: pass -f secrets-<environment>.yaml
+	(copied from secrets.example.yaml), or set secret.existingSecret.
+	EOF
+	printf 'secret:\n  data:\n    APP_SECRET_KEY: s3cr3t\n' >one.yaml
+	run "$HELM_RENDER" --notes -f one.yaml h/charts/my-service
+	assert_output --partial "  APP_SECRET_KEY: \"$(printf s3cr3t | base64)\""
+	assert_output --partial 'WARNING: secret.data has no value for PGUSER, PGPASSWORD.'
 	printf 'secret:\n  existingSecret: vault-synced\n' >ext.yaml
-	run "$HELM_RENDER" -f ext.yaml h/charts/my-service
+	run "$HELM_RENDER" --notes -f ext.yaml h/charts/my-service
 	assert_success
 	refute_output --partial 'kind: Secret'
-	assert_output --partial 'name: vault-synced'
 	refute_output --partial 'checksum/secret'
+	refute_output --partial 'WARNING'
+	run grep -c 'name: vault-synced' <<<"$output"
+	assert_output 3
 }
 
 @test "a deploy pins the image by digest, or by tag" {
@@ -432,7 +446,7 @@ builtin_k8s() {
 }
 
 @test "deploy.sh refuses missing or placeholder secrets before touching the cluster" {
-	generate h --set k8s_flavor=helm
+	generate h --set k8s_flavor=helm --set database=postgres
 	cd h
 	run scripts/deploy.sh staging
 	assert_failure 1
@@ -441,6 +455,11 @@ builtin_k8s() {
 	run scripts/deploy.sh staging
 	assert_failure 1
 	assert_output 'error: charts/my-service/secrets-staging.yaml still holds placeholder values (change-me)'
+	printf 'secret:\n  data:\n    PGUSER: app\n    PGPASSWORD: ""\n' \
+		>charts/my-service/secrets-staging.yaml
+	run scripts/deploy.sh staging
+	assert_failure 1
+	assert_output 'error: charts/my-service/secrets-staging.yaml has no value for: APP_SECRET_KEY PGPASSWORD'
 	run scripts/deploy.sh qa
 	assert_failure 2
 	assert_output "error: unknown environment 'qa' (staging or production)"

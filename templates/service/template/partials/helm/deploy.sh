@@ -26,14 +26,32 @@ case "${environment}" in
     ;;
 esac
 
+values="${chart}/values-${environment}.yaml"
 secrets="${chart}/secrets-${environment}.yaml"
-if [ ! -f "${secrets}" ]; then
-  echo "error: ${secrets} is missing: create it from secrets.example.yaml with real values" >&2
-  exit 1
-fi
-if grep -q 'change-me' "${secrets}"; then
-  echo "error: ${secrets} still holds placeholder values (change-me)" >&2
-  exit 1
+secrets_args=()
+if grep -Eq "^  existingSecret: *[\"']?[a-z0-9]" "${chart}/values.yaml" "${values}"; then
+  echo "secret.existingSecret is set: the Secret comes from outside the chart"
+else
+  if [ ! -f "${secrets}" ]; then
+    echo "error: ${secrets} is missing: create it from secrets.example.yaml with real values" >&2
+    exit 1
+  fi
+  if grep -q 'change-me' "${secrets}"; then
+    echo "error: ${secrets} still holds placeholder values (change-me)" >&2
+    exit 1
+  fi
+  # Every key of the example needs a value: the pods do not start without it.
+  missing=""
+  while IFS= read -r key; do
+    if ! grep -Eq "^    ${key}: *([^ #\"']|\"[^\"]|'[^'])" "${secrets}"; then
+      missing="${missing} ${key}"
+    fi
+  done < <(sed -nE 's/^    ([A-Za-z_][A-Za-z0-9_]*):.*/\1/p' "${chart}/secrets.example.yaml")
+  if [ -n "${missing}" ]; then
+    echo "error: ${secrets} has no value for:${missing}" >&2
+    exit 1
+  fi
+  secrets_args=(--values "${secrets}")
 fi
 
 # Helm installs into the namespace but does not own it: create it and
@@ -64,9 +82,9 @@ esac
 echo "deploying ${release} to namespace ${namespace}${ref:+ (image ${ref})}"
 helm upgrade --install "${release}" "${chart}" \
   --namespace "${namespace}" \
-  --values "${chart}/values-${environment}.yaml" \
-  --values "${secrets}" \
-  "${image_args[@]}" \
+  --values "${values}" \
+  ${secrets_args[@]+"${secrets_args[@]}"} \
+  ${image_args[@]+"${image_args[@]}"} \
   --atomic --wait --timeout "${timeout}" \
   --history-max 10
 echo "deployed ${environment}"
