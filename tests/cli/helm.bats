@@ -118,6 +118,7 @@ builtin_k8s() {
 	assert_output - <<-'EOF'
 	NOTES.txt
 	_helpers.tpl
+	component-configmap.yaml
 	configmap.yaml
 	deployment.yaml
 	hpa.yaml
@@ -172,7 +173,7 @@ builtin_k8s() {
 		cmp "$src" "h/charts/everything-demo/templates/${src##*/}"
 		n=$((n + 1))
 	done
-	[ "$n" -eq 16 ]
+	[ "$n" -eq 17 ]
 	grep -q '{{- include "svc.componentLabels" $ctx | nindent 4 }}' \
 		h/charts/everything-demo/templates/deployment.yaml
 	# files/backup.sh is the Kustomize flavor's backup script.
@@ -365,23 +366,34 @@ builtin_k8s() {
 	generate h --set k8s_flavor=helm --set database=postgres
 	chart=h/charts/my-service
 	cat >two.yaml <<-'EOF'
+	componentNameSuffix: true
 	components:
 	  - name: web
 	    image: ghcr.io/acme/my-service-web
 	    port: 3000
 	    public: true
 	    calls: [api]
+	    secretKeys: [APP_SECRET_KEY]
+	    egress: []
 	  - name: api
 	    image: ghcr.io/acme/my-service-api
 	    port: 8080
 	    public: false
 	    calls: []
+	    config:
+	      FEATURE_X: "on"
+	ingress:
+	  hosts:
+	    web:
+	      host: web.my-service.example.com
 	EOF
 	"$HELM_RENDER" --release my-service -f two.yaml \
 		-f "$chart/secrets.example.yaml" "$chart" >two-out.yaml
 	run objects two-out.yaml
 	assert_output - <<-'EOF'
+	ConfigMap my-service-api-config
 	ConfigMap my-service-config
+	ConfigMap my-service-web-config
 	Deployment my-service-api
 	Deployment my-service-web
 	HorizontalPodAutoscaler my-service-api
@@ -398,22 +410,58 @@ builtin_k8s() {
 	ServiceAccount my-service-api
 	ServiceAccount my-service-web
 	EOF
-	# api accepts HTTP from web only; web may send HTTP to api only.
-	run sed -n '/^  name: my-service-api$/,/^---/p' two-out.yaml
-	assert_output --partial '    # HTTP from web.'
+	# web finds api through its Service; api has its own settings.
+	run sed -n '/^  name: my-service-web-config$/,/^---/p' two-out.yaml
+	assert_output --partial '  API_URL: "http://my-service-api"'
+	run sed -n '/^  name: my-service-api-config$/,/^---/p' two-out.yaml
+	assert_output --partial '  FEATURE_X: "on"'
+	# api accepts HTTP from web only; web may send HTTP to api only, and
+	# reads only the secret it names.
+	policy() {
+		awk -v n="$1" '/^kind: NetworkPolicy/ { p = 1 } /^---/ { p = 0 }
+			p && $0 == "  name: " n { q = 1 } /^---/ { q = 0 } q' two-out.yaml
+	}
+	run policy my-service-api
+	assert_output --partial '    # HTTP from the components that call api: web.'
 	refute_output --partial 'ingress-nginx'
-	run sed -n '/^kind: NetworkPolicy/,/^---/{/name: my-service-web$/,/^---/p}' two-out.yaml
-	assert_output --partial '    # HTTP to api.'
+	assert_output --partial 'port: 5432'
+	run policy my-service-web
+	assert_output --partial '    # HTTP to api (its Service forwards port 80 to 8080).'
 	assert_output --partial 'kubernetes.io/metadata.name: ingress-nginx'
+	refute_output --partial 'port: 5432'
+	run sed -n '/^kind: Deployment/,/^---/{/name: my-service-web$/,/^---/p}' two-out.yaml
+	run grep -c 'key: PG' <<<"$(awk '/^kind: Deployment/ { d = 1 } /^---/ { d = 0 } d' two-out.yaml)"
+	assert_output 2
+	grep -q 'host: web.my-service.example.com' two-out.yaml
+	grep -q 'secretName: my-service-web-tls' two-out.yaml
 	run node "$LINT/k8s-validate.mjs" two-out.yaml
 	assert_success
 	run builtin_k8s "$PWD/two-out.yaml"
 	assert_success
-	# A call to a component that does not exist fails the render.
-	sed 's/calls: \[api\]/calls: [apii]/' two.yaml >typo.yaml
-	run "$HELM_RENDER" -f typo.yaml -f "$chart/secrets.example.yaml" "$chart"
+}
+
+@test "a components list the chart cannot honour is refused with a reason" {
+	need_helm_render
+	generate h --set k8s_flavor=helm
+	chart=h/charts/my-service
+	ex="$chart/secrets.example.yaml"
+	two='components: [{name: a, image: x/a, port: 8080, public: false, calls: [b]}, {name: b, image: x/b, port: 8081, public: false, calls: []}]'
+	printf '%s\n' "$two" >names.yaml
+	run "$HELM_RENDER" -f names.yaml -f "$ex" "$chart"
 	assert_failure 1
-	assert_output --partial "components: 'web' calls 'apii', which is not a component (components: web, api)"
+	assert_output --partial "value 'components' does not match the schema: Array must have at most 1 items"
+	printf 'componentNameSuffix: true\n%s\n' "${two/calls: \[b\]/calls: [c]}" >typo.yaml
+	run "$HELM_RENDER" -f typo.yaml -f "$ex" "$chart"
+	assert_failure 1
+	assert_output --partial "components: 'a' calls 'c', which is not a component (components: a, b)"
+	printf 'componentNameSuffix: true\n%s\n' "${two/public: false, calls: \[b\]/public: true, calls: [b]}" >host.yaml
+	run "$HELM_RENDER" -f host.yaml -f "$ex" "$chart"
+	assert_failure 1
+	assert_output --partial "ingress.hosts.a.host is not set: component 'a' is public"
+	printf 'components: [{name: api, image: x/a, port: 8080, public: true, calls: [], secretKeys: [NOPE]}]\n' >keys.yaml
+	run "$HELM_RENDER" -f keys.yaml -f "$ex" "$chart"
+	assert_failure 1
+	assert_output --partial "components: 'api' reads secret key 'NOPE', which is not in secret.keys"
 }
 
 @test "NOTES.txt tells where the release answers and how to roll back" {

@@ -56,16 +56,15 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 
 {{/*
-A component's object name: a single component takes the base name, so a
-one-service chart names its objects like the release; with several
-components each is <base name>-<component name>.
+A component's object name: <base name>-<component name>, or with
+componentNameSuffix false (a single service) the base name itself.
 */}}
 {{- define "svc.componentFullname" -}}
 {{- $full := include "svc.fullname" .root }}
-{{- if eq (len .root.Values.components) 1 }}
-{{- $full }}
-{{- else }}
+{{- if .root.Values.componentNameSuffix }}
 {{- printf "%s-%s" $full .component.name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $full }}
 {{- end }}
 {{- end }}
 
@@ -136,22 +135,72 @@ seccompProfile:
 {{- end }}
 
 {{/*
-Fail the render when a component's `calls` names no component, so that a
-typo cannot leave a NetworkPolicy that silently blocks the traffic.
+Fail the render on a components list the other templates cannot honour:
+several components whose objects would share the release's name, a
+duplicate name, a per-component ConfigMap without its own name, or a call
+to no component (a typo would leave a NetworkPolicy that silently blocks
+the traffic).
 */}}
-{{- define "svc.checkCalls" -}}
+{{- define "svc.checkComponents" -}}
 {{- $names := list }}
 {{- range .Values.components }}
+{{- if has .name $names }}
+{{- fail (printf "components: '%s' is listed twice" .name) }}
+{{- end }}
 {{- $names = append $names .name }}
+{{- end }}
+{{- if and (not .Values.componentNameSuffix) (gt (len $names) 1) }}
+{{- fail (printf "components: %d components need componentNameSuffix: true (with false, every object is named after the release)" (len $names)) }}
 {{- end }}
 {{- range .Values.components }}
 {{- $from := .name }}
+{{- if and .config (not $.Values.componentNameSuffix) }}
+{{- fail (printf "components: '%s' sets config, which needs componentNameSuffix: true; put single-service settings under config" $from) }}
+{{- end }}
+{{- range (.secretKeys | default list) }}
+{{- if not (has . $.Values.secret.keys) }}
+{{- fail (printf "components: '%s' reads secret key '%s', which is not in secret.keys" $from .) }}
+{{- end }}
+{{- end }}
 {{- range (.calls | default list) }}
 {{- if not (has . $names) }}
 {{- fail (printf "components: '%s' calls '%s', which is not a component (components: %s)" $from . (join ", " $names)) }}
 {{- end }}
 {{- end }}
 {{- end }}
+{{- end }}
+
+{{/* The components that call component .component (a list). */}}
+{{- define "svc.callers" -}}
+{{- $callers := list }}
+{{- range .root.Values.components }}
+{{- if has $.component.name (.calls | default list) }}
+{{- $callers = append $callers .name }}
+{{- end }}
+{{- end }}
+{{- toJson $callers }}
+{{- end }}
+
+{{/* A component's own ConfigMap (componentNameSuffix: true). */}}
+{{- define "svc.componentConfigName" -}}
+{{- printf "%s-config" (include "svc.componentFullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+A component's own settings: the URL of each component it calls (through
+that component's Service, port 80), then its `config`.
+*/}}
+{{- define "svc.componentConfig" -}}
+{{- $data := dict }}
+{{- range (.component.calls | default list) }}
+{{- $callee := dict "name" . }}
+{{- $url := printf "http://%s" (include "svc.componentFullname" (dict "root" $.root "component" $callee)) }}
+{{- $_ := set $data (printf "%s_URL" (. | upper | replace "-" "_")) $url }}
+{{- end }}
+{{- range $key, $value := (.component.config | default dict) }}
+{{- $_ := set $data $key $value }}
+{{- end }}
+{{- toJson $data }}
 {{- end }}
 
 {{/* The backup objects' base name and labels (component: backup). */}}
