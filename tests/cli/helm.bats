@@ -356,6 +356,9 @@ builtin_k8s() {
 	printf 'image:\n  tag: sha-0c0ffee\n' >tag.yaml
 	run "$HELM_RENDER" -f tag.yaml -f "$chart/secrets.example.yaml" "$chart"
 	assert_output --partial 'image: ghcr.io/acme/my-service:sha-0c0ffee'
+	printf 'image:\n  tag: sha-0c0ffee\n  tags:\n    api: v1.2.3\n' >tags.yaml
+	run "$HELM_RENDER" -f tags.yaml -f "$chart/secrets.example.yaml" "$chart"
+	assert_output --partial 'image: ghcr.io/acme/my-service:v1.2.3'
 	# deploy.sh passes the digest for the component the values name.
 	grep -q '"image.digests.api=${ref}"' h/scripts/deploy.sh
 }

@@ -83,8 +83,8 @@ app.kubernetes.io/component: {{ .component.name }}
 
 {{/*
 A component's image: repository@digest when the deploy pinned one
-(image.digests.<component>), else repository:tag, the tag defaulting to the
-chart's appVersion.
+(image.digests.<component>), else repository:tag, the tag being
+image.tags.<component>, else image.tag, else the chart's appVersion.
 */}}
 {{- define "svc.image" -}}
 {{- $values := .root.Values.image }}
@@ -92,7 +92,8 @@ chart's appVersion.
 {{- if $digest }}
 {{- printf "%s@%s" .component.image $digest }}
 {{- else }}
-{{- printf "%s:%s" .component.image ($values.tag | default .root.Chart.AppVersion) }}
+{{- $tag := index ($values.tags | default dict) .component.name | default $values.tag | default .root.Chart.AppVersion }}
+{{- printf "%s:%s" .component.image $tag }}
 {{- end }}
 {{- end }}
 
