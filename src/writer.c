@@ -779,26 +779,29 @@ static int recover_one(const char *target, const char *dir, bool *undone,
 	return ret;
 }
 
-int writer_recover(const char *target, bool *undone, struct diag *err)
+/*
+ * Call fn(ud, target, dir) for each staging directory of target that a
+ * dead process left, until it returns non-zero; returns that.
+ */
+static int each_stale_stage(const char *target,
+			    int (*fn)(void *ud, const char *target,
+				      const char *dir), void *ud)
 {
-	char *parent, *base, *prefix;
+	char *parent, *base, *prefix, *t = strip_slashes(target);
 	struct dirent *e;
 	DIR *d;
 	int ret = 0;
 
-	*undone = false;
 	stage_location(target, &parent, &base);
 	prefix = xasprintf(".%s" STAGE_TAG, base);
 	d = opendir(parent);
 	while (d && !ret && (e = readdir(d))) {
-		char *dir, *t;
+		char *dir;
 
 		if (!stage_is_stale(e->d_name, prefix))
 			continue;
 		dir = fs_join(parent, e->d_name);
-		t = strip_slashes(target);
-		ret = recover_one(t, dir, undone, err);
-		free(t);
+		ret = fn(ud, t, dir);
 		free(dir);
 	}
 	if (d)
@@ -806,7 +809,44 @@ int writer_recover(const char *target, bool *undone, struct diag *err)
 	free(prefix);
 	free(parent);
 	free(base);
+	free(t);
 	return ret;
+}
+
+struct recovery {
+	bool *undone;
+	struct diag *err;
+};
+
+static int recover_cb(void *ud, const char *target, const char *dir)
+{
+	struct recovery *r = ud;
+
+	return recover_one(target, dir, r->undone, r->err);
+}
+
+int writer_recover(const char *target, bool *undone, struct diag *err)
+{
+	struct recovery r = { undone, err };
+
+	*undone = false;
+	return each_stale_stage(target, recover_cb, &r);
+}
+
+static int journal_cb(void *ud, const char *target, const char *dir)
+{
+	char *journal = fs_join(dir, STAGE_JOURNAL);
+	bool yes = fs_exists(journal);
+
+	(void)ud;
+	(void)target;
+	free(journal);
+	return yes;
+}
+
+bool writer_recover_pending(const char *target)
+{
+	return each_stale_stage(target, journal_cb, NULL) > 0;
 }
 
 /* ---- update transactions ------------------------------------------- */

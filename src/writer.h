@@ -103,6 +103,9 @@ void writer_stage_release(struct writer_stage *st);
  */
 int writer_recover(const char *target, bool *undone, struct diag *err);
 
+/* True when a crashed run left a commit into target for writer_recover(). */
+bool writer_recover_pending(const char *target);
+
 /*
  * One step of a write: the fault-injection point (writer_fault_point()),
  * then ERR_FAIL "interrupted by SIG..." when a signal is pending (see
