@@ -423,7 +423,13 @@ int hook_check_trust(const struct template *t, bool no_hooks, bool trust,
 		return 0;
 	if (interactive) {
 		*run = ask_trust(t);
-		return *run ? 0 : diag_input(err, NULL, "hooks not trusted");
+		if (*run)
+			return 0;
+		diag_input(err, NULL, "hooks of template '%s' not trusted: "
+			   "nothing was written", t->name);
+		diag_hint(err, "pass --no-hooks to generate without them, or "
+			  "--trust to run them without asking");
+		return ERR_INPUT;
 	}
 	diag_input(err, NULL, "template '%s' has hooks, and hooks of a "
 		   "template that is not built in run only when trusted",
