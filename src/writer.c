@@ -19,6 +19,7 @@
 
 /* ---- modes, steps ---------------------------------------------------- */
 
+/* The process umask (umask(2) can only read it by setting it). */
 static mode_t current_umask(void)
 {
 	mode_t mask = umask(0);
@@ -276,10 +277,13 @@ void writer_stage_release(struct writer_stage *st)
 static int sweep_entry(const char *path, const struct stat *sb, int flag,
 		       struct FTW *ftw)
 {
-	mode_t keep = S_ISDIR(sb->st_mode) ? 07775 : 0775;
+	mode_t keep;
 
 	(void)ftw;
-	if ((flag == FTW_F || flag == FTW_D) && (sb->st_mode & 07777 & ~keep))
+	if (flag != FTW_F && flag != FTW_D)
+		return 0;	/* a symlink, or an entry nftw could not stat */
+	keep = S_ISDIR(sb->st_mode) ? 07775 : 0775;
+	if (sb->st_mode & 07777 & ~keep)
 		chmod(path, sb->st_mode & keep);
 	return 0;
 }
@@ -317,6 +321,7 @@ struct commit {
 	size_t nops, alloc;
 };
 
+/* Start an empty list of steps from tree (in dir) into target. */
 static void commit_init(struct commit *c, const char *target,
 			const char *dir, const char *tree,
 			const struct plan *plan, struct diag *err)
@@ -329,6 +334,7 @@ static void commit_init(struct commit *c, const char *target,
 	c->plan = plan;
 }
 
+/* Free c's memory. */
 static void commit_release(struct commit *c)
 {
 	size_t i;
@@ -339,6 +345,7 @@ static void commit_release(struct commit *c)
 	free(c->old);
 }
 
+/* Append a step (path copied). */
 static void add_op(struct commit *c, char kind, unsigned long long ino,
 		   unsigned long long old, const char *path)
 {
@@ -346,6 +353,7 @@ static void add_op(struct commit *c, char kind, unsigned long long ino,
 	c->ops[c->nops++] = (struct op){ kind, ino, old, xstrdup(path) };
 }
 
+/* True when a step creates directory path. */
 static bool has_dir_op(const struct commit *c, const char *path)
 {
 	size_t i;
@@ -434,6 +442,7 @@ out:
 	return ret;
 }
 
+/* fs_each_entry() callback for plan_extra(). */
 static int plan_extra_cb(void *ud, const char *path, const char *rel)
 {
 	return plan_extra(ud, path, rel);
@@ -572,6 +581,7 @@ static int op_do(const struct commit *c, const struct op *op)
 	return ret;
 }
 
+/* True when path (not followed) is inode ino. */
 static bool inode_at(const char *path, unsigned long long ino)
 {
 	struct stat st;
@@ -744,34 +754,35 @@ static bool stage_is_stale(const char *name, const char *prefix)
 	return kill((pid_t)pid, 0) < 0 && errno == ESRCH;
 }
 
-/* Undo what the journal in dir (a stale staging directory) records. */
+/*
+ * Undo what the journal in dir (a stale staging directory) records, then
+ * remove dir.  Without a journal the dead run changed nothing.  On
+ * failure dir is kept: it holds the files that run replaced.
+ */
 static int recover_one(const char *target, const char *dir, bool *undone,
 		       struct diag *err)
 {
 	char *path = fs_join(dir, STAGE_JOURNAL), *tree = fs_join(dir, "tree");
 	char *data = NULL;
-	struct diag quiet = DIAG_INIT;
 	const char *failed = NULL;
 	struct commit c;
 	size_t len;
 	int ret = 0;
 
 	commit_init(&c, target, dir, tree, NULL, err);
-	if (fs_exists(path) && !fs_read_file(path, &data, &len, &quiet)) {
-		if (journal_parse(&c, data, len) < 0)
-			ret = diag_fail(err, "corrupt journal '%s'", path);
-		else if ((ret = undo_all(&c, &failed)))
-			ret = diag_fail(err, "cannot roll back the interrupted "
-					"run in '%s': '%s/%s': %s", target,
-					target, failed, strerror(-ret));
-		else
-			*undone = true;
-	}
-	if (!ret)
-		fs_rm_rf(dir);
-	else
+	if (fs_exists(path) && (ret = fs_read_file(path, &data, &len, err)))
+		ret = ERR_FAIL;
+	else if (data && journal_parse(&c, data, len) < 0)
+		ret = diag_fail(err, "corrupt journal '%s'", path);
+	else if (data && (ret = undo_all(&c, &failed)))
+		ret = diag_fail(err, "cannot roll back the interrupted run on "
+				"'%s': '%s/%s': %s", target, target, failed,
+				strerror(-ret));
+	if (ret)
 		diag_hint(err, "the files that run replaced are in '%s'", dir);
-	diag_release(&quiet);
+	else
+		fs_rm_rf(dir);
+	*undone = *undone || (!ret && data);
 	commit_release(&c);
 	free(data);
 	free(path);
@@ -818,6 +829,7 @@ struct recovery {
 	struct diag *err;
 };
 
+/* each_stale_stage() callback: roll one staging directory back. */
 static int recover_cb(void *ud, const char *target, const char *dir)
 {
 	struct recovery *r = ud;
@@ -833,6 +845,7 @@ int writer_recover(const char *target, bool *undone, struct diag *err)
 	return each_stale_stage(target, recover_cb, &r);
 }
 
+/* each_stale_stage() callback: 1 when dir holds a journal. */
 static int journal_cb(void *ud, const char *target, const char *dir)
 {
 	char *journal = fs_join(dir, STAGE_JOURNAL);
@@ -870,6 +883,7 @@ static int commit_file(const char *staging, const char *target,
 	return ret ? ERR_FAIL : 0;
 }
 
+/* True when path is a directory, not a symlink to one. */
 static bool is_real_dir(const char *path)
 {
 	struct stat st;

@@ -43,7 +43,9 @@ each_file_is_old_or_new() {
 leftovers() {
 	local keep=" $* "
 	local e
-	for e in $(ls -A "$WORK"); do
+	for e in "$WORK"/* "$WORK"/.[!.]*; do
+		[ -e "$e" ] || [ -L "$e" ] || continue
+		e=${e##*/}
 		[[ $keep == *" $e "* ]] || echo "$e"
 	done
 }
