@@ -6,7 +6,6 @@ package main
 // those .helmignore names) is reachable through .Files.
 
 import (
-	"fmt"
 	"io/fs"
 	"os"
 	"path"
@@ -72,6 +71,7 @@ type chart struct {
 	Meta       Metadata
 	Values     map[string]interface{}
 	ValuesData []byte      // values.yaml as read, for positions
+	ChartData  []byte      // Chart.yaml as read, for positions
 	Templates  []chartFile // "templates/..." files
 	Files      []chartFile // everything else, for .Files
 	Schema     []byte      // values.schema.json, or nil
@@ -95,6 +95,7 @@ func loadChart(dir string) (*chart, error) {
 		switch {
 		case f.Name == "Chart.yaml":
 			sawChart = true
+			c.ChartData = f.Data
 			if err := c.loadMetadata(f.Data); err != nil {
 				return nil, err
 			}
@@ -125,6 +126,15 @@ func loadChart(dir string) (*chart, error) {
 	return c, nil
 }
 
+// metaPosition returns the line and column of key's value in Chart.yaml,
+// or 0, 0.
+func (c *chart) metaPosition(key string) (int, int) {
+	if _, v := mapValue(parseNode(c.ChartData), key); v != nil {
+		return v.Line, v.Column
+	}
+	return 0, 0
+}
+
 // loadMetadata parses Chart.yaml as Helm does (unknown keys ignored) and
 // applies the checks Helm makes when it loads a chart.
 func (c *chart) loadMetadata(data []byte) error {
@@ -133,17 +143,21 @@ func (c *chart) loadMetadata(data []byte) error {
 		return yamlError(file, err).withHint("'helm-render --check-chart %s' explains Chart.yaml problems", c.Dir)
 	}
 	m := &c.Meta
+	at := func(key, format string, args ...interface{}) *diagnostic {
+		line, col := c.metaPosition(key)
+		return errorf(file, line, col, format, args...)
+	}
 	switch {
 	case m.APIVersion == "":
-		return errorf(file, 0, 0, "chart.metadata.apiVersion is required").withHint("add 'apiVersion: v2'")
+		return at("apiVersion", "chart.metadata.apiVersion is required").withHint("add 'apiVersion: v2'")
 	case m.Name == "":
-		return errorf(file, 0, 0, "chart.metadata.name is required")
+		return at("name", "chart.metadata.name is required")
 	case m.Version == "" || !isSemver(m.Version, false):
-		return errorf(file, 0, 0, "chart.metadata.version %q is invalid: expected a SemVer 2 version", m.Version)
+		return at("version", "chart.metadata.version %q is invalid: expected a SemVer 2 version", m.Version)
 	case m.Type != "" && m.Type != "application" && m.Type != "library":
-		return errorf(file, 0, 0, "chart.metadata.type %q is invalid: expected application or library", m.Type)
+		return at("type", "chart.metadata.type %q is invalid: expected application or library", m.Type)
 	case len(m.Dependencies) > 0:
-		return errorf(file, 0, 0, "chart dependencies are not supported by helm-render")
+		return at("dependencies", "chart dependencies are not supported by helm-render")
 	}
 	return nil
 }
@@ -189,7 +203,7 @@ func readChartFiles(dir string) ([]chartFile, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, errorf(dir, 0, 0, "cannot read the chart: %v", unwrapPathError(err))
+		return nil, errorf(dir, 0, 0, "cannot read the chart: %v", err)
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
 	return files, nil
@@ -199,7 +213,7 @@ func readChartFiles(dir string) ([]chartFile, error) {
 // file themselves.
 func unwrapPathError(err error) error {
 	if pe, ok := err.(*fs.PathError); ok {
-		return fmt.Errorf("%s: %v", pe.Path, pe.Err)
+		return pe.Err
 	}
 	return err
 }

@@ -123,7 +123,8 @@ func render(o *options, w io.Writer) error {
 		return err
 	}
 	if c.Meta.Type == "library" {
-		return errorf(c.rel("Chart.yaml"), 0, 0, "library charts are not installable").
+		line, col := c.metaPosition("type")
+		return errorf(c.rel("Chart.yaml"), line, col, "library charts are not installable").
 			withHint("render an application chart that depends on it")
 	}
 	caps, err := newCapabilities(o.KubeVersion, o.APIVersions)
@@ -185,11 +186,12 @@ func checkKubeVersion(c *chart, caps *Capabilities) error {
 		return nil
 	}
 	ok, err := kubeVersionMatches(c.Meta.KubeVersion, caps.KubeVersion.Version)
+	line, col := c.metaPosition("kubeVersion")
 	if err != nil {
-		return errorf(c.rel("Chart.yaml"), 0, 0, "kubeVersion %q is not a version constraint: %v", c.Meta.KubeVersion, err)
+		return errorf(c.rel("Chart.yaml"), line, col, "kubeVersion %q is not a version constraint: %v", c.Meta.KubeVersion, err)
 	}
 	if !ok {
-		return errorf(c.rel("Chart.yaml"), 0, 0, "chart requires kubeVersion: %s which is incompatible with Kubernetes %s",
+		return errorf(c.rel("Chart.yaml"), line, col, "chart requires kubeVersion: %s which is incompatible with Kubernetes %s",
 			c.Meta.KubeVersion, caps.KubeVersion.Version).withHint("pass a matching --kube-version")
 	}
 	return nil
@@ -228,7 +230,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprint(stdout, usage)
 			return 0
 		}
-		fmt.Fprintf(stderr, "helm-render: %s\n%s", e.msg, usage)
+		fmt.Fprintf(stderr, "helm-render: error: %s\nhint: 'helm-render --help' shows the usage\n", e.msg)
 		return 2
 	default:
 		fmt.Fprintln(stderr, err)
