@@ -1141,6 +1141,19 @@ static struct lint_finding *copy_finding(struct lint_run *r,
 
 /* ---- Helm charts ------------------------------------------------------ */
 
+/* One template's share of a render: its documents, by project path. */
+struct rendered {
+	char *path;
+	struct strbuf data;
+};
+
+/* One render of a chart: the values file, and the files it rendered. */
+struct chart_render {
+	const char *values;	/* "" for values.yaml alone */
+	struct rendered *files;
+	size_t n;
+};
+
 /* A unique chart: its entries, and the combinations that generate it. */
 struct chart_build {
 	const char *dir;	/* a path of the run; "." for the root */
@@ -1152,6 +1165,8 @@ struct chart_build {
 	size_t ncombos, combos_alloc;
 	const char **values;	/* values-<env>.yaml in dir, or one "" */
 	size_t nvalues;
+	struct chart_render *renders;	/* kept for k8s-schema */
+	size_t nrenders, renders_alloc;
 };
 
 struct charts {
@@ -1338,11 +1353,27 @@ static struct lint_ext_chart *ext_charts(struct charts *cs, size_t *n)
 	return charts;
 }
 
-static void charts_release(struct charts *cs)
+/* Free the rendered files of one render. */
+static void rendered_free(struct rendered *files, size_t n)
 {
 	size_t i;
 
+	for (i = 0; i < n; i++) {
+		free(files[i].path);
+		strbuf_release(&files[i].data);
+	}
+	free(files);
+}
+
+static void charts_release(struct charts *cs)
+{
+	size_t i, j;
+
 	for (i = 0; i < cs->n; i++) {
+		for (j = 0; j < cs->items[i].nrenders; j++)
+			rendered_free(cs->items[i].renders[j].files,
+				      cs->items[i].renders[j].n);
+		free(cs->items[i].renders);
 		free(cs->items[i].entries);
 		free(cs->items[i].combos);
 		free(cs->items[i].values);
@@ -1351,12 +1382,6 @@ static void charts_release(struct charts *cs)
 	free(cs->items);
 	free(cs->tab.slots);
 }
-
-/* One template's share of a render: its documents, by project path. */
-struct rendered {
-	char *path;
-	struct strbuf data;
-};
 
 /* The rendered file for path, added when new. */
 static struct rendered *rendered_for(struct rendered **list, size_t *n,
@@ -1429,7 +1454,7 @@ static void chart_output(void *ud, const struct lint_ext_job *job,
 			 size_t len)
 {
 	struct lint_run *r = ud;
-	const struct chart_build *b = owner;
+	struct chart_build *b = owner;
 	struct rendered *rf;
 	size_t n = split_rendered(b->dir, out, &rf), i;
 	struct lint_file *files = xcalloc(n + 1, sizeof(*files));
@@ -1455,18 +1480,142 @@ static void chart_output(void *ud, const struct lint_ext_job *job,
 		f->line = f->col = 0;
 		chart_attach(r, b, f);
 	}
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		if (lc.detached_parsed[i])
 			lint_yaml_release(&lc.detached_yaml[i]);
-		free(rf[i].path);
-		strbuf_release(&rf[i].data);
-	}
+	XALLOC_GROW(b->renders, b->nrenders + 1, b->renders_alloc);
+	b->renders[b->nrenders++] = (struct chart_render){ values, rf, n };
 	free(lc.detached_yaml);
 	free(lc.detached_parsed);
 	free(sink.items);
 	free(t.files);
 	free(files);
-	free(rf);
+}
+
+/* A rendered file that k8s-schema checks, and the renders that made it. */
+struct schema_item {
+	const struct rendered *file;
+	struct { const struct chart_build *b; const char *values; } *uses;
+	size_t nuses, alloc;
+};
+
+/* The rendered files of every chart render, unique by path and content. */
+static struct schema_item *schema_items(const struct charts *cs, size_t *n)
+{
+	struct schema_item *items = NULL;
+	size_t alloc = 0, i, j, k, m;
+
+	*n = 0;
+	for (i = 0; i < cs->n; i++)
+		for (j = 0; j < cs->items[i].nrenders; j++)
+			for (k = 0; k < cs->items[i].renders[j].n; k++) {
+				const struct chart_render *rd =
+					&cs->items[i].renders[j];
+				const struct rendered *f = &rd->files[k];
+
+				for (m = 0; m < *n; m++)
+					if (!strcmp(items[m].file->path,
+						    f->path) &&
+					    items[m].file->data.len ==
+					    f->data.len &&
+					    !memcmp(items[m].file->data.buf,
+						    f->data.buf, f->data.len))
+						break;
+				if (m == *n) {
+					XALLOC_GROW(items, *n + 1, alloc);
+					memset(&items[m], 0, sizeof(items[m]));
+					items[m].file = f;
+					(*n)++;
+				}
+				XALLOC_GROW(items[m].uses, items[m].nuses + 1,
+					    items[m].alloc);
+				items[m].uses[items[m].nuses].b =
+					&cs->items[i];
+				items[m].uses[items[m].nuses++].values =
+					rd->values;
+			}
+	return items;
+}
+
+/* Attach a k8s-schema finding on a rendered file to its renders. */
+static void chart_schema_sink(void *ud, const struct lint_ext_job *job,
+			      void *owner, const struct lint_finding *f)
+{
+	struct lint_run *r = ud;
+	const struct schema_item *it = owner;
+	size_t i;
+
+	for (i = 0; i < it->nuses; i++) {
+		const char *v = it->uses[i].values;
+		struct lint_finding *c = copy_finding(
+			r, f, arena_strdup(&r->arena, f->file));
+
+		c->message = arena_printf(&r->arena, "%s (rendered with %s/%s, "
+					  "line %u)", f->message,
+					  it->uses[i].b->dir,
+					  *v ? v : "values.yaml", f->line);
+		c->line = c->col = 0;
+		chart_attach(r, it->uses[i].b, c);
+	}
+}
+
+/* Add what a k8s-schema run on rendered charts did to the run's report. */
+static void merge_report(struct lint_run *r, struct lint_linter_report *rep)
+{
+	struct lint_linter_report *k = &r->reports[LINTER_K8S_SCHEMA];
+
+	if (rep->ran) {
+		if (!k->ran) {
+			free(k->skipped);
+			k->skipped = NULL;
+			k->ran = true;
+		}
+		k->files += rep->files;
+		k->invocations += rep->invocations;
+		k->seconds += rep->seconds;
+	}
+	free(rep->skipped);
+}
+
+/*
+ * Run k8s-schema on the manifests the charts rendered to, after the
+ * renders: the same strict schema check the kustomize resources get.
+ */
+static int chart_schema(struct lint_run *r, const struct charts *cs,
+			struct diag *err)
+{
+	struct lint_linter_report rep;
+	struct lint_ext_job job;
+	struct lint_ext_item *ext;
+	size_t n, i;
+	struct schema_item *items = schema_items(cs, &n);
+	int ret;
+
+	if (!n)
+		return 0;
+	memset(&rep, 0, sizeof(rep));
+	memset(&job, 0, sizeof(job));
+	rep.enabled = true;
+	ext = xcalloc(n + 1, sizeof(*ext));
+	for (i = 0; i < n; i++) {
+		ext[i].path = items[i].file->path;
+		blob_id(items[i].file->data.buf, items[i].file->data.len,
+			ext[i].blob);
+		ext[i].data = items[i].file->data.buf;
+		ext[i].len = items[i].file->data.len;
+		ext[i].owner = &items[i];
+	}
+	job.linter = LINTER_K8S_SCHEMA;
+	job.items = ext;
+	job.nitems = n;
+	job.report = &rep;
+	ret = lint_ext_run(&job, 1, &r->opts, chart_schema_sink, r, err);
+	merge_report(r, &rep);
+	for (i = 0; i < n; i++)
+		free(items[i].uses);
+	free(items);
+	free(ext);
+	return ret;
 }
 
 /* Attach an external finding to every entry holding its content. */
@@ -1529,6 +1678,8 @@ int lint_run_external(struct lint_run *r, struct diag *err)
 		n++;
 	}
 	ret = lint_ext_run(jobs, n, &r->opts, ext_sink, r, err);
+	if (!ret && (r->opts.linters & (1u << LINTER_K8S_SCHEMA)))
+		ret = chart_schema(r, &cs, err);
 	for (i = 0; i < n; i++) {
 		size_t t;
 

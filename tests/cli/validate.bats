@@ -350,6 +350,20 @@ maintainer: ops' "$tpl/template/deploy/chart/Chart.yaml"
 	assert_output --partial "deploy/chart/Chart.yaml:7:1: helm: unknown key 'maintainer' in Chart.yaml; did you mean 'maintainers'? [helm]"
 }
 
+@test "the strict Kubernetes schema check runs on rendered charts" {
+	helm_ready
+	command -v node >/dev/null || skip "node is not installed"
+	[ -d "$GENSHIP_LINT_DIR/node_modules" ] || skip "tools/lint is not installed"
+	tpl=$(helm_case)
+	sed -i 's/^      enableServiceLinks: false$/&\n      hostnetwork: true/' \
+		"$tpl/template/deploy/chart/templates/deployment.yaml"
+	run genship validate "$tpl" --set hardened=true --lint helm,k8s-schema
+	assert_failure 1
+	assert_output --partial 'deploy/chart/templates/deployment.yaml: k8s-schema: Deployment/shop: unknown field "spec.template.spec.hostnetwork" (rendered with deploy/chart/values-production.yaml, line 34) [k8s-schema]'
+	assert_output --partial 'unknown field "spec.template.spec.hostnetwork" (rendered with deploy/chart/values-staging.yaml, line 34)'
+	assert_output --regexp "k8s-schema +ran: 5 unique files"
+}
+
 @test "helm is skipped with a notice when helm-render is absent" {
 	run env GENSHIP_HELM_RENDER=/nonexistent/helm-render "$GENSHIP" \
 		validate "$CASES/helm-chart" --lint builtin,helm
