@@ -696,7 +696,8 @@ static void test_helm_templates(void)
 {
 	struct diag err = DIAG_INIT;
 	unsigned set = 0;
-	const char *tpl = "kind: Service\nmetadata:\n  name: {{ .Release.Name }}\n";
+	const char *tpl = "kind: Service\nmetadata:\n"
+		"  name: {{ .Release.Name }}\n";
 
 	ok(lint_helm_template("chart/templates/svc.yaml", tpl),
 	   "a chart's templates/ file with {{ is a Helm template");
