@@ -1087,9 +1087,7 @@ static void cc_fix_excerpt(const struct cookiecutter *cc, struct diag *err,
 		end = cc->json_text + cc->json_len;
 	if (end > s && end[-1] == '\r')
 		end--;
-	free(err->excerpt);
-	err->excerpt = xstrndup(s, (size_t)(end - s));
-	err->caret = err->col;
+	diag_set_excerpt(err, s, (size_t)(end - s), err->col);
 }
 
 /* Render the string s, part of key's value, with the answers so far. */
