@@ -195,6 +195,18 @@ static struct answer *answer_push(struct answer_set *set)
 	return ans;
 }
 
+/* Refuse a --set argument that is not UTF-8, at its first bad byte. */
+static int check_cli_utf8(const struct diag_src *src, struct diag *err)
+{
+	size_t bad = diag_utf8_invalid(src->text, src->len);
+
+	if (bad == src->len)
+		return 0;
+	diag_bad_utf8(err, src, bad);
+	diag_hint(err, "answers are UTF-8 text, as in an answers file");
+	return ERR_INPUT;
+}
+
 int answer_set_add_cli(struct answer_set *set, const char *arg,
 		       struct diag *err)
 {
@@ -204,6 +216,8 @@ int answer_set_add_cli(struct answer_set *set, const char *arg,
 	const char *eq;
 
 	src.text = arena_strndup(&set->arena, arg, len);
+	if (check_cli_utf8(&src, err))
+		return ERR_INPUT;
 	eq = strchr(src.text, '=');
 	if (!eq || eq == src.text) {
 		diag_at(err, &src, eq ? 0 : len, eq ? "missing option name "
@@ -561,6 +575,10 @@ static bool reply_ok(const struct option *o, const char *text, FILE *out)
 	struct value *v;
 	bool ok;
 
+	if (diag_utf8_invalid(text, strlen(text)) < strlen(text)) {
+		fputs("the answer is not valid UTF-8 text\n", out);
+		return false;
+	}
 	ok = !option_coerce(o, value_str(&a, text), &a, &v, &why);
 	if (!ok)
 		fprintf(out, "invalid value '%s' for option '%s': %s\n", text,

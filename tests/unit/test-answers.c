@@ -124,6 +124,15 @@ static void test_cli(void)
 		"    1 | =3\n"
 		"      | ^\n"
 		"hint: write --set NAME=VALUE\n", "empty name message");
+	ok(answer_set_add_cli(&set, "title=\xc3\xa9t\xe9", &err) == ERR_INPUT,
+	   "a value that is not UTF-8 fails");
+	is_diag(&err, "--set:1:9: error: invalid UTF-8: unexpected byte "
+		"0xe9\n"
+		"    1 | title=\xc3\xa9t?\n"
+		"      |         ^\n"
+		"hint: answers are UTF-8 text, as in an answers file\n",
+		"a value that is not UTF-8: message at the byte");
+	is_int(set.len, 2, "a refused --set adds no answer");
 	answer_set_release(&set);
 	is_int(set.len, 0, "release empties the set");
 }
