@@ -517,6 +517,10 @@ static void test_tty(void)
 	       "DNS-safe name used for the image\n"
 	       "project_name [my-service]: ",
 	       "help above the question; invalid replies are asked again");
+	is_tty("language", "g\xffo\ngo\n", "go", "language (python, node, "
+	       "go) [python]: the answer is not valid UTF-8 text\n"
+	       "language (python, node, go) [python]: ",
+	       "a reply that is not UTF-8 is asked again");
 }
 
 static const char af_text[] =
