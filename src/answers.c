@@ -259,6 +259,69 @@ static int add_pair(struct answer_set *set, struct ydoc *y,
 	return 0;
 }
 
+/* A scalar key of a mapping and the index of its pair. */
+struct key_ref {
+	const char *key;
+	size_t i;
+};
+
+static int cmp_key_ref(const void *a, const void *b)
+{
+	const struct key_ref *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	return c ? c : x->i < y->i ? -1 : x->i > y->i;
+}
+
+/*
+ * Of the keys of map that repeat an earlier one, find the first in file
+ * order: *dup is its pair index and *orig that of the earlier one.
+ * Sorting keeps this O(n log n) however many keys a file has.  Returns
+ * false when no key repeats.
+ */
+static bool find_duplicate_key(struct ydoc *y, const yaml_node_t *map,
+			       size_t *dup, size_t *orig)
+{
+	size_t n = (size_t)(map->data.mapping.pairs.top -
+			    map->data.mapping.pairs.start), m = 0, i, run = 0;
+	struct key_ref *refs = xcalloc(n + 1, sizeof(*refs));
+
+	for (i = 0; i < n; i++) {
+		refs[m].key = scalar_text(ynode(y,
+					map->data.mapping.pairs.start[i].key));
+		refs[m].i = i;
+		m += refs[m].key != NULL;
+	}
+	qsort(refs, m, sizeof(*refs), cmp_key_ref);
+	*dup = n;
+	*orig = 0;
+	for (i = 1; i < m; i++) {
+		if (strcmp(refs[i].key, refs[i - 1].key))
+			run = i;
+		else if (refs[i].i < *dup)
+			*dup = refs[i].i, *orig = refs[run].i;
+	}
+	free(refs);
+	return *dup < n;
+}
+
+/* An option answered twice in one file is ambiguous: an error. */
+static int check_duplicate_answers(struct ydoc *y, const yaml_node_t *map)
+{
+	const yaml_node_pair_t *pairs = map->data.mapping.pairs.start;
+	size_t dup, orig;
+	yaml_node_t *k;
+
+	if (!find_duplicate_key(y, map, &dup, &orig))
+		return 0;
+	k = ynode(y, pairs[dup].key);
+	ydoc_error(y, k, "duplicate answer '%s'", scalar_text(k));
+	diag_hint(y->err, "it is answered at line %lu already; keep one of "
+		  "the two", (unsigned long)ynode(y, pairs[orig].key)->
+		  start_mark.line + 1);
+	return ERR_INPUT;
+}
+
 /* The answers mapping: root itself, or a .genship.yml's `answers`. */
 static yaml_node_t *answers_mapping(struct ydoc *y, yaml_node_t *root)
 {
@@ -291,6 +354,7 @@ int answer_set_add_file(struct answer_set *set, const char *file,
 				 "to values, not %s", node_kind(map));
 		goto out;
 	}
+	ret = check_duplicate_answers(&y, map);
 	for (p = map->data.mapping.pairs.start;
 	     !ret && p < map->data.mapping.pairs.top; p++)
 		ret = add_pair(set, &y, p);

@@ -197,6 +197,15 @@ static void test_file(void)
 		"      |    ^\n", "mapping value message");
 	ok(!answer_set_add_file(&set, "e.yml", "", 0, &err),
 	   "an empty file answers nothing");
+	ok(answer_set_add_file(&set, "f.yml", "b: 1\na: 2\nc: 3\na: 4\n"
+			       "b: 5\n", 25, &err) == ERR_INPUT,
+	   "an option answered twice fails");
+	is_diag(&err, "f.yml:4:1: error: duplicate answer 'a'\n"
+		"    4 | a: 4\n"
+		"      | ^\n"
+		"hint: it is answered at line 2 already; keep one of the two\n",
+		"the first repeated key in file order, and where it was first");
+	is_int(set.len, 6, "a refused file adds no answer");
 	answer_set_release(&set);
 }
 
