@@ -430,6 +430,22 @@ static const struct answer *last_given(const struct resolver *r,
 }
 
 /*
+ * Append in as a message shows it: as the user would type it, and a list
+ * given to an option of one value in brackets, to show it is a list.
+ */
+static void format_given(struct strbuf *sb, const struct option *o,
+			 const struct value *in)
+{
+	bool bracket = in->kind == VALUE_LIST && o->type != OPTION_MULTI;
+
+	if (bracket)
+		strbuf_addch(sb, '[');
+	option_format_value(sb, in);
+	if (bracket)
+		strbuf_addch(sb, ']');
+}
+
+/*
  * Type in as o's value.  A bad value is an error at ans (or without a
  * position for a prompt reply), with o's help as the hint for patterns.
  */
@@ -441,7 +457,7 @@ static int coerce_answer(struct resolver *r, const struct option *o,
 	int ret = option_coerce(o, in, r->a, out, &why);
 
 	if (ret) {
-		option_format_value(&shown, in);
+		format_given(&shown, o, in);
 		if (ans)
 			diag_at_linecol(r->err, &ans->src, ans->line, ans->col,
 					"invalid value '%s' for option '%s': "
@@ -450,7 +466,10 @@ static int coerce_answer(struct resolver *r, const struct option *o,
 			diag_input(r->err, NULL, "invalid value '%s' for "
 				   "option '%s': %s", shown.buf, o->name,
 				   why.buf);
-		if (o->type == OPTION_STRING && o->pattern && o->help)
+		if (in->kind == VALUE_LIST && o->type != OPTION_MULTI)
+			diag_hint(r->err, "option '%s' takes one value, "
+				  "written without brackets", o->name);
+		else if (o->type == OPTION_STRING && o->pattern && o->help)
 			diag_hint(r->err, "%s", o->help);
 	}
 	strbuf_release(&why);

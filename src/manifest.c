@@ -854,6 +854,15 @@ static long choice_index(const struct option *o, const char *s, size_t n)
 	return -1;
 }
 
+/* After "expected ...", name a list or a dict given for a scalar. */
+static void add_not_scalar(const struct value *in, struct strbuf *why)
+{
+	if (in->kind == VALUE_LIST)
+		strbuf_adds(why, ", not a sequence");
+	else if (in->kind == VALUE_DICT)
+		strbuf_adds(why, ", not a mapping");
+}
+
 static int coerce_bool(const struct value *in, struct value **out,
 		       struct strbuf *why)
 {
@@ -877,6 +886,7 @@ static int coerce_bool(const struct value *in, struct value **out,
 		}
 	}
 	strbuf_adds(why, "expected true or false");
+	add_not_scalar(in, why);
 	return ERR_INPUT;
 }
 
@@ -901,6 +911,7 @@ static int coerce_int(const struct option *o, const struct value *in,
 		i = in->u.i;
 	else if (in->kind != VALUE_STRING || !parse_int(in->u.s.ptr, &i)) {
 		strbuf_adds(why, "expected an integer");
+		add_not_scalar(in, why);
 		return ERR_INPUT;
 	}
 	if ((o->has_min && i < o->min) || (o->has_max && i > o->max)) {
@@ -925,8 +936,8 @@ static int coerce_string(const struct option *o, const struct value *in,
 	int ret = 0;
 
 	if (!value_scalar_text(in, &sb)) {
-		strbuf_addf(why, "expected a string, not a %s",
-			    in->kind == VALUE_LIST ? "list" : "mapping");
+		strbuf_adds(why, "expected a string");
+		add_not_scalar(in, why);
 		ret = ERR_INPUT;
 	} else if (o->pattern_re && regexec(o->pattern_re, sb.buf, 0, NULL,
 					    0)) {
@@ -952,6 +963,7 @@ static int coerce_choice(const struct option *o, const struct value *in,
 	if (i < 0) {
 		strbuf_adds(why, "expected one of ");
 		choices_list(o, why);
+		add_not_scalar(in, why);
 		return ERR_INPUT;
 	}
 	*out = value_str(a, o->choices[i]);

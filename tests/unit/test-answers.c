@@ -403,6 +403,24 @@ static void test_errors(void)
 		"'port': must be between 1024 and 65535\n"
 		"    2 | port: 80\n"
 		"      |       ^\n", "file answer error points into the file");
+	answer_set_release(&set);
+	answer_set_add_file(&set, "b.yml", "language: [go]\n", 15, &err);
+	ok(!resolve(&set, &a, &err), "a sequence for a choice fails");
+	is_diag(&err, "b.yml:1:11: error: invalid value '[go]' for option "
+		"'language': expected one of python, node, go, not a sequence\n"
+		"    1 | language: [go]\n"
+		"      |           ^\n"
+		"hint: option 'language' takes one value, written without "
+		"brackets\n", "a sequence for a choice: a type error");
+	answer_set_release(&set);
+	answer_set_add_file(&set, "c.yml", "kubernetes: [yes]\n", 18, &err);
+	ok(!resolve(&set, &a, &err), "a sequence for a bool fails");
+	is_diag(&err, "c.yml:1:13: error: invalid value '[yes]' for option "
+		"'kubernetes': expected true or false, not a sequence\n"
+		"    1 | kubernetes: [yes]\n"
+		"      |             ^\n"
+		"hint: option 'kubernetes' takes one value, written without "
+		"brackets\n", "a sequence for a bool: a type error");
 	arena_release(&a);
 	answer_set_release(&set);
 }
