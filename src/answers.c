@@ -873,6 +873,39 @@ static const yaml_node_t *second_key(struct ydoc *y, const yaml_node_t *n,
 	return n;
 }
 
+/*
+ * True when the recorded path s stays inside the project: relative, with
+ * no empty, '.' or '..' component.
+ */
+static bool path_inside(const char *s)
+{
+	size_t n;
+
+	if (!*s || *s == '/')
+		return false;
+	for (; *s; s += n + (s[n] == '/')) {
+		n = strcspn(s, "/");
+		if (!n || (n == 1 && *s == '.') ||
+		    (n == 2 && !strncmp(s, "..", 2)) ||
+		    (s[n] == '/' && !s[n + 1]))
+			return false;
+	}
+	return true;
+}
+
+/* Refuse a recorded path that leaves the project, at its key. */
+static int check_recorded_path(struct ydoc *y, const yaml_node_pair_t *p,
+			       const char *path)
+{
+	if (path_inside(path))
+		return 0;
+	ydoc_error(y, ynode(y, p->key), "unsafe path '%s' in 'files': paths "
+		   "must stay inside the project", path);
+	diag_hint(y->err, "genship writes this section itself; restore the "
+		  "answers file from version control");
+	return ERR_INPUT;
+}
+
 static int entry_cmp(const void *a, const void *b)
 {
 	const struct answers_file_entry *x = a, *y = b;
@@ -892,7 +925,7 @@ static int af_files(struct ydoc *y, struct answers_file *af,
 				  "to blob ids, not %s", node_kind(n));
 	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
 	     p++) {
-		if (pair_key(y, p, &path))
+		if (pair_key(y, p, &path) || check_recorded_path(y, p, path))
 			return ERR_INPUT;
 		blob = scalar_text(ynode(y, p->value));
 		if (!blob || !is_blob_id(blob))

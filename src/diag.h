@@ -31,7 +31,7 @@ struct diag {
 	char *file;		/* NULL when the error has no file */
 	unsigned line, col;	/* 0 when unknown */
 	char *msg;
-	char *excerpt;		/* the source line, without its newline, cut
+	char *excerpt;		/* the source line, no newline, cut
 				 * to DIAG_EXCERPT_COLS around the caret */
 	unsigned caret;		/* 1-based caret column within excerpt */
 	char *hint;

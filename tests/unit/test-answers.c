@@ -688,6 +688,33 @@ static void is_af_err(const char *text, const char *want, const char *name)
 	answers_file_free(af);
 }
 
+/* Every recorded path that leaves the project is an error at its key. */
+static void test_unsafe_paths(const char *head)
+{
+	static const char *const unsafe[] = {
+		"/etc/passwd", "a/../../x", "..", "a//b", "./a", "a/",
+	};
+	static const char blob[] = "0123456789abcdef0123456789abcdef01234567";
+	struct strbuf sb = STRBUF_INIT, want = STRBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < sizeof(unsafe) / sizeof(*unsafe); i++) {
+		strbuf_reset(&sb);
+		strbuf_reset(&want);
+		strbuf_addf(&sb, "%sfiles:\n  '%s': %s\n", head, unsafe[i],
+			    blob);
+		strbuf_addf(&want, ".genship.yml:4:3: error: unsafe path '%s' "
+			    "in 'files': paths must stay inside the project\n"
+			    "    4 |   '%s': %s\n"
+			    "      |   ^\n"
+			    "hint: genship writes this section itself; restore "
+			    "the answers file from version control\n",
+			    unsafe[i], unsafe[i], blob);
+		is_af_err(sb.buf, want.buf, unsafe[i]);
+	}
+	strbuf_release(&sb);
+	strbuf_release(&want);
+}
 static void test_answers_file_errors(void)
 {
 	static const char head[] =
@@ -726,6 +753,7 @@ static void test_answers_file_errors(void)
 		  "'files'\n"
 		  "    5 |   a: 0123456789abcdef0123456789abcdef01234567\n"
 		  "      |   ^\n", "duplicate file");
+	test_unsafe_paths(head);
 	is_af_err("genship_version: [1\n",
 		  ".genship.yml:2:1: error: invalid YAML: did not find "
 		  "expected ',' or ']'\n"
