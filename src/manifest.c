@@ -1819,15 +1819,21 @@ static int build_files(struct loader *ld, const struct raw_manifest *raw)
 	return ret;
 }
 
-/* Copy hook names, each a plain file name in the template's hooks/. */
+/*
+ * Copy hook names, each a plain file name in the template's hooks/, and
+ * where each is written into *pos.
+ */
 static int build_hook_list(struct loader *ld, char **names, unsigned n,
-			   const char *key, char ***out, size_t *nout)
+			   const char *key, char ***out, size_t *nout,
+			   struct src_pos **pos)
 {
 	yaml_node_t *seq = map_get(ld, map_get(ld, ld->root, "hooks"), key);
 	unsigned i;
 
 	*out = arena_zalloc(&ld->m->arena, (n + 1) * sizeof(char *));
+	*pos = arena_zalloc(&ld->m->arena, (n + 1) * sizeof(**pos));
 	for (i = 0; i < n; i++) {
+		(*pos)[i] = node_pos(seq_item(ld, seq, i));
 		if (!*names[i] || strchr(names[i], '/') ||
 		    !strcmp(names[i], ".") || !strcmp(names[i], "..")) {
 			error_pos(ld, node_pos(seq_item(ld, seq, i)),
@@ -1908,10 +1914,12 @@ static int build_manifest(struct loader *ld, const struct raw_manifest *raw)
 		ret = build_files(ld, raw);
 	if (!ret && h)
 		ret = build_hook_list(ld, h->pre, h->pre_count, "pre",
-				      &m->pre_hooks, &m->npre_hooks);
+				      &m->pre_hooks, &m->npre_hooks,
+				      &m->pre_hook_pos);
 	if (!ret && h)
 		ret = build_hook_list(ld, h->post, h->post_count, "post",
-				      &m->post_hooks, &m->npost_hooks);
+				      &m->post_hooks, &m->npost_hooks,
+				      &m->post_hook_pos);
 	return ret;
 }
 

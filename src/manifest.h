@@ -92,6 +92,8 @@ struct manifest {
 	size_t npre_hooks;
 	char **post_hooks;
 	size_t npost_hooks;
+	struct src_pos *pre_hook_pos;	/* of each hook name, for errors */
+	struct src_pos *post_hook_pos;
 	char *text;		/* a copy of the manifest, for diagnostics */
 	size_t text_len;
 	struct arena arena;	/* strings, arrays, defaults, matrix lists */

@@ -68,6 +68,16 @@ static const char example[] =
 	"  pre: []\n"
 	"  post: [post-gen.sh]\n";
 
+/* The number of lines of text, each ended by a newline. */
+static long long count_lines(const char *text)
+{
+	long long n = 0;
+
+	for (; (text = strchr(text, '\n')); text++)
+		n++;
+	return n;
+}
+
 /* Return what diag_print() shows for d, malloc'd. */
 static char *diag_text(const struct diag *d)
 {
@@ -201,6 +211,9 @@ static void test_example(void)
 	is_int(m->npre_hooks, 0, "no pre hooks");
 	is_int(m->npost_hooks, 1, "one post hook");
 	is_str(m->post_hooks[0], "post-gen.sh", "post hook name");
+	is_int(m->post_hook_pos[0].line, count_lines(m->text),
+	       "post hook line: the last line");
+	is_int(m->post_hook_pos[0].col, 10, "post hook column: its name's");
 	is_str(manifest_file_rule(m, "k8s/base/deploy.yaml")->glob, "k8s/**",
 	       "first matching rule");
 	is_str(manifest_file_rule(m, "k8s/logo.png")->glob, "k8s/**",
