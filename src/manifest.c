@@ -393,6 +393,172 @@ int manifest_parse_yaml(const struct diag_src *src,
 	return ret;
 }
 
+/* ---- alias expansion --------------------------------------------------- */
+
+/*
+ * libcyaml copies what an anchor holds at every alias, so aliases of
+ * aliases expand exponentially ("billion laughs").  A pass over libyaml's
+ * events counts the nodes aliases would add, without expanding them, and
+ * refuses the manifest past these limits, before libcyaml sees it.
+ */
+#define ALIAS_MAX_NODES 100000	/* nodes aliases may add in all */
+#define ALIAS_MAX_ANCHORS 1000	/* bounds the anchor lookups */
+
+struct alias_anchor {
+	char *name;
+	size_t nodes;		/* nodes the anchored value holds */
+};
+
+/* A collection open at this point of the event stream. */
+struct alias_frame {
+	char *anchor;		/* NULL when it has none */
+	size_t start;		/* the node count before it */
+};
+
+struct alias_count {
+	struct alias_anchor *anchors;
+	size_t nanchors, anchors_alloc;
+	struct alias_frame *open;
+	size_t nopen, open_alloc;
+	size_t nodes;		/* nodes so far, aliases expanded */
+	size_t added;		/* of which aliases added */
+};
+
+/* Record that anchor name (taken) holds nodes nodes. Returns 0 or -1. */
+static int alias_define(struct alias_count *ac, char *name, size_t nodes)
+{
+	struct alias_anchor *a;
+
+	if (ac->nanchors == ALIAS_MAX_ANCHORS) {
+		free(name);
+		return -1;
+	}
+	XALLOC_GROW(ac->anchors, ac->nanchors + 1, ac->anchors_alloc);
+	a = &ac->anchors[ac->nanchors++];
+	a->name = name;
+	a->nodes = nodes;
+	return 0;
+}
+
+/* Nodes the latest anchor called name holds; 0 if there is none yet. */
+static size_t alias_nodes(const struct alias_count *ac, const char *name)
+{
+	size_t i = ac->nanchors;
+
+	while (i--)
+		if (!strcmp(ac->anchors[i].name, name))
+			return ac->anchors[i].nodes;
+	return 0;
+}
+
+/* Open a collection with anchor (may be NULL). */
+static void alias_open(struct alias_count *ac, const yaml_char_t *anchor)
+{
+	struct alias_frame *f;
+
+	XALLOC_GROW(ac->open, ac->nopen + 1, ac->open_alloc);
+	f = &ac->open[ac->nopen++];
+	f->anchor = anchor ? xstrdup((const char *)anchor) : NULL;
+	f->start = ac->nodes++;
+}
+
+/* Close the innermost collection. Returns 0, or -1 past the anchors. */
+static int alias_close(struct alias_count *ac)
+{
+	struct alias_frame *f;
+
+	if (!ac->nopen)
+		return 0;
+	f = &ac->open[--ac->nopen];
+	return f->anchor ? alias_define(ac, f->anchor,
+					ac->nodes - f->start) : 0;
+}
+
+/* Count one event. Returns 0, or -1 when a limit is passed. */
+static int alias_event(struct alias_count *ac, const yaml_event_t *ev)
+{
+	const yaml_char_t *anchor;
+	size_t n;
+
+	switch (ev->type) {
+	case YAML_SCALAR_EVENT:
+		ac->nodes++;
+		anchor = ev->data.scalar.anchor;
+		return anchor ? alias_define(ac, xstrdup((const char *)anchor),
+					     1) : 0;
+	case YAML_SEQUENCE_START_EVENT:
+		alias_open(ac, ev->data.sequence_start.anchor);
+		return 0;
+	case YAML_MAPPING_START_EVENT:
+		alias_open(ac, ev->data.mapping_start.anchor);
+		return 0;
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		return alias_close(ac);
+	case YAML_ALIAS_EVENT:
+		n = alias_nodes(ac, (const char *)ev->data.alias.anchor);
+		ac->added += n;
+		ac->nodes += n;
+		return ac->added > ALIAS_MAX_NODES ? -1 : 0;
+	default:
+		return 0;
+	}
+}
+
+static void alias_count_release(struct alias_count *ac)
+{
+	size_t i;
+
+	for (i = 0; i < ac->nanchors; i++)
+		free(ac->anchors[i].name);
+	for (i = 0; i < ac->nopen; i++)
+		free(ac->open[i].anchor);
+	free(ac->anchors);
+	free(ac->open);
+}
+
+/* Report the limit that the event at mark passed. Returns ERR_INPUT. */
+static int alias_error(const struct alias_count *ac, const yaml_mark_t *mark,
+		       const struct diag_src *src, struct diag *err)
+{
+	if (ac->nanchors == ALIAS_MAX_ANCHORS)
+		diag_at(err, src, mark->index, "more than %d YAML anchors",
+			ALIAS_MAX_ANCHORS);
+	else
+		diag_at(err, src, mark->index, "YAML aliases expand to more "
+			"than %d nodes", ALIAS_MAX_NODES);
+	diag_hint(err, "every alias stands for a copy of its anchor's "
+		  "value; write the values out, or use fewer aliases");
+	return ERR_INPUT;
+}
+
+/*
+ * Refuse src when its aliases would expand past ALIAS_MAX_NODES nodes or
+ * it defines more than ALIAS_MAX_ANCHORS anchors.  Syntax errors are
+ * left to the parsers that report them.  Returns 0 or ERR_INPUT.
+ */
+static int check_aliases(const struct diag_src *src, struct diag *err)
+{
+	struct alias_count ac = { 0 };
+	yaml_parser_t p;
+	yaml_event_t ev;
+	int ret = 0, done = 0;
+
+	if (!yaml_parser_initialize(&p))
+		return diag_fail(err, "out of memory");
+	yaml_parser_set_input_string(&p, (const unsigned char *)src->text,
+				     src->len);
+	while (!ret && !done && yaml_parser_parse(&p, &ev)) {
+		done = ev.type == YAML_STREAM_END_EVENT;
+		if (alias_event(&ac, &ev))
+			ret = alias_error(&ac, &ev.start_mark, src, err);
+		yaml_event_delete(&ev);
+	}
+	alias_count_release(&ac);
+	yaml_parser_delete(&p);
+	return ret;
+}
+
 /* ---- libcyaml errors, mapped back to positions ------------------------- */
 
 /* One step of the key path in libcyaml's backtrace. */
@@ -1949,7 +2115,9 @@ int manifest_load(const char *file, const char *text, size_t len,
 				 "'version' are required");
 		goto out;
 	}
-	ret = cy_load(&ld, &raw);
+	ret = check_aliases(&ld.src, err);
+	if (!ret)
+		ret = cy_load(&ld, &raw);
 	if (!ret)
 		ret = build_manifest(&ld, raw);
 out:

@@ -754,6 +754,50 @@ static void test_coerce(void)
 	manifest_free(m);
 }
 
+/* Aliases are fine until what they would copy passes the limit. */
+static void test_aliases(void)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct manifest *m = load_ok(with_head(
+		"options:\n"
+		"  - name: a\n    type: choice\n"
+		"    choices: &langs [go, node]\n    default: go\n"
+		"  - name: b\n    type: multi\n"
+		"    choices: *langs\n    default: *langs\n"));
+	const struct option *o = m ? manifest_option(m, "b") : NULL;
+	char prev = 'a', c, *got;
+	int i;
+
+	ok(o && o->nchoices == 2 && !strcmp(o->choices[1], "node"),
+	   "an alias stands for its anchor's value");
+	manifest_free(m);
+	strbuf_adds(&sb, "description: &a [x, x, x, x, x, x, x, x, x, x]\n");
+	for (c = 'b'; c <= 'g'; c++, prev++) {
+		strbuf_addf(&sb, "%c: &%c [", c, c);
+		for (i = 0; i < 10; i++)
+			strbuf_addf(&sb, "%s*%c", i ? ", " : "", prev);
+		strbuf_adds(&sb, "]\n");
+	}
+	is_err(with_head(sb.buf),
+	       "genship.yml:7:36: error: YAML aliases expand to more than "
+	       "100000 nodes\n"
+	       "    7 | e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
+	       "      |                                    ^\n"
+	       "hint: every alias stands for a copy of its anchor's value; "
+	       "write the values out, or use fewer aliases\n",
+	       "aliases of aliases are refused where they pass the limit");
+	strbuf_reset(&sb);
+	strbuf_adds(&sb, "description: [");
+	for (i = 0; i <= 1000; i++)
+		strbuf_addf(&sb, "%s&a%d x", i ? ", " : "", i);
+	strbuf_adds(&sb, "]\n");
+	got = load_err(with_head(sb.buf));
+	ok(strstr(got, "error: more than 1000 YAML anchors\n") != NULL,
+	   "anchors are counted too");
+	free(got);
+	strbuf_release(&sb);
+}
+
 int main(void)
 {
 	test_example();
@@ -763,5 +807,6 @@ int main(void)
 	test_expressions();
 	test_patterns();
 	test_coerce();
+	test_aliases();
 	return tap_done();
 }
