@@ -259,6 +259,28 @@ static int add_pair(struct answer_set *set, struct ydoc *y,
 	return 0;
 }
 
+/*
+ * Most answers one file may hold.  Templates have tens of options; the
+ * cap keeps loading a hostile file fast, since dicts are looked up
+ * linearly.
+ */
+#define ANSWERS_MAX 10000
+
+/* Refuse an answers mapping of more than ANSWERS_MAX pairs, at map. */
+static int check_answer_count(struct ydoc *y, const yaml_node_t *map)
+{
+	size_t n = (size_t)(map->data.mapping.pairs.top -
+			    map->data.mapping.pairs.start);
+
+	if (n <= ANSWERS_MAX)
+		return 0;
+	ydoc_error(y, map, "%zu answers, more than the %d an answers file "
+		   "may hold", n, ANSWERS_MAX);
+	diag_hint(y->err, "an answers file holds one answer per option of "
+		  "the template");
+	return ERR_INPUT;
+}
+
 /* A scalar key of a mapping and the index of its pair. */
 struct key_ref {
 	const char *key;
@@ -354,7 +376,9 @@ int answer_set_add_file(struct answer_set *set, const char *file,
 				 "to values, not %s", node_kind(map));
 		goto out;
 	}
-	ret = check_duplicate_answers(&y, map);
+	ret = check_answer_count(&y, map);
+	if (!ret)
+		ret = check_duplicate_answers(&y, map);
 	for (p = map->data.mapping.pairs.start;
 	     !ret && p < map->data.mapping.pairs.top; p++)
 		ret = add_pair(set, &y, p);
@@ -837,6 +861,8 @@ static int af_answers(struct ydoc *y, struct answers_file *af,
 	if (n->type != YAML_MAPPING_NODE)
 		return ydoc_error(y, n, "'answers' must be a mapping, not %s",
 				  node_kind(n));
+	if (check_answer_count(y, n))
+		return ERR_INPUT;
 	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
 	     p++) {
 		if (pair_key(y, p, &name))

@@ -137,6 +137,34 @@ static void test_cli(void)
 	is_int(set.len, 0, "release empties the set");
 }
 
+
+/* A file of more answers than a template could have is refused. */
+static void test_answer_cap(void)
+{
+	struct answer_set set = ANSWER_SET_INIT;
+	struct strbuf sb = STRBUF_INIT;
+	struct diag err = DIAG_INIT;
+	int i;
+
+	for (i = 0; i < 10000; i++)
+		strbuf_addf(&sb, "k%d: v\n", i);
+	ok(!answer_set_add_file(&set, "g.yml", sb.buf, sb.len, &err),
+	   "10000 answers load");
+	is_int((long long)set.len, 10000, "all of them");
+	answer_set_release(&set);
+	strbuf_adds(&sb, "k: v\n");
+	ok(answer_set_add_file(&set, "g.yml", sb.buf, sb.len, &err) ==
+	   ERR_INPUT, "10001 answers fail");
+	is_diag(&err, "g.yml:1:1: error: 10001 answers, more than the 10000 "
+		"an answers file may hold\n"
+		"    1 | k0: v\n"
+		"      | ^\n"
+		"hint: an answers file holds one answer per option of the "
+		"template\n", "the answer cap");
+	is_int((long long)set.len, 0, "a refused file adds no answer");
+	answer_set_release(&set);
+	strbuf_release(&sb);
+}
 static void test_file(void)
 {
 	static const char plain[] =
@@ -206,6 +234,7 @@ static void test_file(void)
 		"hint: it is answered at line 2 already; keep one of the two\n",
 		"the first repeated key in file order, and where it was first");
 	is_int(set.len, 6, "a refused file adds no answer");
+	test_answer_cap();
 	answer_set_release(&set);
 }
 
