@@ -2150,6 +2150,41 @@ void manifest_free(struct manifest *m)
 	free(m);
 }
 
+/* Where hook name is in the list names (n, at pos), or NULL. */
+static const struct src_pos *hook_pos(char **names, size_t n,
+				      const struct src_pos *pos,
+				      const char *name)
+{
+	size_t i;
+
+	for (i = 0; pos && i < n; i++)
+		if (!strcmp(names[i], name))
+			return &pos[i];
+	return NULL;
+}
+
+int manifest_hook_missing(const struct manifest *m, const char *name,
+			  struct diag *err)
+{
+	const struct src_pos *pos = hook_pos(m->pre_hooks, m->npre_hooks,
+					     m->pre_hook_pos, name);
+	struct diag_src src;
+
+	if (!pos)
+		pos = hook_pos(m->post_hooks, m->npost_hooks,
+			       m->post_hook_pos, name);
+	manifest_diag_src(m, &src);
+	if (pos)
+		diag_at_linecol(err, &src, pos->line, pos->col, "hook '%s' is "
+				"not in the template's hooks/ directory", name);
+	else
+		diag_input(err, m->file, "hook '%s' is not in the template's "
+			   "hooks/ directory", name);
+	diag_hint(err, "add hooks/%s to the template, or remove it from "
+		  "'hooks'", name);
+	return ERR_INPUT;
+}
+
 void manifest_diag_src(const struct manifest *m, struct diag_src *src)
 {
 	src->name = m->file;

@@ -113,6 +113,14 @@ void manifest_free(struct manifest *m);
 const struct option *manifest_option(const struct manifest *m,
 				     const char *name);
 
+/*
+ * Set the input error that hook `name`, which m names in `hooks`, is not
+ * in the template's hooks/ directory, at the name in genship.yml (the
+ * first place m names it).  Returns ERR_INPUT.
+ */
+int manifest_hook_missing(const struct manifest *m, const char *name,
+			  struct diag *err);
+
 /* Return the first file rule whose glob matches relpath, or NULL. */
 const struct file_rule *manifest_file_rule(const struct manifest *m,
 					   const char *relpath);

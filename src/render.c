@@ -298,35 +298,6 @@ static int render_file(struct render_job *job, struct template_file *f,
 	return ret < 0 ? ret : 0;
 }
 
-/*
- * Every hook in names (n, written at pos in genship.yml, or NULL) must
- * be in t's hooks/: otherwise an error at its name, found before
- * anything is written or run rather than when its turn comes.
- */
-static int check_hook_list(const struct template *t, char **names,
-			   const struct src_pos *pos, size_t n,
-			   struct diag *err)
-{
-	struct diag_src src;
-	size_t i;
-
-	for (i = 0; i < n && template_hook(t, names[i]); i++)
-		;
-	if (i == n)
-		return 0;
-	manifest_diag_src(t->manifest, &src);
-	if (pos)
-		diag_at_linecol(err, &src, pos[i].line, pos[i].col, "hook '%s' "
-				"is not in the template's hooks/ directory",
-				names[i]);
-	else
-		diag_input(err, src.name, "hook '%s' is not in the template's "
-			   "hooks/ directory", names[i]);
-	diag_hint(err, "add hooks/%s to the template, or remove it from "
-		  "'hooks'", names[i]);
-	return ERR_INPUT;
-}
-
 int render_plan(struct template *t, const struct value *ctx,
 		struct plan *out, struct diag *err)
 {
@@ -337,13 +308,6 @@ int render_plan(struct template *t, const struct value *ctx,
 
 	if (t->cc)
 		return cookiecutter_render_plan(t, ctx, out, err);
-	ret = check_hook_list(t, t->manifest->pre_hooks,
-			      t->manifest->pre_hook_pos,
-			      t->manifest->npre_hooks, err);
-	if (!ret)
-		ret = check_hook_list(t, t->manifest->post_hooks,
-				      t->manifest->post_hook_pos,
-				      t->manifest->npost_hooks, err);
 	job.prefix = t->dir ? xasprintf("%s/template/", t->dir) :
 		xasprintf("templates/%s/template/", t->name);
 	for (i = 0; !ret && i < t->nfiles; i++)

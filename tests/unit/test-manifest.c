@@ -144,6 +144,32 @@ static const char *with_head(const char *body)
 	return sb.buf;
 }
 
+/* A hook missing from hooks/ is reported where m names it. */
+static void test_hook_missing(const struct manifest *m)
+{
+	struct strbuf want = STRBUF_INIT;
+	struct diag err = DIAG_INIT;
+	char *got;
+
+	is_int(m->post_hook_pos[0].line, count_lines(m->text),
+	       "post hook line: the last line");
+	is_int(m->post_hook_pos[0].col, 10, "post hook column: its name's");
+	is_int(manifest_hook_missing(m, "post-gen.sh", &err), ERR_INPUT,
+	       "a missing hook is an input error");
+	got = diag_text(&err);
+	strbuf_addf(&want, "genship.yml:%u:10: error: hook 'post-gen.sh' is "
+		    "not in the template's hooks/ directory\n"
+		    "%5u |   post: [post-gen.sh]\n"
+		    "      |          ^\n"
+		    "hint: add hooks/post-gen.sh to the template, or remove "
+		    "it from 'hooks'\n", m->post_hook_pos[0].line,
+		    m->post_hook_pos[0].line);
+	is_str(got, want.buf, "a missing hook: at its name");
+	free(got);
+	strbuf_release(&want);
+	diag_release(&err);
+}
+
 static void test_example(void)
 {
 	struct manifest *m = load_ok(example);
@@ -211,9 +237,7 @@ static void test_example(void)
 	is_int(m->npre_hooks, 0, "no pre hooks");
 	is_int(m->npost_hooks, 1, "one post hook");
 	is_str(m->post_hooks[0], "post-gen.sh", "post hook name");
-	is_int(m->post_hook_pos[0].line, count_lines(m->text),
-	       "post hook line: the last line");
-	is_int(m->post_hook_pos[0].col, 10, "post hook column: its name's");
+	test_hook_missing(m);
 	is_str(manifest_file_rule(m, "k8s/base/deploy.yaml")->glob, "k8s/**",
 	       "first matching rule");
 	is_str(manifest_file_rule(m, "k8s/logo.png")->glob, "k8s/**",
