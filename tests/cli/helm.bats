@@ -257,6 +257,18 @@ builtin_k8s() {
 	assert_output --partial 'GS-217'
 }
 
+@test "genship validate renders the generated charts and finds nothing" {
+	need_helm_render
+	export GENSHIP_HELM_RENDER="$HELM_RENDER"
+	for c in "${CASES[@]}"; do
+		# shellcheck disable=SC2046
+		run genship validate $(case_args "$c") --lint builtin,yamllint,helm
+		assert_success
+		assert_output --regexp 'helm +ran: 3 unique chart renders'
+		assert_output --partial '1 combination, 1 passed, 0 failed; 0 unique findings'
+	done
+}
+
 @test "helm and kustomize render the same objects for the same answers" {
 	need_helm_render
 	command -v kubectl >/dev/null || skip "kubectl is not installed"
