@@ -149,6 +149,7 @@ if [ -n "${failed[*]}" ]; then
   exit 1
 fi
 {%- else %}
+
 echo "deploying ${overlay} to namespace ${namespace}${ref:+ (image ${ref})}"
 kubectl apply -k "${work}"
 
