@@ -47,7 +47,8 @@ run node --check services/{{ c.name }}/src/server.js
 if have go; then
   go_dirs=({% for name in go_names %}services/{{ name }}{{ '' if loop.last else ' ' }}{% endfor %})
   for dir in "${go_dirs[@]}"; do
-    run go -C "${dir}" vet ./...
+    echo "+ (cd ${dir} && go vet ./...)"
+    (cd "${dir}" && go vet ./...) || status=1
   done
   if [ -n "$(gofmt -l "${go_dirs[@]}")" ]; then
     echo "gofmt: files need formatting: $(gofmt -l "${go_dirs[@]}")" >&2
