@@ -16,6 +16,7 @@
 #include "hook.h"
 #include "project.h"
 #include "render.h"
+#include "signals.h"
 #include "template.h"
 #include "writer.h"
 #include "xalloc.h"
@@ -145,7 +146,10 @@ static void print_plan(const struct plan *p, const char *target)
 		       target, p->files[i].path);
 }
 
-/* cookiecutter copies a file's mode as it is, umask or not. */
+/*
+ * cookiecutter copies a file's mode as it is, umask or not; genship still
+ * never makes one writable by others (WRITER_MODE_MAX).
+ */
 static int exact_modes(const struct template *t, const struct plan *plan,
 		       const char *root, struct diag *err)
 {
@@ -156,7 +160,7 @@ static int exact_modes(const struct template *t, const struct plan *plan,
 		char *path = fs_join(root, plan->files[i].path);
 
 		if (strcmp(plan->files[i].path, PROJECT_ANSWERS_FILE) &&
-		    chmod(path, plan->files[i].mode & 07777) < 0)
+		    chmod(path, plan->files[i].mode & WRITER_MODE_MAX) < 0)
 			ret = diag_fail(err, "cannot set the mode of '%s': %s",
 					path, strerror(errno));
 		free(path);
@@ -164,23 +168,22 @@ static int exact_modes(const struct template *t, const struct plan *plan,
 	return ret;
 }
 
-/* Create the plan's directories (empty ones included) below root. */
-static int make_dirs(const struct plan *plan, const char *root,
+/* Run the pre (pre true) or post hooks of t in hc->cwd: one step. */
+static int run_hooks(const struct template *t, bool pre,
+		     const struct value *ctx, const struct hook_ctx *hc,
 		     struct diag *err)
 {
-	size_t i;
-	int ret = 0;
+	const struct manifest *m = t->manifest;
+	int ret;
 
-	for (i = 0; !ret && i < plan->ndirs; i++) {
-		char *dir = fs_join(root, plan->dirs[i]);
-
-		ret = fs_mkdir_p(dir, 0777);
-		if (ret)
-			diag_fail(err, "cannot create directory '%s': %s", dir,
-				  strerror(-ret));
-		free(dir);
-	}
-	return ret ? ERR_FAIL : 0;
+	if (t->cc)
+		ret = cookiecutter_run_hook(t, pre ? "pre_gen_project" :
+					    "post_gen_project", ctx, hc, err);
+	else if (pre)
+		ret = hook_run_list(t, m->pre_hooks, m->npre_hooks, hc, err);
+	else
+		ret = hook_run_list(t, m->post_hooks, m->npost_hooks, hc, err);
+	return ret ? ret : writer_step(err);
 }
 
 /* Stage, run hooks, and move into place; the target is untouched on error. */
@@ -190,34 +193,33 @@ static int write_project(const struct template *t, const struct new_opts *o,
 {
 	struct hook_ctx hc = { ctx, "new", target, t->dir ? t->source : "",
 			       NULL, o->hook_timeout, NULL };
-	const struct manifest *m = t->manifest;
-	char *staging = NULL;
-	int ret = writer_stage_dir(target, &staging, err);
+	struct writer_stage st = WRITER_STAGE_INIT;
+	int ret = writer_stage_begin(&st, target, err);
 
-	hc.cwd = staging;
-	if (!ret && hooks && t->cc)
-		ret = cookiecutter_run_hook(t, "pre_gen_project", ctx, &hc, err);
-	else if (!ret && hooks)
-		ret = hook_run_list(t, m->pre_hooks, m->npre_hooks, &hc, err);
+	hc.cwd = st.tree;
+	if (!ret && hooks)
+		ret = run_hooks(t, true, ctx, &hc, err);
 	if (!ret)
-		ret = writer_write(plan, staging, err);
+		ret = writer_stage_write(&st, plan, err);
 	if (!ret)
-		ret = make_dirs(plan, staging, err);
+		ret = exact_modes(t, plan, st.tree, err);
+	if (!ret && hooks)
+		ret = run_hooks(t, false, ctx, &hc, err);
 	if (!ret)
-		ret = exact_modes(t, plan, staging, err);
-	if (!ret && hooks && t->cc)
-		ret = cookiecutter_run_hook(t, "post_gen_project", ctx, &hc,
-					    err);
-	else if (!ret && hooks)
-		ret = hook_run_list(t, m->post_hooks, m->npost_hooks, &hc,
-				    err);
-	if (!ret)
-		ret = writer_commit(plan, staging, target, err);
-	if (!ret)
-		ret = make_dirs(plan, target, err);
-	else
-		writer_abort(staging);
-	free(staging);
+		ret = writer_stage_commit(&st, plan, PROJECT_ANSWERS_FILE, err);
+	writer_stage_release(&st);
+	return ret;
+}
+
+/* Roll back what a crashed run on target left, and say so. */
+static int recover(const char *target, struct diag *err)
+{
+	bool undone = false;
+	int ret = writer_recover(target, &undone, err);
+
+	if (undone)
+		fprintf(stderr, "genship: rolled back an interrupted run on "
+			"'%s'\n", target);
 	return ret;
 }
 
@@ -227,10 +229,13 @@ static int write_checked(const struct template *t, const struct new_opts *o,
 			 const char *target, struct diag *err)
 {
 	bool hooks = false;
-	int ret = writer_check_target(plan, target, o->force, err);
+	int ret = recover(target, err);
 
 	if (!ret)
+		ret = writer_check_target(plan, target, o->force, err);
+	if (!ret)
 		ret = check_trust(t, o, &hooks, err);
+	signals_catch();
 	if (!ret)
 		ret = write_project(t, o, ctx, plan, target, hooks, err);
 	if (!ret)
@@ -466,5 +471,6 @@ int cmd_new(int argc, char **argv)
 	}
 	ret = cmd_finish(generate(&o, &err), &err);
 	cmd_sets_release(&o.sets);
+	signals_reraise();
 	return ret;
 }

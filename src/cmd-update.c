@@ -14,6 +14,7 @@
 #include "cmd.h"
 #include "hook.h"
 #include "project.h"
+#include "signals.h"
 #include "writer.h"
 #include "xalloc.h"
 
@@ -96,6 +97,18 @@ static int finish_interrupted(const char *dir, struct update_report *rep,
 		report_conflict(rep, line);
 	strbuf_release(&conflicts);
 	strbuf_release(&kept);
+	return ret;
+}
+
+/* Roll back what a crashed `genship new` into dir left, and say so. */
+static int recover(const char *dir, struct diag *err)
+{
+	bool undone = false;
+	int ret = writer_recover(dir, &undone, err);
+
+	if (undone)
+		fprintf(stderr, "genship: rolled back an interrupted 'genship "
+			"new' in '%s'\n", dir);
 	return ret;
 }
 
@@ -251,16 +264,48 @@ static int finish(const struct update_report *rep, bool dry_run,
 	return ERR_FAIL;
 }
 
+/* True when applying cmp writes or removes anything. */
+static bool has_changes(const struct project_cmp *cmp)
+{
+	size_t i;
+
+	for (i = 0; i < cmp->nfiles; i++)
+		if (merge_kind_writes(cmp->files[i].res.kind) ||
+		    cmp->files[i].res.kind == MERGE_REMOVED)
+			return true;
+	return cmp->answers_changed;
+}
+
+/*
+ * Before anything is printed as if it were going to happen: refuse paths
+ * that cannot be written, and settle whether hooks run.
+ */
+static int pre_apply(const struct update_opts *o,
+		     const struct project_cmp *cmp, const char *dir,
+		     bool *hooks, struct diag *err)
+{
+	const struct template *t = cmp->theirs_t;
+	int ret = preflight(cmp, dir, err);
+
+	if (!ret && !t->cc)
+		ret = hook_check_trust(t, o->no_hooks, o->trust,
+				       isatty(STDIN_FILENO), hooks, err);
+	return ret;
+}
+
 /* Report, then apply unless this is a dry run or there is nothing to do. */
 static int run(const struct update_opts *o, const struct project_cmp *cmp,
 	       const char *dir, struct update_report *rep, struct diag *err)
 {
 	const struct template *t = cmp->theirs_t;
-	bool hooks = false;
-	int ret = 0;
+	bool hooks = false, changes = has_changes(cmp);
+	int ret = changes && !o->dry_run ?
+		pre_apply(o, cmp, dir, &hooks, err) : 0;
 
+	if (ret)
+		return ret;
 	report(cmp, rep);
-	if (!rep->nchanged && !cmp->answers_changed) {
+	if (!changes) {
 		fprintf(stderr, "genship: '%s' is up to date with %s %s\n",
 			dir, t->name, t->manifest->version);
 		return 0;
@@ -270,15 +315,11 @@ static int run(const struct update_opts *o, const struct project_cmp *cmp,
 			"nothing written\n", rep->nchanged);
 		return 0;
 	}
-	ret = preflight(cmp, dir, err);
-	if (!ret && t->cc)
+	if (t->cc)
 		fprintf(stderr, "genship: note: cookiecutter hooks run only "
 			"when a project is created, not on update\n");
-	else if (!ret)
-		ret = hook_check_trust(t, o->no_hooks, o->trust,
-				       isatty(STDIN_FILENO), &hooks, err);
-	if (!ret)
-		ret = apply(o, cmp, dir, hooks, rep, err);
+	signals_catch();
+	ret = apply(o, cmp, dir, hooks, rep, err);
 	if (!ret)
 		fprintf(stderr, "genship: updated '%s' to %s %s: %zu files "
 			"changed\n", dir, t->name, t->manifest->version,
@@ -298,7 +339,9 @@ static int update(const struct update_opts *o, struct diag *err)
 						   "update' without --dry-run "
 						   "to finish it first", err)))
 		return ret;
-	if (writer_txn_pending(dir))
+	if (!o->dry_run)
+		ret = recover(dir, err);
+	if (!ret && writer_txn_pending(dir))
 		ret = finish_interrupted(dir, &rep, err);
 	if (!ret && !o->dry_run)
 		writer_txn_discard(dir);
@@ -332,5 +375,6 @@ int cmd_update(int argc, char **argv)
 	}
 	ret = cmd_finish(update(&o, &err), &err);
 	cmd_sets_release(&o.sets);
+	signals_reraise();
 	return ret;
 }

@@ -485,7 +485,8 @@ static void print_linters(const struct report *r)
 			       "invocation%s, %.1f s\n",
 			       linter_name((enum linter)l), lr->files,
 			       l == LINTER_KUSTOMIZE ? "overlay build" :
-			       "file", lr->files == 1 ? "" : "s",
+			       l == LINTER_HELM ? "chart render" : "file",
+			       lr->files == 1 ? "" : "s",
 			       lr->invocations,
 			       lr->invocations == 1 ? "" : "s", lr->seconds);
 	}

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "signals.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -158,13 +159,15 @@ static bool relay_read(struct relay *r, const char *name)
 }
 
 /*
- * The child's deadline.  Past it the process group gets SIGTERM, and
- * SIGKILL after a grace period.
+ * The child's deadline.  Past it, or once genship is interrupted
+ * (signals.h), the process group gets SIGTERM, and SIGKILL after a grace
+ * period.
  */
 struct reaper {
 	pid_t pid;
 	long long deadline;
 	bool timed_out, killed;
+	int interrupted;	/* the signal genship got, or 0 */
 };
 
 /* Escalate if the deadline passed; return the ms left to wait (>= 0). */
@@ -172,6 +175,8 @@ static long long reaper_tick(struct reaper *rp)
 {
 	long long left = rp->deadline - now_ms();
 
+	if (!rp->interrupted && (rp->interrupted = signals_pending()))
+		left = rp->deadline = now_ms();
 	if (left > 0)
 		return left;
 	if (!rp->timed_out) {
@@ -227,7 +232,8 @@ static int reap(struct reaper *rp)
 
 /* Turn the child's fate into 0 or a diagnostic. */
 static int hook_result(const char *name, int exec_errno, int status,
-		       bool timed_out, unsigned timeout, struct diag *err)
+		       const struct reaper *rp, unsigned timeout,
+		       struct diag *err)
 {
 	if (exec_errno == EACCES) {
 		diag_input(err, NULL, "hook '%s' is not executable", name);
@@ -242,7 +248,10 @@ static int hook_result(const char *name, int exec_errno, int status,
 	if (exec_errno)
 		return diag_fail(err, "cannot run hook '%s': %s", name,
 				 strerror(exec_errno));
-	if (timed_out)
+	if (rp->interrupted)
+		return diag_fail(err, "hook '%s' stopped: interrupted by %s",
+				 name, signals_name(rp->interrupted));
+	if (rp->timed_out)
 		return diag_fail(err, "hook '%s' timed out after %u s", name,
 				 timeout);
 	if (WIFSIGNALED(status))
@@ -311,7 +320,7 @@ static int hook_spawn(const char *name, char **argv,
 	unsigned timeout = hc->timeout ? hc->timeout : HOOK_DEFAULT_TIMEOUT;
 	struct relay r[2] = { { -1, stdout, STRBUF_INIT },
 			      { -1, stderr, STRBUF_INIT } };
-	struct reaper rp = { 0, 0, false, false };
+	struct reaper rp = { 0, 0, false, false, 0 };
 	int exec_errno = 0, status, ret;
 	pid_t pid;
 
@@ -337,8 +346,7 @@ static int hook_spawn(const char *name, char **argv,
 	status = reap(&rp);
 	strbuf_release(&r[0].line);
 	strbuf_release(&r[1].line);
-	return hook_result(name, exec_errno, status, rp.timed_out, timeout,
-			   err);
+	return hook_result(name, exec_errno, status, &rp, timeout, err);
 }
 
 /* The absolute path of program name in $PATH, caller-owned, or NULL. */
@@ -415,7 +423,13 @@ int hook_check_trust(const struct template *t, bool no_hooks, bool trust,
 		return 0;
 	if (interactive) {
 		*run = ask_trust(t);
-		return *run ? 0 : diag_input(err, NULL, "hooks not trusted");
+		if (*run)
+			return 0;
+		diag_input(err, NULL, "hooks of template '%s' not trusted: "
+			   "nothing was written", t->name);
+		diag_hint(err, "pass --no-hooks to generate without them, or "
+			  "--trust to run them without asking");
+		return ERR_INPUT;
 	}
 	diag_input(err, NULL, "template '%s' has hooks, and hooks of a "
 		   "template that is not built in run only when trusted",

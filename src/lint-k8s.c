@@ -1216,6 +1216,24 @@ void lint_k8s_tree(struct lint_ctx *lc, const struct lint_tree *t)
 	ktree_release(&kt);
 }
 
+void lint_k8s_rendered(struct lint_ctx *lc, const struct lint_tree *t)
+{
+	struct ktree kt;
+	size_t i;
+
+	memset(&kt, 0, sizeof(kt));
+	kt.lc = lc;
+	kt.t = t;
+	kt.role = xcalloc(t->n + 1, 1);
+	for (i = 0; i < t->n; i++)
+		add_docs(&kt, t->files[i], &kt.objs, &kt.nobjs,
+			 &kt.objs_alloc);
+	for (i = 0; i < kt.nobjs; i++)
+		check_obj(&kt, &kt.objs[i]);
+	check_netpols(&kt);
+	ktree_release(&kt);
+}
+
 /* One kustomization file on its own: API, deprecated fields, literals. */
 static void check_kz_file(struct lint_ctx *lc, const struct lint_file *f,
 			  yaml_document_t *d, yaml_node_t *root)

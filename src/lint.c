@@ -56,7 +56,7 @@ static int linter_add(const char *s, size_t n, unsigned *set,
 		diag_hint(err, "did you mean '%s'?", near);
 	else
 		diag_hint(err, "linters: builtin, yamllint, shellcheck, "
-			  "kustomize, k8s-schema, actionlint, dclint, "
+			  "kustomize, helm, k8s-schema, actionlint, dclint, "
 			  "dockerfile-utils, all, none");
 out:
 	free(name);
@@ -216,7 +216,13 @@ struct lint_run {
 struct lint_ctx {
 	struct lint_run *run;
 	struct flist *sink;
+	/* Files outside the run (a chart's rendered manifests), or NULL. */
+	const struct lint_tree *detached;
+	struct lint_yaml *detached_yaml;	/* parsed lazily, per file */
+	bool *detached_parsed;
 };
+
+#define LINT_CTX_INIT(run, sink) { (run), (sink), NULL, NULL, NULL }
 
 static uint64_t rotl(uint64_t x, int r)
 {
@@ -494,16 +500,21 @@ static bool entry_eq(const void *ud, size_t idx)
 		e->file.mode == k->mode;
 }
 
-/* Run every file check whose glob matches e's path. */
+/*
+ * Run every file check whose glob matches e's path; a Helm template is
+ * not YAML until rendered, so the YAML syntax checks skip it.
+ */
 static void check_entry(struct lint_run *r, size_t idx)
 {
-	struct lint_ctx lc = { r, &r->entries[idx].findings };
+	struct lint_ctx lc = LINT_CTX_INIT(r, &r->entries[idx].findings);
+	const struct lint_file *f = &r->entries[idx].file;
+	bool helm = lint_helm_template(f->path, f->data);
 	size_t i;
 
 	for (i = 0; i < NFILE_CHECKS; i++)
-		if (manifest_glob_match(file_checks[i].glob,
-					r->entries[idx].file.path))
-			file_checks[i].fn(&lc, &r->entries[idx].file);
+		if (manifest_glob_match(file_checks[i].glob, f->path) &&
+		    !(helm && file_checks[i].fn == lint_yaml_file))
+			file_checks[i].fn(&lc, f);
 }
 
 /* The entry of pf; a new one gets its file checks run. */
@@ -558,7 +569,7 @@ static bool tree_eq(const void *ud, size_t idx)
 static void check_tree(struct lint_run *r, size_t idx)
 {
 	struct tree *t = &r->trees[idx];
-	struct lint_ctx lc = { r, &t->findings };
+	struct lint_ctx lc = LINT_CTX_INIT(r, &t->findings);
 	struct lint_tree view;
 	size_t i;
 
@@ -646,7 +657,7 @@ struct lint_run *lint_run_new(struct template *t,
 static void render_failure(struct lint_run *r, struct combo *c,
 			   const struct diag *err)
 {
-	struct lint_ctx lc = { r, &c->own };
+	struct lint_ctx lc = LINT_CTX_INIT(r, &c->own);
 
 	lint_report(&lc, "GS-001", err->file ? err->file : "(template)",
 		    err->line, err->col, "%s", err->msg ? err->msg :
@@ -706,11 +717,35 @@ static const struct entry *entry_of(const struct lint_file *f)
 		((const char *)f - offsetof(struct entry, file));
 }
 
+/* The parse of detached file f, or NULL when f is an entry of the run. */
+static const struct lint_yaml *detached_yaml(struct lint_ctx *lc,
+					     const struct lint_file *f)
+{
+	size_t i;
+
+	for (i = 0; lc->detached && i < lc->detached->n; i++) {
+		if (lc->detached->files[i] != f)
+			continue;
+		if (!lc->detached_parsed[i]) {
+			lint_yaml_parse(&lc->detached_yaml[i], f->data, f->len);
+			lc->detached_parsed[i] = true;
+		}
+		return &lc->detached_yaml[i];
+	}
+	return NULL;
+}
+
 const struct lint_yaml *lint_yaml_of(struct lint_ctx *lc,
 				     const struct lint_file *f)
 {
-	const struct entry *e = entry_of(f);
-	struct blob *b = &lc->run->blobs[e->blob];
+	const struct lint_yaml *dy = detached_yaml(lc, f);
+	const struct entry *e;
+	struct blob *b;
+
+	if (dy)
+		return dy;
+	e = entry_of(f);
+	b = &lc->run->blobs[e->blob];
 
 	if (!b->parsed) {
 		lint_yaml_parse(&b->yaml, b->data, b->len);
@@ -856,7 +891,7 @@ static unsigned char *k8s_roles(struct lint_run *r)
 {
 	struct roles ro = { r, xcalloc(r->nentries + 1, 1) };
 	struct flist sink = { NULL, 0, 0 };
-	struct lint_ctx lc = { r, &sink };
+	struct lint_ctx lc = LINT_CTX_INIT(r, &sink);
 	size_t i, j;
 
 	for (i = 0; i < r->ntrees; i++) {
@@ -1020,7 +1055,7 @@ static void tree_builds(struct builds *bs, size_t ti)
 	struct tree *t = &r->trees[ti];
 	struct lint_tree view = { xcalloc(t->n + 1, sizeof(void *)), t->n };
 	struct flist sink = { NULL, 0, 0 };
-	struct lint_ctx lc = { r, &sink };
+	struct lint_ctx lc = LINT_CTX_INIT(r, &sink);
 	size_t i;
 
 	for (i = 0; i < t->n; i++)
@@ -1104,6 +1139,485 @@ static struct lint_finding *copy_finding(struct lint_run *r,
 	return c;
 }
 
+/* ---- Helm charts ------------------------------------------------------ */
+
+/* One template's share of a render: its documents, by project path. */
+struct rendered {
+	char *path;
+	struct strbuf data;
+};
+
+/* One render of a chart: the values file, and the files it rendered. */
+struct chart_render {
+	const char *values;	/* "" for values.yaml alone */
+	struct rendered *files;
+	size_t n;
+};
+
+/* A unique chart: its entries, and the combinations that generate it. */
+struct chart_build {
+	const char *dir;	/* a path of the run; "." for the root */
+	char *release;		/* the chart's name */
+	size_t *entries;	/* sorted */
+	size_t n, alloc;
+	uint64_t hash;
+	size_t *combos;
+	size_t ncombos, combos_alloc;
+	const char **values;	/* values-<env>.yaml in dir, or one "" */
+	size_t nvalues;
+	struct chart_render *renders;	/* kept for k8s-schema */
+	size_t nrenders, renders_alloc;
+};
+
+struct charts {
+	struct lint_run *r;
+	struct chart_build *items;
+	size_t n, alloc;
+	struct itab tab;
+};
+
+/* True when path lies under directory dir ("." holds everything). */
+static bool under_dir(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return !strcmp(dir, ".") || (!strncmp(path, dir, n) && path[n] == '/');
+}
+
+/* path relative to dir, which holds it. */
+static const char *dir_rel(const char *path, const char *dir)
+{
+	return strcmp(dir, ".") ? path + strlen(dir) + 1 : path;
+}
+
+/* True when rel is a values-<env>.yaml directly in the chart. */
+static bool is_env_values(const char *rel)
+{
+	size_t n = strlen(rel);
+
+	return !strncmp(rel, "values-", 7) && !strchr(rel, '/') &&
+		((n > 12 && !strcmp(rel + n - 5, ".yaml")) ||
+		 (n > 11 && !strcmp(rel + n - 4, ".yml")));
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+struct chart_key {
+	const struct charts *cs;
+	const struct chart_build *b;
+};
+
+static bool chart_eq(const void *ud, size_t idx)
+{
+	const struct chart_key *k = ud;
+	const struct chart_build *o = &k->cs->items[idx];
+
+	return o->dir == k->b->dir && o->n == k->b->n &&
+		!memcmp(o->entries, k->b->entries, o->n * sizeof(*o->entries));
+}
+
+/* The name in the chart's Chart.yaml, for --release; caller-owned. */
+static char *chart_name(const struct lint_run *r, const struct chart_build *b)
+{
+	struct lint_yaml y;
+	const char *name = NULL;
+	char *out;
+	size_t i;
+
+	memset(&y, 0, sizeof(y));
+	for (i = 0; i < b->n; i++) {
+		const struct lint_file *f = &r->entries[b->entries[i]].file;
+
+		if (!strcmp(dir_rel(f->path, b->dir), "Chart.yaml")) {
+			lint_yaml_parse(&y, f->data, f->len);
+			if (y.ndocs)
+				name = ly_str(ly_get(&y.docs[0],
+						     ly_root(&y.docs[0]),
+						     "name"));
+			break;
+		}
+	}
+	out = xstrdup(name && *name ? name : "release-name");
+	lint_yaml_release(&y);
+	return out;
+}
+
+/* Fill in a new chart's values files and release name. */
+static void chart_describe(const struct lint_run *r, struct chart_build *b)
+{
+	size_t i, alloc = 0;
+
+	for (i = 0; i < b->n; i++) {
+		const char *rel = dir_rel(r->entries[b->entries[i]].file.path,
+					  b->dir);
+
+		if (is_env_values(rel)) {
+			XALLOC_GROW(b->values, b->nvalues + 1, alloc);
+			b->values[b->nvalues++] = rel;
+		}
+	}
+	if (b->nvalues > 1)
+		qsort(b->values, b->nvalues, sizeof(*b->values), cmp_str);
+	if (!b->nvalues) {
+		b->values = xcalloc(1, sizeof(*b->values));
+		b->values[b->nvalues++] = "";
+	}
+	b->release = chart_name(r, b);
+}
+
+/* Record that combination ci generates cand (whose entries it takes). */
+static void add_chart(struct charts *cs, struct chart_build *cand, size_t ci)
+{
+	struct chart_key k = { cs, cand };
+	uint64_t h = data_hash(cand->dir, strlen(cand->dir));
+	struct chart_build *b;
+	size_t i, idx;
+
+	for (i = 0; i < cand->n; i++)
+		h = (rotl(h, 23) ^ cs->r->entries[cand->entries[i]].hash) *
+			0x9E3779B97F4A7C15ULL;
+	idx = itab_find(&cs->tab, h, chart_eq, &k);
+	if (idx == SIZE_MAX) {
+		XALLOC_GROW(cs->items, cs->n + 1, cs->alloc);
+		idx = cs->n++;
+		cs->items[idx] = *cand;
+		cs->items[idx].hash = h;
+		chart_describe(cs->r, &cs->items[idx]);
+		itab_add(&cs->tab, h, idx);
+	} else {
+		free(cand->entries);
+	}
+	b = &cs->items[idx];
+	XALLOC_GROW(b->combos, b->ncombos + 1, b->combos_alloc);
+	b->combos[b->ncombos++] = ci;
+}
+
+/* The charts of combination ci: one per Chart.yaml it generates. */
+static void combo_charts(struct charts *cs, size_t ci)
+{
+	struct lint_run *r = cs->r;
+	const struct combo *c = &r->combos[ci];
+	size_t i, j;
+
+	for (i = 0; i < c->n; i++) {
+		const char *p = r->entries[c->entries[i]].file.path;
+		struct chart_build cand;
+		const char *slash = strrchr(p, '/');
+		char *dir;
+
+		if (strcmp(slash ? slash + 1 : p, "Chart.yaml"))
+			continue;
+		memset(&cand, 0, sizeof(cand));
+		dir = fs_dirname(p);
+		cand.dir = r->paths[intern_path(r, dir)].path;
+		free(dir);
+		for (j = 0; j < c->n; j++)
+			if (under_dir(r->entries[c->entries[j]].file.path,
+				      cand.dir)) {
+				XALLOC_GROW(cand.entries, cand.n + 1,
+					    cand.alloc);
+				cand.entries[cand.n++] = c->entries[j];
+			}
+		qsort(cand.entries, cand.n, sizeof(*cand.entries), cmp_size);
+		add_chart(cs, &cand, ci);
+	}
+}
+
+/* One helm job chart per unique chart of the run. */
+static struct lint_ext_chart *ext_charts(struct charts *cs, size_t *n)
+{
+	struct lint_run *r = cs->r;
+	struct lint_ext_chart *charts;
+	size_t i, j;
+
+	for (i = 0; i < r->ncombos; i++)
+		combo_charts(cs, i);
+	charts = xcalloc(cs->n + 1, sizeof(*charts));
+	for (i = 0; i < cs->n; i++) {
+		struct chart_build *b = &cs->items[i];
+
+		charts[i].dir = b->dir;
+		charts[i].release = b->release;
+		charts[i].files = xcalloc(b->n + 1, sizeof(*charts[i].files));
+		for (j = 0; j < b->n; j++)
+			charts[i].files[j] = &r->entries[b->entries[j]].file;
+		charts[i].n = b->n;
+		charts[i].values = b->values;
+		charts[i].nvalues = b->nvalues;
+		charts[i].owner = b;
+	}
+	*n = cs->n;
+	return charts;
+}
+
+/* Free the rendered files of one render. */
+static void rendered_free(struct rendered *files, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(files[i].path);
+		strbuf_release(&files[i].data);
+	}
+	free(files);
+}
+
+static void charts_release(struct charts *cs)
+{
+	size_t i, j;
+
+	for (i = 0; i < cs->n; i++) {
+		for (j = 0; j < cs->items[i].nrenders; j++)
+			rendered_free(cs->items[i].renders[j].files,
+				      cs->items[i].renders[j].n);
+		free(cs->items[i].renders);
+		free(cs->items[i].entries);
+		free(cs->items[i].combos);
+		free(cs->items[i].values);
+		free(cs->items[i].release);
+	}
+	free(cs->items);
+	free(cs->tab.slots);
+}
+
+/* The rendered file for path, added when new. */
+static struct rendered *rendered_for(struct rendered **list, size_t *n,
+				     size_t *alloc, char *path)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (!strcmp((*list)[i].path, path)) {
+			free(path);
+			strbuf_adds(&(*list)[i].data, "---\n");
+			return &(*list)[i];
+		}
+	XALLOC_GROW(*list, *n + 1, *alloc);
+	(*list)[*n].path = path;
+	strbuf_init(&(*list)[*n].data, 0);
+	return &(*list)[(*n)++];
+}
+
+/*
+ * Split helm-render's output ("---\n# Source: CHART/templates/F\n...")
+ * into one file per template, named by its path in the project.
+ */
+static size_t split_rendered(const char *dir, const char *out,
+			     struct rendered **list)
+{
+	struct rendered *cur = NULL;
+	size_t n = 0, alloc = 0;
+	const char *p = out, *nl, *src;
+
+	*list = NULL;
+	for (; *p; p = nl ? nl + 1 : p + strlen(p)) {
+		nl = strchr(p, '\n');
+		if (!strncmp(p, "---\n# Source: ", 14)) {
+			src = strchr(p + 14, '/');
+			nl = strchr(p + 4, '\n');
+			if (!src || !nl || src > nl)
+				continue;
+			src++;
+			cur = rendered_for(list, &n, &alloc, strcmp(dir, ".") ?
+					   xasprintf("%s/%.*s", dir,
+						     (int)(nl - src), src) :
+					   xstrndup(src, (size_t)(nl - src)));
+			strbuf_add(&cur->data, p + 4, (size_t)(nl + 1 - p - 4));
+		} else if (cur) {
+			strbuf_add(&cur->data, p, nl ? (size_t)(nl + 1 - p) :
+				   strlen(p));
+		}
+	}
+	return n;
+}
+
+/* Attach finding f to every combination that generates chart b. */
+static void chart_attach(struct lint_run *r, const struct chart_build *b,
+			 struct lint_finding *f)
+{
+	size_t i;
+
+	for (i = 0; i < b->ncombos; i++)
+		flist_push(&r->combos[b->combos[i]].own, f);
+}
+
+/*
+ * Run the Kubernetes object rules on one render of a chart.  Findings
+ * name the template and say which values file and which line of its
+ * rendered output they are about.
+ */
+static void chart_output(void *ud, const struct lint_ext_job *job,
+			 void *owner, const char *values, const char *out,
+			 size_t len)
+{
+	struct lint_run *r = ud;
+	struct chart_build *b = owner;
+	struct rendered *rf;
+	size_t n = split_rendered(b->dir, out, &rf), i;
+	struct lint_file *files = xcalloc(n + 1, sizeof(*files));
+	struct lint_tree t = { xcalloc(n + 1, sizeof(*t.files)), n };
+	struct flist sink = { NULL, 0, 0 };
+	struct lint_ctx lc = { r, &sink, &t,
+			       xcalloc(n + 1, sizeof(struct lint_yaml)),
+			       xcalloc(n + 1, sizeof(bool)) };
+
+	for (i = 0; i < n; i++) {
+		files[i] = (struct lint_file){ rf[i].path, rf[i].data.buf,
+					       rf[i].data.len, 0644 };
+		t.files[i] = &files[i];
+	}
+	lint_k8s_rendered(&lc, &t);
+	for (i = 0; i < sink.len; i++) {
+		struct lint_finding *f = sink.items[i];
+
+		f->message = arena_printf(&r->arena, "%s (rendered with "
+					  "%s/%s, line %u)", f->message,
+					  b->dir, *values ? values :
+					  "values.yaml", f->line);
+		f->line = f->col = 0;
+		chart_attach(r, b, f);
+	}
+	for (i = 0; i < n; i++)
+		if (lc.detached_parsed[i])
+			lint_yaml_release(&lc.detached_yaml[i]);
+	XALLOC_GROW(b->renders, b->nrenders + 1, b->renders_alloc);
+	b->renders[b->nrenders++] = (struct chart_render){ values, rf, n };
+	free(lc.detached_yaml);
+	free(lc.detached_parsed);
+	free(sink.items);
+	free(t.files);
+	free(files);
+}
+
+/* A rendered file that k8s-schema checks, and the renders that made it. */
+struct schema_item {
+	const struct rendered *file;
+	struct { const struct chart_build *b; const char *values; } *uses;
+	size_t nuses, alloc;
+};
+
+/* The rendered files of every chart render, unique by path and content. */
+static struct schema_item *schema_items(const struct charts *cs, size_t *n)
+{
+	struct schema_item *items = NULL;
+	size_t alloc = 0, i, j, k, m;
+
+	*n = 0;
+	for (i = 0; i < cs->n; i++)
+		for (j = 0; j < cs->items[i].nrenders; j++)
+			for (k = 0; k < cs->items[i].renders[j].n; k++) {
+				const struct chart_render *rd =
+					&cs->items[i].renders[j];
+				const struct rendered *f = &rd->files[k];
+
+				for (m = 0; m < *n; m++)
+					if (!strcmp(items[m].file->path,
+						    f->path) &&
+					    items[m].file->data.len ==
+					    f->data.len &&
+					    !memcmp(items[m].file->data.buf,
+						    f->data.buf, f->data.len))
+						break;
+				if (m == *n) {
+					XALLOC_GROW(items, *n + 1, alloc);
+					memset(&items[m], 0, sizeof(items[m]));
+					items[m].file = f;
+					(*n)++;
+				}
+				XALLOC_GROW(items[m].uses, items[m].nuses + 1,
+					    items[m].alloc);
+				items[m].uses[items[m].nuses].b =
+					&cs->items[i];
+				items[m].uses[items[m].nuses++].values =
+					rd->values;
+			}
+	return items;
+}
+
+/* Attach a k8s-schema finding on a rendered file to its renders. */
+static void chart_schema_sink(void *ud, const struct lint_ext_job *job,
+			      void *owner, const struct lint_finding *f)
+{
+	struct lint_run *r = ud;
+	const struct schema_item *it = owner;
+	size_t i;
+
+	for (i = 0; i < it->nuses; i++) {
+		const char *v = it->uses[i].values;
+		struct lint_finding *c = copy_finding(
+			r, f, arena_strdup(&r->arena, f->file));
+
+		c->message = arena_printf(&r->arena, "%s (rendered with %s/%s, "
+					  "line %u)", f->message,
+					  it->uses[i].b->dir,
+					  *v ? v : "values.yaml", f->line);
+		c->line = c->col = 0;
+		chart_attach(r, it->uses[i].b, c);
+	}
+}
+
+/* Add what a k8s-schema run on rendered charts did to the run's report. */
+static void merge_report(struct lint_run *r, struct lint_linter_report *rep)
+{
+	struct lint_linter_report *k = &r->reports[LINTER_K8S_SCHEMA];
+
+	if (rep->ran) {
+		if (!k->ran) {
+			free(k->skipped);
+			k->skipped = NULL;
+			k->ran = true;
+		}
+		k->files += rep->files;
+		k->invocations += rep->invocations;
+		k->seconds += rep->seconds;
+	}
+	free(rep->skipped);
+}
+
+/*
+ * Run k8s-schema on the manifests the charts rendered to, after the
+ * renders: the same strict schema check the kustomize resources get.
+ */
+static int chart_schema(struct lint_run *r, const struct charts *cs,
+			struct diag *err)
+{
+	struct lint_linter_report rep;
+	struct lint_ext_job job;
+	struct lint_ext_item *ext;
+	size_t n, i;
+	struct schema_item *items = schema_items(cs, &n);
+	int ret;
+
+	if (!n)
+		return 0;
+	memset(&rep, 0, sizeof(rep));
+	memset(&job, 0, sizeof(job));
+	rep.enabled = true;
+	ext = xcalloc(n + 1, sizeof(*ext));
+	for (i = 0; i < n; i++) {
+		ext[i].path = items[i].file->path;
+		blob_id(items[i].file->data.buf, items[i].file->data.len,
+			ext[i].blob);
+		ext[i].data = items[i].file->data.buf;
+		ext[i].len = items[i].file->data.len;
+		ext[i].owner = &items[i];
+	}
+	job.linter = LINTER_K8S_SCHEMA;
+	job.items = ext;
+	job.nitems = n;
+	job.report = &rep;
+	ret = lint_ext_run(&job, 1, &r->opts, chart_schema_sink, r, err);
+	merge_report(r, &rep);
+	for (i = 0; i < n; i++)
+		free(items[i].uses);
+	free(items);
+	free(ext);
+	return ret;
+}
+
 /* Attach an external finding to every entry holding its content. */
 static void ext_sink(void *ud, const struct lint_ext_job *job, void *owner,
 		     const struct lint_finding *f)
@@ -1111,6 +1625,12 @@ static void ext_sink(void *ud, const struct lint_ext_job *job, void *owner,
 	struct lint_run *r = ud;
 	size_t i;
 
+	if (job->linter == LINTER_HELM) {
+		const char *file = arena_strdup(&r->arena, f->file);
+
+		chart_attach(r, owner, copy_finding(r, f, file));
+		return;
+	}
 	if (job->linter == LINTER_KUSTOMIZE) {
 		struct build *b = owner;
 		const char *file = arena_strdup(&r->arena, f->file);
@@ -1134,6 +1654,7 @@ int lint_run_external(struct lint_run *r, struct diag *err)
 {
 	struct lint_ext_job jobs[LINTER_COUNT];
 	struct builds bs = { r, NULL, 0, 0, { NULL, 0, 0 } };
+	struct charts cs = { r, NULL, 0, 0, { NULL, 0, 0 } };
 	unsigned char *role = k8s_roles(r);
 	double start = now_seconds();
 	size_t n = 0, i;
@@ -1145,25 +1666,35 @@ int lint_run_external(struct lint_run *r, struct diag *err)
 			continue;
 		jobs[n].linter = (enum linter)l;
 		jobs[n].report = &r->reports[l];
-		if (l == LINTER_KUSTOMIZE)
+		if (l == LINTER_KUSTOMIZE) {
 			jobs[n].trees = ext_trees(&bs, &jobs[n].ntrees);
-		else
+		} else if (l == LINTER_HELM) {
+			jobs[n].charts = ext_charts(&cs, &jobs[n].ncharts);
+			jobs[n].output = chart_output;
+		} else {
 			jobs[n].items = ext_items(r, (enum linter)l, role,
 						  &jobs[n].nitems);
+		}
 		n++;
 	}
 	ret = lint_ext_run(jobs, n, &r->opts, ext_sink, r, err);
+	if (!ret && (r->opts.linters & (1u << LINTER_K8S_SCHEMA)))
+		ret = chart_schema(r, &cs, err);
 	for (i = 0; i < n; i++) {
 		size_t t;
 
 		for (t = 0; t < jobs[i].ntrees; t++)
 			free((void *)jobs[i].trees[t].files);
 		free((void *)jobs[i].trees);
+		for (t = 0; t < jobs[i].ncharts; t++)
+			free((void *)jobs[i].charts[t].files);
+		free((void *)jobs[i].charts);
 		free((void *)jobs[i].items);
 		r->stats.invocations += jobs[i].report->invocations;
 	}
 	free(role);
 	builds_release(&bs);
+	charts_release(&cs);
 	r->stats.external_seconds = now_seconds() - start;
 	return ret;
 }

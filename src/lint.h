@@ -35,6 +35,7 @@
 	X(LINTER_YAMLLINT, "yamllint")                         \
 	X(LINTER_SHELLCHECK, "shellcheck")                     \
 	X(LINTER_KUSTOMIZE, "kustomize")                       \
+	X(LINTER_HELM, "helm")                                 \
 	X(LINTER_K8S_SCHEMA, "k8s-schema")                     \
 	X(LINTER_ACTIONLINT, "actionlint")                     \
 	X(LINTER_DCLINT, "dclint")                             \
@@ -249,6 +250,12 @@ void lint_container_tree(struct lint_ctx *lc, const struct lint_tree *t);
 /* lint-k8s.c */
 void lint_k8s_file(struct lint_ctx *lc, const struct lint_file *f);
 void lint_k8s_tree(struct lint_ctx *lc, const struct lint_tree *t);
+/*
+ * The object rules of lint_k8s_tree on rendered manifests (a chart's
+ * output): every document of every file is a whole resource, and there
+ * are no kustomizations.
+ */
+void lint_k8s_rendered(struct lint_ctx *lc, const struct lint_tree *t);
 /* lint-compose.c */
 void lint_compose_tree(struct lint_ctx *lc, const struct lint_tree *t);
 /* lint-workflow.c */
@@ -287,6 +294,31 @@ struct lint_ext_tree {
 	void *owner;
 };
 
+/*
+ * One Helm chart (every file under its directory) and the renders to
+ * make of it: helm-render --check-chart once, then one render per values
+ * file, each with the chart's values.yaml underneath.
+ */
+struct lint_ext_chart {
+	const char *dir;	/* the directory holding Chart.yaml */
+	const char *release;	/* --release, the chart's name */
+	const struct lint_file **files;	/* paths keep the dir/ prefix */
+	size_t n;
+	const char **values;	/* values-<env>.yaml names in dir, or "" */
+	size_t nvalues;		/* for values.yaml alone */
+	void *owner;
+};
+
+struct lint_ext_job;
+
+/*
+ * Receives the manifests of one successful chart render.  values is the
+ * values file it used ("" for values.yaml alone); out is NUL-terminated.
+ */
+typedef void (*lint_ext_output_fn)(void *ud, const struct lint_ext_job *job,
+				   void *owner, const char *values,
+				   const char *out, size_t len);
+
 /* The work of one linter. */
 struct lint_ext_job {
 	enum linter linter;
@@ -294,6 +326,9 @@ struct lint_ext_job {
 	size_t nitems;
 	const struct lint_ext_tree *trees;	/* kustomize only */
 	size_t ntrees;
+	const struct lint_ext_chart *charts;	/* helm only */
+	size_t ncharts;
+	lint_ext_output_fn output;	/* helm: gets each render's output */
 	struct lint_linter_report *report;	/* filled in */
 };
 
@@ -301,15 +336,24 @@ struct lint_ext_job {
 typedef void (*lint_ext_sink)(void *ud, const struct lint_ext_job *job,
 			      void *owner, const struct lint_finding *f);
 
+/*
+ * True when path is a Helm chart template: a file under a templates/
+ * directory whose text holds "{{".  Such files are Go templates, not
+ * YAML, so the YAML checks skip them; the helm linter renders them.
+ */
+bool lint_helm_template(const char *path, const char *data);
+
 /* True when path is a file linter l checks (data for #! lines). */
 bool lint_ext_wants(enum linter l, const char *path, const char *data);
 
 /*
  * Run every job: write the items and trees under a private temporary
  * directory, batch them, and run up to opts->jobs processes at once
- * across all jobs.  A missing tool sets the job's report->skipped (a
- * string the caller frees) and is not an error.  Returns 0, or ERR_FAIL
- * when the temporary files cannot be written.
+ * across all jobs.  helm-render is found through $GENSHIP_HELM_RENDER,
+ * then PATH, then the build tree genship was built in.  A missing tool
+ * sets the job's report->skipped (a string the caller frees) and is not
+ * an error.  Returns 0, or ERR_FAIL when the temporary files cannot be
+ * written.
  */
 int lint_ext_run(struct lint_ext_job *jobs, size_t njobs,
 		 const struct lint_options *opts, lint_ext_sink sink,

@@ -44,6 +44,13 @@ static int check_recorded_paths(const struct project *p, struct diag *err)
 int project_check_idle(const char *dir, const char *finish_hint,
 		       struct diag *err)
 {
+	if (writer_recover_pending(dir)) {
+		diag_input(err, dir, "a 'genship new' into it was interrupted "
+			   "and left changes to roll back");
+		diag_hint(err, "run 'genship update' or 'genship new --force' "
+			  "on it, which roll them back first");
+		return ERR_INPUT;
+	}
 	if (!writer_txn_pending(dir))
 		return 0;
 	diag_input(err, dir, "an interrupted update is waiting in '%s'",
@@ -52,23 +59,72 @@ int project_check_idle(const char *dir, const char *finish_hint,
 	return ERR_INPUT;
 }
 
+/* True when real lies inside (or is) root. */
+static bool path_within(const char *real, const char *root)
+{
+	size_t n = strlen(root);
+
+	if (!strcmp(root, "/"))
+		return true;
+	return !strncmp(real, root, n) && (real[n] == '/' || real[n] == '\0');
+}
+
+/*
+ * Resolve full, a path inside project p, refusing a symlink that leads
+ * out of it.  *real: caller-owned, or NULL when full does not exist.
+ */
+static int resolve_inside(const struct project *p, const char *full,
+			  char **real, struct diag *err)
+{
+	*real = realpath(full, NULL);
+	if (!*real && (errno == ENOENT || errno == ENOTDIR))
+		return 0;
+	if (!*real)
+		return diag_fail(err, "cannot read '%s': %s", full,
+				 strerror(errno));
+	if (path_within(*real, p->real))
+		return 0;
+	free(*real);
+	*real = NULL;
+	diag_input(err, full, "is or crosses a symlink that points outside "
+		   "the project; genship never follows one");
+	diag_hint(err, "replace the link with the file itself");
+	return ERR_INPUT;
+}
+
+/* Read file name of p, quietly when missing; a link out is ERR_INPUT. */
+static int read_inside(const struct project *p, const char *name,
+		       char **text, size_t *len, struct diag *quiet,
+		       struct diag *err)
+{
+	char *full = fs_join(p->dir, name), *real = NULL;
+	int ret = resolve_inside(p, full, &real, err);
+
+	if (!ret)
+		ret = fs_read_file(full, text, len, quiet);
+	free(real);
+	free(full);
+	return ret;
+}
+
 /*
  * A cruft project: read .cruft.json as answers (template, commit, the
  * context's variables) and keep them as answers-file text, so that
  * update, diff and check work on it and update writes .genship.yml.
+ * Reading or parsing errors go to quiet (the caller then says this is no
+ * genship project); a symlink out of the project goes to err.
  */
-static int open_cruft(struct project *p, struct diag *err)
+static int open_cruft(struct project *p, struct diag *quiet,
+		      struct diag *err)
 {
 	char *file = fs_join(p->dir, PROJECT_CRUFT_FILE), *text = NULL;
 	struct answers_file *af = NULL;
 	struct strbuf sb = STRBUF_INIT;
-	struct diag quiet = DIAG_INIT;
 	size_t len;
-	int ret = fs_read_file(file, &text, &len, &quiet);
+	int ret = read_inside(p, PROJECT_CRUFT_FILE, &text, &len, quiet, err);
 
-	diag_release(&quiet);
 	if (!ret)
-		ret = cookiecutter_cruft_answers(file, text, len, &af, err);
+		ret = cookiecutter_cruft_answers(file, text, len, &af, quiet);
 	if (!ret) {
 		answers_file_format(af, &sb);
 		free(p->af_file);
@@ -89,16 +145,20 @@ int project_open(const char *dir, struct project **out, struct diag *err)
 	int ret;
 
 	p->dir = xstrdup(dir);
+	p->real = realpath(dir, NULL);
+	if (!p->real)
+		p->real = xstrdup(dir);
 	p->af_file = fs_join(dir, PROJECT_ANSWERS_FILE);
-	ret = fs_read_file(p->af_file, &p->af_text, &p->af_len, &quiet);
-	if (ret && !open_cruft(p, &quiet)) {
+	ret = read_inside(p, PROJECT_ANSWERS_FILE, &p->af_text, &p->af_len,
+			  &quiet, err);
+	if (ret && !err->code && !open_cruft(p, &quiet, err)) {
 		ret = 0;
-	} else if (ret) {
+	} else if (ret && !err->code) {
 		diag_input(err, dir, "not a genship project: cannot read '%s'",
 			   PROJECT_ANSWERS_FILE);
 		diag_hint(err, "run this in a directory made by 'genship new', "
 			  "or name one: genship update DIR");
-	} else {
+	} else if (!ret) {
 		ret = answers_file_load(p->af_file, p->af_text, p->af_len,
 					&p->af, err);
 	}
@@ -120,6 +180,7 @@ void project_free(struct project *p)
 	free(p->af_text);
 	free(p->af_file);
 	free(p->dir);
+	free(p->real);
 	free(p);
 }
 
@@ -386,26 +447,33 @@ static struct project_file *cmp_add(struct project_cmp *cmp,
 	return f;
 }
 
-/* Read the file on disk at f->path; a missing one is absent. */
+/*
+ * Read the file on disk at f->path; a missing one is absent.  A symlink
+ * is followed only when it stays inside the project (update still
+ * refuses to write through it).
+ */
 static int read_ours(const struct project *p, struct project_file *f,
 		     struct diag *err)
 {
-	char *full = fs_join(p->dir, f->path), *data;
+	char *full = fs_join(p->dir, f->path), *real = NULL, *data;
 	struct stat st;
 	size_t len;
-	int ret = 0;
+	int ret = resolve_inside(p, full, &real, err);
 
+	if (ret || !real)
+		goto out;
 	if (stat(full, &st) < 0) {
-		if (errno != ENOENT && errno != ENOTDIR)
-			ret = diag_fail(err, "cannot read '%s': %s", full,
-					strerror(errno));
+		ret = diag_fail(err, "cannot read '%s': %s", full,
+				strerror(errno));
 	} else if (!S_ISREG(st.st_mode)) {
 		ret = diag_input(err, full, "is not a regular file, but the "
 				 "template generates a file there");
 	} else if (!(ret = fs_read_file(full, &data, &len, err))) {
 		f->ours = (struct merge_side){ true, data, len,
-			(st.st_mode & 0111) ? 0755u : 0644u };
+			template_file_mode(st.st_mode) };
 	}
+out:
+	free(real);
 	free(full);
 	return ret;
 }

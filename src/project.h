@@ -37,6 +37,7 @@
 
 struct project {
 	char *dir;
+	char *real;		/* realpath(dir): no file is read outside it */
 	char *af_file;		/* DIR/.genship.yml, for messages */
 	char *af_text;		/* its bytes */
 	size_t af_len;
@@ -47,12 +48,16 @@ struct project {
  * Open the project in dir: read and parse its answers file, or else a
  * cruft project's .cruft.json (its answers; no blob ids, so every file
  * counts as possibly edited until update writes .genship.yml).  A
- * directory without either is ERR_INPUT.  *out is caller-owned, untouched on failure.
+ * directory without either is ERR_INPUT, and so is either file being a
+ * symlink that points outside dir: genship never follows a symlink out
+ * of a project, here or when project_compare() reads the files.  *out is
+ * caller-owned, untouched on failure.
  */
 int project_open(const char *dir, struct project **out, struct diag *err);
 
 /*
- * Refuse to read dir while an interrupted update waits in it: a read-only
+ * Refuse to read dir while an interrupted update waits in it, or while a
+ * crashed `genship new` into it left a commit to roll back: a read-only
  * command (diff, check, update --dry-run) would see a half-applied tree.
  * Returns 0, or ERR_INPUT with a hint naming the command that finishes it.
  */

@@ -18,7 +18,7 @@
 
 struct plan_file {
 	char *path;		/* project-relative, '/'-separated, validated */
-	unsigned mode;		/* 0755 or 0644, before the umask */
+	unsigned mode;		/* template_file_mode(), before the umask */
 	char *data;		/* NUL-terminated */
 	size_t len;
 };

@@ -222,8 +222,8 @@ static int walk_entry(struct walk *w, const char *path, const char *rel)
 	if ((ret = fs_read_file(path, &data, &len, w->err)))
 		return ret;
 	own(w->t, data);
-	add_file(w->arr, w->n, &w->alloc, rel,
-		 (st.st_mode & 0111) ? 0755 : 0644, data, len);
+	add_file(w->arr, w->n, &w->alloc, rel, template_file_mode(st.st_mode),
+		 data, len);
 	return 0;
 }
 
@@ -253,6 +253,55 @@ static int load_tree(struct template *t, const char *sub,
 				strerror(errno));
 	free(root);
 	free(dir);
+	return ret;
+}
+
+unsigned template_file_mode(unsigned st_mode)
+{
+	return (st_mode & 0755) | 0600;
+}
+
+/* A symlink of the template's top level (or of hooks/) resolves inside. */
+static int check_top_entry(void *ud, const char *path, const char *rel)
+{
+	struct walk *w = ud;
+	struct stat st;
+	char *real;
+	int ret = 0;
+
+	if (lstat(path, &st) < 0 || !S_ISLNK(st.st_mode))
+		return 0;
+	real = realpath(path, NULL);
+	if (!real || !path_within(real, w->root)) {
+		ret = diag_input(w->err, path, "symlink '%s' points outside "
+				 "the template", rel);
+		diag_hint(w->err, "replace the link with a copy of what it "
+			  "points to");
+	}
+	free(real);
+	return ret;
+}
+
+/*
+ * genship never follows a symlink out of a template.  The walks of
+ * template/ and hooks/ check the links below them against those
+ * directories; this checks what they rely on: every entry directly in
+ * dir (genship.yml, template/ and hooks/ themselves, cookiecutter.json,
+ * a cookiecutter project directory) and in dir/hooks, against dir.
+ */
+static int check_top_links(const char *dir, struct diag *err)
+{
+	char *root = realpath(dir, NULL), *hooks = fs_join(dir, "hooks");
+	struct walk w = { NULL, NULL, NULL, 0, root, "", err };
+	struct stat st;
+	int ret = 0;
+
+	if (root)
+		ret = fs_each_entry(dir, "", check_top_entry, &w, err);
+	if (root && !ret && lstat(hooks, &st) == 0 && S_ISDIR(st.st_mode))
+		ret = fs_each_entry(hooks, "hooks", check_top_entry, &w, err);
+	free(hooks);
+	free(root);
 	return ret;
 }
 
@@ -299,18 +348,23 @@ int template_open(const char *spec, struct template **out, struct diag *err)
 		return gitsrc_open(spec, NULL, out, err);
 	t = xcalloc(1, sizeof(*t));
 	if (!is_template_dir(spec) && cookiecutter_is_template(spec)) {
-		ret = cookiecutter_open(t, spec, err);
+		ret = check_top_links(spec, err);
+		if (!ret)
+			ret = cookiecutter_open(t, spec, err);
 		if (ret)
 			template_free(t);
 		else
 			*out = t;
 		return ret;
 	}
-	if (is_template_dir(spec))
-		ret = open_dir(t, spec, err);
-	else if (strchr(spec, '/') ||
-		 (ret = open_builtin(t, spec, err)) > 0)
+	if (is_template_dir(spec)) {
+		ret = check_top_links(spec, err);
+		if (!ret)
+			ret = open_dir(t, spec, err);
+	} else if (strchr(spec, '/') ||
+		   (ret = open_builtin(t, spec, err)) > 0) {
 		ret = unknown_template(spec, err);
+	}
 	if (ret) {
 		template_free(t);
 		return ret;

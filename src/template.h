@@ -21,7 +21,8 @@
 
 struct template_file {
 	char *path;		/* relative to template/, '/'-separated */
-	unsigned mode;		/* 0755 or 0644; a cookiecutter file's own */
+	unsigned mode;		/* template_file_mode(); a cookiecutter
+				 * file's own; 0755 or 0644 from git */
 	const char *data;	/* NUL-terminated */
 	size_t len;
 	struct tpl *compiled;	/* cache filled by the renderer */
@@ -76,6 +77,15 @@ void template_free(struct template *t);
 struct template_file *template_find_file(struct template_file *files,
 					 size_t n, const char *name,
 					 size_t len);
+
+/*
+ * The mode a file of a template directory declares, from its st_mode: its
+ * read and execute bits, and write permission for the owner only (who
+ * always has read and write), so 0644, 0755, 0600 and 0700 stay as they
+ * are and 0664 or 0666 become 0644.  The writer then masks it with the
+ * umask.
+ */
+unsigned template_file_mode(unsigned st_mode);
 
 /* Return the hook file called name, or NULL. */
 const struct template_file *template_hook(const struct template *t,

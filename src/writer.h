@@ -8,48 +8,110 @@
 #include "strbuf.h"
 
 /*
- * The writer puts a plan on disk atomically: every file is written into a
- * staging directory beside the target, hooks run there, and only then is
- * the staging directory renamed into place.  A failure at any point
- * removes the staging directory and leaves the target as it was.
+ * The writer puts a plan on disk atomically.  Every file is written into
+ * a staging directory beside the target, hooks run there, and only then
+ * does anything reach the target:
  *
- * Paths are caller-owned strings; *staging is caller-owned (free()).
+ *   - a target that does not exist yet is one rename(2) of the staged
+ *     tree: a crash leaves no target or the complete one;
+ *   - into an existing directory (empty, or with --force), each planned
+ *     file is swapped into place with renameat2(RENAME_EXCHANGE), which
+ *     leaves the file it replaces in the staging directory, and hook
+ *     output the target lacks is moved in; the answers file goes last.
+ *     A journal written before the first change lets a failure, an
+ *     interruption or the next run after a crash undo every step, so the
+ *     target ends up either as it was or complete.
+ *
+ * Nothing the writer creates is writable by others: files get their
+ * declared mode masked by the umask and by WRITER_MODE_MAX, directories
+ * WRITER_MODE_MAX masked by the umask, and what hooks leave is swept of
+ * others' write bits before it is moved into place.
+ *
+ * Paths are caller-owned strings; a writer_stage owns its strings.
  */
+
+/* No write bit for others, no set-user-id or set-group-id bit. */
+#define WRITER_MODE_MAX 0775u
+
+/* The mode a file declared as mode is written with, under the umask. */
+unsigned writer_file_mode(unsigned mode);
 
 /*
  * Check that target may receive plan: it must not exist, be an empty
- * directory, or (with force) be a directory in which no planned path
- * crosses a symlink or replaces a directory.  ERR_INPUT otherwise, before
- * anything is written.
+ * directory, or (with force) be a directory in which no planned file or
+ * directory crosses a symlink, replaces a directory with a file or the
+ * reverse, or lies in a directory genship cannot write to.  ERR_INPUT
+ * (ERR_FAIL for a directory that cannot be written), before anything is
+ * written.
  */
 int writer_check_target(const struct plan *plan, const char *target,
 			bool force, struct diag *err);
 
-/* Create an empty staging directory beside target. */
-int writer_stage_dir(const char *target, char **staging, struct diag *err);
-
-/* Write every plan file into the staging directory, modes masked by umask. */
-int writer_write(const struct plan *plan, const char *staging,
-		 struct diag *err);
-
-/*
- * Move the staged tree into place: one rename when target does not exist
- * or is empty; with force, one rename per planned file (files genship does
- * not generate are never touched).  The staging directory is gone after.
- */
-int writer_commit(const struct plan *plan, const char *staging,
-		  const char *target, struct diag *err);
-
-/* Remove the staging directory and everything in it. */
-void writer_abort(const char *staging);
-
 /*
  * Check one planned path inside an existing target, as --force does: no
  * component may be a symlink, the last may not be a directory and the
- * others must be directories when they exist.  ERR_INPUT naming it.
+ * others must be directories when they exist (ERR_INPUT naming it); the
+ * deepest existing directory must be writable and an existing file must
+ * not be immutable (ERR_FAIL).
  */
 int writer_check_path(const char *target, const char *path,
 		      struct diag *err);
+
+/* A staged project for `genship new`. */
+struct writer_stage {
+	char *target;		/* the project directory, as given */
+	char *dir;		/* beside it: .NAME.genship-PID-XXXXXX (0700) */
+	char *tree;		/* dir/tree: the project; hooks run here */
+};
+
+#define WRITER_STAGE_INIT { NULL, NULL, NULL }
+
+/*
+ * Create an empty staging directory beside target (and target's missing
+ * parents).  The name holds the process id, so that writer_recover() can
+ * tell a crashed run's leftovers from a running one's.
+ */
+int writer_stage_begin(struct writer_stage *st, const char *target,
+		       struct diag *err);
+
+/*
+ * Write every plan file into st->tree (modes as writer_file_mode()), then
+ * create the plan's directories.  Messages name the target's paths.
+ */
+int writer_stage_write(struct writer_stage *st, const struct plan *plan,
+		       struct diag *err);
+
+/*
+ * Move st->tree into place (see above), last (the answers file) last
+ * when planned, remove the staging directory and release st.  On failure
+ * the target is as it was and the staging directory is gone, unless
+ * undoing failed: then it is kept, the hint names it, and the next
+ * writer_recover() tries again.
+ */
+int writer_stage_commit(struct writer_stage *st, const struct plan *plan,
+			const char *last, struct diag *err);
+
+/* Remove the staging directory (before a commit) and free st's strings. */
+void writer_stage_release(struct writer_stage *st);
+
+/*
+ * Clean up after runs on target that died (a crash, SIGKILL): undo what
+ * the journal of an interrupted commit records and remove their staging
+ * directories.  Staging directories of live processes are left alone.
+ * *undone is set when a target was rolled back.  ERR_FAIL when undoing
+ * fails; the staging directory is then kept.
+ */
+int writer_recover(const char *target, bool *undone, struct diag *err);
+
+/* True when a crashed run left a commit into target for writer_recover(). */
+bool writer_recover_pending(const char *target);
+
+/*
+ * One step of a write: the fault-injection point (writer_fault_point()),
+ * then ERR_FAIL "interrupted by SIG..." when a signal is pending (see
+ * signals.h).
+ */
+int writer_step(struct diag *err);
 
 /* ---- update transactions -------------------------------------------- */
 
@@ -97,7 +159,7 @@ void writer_txn_discard(const char *project);
 int writer_txn_begin(struct writer_txn *txn, const char *project,
 		     struct diag *err);
 
-/* Stage path (project-relative) with data and mode (masked by umask). */
+/* Stage path (project-relative) with data and mode (writer_file_mode()). */
 int writer_txn_stage(struct writer_txn *txn, const char *path,
 		     unsigned mode, const char *data, size_t len,
 		     struct diag *err);
@@ -131,10 +193,12 @@ int writer_txn_commit(const char *project, struct strbuf *conflicts,
 /*
  * Fault injection, for crash tests only.  With GENSHIP_FAULT_AFTER=N in
  * the environment, the process kills itself with SIGKILL (status 137 in a
- * shell) right after its Nth transaction file operation: a staged write,
- * a list write, the seal, a rename, an unlink or the final cleanup.  No
- * cleanup runs, exactly as in a real crash.  This is the one documented
- * way out of the process below the command layer.
+ * shell) right after its Nth file operation: for update a staged write, a
+ * list write, the seal, a rename, an unlink or the final cleanup; for new
+ * a staged write or directory, a hook list, the journal, a mkdir or rename
+ * in the target, or a cleanup.  No cleanup runs, exactly as in a real
+ * crash.  This is the one documented way out of the process below the
+ * command layer.
  */
 void writer_fault_point(void);
 

@@ -9,13 +9,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Build tools, the four libraries, the test runners, and the linters the
-# test suite and `genship validate` call.
+# test suite and `genship validate` call.  The Go packages build
+# tools/helm-render, the test-only Helm template renderer.
 APT_PACKAGES=(
 	gcc make autoconf automake pkg-config git ca-certificates
 	libyaml-dev libcyaml-dev libgit2-dev libjansson-dev
 	bats bats-support bats-assert
 	python3 python3-jinja2 python3-cookiecutter python3-yaml
 	yamllint shellcheck valgrind
+	golang-go golang-github-masterminds-sprig-dev golang-k8s-sigs-yaml-dev
+	golang-gopkg-yaml.v3-dev golang-github-xeipuuv-gojsonschema-dev
 )
 
 as_root() {

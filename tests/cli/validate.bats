@@ -292,6 +292,85 @@ print(fail.text.strip().split(": ")[1])'
 @test "mutation: a duplicate YAML key is GS-003" { mutation duplicate-key; }
 @test "mutation: an unrendered marker is GS-004" { mutation unrendered-marker; }
 
+# --- Helm charts: helm-render, then the Kubernetes rules on its output ---------------
+
+# helm_ready: skip unless helm-render was built, and point genship at it.
+helm_ready() {
+	[ -n "${HELM_RENDER:-}" ] && [ -x "$HELM_RENDER" ] ||
+		skip "helm-render is not built: ${HELM_RENDER_MISSING:-go is missing}"
+	export GENSHIP_HELM_RENDER="$HELM_RENDER"
+}
+
+# helm_case: a copy of the helm-chart fixture to edit; prints its path.
+helm_case() {
+	cp -R "$CASES/helm-chart" "$BATS_TEST_TMPDIR/helm-chart"
+	printf '%s\n' "$BATS_TEST_TMPDIR/helm-chart"
+}
+
+@test "validate renders a generated chart per values file and applies the k8s rules" {
+	helm_ready
+	run genship validate "$CASES/helm-chart" --lint builtin,helm
+	assert_failure 1
+	assert_output --partial "deploy/chart/templates/deployment.yaml: KSV014: container 'app': readOnlyRootFilesystem is not true (rendered with deploy/chart/values-production.yaml, line 65) [builtin]"
+	assert_output --partial "in 1 of 2 combinations, e.g. 8ae41ef5 (hardened=false)"
+	assert_output --partial "helm-chart 1.0.0: 2 combinations, 1 passed, 1 failed; 1 unique finding"
+	assert_output --partial "helm              ran: 6 unique chart renders, 6 invocations"
+	# The chart's templates are Go templates: no YAML syntax findings.
+	refute_output --partial "GS-002"
+}
+
+@test "chart values that break values.schema.json are found at their line" {
+	helm_ready
+	tpl=$(helm_case)
+	sed -i 's/^  tag: "1.0.0-rc.1"$/  tag: 1/' \
+		"$tpl/template/deploy/chart/values-staging.yaml"
+	run genship validate "$tpl" --set hardened=true --lint helm
+	assert_failure 1
+	assert_output --partial "deploy/chart/values-staging.yaml:2:3: helm: value 'image.tag' does not match the schema: Invalid type. Expected: string, given: integer; change the value, or the schema in deploy/chart/values.schema.json (rendered with deploy/chart/values-staging.yaml) [helm]"
+}
+
+@test "a template error in a chart names the template line" {
+	helm_ready
+	tpl=$(helm_case)
+	sed -i 's/^  tag: "1.0.0"$/  tag: ""/' \
+		"$tpl/template/deploy/chart/values-production.yaml"
+	run genship validate "$tpl" --set hardened=true --lint helm
+	assert_failure 1
+	assert_output --partial "deploy/chart/templates/deployment.yaml:46:52: helm: image.tag is required (rendered with deploy/chart/values-production.yaml) [helm]"
+}
+
+@test "Chart.yaml is checked structurally" {
+	helm_ready
+	tpl=$(helm_case)
+	sed -i 's/^version: 0.1.0$/version: "0.1"/; $a\
+maintainer: ops' "$tpl/template/deploy/chart/Chart.yaml"
+	run genship validate "$tpl" --set hardened=true --lint helm
+	assert_failure 1
+	assert_output --partial "deploy/chart/Chart.yaml:5:10: helm: version '0.1' is not a SemVer 2 version; use MAJOR.MINOR.PATCH, such as 0.1.0 [helm]"
+	assert_output --partial "deploy/chart/Chart.yaml:7:1: helm: unknown key 'maintainer' in Chart.yaml; did you mean 'maintainers'? [helm]"
+}
+
+@test "the strict Kubernetes schema check runs on rendered charts" {
+	helm_ready
+	command -v node >/dev/null || skip "node is not installed"
+	[ -d "$GENSHIP_LINT_DIR/node_modules" ] || skip "tools/lint is not installed"
+	tpl=$(helm_case)
+	sed -i 's/^      enableServiceLinks: false$/&\n      hostnetwork: true/' \
+		"$tpl/template/deploy/chart/templates/deployment.yaml"
+	run genship validate "$tpl" --set hardened=true --lint helm,k8s-schema
+	assert_failure 1
+	assert_output --partial 'deploy/chart/templates/deployment.yaml: k8s-schema: Deployment/shop: unknown field "spec.template.spec.hostnetwork" (rendered with deploy/chart/values-production.yaml, line 34) [k8s-schema]'
+	assert_output --partial 'unknown field "spec.template.spec.hostnetwork" (rendered with deploy/chart/values-staging.yaml, line 34)'
+	assert_output --regexp "k8s-schema +ran: 5 unique files"
+}
+
+@test "helm is skipped with a notice when helm-render is absent" {
+	run env GENSHIP_HELM_RENDER=/nonexistent/helm-render "$GENSHIP" \
+		validate "$CASES/helm-chart" --lint builtin,helm
+	assert_success
+	assert_output --partial "helm              skipped: GENSHIP_HELM_RENDER='/nonexistent/helm-render' is not an executable file"
+}
+
 # --- the project's own CI workflow ---------------------------------------------------
 
 @test "the project's validate workflow passes actionlint" {

@@ -151,7 +151,10 @@ def regen_case(case, check):
                 problems.append("%s: new error case: pin expected.err" %
                                 name)
             if not check:
-                write(os.path.join(case, "cookiecutter.err"), output)
+                # Tracebacks name this checkout; keep paths relative.
+                top = os.path.dirname(os.path.dirname(HERE)) + os.sep
+                write(os.path.join(case, "cookiecutter.err"),
+                      output.replace(top, "./"))
         if x2:
             rc1, output1, tmp1 = run_cookiecutter(case, False)
             if rc1 == rc and (rc != 0 or same_tree(os.path.join(tmp1, "out"),

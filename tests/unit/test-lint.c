@@ -700,6 +700,33 @@ static void test_linter_list(void)
 	is_int(set, (1u << LINTER_COUNT) - 1, "all is every linter");
 }
 
+/* ---- Helm chart templates ------------------------------------------------ */
+
+static void test_helm_templates(void)
+{
+	struct diag err = DIAG_INIT;
+	unsigned set = 0;
+	const char *tpl = "kind: Service\nmetadata:\n"
+		"  name: {{ .Release.Name }}\n";
+
+	ok(lint_helm_template("chart/templates/svc.yaml", tpl),
+	   "a chart's templates/ file with {{ is a Helm template");
+	ok(lint_helm_template("templates/svc.yaml", tpl),
+	   "so is one of a chart at the project root");
+	ok(!lint_helm_template("chart/templates/svc.yaml", "kind: Service\n"),
+	   "a templates/ file without {{ is plain YAML");
+	ok(!lint_helm_template("k8s/base/svc.yaml", tpl),
+	   "outside templates/ a {{ is an unrendered marker, not Helm");
+	ok(!lint_ext_wants(LINTER_YAMLLINT, "chart/templates/svc.yaml", tpl),
+	   "yamllint skips Helm templates");
+	ok(lint_ext_wants(LINTER_YAMLLINT, "chart/values.yaml", "a: 1\n"),
+	   "yamllint still checks the chart's values");
+	is_int(linter_parse_list("helm", &set, &err), 0,
+	       "helm is a linter name");
+	is_int(set, 1u << LINTER_HELM, "it selects the helm linter");
+	diag_release(&err);
+}
+
 /* ---- the rule table ------------------------------------------------------- */
 
 struct rule_check {
@@ -738,6 +765,7 @@ int main(void)
 	test_workflows();
 	test_trivy();
 	test_linter_list();
+	test_helm_templates();
 	test_rules();
 	return tap_done();
 }

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2034 # run.sh reads ARGS, PREFIX, SETUP, TIMEOUT...
 # update of a project whose file was replaced by a symlink to outside:
-# refused, and the plan it did not carry out is not printed as done.
+# refused before anything is read through it or printed as a plan.
 fixture
 project p
 mkdir outside

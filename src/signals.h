@@ -1,0 +1,29 @@
+#ifndef GENSHIP_SIGNALS_H
+#define GENSHIP_SIGNALS_H
+
+/*
+ * Interruptions while a command writes.  SIGINT, SIGTERM and SIGHUP are
+ * caught and only recorded: the writer notices at its next step, undoes
+ * what it did and removes its staging directory, a running hook is
+ * stopped, and the command layer then dies of the same signal, as a shell
+ * expects of an interrupted program.  SIGXFSZ is ignored, so that a write
+ * past the file size limit (ulimit -f) fails with EFBIG and is reported
+ * instead of killing the process halfway.
+ */
+
+/* Install the handlers above; call once, from the command layer. */
+void signals_catch(void);
+
+/* The first signal caught since signals_catch(), or 0. */
+int signals_pending(void);
+
+/* "SIGINT", "SIGTERM" or "SIGHUP" for sig, "a signal" for others. */
+const char *signals_name(int sig);
+
+/*
+ * Restore the default handlers and, when a signal was caught, raise it
+ * again so that the process dies of it.  Returns only when none was.
+ */
+void signals_reraise(void);
+
+#endif
