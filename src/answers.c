@@ -215,6 +215,18 @@ static struct answer *answer_push(struct answer_set *set)
 	return ans;
 }
 
+/* Refuse a --set argument that is not UTF-8, at its first bad byte. */
+static int check_cli_utf8(const struct diag_src *src, struct diag *err)
+{
+	size_t bad = diag_utf8_invalid(src->text, src->len);
+
+	if (bad == src->len)
+		return 0;
+	diag_bad_utf8(err, src, bad);
+	diag_hint(err, "answers are UTF-8 text, as in an answers file");
+	return ERR_INPUT;
+}
+
 int answer_set_add_cli(struct answer_set *set, const char *arg,
 		       struct diag *err)
 {
@@ -224,6 +236,8 @@ int answer_set_add_cli(struct answer_set *set, const char *arg,
 	const char *eq;
 
 	src.text = arena_strndup(&set->arena, arg, len);
+	if (check_cli_utf8(&src, err))
+		return ERR_INPUT;
 	eq = strchr(src.text, '=');
 	if (!eq || eq == src.text) {
 		diag_at(err, &src, eq ? 0 : len, eq ? "missing option name "
@@ -265,6 +279,91 @@ static int add_pair(struct answer_set *set, struct ydoc *y,
 	return 0;
 }
 
+/*
+ * Most answers one file may hold.  Templates have tens of options; the
+ * cap keeps loading a hostile file fast, since dicts are looked up
+ * linearly.
+ */
+#define ANSWERS_MAX 10000
+
+/* Refuse an answers mapping of more than ANSWERS_MAX pairs, at map. */
+static int check_answer_count(struct ydoc *y, const yaml_node_t *map)
+{
+	size_t n = (size_t)(map->data.mapping.pairs.top -
+			    map->data.mapping.pairs.start);
+
+	if (n <= ANSWERS_MAX)
+		return 0;
+	ydoc_error(y, map, "%zu answers, more than the %d an answers file "
+		   "may hold", n, ANSWERS_MAX);
+	diag_hint(y->err, "an answers file holds one answer per option of "
+		  "the template");
+	return ERR_INPUT;
+}
+
+/* A scalar key of a mapping and the index of its pair. */
+struct key_ref {
+	const char *key;
+	size_t i;
+};
+
+static int cmp_key_ref(const void *a, const void *b)
+{
+	const struct key_ref *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	return c ? c : x->i < y->i ? -1 : x->i > y->i;
+}
+
+/*
+ * Of the keys of map that repeat an earlier one, find the first in file
+ * order: *dup is its pair index and *orig that of the earlier one.
+ * Sorting keeps this O(n log n) however many keys a file has.  Returns
+ * false when no key repeats.
+ */
+static bool find_duplicate_key(struct ydoc *y, const yaml_node_t *map,
+			       size_t *dup, size_t *orig)
+{
+	size_t n = (size_t)(map->data.mapping.pairs.top -
+			    map->data.mapping.pairs.start), m = 0, i, run = 0;
+	struct key_ref *refs = xcalloc(n + 1, sizeof(*refs));
+
+	for (i = 0; i < n; i++) {
+		refs[m].key = scalar_text(ynode(y,
+					map->data.mapping.pairs.start[i].key));
+		refs[m].i = i;
+		m += refs[m].key != NULL;
+	}
+	qsort(refs, m, sizeof(*refs), cmp_key_ref);
+	*dup = n;
+	*orig = 0;
+	for (i = 1; i < m; i++) {
+		if (strcmp(refs[i].key, refs[i - 1].key))
+			run = i;
+		else if (refs[i].i < *dup)
+			*dup = refs[i].i, *orig = refs[run].i;
+	}
+	free(refs);
+	return *dup < n;
+}
+
+/* An option answered twice in one file is ambiguous: an error. */
+static int check_duplicate_answers(struct ydoc *y, const yaml_node_t *map)
+{
+	const yaml_node_pair_t *pairs = map->data.mapping.pairs.start;
+	size_t dup, orig;
+	yaml_node_t *k;
+
+	if (!find_duplicate_key(y, map, &dup, &orig))
+		return 0;
+	k = ynode(y, pairs[dup].key);
+	ydoc_error(y, k, "duplicate answer '%s'", scalar_text(k));
+	diag_hint(y->err, "it is answered at line %lu already; keep one of "
+		  "the two", (unsigned long)ynode(y, pairs[orig].key)->
+		  start_mark.line + 1);
+	return ERR_INPUT;
+}
+
 /* The answers mapping: root itself, or a .genship.yml's `answers`. */
 static yaml_node_t *answers_mapping(struct ydoc *y, yaml_node_t *root)
 {
@@ -297,6 +396,9 @@ int answer_set_add_file(struct answer_set *set, const char *file,
 				 "to values, not %s", node_kind(map));
 		goto out;
 	}
+	ret = check_answer_count(&y, map);
+	if (!ret)
+		ret = check_duplicate_answers(&y, map);
 	for (p = map->data.mapping.pairs.start;
 	     !ret && p < map->data.mapping.pairs.top; p++)
 		ret = add_pair(set, &y, p);
@@ -372,6 +474,22 @@ static const struct answer *last_given(const struct resolver *r,
 }
 
 /*
+ * Append in as a message shows it: as the user would type it, and a list
+ * given to an option of one value in brackets, to show it is a list.
+ */
+static void format_given(struct strbuf *sb, const struct option *o,
+			 const struct value *in)
+{
+	bool bracket = in->kind == VALUE_LIST && o->type != OPTION_MULTI;
+
+	if (bracket)
+		strbuf_addch(sb, '[');
+	option_format_value(sb, in);
+	if (bracket)
+		strbuf_addch(sb, ']');
+}
+
+/*
  * Type in as o's value.  A bad value is an error at ans (or without a
  * position for a prompt reply), with o's help as the hint for patterns.
  */
@@ -383,7 +501,7 @@ static int coerce_answer(struct resolver *r, const struct option *o,
 	int ret = option_coerce(o, in, r->a, out, &why);
 
 	if (ret) {
-		option_format_value(&shown, in);
+		format_given(&shown, o, in);
 		if (ans)
 			diag_at_linecol(r->err, &ans->src, ans->line, ans->col,
 					"invalid value '%s' for option '%s': "
@@ -392,7 +510,10 @@ static int coerce_answer(struct resolver *r, const struct option *o,
 			diag_input(r->err, NULL, "invalid value '%s' for "
 				   "option '%s': %s", shown.buf, o->name,
 				   why.buf);
-		if (o->type == OPTION_STRING && o->pattern && o->help)
+		if (in->kind == VALUE_LIST && o->type != OPTION_MULTI)
+			diag_hint(r->err, "option '%s' takes one value, "
+				  "written without brackets", o->name);
+		else if (o->type == OPTION_STRING && o->pattern && o->help)
 			diag_hint(r->err, "%s", o->help);
 	}
 	strbuf_release(&why);
@@ -584,6 +705,10 @@ static bool reply_ok(const struct option *o, const char *text, FILE *out)
 	struct value *v;
 	bool ok;
 
+	if (diag_utf8_invalid(text, strlen(text)) < strlen(text)) {
+		fputs("the answer is not valid UTF-8 text\n", out);
+		return false;
+	}
 	ok = !option_coerce(o, value_str(&a, text), &a, &v, &why);
 	if (!ok)
 		fprintf(out, "invalid value '%s' for option '%s': %s\n", text,
@@ -759,6 +884,8 @@ static int af_answers(struct ydoc *y, struct answers_file *af,
 	if (n->type != YAML_MAPPING_NODE)
 		return ydoc_error(y, n, "'answers' must be a mapping, not %s",
 				  node_kind(n));
+	if (check_answer_count(y, n))
+		return ERR_INPUT;
 	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
 	     p++) {
 		if (pair_key(y, p, &name))
@@ -795,6 +922,39 @@ static const yaml_node_t *second_key(struct ydoc *y, const yaml_node_t *n,
 	return n;
 }
 
+/*
+ * True when the recorded path s stays inside the project: relative, with
+ * no empty, '.' or '..' component.
+ */
+static bool path_inside(const char *s)
+{
+	size_t n;
+
+	if (!*s || *s == '/')
+		return false;
+	for (; *s; s += n + (s[n] == '/')) {
+		n = strcspn(s, "/");
+		if (!n || (n == 1 && *s == '.') ||
+		    (n == 2 && !strncmp(s, "..", 2)) ||
+		    (s[n] == '/' && !s[n + 1]))
+			return false;
+	}
+	return true;
+}
+
+/* Refuse a recorded path that leaves the project, at its key. */
+static int check_recorded_path(struct ydoc *y, const yaml_node_pair_t *p,
+			       const char *path)
+{
+	if (path_inside(path))
+		return 0;
+	ydoc_error(y, ynode(y, p->key), "unsafe path '%s' in 'files': paths "
+		   "must stay inside the project", path);
+	diag_hint(y->err, "genship writes this section itself; restore the "
+		  "answers file from version control");
+	return ERR_INPUT;
+}
+
 static int entry_cmp(const void *a, const void *b)
 {
 	const struct answers_file_entry *x = a, *y = b;
@@ -814,7 +974,7 @@ static int af_files(struct ydoc *y, struct answers_file *af,
 				  "to blob ids, not %s", node_kind(n));
 	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
 	     p++) {
-		if (pair_key(y, p, &path))
+		if (pair_key(y, p, &path) || check_recorded_path(y, p, path))
 			return ERR_INPUT;
 		blob = scalar_text(ynode(y, p->value));
 		if (!blob || !is_blob_id(blob))

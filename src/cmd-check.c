@@ -12,6 +12,11 @@
  *
  * The blob ids in the answers file tell the two groups apart, without any
  * git history.  Exit 0 when everything matches, 1 otherwise.
+ *
+ * A recorded answer for an option the template no longer has is named
+ * in a warning, as update names it when it drops the answer.  It does
+ * not fail the check: the gate is about files, and the files it would
+ * render without that answer are what the comparison already shows.
  */
 #include <stdio.h>
 #include <string.h>
@@ -76,6 +81,18 @@ static size_t print_group(const struct project_cmp *cmp,
 	return n;
 }
 
+/* Print the notes of the comparison (dropped answers) as warnings. */
+static void print_notes(const struct project_cmp *cmp)
+{
+	const char *p = cmp->notes.buf, *nl;
+
+	for (; (nl = strchr(p, '\n')); p = nl + 1)
+		fprintf(stderr, "genship: warning: %.*s\n", (int)(nl - p), p);
+	if (cmp->notes.len)
+		fputs("hint: 'genship update' removes dropped answers from "
+		      ".genship.yml\n", stderr);
+}
+
 /* Print both groups and the verdict; return the exit status. */
 static int verdict(const struct project *p, const struct project_cmp *cmp)
 {
@@ -84,6 +101,7 @@ static int verdict(const struct project *p, const struct project_cmp *cmp)
 	size_t drift = print_group(cmp, template_change);
 
 	fflush(stdout);
+	print_notes(cmp);
 	if (strcmp(t->manifest->version, p->af->template_version))
 		fprintf(stderr, "genship: template '%s' is now version %s; "
 			"the project records %s\n", t->name,

@@ -791,6 +791,36 @@ static void cc_classify(struct template *t)
 	}
 }
 
+/* "an array", "a string"...: what JSON value j is, for messages. */
+static const char *cc_json_kind(const json_t *j)
+{
+	if (json_is_array(j))
+		return "an array";
+	if (json_is_string(j))
+		return "a string";
+	if (json_is_number(j))
+		return "a number";
+	if (json_is_boolean(j))
+		return "a boolean";
+	return json_is_null(j) ? "null" : "an object";
+}
+
+/* cookiecutter.json must hold an object; else an error at its value. */
+static int cc_check_object(const struct cookiecutter *cc, const json_t *j,
+			   struct diag *err)
+{
+	struct diag_src src = { cc->json_file, cc->json_text, cc->json_len,
+				0, 0 };
+
+	if (json_is_object(j))
+		return 0;
+	diag_at(err, &src, js_ws(cc->json_text, cc->json_len, 0),
+		"cookiecutter.json must hold a JSON object of variables, not "
+		"%s", cc_json_kind(j));
+	diag_hint(err, "write the variables as {\"name\": \"default\", ...}");
+	return ERR_INPUT;
+}
+
 /* Read and check cookiecutter.json into cc. */
 static int cc_load_json(struct cookiecutter *cc, struct diag *err)
 {
@@ -801,9 +831,8 @@ static int cc_load_json(struct cookiecutter *cc, struct diag *err)
 	if (!ret)
 		ret = cc_parse_json(cc->json_file, cc->json_text, cc->json_len,
 				    &j, err);
-	if (!ret && !json_is_object(j))
-		ret = diag_input(err, cc->json_file, "cookiecutter.json must "
-				 "hold a JSON object of variables");
+	if (!ret)
+		ret = cc_check_object(cc, j, err);
 	if (!ret) {
 		cc->raw = cookiecutter_json_value(&cc->arena, j);
 		cc_scan_positions(cc);
@@ -1087,9 +1116,7 @@ static void cc_fix_excerpt(const struct cookiecutter *cc, struct diag *err,
 		end = cc->json_text + cc->json_len;
 	if (end > s && end[-1] == '\r')
 		end--;
-	free(err->excerpt);
-	err->excerpt = xstrndup(s, (size_t)(end - s));
-	err->caret = err->col;
+	diag_set_excerpt(err, s, (size_t)(end - s), err->col);
 }
 
 /* Render the string s, part of key's value, with the answers so far. */
@@ -1489,30 +1516,149 @@ static int cc_render_path(struct cc_job *job, const char *s, size_t n,
 	return ret;
 }
 
+/* Append the n bytes at s for a message, control bytes as \n or \xNN. */
+static void cc_add_printable(struct strbuf *sb, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '\n')
+			strbuf_adds(sb, "\\n");
+		else if (c < 0x20 || c == 0x7f)
+			strbuf_addf(sb, "\\x%02x", c);
+		else
+			strbuf_addch(sb, (char)c);
+	}
+}
+
+/*
+ * Why the path s (n bytes, NUL-terminated) cannot name a file inside
+ * the project, or NULL.  *show says whether the message may quote s.
+ */
+static const char *cc_path_problem(const char *s, size_t n, bool *show)
+{
+	const char *p = s, *end = s + n;
+
+	*show = false;
+	if (memchr(s, '\0', n))
+		return "a path with a NUL byte";
+	if (memchr(s, '\n', n) || memchr(s, '\r', n))
+		return "a path with a newline";
+	if (diag_utf8_invalid(s, n) < n)
+		return "a path that is not UTF-8";
+	*show = true;
+	for (; p <= end; p += strcspn(p, "/") + 1)
+		if (!strncmp(p, "..", 2) && (p[2] == '/' || !p[2]))
+			return "which leaves the project";
+	return NULL;
+}
+
+/*
+ * Render the n-byte path component at s on its own into out; false
+ * when it does not render alone (its error is discarded).
+ */
+static bool cc_render_alone(struct cc_job *job, const char *s, size_t n,
+			    struct strbuf *out)
+{
+	struct diag *err = job->err, quiet = DIAG_INIT;
+	char *comp = xstrndup(s, n);
+	int ret;
+
+	job->err = &quiet;
+	ret = cc_render_path(job, comp, n, out);
+	job->err = err;
+	diag_release(&quiet);
+	free(comp);
+	return !ret;
+}
+
+/*
+ * The offset in rel of the first component that has a path problem of
+ * its own, rendered alone or as spelled, so that the error points at it;
+ * 0 when only the whole path has one.
+ */
+static size_t cc_blame(struct cc_job *job, const char *rel)
+{
+	struct strbuf r = STRBUF_INIT;
+	const char *p = rel;
+	bool show, found;
+	size_t n;
+
+	for (;;) {
+		n = strcspn(p, "/");
+		strbuf_reset(&r);
+		if (!cc_render_alone(job, p, n, &r))
+			strbuf_add(&r, p, n);
+		found = cc_path_problem(r.buf, r.len, &show) != NULL;
+		if (found || !p[n])
+			break;
+		p += n + 1;
+	}
+	strbuf_release(&r);
+	return found ? (size_t)(p - rel) : 0;
+}
+
+/* True when the first component of rel renders to a path from '/'. */
+static bool cc_first_absolute(struct cc_job *job, const char *rel)
+{
+	struct strbuf r = STRBUF_INIT;
+	bool abs = cc_render_alone(job, rel, strcspn(rel, "/"), &r) &&
+		r.buf[0] == '/';
+
+	strbuf_release(&r);
+	return abs;
+}
+
+/* Report that rel renders to path, which has the problem why. */
+static int cc_bad_path(struct cc_job *job, const char *rel, size_t off,
+		       const struct strbuf *path, const char *why, bool show)
+{
+	char *name = cc_file_name(job->cc, rel);
+	struct diag_src src = { name, rel, strlen(rel), 0, 0 };
+	struct strbuf shown = STRBUF_INIT;
+
+	if (show) {
+		cc_add_printable(&shown, path->buf, path->len);
+		diag_at(job->err, &src, off, "'%s' renders to '%s', %s", rel,
+			shown.buf, why);
+	} else {
+		diag_at(job->err, &src, off, "'%s' renders to %s", rel, why);
+	}
+	diag_hint(job->err, "a path must render to names inside the "
+		  "project, or to nothing to skip the file");
+	strbuf_release(&shown);
+	free(name);
+	return ERR_INPUT;
+}
+
 /*
  * Check and normalise a rendered path: a component that is empty (the
  * name rendered empty) skips the file (returns 1), '.' components go,
- * and '..' or a NUL byte is ERR_INPUT.
+ * and a path that is absolute or has a '..', a NUL byte, a newline or
+ * bytes that are not UTF-8 is ERR_INPUT, pointing into rel.
  */
 static int cc_check_path(struct cc_job *job, const char *rel,
 			 struct strbuf *path)
 {
 	struct strbuf norm = STRBUF_INIT;
 	const char *p = path->buf, *end = path->buf + path->len;
+	bool show;
+	const char *why = cc_path_problem(path->buf, path->len, &show);
 	int ret = 0;
 
-	if (memchr(path->buf, '\0', path->len))
-		ret = diag_input(job->err, NULL, "'%s' renders to a path with "
-				 "a NUL byte", rel);
+	if (why)
+		return cc_bad_path(job, rel, cc_blame(job, rel), path, why,
+				   show);
+	if (path->buf[0] == '/' && cc_first_absolute(job, rel))
+		return cc_bad_path(job, rel, 0, path, "an absolute path",
+				   true);
 	while (!ret && p <= end) {
 		size_t n = strcspn(p, "/");
 
 		if (!n)
 			ret = 1;
-		else if (n == 2 && !strncmp(p, "..", 2))
-			ret = diag_input(job->err, NULL, "'%s' renders to '%s', "
-					 "which leaves the project", rel,
-					 path->buf);
 		else if (!(n == 1 && *p == '.'))
 			strbuf_addf(&norm, "%s%.*s", norm.len ? "/" : "",
 				    (int)n, p);

@@ -22,21 +22,82 @@ static int starts_char(unsigned char c)
 	return (c & 0xC0) != 0x80;
 }
 
+/*
+ * Length of the valid UTF-8 sequence at s (n > 0 bytes left), or 0 when
+ * s[0] starts none: overlong forms, surrogates and code points past
+ * U+10FFFF are invalid, as in Python's decoder.
+ */
+static size_t utf8_seq_len(const unsigned char *s, size_t n)
+{
+	size_t len, i;
+	unsigned cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xC2 && s[0] <= 0xDF)
+		len = 2, cp = s[0] & 0x1Fu;
+	else if (s[0] >= 0xE0 && s[0] <= 0xEF)
+		len = 3, cp = s[0] & 0x0Fu;
+	else if (s[0] >= 0xF0 && s[0] <= 0xF4)
+		len = 4, cp = s[0] & 0x07u;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3Fu);
+	}
+	if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+	    (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+		return 0;
+	return len;
+}
+
+/* Bytes of the column at s: one character, or one byte that is none. */
+static size_t col_bytes(const char *s, size_t n)
+{
+	size_t len = utf8_seq_len((const unsigned char *)s, n);
+
+	return len ? len : 1;
+}
+
+size_t diag_utf8_invalid(const char *s, size_t n)
+{
+	size_t i = 0, len;
+
+	while (i < n) {
+		if (!(len = utf8_seq_len((const unsigned char *)s + i, n - i)))
+			return i;
+		i += len;
+	}
+	return n;
+}
+
+int diag_bad_utf8(struct diag *d, const struct diag_src *src, size_t off)
+{
+	return diag_at(d, src, off, "invalid UTF-8: unexpected byte 0x%02x",
+		       (unsigned char)src->text[off]);
+}
+
 void diag_linecol(const struct diag_src *src, size_t off, unsigned *line,
 		  unsigned *col)
 {
 	unsigned l = src->line_base ? src->line_base : 1;
 	unsigned c = src->col_base ? src->col_base : 1;
-	size_t i;
+	size_t i = 0;
 
 	if (off > src->len)
 		off = src->len;
-	for (i = 0; i < off; i++) {
+	while (i < off) {
 		if (src->text[i] == '\n') {
 			l++;
 			c = 1;
-		} else if (starts_char((unsigned char)src->text[i])) {
+			i++;
+		} else {
 			c++;
+			i += col_bytes(src->text + i, src->len - i);
 		}
 	}
 	*line = l;
@@ -56,6 +117,84 @@ static size_t line_start(const struct diag_src *src, unsigned line)
 	return i;
 }
 
+/* Columns of the n bytes at s. */
+static size_t count_cols(const char *s, size_t n)
+{
+	size_t i = 0, cols = 0;
+
+	while (i < n) {
+		i += col_bytes(s + i, n - i);
+		cols++;
+	}
+	return cols;
+}
+
+/* Byte offset of column `cols` (0-based) of the n bytes at s. */
+static size_t skip_cols(const char *s, size_t n, size_t cols)
+{
+	size_t i = 0;
+
+	while (cols-- && i < n)
+		i += col_bytes(s + i, n - i);
+	return i;
+}
+
+/*
+ * Append `cols` columns of s (n bytes) to sb, each byte that is no
+ * character or is a control other than a tab shown as '?', so that the
+ * excerpt stays one line of text and its columns stay columns.
+ */
+static void add_shown(struct strbuf *sb, const char *s, size_t n, size_t cols)
+{
+	size_t i = 0, len;
+
+	while (cols-- && i < n) {
+		len = utf8_seq_len((const unsigned char *)s + i, n - i);
+		if (!len || (len == 1 && (unsigned char)s[i] < 0x20 &&
+			     s[i] != '\t') || s[i] == 0x7F)
+			strbuf_addch(sb, '?');
+		else
+			strbuf_add(sb, s + i, len);
+		i += len ? len : 1;
+	}
+}
+
+/*
+ * The first column of a DIAG_EXCERPT_COLS-wide window over a line of
+ * `total` columns that shows 1-based column caret, about centred.
+ */
+static size_t window_left(size_t total, unsigned caret)
+{
+	size_t c = caret > total ? total : caret - 1;
+	size_t left = c > DIAG_EXCERPT_COLS / 2 ? c - DIAG_EXCERPT_COLS / 2 : 0;
+
+	if (left + DIAG_EXCERPT_COLS > total)
+		left = total - DIAG_EXCERPT_COLS;
+	return left;
+}
+
+void diag_set_excerpt(struct diag *d, const char *line, size_t n,
+		      unsigned caret)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t total = count_cols(line, n), left = 0, off;
+
+	if (!caret)
+		caret = 1;
+	if (total > DIAG_EXCERPT_COLS)
+		left = window_left(total, caret);
+	off = skip_cols(line, n, left);
+	if (left)
+		strbuf_adds(&sb, DIAG_CUT_MARK);
+	add_shown(&sb, line + off, n - off, DIAG_EXCERPT_COLS);
+	if (left + DIAG_EXCERPT_COLS < total)
+		strbuf_adds(&sb, DIAG_CUT_MARK);
+	free(d->excerpt);
+	d->excerpt = strbuf_detach(&sb, NULL);
+	d->caret = caret - (unsigned)left +
+		(left ? (unsigned)strlen(DIAG_CUT_MARK) : 0);
+}
+
 /* Fill d's position, excerpt and caret from src at line/col. */
 static void set_position(struct diag *d, const struct diag_src *src,
 			 unsigned line, unsigned col)
@@ -63,18 +202,19 @@ static void set_position(struct diag *d, const struct diag_src *src,
 	unsigned first = src->line_base ? src->line_base : 1;
 	unsigned base = (line == first && src->col_base) ? src->col_base : 1;
 	size_t start = line_start(src, line), end = start;
+	const char *nl;
 
 	d->file = src->name ? xstrdup(src->name) : NULL;
 	d->line = line;
 	d->col = col;
-	while (end < src->len && src->text[end] != '\n')
-		end++;
+	nl = start < src->len ?
+		memchr(src->text + start, '\n', src->len - start) : NULL;
+	end = nl ? (size_t)(nl - src->text) : src->len;
 	if (end > start && src->text[end - 1] == '\r')
 		end--;
-	if (start < src->len || start == end) {
-		d->excerpt = xstrndup(src->text + start, end - start);
-		d->caret = col >= base ? col - base + 1 : 1;
-	}
+	if (start < src->len || start == end)
+		diag_set_excerpt(d, src->text + start, end - start,
+				 col >= base ? col - base + 1 : 1);
 }
 
 static int vset(struct diag *d, int code, const char *fmt, va_list ap)

@@ -31,12 +31,21 @@ struct diag {
 	char *file;		/* NULL when the error has no file */
 	unsigned line, col;	/* 0 when unknown */
 	char *msg;
-	char *excerpt;		/* the source line, without its newline */
+	char *excerpt;		/* the source line, no newline, cut
+				 * to DIAG_EXCERPT_COLS around the caret */
 	unsigned caret;		/* 1-based caret column within excerpt */
 	char *hint;
 };
 
 #define DIAG_INIT { 0, NULL, 0, 0, NULL, NULL, 0, NULL }
+
+/*
+ * A longer source line is shown as a window of this many columns around
+ * the caret, with DIAG_CUT_MARK where it was cut, so that a diagnostic
+ * never echoes a huge input.
+ */
+#define DIAG_EXCERPT_COLS 120
+#define DIAG_CUT_MARK "..."
 
 /* Set an input error at byte offset off of src. Returns ERR_INPUT. */
 int diag_at(struct diag *d, const struct diag_src *src, size_t off,
@@ -62,12 +71,34 @@ void diag_hint(struct diag *d, const char *fmt, ...)
  *   hint: ...
  */
 void diag_print(const struct diag *d, FILE *fp);
+/*
+ * Replace d's excerpt with the n bytes of line (no newline) and its caret
+ * with 1-based column caret of line, both cut to a window when the line
+ * is longer than DIAG_EXCERPT_COLS.  Bytes that are not UTF-8 and
+ * control characters other than tab are shown as '?'.
+ */
+void diag_set_excerpt(struct diag *d, const char *line, size_t n,
+		      unsigned caret);
 /* Free d's strings and reset it to DIAG_INIT. */
 void diag_release(struct diag *d);
 
-/* Convert byte offset off of src to a 1-based line and column. */
+/*
+ * Convert byte offset off of src to a 1-based line and column.  A column
+ * is a UTF-8 character, or one byte that starts no valid character.
+ */
 void diag_linecol(const struct diag_src *src, size_t off, unsigned *line,
 		  unsigned *col);
+/*
+ * Return the offset of the first byte of s (n bytes) that starts no
+ * valid UTF-8 sequence (overlong forms, surrogates and code points past
+ * U+10FFFF are invalid), or n when all of s is UTF-8.
+ */
+size_t diag_utf8_invalid(const char *s, size_t n);
+/*
+ * Set the input error "invalid UTF-8" at byte offset off of src, which
+ * diag_utf8_invalid() returned.  Returns ERR_INPUT.
+ */
+int diag_bad_utf8(struct diag *d, const struct diag_src *src, size_t off);
 /*
  * Return the candidate closest to word by edit distance, or NULL when none
  * is close enough to be a plausible typo.  The result points into cands.

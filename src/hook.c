@@ -450,9 +450,7 @@ int hook_run_list(const struct template *t, char **names, size_t n,
 		const struct template_file *hf = template_hook(t, names[i]);
 
 		if (!hf)
-			ret = diag_input(err, t->manifest->file, "hook '%s' is "
-					 "not in the template's hooks/ "
-					 "directory", names[i]);
+			ret = manifest_hook_missing(t->manifest, names[i], err);
 		else
 			ret = hook_run(hf, hc, env, err);
 	}

@@ -415,6 +415,172 @@ int manifest_parse_yaml(const struct diag_src *src,
 	return ret;
 }
 
+/* ---- alias expansion --------------------------------------------------- */
+
+/*
+ * libcyaml copies what an anchor holds at every alias, so aliases of
+ * aliases expand exponentially ("billion laughs").  A pass over libyaml's
+ * events counts the nodes aliases would add, without expanding them, and
+ * refuses the manifest past these limits, before libcyaml sees it.
+ */
+#define ALIAS_MAX_NODES 100000	/* nodes aliases may add in all */
+#define ALIAS_MAX_ANCHORS 1000	/* bounds the anchor lookups */
+
+struct alias_anchor {
+	char *name;
+	size_t nodes;		/* nodes the anchored value holds */
+};
+
+/* A collection open at this point of the event stream. */
+struct alias_frame {
+	char *anchor;		/* NULL when it has none */
+	size_t start;		/* the node count before it */
+};
+
+struct alias_count {
+	struct alias_anchor *anchors;
+	size_t nanchors, anchors_alloc;
+	struct alias_frame *open;
+	size_t nopen, open_alloc;
+	size_t nodes;		/* nodes so far, aliases expanded */
+	size_t added;		/* of which aliases added */
+};
+
+/* Record that anchor name (taken) holds nodes nodes. Returns 0 or -1. */
+static int alias_define(struct alias_count *ac, char *name, size_t nodes)
+{
+	struct alias_anchor *a;
+
+	if (ac->nanchors == ALIAS_MAX_ANCHORS) {
+		free(name);
+		return -1;
+	}
+	XALLOC_GROW(ac->anchors, ac->nanchors + 1, ac->anchors_alloc);
+	a = &ac->anchors[ac->nanchors++];
+	a->name = name;
+	a->nodes = nodes;
+	return 0;
+}
+
+/* Nodes the latest anchor called name holds; 0 if there is none yet. */
+static size_t alias_nodes(const struct alias_count *ac, const char *name)
+{
+	size_t i = ac->nanchors;
+
+	while (i--)
+		if (!strcmp(ac->anchors[i].name, name))
+			return ac->anchors[i].nodes;
+	return 0;
+}
+
+/* Open a collection with anchor (may be NULL). */
+static void alias_open(struct alias_count *ac, const yaml_char_t *anchor)
+{
+	struct alias_frame *f;
+
+	XALLOC_GROW(ac->open, ac->nopen + 1, ac->open_alloc);
+	f = &ac->open[ac->nopen++];
+	f->anchor = anchor ? xstrdup((const char *)anchor) : NULL;
+	f->start = ac->nodes++;
+}
+
+/* Close the innermost collection. Returns 0, or -1 past the anchors. */
+static int alias_close(struct alias_count *ac)
+{
+	struct alias_frame *f;
+
+	if (!ac->nopen)
+		return 0;
+	f = &ac->open[--ac->nopen];
+	return f->anchor ? alias_define(ac, f->anchor,
+					ac->nodes - f->start) : 0;
+}
+
+/* Count one event. Returns 0, or -1 when a limit is passed. */
+static int alias_event(struct alias_count *ac, const yaml_event_t *ev)
+{
+	const yaml_char_t *anchor;
+	size_t n;
+
+	switch (ev->type) {
+	case YAML_SCALAR_EVENT:
+		ac->nodes++;
+		anchor = ev->data.scalar.anchor;
+		return anchor ? alias_define(ac, xstrdup((const char *)anchor),
+					     1) : 0;
+	case YAML_SEQUENCE_START_EVENT:
+		alias_open(ac, ev->data.sequence_start.anchor);
+		return 0;
+	case YAML_MAPPING_START_EVENT:
+		alias_open(ac, ev->data.mapping_start.anchor);
+		return 0;
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		return alias_close(ac);
+	case YAML_ALIAS_EVENT:
+		n = alias_nodes(ac, (const char *)ev->data.alias.anchor);
+		ac->added += n;
+		ac->nodes += n;
+		return ac->added > ALIAS_MAX_NODES ? -1 : 0;
+	default:
+		return 0;
+	}
+}
+
+static void alias_count_release(struct alias_count *ac)
+{
+	size_t i;
+
+	for (i = 0; i < ac->nanchors; i++)
+		free(ac->anchors[i].name);
+	for (i = 0; i < ac->nopen; i++)
+		free(ac->open[i].anchor);
+	free(ac->anchors);
+	free(ac->open);
+}
+
+/* Report the limit that the event at mark passed. Returns ERR_INPUT. */
+static int alias_error(const struct alias_count *ac, const yaml_mark_t *mark,
+		       const struct diag_src *src, struct diag *err)
+{
+	if (ac->nanchors == ALIAS_MAX_ANCHORS)
+		diag_at(err, src, mark->index, "more than %d YAML anchors",
+			ALIAS_MAX_ANCHORS);
+	else
+		diag_at(err, src, mark->index, "YAML aliases expand to more "
+			"than %d nodes", ALIAS_MAX_NODES);
+	diag_hint(err, "every alias stands for a copy of its anchor's "
+		  "value; write the values out, or use fewer aliases");
+	return ERR_INPUT;
+}
+
+/*
+ * Refuse src when its aliases would expand past ALIAS_MAX_NODES nodes or
+ * it defines more than ALIAS_MAX_ANCHORS anchors.  Syntax errors are
+ * left to the parsers that report them.  Returns 0 or ERR_INPUT.
+ */
+static int check_aliases(const struct diag_src *src, struct diag *err)
+{
+	struct alias_count ac = { 0 };
+	yaml_parser_t p;
+	yaml_event_t ev;
+	int ret = 0, done = 0;
+
+	if (!yaml_parser_initialize(&p))
+		return diag_fail(err, "out of memory");
+	yaml_parser_set_input_string(&p, (const unsigned char *)src->text,
+				     src->len);
+	while (!ret && !done && yaml_parser_parse(&p, &ev)) {
+		done = ev.type == YAML_STREAM_END_EVENT;
+		if (alias_event(&ac, &ev))
+			ret = alias_error(&ac, &ev.start_mark, src, err);
+		yaml_event_delete(&ev);
+	}
+	alias_count_release(&ac);
+	yaml_parser_delete(&p);
+	return ret;
+}
+
 /* ---- libcyaml errors, mapped back to positions ------------------------- */
 
 /* One step of the key path in libcyaml's backtrace. */
@@ -942,6 +1108,15 @@ static long choice_index(const struct option *o, const char *s, size_t n)
 	return -1;
 }
 
+/* After "expected ...", name a list or a dict given for a scalar. */
+static void add_not_scalar(const struct value *in, struct strbuf *why)
+{
+	if (in->kind == VALUE_LIST)
+		strbuf_adds(why, ", not a sequence");
+	else if (in->kind == VALUE_DICT)
+		strbuf_adds(why, ", not a mapping");
+}
+
 static int coerce_bool(const struct value *in, struct value **out,
 		       struct strbuf *why)
 {
@@ -965,6 +1140,7 @@ static int coerce_bool(const struct value *in, struct value **out,
 		}
 	}
 	strbuf_adds(why, "expected true or false");
+	add_not_scalar(in, why);
 	return ERR_INPUT;
 }
 
@@ -989,6 +1165,7 @@ static int coerce_int(const struct option *o, const struct value *in,
 		i = in->u.i;
 	else if (in->kind != VALUE_STRING || !parse_int(in->u.s.ptr, &i)) {
 		strbuf_adds(why, "expected an integer");
+		add_not_scalar(in, why);
 		return ERR_INPUT;
 	}
 	if ((o->has_min && i < o->min) || (o->has_max && i > o->max)) {
@@ -1013,8 +1190,8 @@ static int coerce_string(const struct option *o, const struct value *in,
 	int ret = 0;
 
 	if (!value_scalar_text(in, &sb)) {
-		strbuf_addf(why, "expected a string, not a %s",
-			    in->kind == VALUE_LIST ? "list" : "mapping");
+		strbuf_adds(why, "expected a string");
+		add_not_scalar(in, why);
 		ret = ERR_INPUT;
 	} else if (o->pattern_re && regexec(o->pattern_re, sb.buf, 0, NULL,
 					    0)) {
@@ -1040,6 +1217,7 @@ static int coerce_choice(const struct option *o, const struct value *in,
 	if (i < 0) {
 		strbuf_adds(why, "expected one of ");
 		choices_list(o, why);
+		add_not_scalar(in, why);
 		return ERR_INPUT;
 	}
 	*out = value_str(a, o->choices[i]);
@@ -2242,15 +2420,21 @@ static int build_files(struct loader *ld, const struct raw_manifest *raw)
 	return ret;
 }
 
-/* Copy hook names, each a plain file name in the template's hooks/. */
+/*
+ * Copy hook names, each a plain file name in the template's hooks/, and
+ * where each is written into *pos.
+ */
 static int build_hook_list(struct loader *ld, char **names, unsigned n,
-			   const char *key, char ***out, size_t *nout)
+			   const char *key, char ***out, size_t *nout,
+			   struct src_pos **pos)
 {
 	yaml_node_t *seq = map_get(ld, map_get(ld, ld->root, "hooks"), key);
 	unsigned i;
 
 	*out = arena_zalloc(&ld->m->arena, (n + 1) * sizeof(char *));
+	*pos = arena_zalloc(&ld->m->arena, (n + 1) * sizeof(**pos));
 	for (i = 0; i < n; i++) {
+		(*pos)[i] = node_pos(seq_item(ld, seq, i));
 		if (!*names[i] || strchr(names[i], '/') ||
 		    !strcmp(names[i], ".") || !strcmp(names[i], "..")) {
 			error_pos(ld, node_pos(seq_item(ld, seq, i)),
@@ -2331,10 +2515,12 @@ static int build_manifest(struct loader *ld, const struct raw_manifest *raw)
 		ret = build_files(ld, raw);
 	if (!ret && h)
 		ret = build_hook_list(ld, h->pre, h->pre_count, "pre",
-				      &m->pre_hooks, &m->npre_hooks);
+				      &m->pre_hooks, &m->npre_hooks,
+				      &m->pre_hook_pos);
 	if (!ret && h)
 		ret = build_hook_list(ld, h->post, h->post_count, "post",
-				      &m->post_hooks, &m->npost_hooks);
+				      &m->post_hooks, &m->npost_hooks,
+				      &m->post_hook_pos);
 	return ret;
 }
 
@@ -2364,7 +2550,9 @@ int manifest_load(const char *file, const char *text, size_t len,
 				 "'version' are required");
 		goto out;
 	}
-	ret = cy_load(&ld, &raw);
+	ret = check_aliases(&ld.src, err);
+	if (!ret)
+		ret = cy_load(&ld, &raw);
 	if (!ret)
 		ret = build_manifest(&ld, raw);
 out:
@@ -2395,6 +2583,41 @@ void manifest_free(struct manifest *m)
 		tpl_expr_free(m->files[i].when);
 	arena_release(&m->arena);
 	free(m);
+}
+
+/* Where hook name is in the list names (n, at pos), or NULL. */
+static const struct src_pos *hook_pos(char **names, size_t n,
+				      const struct src_pos *pos,
+				      const char *name)
+{
+	size_t i;
+
+	for (i = 0; pos && i < n; i++)
+		if (!strcmp(names[i], name))
+			return &pos[i];
+	return NULL;
+}
+
+int manifest_hook_missing(const struct manifest *m, const char *name,
+			  struct diag *err)
+{
+	const struct src_pos *pos = hook_pos(m->pre_hooks, m->npre_hooks,
+					     m->pre_hook_pos, name);
+	struct diag_src src;
+
+	if (!pos)
+		pos = hook_pos(m->post_hooks, m->npost_hooks,
+			       m->post_hook_pos, name);
+	manifest_diag_src(m, &src);
+	if (pos)
+		diag_at_linecol(err, &src, pos->line, pos->col, "hook '%s' is "
+				"not in the template's hooks/ directory", name);
+	else
+		diag_input(err, m->file, "hook '%s' is not in the template's "
+			   "hooks/ directory", name);
+	diag_hint(err, "add hooks/%s to the template, or remove it from "
+		  "'hooks'", name);
+	return ERR_INPUT;
 }
 
 void manifest_diag_src(const struct manifest *m, struct diag_src *src)

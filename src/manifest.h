@@ -101,6 +101,8 @@ struct manifest {
 	size_t npre_hooks;
 	char **post_hooks;
 	size_t npost_hooks;
+	struct src_pos *pre_hook_pos;	/* of each hook name, for errors */
+	struct src_pos *post_hook_pos;
 	char *text;		/* a copy of the manifest, for diagnostics */
 	size_t text_len;
 	struct arena arena;	/* strings, arrays, defaults, matrix lists */
@@ -119,6 +121,14 @@ void manifest_free(struct manifest *m);
 /* Return the option named name, or NULL. */
 const struct option *manifest_option(const struct manifest *m,
 				     const char *name);
+
+/*
+ * Set the input error that hook `name`, which m names in `hooks`, is not
+ * in the template's hooks/ directory, at the name in genship.yml (the
+ * first place m names it).  Returns ERR_INPUT.
+ */
+int manifest_hook_missing(const struct manifest *m, const char *name,
+			  struct diag *err);
 
 /* Return the first file rule whose glob matches relpath, or NULL. */
 const struct file_rule *manifest_file_rule(const struct manifest *m,

@@ -159,6 +159,19 @@ static const char *bad_component(const char *c)
 	return NULL;
 }
 
+/* Refuse a template path that is not UTF-8: .genship.yml records it. */
+static int check_path_utf8(struct render_job *job, const struct diag_src *src)
+{
+	size_t bad = diag_utf8_invalid(src->text, src->len);
+
+	if (bad == src->len)
+		return 0;
+	diag_bad_utf8(job->err, src, bad);
+	diag_hint(job->err, "rename the file: generated paths are recorded "
+		  "in .genship.yml, which is UTF-8 text");
+	return ERR_INPUT;
+}
+
 /*
  * Render the path of f component by component into out.  Returns 1 when
  * a component renders empty (the file is skipped), 0, or ERR_INPUT.
@@ -169,7 +182,7 @@ static int render_path(struct render_job *job, const struct template_file *f,
 	char *name = xasprintf("%s%s", job->prefix, f->path);
 	struct diag_src src = { name, f->path, strlen(f->path), 0, 0 };
 	const char *p = f->path;
-	int ret = 0;
+	int ret = check_path_utf8(job, &src);
 
 	while (!ret && *p) {
 		size_t n = strcspn(p, "/"), len = n;
@@ -185,6 +198,8 @@ static int render_path(struct render_job *job, const struct template_file *f,
 			ret = 1;
 		if (!ret && memchr(r, '\0', len))
 			why = "contains a NUL byte";
+		else if (!ret && diag_utf8_invalid(r, len) < len)
+			why = "is not valid UTF-8";
 		else if (!ret)
 			why = bad_component(r);
 		if (why)

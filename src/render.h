@@ -39,7 +39,8 @@ struct plan {
  * content holding a NUL byte) and delimiters.  A path whose component
  * renders empty is skipped; one that renders to '..', '.', an absolute
  * path or a name with '/', a newline or a NUL is ERR_INPUT, and so are two
- * files rendering to one path.  t's compiled-template cache is filled, so
+ * files rendering to one path, and a path or a rendered text that is not
+ * UTF-8.  t's compiled-template cache is filled, so
  * rendering many contexts compiles each file once.  On failure out is
  * released.  A cookiecutter template renders by cookiecutter's rules
  * instead (cookiecutter_render_plan()).

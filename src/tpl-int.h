@@ -108,6 +108,8 @@ struct lexer {
 	bool expr_only;		/* a bare expression: no text, no tags */
 	unsigned nbrackets;
 	char brackets[TPL_MAX_DEPTH];
+	size_t bad_utf8;	/* offset of the first byte that is not
+				 * UTF-8, or len */
 };
 
 /* Fill d from syntax (NULL members mean Jinja2's defaults). */
@@ -119,7 +121,11 @@ void lex_delims_init(struct tpl_delims *d, const struct tpl_syntax *syntax);
 void lex_init(struct lexer *lx, const struct diag_src *src,
 	      const struct tpl_delims *d, struct arena *a, struct diag *err,
 	      bool expr_only);
-/* Read the next token into *tok.  Returns 0 or ERR_INPUT. */
+/*
+ * Read the next token into *tok.  Returns 0 or ERR_INPUT.  A source that
+ * is not UTF-8 fails at the first call, at its first bad byte, as Jinja2
+ * fails to decode it before it parses anything.
+ */
 int lex_next(struct lexer *lx, struct token *tok);
 /* Describe kind for messages, e.g. "'}}'" or "end of template". */
 const char *lex_describe(const struct tpl_delims *d, enum tok_kind kind);

@@ -89,6 +89,7 @@ void lex_init(struct lexer *lx, const struct diag_src *src,
 	lx->expr_only = expr_only;
 	lx->in_tag = expr_only;
 	lx->tag_end = TOK_EOF;
+	lx->bad_utf8 = diag_utf8_invalid(src->text, src->len);
 }
 
 /* The text of each operator, indexed by kind - TOK_ADD. */
@@ -852,9 +853,21 @@ static int lex_tag(struct lexer *lx, struct token *tok)
 	}
 }
 
+/* Refuse a source that is not UTF-8, at its first bad byte. */
+static int lex_bad_utf8(struct lexer *lx)
+{
+	diag_bad_utf8(lx->err, lx->dsrc, lx->bad_utf8);
+	diag_hint(lx->err, "a template is UTF-8 text; copy other files byte "
+		  "for byte (`render: false` in genship.yml, "
+		  "`_copy_without_render` in cookiecutter.json)");
+	return ERR_INPUT;
+}
+
 int lex_next(struct lexer *lx, struct token *tok)
 {
 	memset(&tok->v, 0, sizeof(tok->v));
+	if (lx->bad_utf8 < lx->len)
+		return lex_bad_utf8(lx);
 	if (lx->in_tag)
 		return lex_tag(lx, tok);
 	return lex_text(lx, tok);

@@ -61,6 +61,16 @@ Language: python, port 8080, image ghcr.io/acme/demo-app.
 run: echo ${{ github.sha }}'
 }
 
+@test "bytes that are not UTF-8 stay allowed in files copied verbatim" {
+	tpl=$(fixture basic)
+	printf '\xff\xfe{{ x }}\n' >"$tpl/template/raw.bin"
+	printf 'PNG\0\xff\x80{{\n' >"$tpl/template/logo.png"
+	run genship new "$tpl" --no-hooks -o out
+	assert_success
+	cmp "$tpl/template/raw.bin" out/raw.bin
+	cmp "$tpl/template/logo.png" out/logo.png
+}
+
 @test "post hooks run in the project with answers in the environment" {
 	tpl=$(fixture basic)
 	run genship new "$tpl" --trust --set extras=metrics,tracing -o out

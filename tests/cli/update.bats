@@ -418,7 +418,8 @@ k8s/overlays/production/kustomization.yaml'
 	sed -i "s|^files:\$|files:\\n  ../outside.txt: $blob|" proj/.genship.yml
 	run genship update proj --set kubernetes=false --no-hooks
 	assert_failure 2
-	assert_output --partial "proj/.genship.yml: error: unsafe path '../outside.txt' in 'files'"
+	line=$(grep -n '^  \.\./outside\.txt:' proj/.genship.yml | cut -d: -f1)
+	assert_output --partial "proj/.genship.yml:$line:3: error: unsafe path '../outside.txt' in 'files'"
 	run cat outside.txt
 	assert_output precious
 	[ -f proj/k8s/base/service.yaml ]

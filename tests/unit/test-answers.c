@@ -124,10 +124,47 @@ static void test_cli(void)
 		"    1 | =3\n"
 		"      | ^\n"
 		"hint: write --set NAME=VALUE\n", "empty name message");
+	ok(answer_set_add_cli(&set, "title=\xc3\xa9t\xe9", &err) == ERR_INPUT,
+	   "a value that is not UTF-8 fails");
+	is_diag(&err, "--set:1:9: error: invalid UTF-8: unexpected byte "
+		"0xe9\n"
+		"    1 | title=\xc3\xa9t?\n"
+		"      |         ^\n"
+		"hint: answers are UTF-8 text, as in an answers file\n",
+		"a value that is not UTF-8: message at the byte");
+	is_int(set.len, 2, "a refused --set adds no answer");
 	answer_set_release(&set);
 	is_int(set.len, 0, "release empties the set");
 }
 
+
+/* A file of more answers than a template could have is refused. */
+static void test_answer_cap(void)
+{
+	struct answer_set set = ANSWER_SET_INIT;
+	struct strbuf sb = STRBUF_INIT;
+	struct diag err = DIAG_INIT;
+	int i;
+
+	for (i = 0; i < 10000; i++)
+		strbuf_addf(&sb, "k%d: v\n", i);
+	ok(!answer_set_add_file(&set, "g.yml", sb.buf, sb.len, &err),
+	   "10000 answers load");
+	is_int((long long)set.len, 10000, "all of them");
+	answer_set_release(&set);
+	strbuf_adds(&sb, "k: v\n");
+	ok(answer_set_add_file(&set, "g.yml", sb.buf, sb.len, &err) ==
+	   ERR_INPUT, "10001 answers fail");
+	is_diag(&err, "g.yml:1:1: error: 10001 answers, more than the 10000 "
+		"an answers file may hold\n"
+		"    1 | k0: v\n"
+		"      | ^\n"
+		"hint: an answers file holds one answer per option of the "
+		"template\n", "the answer cap");
+	is_int((long long)set.len, 0, "a refused file adds no answer");
+	answer_set_release(&set);
+	strbuf_release(&sb);
+}
 static void test_file(void)
 {
 	static const char plain[] =
@@ -188,6 +225,16 @@ static void test_file(void)
 		"      |    ^\n", "mapping value message");
 	ok(!answer_set_add_file(&set, "e.yml", "", 0, &err),
 	   "an empty file answers nothing");
+	ok(answer_set_add_file(&set, "f.yml", "b: 1\na: 2\nc: 3\na: 4\n"
+			       "b: 5\n", 25, &err) == ERR_INPUT,
+	   "an option answered twice fails");
+	is_diag(&err, "f.yml:4:1: error: duplicate answer 'a'\n"
+		"    4 | a: 4\n"
+		"      | ^\n"
+		"hint: it is answered at line 2 already; keep one of the two\n",
+		"the first repeated key in file order, and where it was first");
+	is_int(set.len, 6, "a refused file adds no answer");
+	test_answer_cap();
 	answer_set_release(&set);
 }
 
@@ -385,6 +432,24 @@ static void test_errors(void)
 		"'port': must be between 1024 and 65535\n"
 		"    2 | port: 80\n"
 		"      |       ^\n", "file answer error points into the file");
+	answer_set_release(&set);
+	answer_set_add_file(&set, "b.yml", "language: [go]\n", 15, &err);
+	ok(!resolve(&set, &a, &err), "a sequence for a choice fails");
+	is_diag(&err, "b.yml:1:11: error: invalid value '[go]' for option "
+		"'language': expected one of python, node, go, not a sequence\n"
+		"    1 | language: [go]\n"
+		"      |           ^\n"
+		"hint: option 'language' takes one value, written without "
+		"brackets\n", "a sequence for a choice: a type error");
+	answer_set_release(&set);
+	answer_set_add_file(&set, "c.yml", "kubernetes: [yes]\n", 18, &err);
+	ok(!resolve(&set, &a, &err), "a sequence for a bool fails");
+	is_diag(&err, "c.yml:1:13: error: invalid value '[yes]' for option "
+		"'kubernetes': expected true or false, not a sequence\n"
+		"    1 | kubernetes: [yes]\n"
+		"      |             ^\n"
+		"hint: option 'kubernetes' takes one value, written without "
+		"brackets\n", "a sequence for a bool: a type error");
 	arena_release(&a);
 	answer_set_release(&set);
 }
@@ -508,6 +573,10 @@ static void test_tty(void)
 	       "DNS-safe name used for the image\n"
 	       "project_name [my-service]: ",
 	       "help above the question; invalid replies are asked again");
+	is_tty("language", "g\xffo\ngo\n", "go", "language (python, node, "
+	       "go) [python]: the answer is not valid UTF-8 text\n"
+	       "language (python, node, go) [python]: ",
+	       "a reply that is not UTF-8 is asked again");
 }
 
 static const char af_text[] =
@@ -648,6 +717,33 @@ static void is_af_err(const char *text, const char *want, const char *name)
 	answers_file_free(af);
 }
 
+/* Every recorded path that leaves the project is an error at its key. */
+static void test_unsafe_paths(const char *head)
+{
+	static const char *const unsafe[] = {
+		"/etc/passwd", "a/../../x", "..", "a//b", "./a", "a/",
+	};
+	static const char blob[] = "0123456789abcdef0123456789abcdef01234567";
+	struct strbuf sb = STRBUF_INIT, want = STRBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < sizeof(unsafe) / sizeof(*unsafe); i++) {
+		strbuf_reset(&sb);
+		strbuf_reset(&want);
+		strbuf_addf(&sb, "%sfiles:\n  '%s': %s\n", head, unsafe[i],
+			    blob);
+		strbuf_addf(&want, ".genship.yml:4:3: error: unsafe path '%s' "
+			    "in 'files': paths must stay inside the project\n"
+			    "    4 |   '%s': %s\n"
+			    "      |   ^\n"
+			    "hint: genship writes this section itself; restore "
+			    "the answers file from version control\n",
+			    unsafe[i], unsafe[i], blob);
+		is_af_err(sb.buf, want.buf, unsafe[i]);
+	}
+	strbuf_release(&sb);
+	strbuf_release(&want);
+}
 static void test_answers_file_errors(void)
 {
 	static const char head[] =
@@ -686,6 +782,7 @@ static void test_answers_file_errors(void)
 		  "'files'\n"
 		  "    5 |   a: 0123456789abcdef0123456789abcdef01234567\n"
 		  "      |   ^\n", "duplicate file");
+	test_unsafe_paths(head);
 	is_af_err("genship_version: [1\n",
 		  ".genship.yml:2:1: error: invalid YAML: did not find "
 		  "expected ',' or ']'\n"

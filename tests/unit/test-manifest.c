@@ -68,6 +68,16 @@ static const char example[] =
 	"  pre: []\n"
 	"  post: [post-gen.sh]\n";
 
+/* The number of lines of text, each ended by a newline. */
+static long long count_lines(const char *text)
+{
+	long long n = 0;
+
+	for (; (text = strchr(text, '\n')); text++)
+		n++;
+	return n;
+}
+
 /* Return what diag_print() shows for d, malloc'd. */
 static char *diag_text(const struct diag *d)
 {
@@ -132,6 +142,32 @@ static const char *with_head(const char *body)
 	strbuf_adds(&sb, head);
 	strbuf_adds(&sb, body);
 	return sb.buf;
+}
+
+/* A hook missing from hooks/ is reported where m names it. */
+static void test_hook_missing(const struct manifest *m)
+{
+	struct strbuf want = STRBUF_INIT;
+	struct diag err = DIAG_INIT;
+	char *got;
+
+	is_int(m->post_hook_pos[0].line, count_lines(m->text),
+	       "post hook line: the last line");
+	is_int(m->post_hook_pos[0].col, 10, "post hook column: its name's");
+	is_int(manifest_hook_missing(m, "post-gen.sh", &err), ERR_INPUT,
+	       "a missing hook is an input error");
+	got = diag_text(&err);
+	strbuf_addf(&want, "genship.yml:%u:10: error: hook 'post-gen.sh' is "
+		    "not in the template's hooks/ directory\n"
+		    "%5u |   post: [post-gen.sh]\n"
+		    "      |          ^\n"
+		    "hint: add hooks/post-gen.sh to the template, or remove "
+		    "it from 'hooks'\n", m->post_hook_pos[0].line,
+		    m->post_hook_pos[0].line);
+	is_str(got, want.buf, "a missing hook: at its name");
+	free(got);
+	strbuf_release(&want);
+	diag_release(&err);
 }
 
 static void test_example(void)
@@ -201,6 +237,7 @@ static void test_example(void)
 	is_int(m->npre_hooks, 0, "no pre hooks");
 	is_int(m->npost_hooks, 1, "one post hook");
 	is_str(m->post_hooks[0], "post-gen.sh", "post hook name");
+	test_hook_missing(m);
 	is_str(manifest_file_rule(m, "k8s/base/deploy.yaml")->glob, "k8s/**",
 	       "first matching rule");
 	is_str(manifest_file_rule(m, "k8s/logo.png")->glob, "k8s/**",
@@ -741,6 +778,50 @@ static void test_coerce(void)
 	manifest_free(m);
 }
 
+/* Aliases are fine until what they would copy passes the limit. */
+static void test_aliases(void)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct manifest *m = load_ok(with_head(
+		"options:\n"
+		"  - name: a\n    type: choice\n"
+		"    choices: &langs [go, node]\n    default: go\n"
+		"  - name: b\n    type: multi\n"
+		"    choices: *langs\n    default: *langs\n"));
+	const struct option *o = m ? manifest_option(m, "b") : NULL;
+	char prev = 'a', c, *got;
+	int i;
+
+	ok(o && o->nchoices == 2 && !strcmp(o->choices[1], "node"),
+	   "an alias stands for its anchor's value");
+	manifest_free(m);
+	strbuf_adds(&sb, "description: &a [x, x, x, x, x, x, x, x, x, x]\n");
+	for (c = 'b'; c <= 'g'; c++, prev++) {
+		strbuf_addf(&sb, "%c: &%c [", c, c);
+		for (i = 0; i < 10; i++)
+			strbuf_addf(&sb, "%s*%c", i ? ", " : "", prev);
+		strbuf_adds(&sb, "]\n");
+	}
+	is_err(with_head(sb.buf),
+	       "genship.yml:7:36: error: YAML aliases expand to more than "
+	       "100000 nodes\n"
+	       "    7 | e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
+	       "      |                                    ^\n"
+	       "hint: every alias stands for a copy of its anchor's value; "
+	       "write the values out, or use fewer aliases\n",
+	       "aliases of aliases are refused where they pass the limit");
+	strbuf_reset(&sb);
+	strbuf_adds(&sb, "description: [");
+	for (i = 0; i <= 1000; i++)
+		strbuf_addf(&sb, "%s&a%d x", i ? ", " : "", i);
+	strbuf_adds(&sb, "]\n");
+	got = load_err(with_head(sb.buf));
+	ok(strstr(got, "error: more than 1000 YAML anchors\n") != NULL,
+	   "anchors are counted too");
+	free(got);
+	strbuf_release(&sb);
+}
+
 int main(void)
 {
 	test_example();
@@ -750,5 +831,6 @@ int main(void)
 	test_expressions();
 	test_patterns();
 	test_coerce();
+	test_aliases();
 	return tap_done();
 }

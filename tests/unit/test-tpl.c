@@ -466,6 +466,14 @@ static void test_errors(void)
 	E("{{ (1 + 2 }}", "t.j2:1:11: expected ')', got '}}'");
 	E("{{ 'abc }}", "t.j2:1:4: unterminated string");
 	E("{{ '\\xZZ' }}", "t.j2:1:5: truncated \\xXX escape");
+	E("ok\nab \xc3\xa9 \xe9t\xe9 {{ x }}",
+	  "t.j2:2:6: invalid UTF-8: unexpected byte 0xe9 [hint: a template "
+	  "is UTF-8 text; copy other files byte for byte (`render: false` in "
+	  "genship.yml, `_copy_without_render` in cookiecutter.json)]");
+	E("{{ x }}{# \xff #}", "t.j2:1:11: invalid UTF-8: unexpected byte "
+	  "0xff [hint: a template is UTF-8 text; copy other files byte for "
+	  "byte (`render: false` in genship.yml, `_copy_without_render` in "
+	  "cookiecutter.json)]");
 	E("{% call m() %}{% endcall %}",
 	  "t.j2:1:4: 'call' tags are not supported");
 	E("{{ n / 0 }}", "t.j2:1:6: division by zero");

@@ -78,6 +78,81 @@ static void test_diag(void)
 	   "diag_closest rejects far words");
 }
 
+/* A line of n copies of c with "XY" at 0-based column at. */
+static char *long_line(size_t n, char c, size_t at)
+{
+	char *s = xmalloc(n + 1);
+
+	memset(s, c, n);
+	s[n] = '\0';
+	memcpy(s + at, "XY", 2);
+	return s;
+}
+
+static void test_diag_window(void)
+{
+	char *line = long_line(1000, 'a', 500);
+	struct diag_src src = { "big", line, 1000, 0, 0 };
+	struct diag d = DIAG_INIT;
+
+	diag_at(&d, &src, 500, "bad");
+	is_int((long long)strlen(d.excerpt), 3 + DIAG_EXCERPT_COLS + 3,
+	       "a long line is cut to a window with a mark at each cut");
+	ok(!strncmp(d.excerpt, "...", 3) &&
+	   !strcmp(d.excerpt + strlen(d.excerpt) - 3, "..."),
+	   "both cuts are marked");
+	is_int(d.col, 501, "the column stays the column in the file");
+	ok(!strncmp(d.excerpt + d.caret - 1, "XY", 2),
+	   "the caret stays under the character it points at");
+	diag_release(&d);
+
+	diag_at(&d, &src, 0, "bad");
+	ok(strncmp(d.excerpt, "...", 3) && d.caret == 1,
+	   "a caret near the start: no cut before it");
+	diag_release(&d);
+
+	diag_at(&d, &src, 1000, "bad");
+	is_int(d.caret, 3 + DIAG_EXCERPT_COLS + 1,
+	       "a caret past the end: after the last column shown");
+	ok(strcmp(d.excerpt + strlen(d.excerpt) - 3, "..."),
+	   "a caret past the end: no cut after it");
+	diag_release(&d);
+	free(line);
+
+	src.text = "ok \xff\x1b[31m \xc3\xa9!";
+	src.len = strlen(src.text);
+	diag_at(&d, &src, src.len - 1, "bad");
+	is_str(d.excerpt, "ok ??[31m \xc3\xa9!",
+	       "bad bytes and controls show as '?'");
+	is_int(d.col, 12, "a bad byte is one column");
+	is_int(d.caret, 12, "the caret counts a bad byte as one column");
+	diag_release(&d);
+}
+
+static void test_diag_utf8(void)
+{
+	static const char good[] = "a\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80";
+	struct diag_src src = { "t", "ab\xff", 3, 0, 0 };
+	struct diag d = DIAG_INIT;
+
+	is_int((long long)diag_utf8_invalid(good, sizeof(good) - 1),
+	       (long long)sizeof(good) - 1, "valid UTF-8 has no bad byte");
+	is_int((long long)diag_utf8_invalid("ab\xc3(", 4), 2,
+	       "a truncated sequence is bad where it starts");
+	is_int((long long)diag_utf8_invalid("\xc0\xaf", 2), 0,
+	       "an overlong form is bad");
+	is_int((long long)diag_utf8_invalid("x\xed\xa0\x80", 4), 1,
+	       "a surrogate is bad");
+	is_int((long long)diag_utf8_invalid("\xf4\x90\x80\x80", 4), 0,
+	       "a code point past U+10FFFF is bad");
+	is_int(diag_bad_utf8(&d, &src, 2), ERR_INPUT,
+	       "diag_bad_utf8 is an input error");
+	is_str(d.msg, "invalid UTF-8: unexpected byte 0xff",
+	       "diag_bad_utf8 names the byte");
+	is_int(d.col, 3, "diag_bad_utf8 points at the byte");
+	diag_release(&d);
+}
+
 static void test_fsutil_blob(void)
 {
 	char hex[BLOB_HEXSZ + 1];
@@ -100,6 +175,8 @@ int main(void)
 	test_strbuf();
 	test_arena();
 	test_diag();
+	test_diag_window();
+	test_diag_utf8();
 	test_fsutil_blob();
 	return tap_done();
 }
