@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
-# Container end-to-end test of the built-in service template, per language:
-# the generated Containerfile builds with `podman build --pull=never` against
+# Container end-to-end test of the built-in service template, per language
+# and for two components of examples/two-components-kustomize.yml: the
+# generated Containerfile builds with `podman build --pull=never` against
 # local Debian 12 images made by debootstrap (tests/e2e/base-image.sh, cached
 # in ${XDG_CACHE_HOME:-/var/cache}/genship-e2e), and the container answers
 # GET /healthz with 200, passes its HEALTHCHECK, and exits 0 well within the
@@ -64,27 +65,46 @@ teardown() {
 
 # container_e2e LANG: generate, build, run, probe and stop LANG's service.
 container_e2e() {
-	local lang=$1 dir="$WORK/$1" tag="localhost/genship-e2e/app-$1:e2e"
-	local start t url elapsed code
+	local lang=$1 dir="$WORK/$1"
 
 	skip_unless_enabled
-	start=$(e2e_now)
 	run e2e_generate "$lang" "$dir"
 	assert_success
+	build_and_probe "$lang" "$dir" "localhost/genship-e2e/app-$lang:e2e" \
+		"$lang"
+}
 
+# example_components EXAMPLE: "name language port" of each component of
+# examples/EXAMPLE.yml, one per line.
+example_components() {
+	python3 -c '
+import sys, yaml
+for c in yaml.safe_load(open(sys.argv[1]))["components"]:
+    print(c["name"], c.get("language", "python"), c.get("port", 8080))
+' "$TOP_SRCDIR/examples/$1.yml"
+}
+
+# build_and_probe LANG CONTEXT TAG LABEL: build CONTEXT's Containerfile as
+# TAG, run it (on port $GENSHIP_E2E_PORT), probe /healthz and the
+# HEALTHCHECK, and stop it; LABEL names it in the notes.
+build_and_probe() {
+	local lang=$1 dir=$2 tag=$3 label=$4
+	local start t url elapsed code
+
+	start=$(e2e_now)
 	t=$(e2e_now)
 	run e2e_build "$lang" "$dir" "$tag"
 	if [ "$status" -ne 0 ]; then
 		printf '%s\n' "${lines[@]: -40}"
-		fail "podman build of the generated $lang Containerfile failed (exit $status)"
+		fail "podman build of the generated $label Containerfile failed (exit $status)"
 	fi
-	note "$lang: podman build $(e2e_since "$t")s"
+	note "$label: podman build $(e2e_since "$t")s"
 
 	# The final image runs as the numeric non-root user.
 	run e2e_podman image inspect -f '{{.Config.User}}' "$tag"
 	assert_output '65532:65532'
 
-	E2E_CONTAINER="genship-e2e-$lang-$$"
+	E2E_CONTAINER="genship-e2e-${label//[^a-z0-9]/-}-$$"
 	t=$(e2e_now)
 	run e2e_start "$tag" "$E2E_CONTAINER"
 	assert_success
@@ -94,7 +114,7 @@ container_e2e() {
 		e2e_podman logs "$E2E_CONTAINER" 2>&1 | tail -n 20
 	fi
 	assert_output 200
-	note "$lang: GET /healthz -> $output after $(e2e_since "$t")s"
+	note "$label: GET /healthz -> $output after $(e2e_since "$t")s"
 
 	run --separate-stderr e2e_health "$E2E_CONTAINER"
 	assert_success
@@ -103,7 +123,7 @@ container_e2e() {
 	run --separate-stderr e2e_stop "$E2E_CONTAINER" "$GENSHIP_E2E_GRACE"
 	assert_success
 	read -r elapsed code <<<"$output"
-	note "$lang: podman stop -t $GENSHIP_E2E_GRACE -> exit $code after ${elapsed}s; total $(e2e_since "$start")s"
+	note "$label: podman stop -t $GENSHIP_E2E_GRACE -> exit $code after ${elapsed}s; total $(e2e_since "$start")s"
 	# SIGTERM ended it, not the SIGKILL that follows the grace period.
 	if [ "$code" != 0 ]; then
 		fail "exit code $code after SIGTERM, expected 0 (137 means SIGKILL after the ${GENSHIP_E2E_GRACE}s grace)"
@@ -111,6 +131,8 @@ container_e2e() {
 	if ! e2e_lt "$elapsed" "$GENSHIP_E2E_GRACE"; then
 		fail "stopped after ${elapsed}s, not within the ${GENSHIP_E2E_GRACE}s grace period"
 	fi
+	e2e_remove "$E2E_CONTAINER"
+	E2E_CONTAINER=
 }
 
 # Cheap, and runs without podman: the e2e overrides the base images through
@@ -125,6 +147,18 @@ container_e2e() {
 	done
 }
 
+@test "e2e: the two-component example's Containerfiles declare the base-image ARGs" {
+	local name lang port n=0
+	genship new --answers "$TOP_SRCDIR/examples/two-components-kustomize.yml" \
+		--no-input --no-hooks -o "$WORK/two" >/dev/null
+	while read -r name lang port; do
+		run e2e_check_args "$lang" "$WORK/two/services/$name"
+		assert_success
+		n=$((n + 1))
+	done < <(example_components two-components-kustomize)
+	[ "$n" -eq 2 ]
+}
+
 @test "e2e python: builds from local images, /healthz 200, healthy, SIGTERM exits 0 within grace" {
 	container_e2e python
 }
@@ -135,4 +169,21 @@ container_e2e() {
 
 @test "e2e go: builds from local images, /healthz 200, healthy, SIGTERM exits 0 within grace" {
 	container_e2e go
+}
+
+@test "e2e two-components-kustomize: each component builds from services/<name>, /healthz 200, healthy, SIGTERM exits 0" {
+	local name lang port dir="$WORK/two" spec components
+	skip_unless_enabled
+	run genship new --answers "$TOP_SRCDIR/examples/two-components-kustomize.yml" \
+		--no-input --no-hooks -o "$dir"
+	assert_success
+	# Read the list first: podman must not eat the loop's input.
+	mapfile -t components < <(example_components two-components-kustomize)
+	assert_equal "${#components[@]}" 2
+	for spec in "${components[@]}"; do
+		read -r name lang port <<<"$spec"
+		# Each image listens on its component's port (ENV PORT).
+		GENSHIP_E2E_PORT=$port build_and_probe "$lang" "$dir/services/$name" \
+			"localhost/genship-e2e/two-$name:e2e" "two-components/$name"
+	done
 }

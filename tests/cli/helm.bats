@@ -19,11 +19,12 @@ GOLDEN="$TOP_SRCDIR/tests/golden/helm"
 CHART_SRC="$TOP_SRCDIR/templates/service/template/charts/{{project_name}}"
 
 # The golden cases: name, then the answers that generate it.
-CASES=(single backup)
+CASES=(single backup components)
 case_args() {
 	case "$1" in
 	single) echo "--set k8s_flavor=helm" ;;
 	backup) echo "--answers $TOP_SRCDIR/examples/everything.yml --set k8s_flavor=helm" ;;
+	components) echo "--answers $TOP_SRCDIR/examples/four-components-helm.yml" ;;
 	esac
 }
 
@@ -273,12 +274,13 @@ builtin_k8s() {
 	need_helm_render
 	command -v kubectl >/dev/null || skip "kubectl is not installed"
 	for answers in "--set database=none" \
-		"--answers $TOP_SRCDIR/examples/everything.yml"; do
+		"--answers $TOP_SRCDIR/examples/everything.yml" \
+		"--answers $TOP_SRCDIR/examples/four-components-helm.yml"; do
 		rm -rf h k
 		# shellcheck disable=SC2086
 		generate h $answers --set k8s_flavor=helm
 		# shellcheck disable=SC2086
-		generate k $answers
+		generate k $answers --set k8s_flavor=kustomize
 		for env in staging production; do
 			cp k/k8s/overlays/$env/secrets.env.example \
 				k/k8s/overlays/$env/secrets.env
@@ -291,7 +293,9 @@ builtin_k8s() {
 			assert_success
 		done
 	done
-	# The backup objects are among them.
+	# The four components' objects and the backup objects are among them.
+	run grep -c -- '-agent' h.txt
+	assert_output 7
 	run grep -c backup h.txt
 	assert_output 5
 }

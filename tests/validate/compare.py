@@ -5,17 +5,25 @@
 
 A mutation breaks exactly one rule: every finding the mutated run has and
 the baseline lacks (per combination id) must be RULE in FILE, there must be
-at least one, and no baseline finding may disappear.  Prints a summary
-line; exits 1 with the offending findings otherwise.
+at least one, and no baseline finding may disappear.  A component's copy of
+a file (services/<name>/FILE, k8s/base/<name>/FILE) includes FILE, so a
+finding there counts as one in FILE.  Prints a summary line; exits 1 with
+the offending findings otherwise.
 """
 import json
+import re
 import sys
+
+
+def source(path):
+    """The single-service file that the generated file at path renders."""
+    return re.sub(r"^(?:services/[^/]+/|(k8s/base/)[^/]+/)", r"\1", path)
 
 
 def findings(path):
     with open(path, encoding="utf-8") as f:
         report = json.load(f)
-    return {r["id"]: {(x["rule"], x["file"], x["line"], x["message"])
+    return {r["id"]: {(x["rule"], source(x["file"]), x["line"], x["message"])
                       for x in r["findings"]}
             for r in report["results"]}
 

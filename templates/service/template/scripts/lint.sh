@@ -28,7 +28,7 @@ if have shellcheck; then
   run shellcheck "${scripts[@]}"
 fi
 if have hadolint; then
-  run hadolint Containerfile
+  run hadolint{% for c in components %} services/{{ c.name }}/Containerfile{% else %} Containerfile{% endfor %}
 fi
 {%- if kubernetes and k8s_flavor == 'helm' %}
 if have helm; then
@@ -39,7 +39,28 @@ if have kubectl; then
   run scripts/k8s-render.sh
 fi
 {%- endif %}
-{%- if language == 'python' %}
+{%- if components %}
+{%- for c in components | selectattr('language', 'eq', 'python') %}
+run python3 -m compileall -q services/{{ c.name }}/app services/{{ c.name }}/tests
+{%- endfor %}
+{%- for c in components | selectattr('language', 'eq', 'node') %}
+run node --check services/{{ c.name }}/src/server.js
+{%- endfor %}
+{%- set go_names = components | selectattr('language', 'eq', 'go') | map(attribute='name') | list %}
+{%- if go_names %}
+if have go; then
+  go_dirs=({% for name in go_names %}services/{{ name }}{{ '' if loop.last else ' ' }}{% endfor %})
+  for dir in "${go_dirs[@]}"; do
+    echo "+ (cd ${dir} && go vet ./...)"
+    (cd "${dir}" && go vet ./...) || status=1
+  done
+  if [ -n "$(gofmt -l "${go_dirs[@]}")" ]; then
+    echo "gofmt: files need formatting: $(gofmt -l "${go_dirs[@]}")" >&2
+    status=1
+  fi
+fi
+{%- endif %}
+{%- elif language == 'python' %}
 run python3 -m compileall -q app tests
 {%- elif language == 'node' %}
 run node --check src/server.js

@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
 # Scan the image and the configuration with Trivy, using trivy.yaml and
 # .trivyignore. Fails on fixable CRITICAL/HIGH findings.
-#   scripts/scan.sh IMAGE_REF
+#   scripts/scan.sh IMAGE_REF{% if components %}...      (one per component){% endif %}
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+{%- if components %}
+if [ "$#" -eq 0 ]; then
+  echo "usage: scripts/scan.sh IMAGE_REF..." >&2
+  exit 2
+fi
+{%- else %}
 image=${1:?usage: scripts/scan.sh IMAGE_REF}
+{%- endif %}
 tool=${CONTAINER_TOOL:-{{ container_tool }}}
 
 if ! command -v trivy >/dev/null 2>&1; then
@@ -23,6 +30,18 @@ trivy config --config trivy.yaml .
 # works the same with podman and docker.
 mkdir -p build
 archive=build/image.tar
+{%- if components %}
+# Every image is scanned; the script fails if any of them has findings.
+status=0
+for image in "$@"; do
+  echo "scanning ${image}"
+  rm -f "${archive}"
+  "${tool}" save -o "${archive}" "${image}"
+  trivy image --config trivy.yaml --input "${archive}" || status=1
+done
+exit "${status}"
+{%- else %}
 rm -f "${archive}"
 "${tool}" save -o "${archive}" "${image}"
 trivy image --config trivy.yaml --input "${archive}"
+{%- endif %}

@@ -2,17 +2,28 @@
 # Install or upgrade the Helm release in an environment and wait until every
 # Deployment has rolled out; if it does not within the timeout, Helm rolls
 # the release back (--atomic).
+{%- if components %}
+#   scripts/deploy.sh staging|production [IMAGE_REF] [COMPONENT=IMAGE_REF]...
+#
+# IMAGE_REF alone pins every component's image to one tag (e.g. sha-1a2b3c4
+# or v1.2.0); COMPONENT=IMAGE_REF pins one component, by digest (sha256:...)
+# or by tag, and wins over a plain IMAGE_REF. Without either, a component's
+# tag is the chart's appVersion. Uses the current kubectl context; CI sets
+# it from the environment's KUBECONFIG secret.
+{%- else %}
 #   scripts/deploy.sh staging|production [IMAGE_REF]
 #
 # IMAGE_REF pins the image for this deploy, by digest (sha256:...) or by tag;
 # without it the chart's appVersion is the tag. Uses the current kubectl
 # context; CI sets it from the environment's KUBECONFIG secret.
+{%- endif %}
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 
-environment=${1:?usage: scripts/deploy.sh staging|production [IMAGE_REF]}
-ref=${2:-}
+usage="usage: scripts/deploy.sh staging|production [IMAGE_REF]{% if components %} [COMPONENT=IMAGE_REF]...{% endif %}"
+environment=${1:?${usage}}
+shift
 chart=charts/{{ project_name }}
 release={{ project_name }}
 timeout=${ROLLOUT_TIMEOUT:-300s}
@@ -25,6 +36,54 @@ case "${environment}" in
     exit 2
     ;;
 esac
+
+# Pin the images on the command line, so that the committed values never
+# change at deploy time.
+image_args=()
+{%- if components %}
+components=({% for c in components %}{{ c.name }}{{ '' if loop.last else ' ' }}{% endfor %})
+for arg in "$@"; do
+  name=""
+  ref=${arg}
+  if [[ "${arg}" == *=* ]]; then
+    name=${arg%%=*}
+    ref=${arg#*=}
+    case " ${components[*]} " in
+      *" ${name} "*) ;;
+      *)
+        echo "error: unknown component '${name}' (${components[*]})" >&2
+        exit 2
+        ;;
+    esac
+  fi
+  case "${ref}" in
+    "") ;;
+    sha256:*)
+      if [ -z "${name}" ]; then
+        echo "error: a digest belongs to one component: COMPONENT=${ref}" >&2
+        exit 2
+      fi
+      image_args+=(--set-string "image.digests.${name}=${ref}")
+      ;;
+    *)
+      if [ -n "${name}" ]; then
+        image_args+=(--set-string "image.tags.${name}=${ref}")
+      else
+        image_args+=(--set-string "image.tag=${ref}")
+      fi
+      ;;
+  esac
+done
+pinned="${*:+ (images $*)}"
+{%- else %}
+ref=${1:-}
+case "${ref}" in
+  "") ;;
+  sha256:*) image_args=(--set-string "image.digests.api=${ref}") ;;
+  *) image_args=(--set-string "image.tag=${ref}") ;;
+esac
+pinned="${ref:+ (image ${ref})}"
+{%- endif %}
 
 values="${chart}/values-${environment}.yaml"
 secrets="${chart}/secrets-${environment}.yaml"
@@ -70,16 +129,7 @@ metadata:
     pod-security.kubernetes.io/warn: restricted
 YAML
 
-# Pin the image on the command line, so that the committed values never
-# change at deploy time.
-image_args=()
-case "${ref}" in
-  "") ;;
-  sha256:*) image_args=(--set-string "image.digests.api=${ref}") ;;
-  *) image_args=(--set-string "image.tag=${ref}") ;;
-esac
-
-echo "deploying ${release} to namespace ${namespace}${ref:+ (image ${ref})}"
+echo "deploying ${release} to namespace ${namespace}${pinned}"
 helm upgrade --install "${release}" "${chart}" \
   --namespace "${namespace}" \
   --values "${values}" \
