@@ -615,14 +615,21 @@ static int check_constraint(struct resolver *r, const struct constraint *c)
 {
 	struct diag_src src;
 	struct value *v;
+	char *msg;
+	size_t len;
 	int ret;
 
 	ret = tpl_expr_eval(c->require, r->ctx, r->a, &v, r->err);
 	if (ret || value_truthy(v))
 		return ret;
+	ret = tpl_render_string(r->m->file, c->message, strlen(c->message),
+				c->pos.line, c->pos.col, NULL, r->ctx, r->a,
+				&msg, &len, r->err);
+	if (ret)
+		return ret;
 	manifest_diag_src(r->m, &src);
 	return diag_at_linecol(r->err, &src, c->pos.line, c->pos.col, "%s",
-			       c->message);
+			       msg);
 }
 
 int answers_resolve(const struct manifest *m, const struct answer_set *given,

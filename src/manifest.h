@@ -66,7 +66,7 @@ struct computed {
 struct constraint {
 	char *require_src;
 	struct tpl_expr *require;
-	char *message;
+	char *message;		/* a template string, rendered on failure */
 	struct src_pos pos;	/* of the require expression */
 };
 

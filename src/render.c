@@ -360,7 +360,10 @@ static struct value *ctx_with(struct render_job *job, const struct value *ctx,
 	return c;
 }
 
-/* Render f once for each element of the list rule->each evaluates to. */
+/*
+ * Render f once for each element of the list rule->each evaluates to,
+ * for which the rule's `when`, evaluated with the element bound, is true.
+ */
 static int render_each(struct render_job *job, struct template_file *f,
 		       const struct file_rule *rule, struct plan *out)
 {
@@ -383,7 +386,8 @@ static int render_each(struct render_job *job, struct template_file *f,
 	for (i = 0; !ret && i < list->u.list.len; i++) {
 		job->ctx = ctx_with(job, ctx, rule->each_var,
 				    list->u.list.items[i]);
-		ret = render_one(job, f, rule, i + 1, out);
+		ret = rule_applies(job, rule);
+		ret = ret == 1 ? render_one(job, f, rule, i + 1, out) : ret;
 	}
 	job->ctx = ctx;
 	return ret;
@@ -394,13 +398,12 @@ static int render_file(struct render_job *job, struct template_file *f,
 {
 	const struct file_rule *rule =
 		manifest_file_rule(job->t->manifest, f->path);
-	int ret = rule_applies(job, rule);
+	int ret;
 
-	if (ret <= 0)
-		return ret;
 	if (rule && rule->each)
 		return render_each(job, f, rule, out);
-	return render_one(job, f, rule, 0, out);
+	ret = rule_applies(job, rule);
+	return ret == 1 ? render_one(job, f, rule, 0, out) : ret;
 }
 
 int render_plan(struct template *t, const struct value *ctx,

@@ -108,6 +108,7 @@ TWO='[{name: api, language: go, public: true}, {name: web, language: node, port:
 	assert_success
 	assert_output --partial - <<-'EOF2'
 	updated   compose.yaml
+	removed   docs/api.md
 	removed   ingress/api.route
 	updated   services/api/service.env
 	added     services/jobs/service.env
@@ -198,7 +199,7 @@ TWO='[{name: api, language: go, public: true}, {name: web, language: node, port:
 	sed -i 's/each: "c in components"/each: "c in system"/' "$TPL/genship.yml"
 	run genship new "$TPL" -o out --no-input --trust
 	assert_failure 2
-	assert_line --partial "error: 'each' of file rule 'services/**' needs a list, and 'system' is str"
+	assert_line --partial "genship.yml:41:5: error: 'each' of file rule 'docs/{{ c.name }}.md' needs a list, and 'system' is str"
 	assert_nothing_written
 }
 
@@ -227,5 +228,19 @@ TWO='[{name: api, language: go, public: true}, {name: web, language: node, port:
 	run genship new "$TPL" -o out --no-input --trust
 	assert_failure 2
 	assert_line --partial "template/compose.yaml:1:12: error: template '../genship.yml' not found"
+	assert_nothing_written
+}
+
+@test "a rule's when is checked per element, with the element bound" {
+	run genship new "$TPL" -o out --no-input --trust --set "components=$TWO"
+	assert_success
+	run ls out/docs
+	assert_output 'api.md'
+}
+
+@test "bad answer: a constraint message names the offending value" {
+	run genship new "$TPL" -o out --no-input --trust --set system=admin
+	assert_failure 2
+	assert_line --partial "error: system name 'admin' is reserved for the platform"
 	assert_nothing_written
 }
