@@ -5,8 +5,11 @@
 # Reads the reports tests/valgrind/memcheck.sh left in $VALGRIND_LOG_DIR,
 # one per program run.  A report whose "ERROR SUMMARY" counts an error
 # (invalid access, uninitialised value, definitely lost block) fails,
-# except that the leaks of a run killed by a signal (marked so by
-# memcheck.sh) do not count: the kill dropped its stack, which held them.
+# except that the leaks of a run killed from outside do not count: the
+# kill dropped its stack, which held them.  Killed means SIGKILL (marked
+# by memcheck.sh; fault injection) or, as valgrind reports it, SIGTERM,
+# SIGINT, SIGHUP (a timeout) or SIGXFSZ (a file size limit); a crash
+# (SIGSEGV, SIGABRT, ...) counts in full.
 # A directory without any report fails too: nothing ran under valgrind,
 # so the run proved nothing.  The first failing reports follow as `#`
 # lines.
@@ -20,6 +23,9 @@ errors() {
 	awk '/ERROR SUMMARY: / { n = $4 }
 	     /are definitely lost in loss record/ { leaks++ }
 	     /^==memcheck.sh== killed by signal/ { killed = 1 }
+	     /terminating with default action of signal [0-9]+ \(SIG(TERM|INT|HUP|XFSZ)\)/ {
+		killed = 1
+	     }
 	     END { print (killed ? n - leaks : n) + 0 }' "$1"
 }
 
