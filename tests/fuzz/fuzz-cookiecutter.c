@@ -59,7 +59,7 @@ static const struct tree_file tree[] = {
 		  "# {{ cookiecutter.get('project_name', 'x') }}\n"
 		  "{% for k, v in cookiecutter.items() %}{{ k }}={{ v }}\n"
 		  "{% endfor %}{% include 'footer.md' %}\n"),
-	TREE_FILE(PROJECT "{% if cookiecutter.use_docker == 'y' %}"
+	TREE_FILE(PROJECT "{% if cookiecutter.get('use_docker') == 'y' %}"
 		  "Containerfile{% endif %}", 0644,
 		  "FROM {{ cookiecutter.image | default('debian:12') }}\n"),
 	TREE_FILE(PROJECT "static/{{ cookiecutter.project_slug }}.js", 0644,
