@@ -200,7 +200,10 @@ main() {
 			names+=("${name%.c}")
 		done
 	fi
-	mkdir -p "$out/logs"
+	mkdir -p "$out/logs" "$out/tmp"
+	# Harnesses that need files (cookiecutter) make them here, where a
+	# crash, which skips their cleanup, leaves them.
+	export TMPDIR=$out/tmp
 	if lib_stale; then
 		printf 'fuzz: building the library in %s\n' "$out"
 		build_lib
