@@ -199,9 +199,15 @@ void project_format_answers(const struct template *t,
 	af->template_version = m->version;
 	af->template_commit = t->commit;
 	af->genship_version = (char *)PACKAGE_VERSION;
-	for (i = 0; i < m->noptions; i++)
-		value_dict_set(&af->arena, af->answers, m->options[i].name,
-			       value_dict_get(vars, m->options[i].name));
+	for (i = 0; i < m->noptions; i++) {
+		struct value *v = value_dict_get(vars, m->options[i].name);
+
+		/* None (a cookiecutter null, rendered "None") would read back
+		 * as ''; left out, it resolves to None again. */
+		if (!v || v->kind != VALUE_NONE)
+			value_dict_set(&af->arena, af->answers,
+				       m->options[i].name, v);
+	}
 	for (i = 0; i < plan->nfiles; i++) {
 		blob_id(plan->files[i].data, plan->files[i].len, id);
 		answers_file_add_file(af, plan->files[i].path, id);

@@ -8,8 +8,10 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 
-# Build tools, the four libraries, the test runners, and the linters the
-# test suite and `genship validate` call.  The Go packages build
+# Build tools, the four libraries, the test runners, the linters the test
+# suite and `genship validate` call, the Go sources of the test-only Helm
+# renderer, and what the operational extras' tests run for real
+# (PostgreSQL for migrations, promtool for the alert rules, jq and curl).  The Go packages build
 # tools/helm-render, the test-only Helm template renderer.
 APT_PACKAGES=(
 	gcc make autoconf automake pkg-config git ca-certificates
@@ -19,6 +21,7 @@ APT_PACKAGES=(
 	yamllint shellcheck valgrind
 	golang-go golang-github-masterminds-sprig-dev golang-k8s-sigs-yaml-dev
 	golang-gopkg-yaml.v3-dev golang-github-xeipuuv-gojsonschema-dev
+	postgresql prometheus jq curl
 )
 
 as_root() {

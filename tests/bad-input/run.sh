@@ -17,7 +17,8 @@
 # the TODO reason, so automake counts the failure as expected (XFAIL) and
 # a pass as XPASS, which fails the suite until the marker is removed.
 #   PREFIX=(...)       a command genship runs under, e.g. (prlimit ...)
-#   TIMEOUT=N          seconds before genship counts as hung (default 30)
+#   TIMEOUT=N          seconds before genship counts as hung (default 30;
+#                      120 under GENSHIP_WRAPPER, as valgrind is slower)
 #
 # and may use the helpers below (fixture, project, repeat, bigfile).
 # `expect` holds the verdict:
@@ -63,6 +64,8 @@ case $GENSHIP in
 *) GENSHIP=$PWD/$GENSHIP ;;
 esac
 read -ra wrapper <<<"$GENSHIP_WRAPPER"
+default_timeout=30
+[[ -z $GENSHIP_WRAPPER ]] || default_timeout=120
 
 meta=$(mktemp -d "${TMPDIR:-/tmp}/bad-input.XXXXXX")
 scratch=
@@ -172,7 +175,7 @@ comment() {
 run_case() {
 	local dir=$1 want substr line rc=0 p ok written=none max=1048576
 	local -a also=() allowed=()
-	ARGS=() PREFIX=() SETUP='' SKIP='' SKIP_REASON='' TIMEOUT=30
+	ARGS=() PREFIX=() SETUP='' SKIP='' SKIP_REASON='' TIMEOUT=$default_timeout
 	unset STDIN
 	cd "$scratch"
 	# shellcheck source=/dev/null

@@ -11,10 +11,13 @@
 #   2. fuzzes for SECONDS from tests/fuzz/corpus/NAME (read-only seeds)
 #      and a working corpus kept in the output directory, with
 #      tests/fuzz/NAME.dict when there is one;
-#   3. prints the executions reached (libFuzzer's
-#      stat::number_of_executed_units).
-# It exits 1 if any harness crashed, leaked, timed out or ran out of
-# memory; the failing input is saved under OUT/artifacts/NAME/.
+#   3. prints PASS or FAIL, and the executions reached and their rate
+#      (libFuzzer's stat::number_of_executed_units and
+#      stat::average_exec_per_sec).
+# It ends with automake's "# PASS:" and "# FAIL:" lines (one pass or
+# fail per harness), which .ci/run adds to its summary, and exits 1 if any
+# harness did not build, crashed, leaked, timed out or ran out of memory;
+# the failing input is saved under OUT/artifacts/NAME/.
 #
 # Environment:
 #   GENSHIP_BUILD_DIR  the configured build directory holding config.h
@@ -124,17 +127,19 @@ build_lib() {
 	ar cr "$out/libgenship-fuzz.a" "$out"/obj/*.o
 }
 
-# Link harness $1 (e.g. "tpl") against the library.
+# Link harness $1 (e.g. "tpl") against the library; false if it fails.
 build_harness() {
 	"$cc" "${warnings[@]}" "${cppflags[@]}" "${pkg_cflags[@]}" \
 		"${sanitize[@]}" -fsanitize=fuzzer,address,undefined \
 		"$here/fuzz-$1.c" "$out/libgenship-fuzz.a" "${pkg_libs[@]}" -lm \
-		-o "$out/fuzz-$1"
+		-o "$out/fuzz-$1" && return 0
+	printf 'FAIL: %s: the harness does not build\n' "$1"
+	return 1
 }
 
-# The executions reached, from libFuzzer's final stats in log $1.
-executions() {
-	sed -n 's/^stat::number_of_executed_units: *//p' "$1" | tail -n 1
+# The final stat $2 (e.g. number_of_executed_units) in libFuzzer log $1.
+final_stat() {
+	sed -n "s/^stat::$2: *//p" "$1" | tail -n 1
 }
 
 # Replay the regression cases of harness $1; false on any failure.
@@ -146,7 +151,7 @@ replay() {
 	((${#cases[@]})) || return 0
 	if ! "$out/fuzz-$1" -timeout="$timeout" -rss_limit_mb="$rss_mb" \
 		"${cases[@]}" >"$log" 2>&1; then
-		printf 'FAIL %s: a regression case fails again\n' "$1"
+		printf 'FAIL: %s: a regression case fails again\n' "$1"
 		grep -E '^(==[0-9]+==ERROR|SUMMARY|fuzz:)|Running: ' "$log" |
 			tail -n 5
 		return 1
@@ -168,19 +173,26 @@ fuzz_one() {
 	fi
 	"$out/fuzz-$name" "${opts[@]}" "$out/corpus/$name" \
 		"$here/corpus/$name" >"$log" 2>&1 || status=$?
-	n=$(executions "$log")
+	n=$(final_stat "$log" number_of_executed_units)
 	if ((status != 0)); then
-		printf 'FAIL %s: exit %d after %s executions (log: %s)\n' \
+		printf 'FAIL: %s: exit %d after %s executions (log: %s)\n' \
 			"$name" "$status" "${n:-?}" "$log"
 		grep -E '^(==[0-9]+==ERROR|SUMMARY|fuzz:|artifact_prefix)' \
 			"$log" | tail -n 6
 		return 1
 	fi
-	printf '%s: %s executions in %d s\n' "$name" "${n:-?}" "$seconds"
+	printf 'PASS: %s: %s executions in %d s (%s/s)\n' "$name" "${n:-?}" \
+		"$seconds" "$(final_stat "$log" average_exec_per_sec)"
+}
+
+# Print the summary in automake's format, which CI adds up: one pass or
+# fail per harness.
+summary() {
+	printf '# TOTAL: %d\n# PASS:  %d\n# FAIL:  %d\n' $(($1 + $2)) "$1" "$2"
 }
 
 main() {
-	local name failed=0
+	local name passed=0 failed=0
 	local -a names=("$@")
 	if ((${#names[@]} == 0)); then
 		for name in "$here"/fuzz-*.c; do
@@ -188,7 +200,10 @@ main() {
 			names+=("${name%.c}")
 		done
 	fi
-	mkdir -p "$out/logs"
+	mkdir -p "$out/logs" "$out/tmp"
+	# Harnesses that need files (cookiecutter) make them here, where a
+	# crash, which skips their cleanup, leaves them.
+	export TMPDIR=$out/tmp
 	if lib_stale; then
 		printf 'fuzz: building the library in %s\n' "$out"
 		build_lib
@@ -197,11 +212,15 @@ main() {
 		name=${name#fuzz-}
 		name=${name%.c}
 		[[ -f $here/fuzz-$name.c ]] || die "no harness '$name'"
-		build_harness "$name"
-		replay "$name" || { failed=1; continue; }
-		fuzz_one "$name" || failed=1
+		if build_harness "$name" && replay "$name" &&
+			fuzz_one "$name"; then
+			passed=$((passed + 1))
+		else
+			failed=$((failed + 1))
+		fi
 	done
-	exit "$failed"
+	summary "$passed" "$failed"
+	((failed == 0)) || exit 1
 }
 
 main "$@"
