@@ -155,10 +155,10 @@ the traffic).
 {{- end }}
 {{- range .Values.components }}
 {{- $from := .name }}
-{{- if and .config (not $.Values.componentNameSuffix) }}
+{{- if and (get . "config") (not $.Values.componentNameSuffix) }}
 {{- fail (printf "components: '%s' sets config, which needs componentNameSuffix: true; put single-service settings under config" $from) }}
 {{- end }}
-{{- range (.secretKeys | default list) }}
+{{- range (get . "secretKeys" | default list) }}
 {{- if not (has . $.Values.secret.keys) }}
 {{- fail (printf "components: '%s' reads secret key '%s', which is not in secret.keys" $from .) }}
 {{- end }}
@@ -198,7 +198,7 @@ that component's Service, port 80), then its `config`.
 {{- $url := printf "http://%s" (include "svc.componentFullname" (dict "root" $.root "component" $callee)) }}
 {{- $_ := set $data (printf "%s_URL" (. | upper | replace "-" "_")) $url }}
 {{- end }}
-{{- range $key, $value := (.component.config | default dict) }}
+{{- range $key, $value := (get .component "config" | default dict) }}
 {{- $_ := set $data $key $value }}
 {{- end }}
 {{- toJson $data }}
