@@ -91,8 +91,11 @@ need_node_tools() {
 	# Every alert's runbook exists, and there is one per alert.
 	run grep -c '^        - alert: ' "$e/k8s/components/alerts/prometheusrule.yaml"
 	assert_output 8
-	grep -o 'runbook_url: .*' "$e/k8s/components/alerts/prometheusrule.yaml" |
-		sed 's#.*/blob/main/##' | sort -u >urls
+	python3 -c 'import sys, yaml
+for g in yaml.safe_load(open(sys.argv[1]))["spec"]["groups"]:
+    for r in g["rules"]:
+        print(r["annotations"]["runbook_url"].split("/blob/main/")[1])' \
+		"$e/k8s/components/alerts/prometheusrule.yaml" | sort -u >urls
 	run cat urls
 	assert_output $'docs/runbooks/BackupJobFailed.md\ndocs/runbooks/ServiceHighErrorRate.md\ndocs/runbooks/ServiceHighLatency.md\ndocs/runbooks/ServicePodsRestarting.md'
 	while read -r f; do [ -f "$e/$f" ]; done <urls
