@@ -309,18 +309,27 @@ teardown() {
 	assert_output --partial '3-bad.sql: migration files are named NNNN_lowercase_words.sql'
 }
 
-@test "migrations: compose runs a one-shot migrate service before the app" {
+@test "migrations: compose has a one-shot migrate service that make up runs first" {
 	gen m --set database=postgres --set postgres_version=16 --set extras=migrations
 	for f in compose.yaml compose.prod.yaml; do
-		run yq "m/$f" '[(d["services"]["app"]["depends_on"]["migrate"]["condition"],
-			d["services"]["migrate"]["depends_on"]["postgres"]["condition"],
+		run yq "m/$f" '[(d["services"]["migrate"]["depends_on"]["postgres"]["condition"],
 			d["services"]["migrate"]["image"] == d["services"]["postgres"]["image"],
 			d["services"]["migrate"]["restart"], d["services"]["migrate"]["command"],
-			d["services"]["migrate"]["volumes"]) for d in docs]'
-		assert_output "('service_completed_successfully', 'service_healthy', True, 'no', ['bash', '/migrations/migrate.sh'], ['./k8s/components/migrations:/migrations:ro'])"
+			d["services"]["migrate"]["volumes"],
+			d["services"]["migrate"]["environment"]["MIGRATIONS_DIR"]) for d in docs]'
+		assert_output "('service_healthy', True, 'no', ['bash', '/migrations/migrate.sh'], ['./k8s/components/migrations:/migrations:ro'], '/migrations/sql')"
 	done
-	run grep -c 'MIGRATIONS_DIR: /migrations/sql' m/compose.yaml m/compose.prod.yaml
-	assert_output $'m/compose.yaml:1\nm/compose.prod.yaml:1'
+	# make up: migrations to completion first, then the stack.
+	run sed -n '/^up:/,/^$/p' m/Makefile
+	assert_line --index 1 $'\t$(COMPOSE) run --rm migrate'
+	assert_line --index 2 $'\t$(COMPOSE) up --build --detach'
+	run grep -n 'compose -f compose.prod.yaml --env-file .env \(run --rm migrate\|up -d\)' m/compose.prod.yaml
+	assert_line --index 0 --regexp '^2:.* run --rm migrate$'
+	assert_line --index 1 --regexp '^3:.* up -d$'
+	# Without the extra, make up is what it was.
+	gen plain --set database=postgres
+	run sed -n '/^up:/,/^$/p' plain/Makefile
+	refute_output --partial migrate
 }
 
 # --- alerts ----------------------------------------------------------------
