@@ -727,3 +727,126 @@ webhook_server() {
 	gen n --set extras=gitleaks --set github_actions=false
 	[ -f n/.gitleaks.toml ] && [ ! -e n/.github ]
 }
+
+# The extras with a multi-component project: a private api that owns the
+# database and a public web that calls it.
+COMPONENTS='components=[{name: api, port: 8080, database: true}, {name: web, port: 3000, public: true, calls: api}]'
+
+@test "components: migrate is a reserved component name with the migrations extra" {
+	run genship new --no-input --no-hooks -o r --set database=postgres --set extras=migrations \
+		--set 'components=[{name: migrate, port: 8080}]'
+	assert_failure 2
+	assert_output --partial 'the component name migrate is taken'
+	# Without the extra the name is free.
+	run genship new --no-input --no-hooks -o r --set 'components=[{name: migrate, port: 8080}]'
+	assert_success
+}
+
+@test "components: alerts cover every component, request alerts every public one" {
+	need kubectl
+	gen c --set database=postgres --set backup=true --set extras=alerts --set "$COMPONENTS"
+	for o in staging production; do
+		render c "$o"
+		run yq "c-$o.yaml" '[(r["alert"], r["labels"]["service"])
+			for p in kind("PrometheusRule") for g in p["spec"]["groups"] for r in g["rules"]]'
+		assert_output "$(printf '%s\n' "('ServicePodsRestarting', 'my-service-api')" \
+			"('ServiceHighErrorRate', 'my-service-web')" \
+			"('ServiceHighLatency', 'my-service-web')" \
+			"('ServicePodsRestarting', 'my-service-web')" \
+			"('BackupJobFailed', 'my-service')")"
+		# Request alerts name the Ingress that exists; restarts match each
+		# component's own pods.
+		run yq "c-$o.yaml" '[i["metadata"]["name"] for i in kind("Ingress")]'
+		assert_output 'my-service-web'
+		run grep -c 'ingress="my-service-web"' "c-$o.yaml"
+		assert_output 5
+		run grep -c 'pod=~"my-service-\(api\|web\)-\[a-z0-9\]+-\[a-z0-9\]{5}"' "c-$o.yaml"
+		assert_output 2
+	done
+}
+
+@test "components: deploy.sh waits for the migration before rolling any component" {
+	need kubectl
+	gen c --set database=postgres --set extras=migrations --set "$COMPONENTS"
+	fake_kubectl
+	for e in c/k8s/overlays/*/secrets.env.example; do
+		sed 's/change-me/s3cret/' "$e" >"${e%.example}"
+	done
+	export KUBECTL_LOG="$PWD/log" JOB_STATE=Complete
+	run env PATH="$PWD/bin:$PATH" c/scripts/deploy.sh staging api=sha256:abc
+	assert_success
+	run sed -E 's#[^ ]*/(resources|jobs|deployments)\.yaml#\1#' log
+	# Two revision reads, then the migration, then the Deployments.
+	assert_line --index 2 "apply -f resources"
+	assert_line --index 3 "-n my-service-staging delete job/my-service-migrate --ignore-not-found --cascade=foreground --timeout=120s"
+	assert_line --index 4 "apply -f jobs"
+	assert_line --index 5 --partial "-n my-service-staging get job/my-service-migrate -o jsonpath="
+	assert_line --index 7 "apply -f deployments"
+	assert_line --index 8 "-n my-service-staging rollout status deployment/my-service-api --timeout=300s"
+	assert_line --index 9 "-n my-service-staging rollout status deployment/my-service-web --timeout=300s"
+	run grep -h '^kind: ' log.resources.yaml
+	refute_output --partial 'kind: Deployment'
+	refute_output --regexp '^kind: Job$'
+	run grep -h '^kind: \|^  name: my-service-\|@sha256:abc' log.deployments.yaml
+	assert_output --partial 'image: ghcr.io/acme/my-service-api@sha256:abc'
+	assert_equal "$(grep -c '^kind: Deployment' log.deployments.yaml)" 2
+	# The Job reads the database settings the components' configs do not share.
+	run yq log.jobs.yaml '[e["configMapRef"]["name"].rsplit("-", 1)[0]
+		for j in kind("Job") for e in j["spec"]["template"]["spec"]["containers"][0]["envFrom"]]'
+	assert_output "$(printf '%s\n' my-service-config my-service-migrate-config)"
+	# A failed migration changes no Deployment.
+	: >log
+	JOB_STATE=Failed run env PATH="$PWD/bin:$PATH" c/scripts/deploy.sh staging
+	assert_failure
+	assert_output --partial 'migrations failed; no Deployment was changed'
+	run grep -c 'deployments\|rollout' log
+	assert_output 0
+}
+
+@test "components: compose's migrate service runs before the components start" {
+	gen c --set database=postgres --set extras=migrations --set "$COMPONENTS"
+	for f in compose.yaml compose.prod.yaml; do
+		run python3 -c 'import sys, yaml; print(" ".join(yaml.safe_load(open(sys.argv[1]))["services"]))' "c/$f"
+		assert_output 'api migrate postgres web'
+	done
+	run sed -n '/^up:/,/^$/p' c/Makefile
+	assert_line --index 1 $'\t$(COMPOSE) run --rm migrate'
+	assert_line --index 2 $'\t$(COMPOSE) up --build --detach'
+}
+
+@test "components: the smoke test checks every component, private ones by port-forward" {
+	need curl
+	gen c --set extras=smoke_test --set "$COMPONENTS"
+	# Both components answer through one Python app on the forwarded port.
+	gen py
+	app_start py
+	mkdir -p bin
+	cat >bin/kubectl <<-EOF
+		#!/usr/bin/env bash
+		printf '%s\n' "\$*" >>"$PWD/pf-args"
+		echo "Forwarding from 127.0.0.1:$APP_PORT -> 80"
+		exec sleep 30
+	EOF
+	chmod +x bin/kubectl
+	run env PATH="$PWD/bin:$PATH" SMOKE_TEST_VIA=port-forward c/scripts/smoke-test.sh staging
+	assert_success
+	assert_line "ok: api /healthz 200, /readyz 200 (attempt 1)"
+	assert_line "ok: web /healthz 200, /readyz 200 (attempt 1)"
+	run cat pf-args
+	assert_output "$(printf '%s\n' '-n my-service-staging port-forward service/my-service-api :80' \
+		'-n my-service-staging port-forward service/my-service-web :80')"
+	# Through the Ingress, only the private api is port-forwarded; the public
+	# web goes to its host (unreachable here, so it fails, bounded).
+	: >pf-args
+	run env PATH="$PWD/bin:$PATH" SMOKE_TEST_ATTEMPTS=1 SMOKE_TEST_TIMEOUT=1 c/scripts/smoke-test.sh staging
+	assert_failure 1
+	assert_line "ok: api /healthz 200, /readyz 200 (attempt 1)"
+	assert_line --partial "smoke test: web at https://staging.web.my-service.example.com (staging, via ingress)"
+	assert_line --partial "error: smoke test failed for web"
+	run cat pf-args
+	assert_output '-n my-service-staging port-forward service/my-service-api :80'
+	run env PATH="$PWD/bin:$PATH" c/scripts/smoke-test.sh staging nope
+	assert_failure 2
+	run pgrep -f "sleep 30"
+	assert_failure
+}
