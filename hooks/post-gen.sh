@@ -23,9 +23,19 @@ kubernetes=${GENSHIP_OPT_KUBERNETES:-false}
 container_tool=${GENSHIP_OPT_CONTAINER_TOOL:-podman}
 github_actions=${GENSHIP_OPT_GITHUB_ACTIONS:-false}
 trivy=${GENSHIP_OPT_TRIVY:-false}
+extras=",${GENSHIP_OPT_EXTRAS:-},"
+notifications=${GENSHIP_OPT_NOTIFICATIONS:-none}
 
 say() {
   printf '%s\n' "$*"
+}
+
+# has_extra NAME: true when the extras answer (a comma-separated list) holds NAME.
+has_extra() {
+  case "${extras}" in
+    *",$1,"*) return 0 ;;
+    *) return 1 ;;
+  esac
 }
 
 # 1. Executable scripts.
@@ -76,12 +86,22 @@ say "  make up                   # dev stack with ${container_tool} compose (cre
 if [ "${trivy}" = true ]; then
   say "  make scan                 # Trivy image and config scan"
 fi
+if has_extra gitleaks; then
+  say "  pre-commit install        # gitleaks scans every commit (.pre-commit-config.yaml)"
+fi
 if [ "${kubernetes}" = true ]; then
   say "  make k8s-render           # render the staging and production overlays"
   say "  edit k8s/overlays/*/secrets.env with real values before deploying"
 fi
+if has_extra migrations; then
+  say "  edit k8s/components/migrations/sql/0001_*.sql: your first schema migration"
+fi
 if [ "${github_actions}" = true ]; then
   say "  push to GitHub; add the KUBECONFIG and KUSTOMIZE_SECRETS_ENV secrets to the"
   say "  staging and production environments if you deploy from Actions"
+  case "${notifications}" in
+    slack) say "  and SLACK_WEBHOOK_URL there for deploy notifications" ;;
+    discord) say "  and DISCORD_WEBHOOK_URL there for deploy notifications" ;;
+  esac
 fi
 say "  README.md explains every file and how to change the options (genship update --set ...)"

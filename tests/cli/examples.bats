@@ -90,6 +90,39 @@ containerfiles() {
 	[ ! -e node-postgres-redis-k8s/k8s/components/backup ]
 }
 
+@test "everything: migrations before the rollout, runbooks, smoke test, notifications, gitleaks" {
+	generate everything
+	local e=everything
+	for o in staging production; do
+		run grep -cE '^  - \.\./\.\./components/(backup|migrations|alerts) ' \
+			"$e/k8s/overlays/$o/kustomization.yaml"
+		assert_output 3
+	done
+	# deploy.sh: the Job is applied and waited for before the Deployment.
+	job=$(grep -n 'kubectl apply -f "${work}/jobs.yaml"' "$e/scripts/deploy.sh" | cut -d: -f1)
+	wait=$(grep -n 'if ! wait_for_migrations; then' "$e/scripts/deploy.sh" | cut -d: -f1)
+	dep=$(grep -n 'kubectl apply -f "${work}/deployments.yaml"' "$e/scripts/deploy.sh" | cut -d: -f1)
+	[ -n "$job" ] && [ "$job" -lt "$wait" ] && [ "$wait" -lt "$dep" ]
+	# Every alert's runbook exists, and there is one per alert.
+	run grep -c '^        - alert: ' "$e/k8s/components/alerts/prometheusrule.yaml"
+	assert_output 8
+	python3 -c 'import sys, yaml
+for g in yaml.safe_load(open(sys.argv[1]))["spec"]["groups"]:
+    for r in g["rules"]:
+        print(r["annotations"]["runbook_url"].split("/blob/main/")[1])' \
+		"$e/k8s/components/alerts/prometheusrule.yaml" | sort -u >urls
+	run cat urls
+	assert_output $'docs/runbooks/BackupJobFailed.md\ndocs/runbooks/ServiceHighErrorRate.md\ndocs/runbooks/ServiceHighLatency.md\ndocs/runbooks/ServicePodsRestarting.md'
+	while read -r f; do [ -f "$e/$f" ]; done <urls
+	run grep -E '^      - name: (Smoke test|Notify Slack)$' "$e/.github/workflows/deploy.yml"
+	assert_line --index 0 '      - name: Smoke test'
+	assert_line --index 1 '      - name: Notify Slack'
+	[ -x "$e/scripts/smoke-test.sh" ] && [ -x "$e/k8s/components/migrations/migrate.sh" ]
+	[ -f "$e/.gitleaks.toml" ] && [ -f "$e/.pre-commit-config.yaml" ]
+	run grep -c 'gitleaks/gitleaks:v8.30.1@sha256:' "$e/.github/workflows/ci.yml"
+	assert_output 1
+}
+
 @test "NetworkPolicy egress allows 5432 only with postgres, 6379 only with redis" {
 	generate node-postgres-redis-k8s
 	run grep -E 'port: 5432' node-postgres-redis-k8s/k8s/base/networkpolicy.yaml

@@ -9,6 +9,13 @@
 # or by tag, and wins over a plain IMAGE_REF. Components left out keep the
 # overlay's `images` entry. Uses the current kubectl context; CI sets it
 # from the environment's KUBECONFIG secret.
+{%- if 'migrations' in extras %}
+#
+# Schema migrations run first: everything but the Deployments and the
+# migration Job is applied, then the {{ migrate_job_name }} Job runs to completion
+# (MIGRATION_TIMEOUT seconds at most), and only then do the components' Deployments
+# roll out. A failed migration stops the deploy with every Deployment unchanged.
+{%- endif %}
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -20,6 +27,10 @@ image="{{ image }}"
 project="{{ project_name }}"
 components=({% for c in components %}{{ c.name }}{{ '' if loop.last else ' ' }}{% endfor %})
 timeout=${ROLLOUT_TIMEOUT:-300s}
+{%- if 'migrations' in extras %}
+job="{{ migrate_job_name }}"
+job_timeout=${MIGRATION_TIMEOUT:-660}
+{%- endif %}
 
 declare -A refs=()
 for arg in "$@"; do
@@ -48,6 +59,13 @@ done
 # IMAGE_REF pins the image for this deploy, by digest (sha256:...) or by tag;
 # without it the overlay's `images` entry is used. Uses the current kubectl
 # context; CI sets it from the environment's KUBECONFIG secret.
+{%- if 'migrations' in extras %}
+#
+# Schema migrations run first: everything but the Deployment and the
+# migration Job is applied, then the {{ migrate_job_name }} Job runs to completion
+# (MIGRATION_TIMEOUT seconds at most), and only then does the Deployment
+# roll out. A failed migration stops the deploy with the Deployment unchanged.
+{%- endif %}
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -57,6 +75,10 @@ ref=${2:-}
 image="{{ image }}"
 deployment="{{ project_name }}"
 timeout=${ROLLOUT_TIMEOUT:-300s}
+{%- if 'migrations' in extras %}
+job="{{ migrate_job_name }}"
+job_timeout=${MIGRATION_TIMEOUT:-660}
+{%- endif %}
 {%- endif %}
 
 case "${overlay}" in
@@ -77,6 +99,58 @@ if grep -q 'change-me' "${secrets}"; then
   echo "error: ${secrets} still holds placeholder values (change-me)" >&2
   exit 1
 fi
+{%- if 'migrations' in extras %}
+
+# configMapGenerator takes no globs: every migration must be listed.
+migrations=k8s/components/migrations
+for f in "${migrations}"/sql/*.sql; do
+  [ -e "${f}" ] || continue
+  name="sql/${f##*/}"
+  if ! awk -v f="${name}" '$1 == "-" && $2 == f { found = 1 } END { exit !found }' \
+    "${migrations}/kustomization.yaml"; then
+    echo "error: ${name} is not listed in ${migrations}/kustomization.yaml (configMapGenerator files)" >&2
+    exit 1
+  fi
+done
+
+# split_manifest DIR: split DIR/all.yaml, the rendered overlay, by kind into
+# DIR/deployments.yaml, DIR/jobs.yaml and DIR/resources.yaml (the rest).
+split_manifest() {
+  : >"$1/deployments.yaml"
+  : >"$1/jobs.yaml"
+  : >"$1/resources.yaml"
+  awk -v dir="$1" '
+    function flush(out) {
+      if (doc == "") return
+      out = kind == "Deployment" ? "deployments" : (kind == "Job" ? "jobs" : "resources")
+      printf "---\n%s", doc >>(dir "/" out ".yaml")
+      doc = ""
+      kind = ""
+    }
+    /^---$/ { flush(); next }
+    /^kind: / { kind = $2 }
+    { doc = doc $0 "\n" }
+    END { flush() }
+  ' "$1/all.yaml"
+}
+
+# wait_for_migrations: until the Job completes (0), fails or times out (1).
+wait_for_migrations() {
+  local deadline=$((SECONDS + job_timeout)) state
+  while [ "${SECONDS}" -lt "${deadline}" ]; do
+    state=$(kubectl -n "${namespace}" get "job/${job}" \
+      -o jsonpath='{range .status.conditions[?(@.status=="True")]}{.type}{" "}{end}')
+    case " ${state} " in
+      *" Complete "*) return 0 ;;
+      *" Failed "*) break ;;
+    esac
+    sleep 5
+  done
+  echo "error: the migration job did not complete; its log:" >&2
+  kubectl -n "${namespace}" logs "job/${job}" --all-containers --tail=100 >&2 || true
+  return 1
+}
+{%- endif %}
 
 # A throwaway kustomization on top of the overlay pins the image, so that the
 # committed overlay never changes at deploy time.
@@ -130,7 +204,33 @@ echo "deploying ${overlay} to namespace ${namespace}"
 for name in "${!refs[@]}"; do
   echo "  ${name}: image ${refs[${name}]}"
 done
+{%- else %}
+
+echo "deploying ${overlay} to namespace ${namespace}${ref:+ (image ${ref})}"
+{%- endif %}
+{%- if 'migrations' in extras %}
+kubectl kustomize "${work}" >"${work}/all.yaml"
+split_manifest "${work}"
+if [ ! -s "${work}/jobs.yaml" ] || [ ! -s "${work}/deployments.yaml" ]; then
+  echo "error: the ${overlay} overlay renders no migration Job or no Deployment" >&2
+  exit 1
+fi
+kubectl apply -f "${work}/resources.yaml"
+
+# A Job cannot be updated in place: replace the previous run.
+kubectl -n "${namespace}" delete "job/${job}" --ignore-not-found --cascade=foreground --timeout=120s
+kubectl apply -f "${work}/jobs.yaml"
+echo "running the schema migrations (job/${job})"
+if ! wait_for_migrations; then
+  echo "error: migrations failed; {{ 'no Deployment was changed' if components else 'the deployment was not changed' }}" >&2
+  exit 1
+fi
+kubectl -n "${namespace}" logs "job/${job}" --all-containers --tail=20 || true
+kubectl apply -f "${work}/deployments.yaml"
+{%- else %}
 kubectl apply -k "${work}"
+{%- endif %}
+{%- if components %}
 
 failed=()
 for name in "${components[@]}"; do
@@ -149,9 +249,6 @@ if [ -n "${failed[*]}" ]; then
   exit 1
 fi
 {%- else %}
-
-echo "deploying ${overlay} to namespace ${namespace}${ref:+ (image ${ref})}"
-kubectl apply -k "${work}"
 
 if ! kubectl -n "${namespace}" rollout status "deployment/${deployment}" --timeout="${timeout}"; then
   echo "error: rollout did not complete within ${timeout}; rolling back" >&2
