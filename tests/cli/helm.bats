@@ -23,7 +23,7 @@ CASES=(single backup components)
 case_args() {
 	case "$1" in
 	single) echo "--set k8s_flavor=helm" ;;
-	backup) echo "--answers $TOP_SRCDIR/examples/everything.yml --set k8s_flavor=helm" ;;
+	backup) echo "--answers $TOP_SRCDIR/examples/everything.yml $HELM_ONLY" ;;
 	components) echo "--answers $TOP_SRCDIR/examples/four-components-helm.yml" ;;
 	esac
 }
@@ -38,6 +38,10 @@ need_helm_render() {
 need_node_tools() {
 	[ -d "$LINT/node_modules" ] || skip "run 'npm ci --prefix tools/lint'"
 }
+
+# The Helm flavor with everything.yml's answers, without the extras and
+# notifications that only the Kustomize deploy carries.
+HELM_ONLY="--set k8s_flavor=helm --set extras=gitleaks --set notifications=none"
 
 # generate DIR ARGS...: a project from the built-in template, without hooks.
 generate() {
@@ -168,7 +172,7 @@ builtin_k8s() {
 
 @test "the chart's templates are Helm's own, copied byte for byte" {
 	generate h --answers "$TOP_SRCDIR/examples/everything.yml" \
-		--set k8s_flavor=helm
+		$HELM_ONLY
 	n=0
 	for src in "$CHART_SRC"/templates/*; do
 		cmp "$src" "h/charts/everything-demo/templates/${src##*/}"
@@ -274,7 +278,7 @@ builtin_k8s() {
 	need_helm_render
 	command -v kubectl >/dev/null || skip "kubectl is not installed"
 	for answers in "--set database=none" \
-		"--answers $TOP_SRCDIR/examples/everything.yml" \
+		"--answers $TOP_SRCDIR/examples/everything.yml --set extras=gitleaks --set notifications=none" \
 		"--answers $TOP_SRCDIR/examples/four-components-helm.yml"; do
 		rm -rf h k
 		# shellcheck disable=SC2086
@@ -486,7 +490,7 @@ builtin_k8s() {
 @test "NOTES.txt tells where the release answers and how to roll back" {
 	need_helm_render
 	generate h --answers "$TOP_SRCDIR/examples/everything.yml" \
-		--set k8s_flavor=helm
+		$HELM_ONLY
 	chart=h/charts/everything-demo
 	run "$HELM_RENDER" --notes --release everything-demo \
 		--namespace everything-demo-production \
