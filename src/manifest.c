@@ -2566,6 +2566,17 @@ out:
 	return ret;
 }
 
+/* Free what o and its fields hold outside the arena: compiled patterns. */
+static void option_release(struct option *o)
+{
+	size_t i;
+
+	if (o->pattern_re)
+		regfree(o->pattern_re);
+	for (i = 0; o->fields && i < o->nfields; i++)
+		option_release(&o->fields[i]);
+}
+
 void manifest_free(struct manifest *m)
 {
 	size_t i;
@@ -2573,14 +2584,15 @@ void manifest_free(struct manifest *m)
 	if (!m)
 		return;
 	for (i = 0; i < m->noptions; i++) {
-		if (m->options[i].pattern_re)
-			regfree(m->options[i].pattern_re);
+		option_release(&m->options[i]);
 		tpl_expr_free(m->options[i].when);
 	}
 	for (i = 0; i < m->nconstraints; i++)
 		tpl_expr_free(m->constraints[i].require);
-	for (i = 0; i < m->nfiles; i++)
+	for (i = 0; i < m->nfiles; i++) {
 		tpl_expr_free(m->files[i].when);
+		tpl_expr_free(m->files[i].each);
+	}
 	arena_release(&m->arena);
 	free(m);
 }
