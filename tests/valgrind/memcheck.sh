@@ -7,7 +7,8 @@
 # report goes to a new file in $VALGRIND_LOG_DIR, which
 # tests/valgrind/scan.sh reads once every suite has run: that also catches
 # errors in runs whose exit status a test does not check.  Children that
-# PROGRAM forks write to the same file; programs they exec are not traced.
+# PROGRAM forks are silent: they only exec hooks, and one whose exec fails
+# exits holding the parent's heap, which is not a leak of its own.
 #
 # A run killed by a signal (the fault injection of GENSHIP_FAULT_AFTER
 # raises SIGKILL) still gets a leak report, but whatever its stack held
@@ -25,6 +26,7 @@ log=$(mktemp "$VALGRIND_LOG_DIR/memcheck.XXXXXXXX") || exit 125
 ${VALGRIND:-valgrind} --tool=memcheck --error-exitcode=99 \
 	--leak-check=full --show-leak-kinds=definite \
 	--errors-for-leak-kinds=definite --track-fds=no \
+	--child-silent-after-fork=yes \
 	--log-file="$log" -- "$@"
 status=$?
 if [ "$status" -gt 128 ]; then
