@@ -20,6 +20,7 @@ output_dir=${GENSHIP_OUTPUT_DIR:-$PWD}
 project=${GENSHIP_OPT_PROJECT_NAME:-$(basename "${output_dir}")}
 git_init=${GENSHIP_OPT_GIT_INIT:-false}
 kubernetes=${GENSHIP_OPT_KUBERNETES:-false}
+k8s_flavor=${GENSHIP_OPT_K8S_FLAVOR:-kustomize}
 container_tool=${GENSHIP_OPT_CONTAINER_TOOL:-podman}
 github_actions=${GENSHIP_OPT_GITHUB_ACTIONS:-false}
 trivy=${GENSHIP_OPT_TRIVY:-false}
@@ -36,6 +37,11 @@ has_extra() {
     *",$1,"*) return 0 ;;
     *) return 1 ;;
   esac
+}
+
+# The deploy workflow's secret holding the environment's secret values.
+secrets_name() {
+  if [ "${k8s_flavor}" = helm ]; then echo HELM_SECRETS_VALUES; else echo KUSTOMIZE_SECRETS_ENV; fi
 }
 
 # 1. Executable scripts.
@@ -89,7 +95,10 @@ fi
 if has_extra gitleaks; then
   say "  pre-commit install        # gitleaks scans every commit (.pre-commit-config.yaml)"
 fi
-if [ "${kubernetes}" = true ]; then
+if [ "${kubernetes}" = true ] && [ "${k8s_flavor}" = helm ]; then
+  say "  make k8s-render           # helm lint and helm template for both environments"
+  say "  copy charts/*/secrets.example.yaml to secrets-<env>.yaml with real values"
+elif [ "${kubernetes}" = true ]; then
   say "  make k8s-render           # render the staging and production overlays"
   say "  edit k8s/overlays/*/secrets.env with real values before deploying"
 fi
@@ -97,7 +106,7 @@ if has_extra migrations; then
   say "  edit k8s/components/migrations/sql/0001_*.sql: your first schema migration"
 fi
 if [ "${github_actions}" = true ]; then
-  say "  push to GitHub; add the KUBECONFIG and KUSTOMIZE_SECRETS_ENV secrets to the"
+  say "  push to GitHub; add the KUBECONFIG and $(secrets_name) secrets to the"
   say "  staging and production environments if you deploy from Actions"
   case "${notifications}" in
     slack) say "  and SLACK_WEBHOOK_URL there for deploy notifications" ;;

@@ -575,3 +575,11 @@ builtin_k8s() {
 		fi
 	done
 }
+
+@test "the post-generation hook points a helm project at its chart and secrets" {
+	run genship new --no-input --set k8s_flavor=helm --set git_init=false -o h
+	assert_success
+	assert_line '[post-gen.sh]   make k8s-render           # helm lint and helm template for both environments'
+	assert_line --partial 'add the KUBECONFIG and HELM_SECRETS_VALUES secrets'
+	refute_line --partial 'k8s/overlays'
+}
