@@ -1516,23 +1516,6 @@ static int cc_render_path(struct cc_job *job, const char *s, size_t n,
 	return ret;
 }
 
-/* Append the n bytes at s for a message, control bytes as \n or \xNN. */
-static void cc_add_printable(struct strbuf *sb, const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '\n')
-			strbuf_adds(sb, "\\n");
-		else if (c < 0x20 || c == 0x7f)
-			strbuf_addf(sb, "\\x%02x", c);
-		else
-			strbuf_addch(sb, (char)c);
-	}
-}
-
 /*
  * Why the path s (n bytes, NUL-terminated) cannot name a file inside
  * the project, or NULL.  *show says whether the message may quote s.
@@ -1620,7 +1603,7 @@ static int cc_bad_path(struct cc_job *job, const char *rel, size_t off,
 	struct strbuf shown = STRBUF_INIT;
 
 	if (show) {
-		cc_add_printable(&shown, path->buf, path->len);
+		strbuf_add_printable(&shown, path->buf, path->len);
 		diag_at(job->err, &src, off, "'%s' renders to '%s', %s", rel,
 			shown.buf, why);
 	} else {

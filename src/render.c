@@ -110,23 +110,6 @@ static bool has_marker(const char *s, const struct tpl_syntax *syn)
 	return strstr(s, var) || strstr(s, "{%") || strstr(s, "{#");
 }
 
-/* Append the n bytes at s, escaping control bytes (\n, \x00) for messages. */
-static void add_printable(struct strbuf *sb, const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '\n')
-			strbuf_adds(sb, "\\n");
-		else if (c < 0x20 || c == 0x7f)
-			strbuf_addf(sb, "\\x%02x", c);
-		else
-			strbuf_addch(sb, (char)c);
-	}
-}
-
 /* Report component r (n bytes) of the path rendered so far as bad. */
 static int bad_path(struct render_job *job, const struct diag_src *src,
 		    size_t off, const struct strbuf *done, const char *r,
@@ -135,10 +118,10 @@ static int bad_path(struct render_job *job, const struct diag_src *src,
 	struct strbuf shown = STRBUF_INIT;
 	int ret;
 
-	add_printable(&shown, done->buf, done->len);
+	strbuf_add_printable(&shown, done->buf, done->len);
 	if (done->len)
 		strbuf_addch(&shown, '/');
-	add_printable(&shown, r, n);
+	strbuf_add_printable(&shown, r, n);
 	ret = diag_at(job->err, src, off, "rendered path '%s' %s", shown.buf,
 		      why);
 	diag_hint(job->err, "a path name must render to a plain name "

@@ -40,6 +40,9 @@ void strbuf_adds(struct strbuf *sb, const char *s);
 void strbuf_addch(struct strbuf *sb, int c);
 /* Append n copies of byte c. */
 void strbuf_addchars(struct strbuf *sb, int c, size_t n);
+/* Append the n bytes at s for a message: newline as \n, other control
+ * bytes as \xNN, everything else as it is. */
+void strbuf_add_printable(struct strbuf *sb, const char *s, size_t n);
 /* Append printf-formatted text. */
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
