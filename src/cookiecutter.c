@@ -663,35 +663,6 @@ static int cc_check_extensions(const struct cookiecutter *cc,
 
 /* ---- binary files and newlines -------------------------------------- */
 
-/* Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-	size_t len, i;
-	unsigned cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xC2 && s[0] <= 0xDF)
-		len = 2, cp = s[0] & 0x1F;
-	else if (s[0] >= 0xE0 && s[0] <= 0xEF)
-		len = 3, cp = s[0] & 0x0F;
-	else if (s[0] >= 0xF0 && s[0] <= 0xF4)
-		len = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3F);
-	}
-	if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-		return 0;
-	return len;
-}
-
 /*
  * True when chardet would name a Unicode encoding with confidence above
  * 0.9 that decodes the chunk: a UTF-8, UTF-16 or UTF-32 byte order mark,
@@ -712,7 +683,7 @@ static bool cc_decodable(const unsigned char *s, size_t n)
 		mb = 4;
 	}
 	for (; i < n; i += k) {
-		if (!(k = utf8_seq(s + i, n - i)))
+		if (!(k = diag_utf8_len(s + i, n - i)))
 			return false;
 		mb += k > 1;
 	}

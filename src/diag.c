@@ -22,12 +22,7 @@ static int starts_char(unsigned char c)
 	return (c & 0xC0) != 0x80;
 }
 
-/*
- * Length of the valid UTF-8 sequence at s (n > 0 bytes left), or 0 when
- * s[0] starts none: overlong forms, surrogates and code points past
- * U+10FFFF are invalid, as in Python's decoder.
- */
-static size_t utf8_seq_len(const unsigned char *s, size_t n)
+size_t diag_utf8_len(const unsigned char *s, size_t n)
 {
 	size_t len, i;
 	unsigned cp;
@@ -58,7 +53,7 @@ static size_t utf8_seq_len(const unsigned char *s, size_t n)
 /* Bytes of the column at s: one character, or one byte that is none. */
 static size_t col_bytes(const char *s, size_t n)
 {
-	size_t len = utf8_seq_len((const unsigned char *)s, n);
+	size_t len = diag_utf8_len((const unsigned char *)s, n);
 
 	return len ? len : 1;
 }
@@ -68,7 +63,7 @@ size_t diag_utf8_invalid(const char *s, size_t n)
 	size_t i = 0, len;
 
 	while (i < n) {
-		if (!(len = utf8_seq_len((const unsigned char *)s + i, n - i)))
+		if (!(len = diag_utf8_len((const unsigned char *)s + i, n - i)))
 			return i;
 		i += len;
 	}
@@ -149,7 +144,7 @@ static void add_shown(struct strbuf *sb, const char *s, size_t n, size_t cols)
 	size_t i = 0, len;
 
 	while (cols-- && i < n) {
-		len = utf8_seq_len((const unsigned char *)s + i, n - i);
+		len = diag_utf8_len((const unsigned char *)s + i, n - i);
 		if (!len || (len == 1 && (unsigned char)s[i] < 0x20 &&
 			     s[i] != '\t') || s[i] == 0x7F)
 			strbuf_addch(sb, '?');

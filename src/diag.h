@@ -89,6 +89,12 @@ void diag_release(struct diag *d);
 void diag_linecol(const struct diag_src *src, size_t off, unsigned *line,
 		  unsigned *col);
 /*
+ * Return the length of the valid UTF-8 sequence at s (n > 0 bytes left),
+ * or 0 when s[0] starts none (overlong forms, surrogates and code points
+ * past U+10FFFF are invalid, as in Python's decoder).
+ */
+size_t diag_utf8_len(const unsigned char *s, size_t n);
+/*
  * Return the offset of the first byte of s (n bytes) that starts no
  * valid UTF-8 sequence (overlong forms, surrogates and code points past
  * U+10FFFF are invalid), or n when all of s is UTF-8.
