@@ -562,7 +562,7 @@ app_start() {
 		#!/usr/bin/env bash
 		printf '%s\n' "\$*" >"$PWD/pf-args"
 		echo "Forwarding from 127.0.0.1:$APP_PORT -> 8080"
-		exec sleep 30
+		exec sleep 30.1
 	EOF
 	chmod +x bin/kubectl
 	run env PATH="$PWD/bin:$PATH" SMOKE_TEST_VIA=port-forward s/scripts/smoke-test.sh production
@@ -571,7 +571,7 @@ app_start() {
 	run cat pf-args
 	assert_output "-n my-service-production port-forward service/my-service :80"
 	# The port-forward does not outlive the script.
-	run pgrep -f "sleep 30"
+	run pgrep -f "sleep 30.1"
 	assert_failure
 }
 
@@ -825,7 +825,7 @@ COMPONENTS='components=[{name: api, port: 8080, database: true}, {name: web, por
 		#!/usr/bin/env bash
 		printf '%s\n' "\$*" >>"$PWD/pf-args"
 		echo "Forwarding from 127.0.0.1:$APP_PORT -> 80"
-		exec sleep 30
+		exec sleep 30.2
 	EOF
 	chmod +x bin/kubectl
 	run env PATH="$PWD/bin:$PATH" SMOKE_TEST_VIA=port-forward c/scripts/smoke-test.sh staging
@@ -847,6 +847,6 @@ COMPONENTS='components=[{name: api, port: 8080, database: true}, {name: web, por
 	assert_output '-n my-service-staging port-forward service/my-service-api :80'
 	run env PATH="$PWD/bin:$PATH" c/scripts/smoke-test.sh staging nope
 	assert_failure 2
-	run pgrep -f "sleep 30"
+	run pgrep -f "sleep 30.2"
 	assert_failure
 }
