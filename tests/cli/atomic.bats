@@ -166,6 +166,8 @@ wait_for() {
 }
 
 @test "SIGINT during a hook: the hook is stopped, the target is as it was, genship dies of SIGINT" {
+	[ -z "${GENSHIP_WRAPPER:-}" ] ||
+		skip "the signal would reach the wrapper, not genship"
 	tpl=$(fixture basic)
 	slow_hook "$tpl"
 	existing out
@@ -188,6 +190,8 @@ wait_for() {
 }
 
 @test "SIGKILL during a hook: the target is as it was; the next run cleans up" {
+	[ -z "${GENSHIP_WRAPPER:-}" ] ||
+		skip "the signal would reach the wrapper, not genship"
 	tpl=$(fixture basic)
 	slow_hook "$tpl"
 	existing out
