@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "answers.h"
+#include "diag-text.h"
 #include "tap.h"
 
 static const char manifest_text[] =
@@ -53,18 +54,6 @@ static const char manifest_text[] =
 	"    message: port 9999 is reserved for the sidecar\n";
 
 static struct manifest *man;
-
-/* Return what diag_print() shows for d, malloc'd. */
-static char *diag_text(const struct diag *d)
-{
-	char *buf = NULL;
-	size_t n = 0;
-	FILE *fp = open_memstream(&buf, &n);
-
-	diag_print(d, fp);
-	fclose(fp);
-	return buf;
-}
 
 /* Check the printed diagnostic; one test point.  Releases err. */
 static void is_diag(struct diag *err, const char *want, const char *name)

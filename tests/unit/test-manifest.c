@@ -7,6 +7,7 @@
 
 #include "manifest.h"
 #include "strbuf.h"
+#include "diag-text.h"
 #include "tap.h"
 
 /* The manifest of DESIGN.md, with the options its computed value uses. */
@@ -76,18 +77,6 @@ static long long count_lines(const char *text)
 	for (; (text = strchr(text, '\n')); text++)
 		n++;
 	return n;
-}
-
-/* Return what diag_print() shows for d, malloc'd. */
-static char *diag_text(const struct diag *d)
-{
-	char *buf = NULL;
-	size_t n = 0;
-	FILE *fp = open_memstream(&buf, &n);
-
-	diag_print(d, fp);
-	fclose(fp);
-	return buf;
 }
 
 /* Load text as genship.yml, expecting success. */

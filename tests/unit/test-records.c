@@ -10,6 +10,7 @@
 
 #include "manifest.h"
 #include "strbuf.h"
+#include "diag-text.h"
 #include "tap.h"
 
 static const char components[] =
@@ -41,17 +42,6 @@ static const char components[] =
 	"files:\n"
 	"  - path: \"services/**\"\n"
 	"    each: \"c in components | selectattr('public')\"\n";
-
-static char *diag_text(const struct diag *d)
-{
-	char *buf = NULL;
-	size_t n = 0;
-	FILE *fp = open_memstream(&buf, &n);
-
-	diag_print(d, fp);
-	fclose(fp);
-	return buf;
-}
 
 /* Load text; return the manifest, or NULL with the message in *msg. */
 static struct manifest *load(const char *text, char **msg)
