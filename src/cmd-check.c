@@ -24,6 +24,7 @@
 #include "blob.h"
 #include "cmd.h"
 #include "project.h"
+#include "lock.h"
 #include "writer.h"
 
 /* True when side s has blob id blob. */
@@ -118,13 +119,17 @@ static int verdict(const struct project *p, const struct project_cmp *cmp)
 	return 1;
 }
 
-static int check(const char *dir, int *status, struct diag *err)
+static int check(const char *dir, unsigned lock_timeout, int *status,
+		 struct diag *err)
 {
 	struct project_cmp cmp = PROJECT_CMP_INIT;
 	struct project *p = NULL;
-	int ret = project_check_idle(dir, "run 'genship update' to finish it "
-				     "first", err);
+	struct lock lock = LOCK_INIT;
+	int ret = lock_take(&lock, dir, false, lock_timeout, err);
 
+	if (!ret)
+		ret = project_check_idle(dir, "run 'genship update' to finish "
+					 "it first", err);
 	if (!ret)
 		ret = project_open(dir, &p, err);
 	if (!ret)
@@ -133,6 +138,7 @@ static int check(const char *dir, int *status, struct diag *err)
 		*status = verdict(p, &cmp);
 	project_cmp_release(&cmp);
 	project_free(p);
+	lock_release(&lock);
 	return ret;
 }
 
@@ -140,11 +146,13 @@ int cmd_check(int argc, char **argv)
 {
 	const char *dir = ".";
 	struct diag err = DIAG_INIT;
+	unsigned lock_timeout = 0;
 	int status = 0;
-	int ret = cmd_parse_one_arg(cmd_find("check"), argc, argv, &dir);
+	int ret = cmd_parse_project_args(cmd_find("check"), argc, argv, &dir,
+					 &lock_timeout);
 
 	if (ret)
 		return ret < 0 ? 0 : ret;
-	ret = cmd_finish(check(dir, &status, &err), &err);
+	ret = cmd_finish(check(dir, lock_timeout, &status, &err), &err);
 	return ret ? ret : status;
 }
