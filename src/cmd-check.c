@@ -24,6 +24,7 @@
 #include "blob.h"
 #include "cmd.h"
 #include "project.h"
+#include "template.h"
 #include "lock.h"
 #include "writer.h"
 
@@ -44,6 +45,18 @@ static bool same_side(const struct merge_side *a, const struct merge_side *b)
 		(a->len == b->len && !memcmp(a->data, b->data, a->len));
 }
 
+/*
+ * True when the user changed f's mode: it is neither the template's mode
+ * nor what genship writes for it under the current umask.
+ */
+static bool mode_edited(const struct project_file *f)
+{
+	const struct merge_side *o = &f->ours, *t = &f->theirs;
+
+	return o->present && t->present && o->mode != t->mode &&
+		o->mode != template_file_mode(writer_file_mode(t->mode));
+}
+
 /* The user's side of f: "edited", "deleted" or NULL. */
 static const char *user_change(const struct project_file *f)
 {
@@ -51,7 +64,8 @@ static const char *user_change(const struct project_file *f)
 		return NULL;
 	if (!f->ours.present)
 		return "deleted";
-	return has_blob(&f->ours, f->recorded) ? NULL : "edited";
+	return has_blob(&f->ours, f->recorded) && !mode_edited(f) ? NULL :
+		"edited";
 }
 
 /* The template's side of f: "drift", "added", "removed" or NULL. */
@@ -74,9 +88,14 @@ static size_t print_group(const struct project_cmp *cmp,
 		const struct project_file *f = &cmp->files[i];
 		const char *what = change(f);
 
-		if (!what || same_side(&f->ours, &f->theirs))
+		if (!what || (same_side(&f->ours, &f->theirs) &&
+			      !mode_edited(f)))
 			continue;
-		printf("%-8s %s\n", what, f->path);
+		printf("%-8s %s", what, f->path);
+		if (mode_edited(f) && change == user_change)
+			printf(" (mode %04o; generated %04o)", f->ours.mode,
+			       f->theirs.mode);
+		printf("\n");
 		n++;
 	}
 	return n;

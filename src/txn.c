@@ -320,27 +320,37 @@ static int check_conflicts(const char *file, const char *text,
 	return ret;
 }
 
+/* Read list name of project and parse it into ops (writes when is_write). */
+static int read_ops(const char *project, const char *name, bool is_write,
+		    struct txn_op **ops, size_t *n, size_t *alloc,
+		    struct diag *err)
+{
+	char *text = NULL, *file = NULL;
+	int ret = read_list(project, name, &text, &file, err);
+
+	if (!ret)
+		ret = parse_ops(file, text, is_write, project, ops, n, alloc,
+				err);
+	free(text);
+	free(file);
+	return ret;
+}
+
 /* Read and validate the write, delete and conflicts lists. */
 static int lists_read(const char *project, struct txn_lists *l,
 		      struct diag *err)
 {
-	char *w = NULL, *d = NULL, *file = NULL;
-	int ret = read_list(project, "write", &w, &file, err);
+	char *file = NULL;
+	int ret = read_ops(project, "write", true, &l->w, &l->nw, &l->walloc,
+			   err);
 
 	if (!ret)
-		ret = parse_ops(file, w, true, project, &l->w, &l->nw,
-				&l->walloc, err);
-	free(file);
-	if (!ret && !(ret = read_list(project, "delete", &d, &file, err)))
-		ret = parse_ops(file, d, false, project, &l->d, &l->nd,
-				&l->dalloc, err);
-	free(file);
+		ret = read_ops(project, "delete", false, &l->d, &l->nd,
+			       &l->dalloc, err);
 	if (!ret && !(ret = read_list(project, "conflicts", &l->conflicts,
 				      &file, err)))
 		ret = check_conflicts(file, l->conflicts, project, err);
 	free(file);
-	free(w);
-	free(d);
 	return ret;
 }
 

@@ -1089,5 +1089,6 @@ void writer_fault_point(void)
 		fprintf(stderr, "genship: fault injection: killed after %lld "
 			"file operations\n", count);
 		raise(SIGKILL);
+		_exit(137);	/* PID 1 of a namespace ignores its own kill */
 	}
 }
