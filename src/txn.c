@@ -369,18 +369,6 @@ static void lists_release(struct txn_lists *l)
 
 /* ---- compare-and-swap ------------------------------------------------- */
 
-/* rename() that never replaces: RENAME_NOREPLACE, or a check first. */
-static int move_noreplace(const char *from, const char *to)
-{
-	if (!renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE))
-		return 0;
-	if (errno != EINVAL && errno != ENOSYS)
-		return -errno;
-	if (fs_exists(to))
-		return -EEXIST;
-	return rename(from, to) < 0 ? -errno : 0;
-}
-
 /*
  * Swap a and b atomically.  Where the file system cannot, b simply
  * replaces a's place (the caller checked b's content just before).
@@ -477,7 +465,7 @@ static int create_file(struct txn_commit *c, const struct txn_op *op,
 
 	free(dir);
 	if (!ret)
-		ret = move_noreplace(staged, to);
+		ret = fs_move_noreplace(staged, to);
 	if (ret == -EEXIST || ret == -ENOTDIR || ret == -EISDIR) {
 		keep(c, op, true);
 		return 0;
@@ -538,10 +526,10 @@ static int put_back(struct txn_commit *c, const struct txn_op *op,
 		    const char *aside, const char *to)
 {
 	char *other = xasprintf("%s.genship-recovered", to);
-	int ret = move_noreplace(aside, to);
+	int ret = fs_move_noreplace(aside, to);
 
 	if (ret == -EEXIST)
-		ret = move_noreplace(aside, other);
+		ret = fs_move_noreplace(aside, other);
 	free(other);
 	keep(c, op, false);
 	return ret ? io_failed(c, "restore", op->path, -ret) : 0;
@@ -561,7 +549,7 @@ static int commit_delete(struct txn_commit *c, const struct txn_op *op)
 	else if (!has_blob(to, op->expect))
 		goto kept;
 	else if ((ret = fs_mkdir_p(dir, 0700)) ||
-		 (ret = move_noreplace(to, aside)))
+		 (ret = fs_move_noreplace(to, aside)))
 		goto failed;
 	writer_fault_point();
 	if (!has_blob(aside, op->expect)) {

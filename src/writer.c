@@ -625,18 +625,6 @@ static int journal_parse(struct commit *c, const char *data, size_t len)
 
 /* ---- doing and undoing a step ---- */
 
-/* rename() that never replaces: RENAME_NOREPLACE, or a check first. */
-static int move_noreplace(const char *from, const char *to)
-{
-	if (!renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE))
-		return 0;
-	if (errno != EINVAL && errno != ENOSYS)
-		return -errno;
-	if (fs_exists(to))
-		return -EEXIST;
-	return rename(from, to) < 0 ? -errno : 0;
-}
-
 /*
  * Swap the staged file into place.  Where the file system has no
  * RENAME_EXCHANGE, the target's file moves to old/ first.
@@ -695,7 +683,7 @@ static int op_do(const struct commit *c, const struct op *op)
 	else if (op->kind == 'x')
 		ret = swap_in(c, op, from, to);
 	else
-		ret = move_noreplace(from, to);
+		ret = fs_move_noreplace(from, to);
 	if (!ret && op->kind == 'x')
 		ret = check_swapped_out(c, op, from);
 	free(from);
@@ -837,7 +825,7 @@ static int commit_in_place(const struct writer_stage *st,
  */
 static int commit_rename(const struct writer_stage *st, struct diag *err)
 {
-	int ret = move_noreplace(st->tree, st->target);
+	int ret = fs_move_noreplace(st->tree, st->target);
 
 	if (ret == -EEXIST || ret == -ENOTEMPTY) {
 		diag_fail(err, "'%s' appeared while genship was generating it; "

@@ -262,3 +262,25 @@ recorded_port() {
 	done
 	[ "$rolled" -gt 0 ] || fail "no fault left a journal to roll back"
 }
+
+@test "new --force over a crashed update discards it, says so, and nothing reverts later" {
+	new_project
+	for n in $(seq 1 40); do
+		rm -rf run && cp -a proj run
+		GENSHIP_FAULT_AFTER=$n run genship update run --no-hooks --set port=7000
+		[ "$status" -eq 137 ] || fail "no crash left a sealed update"
+		[ -e run/.genship-update/sealed ] && break
+	done
+	run genship new "$TPL" --trust --force -o run --set port=8500
+	assert_success
+	assert_output --partial "discarded the interrupted update in 'run/.genship-update': new --force regenerates every file"
+	[ ! -e run/.genship-update ]
+	[ "$(recorded_port run)" = 8500 ]
+	printf 'kept edit\n' >>run/README.md
+	run genship update run --no-hooks
+	assert_success
+	run cat run/app.conf
+	assert_output 'cfg 8500'
+	run tail -1 run/README.md
+	assert_output 'kept edit'
+}
