@@ -372,6 +372,25 @@ int gitsrc_open(const char *spec, const char *rev, struct template **out,
 	return ret;
 }
 
+int gitsrc_open_repo(const char *path, const char *rev, const char *subdir,
+		     const char *label, struct template **out,
+		     struct diag *err)
+{
+	struct gitrepo g = { NULL, NULL, NULL, NULL };
+	int ret = 0;
+
+	git_libgit2_init();
+	if (git_repository_open_bare(&g.repo, path) < 0)
+		ret = git_fail(err, "cannot open the cached repository");
+	g.subdir = xstrdup(subdir ? subdir : "");
+	g.source = xstrdup(label);
+	if (!ret)
+		ret = load_commit(&g, rev, out, err);
+	gitrepo_release(&g);
+	git_libgit2_shutdown();
+	return ret;
+}
+
 static bool same_files(const struct template_file *a, size_t na,
 		       const struct template_file *b, size_t nb)
 {

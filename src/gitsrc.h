@@ -37,6 +37,15 @@ int gitsrc_open(const char *spec, const char *rev, struct template **out,
 		struct diag *err);
 
 /*
+ * Load the template in directory subdir ("" or NULL: the root) of the bare
+ * repository at path, at commit-ish rev.  label (a URL) stands for the
+ * repository in t->dir and in messages.  As gitsrc_open() otherwise.
+ */
+int gitsrc_open_repo(const char *path, const char *rev, const char *subdir,
+		     const char *label, struct template **out,
+		     struct diag *err);
+
+/*
  * t was read from a directory: when that directory is in a git work tree
  * and HEAD holds exactly t's manifest, files, modes and hooks, set
  * t->commit to HEAD's id.  Otherwise (no repository, uncommitted or
