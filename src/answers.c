@@ -861,7 +861,8 @@ static int af_template(struct ydoc *y, struct answers_file *af,
 		       const yaml_node_t *n)
 {
 	static const char *const keys[] = {
-		"name", "source", "version", "commit", NULL,
+		"name", "source", "version", "commit", "url", "ref",
+		"directory", NULL,
 	};
 	yaml_node_t *v;
 	int ret;
@@ -878,6 +879,13 @@ static int af_template(struct ydoc *y, struct answers_file *af,
 		ret = af_string(y, af, v, "version", &af->template_version);
 	if (!ret && (v = map_get(y, n, "commit")))
 		ret = af_string(y, af, v, "commit", &af->template_commit);
+	if (!ret && (v = map_get(y, n, "url")))
+		ret = af_string(y, af, v, "url", &af->template_url);
+	if (!ret && (v = map_get(y, n, "ref")))
+		ret = af_string(y, af, v, "ref", &af->template_ref);
+	if (!ret && (v = map_get(y, n, "directory")))
+		ret = af_string(y, af, v, "directory",
+				&af->template_directory);
 	return ret;
 }
 
@@ -1252,11 +1260,14 @@ static bool emit_template(yaml_emitter_t *e, const struct answers_file *af)
 		{ "source", af->template_source },
 		{ "version", af->template_version },
 		{ "commit", af->template_commit },
+		{ "url", af->template_url },
+		{ "ref", af->template_ref },
+		{ "directory", af->template_directory },
 	};
 	bool ok = emit_cstr(e, "template") && emit_map_start(e, false);
 	size_t i;
 
-	for (i = 0; ok && i < 4; i++)
+	for (i = 0; ok && i < sizeof(fields) / sizeof(*fields); i++)
 		if (fields[i][1])
 			ok = emit_cstr(e, fields[i][0]) &&
 			     emit_cstr(e, fields[i][1]);

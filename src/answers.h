@@ -115,6 +115,9 @@ struct answers_file {
 	char *template_source;	/* "builtin:service", a path or a URL */
 	char *template_version;
 	char *template_commit;	/* git commit, or NULL */
+	char *template_url;	/* a remote template: its git URL, or NULL */
+	char *template_ref;	/* the ref it was read at, or NULL */
+	char *template_directory;	/* its directory there, or NULL */
 	char *genship_version;
 	struct value *answers;	/* dict of option name -> value, in arena */
 	struct answers_file_entry *files;	/* sorted by path */
@@ -131,7 +134,7 @@ void answers_file_add_file(struct answers_file *af, const char *path,
 
 /*
  * Parse .genship.yml: `genship_version`, `template` (name, source,
- * version, optional commit), `answers` and `files`; any other key is an
+ * version, optional commit, url, ref and directory), `answers` and `files`; any other key is an
  * error.  Answers are typed: plain true/false are bools, plain decimal
  * integers are ints, sequences are lists, and everything else (quoted
  * scalars included) is a string.  *out is caller-owned, untouched on

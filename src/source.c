@@ -335,6 +335,8 @@ static int on_credentials(git_credential **out, const char *url,
 	const char *name = getenv("GENSHIP_GIT_USER");
 
 	(void)url;
+	git_error_set_str(GIT_ERROR_NET, "the server asked for credentials "
+			  "and none were accepted");
 	if (f->auth_tries++)
 		return GIT_EAUTH;
 	if (allowed & GIT_CREDENTIAL_SSH_KEY)
@@ -352,7 +354,8 @@ static int fetch_fail(const char *url, int code, struct diag *err)
 	const git_error *e = git_error_last();
 	const char *why = e && e->message ? e->message : "unknown error";
 
-	if (code == GIT_EAUTH || (e && strstr(why, "authentication"))) {
+	if (code == GIT_EAUTH || (e && e->klass == GIT_ERROR_NET &&
+				  strstr(why, "credentials"))) {
 		diag_fail(err, "cannot fetch '%s': authentication failed (%s)",
 			  url, why);
 		diag_hint(err, "for ssh URLs, add your key to ssh-agent; for "
@@ -485,8 +488,15 @@ static int ref_find(git_repository *repo, const char *ref,
 static int cache_open(const struct cache *c, git_repository **repo,
 		      struct diag *err)
 {
-	if (!git_repository_open_bare(repo, c->repo))
+	git_reference *head = NULL;
+
+	if (!git_repository_open_bare(repo, c->repo) &&
+	    !git_reference_lookup(&head, *repo, "HEAD")) {
+		git_reference_free(head);
 		return 0;
+	}
+	git_repository_free(*repo);
+	*repo = NULL;
 	diag_fail(err, "the cached repository '%s' is corrupted: %s", c->repo,
 		  git_error_last() ? git_error_last()->message : "unreadable");
 	diag_hint(err, "run again with --refresh to fetch it anew");
