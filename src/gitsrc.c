@@ -66,9 +66,8 @@ static int repo_open_url(const char *spec, struct gitrepo *g,
 
 	if (strncmp(spec, FILE_URL, strlen(FILE_URL)) || path[0] != '/') {
 		diag_input(err, NULL, "unsupported template URL '%s'", spec);
-		diag_hint(err, "genship reads git templates from local "
-			  "repositories: clone it and pass the directory, or "
-			  "use file:///path/to/repo");
+		diag_hint(err, "git templates are https://, http://, ssh://, "
+			  "git://, USER@HOST:PATH, gh:, gl: or file:// URLs");
 		return ERR_INPUT;
 	}
 	hash = strchr(path, '#');
@@ -309,10 +308,13 @@ static int load_genship_yml(git_repository *repo, git_tree *tree,
 	size_t len;
 	int ret;
 
-	if (!e || git_tree_entry_type(e) != GIT_OBJECT_BLOB)
+	if (!e || git_tree_entry_type(e) != GIT_OBJECT_BLOB) {
 		ret = diag_input(err, NULL, "'%s' has no genship.yml at "
 				 "commit %s", t->source, t->commit);
-	else if (git_blob_lookup(&b, repo, git_tree_entry_id(e)) < 0)
+		diag_hint(err, "a template has genship.yml at the top of its "
+			  "directory; pass --directory SUBDIR when it is in "
+			  "a subdirectory of the repository");
+	} else if (git_blob_lookup(&b, repo, git_tree_entry_id(e)) < 0)
 		ret = git_fail(err, "cannot read genship.yml");
 	else {
 		text = blob_copy(b, &len);

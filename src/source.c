@@ -98,6 +98,20 @@ static const char *abbrev_find(const struct source_opts *o, const char *name,
 	return pat;
 }
 
+void source_each_abbrev(const struct source_opts *o,
+			void (*fn)(const char *name, const char *url,
+				   void *ud), void *ud)
+{
+	const struct config *c = o ? o->config : NULL;
+	size_t i;
+
+	config_each_abbrev(c, fn, ud);
+	for (i = 0; i < sizeof(builtin_abbrevs) / sizeof(*builtin_abbrevs);
+	     i++)
+		if (!config_abbrev(c, builtin_abbrevs[i][0]))
+			fn(builtin_abbrevs[i][0], builtin_abbrevs[i][1], ud);
+}
+
 /* Expand ABBR:REST to its URL (malloc'd), or NULL when s is not one. */
 static char *abbrev_expand(const struct source_opts *o, const char *s)
 {
@@ -657,10 +671,6 @@ static int cache_load(const struct cache *c, const char *url,
 	if (ret == ERR_FAIL)
 		diag_hint(err, "the cached repository '%s' may be corrupted: "
 			  "run again with --refresh", c->repo);
-	else if (ret && !err->hint)
-		diag_hint(err, "a template has genship.yml at the top of its "
-			  "directory; pass --directory SUBDIR when it is in "
-			  "a subdirectory of the repository");
 	return ret;
 }
 

@@ -93,6 +93,14 @@ int source_next_ref(const char *url, const char *ref,
 		    const struct source_opts *o, char **out,
 		    struct diag *err);
 
+/*
+ * Call fn for each abbreviation: the user config's (o->config), then the
+ * built-in gh: and gl: unless the config overrides them.
+ */
+void source_each_abbrev(const struct source_opts *o,
+			void (*fn)(const char *name, const char *url,
+				   void *ud), void *ud);
+
 /* The cache directory: config, $XDG_CACHE_HOME/genship, ~/.cache/genship. */
 char *source_cache_dir(const struct source_opts *o);
 
