@@ -308,23 +308,33 @@ static int cache_lock(struct cache *c, struct diag *err)
 	return 0;
 }
 
-/* Remove temporary directories a crashed fetch of c left behind. */
-static void cache_sweep(const struct cache *c)
+/* Remove the entries of dir whose name contains mark. */
+static void sweep_dir(const char *dir, const char *mark)
 {
-	char *prefix = xasprintf("%s.git.tmp-", c->key);
-	DIR *d = opendir(c->dir);
+	DIR *d = opendir(dir);
 	struct dirent *e;
 
 	while (d && (e = readdir(d)))
-		if (!strncmp(e->d_name, prefix, strlen(prefix))) {
-			char *p = fs_join(c->dir, e->d_name);
+		if (strstr(e->d_name, mark)) {
+			char *p = fs_join(dir, e->d_name);
 
 			fs_rm_rf(p);
 			free(p);
 		}
 	if (d)
 		closedir(d);
-	free(prefix);
+}
+
+/* Remove temporary directories a crashed fetch of c left behind. */
+static void cache_sweep(const struct cache *c)
+{
+	char *mark = xasprintf("%s.git.tmp-", c->key);
+	char *trees = xasprintf("%s/%s.trees", c->dir, c->key);
+
+	sweep_dir(c->dir, mark);
+	sweep_dir(trees, ".tmp-");
+	free(mark);
+	free(trees);
 }
 
 /* Show the fetch's progress on a terminal. */
@@ -661,13 +671,93 @@ static int cache_ensure(struct cache *c, const char *url, const char *ref,
 
 /* ---- opening ---------------------------------------------------------- */
 
+/* The name cookiecutter gives a template: its directory or repository. */
+static char *repo_name(const char *url, const char *subdir)
+{
+	const char *p = *subdir ? subdir : url, *slash = strrchr(p, '/');
+	const char *colon = strrchr(p, ':');
+	size_t n;
+
+	if (colon && (!slash || colon > slash))
+		slash = colon;
+	p = slash ? slash + 1 : p;
+	n = strlen(p);
+	if (n > 4 && !strcmp(p + n - 4, ".git"))
+		n -= 4;
+	return n && strncmp(p, "..", n) ? xstrndup(p, n) : xstrdup("template");
+}
+
+/*
+ * A cookiecutter template's loader reads a directory: write the tree at
+ * hex out once, into KEY.trees/HEX[-SUBDIR]/NAME, renamed into place like
+ * a fetch.  *dir is malloc'd.
+ */
+static int cache_snapshot(const struct cache *c, const char *url,
+			  const char *hex, const char *subdir, char **dir,
+			  struct diag *err)
+{
+	char *trees = xasprintf("%s/%s.trees", c->dir, c->key);
+	char *sub = cache_key(subdir), *name = repo_name(url, subdir);
+	char *final = *subdir ? xasprintf("%s/%s-%s", trees, hex, sub) :
+		xasprintf("%s/%s", trees, hex);
+	char *tmp = xasprintf("%s.tmp-XXXXXX", final), *in = NULL;
+	int ret = 0;
+
+	*dir = fs_join(final, name);
+	if (fs_exists(*dir))
+		goto out;
+	fs_rm_rf(final);	/* a snapshot without its template */
+	if (fs_mkdir_p(trees, 0777) < 0 || !mkdtemp(tmp)) {
+		ret = diag_fail(err, "cannot create a directory in '%s': %s",
+				trees, strerror(errno));
+		goto out;
+	}
+	in = fs_join(tmp, name);
+	ret = gitsrc_export(c->repo, hex, subdir, url, in, err);
+	if (!ret && rename(tmp, final) < 0)
+		ret = diag_fail(err, "cannot move '%s' into place: %s", tmp,
+				strerror(errno));
+	if (ret)
+		fs_rm_rf(tmp);
+out:
+	free(in);
+	free(tmp);
+	free(final);
+	free(name);
+	free(sub);
+	free(trees);
+	return ret;
+}
+
+/* Open the cookiecutter template at hex through its snapshot. */
+static int cache_load_cc(const struct cache *c, const char *url,
+			 const char *hex, const char *subdir,
+			 struct template **out, struct diag *err)
+{
+	char *dir = NULL;
+	int ret = cache_snapshot(c, url, hex, subdir, &dir, err);
+
+	if (!ret)
+		ret = template_open(dir, out, err);
+	if (!ret) {
+		free((*out)->commit);
+		(*out)->commit = xstrdup(hex);
+	}
+	free(dir);
+	return ret;
+}
+
 /* Read the template at commit hex from the locked cache c. */
 static int cache_load(const struct cache *c, const char *url,
 		      const char *hex, const char *subdir,
 		      struct template **out, struct diag *err)
 {
-	int ret = gitsrc_open_repo(c->repo, hex, subdir, url, out, err);
+	int ret;
 
+	if (!gitsrc_tree_has(c->repo, hex, subdir, "genship.yml") &&
+	    gitsrc_tree_has(c->repo, hex, subdir, "cookiecutter.json"))
+		return cache_load_cc(c, url, hex, subdir, out, err);
+	ret = gitsrc_open_repo(c->repo, hex, subdir, url, out, err);
 	if (ret == ERR_FAIL)
 		diag_hint(err, "the cached repository '%s' may be corrupted: "
 			  "run again with --refresh", c->repo);

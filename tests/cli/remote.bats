@@ -224,7 +224,7 @@ hint: for ssh URLs, add your key to ssh-agent; for HTTPS, set GENSHIP_GIT_TOKEN 
 	assert_output --partial "genship: error: commit ${V2:0:12} of '$BASE/svc.git' has no directory 'nope'"
 	run genship new "$BASE/svc.git" --directory template --no-hooks -o proj
 	assert_failure 2
-	assert_line "genship: error: '$BASE/svc.git' has no genship.yml at commit $V2"
+	assert_line "genship: error: '$BASE/svc.git' has no genship.yml or cookiecutter.json at commit $V2"
 	run genship new "$BASE/svc.git" --directory ../x --no-hooks -o proj
 	assert_failure 2
 	assert_output "genship: error: --directory '../x' must not contain '..'"
@@ -358,4 +358,28 @@ hint: another genship is fetching it: run this again when it is done$"
 	assert_success
 	run grep "^  commit: " proj/.genship.yml
 	assert_output "  commit: $V1"
+}
+
+@test "a cookiecutter template over HTTP, read from a snapshot of its commit" {
+	src="$BATS_TEST_TMPDIR/cc"
+	mkdir -p "$src"
+	cp -R "$TOP_SRCDIR/tests/cookiecutter/cases/001-basic/template/." \
+		"$src/pypackage"
+	git_in "$src" init -q
+	git_in "$src" add -A
+	git_in "$src" commit -q -m one
+	git_in "$src" tag 0.1.0
+	git clone -q --bare "$src" "$SRV/cookiecutter-pypackage.git"
+	run genship new "$BASE/cookiecutter-pypackage.git@0.1.0" \
+		--directory pypackage --no-input
+	assert_success
+	diff -r "$TOP_SRCDIR/tests/cookiecutter/cases/001-basic/expected/peanut_butter_cookie" \
+		peanut_butter_cookie --exclude .genship.yml
+	run grep -E '^  (url|ref|directory): ' peanut_butter_cookie/.genship.yml
+	assert_output "  url: $BASE/cookiecutter-pypackage.git
+  ref: 0.1.0
+  directory: pypackage"
+	run genship new "$BASE/cookiecutter-pypackage.git@0.1.0" \
+		--directory pypackage --no-input --offline -o again
+	assert_success
 }
