@@ -407,6 +407,32 @@ out:
 	return ret;
 }
 
+int answer_set_add_mapping(struct answer_set *set,
+			   const struct diag_src *src,
+			   struct yaml_document_s *doc,
+			   struct yaml_node_s *map, struct diag *err)
+{
+	struct ydoc y = { .src = *src, .doc = *doc, .err = err };
+	yaml_node_pair_t *p;
+	int ret;
+
+	if (map->type != YAML_MAPPING_NODE)
+		return ydoc_error(&y, map, "answers map option names to "
+				  "values, not %s", node_kind(map));
+	ret = check_answer_count(&y, map);
+	if (!ret)
+		ret = check_duplicate_answers(&y, map);
+	for (p = map->data.mapping.pairs.start;
+	     !ret && p < map->data.mapping.pairs.top; p++)
+		ret = add_pair(set, &y, p);
+	return ret;
+}
+
+void answer_set_add_answer(struct answer_set *set, const struct answer *a)
+{
+	*answer_push(set) = *a;
+}
+
 int answer_set_gather(struct answer_set *set, const char *answers_path,
 		      char *const *sets, size_t nsets, struct diag *err)
 {

@@ -16,8 +16,9 @@
  * render context, and the answers file `.genship.yml` that records them in
  * the generated project.
  *
- * Resolution order, each overriding the one before: defaults, --answers
- * FILE, --set K=V, interactive prompts.  An option whose `when` is false is
+ * Resolution order, each overriding the one before: defaults, the user
+ * config's default answers, --answers FILE, --set K=V, interactive
+ * prompts (which offer the value so far as their default).  An option whose `when` is false is
  * pinned to its default and not asked.  Then `computed` values are rendered
  * in order and `constraints` are checked.
  */
@@ -58,6 +59,22 @@ int answer_set_add_cli(struct answer_set *set, const char *arg,
  */
 int answer_set_add_file(struct answer_set *set, const char *file,
 			const char *text, size_t len, struct diag *err);
+
+/*
+ * Add the answers of mapping map of doc, parsed from src (whose text must
+ * outlive set), typed as answer_set_add_file() types them.  A node that
+ * is not a mapping is ERR_INPUT at its position.  For the user config.
+ */
+struct yaml_document_s;
+struct yaml_node_s;
+int answer_set_add_mapping(struct answer_set *set,
+			   const struct diag_src *src,
+			   struct yaml_document_s *doc,
+			   struct yaml_node_s *map, struct diag *err);
+
+/* Append answer a, sharing its strings and value: its set must outlive
+ * set. */
+void answer_set_add_answer(struct answer_set *set, const struct answer *a);
 
 /*
  * Add the answers of the file at answers_path (NULL for none), then the

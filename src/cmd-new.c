@@ -109,8 +109,11 @@ static int resolve_context(const struct template *t, const struct new_opts *o,
 {
 	struct answer_set given = ANSWER_SET_INIT;
 	bool interactive = !o->no_input && isatty(STDIN_FILENO);
-	int ret = answer_set_gather(&given, o->answers, o->sets.items,
-				    o->sets.len, err);
+	int ret;
+
+	config_add_answers(o->src.config, t->name, t->manifest, &given);
+	ret = answer_set_gather(&given, o->answers, o->sets.items, o->sets.len,
+				err);
 
 	if (!ret)
 		ret = answers_resolve(t->manifest, &given,
@@ -349,6 +352,9 @@ static int cc_resolve(const struct template *t, const struct new_opts *o,
 	}
 	if (replay)
 		ret = cc_read_replay(t, o, a, &fixed, err);
+	if (!replay)
+		config_add_answers(o->src.config, t->name, t->manifest,
+				   &given);
 	if (!ret)
 		ret = answer_set_gather(&given, o->answers, o->sets.items,
 					o->sets.len, err);

@@ -15,6 +15,7 @@
 
 #include <yaml.h>
 
+#include "answers.h"
 #include "diag.h"
 #include "fsutil.h"
 #include "manifest.h"
@@ -26,6 +27,12 @@ struct config {
 	size_t nabbrevs, abbrevs_alloc;
 	char **trusted;
 	size_t ntrusted, trusted_alloc;
+	char *file, *text;	/* what answers' positions refer to */
+	size_t len;
+	struct answer_set all;	/* defaults: for every template */
+	char **tnames;		/* template_defaults: per template name */
+	struct answer_set *tsets;
+	size_t nt, nt_alloc, nsets_alloc;
 };
 
 /* The document being checked. */
@@ -131,14 +138,48 @@ static int c_trusted(struct cdoc *d, const yaml_node_t *n)
 	return ret;
 }
 
+static int c_defaults(struct cdoc *d, const yaml_node_t *n)
+{
+	return answer_set_add_mapping(&d->c->all, &d->src, &d->doc,
+				      (yaml_node_t *)n, d->err);
+}
+
+static int c_template_defaults(struct cdoc *d, const yaml_node_t *n)
+{
+	struct config *c = d->c;
+	yaml_node_pair_t *p;
+	const char *k = NULL;
+	int ret = 0;
+
+	if (n->type != YAML_MAPPING_NODE)
+		return cerror(d, n, "'%s' must map template names to answers",
+			      "template_defaults");
+	for (p = n->data.mapping.pairs.start;
+	     !ret && p < n->data.mapping.pairs.top; p++) {
+		if ((ret = cscalar(d, cnode(d, p->key), "template_defaults",
+				   &k)))
+			break;
+		XALLOC_GROW(c->tnames, c->nt + 1, c->nt_alloc);
+		XALLOC_GROW(c->tsets, c->nt + 1, c->nsets_alloc);
+		c->tnames[c->nt] = xstrdup(k);
+		c->tsets[c->nt] = (struct answer_set)ANSWER_SET_INIT;
+		ret = answer_set_add_mapping(&c->tsets[c->nt++], &d->src,
+					     &d->doc, cnode(d, p->value),
+					     d->err);
+	}
+	return ret;
+}
+
 /* Check the top-level mapping, key by key. */
 static int c_top(struct cdoc *d, const yaml_node_t *root)
 {
 	static const char *const keys[] = {
-		"abbreviations", "cache_dir", "trusted",
+		"abbreviations", "cache_dir", "defaults", "template_defaults",
+		"trusted",
 	};
 	static int (*const fns[])(struct cdoc *, const yaml_node_t *) = {
-		c_abbrevs, c_cache_dir, c_trusted,
+		c_abbrevs, c_cache_dir, c_defaults, c_template_defaults,
+		c_trusted,
 	};
 	yaml_node_pair_t *p;
 	size_t k, n = sizeof(keys) / sizeof(*keys);
@@ -221,16 +262,18 @@ int config_load(const char *path, struct config **out, struct diag *err)
 	size_t len;
 	int ret = 0;
 
+	c->all = (struct answer_set)ANSWER_SET_INIT;
 	if (named || fs_exists(file)) {
 		ret = fs_read_file(file, &text, &len, err);
 		if (ret && named)
 			diag_hint(err, "--config and GENSHIP_CONFIG name the "
 				  "user config file");
 	}
+	c->file = file;
+	c->text = text;
+	c->len = text ? len : 0;
 	if (!ret && text)
 		ret = config_parse(c, file, text, len, err);
-	free(text);
-	free(file);
 	if (ret)
 		config_free(c);
 	else
@@ -250,8 +293,34 @@ void config_free(struct config *c)
 		free(c->trusted[i]);
 	free(c->abbrevs);
 	free(c->trusted);
+	for (i = 0; i < c->nt; i++) {
+		free(c->tnames[i]);
+		answer_set_release(&c->tsets[i]);
+	}
+	free(c->tnames);
+	free(c->tsets);
+	answer_set_release(&c->all);
+	free(c->file);
+	free(c->text);
 	free(c->cache_dir);
 	free(c);
+}
+
+void config_add_answers(const struct config *c, const char *name,
+			const struct manifest *m, struct answer_set *set)
+{
+	size_t i, k;
+
+	for (i = 0; c && i < c->all.len; i++)
+		for (k = 0; k < m->noptions; k++)
+			if (!strcmp(m->options[k].name, c->all.items[i].name)) {
+				answer_set_add_answer(set, &c->all.items[i]);
+				break;
+			}
+	for (i = 0; c && name && i < c->nt; i++)
+		for (k = 0; !strcmp(c->tnames[i], name) &&
+		     k < c->tsets[i].len; k++)
+			answer_set_add_answer(set, &c->tsets[i].items[k]);
 }
 
 const char *config_abbrev(const struct config *c, const char *name)

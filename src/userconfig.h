@@ -3,7 +3,9 @@
 
 #include <stdbool.h>
 
+#include "answers.h"
 #include "diag.h"
+#include "manifest.h"
 
 /*
  * The user config, $XDG_CONFIG_HOME/genship/config.yml (default
@@ -15,6 +17,10 @@
  *                              $XDG_CACHE_HOME/genship)
  *   abbreviations:             NAME: URL with {0} for the rest of
  *     acme: https://git.acme.internal/{0}.git     "acme:REST"
+ *   defaults:                  answers for every template that has
+ *     owner: acme              the option
+ *   template_defaults:         answers for one template, by its name
+ *     service: {port: 9000}
  *   trusted:                   sources whose hooks run without --trust:
  *     - GLOB                   fnmatch() globs, such as gh:acme/ and a
  *                              star, on the source as typed or its URL
@@ -35,6 +41,16 @@ int config_load(const char *path, struct config **out, struct diag *err);
 
 /* Free c. NULL is allowed. */
 void config_free(struct config *c);
+
+/*
+ * Add the config's default answers for the template called name with
+ * manifest m to set: those of `defaults` that name an option of m, then
+ * all of `template_defaults: NAME` (an unknown option there is reported
+ * by the resolver, at its line in the config).  They share c's memory: c
+ * must outlive set.
+ */
+void config_add_answers(const struct config *c, const char *name,
+			const struct manifest *m, struct answer_set *set);
 
 /* The URL pattern abbreviation name stands for, or NULL. */
 const char *config_abbrev(const struct config *c, const char *name);

@@ -383,3 +383,41 @@ hint: another genship is fetching it: run this again when it is done$"
 		--directory pypackage --no-input --offline -o again
 	assert_success
 }
+
+@test "default answers from the config: defaults < config < --answers < --set" {
+	user_config "defaults:
+  port: 9000
+  not_an_option_here: x
+template_defaults:
+  update-svc:
+    replicas: 3
+    cache: redis"
+	tpl=$(fixture update-svc)
+	run genship new "$tpl" --no-hooks -o a
+	assert_success
+	run grep -E '^  (port|replicas|cache): ' a/.genship.yml
+	assert_output '  port: 9000
+  cache: redis
+  replicas: 3'
+	printf 'port: 9100\ncache: none\n' > answers.yml
+	run genship new "$tpl" --no-hooks -o b --answers answers.yml \
+		--set port=9200
+	assert_success
+	run grep -E '^  (port|replicas|cache): ' b/.genship.yml
+	assert_output '  port: 9200
+  cache: none
+  replicas: 3'
+	# The built-in template has no such options: nothing applies.
+	run genship new --no-input --dry-run -o c
+	assert_success
+}
+
+@test "a bad default answer in the config is located there" {
+	user_config "template_defaults:
+  update-svc:
+    port: many"
+	run genship new "$(fixture update-svc)" --no-hooks -o proj
+	assert_failure 2
+	assert_line --regexp "^.*/genship/config\.yml:3:11: error: "
+	assert_nothing_written
+}
