@@ -263,7 +263,13 @@ hint: for ssh URLs, add your key to ssh-agent; for HTTPS, set GENSHIP_GIT_TOKEN 
 	run genship new "$BASE/svc.git" --no-input -o proj
 	assert_failure 2
 	assert_output --partial "genship: error: template 'update-svc' has hooks"
-	assert_output --partial "hint: review $BASE/svc.git@${V2:0:12}/hooks"
+	assert_output --partial "hint: review the hooks of '$BASE/svc.git' at commit ${V2:0:12}, then pass --trust"
+	# On a terminal the prompt names the URL and the commit too.
+	run python3 "$BATS_TEST_DIRNAME/on-a-tty.py" "$GENSHIP" new \
+		"$BASE/svc.git" -o asked
+	assert_failure 2
+	assert_output --partial "template 'update-svc' ($BASE/svc.git at commit ${V2:0:12}) wants to run hooks on this machine. Run them? [y/N]"
+	[ ! -e asked ]
 	user_config "trusted:
   - '$BASE/svc.git*'"
 	export HOOK_LOG="$BATS_TEST_TMPDIR/hook.log"
@@ -420,4 +426,43 @@ template_defaults:
 	assert_failure 2
 	assert_line --regexp "^.*/genship/config\.yml:3:11: error: "
 	assert_nothing_written
+}
+
+@test "update: a recorded commit no longer on the server falls back to blob ids" {
+	make_repo "$SRV" gone
+	run genship new "$BASE/gone.git@v1.0.0" --no-hooks -o proj
+	assert_success
+	old=$(git -C "$SRV/gone.git" rev-parse 'v1.0.0^{commit}')
+	# The history is rewritten: v2.0.0 is a new root commit, v1 is gone.
+	re="$BATS_TEST_TMPDIR/rewritten"
+	git clone -q "$SRV/gone.git" "$re"
+	git_in "$re" checkout -q --orphan fresh v2.0.0
+	git_in "$re" commit -q -m rewritten
+	git_in "$re" tag -f v2.0.0 >/dev/null
+	git_in "$re" tag -d v1.0.0 >/dev/null
+	rm -rf "$SRV/gone.git"
+	git clone -q --bare "$re" "$SRV/gone.git"
+	git -C "$SRV/gone.git" tag -d v1.0.0 >/dev/null 2>&1 || true
+	git -C "$SRV/gone.git" branch -q -D main 2>/dev/null || true
+	git -C "$SRV/gone.git" gc -q --prune=now
+	printf '# mine\n' >> proj/README.md
+	sed -i 's|"8080:8080"|"9000:8080"|' proj/compose.yaml
+	run genship update proj --no-hooks --refresh
+	# Untouched files are known by their blob ids; an edited one that the
+	# template changed becomes a 2-way conflict.
+	assert_failure 1
+	assert_line 'conflict  compose.yaml (2-way: the old template version is not available)'
+	assert_line --partial "genship: warning: cannot render the recorded template version: unknown ref '$old' in '$BASE/gone.git'"
+	run tail -n 1 proj/README.md
+	assert_output '# mine'
+}
+
+@test "update --ref to an unknown ref exits 2 and changes nothing" {
+	run genship new "$BASE/svc.git@v1.0.0" --no-hooks -o proj
+	assert_success
+	before=$(cat proj/.genship.yml)
+	run genship update proj --ref v7.0.0 --no-hooks
+	assert_failure 2
+	assert_output --partial "genship: error: unknown ref 'v7.0.0' in '$BASE/svc.git'"
+	[ "$(cat proj/.genship.yml)" = "$before" ]
 }
