@@ -641,6 +641,15 @@ out:
 	return ERR_INPUT;
 }
 
+/* url is not cached and --offline forbids fetching it. */
+static int offline_miss(const char *url, struct diag *err)
+{
+	diag_fail(err, "'%s' is not in the template cache, and --offline "
+		  "forbids fetching it", url);
+	diag_hint(err, "run once without --offline");
+	return ERR_FAIL;
+}
+
 /*
  * Make sure the cache holds ref of url, fetching when it is missing (or
  * always with o->refresh); set hex to its commit.  c is locked.
@@ -655,12 +664,8 @@ static int cache_ensure(struct cache *c, const char *url, const char *ref,
 
 	if (cached && !refresh && (found = cache_find(c, ref, hex, err)))
 		return found < 0 ? found : 0;
-	if (offline && !cached) {
-		diag_fail(err, "'%s' is not in the template cache, and "
-			  "--offline forbids fetching it", url);
-		diag_hint(err, "run once without --offline");
-		return ERR_FAIL;
-	}
+	if (offline && !cached)
+		return offline_miss(url, err);
 	if (!offline && (found = cache_fetch(c, url, err)))
 		return found;
 	found = cache_find(c, ref, hex, err);
@@ -827,6 +832,8 @@ int source_next_ref(const char *url, const char *ref,
 	ret = cache_lock(&c, err);
 	if (!ret && !(o && o->offline))
 		ret = cache_fetch(&c, url, err);
+	else if (!ret && !fs_exists(c.repo))
+		ret = offline_miss(url, err);
 	if (!ret)
 		ret = cache_open(&c, &repo, err);
 	if (!ret) {
