@@ -393,10 +393,19 @@ static int fetch_fail(const char *url, int code, struct diag *err)
 	return ERR_FAIL;
 }
 
-/* Fetch every branch and tag of url into the new bare repository repo. */
+/*
+ * Fetch every branch and tag of url into the new bare repository repo.
+ * An anonymous remote without url.*.insteadOf: nothing is read from or
+ * written to git config (libgit2 1.5 leaks in the insteadOf lookup).
+ */
 static int fetch_into(git_repository *repo, const char *url,
 		      struct diag *err)
 {
+	char heads[] = "+refs/heads/*:refs/heads/*";
+	char tags[] = "+refs/tags/*:refs/tags/*";
+	char *specs[] = { heads, tags };
+	const git_strarray refspecs = { specs, 2 };
+	git_remote_create_options ro;
 	struct fetch f = { url, isatty(STDERR_FILENO) != 0, false, 0 };
 	git_fetch_options fo;
 	git_remote *remote = NULL;
@@ -407,16 +416,19 @@ static int fetch_into(git_repository *repo, const char *url,
 	fo.callbacks.transfer_progress = on_progress;
 	fo.callbacks.credentials = on_credentials;
 	fo.callbacks.payload = &f;
-	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_ALL;
-	ret = git_remote_create_with_fetchspec(&remote, repo, "origin", url,
-					       "+refs/heads/*:refs/heads/*");
+	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
+	git_remote_create_options_init(&ro, GIT_REMOTE_CREATE_OPTIONS_VERSION);
+	ro.repository = repo;
+	ro.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF |
+		GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC;
+	ret = git_remote_create_with_opts(&remote, url, &ro);
 	if (!ret)
 		ret = git_remote_connect(remote, GIT_DIRECTION_FETCH,
 					 &fo.callbacks, NULL, NULL);
 	if (!ret && git_remote_default_branch(&head, remote) < 0)
 		git_error_clear();	/* an empty repository has none */
 	if (!ret)
-		ret = git_remote_fetch(remote, NULL, &fo, NULL);
+		ret = git_remote_fetch(remote, &refspecs, &fo, NULL);
 	if (f.shown)
 		fputs("\r\033[K", stderr);
 	if (!ret && head.ptr && git_repository_set_head(repo, head.ptr) < 0)
