@@ -392,9 +392,16 @@ static int open_local_opts(const struct source_spec *s,
 
 	if (gitsrc_is_url(s->typed) && !*s->subdir)
 		return gitsrc_open(s->typed, s->ref, out, err);
-	if (gitsrc_is_url(s->typed) || s->ref)
-		return diag_input(err, NULL, "--ref and --directory with '%s' "
-				  "need a git URL", s->typed);
+	if (gitsrc_is_url(s->typed)) {
+		diag_input(err, NULL, "--directory does not apply to '%s'",
+			   s->typed);
+		diag_hint(err, "name the template's directory in the work "
+			  "tree instead: /path/to/repo/SUBDIR");
+		return ERR_INPUT;
+	}
+	if (s->ref)
+		return diag_input(err, NULL, "--ref needs a git URL, and '%s' "
+				  "is not one", s->typed);
 	dir = fs_join(s->typed, s->subdir);
 	ret = open_local(dir, out, err);
 	free(dir);
