@@ -50,6 +50,20 @@ static const char *const builtin_abbrevs[][2] = {
 	{ "gl", "https://gitlab.com/{0}.git" },
 };
 
+int source_opts_fill(const struct source_opts *o, struct source_opts *out,
+		     struct config **cfg, struct diag *err)
+{
+	static const struct source_opts none = { NULL, NULL, false, false,
+						  NULL };
+	int ret = 0;
+
+	*out = o ? *o : none;
+	*cfg = NULL;
+	if (!out->config && !(ret = config_load(NULL, cfg, err)))
+		out->config = *cfg;
+	return ret;
+}
+
 void source_spec_release(struct source_spec *s)
 {
 	free(s->typed);
@@ -817,10 +831,15 @@ int source_open_remote(const struct source_spec *s,
 		       const struct source_opts *o, struct template **out,
 		       struct diag *err)
 {
-	int ret = open_cached(s->url, s->ref, s->subdir, o, out, err);
+	struct source_opts so;
+	struct config *cfg;
+	int ret = source_opts_fill(o, &so, &cfg, err);
 
 	if (!ret)
+		ret = open_cached(s->url, s->ref, s->subdir, &so, out, err);
+	if (!ret)
 		record_source(*out, s->typed, s->url, s->ref, s->subdir);
+	config_free(cfg);
 	return ret;
 }
 
@@ -828,7 +847,14 @@ int source_open_commit(const char *url, const char *commit,
 		       const char *subdir, const struct source_opts *o,
 		       struct template **out, struct diag *err)
 {
-	return open_cached(url, commit, subdir, o, out, err);
+	struct source_opts so;
+	struct config *cfg;
+	int ret = source_opts_fill(o, &so, &cfg, err);
+
+	if (!ret)
+		ret = open_cached(url, commit, subdir, &so, out, err);
+	config_free(cfg);
+	return ret;
 }
 
 int source_next_ref(const char *url, const char *ref,

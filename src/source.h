@@ -50,6 +50,16 @@ struct source_spec {
 
 #define SOURCE_SPEC_INIT { NULL, NULL, NULL, NULL }
 
+/*
+ * Copy o (NULL: no options) into *out, with the user config loaded (from
+ * $GENSHIP_CONFIG or the XDG location) when o has none, so that commands
+ * without --config (check, diff, options, validate, matrix) still see its
+ * abbreviations and cache directory.  *cfg is the loaded config for
+ * config_free() (NULL when none was loaded).  A bad config is ERR_INPUT.
+ */
+int source_opts_fill(const struct source_opts *o, struct source_opts *out,
+		     struct config **cfg, struct diag *err);
+
 /* Free the strings of s and reinitialise it. */
 void source_spec_release(struct source_spec *s);
 

@@ -13,6 +13,7 @@
 #include "fsutil.h"
 #include "gitsrc.h"
 #include "source.h"
+#include "userconfig.h"
 #include "xalloc.h"
 
 #define BUILTIN_PREFIX "templates/"
@@ -412,17 +413,27 @@ int template_open_src(const char *spec, const struct source_opts *o,
 		      struct template **out, struct diag *err)
 {
 	struct source_spec s = SOURCE_SPEC_INIT;
-	int ret = source_parse(spec ? spec : TEMPLATE_DEFAULT, o, &s, err);
+	struct config *cfg = NULL;
+	struct source_opts so;
+	int ret = 0;
 
+	if (!spec)
+		spec = TEMPLATE_DEFAULT;
+	if (strchr(spec, ':'))	/* maybe an abbreviation of the config */
+		ret = source_opts_fill(o, &so, &cfg, err);
+	if (!ret)
+		ret = source_parse(spec, cfg ? &so : o, &s, err);
 	if (ret)
-		return ret;
+		goto out;
 	if (s.url)
-		ret = source_open_remote(&s, o, out, err);
+		ret = source_open_remote(&s, cfg ? &so : o, out, err);
 	else if (s.ref || *s.subdir)
 		ret = open_local_opts(&s, out, err);
 	else
 		ret = open_local(s.typed, out, err);
+out:
 	source_spec_release(&s);
+	config_free(cfg);
 	return ret;
 }
 

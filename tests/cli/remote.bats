@@ -292,6 +292,9 @@ changed=<unset>'
 	assert_output "  source: loop:svc@v1.0.0
   url: $BASE/svc.git
   ref: v1.0.0"
+	run genship options loop:svc@v1.0.0
+	assert_success
+	assert_line --partial 'port'
 	run genship templates
 	assert_success
 	assert_line "loop:        $BASE/{0}.git"
@@ -357,6 +360,20 @@ hint: another genship is fetching it: run this again when it is done$"
 	assert_success
 	run ls "$XDG_CACHE_HOME/genship"
 	refute_output --partial tmp
+}
+
+@test "cache_dir of the config, seen by new, check and diff" {
+	user_config "cache_dir: $BATS_TEST_TMPDIR/my-cache"
+	run genship new "$BASE/svc.git@v1.0.0" --no-hooks -o proj
+	assert_success
+	run ls "$BATS_TEST_TMPDIR/my-cache"
+	assert_output --regexp 'svc\.git-[0-9a-f]{16}\.git'
+	[ ! -e "$XDG_CACHE_HOME/genship" ]
+	run genship check proj
+	assert_success
+	run genship diff proj
+	assert_success
+	[ ! -e "$XDG_CACHE_HOME/genship" ]
 }
 
 @test "a file:// repository takes --ref too" {
