@@ -483,3 +483,13 @@ template_defaults:
 	assert_output --partial "genship: error: unknown ref 'v7.0.0' in '$BASE/svc.git'"
 	[ "$(cat proj/.genship.yml)" = "$before" ]
 }
+
+@test "a progress line while fetching, on a terminal only" {
+	run python3 "$BATS_TEST_DIRNAME/on-a-tty.py" "$GENSHIP" new \
+		"$BASE/svc.git" --no-input --no-hooks -o proj
+	assert_success
+	assert_output --regexp "genship: fetching $BASE/svc\.git: [0-9]+/[0-9]+ objects"
+	run genship new "$BASE/svc.git" --refresh --no-input --no-hooks -o other
+	assert_success
+	refute_output --partial 'fetching'
+}
