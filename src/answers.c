@@ -24,6 +24,7 @@
 #include <yaml.h>
 
 #include "fsutil.h"
+#include "paths.h"
 #include "xalloc.h"
 
 /* ---- YAML nodes to values ---------------------------------------------- */
@@ -963,34 +964,16 @@ static const yaml_node_t *second_key(struct ydoc *y, const yaml_node_t *n,
 	return n;
 }
 
-/*
- * True when the recorded path s stays inside the project: relative, with
- * no empty, '.' or '..' component.
- */
-static bool path_inside(const char *s)
-{
-	size_t n;
-
-	if (!*s || *s == '/')
-		return false;
-	for (; *s; s += n + (s[n] == '/')) {
-		n = strcspn(s, "/");
-		if (!n || (n == 1 && *s == '.') ||
-		    (n == 2 && !strncmp(s, "..", 2)) ||
-		    (s[n] == '/' && !s[n + 1]))
-			return false;
-	}
-	return true;
-}
-
-/* Refuse a recorded path that leaves the project, at its key. */
+/* Refuse a recorded path that leaves the project or is reserved. */
 static int check_recorded_path(struct ydoc *y, const yaml_node_pair_t *p,
 			       const char *path)
 {
-	if (path_inside(path))
+	const char *why = paths_problem(path);
+
+	if (!why)
 		return 0;
-	ydoc_error(y, ynode(y, p->key), "unsafe path '%s' in 'files': paths "
-		   "must stay inside the project", path);
+	ydoc_error(y, ynode(y, p->key), "unsafe path '%s' in 'files': %s",
+		   path, why);
 	diag_hint(y->err, "genship writes this section itself; restore the "
 		  "answers file from version control");
 	return ERR_INPUT;

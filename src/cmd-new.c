@@ -14,11 +14,13 @@
 #include "cookiecutter.h"
 #include "fsutil.h"
 #include "hook.h"
+#include "lock.h"
 #include "project.h"
 #include "render.h"
 #include "signals.h"
 #include "source.h"
 #include "template.h"
+#include "txn.h"
 #include "userconfig.h"
 #include "writer.h"
 #include "xalloc.h"
@@ -29,7 +31,7 @@ struct new_opts {
 	const char *answers;
 	struct cmd_sets sets;
 	bool no_input, dry_run, force, no_hooks, trust;
-	unsigned hook_timeout;
+	unsigned hook_timeout, lock_timeout;
 	/* cookiecutter templates: */
 	bool skip_existing;	/* -s: keep files that exist */
 	bool replay;		/* --replay: the replay file of the template */
@@ -40,8 +42,8 @@ struct new_opts {
 
 enum { OPT_OUTPUT = 'o', OPT_FORCE = 'f', OPT_SKIP = 's', OPT_SET = 256,
        OPT_ANSWERS, OPT_NO_INPUT, OPT_DRY_RUN, OPT_NO_HOOKS, OPT_TRUST,
-       OPT_HOOK_TIMEOUT, OPT_REPLAY, OPT_REPLAY_FILE, OPT_REF, OPT_DIRECTORY,
-       OPT_OFFLINE, OPT_REFRESH, OPT_CONFIG };
+       OPT_HOOK_TIMEOUT, OPT_REPLAY, OPT_REPLAY_FILE, OPT_LOCK_TIMEOUT,
+       OPT_REF, OPT_DIRECTORY, OPT_OFFLINE, OPT_REFRESH, OPT_CONFIG };
 
 static const struct cmd_opt new_opts_table[] = {
 	{ "output", 'o', true, OPT_OUTPUT },
@@ -53,6 +55,7 @@ static const struct cmd_opt new_opts_table[] = {
 	{ "no-hooks", 0, false, OPT_NO_HOOKS },
 	{ "trust", 0, false, OPT_TRUST },
 	{ "hook-timeout", 0, true, OPT_HOOK_TIMEOUT },
+	{ "lock-timeout", 0, true, OPT_LOCK_TIMEOUT },
 	{ "overwrite-if-exists", 0, false, OPT_FORCE },
 	{ "skip-if-file-exists", 's', false, OPT_SKIP },
 	{ "replay", 0, false, OPT_REPLAY },
@@ -83,6 +86,9 @@ static int new_arg(void *ud, int key, char *arg)
 	case OPT_HOOK_TIMEOUT:
 		return cmd_parse_seconds(cmd_find("new"), "--hook-timeout", arg,
 					 &o->hook_timeout);
+	case OPT_LOCK_TIMEOUT:
+		return cmd_parse_seconds(cmd_find("new"), "--lock-timeout", arg,
+					 &o->lock_timeout);
 	case OPT_SKIP: o->skip_existing = true; return 0;
 	case OPT_REPLAY: o->replay = true; return 0;
 	case OPT_REPLAY_FILE: o->replay_file = arg; return 0;
@@ -213,7 +219,7 @@ static int write_project(const struct template *t, const struct new_opts *o,
 	struct hook_ctx hc = { ctx, "new", target, t->dir ? t->source : "",
 			       NULL, o->hook_timeout, NULL };
 	struct writer_stage st = WRITER_STAGE_INIT;
-	int ret = writer_stage_begin(&st, target, err);
+	int ret = writer_stage_begin(&st, target, plan, o->force, err);
 
 	hc.cwd = st.tree;
 	if (!ret && hooks)
@@ -242,14 +248,41 @@ static int recover(const char *target, struct diag *err)
 	return ret;
 }
 
-/* Check the target, trust the hooks, and write; say what was made. */
+/*
+ * new --force regenerates every file, so an update left unfinished in
+ * the target is discarded, and said so; a foreign one is refused.
+ */
+static int settle_update(const char *target, struct diag *err)
+{
+	enum txn_state state = txn_state(target);
+
+	if (state == TXN_FOREIGN)
+		return txn_check_owner(target, err);
+	if (state == TXN_SEALED)
+		fprintf(stderr, "genship: discarded the interrupted update in "
+			"'%s/%s': new --force regenerates every file\n",
+			target, TXN_DIR_NAME);
+	txn_discard(target);
+	return 0;
+}
+
+/*
+ * Check the target, trust the hooks, and write; say what was made.  An
+ * existing target is locked for the whole run (lock.h).
+ */
 static int write_checked(const struct template *t, const struct new_opts *o,
 			 const struct value *ctx, const struct plan *plan,
 			 const char *target, struct diag *err)
 {
+	struct lock lock = LOCK_INIT;
 	bool hooks = false;
-	int ret = recover(target, err);
+	int ret;
 
+	ret = lock_take(&lock, target, true, o->lock_timeout, err);
+	if (!ret)
+		ret = recover(target, err);
+	if (!ret && o->force)
+		ret = settle_update(target, err);
 	if (!ret)
 		ret = writer_check_target(plan, target, o->force, err);
 	if (!ret)
@@ -260,6 +293,7 @@ static int write_checked(const struct template *t, const struct new_opts *o,
 	if (!ret)
 		fprintf(stderr, "genship: created '%s': %zu files from %s %s\n",
 			target, plan->nfiles, t->name, t->manifest->version);
+	lock_release(&lock);
 	return ret;
 }
 

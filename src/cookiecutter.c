@@ -28,6 +28,7 @@
 #include "fsutil.h"
 #include "hook.h"
 #include "matrix.h"
+#include "paths.h"
 #include "tpl.h"
 #include "xalloc.h"
 
@@ -1620,6 +1621,9 @@ static int cc_check_path(struct cc_job *job, const char *rel,
 	}
 	if (!ret && !norm.len)
 		ret = 1;
+	if (!ret && paths_problem(norm.buf))
+		ret = cc_bad_path(job, rel, 0, &norm, paths_problem(norm.buf),
+				  true);
 	if (!ret) {
 		strbuf_reset(path);
 		strbuf_add(path, norm.buf, norm.len);

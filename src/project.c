@@ -9,7 +9,9 @@
 #include "cookiecutter.h"
 #include "fsutil.h"
 #include "gitsrc.h"
+#include "paths.h"
 #include "source.h"
+#include "txn.h"
 #include "writer.h"
 #include "xalloc.h"
 
@@ -17,27 +19,18 @@
 
 /* ---- the project and its answers file ------------------------------ */
 
-/* A recorded path must stay inside the project: no '..', no '/' start. */
+/* Every recorded path must be one genship may write (paths.h). */
 static int check_recorded_paths(const struct project *p, struct diag *err)
 {
 	size_t i;
 
 	for (i = 0; i < p->af->nfiles; i++) {
-		const char *s = p->af->files[i].path;
-		bool bad = !*s || *s == '/';
+		const char *why = paths_problem(p->af->files[i].path);
 
-		while (!bad && *s) {
-			size_t n = strcspn(s, "/");
-
-			bad = !n || (n == 1 && *s == '.') ||
-				(n == 2 && !strncmp(s, "..", 2)) ||
-				(s[n] == '/' && !s[n + 1]);
-			s += n + (s[n] == '/');
-		}
-		if (bad)
+		if (why)
 			return diag_input(err, p->af_file, "unsafe path '%s' "
-					  "in 'files': paths must stay inside "
-					  "the project", p->af->files[i].path);
+					  "in 'files': %s",
+					  p->af->files[i].path, why);
 	}
 	return 0;
 }
@@ -52,10 +45,12 @@ int project_check_idle(const char *dir, const char *finish_hint,
 			  "on it, which roll them back first");
 		return ERR_INPUT;
 	}
-	if (!writer_txn_pending(dir))
+	if (txn_check_owner(dir, err))
+		return ERR_INPUT;
+	if (txn_state(dir) != TXN_SEALED)
 		return 0;
 	diag_input(err, dir, "an interrupted update is waiting in '%s'",
-		   WRITER_TXN_DIR);
+		   TXN_DIR_NAME);
 	diag_hint(err, "%s", finish_hint);
 	return ERR_INPUT;
 }
@@ -160,6 +155,7 @@ int project_open(const char *dir, struct project **out, struct diag *err)
 		diag_hint(err, "run this in a directory made by 'genship new', "
 			  "or name one: genship update DIR");
 	} else if (!ret) {
+		blob_id(p->af_text, p->af_len, p->af_blob);
 		ret = answers_file_load(p->af_file, p->af_text, p->af_len,
 					&p->af, err);
 	}
@@ -183,6 +179,54 @@ void project_free(struct project *p)
 	free(p->dir);
 	free(p->real);
 	free(p);
+}
+
+/* The entry for path in af, or NULL. */
+static struct answers_file_entry *af_entry(const struct answers_file *af,
+					   const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < af->nfiles; i++)
+		if (!strcmp(af->files[i].path, path))
+			return &af->files[i];
+	return NULL;
+}
+
+/* Give path in af the entry it has in old, or none. */
+static void restore_entry(struct answers_file *af,
+			  const struct answers_file *old, const char *path)
+{
+	struct answers_file_entry *e = af_entry(af, path);
+	const struct answers_file_entry *o = af_entry(old, path);
+
+	if (e && o) {
+		memcpy(e->blob, o->blob, sizeof(e->blob));
+	} else if (e) {
+		memmove(e, e + 1, (size_t)(af->files + af->nfiles - e - 1) *
+			sizeof(*e));
+		af->nfiles--;
+	} else if (o) {
+		answers_file_add_file(af, path, o->blob);
+	}
+}
+
+int project_answers_restore(void *ud, const char *data, size_t len,
+			    const char *kept, struct strbuf *out,
+			    struct diag *err)
+{
+	const struct project *p = ud;
+	struct answers_file *af = NULL;
+	char *copy = xstrdup(kept), *rest = copy, *path;
+	int ret = answers_file_load(p->af_file, data, len, &af, err);
+
+	while (!ret && (path = strsep(&rest, "\n")) && *path)
+		restore_entry(af, p->af, path);
+	if (!ret)
+		answers_file_format(af, out);
+	answers_file_free(af);
+	free(copy);
+	return ret;
 }
 
 void project_format_answers(const struct template *t,
@@ -232,20 +276,15 @@ void project_add_answers_file(const struct template *t,
 
 int project_check_reserved(const struct plan *plan, struct diag *err)
 {
-	size_t i, n = strlen(WRITER_TXN_DIR);
+	size_t i;
 
-	if (plan_find(plan, PROJECT_ANSWERS_FILE))
-		return diag_input(err, NULL, "the template generates '%s', "
-				  "which genship reserves for its answers",
-				  PROJECT_ANSWERS_FILE);
 	for (i = 0; i < plan->nfiles; i++) {
-		const char *path = plan->files[i].path;
+		const char *why = paths_problem(plan->files[i].path);
 
-		if (!strncmp(path, WRITER_TXN_DIR, n) &&
-		    (!path[n] || path[n] == '/'))
+		if (why)
 			return diag_input(err, NULL, "the template generates "
-					  "'%s', but genship reserves '%s' "
-					  "for updates", path, WRITER_TXN_DIR);
+					  "'%s': %s", plan->files[i].path,
+					  why);
 	}
 	return 0;
 }
