@@ -884,6 +884,40 @@ static int af_require(struct ydoc *y, const yaml_node_t *n, const char *key,
 	return 0;
 }
 
+/* True when ref can name a git tag, branch or commit (git's rules). */
+static bool ref_name_ok(const char *ref)
+{
+	const char *p;
+
+	if (!*ref || *ref == '-' || *ref == '/' || strstr(ref, "..") ||
+	    strstr(ref, "@{"))
+		return false;
+	for (p = ref; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f ||
+		    strchr("~^:?*[\\", *p))
+			return false;
+	return true;
+}
+
+/*
+ * The recorded remote source is input from a stranger too: its ref must
+ * be a ref name and its directory a path inside the repository.
+ */
+static int af_check_remote(struct ydoc *y, const struct answers_file *af,
+			   const yaml_node_t *n)
+{
+	const char *dir = af->template_directory, *ref = af->template_ref;
+
+	if (dir && !paths_is_inside(dir))
+		return ydoc_error(y, map_get(y, n, "directory"), "unsafe "
+				  "directory '%s' in 'template': it must stay "
+				  "inside the repository", dir);
+	if (ref && !ref_name_ok(ref))
+		return ydoc_error(y, map_get(y, n, "ref"), "'%s' in "
+				  "'template' is not a git ref name", ref);
+	return 0;
+}
+
 static int af_template(struct ydoc *y, struct answers_file *af,
 		       const yaml_node_t *n)
 {
@@ -913,7 +947,7 @@ static int af_template(struct ydoc *y, struct answers_file *af,
 	if (!ret && (v = map_get(y, n, "directory")))
 		ret = af_string(y, af, v, "directory",
 				&af->template_directory);
-	return ret;
+	return ret ? ret : af_check_remote(y, af, n);
 }
 
 static int af_answers(struct ydoc *y, struct answers_file *af,

@@ -493,3 +493,18 @@ template_defaults:
 	assert_success
 	refute_output --partial 'fetching'
 }
+
+@test "a tampered remote source in .genship.yml is refused, located" {
+	run genship new "$BASE/svc.git@v1.0.0" --no-hooks -o proj
+	assert_success
+	cp proj/.genship.yml saved.yml
+	sed -i 's|^  ref: v1.0.0$|  ref: v1..0|' proj/.genship.yml
+	run genship update proj --no-hooks
+	assert_failure 2
+	assert_line "proj/.genship.yml:10:8: error: 'v1..0' in 'template' is not a git ref name"
+	cp saved.yml proj/.genship.yml
+	sed -i 's|^  ref: v1.0.0$|  ref: v1.0.0\n  directory: ../up|' proj/.genship.yml
+	run genship check proj
+	assert_failure 2
+	assert_line "proj/.genship.yml:11:14: error: unsafe directory '../up' in 'template': it must stay inside the repository"
+}
