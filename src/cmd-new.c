@@ -18,8 +18,10 @@
 #include "project.h"
 #include "render.h"
 #include "signals.h"
+#include "source.h"
 #include "template.h"
 #include "txn.h"
+#include "userconfig.h"
 #include "writer.h"
 #include "xalloc.h"
 
@@ -34,11 +36,14 @@ struct new_opts {
 	bool skip_existing;	/* -s: keep files that exist */
 	bool replay;		/* --replay: the replay file of the template */
 	const char *replay_file;	/* --replay-file FILE */
+	struct source_opts src;	/* --ref, --directory, --offline, ... */
+	const char *config;	/* --config FILE */
 };
 
 enum { OPT_OUTPUT = 'o', OPT_FORCE = 'f', OPT_SKIP = 's', OPT_SET = 256,
        OPT_ANSWERS, OPT_NO_INPUT, OPT_DRY_RUN, OPT_NO_HOOKS, OPT_TRUST,
-       OPT_HOOK_TIMEOUT, OPT_REPLAY, OPT_REPLAY_FILE, OPT_LOCK_TIMEOUT };
+       OPT_HOOK_TIMEOUT, OPT_REPLAY, OPT_REPLAY_FILE, OPT_LOCK_TIMEOUT,
+       OPT_REF, OPT_DIRECTORY, OPT_OFFLINE, OPT_REFRESH, OPT_CONFIG };
 
 static const struct cmd_opt new_opts_table[] = {
 	{ "output", 'o', true, OPT_OUTPUT },
@@ -55,6 +60,12 @@ static const struct cmd_opt new_opts_table[] = {
 	{ "skip-if-file-exists", 's', false, OPT_SKIP },
 	{ "replay", 0, false, OPT_REPLAY },
 	{ "replay-file", 0, true, OPT_REPLAY_FILE },
+	{ "ref", 0, true, OPT_REF },
+	{ "checkout", 0, true, OPT_REF },
+	{ "directory", 0, true, OPT_DIRECTORY },
+	{ "offline", 0, false, OPT_OFFLINE },
+	{ "refresh", 0, false, OPT_REFRESH },
+	{ "config", 0, true, OPT_CONFIG },
 	{ NULL, 0, false, 0 }
 };
 
@@ -81,6 +92,11 @@ static int new_arg(void *ud, int key, char *arg)
 	case OPT_SKIP: o->skip_existing = true; return 0;
 	case OPT_REPLAY: o->replay = true; return 0;
 	case OPT_REPLAY_FILE: o->replay_file = arg; return 0;
+	case OPT_REF: o->src.ref = arg; return 0;
+	case OPT_DIRECTORY: o->src.directory = arg; return 0;
+	case OPT_OFFLINE: o->src.offline = true; return 0;
+	case OPT_REFRESH: o->src.refresh = true; return 0;
+	case OPT_CONFIG: o->config = arg; return 0;
 	}
 	if (strchr(arg, '='))
 		cmd_sets_add(&o->sets, arg);
@@ -99,8 +115,11 @@ static int resolve_context(const struct template *t, const struct new_opts *o,
 {
 	struct answer_set given = ANSWER_SET_INIT;
 	bool interactive = !o->no_input && isatty(STDIN_FILENO);
-	int ret = answer_set_gather(&given, o->answers, o->sets.items,
-				    o->sets.len, err);
+	int ret;
+
+	config_add_answers(o->src.config, t->name, t->manifest, &given);
+	ret = answer_set_gather(&given, o->answers, o->sets.items, o->sets.len,
+				err);
 
 	if (!ret)
 		ret = answers_resolve(t->manifest, &given,
@@ -367,6 +386,9 @@ static int cc_resolve(const struct template *t, const struct new_opts *o,
 	}
 	if (replay)
 		ret = cc_read_replay(t, o, a, &fixed, err);
+	if (!replay)
+		config_add_answers(o->src.config, t->name, t->manifest,
+				   &given);
 	if (!ret)
 		ret = answer_set_gather(&given, o->answers, o->sets.items,
 					o->sets.len, err);
@@ -476,11 +498,20 @@ static int generate_cookiecutter(const struct new_opts *o, struct template *t,
 	return ret;
 }
 
-static int generate(const struct new_opts *o, struct diag *err)
+static int generate(struct new_opts *o, struct diag *err)
 {
+	struct config *cfg = NULL;
 	struct template *t = NULL;
-	int ret = template_open(o->template, &t, err);
+	int ret = config_load(o->config, &cfg, err);
 
+	o->src.config = cfg;
+	if (!ret && o->src.offline && o->src.refresh)
+		ret = diag_input(err, NULL, "--offline and --refresh "
+				 "exclude each other");
+	else if (!ret)
+		ret = template_open_src(o->template, &o->src, &t, err);
+	if (!ret && config_trusts(cfg, t->source, t->url))
+		o->trust = true;	/* the user config trusts it */
 	if (!ret && t->cc)
 		ret = generate_cookiecutter(o, t, err);
 	else if (!ret && (o->skip_existing || o->replay || o->replay_file))
@@ -489,6 +520,7 @@ static int generate(const struct new_opts *o, struct diag *err)
 	else if (!ret)
 		ret = generate_genship(o, t, err);
 	template_free(t);
+	config_free(cfg);
 	return ret;
 }
 

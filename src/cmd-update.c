@@ -17,7 +17,9 @@
 #include "lock.h"
 #include "project.h"
 #include "signals.h"
+#include "source.h"
 #include "txn.h"
+#include "userconfig.h"
 #include "writer.h"
 #include "xalloc.h"
 
@@ -27,10 +29,13 @@ struct update_opts {
 	struct cmd_sets sets;
 	bool dry_run, no_hooks, trust;
 	unsigned hook_timeout, lock_timeout;
+	struct source_opts src;	/* --ref, --offline, --refresh */
+	const char *config;	/* --config FILE */
 };
 
 enum { OPT_SET = 256, OPT_TEMPLATE, OPT_DRY_RUN, OPT_NO_HOOKS, OPT_TRUST,
-       OPT_HOOK_TIMEOUT, OPT_LOCK_TIMEOUT };
+       OPT_HOOK_TIMEOUT, OPT_LOCK_TIMEOUT, OPT_REF, OPT_OFFLINE, OPT_REFRESH,
+       OPT_CONFIG };
 
 static const struct cmd_opt update_opts_table[] = {
 	{ "set", 0, true, OPT_SET },
@@ -40,6 +45,11 @@ static const struct cmd_opt update_opts_table[] = {
 	{ "trust", 0, false, OPT_TRUST },
 	{ "hook-timeout", 0, true, OPT_HOOK_TIMEOUT },
 	{ "lock-timeout", 0, true, OPT_LOCK_TIMEOUT },
+	{ "ref", 0, true, OPT_REF },
+	{ "checkout", 0, true, OPT_REF },
+	{ "offline", 0, false, OPT_OFFLINE },
+	{ "refresh", 0, false, OPT_REFRESH },
+	{ "config", 0, true, OPT_CONFIG },
 	{ NULL, 0, false, 0 }
 };
 
@@ -69,6 +79,10 @@ static int update_arg(void *ud, int key, char *arg)
 	case OPT_LOCK_TIMEOUT:
 		return cmd_parse_seconds(cmd_find("update"), "--lock-timeout",
 					 arg, &o->lock_timeout);
+	case OPT_REF: o->src.ref = arg; return 0;
+	case OPT_OFFLINE: o->src.offline = true; return 0;
+	case OPT_REFRESH: o->src.refresh = true; return 0;
+	case OPT_CONFIG: o->config = arg; return 0;
 	}
 	if (strchr(arg, '='))
 		cmd_sets_add(&o->sets, arg);
@@ -408,8 +422,36 @@ static int settle(const struct update_opts *o, const char *dir,
 	return ret;
 }
 
-static int update(const struct update_opts *o, struct diag *err)
+/* Say which ref of a remote template the update moves to. */
+static void report_ref(const struct project *p, const struct template *t)
 {
+	const char *was = p->af->template_ref;
+
+	if (!t->url || !t->ref)
+		return;
+	fprintf(stderr, "genship: template '%s' at ref '%s' (commit %.12s)",
+		t->url, t->ref, t->commit);
+	if (was && strcmp(was, t->ref))
+		fprintf(stderr, ", moved from '%s'", was);
+	fputc('\n', stderr);
+}
+
+/* Load the user config; trust the template's hooks if it says so. */
+static int load_config(struct update_opts *o, struct config **cfg,
+		       struct diag *err)
+{
+	int ret = config_load(o->config, cfg, err);
+
+	o->src.config = *cfg;
+	if (!ret && o->src.offline && o->src.refresh)
+		ret = diag_input(err, NULL, "--offline and --refresh "
+				 "exclude each other");
+	return ret;
+}
+
+static int update(struct update_opts *o, struct diag *err)
+{
+	struct config *cfg = NULL;
 	const char *dir = o->dir ? o->dir : ".";
 	struct update_report rep = UPDATE_REPORT_INIT;
 	struct project_cmp cmp = PROJECT_CMP_INIT;
@@ -417,8 +459,11 @@ static int update(const struct update_opts *o, struct diag *err)
 	struct lock lock = LOCK_INIT;
 	int ret;
 
+	ret = load_config(o, &cfg, err);
+	cmp.src = &o->src;
 	signals_catch();
-	ret = lock_take(&lock, dir, !o->dry_run, o->lock_timeout, err);
+	if (!ret)
+		ret = lock_take(&lock, dir, !o->dry_run, o->lock_timeout, err);
 	if (!ret)
 		ret = settle(o, dir, &rep, err);
 	if (!ret)
@@ -427,13 +472,18 @@ static int update(const struct update_opts *o, struct diag *err)
 		ret = project_compare(p, o->template, o->sets.items, o->sets.len,
 				      PROJECT_CMP_BASE | PROJECT_CMP_MERGE,
 				      &cmp, err);
-	if (!ret)
+	if (!ret) {
+		report_ref(p, cmp.theirs_t);
+		o->trust |= config_trusts(cfg, cmp.theirs_t->source,
+					  cmp.theirs_t->url);
 		ret = run(o, p, &cmp, dir, &rep, err);
+	}
 	if (!ret)
 		ret = finish(&rep, o->dry_run, err);
 	project_cmp_release(&cmp);
 	project_free(p);
 	lock_release(&lock);
+	config_free(cfg);
 	strbuf_release(&rep.changed);
 	strbuf_release(&rep.conflicts);
 	return ret;

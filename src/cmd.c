@@ -13,10 +13,12 @@ static const struct cmd cmd_table[] = {
 	{ "new", "[TEMPLATE] [-o DIR] [--set K=V]... [--answers FILE] "
 	  "[--no-input] [--dry-run] [-f|--force] [-s|--skip-if-file-exists] "
 	  "[--no-hooks] [--trust] [--hook-timeout S] [--lock-timeout S] "
-	  "[--replay | --replay-file FILE] [K=V]...",
+	  "[--replay | --replay-file FILE] [--ref REF] [--directory SUBDIR] "
+	  "[--offline | --refresh] [--config FILE] [K=V]...",
 	  "generate a project from a template", cmd_new, 0 },
 	{ "update", "[DIR] [--set K=V]... [--template SRC] [--dry-run] "
-	  "[--no-hooks] [--trust] [--hook-timeout S] [--lock-timeout S]",
+	  "[--no-hooks] [--trust] [--hook-timeout S] [--lock-timeout S] "
+	  "[--ref REF] [--offline | --refresh] [--config FILE]",
 	  "regenerate after option or template changes, keeping edits",
 	  cmd_update, CMD_NEEDS_GIT },
 	{ "diff", "[DIR] [--lock-timeout S]", "show what update would change, as a unified diff",
@@ -33,7 +35,9 @@ static const struct cmd cmd_table[] = {
 	{ "options", "[TEMPLATE]",
 	  "list a template's options: type, default, choices, condition",
 	  cmd_options, 0 },
-	{ "templates", "", "list the built-in templates", cmd_templates, 0 },
+	{ "templates", "[--config FILE]",
+	  "list the built-in templates and the configured abbreviations",
+	  cmd_templates, 0 },
 };
 
 #define NCMDS (sizeof(cmd_table) / sizeof(cmd_table[0]))

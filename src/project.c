@@ -10,6 +10,7 @@
 #include "fsutil.h"
 #include "gitsrc.h"
 #include "paths.h"
+#include "source.h"
 #include "txn.h"
 #include "writer.h"
 #include "xalloc.h"
@@ -242,6 +243,9 @@ void project_format_answers(const struct template *t,
 	af->template_source = t->source;
 	af->template_version = m->version;
 	af->template_commit = t->commit;
+	af->template_url = t->url;
+	af->template_ref = t->ref;
+	af->template_directory = t->subdir;
 	af->genship_version = (char *)PACKAGE_VERSION;
 	for (i = 0; i < m->noptions; i++) {
 		struct value *v = value_dict_get(vars, m->options[i].name);
@@ -299,12 +303,43 @@ static const char *source_spec(const char *source)
 		source + strlen(BUILTIN_SOURCE) : source;
 }
 
+/*
+ * A recorded remote source: at o->ref, or at the newest tag above the
+ * recorded ref when o is set (update), else at the recorded ref.
+ */
+static int open_remote(const struct answers_file *af,
+		       const struct source_opts *o, struct template **out,
+		       struct diag *err)
+{
+	struct source_spec s = SOURCE_SPEC_INIT;
+	int ret = 0;
+
+	s.typed = xstrdup(af->template_source);
+	s.url = xstrdup(af->template_url);
+	s.subdir = xstrdup(af->template_directory ? af->template_directory :
+			   "");
+	if (o && o->ref)
+		s.ref = xstrdup(o->ref);
+	else if (o)
+		ret = source_next_ref(af->template_url, af->template_ref, o,
+				      &s.ref, err);
+	else if (af->template_ref)
+		s.ref = xstrdup(af->template_ref);
+	if (!ret)
+		ret = source_open_remote(&s, o, out, err);
+	source_spec_release(&s);
+	return ret;
+}
+
 /* Open the template update moves to: spec, or the recorded source. */
 static int open_theirs(const struct project *p, const char *spec,
-		       struct template **out, struct diag *err)
+		       const struct source_opts *o, struct template **out,
+		       struct diag *err)
 {
 	const char *src = p->af->template_source;
-	int ret = template_open(spec ? spec : source_spec(src), out, err);
+	int ret = !spec && p->af->template_url ?
+		open_remote(p->af, o, out, err) :
+		template_open_src(spec ? spec : source_spec(src), o, out, err);
 
 	if (ret && !spec)
 		diag_hint(err, "the answers file names template source '%s'; "
@@ -327,15 +362,18 @@ static bool base_is_theirs(const struct answers_file *af,
 }
 
 /* Open the recorded template version, or say in why it is unavailable. */
-static int open_base(const struct project *p, struct template **out,
-		     struct strbuf *why)
+static int open_base(const struct project *p, const struct source_opts *o,
+		     struct template **out, struct strbuf *why)
 {
 	const struct answers_file *af = p->af;
 	struct diag err = DIAG_INIT;
 	struct template *t = NULL;
 	int ret;
 
-	if (af->template_commit)
+	if (af->template_url && af->template_commit)
+		ret = source_open_commit(af->template_url, af->template_commit,
+					 af->template_directory, o, &t, &err);
+	else if (af->template_commit)
 		ret = gitsrc_open(af->template_source, af->template_commit,
 				  &t, &err);
 	else
@@ -465,7 +503,7 @@ static void render_base(const struct project *p, struct project_cmp *cmp)
 	if (base_is_theirs(p->af, cmp->theirs_t))
 		cmp->base_t = cmp->theirs_t;
 	else
-		ret = open_base(p, &cmp->base_t, &why);
+		ret = open_base(p, cmp->src, &cmp->base_t, &why);
 	if (!ret)
 		ret = render_with(p, cmp->base_t, NULL, 0, &cmp->arena, &ctx,
 				  &cmp->base, NULL, &err);
@@ -592,7 +630,7 @@ int project_compare(const struct project *p, const char *spec, char **sets,
 		    size_t nsets, unsigned flags, struct project_cmp *cmp,
 		    struct diag *err)
 {
-	int ret = open_theirs(p, spec, &cmp->theirs_t, err);
+	int ret = open_theirs(p, spec, cmp->src, &cmp->theirs_t, err);
 
 	if (!ret)
 		ret = render_with(p, cmp->theirs_t, sets, nsets, &cmp->arena,

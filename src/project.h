@@ -123,11 +123,15 @@ struct project_cmp {
 	size_t nfiles, alloc;
 	struct strbuf answers;	/* the new answers file */
 	bool answers_changed;	/* it differs from the one on disk */
+	/* set by update before project_compare(), NULL otherwise: how to
+	 * open a remote template; a recorded remote source then moves to
+	 * src->ref or to its newest tag (source_next_ref()) */
+	const struct source_opts *src;
 };
 
 #define PROJECT_CMP_INIT { NULL, NULL, ARENA_INIT, NULL, PLAN_INIT, \
 			   PLAN_INIT, false, STRBUF_INIT, 0, STRBUF_INIT, \
-			   NULL, 0, 0, STRBUF_INIT, false }
+			   NULL, 0, 0, STRBUF_INIT, false, NULL }
 
 enum {
 	PROJECT_CMP_BASE = 1 << 0,	/* render the recorded version */

@@ -576,9 +576,9 @@ update_all() {
 	run genship new "file://$repo#nope" --no-hooks -o other
 	assert_failure 2
 	assert_output --partial "cannot find commit 'nope' in the template repository 'file://$repo#nope'"
-	run genship new "https://example.com/t.git" --no-hooks -o other
+	run genship new "ftp://example.com/t.git" --no-hooks -o other
 	assert_failure 2
-	assert_output --partial "unsupported template URL 'https://example.com/t.git'"
+	assert_output --partial "unsupported template URL 'ftp://example.com/t.git'"
 	[ ! -e other ]
 }
 
