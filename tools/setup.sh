@@ -12,12 +12,14 @@ cd "$(dirname "$0")/.."
 # suite and `genship validate` call, the Go sources of the test-only Helm
 # renderer, and what the operational extras' tests run for real
 # (PostgreSQL for migrations, promtool for the alert rules, jq and curl).  The Go packages build
-# tools/helm-render, the test-only Helm template renderer.
+# tools/helm-render, the test-only Helm template renderer.  python3-venv
+# makes tools/venv (see install_python_tools); python3-jinja2 and
+# python3-slugify are the reference of tests/conformance/regen.py.
 APT_PACKAGES=(
 	gcc make autoconf automake pkg-config git ca-certificates
 	libyaml-dev libcyaml-dev libgit2-dev libjansson-dev
 	bats bats-support bats-assert
-	python3 python3-venv python3-jinja2 python3-yaml
+	python3 python3-venv python3-jinja2 python3-slugify python3-yaml
 	yamllint shellcheck valgrind
 	golang-go golang-github-masterminds-sprig-dev golang-k8s-sigs-yaml-dev
 	golang-gopkg-yaml.v3-dev golang-github-xeipuuv-gojsonschema-dev
