@@ -36,6 +36,7 @@ written and any difference from the committed files is an error.
 import argparse
 import filecmp
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -114,8 +115,13 @@ def regen_case(case, check):
     out = os.path.join(tmp, "out")
     problems = []
     expected = os.path.join(case, "expected")
-    # Tracebacks name this checkout and the scratch directory.
+    # Tracebacks name this checkout, the scratch directory, where Python's
+    # standard library is installed and cookiecutter's own temporary files.
     output = output.replace(TOP + os.sep, "./").replace(tmp + os.sep, "")
+    output = re.sub(r'File "/[^"]*?/(lib/python3[.0-9]*/)', r'File "\1',
+                    output)
+    output = re.sub(re.escape(tempfile.gettempdir()) + r"/tmp\w+",
+                    "TMPDIR/tmpXXXXXXXX", output)
     try:
         if os.path.exists(os.path.join(case, "differs")):
             problems += record_difference(case, rc, output, out, check)
