@@ -806,10 +806,17 @@ void answers_file_add_file(struct answers_file *af, const char *path,
 	snprintf(e->blob, sizeof(e->blob), "%s", blob);
 }
 
+void answers_file_add_conflict(struct answers_file *af, const char *path)
+{
+	XALLOC_GROW(af->conflicts, af->nconflicts + 1, af->conflicts_alloc);
+	af->conflicts[af->nconflicts++] = arena_strdup(&af->arena, path);
+}
+
 void answers_file_free(struct answers_file *af)
 {
 	if (!af)
 		return;
+	free(af->conflicts);
 	free(af->files);
 	arena_release(&af->arena);
 	free(af);
@@ -1052,12 +1059,39 @@ static int af_files(struct ydoc *y, struct answers_file *af,
 	return 0;
 }
 
+/* The `conflicts` sequence: paths, each one genship may write. */
+static int af_conflicts(struct ydoc *y, struct answers_file *af,
+			const yaml_node_t *n)
+{
+	yaml_node_item_t *it;
+
+	if (n->type != YAML_SEQUENCE_NODE)
+		return ydoc_error(y, n, "'conflicts' must be a sequence of "
+				  "paths, not %s", node_kind(n));
+	for (it = n->data.sequence.items.start;
+	     it < n->data.sequence.items.top; it++) {
+		const yaml_node_t *item = ynode(y, *it);
+		const char *path = scalar_text(item), *why;
+
+		if (!path)
+			return ydoc_error(y, item, "'conflicts' lists paths, "
+					  "not %s", node_kind(item));
+		why = paths_problem(path);
+		if (why)
+			return ydoc_error(y, item, "unsafe path '%s' in "
+					  "'conflicts': %s", path, why);
+		answers_file_add_conflict(af, path);
+	}
+	return 0;
+}
+
 /* Read the top-level mapping of a .genship.yml into af. */
 static int af_top(struct ydoc *y, struct answers_file *af,
 		  const yaml_node_t *root)
 {
 	static const char *const keys[] = {
-		"genship_version", "template", "answers", "files", NULL,
+		"genship_version", "template", "answers", "files",
+		"conflicts", NULL,
 	};
 	const char *what = "answers file";
 	yaml_node_t *v;
@@ -1076,6 +1110,8 @@ static int af_top(struct ydoc *y, struct answers_file *af,
 		ret = af_answers(y, af, v);
 	if (!ret && (v = map_get(y, root, "files")))
 		ret = af_files(y, af, v);
+	if (!ret && (v = map_get(y, root, "conflicts")))
+		ret = af_conflicts(y, af, v);
 	return ret;
 }
 
@@ -1353,6 +1389,23 @@ static bool emit_files(yaml_emitter_t *e, const struct answers_file *af)
 	return ok && emit_map_end(e);
 }
 
+/* The `conflicts` sequence, only when there are any. */
+static bool emit_conflicts(yaml_emitter_t *e, const struct answers_file *af)
+{
+	yaml_event_t ev;
+	bool ok;
+	size_t i;
+
+	if (!af->nconflicts)
+		return true;
+	ok = emit_cstr(e, "conflicts") &&
+	     emit(e, &ev, yaml_sequence_start_event_initialize(&ev, NULL,
+		  NULL, 1, YAML_BLOCK_SEQUENCE_STYLE));
+	for (i = 0; ok && i < af->nconflicts; i++)
+		ok = emit_cstr(e, af->conflicts[i]);
+	return emit(e, &ev, ok && yaml_sequence_end_event_initialize(&ev));
+}
+
 /* Emit the whole document: stream, document, top-level mapping. */
 static bool emit_document(yaml_emitter_t *e, const struct answers_file *af)
 {
@@ -1368,7 +1421,7 @@ static bool emit_document(yaml_emitter_t *e, const struct answers_file *af)
 	     emit_cstr(e, af->genship_version ? af->genship_version :
 		       PACKAGE_VERSION) &&
 	     emit_template(e, af) && emit_answers(e, af->answers) &&
-	     emit_files(e, af) && emit_map_end(e);
+	     emit_files(e, af) && emit_conflicts(e, af) && emit_map_end(e);
 	ok = emit(e, &ev, ok && yaml_document_end_event_initialize(&ev, 1));
 	return emit(e, &ev, ok && yaml_stream_end_event_initialize(&ev));
 }

@@ -139,6 +139,9 @@ struct answers_file {
 	struct value *answers;	/* dict of option name -> value, in arena */
 	struct answers_file_entry *files;	/* sorted by path */
 	size_t nfiles, files_alloc;
+	char **conflicts;	/* paths an update left with conflict
+				 * markers, not yet resolved; in arena */
+	size_t nconflicts, conflicts_alloc;
 	struct arena arena;
 };
 
@@ -149,10 +152,14 @@ struct answers_file *answers_file_new(void);
 void answers_file_add_file(struct answers_file *af, const char *path,
 			   const char *blob);
 
+/* Record that an update left conflict markers in path. */
+void answers_file_add_conflict(struct answers_file *af, const char *path);
+
 /*
  * Parse .genship.yml: `genship_version`, `template` (name, source,
- * version, optional commit, url, ref and directory), `answers` and `files`; any other key is an
- * error.  Answers are typed: plain true/false are bools, plain decimal
+ * version, optional commit, url, ref and directory), `answers`, `files`
+ * and the optional `conflicts` (a sequence of paths); any other key is
+ * an error.  Answers are typed: plain true/false are bools, plain decimal
  * integers are ints, sequences are lists, and everything else (quoted
  * scalars included) is a string.  *out is caller-owned, untouched on
  * failure.  Returns 0 or ERR_INPUT.

@@ -472,6 +472,8 @@ static int update(struct update_opts *o, struct diag *err)
 		ret = project_compare(p, o->template, o->sets.items, o->sets.len,
 				      PROJECT_CMP_BASE | PROJECT_CMP_MERGE,
 				      &cmp, err);
+	if (!ret)
+		ret = project_check_resolved(&cmp, err);
 	if (!ret) {
 		report_ref(p, cmp.theirs_t);
 		o->trust |= config_trusts(cfg, cmp.theirs_t->source,

@@ -21,10 +21,10 @@ static const struct cmd cmd_table[] = {
 	  "[--ref REF] [--offline | --refresh] [--config FILE]",
 	  "regenerate after option or template changes, keeping edits",
 	  cmd_update, CMD_NEEDS_GIT },
-	{ "diff", "[DIR] [--lock-timeout S]", "show what update would change, as a unified diff",
+	{ "diff", "[DIR] [--set K=V]... [--lock-timeout S]", "show what update would change, as a unified diff",
 	  cmd_diff, CMD_NEEDS_GIT },
-	{ "check", "[DIR] [--lock-timeout S]",
-	  "exit 1 if files differ from template and answers (drift gate)",
+	{ "check", "[DIR] [--strict] [--lock-timeout S]",
+	  "exit 1 on template drift or an unresolved conflict (CI gate)",
 	  cmd_check, CMD_NEEDS_GIT },
 	{ "validate", "[TEMPLATE] [--all | --set K=V... | --answers FILE] "
 	  "[-j N] [--lint LIST] [--lint-dir DIR] [--format text|json|junit] "

@@ -229,9 +229,22 @@ int project_answers_restore(void *ud, const char *data, size_t len,
 	return ret;
 }
 
+/* Record each path of list (one a line) as conflicted in af. */
+static void add_conflicts(struct answers_file *af, const char *list)
+{
+	const char *p = list, *nl;
+
+	for (; p && (nl = strchr(p, '\n')); p = nl + 1) {
+		char *path = xstrndup(p, (size_t)(nl - p));
+
+		answers_file_add_conflict(af, path);
+		free(path);
+	}
+}
+
 void project_format_answers(const struct template *t,
 			    const struct value *ctx, const struct plan *plan,
-			    struct strbuf *out)
+			    const char *conflicts, struct strbuf *out)
 {
 	struct answers_file *af = answers_file_new();
 	const struct manifest *m = t->manifest;
@@ -260,6 +273,7 @@ void project_format_answers(const struct template *t,
 		blob_id(plan->files[i].data, plan->files[i].len, id);
 		answers_file_add_file(af, plan->files[i].path, id);
 	}
+	add_conflicts(af, conflicts);
 	answers_file_format(af, out);
 	answers_file_free(af);
 }
@@ -269,7 +283,7 @@ void project_add_answers_file(const struct template *t,
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	project_format_answers(t, ctx, plan, &sb);
+	project_format_answers(t, ctx, plan, NULL, &sb);
 	plan_add(plan, PROJECT_ANSWERS_FILE, 0644, sb.buf, sb.len);
 	strbuf_release(&sb);
 }
@@ -626,6 +640,48 @@ static int cmp_paths(const struct project *p, struct project_cmp *cmp,
 	return ret;
 }
 
+/* True when af records path as conflicted. */
+static bool recorded_conflict(const struct answers_file *af,
+			      const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < af->nconflicts; i++)
+		if (!strcmp(af->conflicts[i], path))
+			return true;
+	return false;
+}
+
+/*
+ * Note every file that still holds conflict markers: any markers in a
+ * file recorded as conflicted, genship's own labelled ones in any other
+ * generated file (the record may be lost or never committed).
+ */
+static void find_unresolved(const struct project *p, struct project_cmp *cmp)
+{
+	size_t i;
+
+	for (i = 0; i < cmp->nfiles; i++) {
+		const struct project_file *f = &cmp->files[i];
+		bool rec = recorded_conflict(p->af, f->path);
+
+		if (f->ours.present && (rec || f->recorded) &&
+		    merge_has_markers(f->ours.data, f->ours.len, rec))
+			strbuf_addf(&cmp->unresolved, "%s\n", f->path);
+	}
+}
+
+/* The paths the new answers file records as conflicted, one a line. */
+static void list_conflicts(const struct project_cmp *cmp, struct strbuf *out)
+{
+	size_t i;
+
+	strbuf_add(out, cmp->unresolved.buf, cmp->unresolved.len);
+	for (i = 0; i < cmp->nfiles; i++)
+		if (merge_kind_conflicts(cmp->files[i].res.kind))
+			strbuf_addf(out, "%s\n", cmp->files[i].path);
+}
+
 int project_compare(const struct project *p, const char *spec, char **sets,
 		    size_t nsets, unsigned flags, struct project_cmp *cmp,
 		    struct diag *err)
@@ -640,12 +696,35 @@ int project_compare(const struct project *p, const char *spec, char **sets,
 	if (!ret)
 		ret = cmp_paths(p, cmp, flags, err);
 	if (!ret) {
+		struct strbuf conflicts = STRBUF_INIT;
+
+		find_unresolved(p, cmp);
+		list_conflicts(cmp, &conflicts);
 		project_format_answers(cmp->theirs_t, cmp->ctx, &cmp->theirs,
-				       &cmp->answers);
+				       conflicts.buf, &cmp->answers);
+		strbuf_release(&conflicts);
 		cmp->answers_changed = cmp->answers.len != p->af_len ||
 			memcmp(cmp->answers.buf, p->af_text, p->af_len);
 	}
 	return ret;
+}
+
+int project_check_resolved(const struct project_cmp *cmp, struct diag *err)
+{
+	struct strbuf list = STRBUF_INIT;
+	const char *p = cmp->unresolved.buf, *nl;
+	size_t n = 0;
+
+	for (; (nl = strchr(p, '\n')); p = nl + 1, n++)
+		strbuf_addf(&list, "%s'%.*s'", n ? ", " : "", (int)(nl - p), p);
+	if (n) {
+		diag_fail(err, "unresolved conflict%s in %s", n == 1 ? "" : "s",
+			  list.buf);
+		diag_hint(err, "remove the <<<<<<< ======= >>>>>>> markers, "
+			  "keeping what you want; then run the command again");
+	}
+	strbuf_release(&list);
+	return n ? ERR_FAIL : 0;
 }
 
 void project_cmp_release(struct project_cmp *cmp)
@@ -667,5 +746,6 @@ void project_cmp_release(struct project_cmp *cmp)
 	strbuf_release(&cmp->base_why);
 	strbuf_release(&cmp->notes);
 	strbuf_release(&cmp->answers);
+	strbuf_release(&cmp->unresolved);
 	*cmp = (struct project_cmp)PROJECT_CMP_INIT;
 }

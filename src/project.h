@@ -83,12 +83,13 @@ int project_answers_restore(void *p, const char *data, size_t len,
 
 /*
  * Append the answers file for t, ctx and plan to out: t's name, source,
- * version and commit, the value of each of t's options in ctx, and the
- * blob id of every file in plan.
+ * version and commit, the value of each of t's options in ctx, the blob
+ * id of every file in plan, and conflicts (paths one a line, or NULL):
+ * the files an update leaves with conflict markers.
  */
 void project_format_answers(const struct template *t,
 			    const struct value *ctx, const struct plan *plan,
-			    struct strbuf *out);
+			    const char *conflicts, struct strbuf *out);
 
 /* Add the answers file for t, ctx and plan to plan itself (for new). */
 void project_add_answers_file(const struct template *t,
@@ -123,6 +124,8 @@ struct project_cmp {
 	size_t nfiles, alloc;
 	struct strbuf answers;	/* the new answers file */
 	bool answers_changed;	/* it differs from the one on disk */
+	struct strbuf unresolved;	/* paths whose conflict markers are
+					 * still there, one a line */
 	/* set by update before project_compare(), NULL otherwise: how to
 	 * open a remote template; a recorded remote source then moves to
 	 * src->ref or to its newest tag (source_next_ref()) */
@@ -131,7 +134,8 @@ struct project_cmp {
 
 #define PROJECT_CMP_INIT { NULL, NULL, ARENA_INIT, NULL, PLAN_INIT, \
 			   PLAN_INIT, false, STRBUF_INIT, 0, STRBUF_INIT, \
-			   NULL, 0, 0, STRBUF_INIT, false, NULL }
+			   NULL, 0, 0, STRBUF_INIT, false, STRBUF_INIT, \
+			   NULL }
 
 enum {
 	PROJECT_CMP_BASE = 1 << 0,	/* render the recorded version */
@@ -149,6 +153,12 @@ enum {
 int project_compare(const struct project *p, const char *spec, char **sets,
 		    size_t nsets, unsigned flags, struct project_cmp *cmp,
 		    struct diag *err);
+
+/*
+ * ERR_FAIL naming every file of cmp whose conflict markers are still
+ * there (cmp->unresolved), with the hint to resolve them; 0 when none.
+ */
+int project_check_resolved(const struct project_cmp *cmp, struct diag *err);
 
 /* Free everything cmp owns and reinitialise it. */
 void project_cmp_release(struct project_cmp *cmp);

@@ -220,7 +220,7 @@ recorded_port() {
 @test "a mode the user changed is kept by update and reported by check" {
 	new_project
 	chmod 600 proj/app.conf
-	run genship check proj
+	run genship check proj --strict
 	assert_failure 1
 	assert_line 'edited   app.conf (mode 0600; generated 0644)'
 	run genship update proj --trust --set port=8000
