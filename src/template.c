@@ -315,7 +315,7 @@ static int open_dir(struct template *t, const char *dir, struct diag *err)
 	t->source = realpath(dir, NULL);
 	if (!t->source)
 		t->source = xstrdup(dir);
-	ret = fs_read_file(mpath, &text, &len, err);
+	ret = fs_read_input(mpath, FS_MAX_DATA, &text, &len, err);
 	if (!ret) {
 		own(t, text);
 		ret = load_manifest(t, mpath, text, len, err);
