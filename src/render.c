@@ -45,6 +45,7 @@ static void plan_insert(struct plan *p, char *path, unsigned mode,
 	struct plan_file *f;
 
 	if (i < p->nfiles && !strcmp(p->files[i].path, path)) {
+		p->bytes -= p->files[i].len;
 		free(p->files[i].path);
 		free(p->files[i].data);
 	} else {
@@ -58,6 +59,19 @@ static void plan_insert(struct plan *p, char *path, unsigned mode,
 	f->mode = mode;
 	f->data = data;
 	f->len = len;
+	p->bytes += len;
+}
+
+int plan_check_budget(const struct plan *p, size_t len, const char *file,
+		      struct diag *err)
+{
+	if (len <= PLAN_MAX_TOTAL && p->bytes <= PLAN_MAX_TOTAL - len)
+		return 0;
+	diag_input(err, file, "the generated files exceed %zu MiB in total "
+		   "with this one", PLAN_MAX_TOTAL >> 20);
+	diag_hint(err, "a template renders at most %zu MiB per run; render "
+		  "fewer or smaller files", PLAN_MAX_TOTAL >> 20);
+	return ERR_INPUT;
 }
 
 void plan_add(struct plan *p, const char *path, unsigned mode,
@@ -265,6 +279,17 @@ static int copy_verbatim(struct render_job *job, const struct template_file *f,
 	return ret;
 }
 
+/* Check the per-render budget for len more bytes rendered by f. */
+static int check_budget(struct render_job *job, const struct template_file *f,
+			const struct plan *out, size_t len)
+{
+	char *name = xasprintf("%s%s", job->prefix, f->path);
+	int ret = plan_check_budget(out, len, name, job->err);
+
+	free(name);
+	return ret;
+}
+
 /* Evaluate a rule's `when`. Returns 1 (include), 0 (skip) or < 0. */
 static int rule_applies(struct render_job *job, const struct file_rule *r)
 {
@@ -316,6 +341,8 @@ static int render_one(struct render_job *job, struct template_file *f,
 		ret = copy_verbatim(job, f, &body);
 	else if (!ret)
 		ret = render_content(job, f, &body);
+	if (!ret)
+		ret = check_budget(job, f, out, body.len);
 	if (!ret) {
 		size_t len;
 		char *data = strbuf_detach(&body, &len);
