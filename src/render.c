@@ -1,5 +1,6 @@
 #include "render.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,6 +8,9 @@
 #include "strbuf.h"
 #include "tpl.h"
 #include "xalloc.h"
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 static int cmp_plan_path(const void *key, const void *elem)
 {
@@ -60,6 +64,30 @@ static void plan_insert(struct plan *p, char *path, unsigned mode,
 	f->data = data;
 	f->len = len;
 	p->bytes += len;
+}
+
+const char *plan_find_clash(const struct plan *p, const char *path)
+{
+	size_t n = strlen(path), i;
+	char *dir = xstrdup(path), *slash;
+	const struct plan_file *f = NULL;
+
+	/* A file of the plan where path needs a directory. */
+	while (!f && (slash = strrchr(dir, '/'))) {
+		*slash = '\0';
+		f = plan_find(p, dir);
+	}
+	free(dir);
+	if (f)
+		return f->path;
+	/* A file of the plan inside path: sorted, it follows "path/". */
+	dir = xasprintf("%s/", path);
+	i = plan_slot(p, dir);
+	free(dir);
+	if (i < p->nfiles && !strncmp(p->files[i].path, path, n) &&
+	    p->files[i].path[n] == '/')
+		return p->files[i].path;
+	return NULL;
 }
 
 int plan_check_budget(const struct plan *p, size_t len, const char *file,
@@ -153,6 +181,9 @@ static const char *bad_component(const char *c)
 		return "contains '/'";
 	if (strpbrk(c, "\n\r"))
 		return "contains a newline";
+	if (strlen(c) > NAME_MAX)
+		return "is longer than " STR(NAME_MAX) " bytes, the limit of a "
+		       "file name";
 	return NULL;
 }
 
@@ -202,6 +233,10 @@ static int render_path(struct render_job *job, const struct template_file *f,
 		if (why)
 			ret = bad_path(job, &src, (size_t)(p - f->path), out,
 				       r, len, why);
+		if (!ret && out->len + 1 + len >= PATH_MAX)
+			ret = bad_path(job, &src, (size_t)(p - f->path), out,
+				       r, len, "is longer than " STR(PATH_MAX)
+				       " bytes, the limit of a path");
 		if (!ret)
 			strbuf_addf(out, "%s%s", out->len ? "/" : "", r);
 		free(comp);
@@ -302,6 +337,23 @@ static int rule_applies(struct render_job *job, const struct file_rule *r)
 	return ret < 0 ? ret : value_truthy(v);
 }
 
+/* Report that f renders to path, where the plan has a directory, or
+ * inside other, a file of the plan. */
+static int file_dir_clash(struct render_job *job, const struct template_file *f,
+			  const char *path, const char *other)
+{
+	char *name = xasprintf("%s%s", job->prefix, f->path);
+	struct diag_src src = { name, f->path, strlen(f->path), 0, 0 };
+	int ret;
+
+	ret = diag_at(job->err, &src, 0, "rendered path '%s' is both a file "
+		      "and a directory (with '%s')", path, other);
+	diag_hint(job->err, "a file and a directory of the project must "
+		  "render to different names");
+	free(name);
+	return ret;
+}
+
 /* Report that f renders to path, which is in the plan already. */
 static int duplicate_path(struct render_job *job, const struct file_rule *r,
 			  size_t element, const char *path)
@@ -334,9 +386,13 @@ static int render_one(struct render_job *job, struct template_file *f,
 	int ret;
 
 	strbuf_init(&body, TPL_MAX_OUTPUT);
+	const char *other;
+
 	ret = render_path(job, f, syn, &path);
 	if (!ret && plan_find(out, path.buf))
 		ret = duplicate_path(job, rule, element, path.buf);
+	else if (!ret && (other = plan_find_clash(out, path.buf)))
+		ret = file_dir_clash(job, f, path.buf, other);
 	if (!ret && verbatim)
 		ret = copy_verbatim(job, f, &body);
 	else if (!ret)

@@ -71,6 +71,12 @@ void plan_add_dir(struct plan *p, const char *path);
 int plan_check_budget(const struct plan *p, size_t len, const char *file,
 		      struct diag *err);
 
+/*
+ * Return the path of a file of p that clashes with a file at path: one
+ * where path needs a directory, or one inside path.  NULL when none.
+ */
+const char *plan_find_clash(const struct plan *p, const char *path);
+
 /* Return the file at path, or NULL. */
 const struct plan_file *plan_find(const struct plan *p, const char *path);
 

@@ -202,6 +202,19 @@ static int check_symlink(struct walk *w, const char *path, const char *rel,
 	return ret;
 }
 
+/* A template tree nested past PATH_MAX: bad input, named by its start. */
+static int too_deep(struct walk *w, const char *rel)
+{
+	char *name = xasprintf("%s/%.*s...", w->label, 64, rel);
+	int ret = diag_input(w->err, name, "template path is longer than %d "
+			     "bytes, the limit of a path", PATH_MAX);
+
+	diag_hint(w->err, "nest the template tree less deeply, or use "
+		  "shorter names");
+	free(name);
+	return ret;
+}
+
 static int walk_entry(struct walk *w, const char *path, const char *rel)
 {
 	struct stat st;
@@ -210,7 +223,8 @@ static int walk_entry(struct walk *w, const char *path, const char *rel)
 	int ret;
 
 	if (lstat(path, &st) < 0)
-		return diag_fail(w->err, "cannot stat '%s': %s", path,
+		return errno == ENAMETOOLONG ? too_deep(w, rel) :
+		       diag_fail(w->err, "cannot stat '%s': %s", path,
 				 strerror(errno));
 	if (S_ISDIR(st.st_mode))
 		return walk_dir(w, path, rel);
