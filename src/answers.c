@@ -415,7 +415,7 @@ int answer_set_gather(struct answer_set *set, const char *answers_path,
 	int ret = 0;
 
 	if (answers_path &&
-	    !(ret = fs_read_input(answers_path, FS_MAX_DATA, &text, &len,
+	    !(ret = fs_read_input(answers_path, NULL, FS_MAX_DATA, &text, &len,
 				  err)))
 		ret = answer_set_add_file(set, answers_path, text, len, err);
 	for (i = 0; !ret && i < nsets; i++)

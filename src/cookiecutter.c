@@ -622,7 +622,9 @@ bool cookiecutter_is_template(const char *dir)
 {
 	char *p = fs_join(dir, COOKIECUTTER_JSON);
 	struct stat st;
-	bool yes = !stat(p, &st) && S_ISREG(st.st_mode);
+	/* Not only regular files: the reader refuses a FIFO or a device by
+	 * name, rather than this calling it no template at all. */
+	bool yes = !stat(p, &st) && !S_ISDIR(st.st_mode);
 
 	free(p);
 	return yes;
@@ -796,7 +798,7 @@ static int cc_check_object(const struct cookiecutter *cc, const json_t *j,
 static int cc_load_json(struct cookiecutter *cc, struct diag *err)
 {
 	json_t *j = NULL;
-	int ret = fs_read_input(cc->json_file, FS_MAX_DATA, &cc->json_text,
+	int ret = fs_read_input(cc->json_file, NULL, FS_MAX_DATA, &cc->json_text,
 				&cc->json_len, err);
 
 	if (!ret)

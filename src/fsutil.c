@@ -38,41 +38,44 @@ static int read_all(int fd, struct strbuf *sb, size_t max)
 
 /* Open path for reading without blocking (a FIFO, a terminal) and check
  * that it is a regular file.  Returns the descriptor or ERR_INPUT. */
-static int open_regular(const char *path, struct diag *err)
+static int open_regular(const char *path, const char *name,
+			struct diag *err)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	struct stat st;
 
 	if (fd < 0)
-		return diag_input(err, path, "cannot read file: %s",
+		return diag_input(err, name, "cannot read file: %s",
 				  strerror(errno));
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return diag_input(err, path, "cannot read file: not a "
+		return diag_input(err, name, "cannot read file: not a "
 				  "regular file");
 	}
 	return fd;
 }
 
-int fs_read_input(const char *path, size_t max, char **data, size_t *len,
-		  struct diag *err)
+int fs_read_input(const char *path, const char *name, size_t max,
+		  char **data, size_t *len, struct diag *err)
 {
 	struct strbuf sb;
 	struct diag_src src;
 	int fd, ret;
 
-	if ((fd = open_regular(path, err)) < 0)
+	if (!name)
+		name = path;
+	if ((fd = open_regular(path, name, err)) < 0)
 		return fd;
 	strbuf_init(&sb, 0);
 	ret = read_all(fd, &sb, max);
 	close(fd);
 	if (ret < 0) {
 		strbuf_release(&sb);
-		return diag_input(err, path, "cannot read file: %s",
+		return diag_input(err, name, "cannot read file: %s",
 				  strerror(-ret));
 	}
 	if (sb.len > max) {
-		src = (struct diag_src){ path, sb.buf, sb.len, 0, 0 };
+		src = (struct diag_src){ name, sb.buf, sb.len, 0, 0 };
 		ret = diag_at(err, &src, max, "file exceeds %zu bytes", max);
 		strbuf_release(&sb);
 		return ret;
@@ -84,7 +87,7 @@ int fs_read_input(const char *path, size_t max, char **data, size_t *len,
 int fs_read_file(const char *path, char **data, size_t *len,
 		 struct diag *err)
 {
-	return fs_read_input(path, FS_MAX_FILE, data, len, err);
+	return fs_read_input(path, NULL, FS_MAX_FILE, data, len, err);
 }
 
 int fs_write_new(const char *path, const void *data, size_t len,
