@@ -1429,15 +1429,18 @@ static double round_float(double x, long long nd)
 	return nearbyint(x / p) * p;
 }
 
-/* Python's round(i, ndigits) for ints with ndigits < 0: half-even. */
-static long long round_int(long long i, long long nd)
+/* Python's round(i, ndigits) for ints with ndigits < 0: half-even.
+ * False when the result does not fit in 64 bits. */
+static bool round_int(long long i, long long nd, long long *out)
 {
 	long long p = 1, q, m;
 
+	*out = i;
 	if (nd >= 0)
-		return i;
+		return true;
+	*out = 0;
 	if (nd < -18)
-		return 0;
+		return true;
 	while (nd++ < 0)
 		p *= 10;
 	q = i / p;
@@ -1448,7 +1451,7 @@ static long long round_int(long long i, long long nd)
 	}
 	if (2 * m > p || (2 * m == p && (q & 1)))
 		q += 1;
-	return q * p;
+	return !__builtin_mul_overflow(q, p, out);
 }
 
 TPL_FN(f_round)
@@ -1466,12 +1469,17 @@ TPL_FN(f_round)
 		return render_fail(r, off, "type %s doesn't define "
 				   "__round__ method", value_type_name(self));
 	if (method.len == 6 && !memcmp(method.ptr, "common", 6)) {
-		if (self->kind == VALUE_FLOAT)
+		long long i;
+
+		if (self->kind == VALUE_FLOAT) {
 			*out = value_float(r->a, round_float(self->u.f, prec));
-		else
-			*out = value_int(r->a, round_int(self->kind ==
-							 VALUE_INT ? self->u.i :
-							 self->u.b, prec));
+			return 0;
+		}
+		if (!round_int(self->kind == VALUE_INT ? self->u.i :
+			       self->u.b, prec, &i))
+			return render_fail(r, off, "integer overflow "
+					   "(integers are 64-bit)");
+		*out = value_int(r->a, i);
 		return 0;
 	}
 	if ((method.len != 4 || memcmp(method.ptr, "ceil", 4)) &&
@@ -1910,10 +1918,14 @@ TPL_FN(f_batch)
 		return rc;
 	if (size <= 0)
 		return render_fail(r, off, "batch size must be positive");
+	if (argv[1] && n && size > TPL_MAX_ITEMS)	/* the fill */
+		return render_fail(r, off, "list exceeds %d items",
+				   TPL_MAX_ITEMS);
 	list = value_list(r->a, n / (size_t)size + 1);
 	for (i = 0; i < n; i++) {
 		if (i % (size_t)size == 0) {
-			row = value_list(r->a, (size_t)size);
+			row = value_list(r->a, (size_t)size < n - i ?
+					 (size_t)size : n - i);
 			value_list_push(r->a, list, row);
 		}
 		value_list_push(r->a, row, items[i]);
