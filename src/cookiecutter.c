@@ -798,8 +798,8 @@ static int cc_check_object(const struct cookiecutter *cc, const json_t *j,
 static int cc_load_json(struct cookiecutter *cc, struct diag *err)
 {
 	json_t *j = NULL;
-	int ret = fs_read_input(cc->json_file, NULL, FS_MAX_DATA, &cc->json_text,
-				&cc->json_len, err);
+	int ret = fs_read_input(cc->json_file, NULL, FS_MAX_DATA,
+				&cc->json_text, &cc->json_len, err);
 
 	if (!ret)
 		ret = cc_parse_json(cc->json_file, cc->json_text, cc->json_len,

@@ -2654,7 +2654,7 @@ static void fmt_pad(struct strbuf *sb, const struct fmt_spec *f,
 	}
 	if (f->width > 0 && (size_t)f->width > len)
 		pad = (size_t)f->width - len;
-	if (pad > TPL_MAX_OUTPUT) {	/* too long: the caller's cap fails */
+	if (pad > TPL_MAX_OUTPUT) {	/* too long: fail the caller's cap */
 		sb->overflow = true;
 		return;
 	}
@@ -2753,7 +2753,7 @@ static void fmt_float(struct strbuf *sb, double v, const struct fmt_spec *f)
 	long long prec = f->prec < 0 ? 6 : f->prec;
 	size_t intlen;
 
-	if (prec > TPL_MAX_OUTPUT) {	/* too long: the caller's cap fails */
+	if (prec > TPL_MAX_OUTPUT) {	/* too long: fail the cap */
 		sb->overflow = true;
 		return;
 	}
