@@ -142,6 +142,15 @@ assert_no_staging() {
 	assert_no_staging proj
 }
 
+@test "a .genship.yml over 8 MiB is refused at the byte past the cap" {
+	run genship new -o proj --no-input --no-hooks
+	assert_success
+	head -c 9000000 /dev/zero | tr '\0' '#' >proj/.genship.yml
+	run timeout 10 "$GENSHIP" check proj
+	assert_failure 2
+	assert_output --partial 'proj/.genship.yml:1:8388609: error: file exceeds 8388608 bytes'
+}
+
 @test "a FIFO as cookiecutter.json is refused" {
 	mkdir -p cc/'{{cookiecutter.name}}'
 	echo hi >cc/'{{cookiecutter.name}}'/a.txt
