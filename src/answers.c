@@ -442,7 +442,8 @@ int answer_set_gather(struct answer_set *set, const char *answers_path,
 	int ret = 0;
 
 	if (answers_path &&
-	    !(ret = fs_read_file(answers_path, &text, &len, err)))
+	    !(ret = fs_read_input(answers_path, NULL, FS_MAX_DATA, &text, &len,
+				  err)))
 		ret = answer_set_add_file(set, answers_path, text, len, err);
 	for (i = 0; !ret && i < nsets; i++)
 		ret = answer_set_add_cli(set, sets[i], err);

@@ -75,7 +75,9 @@ static int new_arg(void *ud, int key, char *arg)
 	struct new_opts *o = ud;
 
 	switch (key) {
-	case OPT_OUTPUT: o->output = arg; return 0;
+	case OPT_OUTPUT: o->output = arg; return *arg ? 0 :
+		cmd_usage_error(cmd_find("new"), "-o needs a directory, "
+				"not ''");
 	case OPT_SET: cmd_sets_add(&o->sets, arg); return 0;
 	case OPT_ANSWERS: o->answers = arg; return 0;
 	case OPT_NO_INPUT: o->no_input = true; return 0;

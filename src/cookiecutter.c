@@ -623,7 +623,9 @@ bool cookiecutter_is_template(const char *dir)
 {
 	char *p = fs_join(dir, COOKIECUTTER_JSON);
 	struct stat st;
-	bool yes = !stat(p, &st) && S_ISREG(st.st_mode);
+	/* Not only regular files: the reader refuses a FIFO or a device by
+	 * name, rather than this calling it no template at all. */
+	bool yes = !stat(p, &st) && !S_ISDIR(st.st_mode);
 
 	free(p);
 	return yes;
@@ -827,8 +829,8 @@ static int cc_check_object(const struct cookiecutter *cc, const json_t *j,
 static int cc_load_json(struct cookiecutter *cc, struct diag *err)
 {
 	json_t *j = NULL;
-	int ret = fs_read_file(cc->json_file, &cc->json_text, &cc->json_len,
-			       err);
+	int ret = fs_read_input(cc->json_file, NULL, FS_MAX_DATA,
+				&cc->json_text, &cc->json_len, err);
 
 	if (!ret)
 		ret = cc_parse_json(cc->json_file, cc->json_text, cc->json_len,
@@ -1784,6 +1786,10 @@ static int cc_render_file(struct cc_job *job, struct template_file *f)
 	if (!ret && body.overflow)
 		ret = diag_input(job->err, NULL, "'%s' renders to more than "
 				 "%u bytes", f->path, TPL_MAX_OUTPUT);
+	if (!ret)
+		ret = plan_check_budget(job->out, body.len,
+					cc_file_name(job->cc, f->path),
+					job->err);
 	if (!ret) {
 		size_t len;
 		char *data = strbuf_detach(&body, &len);

@@ -13,8 +13,21 @@
  * message naming the path.
  */
 
-/* Read a whole file. *data (NUL-terminated, caller-owned) untouched on
- * failure.  A missing or unreadable file is ERR_INPUT. */
+/* The size cap of a template file (the per-file output limit). */
+#define FS_MAX_FILE ((size_t)64 << 20)
+/* The size cap of a data file: manifest, answers, cookiecutter.json. */
+#define FS_MAX_DATA ((size_t)8 << 20)
+
+/*
+ * Read a whole regular file of at most max bytes.  *data (NUL-terminated,
+ * caller-owned) untouched on failure.  The file is opened without
+ * blocking, so a FIFO or a device is refused, never waited on.  A
+ * missing, unreadable or special file is ERR_INPUT naming name (path when
+ * NULL); a larger one is ERR_INPUT at the first byte past max.
+ */
+int fs_read_input(const char *path, const char *name, size_t max,
+		  char **data, size_t *len, struct diag *err);
+/* fs_read_input() with the template file cap, FS_MAX_FILE. */
 int fs_read_file(const char *path, char **data, size_t *len,
 		 struct diag *err);
 /* Create a new file (never following or replacing) holding data. */

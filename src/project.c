@@ -97,7 +97,8 @@ static int read_inside(const struct project *p, const char *name,
 	int ret = resolve_inside(p, full, &real, err);
 
 	if (!ret)
-		ret = fs_read_file(full, text, len, quiet);
+		ret = fs_read_input(full, NULL, FS_MAX_DATA, text, len,
+				    fs_exists(full) ? err : quiet);
 	free(real);
 	free(full);
 	return ret;

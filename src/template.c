@@ -204,15 +204,30 @@ static int check_symlink(struct walk *w, const char *path, const char *rel,
 	return ret;
 }
 
+/* A template tree nested past PATH_MAX: bad input, named by its start. */
+static int too_deep(struct walk *w, const char *rel)
+{
+	char *name = xasprintf("%s/%s/%.*s...", w->t->dir, w->label, 64,
+			       rel);
+	int ret = diag_input(w->err, name, "template path is longer than %d "
+			     "bytes, the limit of a path", PATH_MAX);
+
+	diag_hint(w->err, "nest the template tree less deeply, or use "
+		  "shorter names");
+	free(name);
+	return ret;
+}
+
 static int walk_entry(struct walk *w, const char *path, const char *rel)
 {
 	struct stat st;
-	char *data;
+	char *data, *shown;
 	size_t len;
 	int ret;
 
 	if (lstat(path, &st) < 0)
-		return diag_fail(w->err, "cannot stat '%s': %s", path,
+		return errno == ENAMETOOLONG ? too_deep(w, rel) :
+		       diag_fail(w->err, "cannot stat '%s': %s", path,
 				 strerror(errno));
 	if (S_ISDIR(st.st_mode))
 		return walk_dir(w, path, rel);
@@ -221,7 +236,10 @@ static int walk_entry(struct walk *w, const char *path, const char *rel)
 	if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
 		return diag_input(w->err, path, "'%s/%s' is not a regular file",
 				  w->label, rel);
-	if ((ret = fs_read_file(path, &data, &len, w->err)))
+	shown = xasprintf("%s/%s/%s", w->t->dir, w->label, rel);
+	ret = fs_read_input(path, shown, FS_MAX_FILE, &data, &len, w->err);
+	free(shown);
+	if (ret)
 		return ret;
 	own(w->t, data);
 	add_file(w->arr, w->n, &w->alloc, rel, template_file_mode(st.st_mode),
@@ -317,7 +335,7 @@ static int open_dir(struct template *t, const char *dir, struct diag *err)
 	t->source = realpath(dir, NULL);
 	if (!t->source)
 		t->source = xstrdup(dir);
-	ret = fs_read_file(mpath, &text, &len, err);
+	ret = fs_read_input(mpath, NULL, FS_MAX_DATA, &text, &len, err);
 	if (!ret) {
 		own(t, text);
 		ret = load_manifest(t, mpath, text, len, err);
