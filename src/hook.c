@@ -125,7 +125,7 @@ void hook_env_free(char **env)
 
 #define KILL_GRACE_MS 2000	/* SIGTERM to SIGKILL */
 #define RESWEEP_MS 50		/* SIGKILL again, for late orphans */
-#define DRAIN_READS 16		/* reads of leftover output after the end */
+#define DRAIN_READS 256		/* reads of leftover output after the end */
 
 enum sup_phase { SUP_RUN, SUP_TERM, SUP_KILL };
 

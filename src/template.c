@@ -352,16 +352,6 @@ static bool is_any_template(const char *dir)
 	return is_template_dir(dir) || cookiecutter_is_template(dir);
 }
 
-/* A bare name that is a directory only: say how to name the directory. */
-static int bare_dir_only(const char *name, struct diag *err)
-{
-	diag_input(err, NULL, "unknown template '%s': there is no built-in "
-		   "template of that name", name);
-	diag_hint(err, "a bare name means a built-in template; to use the "
-		  "directory, write it as a path: './%s'", name);
-	return ERR_INPUT;
-}
-
 /* A bare name that is a built-in template and a directory here too. */
 static int bare_ambiguous(const char *name, struct diag *err)
 {
@@ -371,27 +361,6 @@ static int bare_ambiguous(const char *name, struct diag *err)
 	diag_hint(err, "write '" BUILTIN_SOURCE "%s' for the built-in "
 		  "template, or './%s' for the directory", name, name);
 	return ERR_INPUT;
-}
-
-/*
- * Open the built-in template name (BUILTIN_SOURCE may prefix it); a bare
- * name that a directory here could also mean is an error.
- */
-static int open_named(struct template *t, const char *spec,
-		      struct diag *err)
-{
-	bool prefixed = !strncmp(spec, BUILTIN_SOURCE,
-				 strlen(BUILTIN_SOURCE));
-	const char *name = prefixed ? spec + strlen(BUILTIN_SOURCE) : spec;
-	int ret = *name ? open_builtin(t, name, err) : 1;
-
-	if (ret > 0 && !prefixed && is_any_template(name))
-		return bare_dir_only(name, err);
-	if (ret > 0)
-		return unknown_template(spec, err);
-	if (!ret && !prefixed && is_any_template(name))
-		return bare_ambiguous(name, err);
-	return ret;
 }
 
 /* Open the template directory dir, of either kind. */
@@ -408,6 +377,28 @@ static int open_any_dir(struct template *t, const char *dir,
 		return unknown_template(dir, err);
 	ret = check_top_links(dir, err);
 	return ret ? ret : open_dir(t, dir, err);
+}
+
+/*
+ * Open the template a bare name means: the built-in one (BUILTIN_SOURCE
+ * may prefix it), else a template directory of that name here.  A name
+ * that means both is an error, so that neither silently wins.
+ */
+static int open_named(struct template *t, const char *spec,
+		      struct diag *err)
+{
+	bool prefixed = !strncmp(spec, BUILTIN_SOURCE,
+				 strlen(BUILTIN_SOURCE));
+	const char *name = prefixed ? spec + strlen(BUILTIN_SOURCE) : spec;
+	int ret = *name ? open_builtin(t, name, err) : 1;
+
+	if (ret > 0 && !prefixed)
+		return open_any_dir(t, name, err);
+	if (ret > 0)
+		return unknown_template(spec, err);
+	if (!ret && !prefixed && is_any_template(name))
+		return bare_ambiguous(name, err);
+	return ret;
 }
 
 int template_open(const char *spec, struct template **out, struct diag *err)

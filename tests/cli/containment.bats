@@ -312,15 +312,6 @@ hint: write 'builtin:service' for the built-in template, or './service' for the 
 	assert_output --partial "from service "
 }
 
-@test "a bare name that is only a local directory must be written as a path" {
-	cp -R "$FIXTURES/basic" mytpl
-	run genship new mytpl --no-hooks -o out
-	assert_failure 2
-	assert_output "genship: error: unknown template 'mytpl': there is no built-in template of that name
-hint: a bare name means a built-in template; to use the directory, write it as a path: './mytpl'"
-	[ ! -e out ]
-}
-
 @test "hooks get GENSHIP_OUTPUT_DIR as an absolute path" {
 	tpl=$(hook_template <<-'EOF'
 		#!/bin/sh
