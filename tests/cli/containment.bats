@@ -147,11 +147,13 @@ hook_temp_dirs() {
 }
 
 # timed_new ARGS...: run genship new, leaving "WALL USER SYS" seconds in
-# $BATS_TEST_TMPDIR/time, its output in .../out and status in $st.
+# $BATS_TEST_TMPDIR/time, its output in .../out and status in $st.  A
+# genship that spins forever (as it once did) is killed after 20 s.
 timed_new() {
 	local TIMEFORMAT='%R %U %S'
 	st=0
-	{ time "$GENSHIP" new "$@" >"$BATS_TEST_TMPDIR/out" 2>&1; } \
+	{ time timeout -s KILL 20 "$GENSHIP" new "$@" \
+		>"$BATS_TEST_TMPDIR/out" 2>&1; } \
 		2>"$BATS_TEST_TMPDIR/time" || st=$?
 }
 
@@ -215,19 +217,21 @@ assert_quick() {
 		head -1 >"$BATS_TEST_TMPDIR/first"
 	st=${PIPESTATUS[0]}
 	[ "$st" -eq 141 ] || fail "exit status $st, want 141 (SIGPIPE)"
+	assert_nothing_written
 	run cat "$BATS_TEST_TMPDIR/first"
 	assert_output '[post.sh] line 0'
 	run cat "$BATS_TEST_TMPDIR/err"
 	assert_output --partial "hook 'post.sh' stopped: interrupted by SIGPIPE"
-	assert_nothing_written
 	run alive "$(cat "$PIDS/hook")"
 	assert_failure
 	run hook_temp_dirs
 	assert_output ''
 }
 
-@test "SIGINT during validate removes genship-validate-* and the running linters" {
-	no_wrapper
+# validate_interrupted SIG STATUS: validate with a slow fake linter, sent
+# SIG once the linter runs, dies with STATUS and leaves no temp dir and no
+# linter behind.
+validate_interrupted() {
 	mkdir -p "$BATS_TEST_TMPDIR/bin"
 	cat >"$BATS_TEST_TMPDIR/bin/shellcheck" <<-'EOF'
 		#!/bin/sh
@@ -243,18 +247,28 @@ assert_quick() {
 	wait_for "$PIDS/linter"
 	run find "$TMPDIR" -maxdepth 1 -name 'genship-validate-*'
 	[ -n "$output" ] || fail "no validate temp dir to watch"
-	kill -INT "$pid"
+	kill -"$1" "$pid"
 	st=0
 	wait "$pid" || st=$?
-	[ "$st" -eq 130 ] || fail "exit status $st, want 130"
-	run cat "$BATS_TEST_TMPDIR/err"
-	assert_output --partial "interrupted by SIGINT"
 	run find "$TMPDIR" -maxdepth 1 -name 'genship-validate-*'
 	assert_output ''
+	[ "$st" -eq "$2" ] || fail "exit status $st, want $2"
+	run cat "$BATS_TEST_TMPDIR/err"
+	assert_output --partial "interrupted by SIG$1"
 	for p in $(cat "$PIDS/linter"); do
 		run alive "$p"
 		assert_failure
 	done
+}
+
+@test "SIGINT (Ctrl-C) during validate removes genship-validate-* and the running linters" {
+	no_wrapper
+	validate_interrupted INT 130
+}
+
+@test "SIGTERM during validate removes genship-validate-* and the running linters" {
+	no_wrapper
+	validate_interrupted TERM 143
 }
 
 # cc_template DIR: a minimal cookiecutter template.
