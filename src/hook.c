@@ -162,21 +162,38 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Close every descriptor from 3 up except the n in keep. */
-static void close_fds_except(const int *keep, size_t n)
+/* Close descriptors lo to hi (inclusive), without close_range() if need be. */
+static void close_fds(unsigned lo, unsigned hi)
 {
-	long max = sysconf(_SC_OPEN_MAX);
-	int fd;
-	size_t i;
+	unsigned fd;
 
-	if (max < 1024 || max > 65536)
-		max = max < 1024 ? 1024 : 65536;
-	for (fd = 3; fd < max; fd++) {
-		for (i = 0; i < n && keep[i] != fd; i++)
-			;
-		if (i == n)
-			close(fd);
+	if (close_range(lo, hi, 0) == 0)
+		return;
+	for (fd = lo; fd <= hi && fd < 65536; fd++)
+		close((int)fd);
+}
+
+/* Close every descriptor from 3 up except the n in keep (sorted here). */
+static void close_fds_except(int *keep, size_t n)
+{
+	unsigned lo = 3;
+	size_t i, j;
+
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
+			int t = keep[j];
+
+			keep[j] = keep[j - 1];
+			keep[j - 1] = t;
+		}
+	for (i = 0; i < n; i++) {
+		if (keep[i] < 0 || (unsigned)keep[i] < lo)
+			continue;
+		if ((unsigned)keep[i] > lo)
+			close_fds(lo, (unsigned)keep[i] - 1);
+		lo = (unsigned)keep[i] + 1;
 	}
+	close_fds(lo, ~0U);
 }
 
 /* In the hook: wire fds, restore signals, exec; report exec's errno. */
