@@ -124,7 +124,8 @@ hook_temp_dirs() {
 	run genship new "$tpl" --trust -o out
 	assert_success
 	assert_output --partial '[post.sh] done'
-	[ $(($(now_ms) - start)) -lt 1500 ] || fail "new waited for the job"
+	[ -n "${GENSHIP_WRAPPER:-}" ] || [ $(($(now_ms) - start)) -lt 1500 ] ||
+		fail "new waited for the job"
 	sleep 3
 	[ ! -e out/late.txt ] || fail "late.txt: $(stat -c '%a' out/late.txt)"
 	run find out -perm -0002
