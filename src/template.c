@@ -101,10 +101,11 @@ static int open_builtin(struct template *t, const char *name,
 	const struct builtin_file *m = builtin_find(mpath);
 	int ret = 0;
 
-	t->builtin = true;
-	t->source = xasprintf(BUILTIN_SOURCE "%s", name);
-	if (m)
+	if (m) {	/* t stays untouched for a name that is not built in */
+		t->builtin = true;
+		t->source = xasprintf(BUILTIN_SOURCE "%s", name);
 		ret = load_manifest(t, mpath, m->data, m->len, err);
+	}
 	if (m && !ret) {
 		add_builtin_tree(&t->files, &t->nfiles, tprefix);
 		if (!add_builtin_tree(&t->hooks, &t->nhooks, hprefix))

@@ -352,3 +352,14 @@ hint: write 'builtin:service' for the built-in template, or './service' for the 
 	[ -f ../repo/out/README.md ]
 	[ ! -e ../repo/out/.git ]
 }
+
+@test "a bare name that is only a local directory is that template, and never trusted as a built-in" {
+	cp -R "$FIXTURES/basic" mytpl
+	run genship new mytpl -o out
+	assert_failure 2
+	assert_output --partial "template 'basic' has hooks, and hooks of a template that is not built in run only when trusted"
+	[ ! -e out ]
+	run genship new mytpl --no-hooks -o out
+	assert_success
+	assert_output --partial "from basic 1.2.3"
+}
