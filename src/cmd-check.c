@@ -24,6 +24,8 @@
 #include "blob.h"
 #include "cmd.h"
 #include "project.h"
+#include "template.h"
+#include "lock.h"
 #include "writer.h"
 
 /* True when side s has blob id blob. */
@@ -43,6 +45,18 @@ static bool same_side(const struct merge_side *a, const struct merge_side *b)
 		(a->len == b->len && !memcmp(a->data, b->data, a->len));
 }
 
+/*
+ * True when the user changed f's mode: it is neither the template's mode
+ * nor what genship writes for it under the current umask.
+ */
+static bool mode_edited(const struct project_file *f)
+{
+	const struct merge_side *o = &f->ours, *t = &f->theirs;
+
+	return o->present && t->present && o->mode != t->mode &&
+		o->mode != template_file_mode(writer_file_mode(t->mode));
+}
+
 /* The user's side of f: "edited", "deleted" or NULL. */
 static const char *user_change(const struct project_file *f)
 {
@@ -50,7 +64,8 @@ static const char *user_change(const struct project_file *f)
 		return NULL;
 	if (!f->ours.present)
 		return "deleted";
-	return has_blob(&f->ours, f->recorded) ? NULL : "edited";
+	return has_blob(&f->ours, f->recorded) && !mode_edited(f) ? NULL :
+		"edited";
 }
 
 /* The template's side of f: "drift", "added", "removed" or NULL. */
@@ -73,9 +88,14 @@ static size_t print_group(const struct project_cmp *cmp,
 		const struct project_file *f = &cmp->files[i];
 		const char *what = change(f);
 
-		if (!what || same_side(&f->ours, &f->theirs))
+		if (!what || (same_side(&f->ours, &f->theirs) &&
+			      !mode_edited(f)))
 			continue;
-		printf("%-8s %s\n", what, f->path);
+		printf("%-8s %s", what, f->path);
+		if (mode_edited(f) && change == user_change)
+			printf(" (mode %04o; generated %04o)", f->ours.mode,
+			       f->theirs.mode);
+		printf("\n");
 		n++;
 	}
 	return n;
@@ -118,13 +138,17 @@ static int verdict(const struct project *p, const struct project_cmp *cmp)
 	return 1;
 }
 
-static int check(const char *dir, int *status, struct diag *err)
+static int check(const char *dir, unsigned lock_timeout, int *status,
+		 struct diag *err)
 {
 	struct project_cmp cmp = PROJECT_CMP_INIT;
 	struct project *p = NULL;
-	int ret = project_check_idle(dir, "run 'genship update' to finish it "
-				     "first", err);
+	struct lock lock = LOCK_INIT;
+	int ret = lock_take(&lock, dir, false, lock_timeout, err);
 
+	if (!ret)
+		ret = project_check_idle(dir, "run 'genship update' to finish "
+					 "it first", err);
 	if (!ret)
 		ret = project_open(dir, &p, err);
 	if (!ret)
@@ -133,6 +157,7 @@ static int check(const char *dir, int *status, struct diag *err)
 		*status = verdict(p, &cmp);
 	project_cmp_release(&cmp);
 	project_free(p);
+	lock_release(&lock);
 	return ret;
 }
 
@@ -140,11 +165,13 @@ int cmd_check(int argc, char **argv)
 {
 	const char *dir = ".";
 	struct diag err = DIAG_INIT;
+	unsigned lock_timeout = 0;
 	int status = 0;
-	int ret = cmd_parse_one_arg(cmd_find("check"), argc, argv, &dir);
+	int ret = cmd_parse_project_args(cmd_find("check"), argc, argv, &dir,
+					 &lock_timeout);
 
 	if (ret)
 		return ret < 0 ? 0 : ret;
-	ret = cmd_finish(check(dir, &status, &err), &err);
+	ret = cmd_finish(check(dir, lock_timeout, &status, &err), &err);
 	return ret ? ret : status;
 }

@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "project.h"
+#include "lock.h"
 #include "writer.h"
 
 /* Print the patch from old to new (either may be NULL: absent). */
@@ -67,14 +68,17 @@ static void diff_notes(const struct project_cmp *cmp)
 	}
 }
 
-static int diff(const char *dir, struct diag *err)
+static int diff(const char *dir, unsigned lock_timeout, struct diag *err)
 {
 	struct project_cmp cmp = PROJECT_CMP_INIT;
 	struct project *p = NULL;
+	struct lock lock = LOCK_INIT;
 	size_t i;
-	int ret = project_check_idle(dir, "run 'genship update' to finish it "
-				     "first", err);
+	int ret = lock_take(&lock, dir, false, lock_timeout, err);
 
+	if (!ret)
+		ret = project_check_idle(dir, "run 'genship update' to finish "
+					 "it first", err);
 	if (!ret)
 		ret = project_open(dir, &p, err);
 	if (!ret)
@@ -87,6 +91,7 @@ static int diff(const char *dir, struct diag *err)
 		diff_notes(&cmp);
 	project_cmp_release(&cmp);
 	project_free(p);
+	lock_release(&lock);
 	return ret;
 }
 
@@ -94,9 +99,11 @@ int cmd_diff(int argc, char **argv)
 {
 	const char *dir = ".";
 	struct diag err = DIAG_INIT;
-	int ret = cmd_parse_one_arg(cmd_find("diff"), argc, argv, &dir);
+	unsigned lock_timeout = 0;
+	int ret = cmd_parse_project_args(cmd_find("diff"), argc, argv, &dir,
+					 &lock_timeout);
 
 	if (ret)
 		return ret < 0 ? 0 : ret;
-	return cmd_finish(diff(dir, &err), &err);
+	return cmd_finish(diff(dir, lock_timeout, &err), &err);
 }

@@ -29,6 +29,7 @@
 #include "fsutil.h"
 #include "hook.h"
 #include "matrix.h"
+#include "paths.h"
 #include "tpl.h"
 #include "xalloc.h"
 
@@ -629,37 +630,67 @@ bool cookiecutter_is_template(const char *dir)
 	return yes;
 }
 
-/* Check `_extensions`: only the ones cookiecutter loads anyway. */
+/* Offset of element i of the JSON array whose '[' is at off, or off. */
+static size_t cc_array_item_off(const struct cookiecutter *cc, size_t off,
+				size_t i)
+{
+	const char *s = cc->json_text;
+	size_t n = cc->json_len, at;
+
+	if (off >= n || s[off] != '[')
+		return off;
+	at = js_ws(s, n, off + 1);
+	while (i-- && at < n) {
+		at = js_ws(s, n, js_value(s, n, at));
+		if (at < n && s[at] == ',')
+			at = js_ws(s, n, at + 1);
+	}
+	return at < n ? at : off;
+}
+
+/* True when name is an extension whose features the engine provides. */
+static bool cc_known_extension(const struct value *name)
+{
+	size_t k;
+
+	for (k = 0; name->kind == VALUE_STRING &&
+	     k < sizeof(known_extensions) / sizeof(*known_extensions); k++)
+		if (!strcmp(name->u.s.ptr, known_extensions[k]))
+			return true;
+	return false;
+}
+
+/*
+ * Check `_extensions`: only the ones cookiecutter loads anyway.  Any other
+ * entry names Python code, which genship cannot run: refuse the template
+ * at that entry.
+ */
 static int cc_check_extensions(const struct cookiecutter *cc,
 			       struct diag *err)
 {
 	const struct value *ext = value_dict_get(cc->raw, "_extensions");
-	size_t i, k;
+	const struct cc_pos *p = cc_find_pos(cc, "_extensions");
+	struct diag_src src = { cc->json_file, cc->json_text, cc->json_len,
+				0, 0 };
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
 
 	for (i = 0; ext && ext->kind == VALUE_LIST && i < ext->u.list.len;
-	     i++) {
-		const struct value *e = ext->u.list.items[i];
-		bool known = false;
-
-		for (k = 0; e->kind == VALUE_STRING &&
-		     k < sizeof(known_extensions) / sizeof(*known_extensions);
-		     k++)
-			known |= !strcmp(e->u.s.ptr, known_extensions[k]);
-		if (!known) {
-			struct strbuf sb = STRBUF_INIT;
-
-			value_repr(&sb, e);
-			cc_error_at(cc, "_extensions", err, "unknown Jinja2 "
-				    "extension %s", sb.buf);
-			diag_hint(err, "genship provides cookiecutter's own "
-				  "extensions (jsonify, random_ascii_string, "
-				  "slugify, now, uuid4) and cannot load "
-				  "Python code");
-			strbuf_release(&sb);
-			return ERR_INPUT;
-		}
-	}
-	return 0;
+	     i++)
+		if (!cc_known_extension(ext->u.list.items[i]))
+			break;
+	if (!ext || ext->kind != VALUE_LIST || i == ext->u.list.len || !p)
+		return 0;
+	value_repr(&sb, ext->u.list.items[i]);
+	diag_at(err, &src, cc_array_item_off(cc, p->off, i),
+		"cannot load the Jinja2 extension %s: it is Python code, "
+		"which genship does not run", sb.buf);
+	diag_hint(err, "genship provides only cookiecutter's own extensions "
+		  "(jsonify, random_ascii_string, slugify, now, uuid4); "
+		  "render this template with cookiecutter, or remove the "
+		  "entry and what the template uses from it");
+	strbuf_release(&sb);
+	return ERR_INPUT;
 }
 
 /* ---- binary files and newlines -------------------------------------- */
@@ -1621,6 +1652,9 @@ static int cc_check_path(struct cc_job *job, const char *rel,
 	}
 	if (!ret && !norm.len)
 		ret = 1;
+	if (!ret && paths_problem(norm.buf))
+		ret = cc_bad_path(job, rel, 0, &norm, paths_problem(norm.buf),
+				  true);
 	if (!ret) {
 		strbuf_reset(path);
 		strbuf_add(path, norm.buf, norm.len);

@@ -208,3 +208,14 @@ char *fs_basename(const char *path)
 		start--;
 	return xstrndup(start, (size_t)(path + len - start));
 }
+
+int fs_move_noreplace(const char *from, const char *to)
+{
+	if (!renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE))
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -errno;
+	if (fs_exists(to))
+		return -EEXIST;
+	return rename(from, to) < 0 ? -errno : 0;
+}

@@ -22,6 +22,13 @@ int fs_write_new(const char *path, const void *data, size_t len,
 		 mode_t mode);
 /* Create path and its missing parents, like mkdir -p. */
 int fs_mkdir_p(const char *path, mode_t mode);
+/*
+ * rename(2) that never replaces anything: renameat2(RENAME_NOREPLACE), or
+ * where the file system lacks it a check first.  0, -EEXIST when to
+ * exists, or another -errno.
+ */
+int fs_move_noreplace(const char *from, const char *to);
+
 /* Remove path recursively without following symlinks; missing is fine. */
 int fs_rm_rf(const char *path);
 /* True when path is an existing directory with no entries. */

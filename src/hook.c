@@ -780,8 +780,13 @@ static bool ask_trust(const struct template *t)
 {
 	char line[16];
 
-	fprintf(stderr, "template '%s' (%s) wants to run hooks on this "
-		"machine. Run them? [y/N] ", t->name, t->source);
+	if (t->url)	/* a remote template: its URL and commit */
+		fprintf(stderr, "template '%s' (%s at commit %.12s) wants to "
+			"run hooks on this machine. Run them? [y/N] ",
+			t->name, t->url, t->commit);
+	else
+		fprintf(stderr, "template '%s' (%s) wants to run hooks on "
+			"this machine. Run them? [y/N] ", t->name, t->source);
 	fflush(stderr);
 	return fgets(line, sizeof(line), stdin) &&
 		(line[0] == 'y' || line[0] == 'Y');
@@ -808,8 +813,13 @@ int hook_check_trust(const struct template *t, bool no_hooks, bool trust,
 	diag_input(err, NULL, "template '%s' has hooks, and hooks of a "
 		   "template that is not built in run only when trusted",
 		   t->name);
-	diag_hint(err, "review %s/hooks, then pass --trust to run them or "
-		  "--no-hooks to skip them", t->dir);
+	if (t->url)
+		diag_hint(err, "review the hooks of '%s' at commit %.12s, then "
+			  "pass --trust to run them or --no-hooks to skip them",
+			  t->url, t->commit);
+	else
+		diag_hint(err, "review %s/hooks, then pass --trust to run them "
+			  "or --no-hooks to skip them", t->dir);
 	return ERR_INPUT;
 }
 

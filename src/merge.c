@@ -196,7 +196,7 @@ int merge_decide(const struct merge_input *in, struct merge_result *out,
 	else if (same_bytes(&in->ours, &in->theirs))
 		r.kind = MERGE_UNCHANGED;
 	else if (matches_blob(&in->ours, in->base_blob))
-		take(&r, MERGE_TAKEN, &in->theirs, in->theirs.mode);
+		take(&r, MERGE_TAKEN, &in->theirs, result_mode(in));
 	else if (matches_blob(&in->theirs, in->base_blob))
 		r.kind = MERGE_KEPT;
 	else

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cookiecutter.h"
+#include "paths.h"
 #include "strbuf.h"
 #include "tpl.h"
 #include "xalloc.h"
@@ -155,6 +156,20 @@ static int check_path_utf8(struct render_job *job, const struct diag_src *src)
 	return ERR_INPUT;
 }
 
+/* Refuse a rendered path that belongs to git or to genship (paths.h). */
+static int check_reserved(struct render_job *job, const struct diag_src *src,
+			  const struct strbuf *path)
+{
+	const char *why = paths_problem(path->buf);
+
+	if (!why)
+		return 0;
+	diag_at(job->err, src, 0, "rendered path '%s' is reserved: %s",
+		path->buf, why);
+	diag_hint(job->err, "rename or remove this template file");
+	return ERR_INPUT;
+}
+
 /*
  * Render the path of f component by component into out.  Returns 1 when
  * a component renders empty (the file is skipped), 0, or ERR_INPUT.
@@ -193,6 +208,8 @@ static int render_path(struct render_job *job, const struct template_file *f,
 		free(comp);
 		p += n + (p[n] == '/');
 	}
+	if (!ret)
+		ret = check_reserved(job, &src, out);
 	free(name);
 	return ret;
 }

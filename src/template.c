@@ -12,6 +12,8 @@
 #include "cookiecutter.h"
 #include "fsutil.h"
 #include "gitsrc.h"
+#include "source.h"
+#include "userconfig.h"
 #include "xalloc.h"
 
 #define BUILTIN_PREFIX "templates/"
@@ -402,13 +404,13 @@ static int open_named(struct template *t, const char *spec,
 	return ret;
 }
 
-int template_open(const char *spec, struct template **out, struct diag *err)
+/* A directory, a built-in name, or a file:// repository. */
+static int open_local(const char *spec, struct template **out,
+		      struct diag *err)
 {
 	struct template *t;
 	int ret;
 
-	if (!spec)
-		spec = BUILTIN_SOURCE TEMPLATE_DEFAULT;
 	if (gitsrc_is_url(spec))
 		return gitsrc_open(spec, NULL, out, err);
 	t = xcalloc(1, sizeof(*t));
@@ -426,6 +428,67 @@ int template_open(const char *spec, struct template **out, struct diag *err)
 		gitsrc_match_commit(t);
 	*out = t;
 	return 0;
+}
+
+int template_open(const char *spec, struct template **out, struct diag *err)
+{
+	return template_open_src(spec, NULL, out, err);
+}
+
+/* A local spec with --ref or --directory: a file:// repository's REV, or
+ * a subdirectory of a directory. */
+static int open_local_opts(const struct source_spec *s,
+			   struct template **out, struct diag *err)
+{
+	char *dir;
+	int ret;
+
+	if (gitsrc_is_url(s->typed) && !*s->subdir)
+		return gitsrc_open(s->typed, s->ref, out, err);
+	if (gitsrc_is_url(s->typed)) {
+		diag_input(err, NULL, "--directory does not apply to '%s'",
+			   s->typed);
+		diag_hint(err, "name the template's directory in the work "
+			  "tree instead: /path/to/repo/SUBDIR");
+		return ERR_INPUT;
+	}
+	if (s->ref)
+		return diag_input(err, NULL, "--ref needs a git URL, and '%s' "
+				  "is not one", s->typed);
+	dir = fs_join(s->typed, s->subdir);
+	ret = open_local(dir, out, err);
+	free(dir);
+	return ret;
+}
+
+int template_open_src(const char *spec, const struct source_opts *o,
+		      struct template **out, struct diag *err)
+{
+	struct source_spec s = SOURCE_SPEC_INIT;
+	struct config *cfg = NULL;
+	struct source_opts so;
+	int ret = 0;
+
+	if (!spec)
+		spec = BUILTIN_SOURCE TEMPLATE_DEFAULT;
+	if (strchr(spec, ':') && strncmp(spec, BUILTIN_SOURCE,
+					  strlen(BUILTIN_SOURCE)))
+		/* maybe an abbreviation of the config */
+		ret = source_opts_fill(o, &so, &cfg, err);
+	if (!ret)
+		ret = source_parse(spec, cfg ? &so : o, &s, err);
+	if (ret)
+		goto out;
+	if (s.url)
+		ret = source_open_remote(&s, cfg ? &so : o, out, err);
+	else if (s.ref || *s.subdir)
+		ret = open_local_opts(&s, out, err);
+	else
+		ret = open_local(s.typed, out, err);
+out:
+	source_spec_release(&s);
+	config_free(cfg);
+	return ret;
 }
 
 struct template *template_new(const char *source, const char *dir)
@@ -497,6 +560,9 @@ void template_free(struct template *t)
 	free(t->source);
 	free(t->dir);
 	free(t->commit);
+	free(t->url);
+	free(t->ref);
+	free(t->subdir);
 	free(t);
 }
 

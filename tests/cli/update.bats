@@ -460,7 +460,11 @@ update_all() {
 		GENSHIP_FAULT_AFTER=$n run update_all run
 		[ "$status" -ne 137 ] && break
 		assert_output --partial "fault injection: killed after $n file operations"
-		cp -a run plain
+		# The same crash again, for the plain rerun below (a copy would
+		# carry a transaction genship did not create there: refused).
+		cp -a proj plain
+		GENSHIP_FAULT_AFTER=$n run update_all plain
+		assert_failure 137
 		# Rerunning the same update gives what an uninterrupted one does.
 		run update_all run
 		[ "$status" -eq 0 ] || [ "$status" -eq 1 ] ||
@@ -572,9 +576,9 @@ update_all() {
 	run genship new "file://$repo#nope" --no-hooks -o other
 	assert_failure 2
 	assert_output --partial "cannot find commit 'nope' in the template repository 'file://$repo#nope'"
-	run genship new "https://example.com/t.git" --no-hooks -o other
+	run genship new "ftp://example.com/t.git" --no-hooks -o other
 	assert_failure 2
-	assert_output --partial "unsupported template URL 'https://example.com/t.git'"
+	assert_output --partial "unsupported template URL 'ftp://example.com/t.git'"
 	[ ! -e other ]
 }
 
