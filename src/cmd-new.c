@@ -444,26 +444,11 @@ static int cc_check_existing(const struct new_opts *o, const char *target,
 /* Save the context where --replay finds it; a failure only warns. */
 static void cc_save_replay(const struct template *t, const struct value *ctx)
 {
-	char *path = cookiecutter_replay_path(t), *dir;
-	struct strbuf sb = STRBUF_INIT;
-	FILE *fp;
+	struct diag err = DIAG_INIT;
 
-	if (!path)
-		return;
-	dir = fs_dirname(path);
-	cookiecutter_format_replay(ctx, &sb);
-	if (fs_mkdir_p(dir, 0777) || !(fp = fopen(path, "w"))) {
-		fprintf(stderr, "genship: warning: cannot write replay file "
-			"'%s': %s\n", path, strerror(errno));
-	} else {
-		fwrite(sb.buf, 1, sb.len, fp);
-		if (fclose(fp))
-			fprintf(stderr, "genship: warning: cannot write replay "
-				"file '%s'\n", path);
-	}
-	strbuf_release(&sb);
-	free(dir);
-	free(path);
+	if (cookiecutter_save_replay(t, ctx, &err))
+		fprintf(stderr, "genship: warning: %s\n", err.msg);
+	diag_release(&err);
 }
 
 static int generate_cookiecutter(const struct new_opts *o, struct template *t,

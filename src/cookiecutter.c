@@ -14,6 +14,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <jansson.h>
 #include <limits.h>
@@ -1979,6 +1980,65 @@ char *cookiecutter_replay_path(const struct template *t)
 		return NULL;
 	return xasprintf("%s/.cookiecutter_replay/%s.json", home,
 			 t->cc->name);
+}
+
+/* ERR_FAIL: the replay file at path cannot be written, and why. */
+static int replay_fail(const char *path, const char *why, struct diag *err)
+{
+	return diag_fail(err, "cannot write replay file '%s': %s", path, why);
+}
+
+/* Open path for writing: a new file, or a regular one of ours alone. */
+static int replay_open(const char *path, struct diag *err)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK |
+		      O_CLOEXEC, 0600);
+	struct stat st;
+
+	if (fd < 0)
+		return replay_fail(path, errno == ELOOP ? "it is a symbolic "
+				   "link" : strerror(errno), err);
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    st.st_nlink != 1 || st.st_uid != geteuid()) {
+		close(fd);
+		return replay_fail(path, "it is not a regular file of yours "
+				   "alone", err);
+	}
+	return fd;
+}
+
+int cookiecutter_save_replay(const struct template *t,
+			     const struct value *ctx, struct diag *err)
+{
+	char *path = cookiecutter_replay_path(t), *dir;
+	struct strbuf sb = STRBUF_INIT;
+	size_t off = 0;
+	ssize_t n = 0;
+	int fd, ret = 0;
+
+	if (!path)
+		return 0;
+	dir = fs_dirname(path);
+	if ((ret = fs_mkdir_p(dir, 0700)) < 0) {
+		ret = replay_fail(path, strerror(-ret), err);
+		goto out;
+	}
+	if ((fd = ret = replay_open(path, err)) < 0)
+		goto out;
+	cookiecutter_format_replay(ctx, &sb);
+	ret = ftruncate(fd, 0);
+	while (!ret && off < sb.len && (n = write(fd, sb.buf + off,
+						   sb.len - off)) > 0)
+		off += (size_t)n;
+	if (ret < 0 || n < 0 || close(fd) < 0)
+		ret = replay_fail(path, strerror(errno), err);
+	else
+		ret = 0;
+out:
+	strbuf_release(&sb);
+	free(dir);
+	free(path);
+	return ret;
 }
 
 /* Copy JSON string member key of obj into the answers file's arena. */

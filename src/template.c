@@ -18,6 +18,9 @@
 
 #define BUILTIN_PREFIX "templates/"
 
+/* How a built-in template is recorded, and may be named explicitly. */
+#define BUILTIN_SOURCE "builtin:"
+
 static void add_file(struct template_file **arr, size_t *n, size_t *alloc,
 		     const char *path, unsigned mode, const char *data,
 		     size_t len)
@@ -100,10 +103,11 @@ static int open_builtin(struct template *t, const char *name,
 	const struct builtin_file *m = builtin_find(mpath);
 	int ret = 0;
 
-	t->builtin = true;
-	t->source = xasprintf("builtin:%s", name);
-	if (m)
+	if (m) {	/* t stays untouched for a name that is not built in */
+		t->builtin = true;
+		t->source = xasprintf(BUILTIN_SOURCE "%s", name);
 		ret = load_manifest(t, mpath, m->data, m->len, err);
+	}
 	if (m && !ret) {
 		add_builtin_tree(&t->files, &t->nfiles, tprefix);
 		if (!add_builtin_tree(&t->hooks, &t->nhooks, hprefix))
@@ -357,6 +361,67 @@ static bool is_template_dir(const char *spec)
 	return yes;
 }
 
+/* True when spec is written as a path, not as a bare name. */
+static bool is_path(const char *spec)
+{
+	return strchr(spec, '/') || !strcmp(spec, ".") || !strcmp(spec, "..");
+}
+
+/* True when dir holds a template of either kind. */
+static bool is_any_template(const char *dir)
+{
+	return is_template_dir(dir) || cookiecutter_is_template(dir);
+}
+
+/* A bare name that is a built-in template and a directory here too. */
+static int bare_ambiguous(const char *name, struct diag *err)
+{
+	diag_input(err, NULL, "template '%s' is ambiguous: it names the "
+		   "built-in template '%s' and the directory './%s'", name,
+		   name, name);
+	diag_hint(err, "write '" BUILTIN_SOURCE "%s' for the built-in "
+		  "template, or './%s' for the directory", name, name);
+	return ERR_INPUT;
+}
+
+/* Open the template directory dir, of either kind. */
+static int open_any_dir(struct template *t, const char *dir,
+			struct diag *err)
+{
+	int ret;
+
+	if (!is_template_dir(dir) && cookiecutter_is_template(dir)) {
+		ret = check_top_links(dir, err);
+		return ret ? ret : cookiecutter_open(t, dir, err);
+	}
+	if (!is_template_dir(dir))
+		return unknown_template(dir, err);
+	ret = check_top_links(dir, err);
+	return ret ? ret : open_dir(t, dir, err);
+}
+
+/*
+ * Open the template a bare name means: the built-in one (BUILTIN_SOURCE
+ * may prefix it), else a template directory of that name here.  A name
+ * that means both is an error, so that neither silently wins.
+ */
+static int open_named(struct template *t, const char *spec,
+		      struct diag *err)
+{
+	bool prefixed = !strncmp(spec, BUILTIN_SOURCE,
+				 strlen(BUILTIN_SOURCE));
+	const char *name = prefixed ? spec + strlen(BUILTIN_SOURCE) : spec;
+	int ret = *name ? open_builtin(t, name, err) : 1;
+
+	if (ret > 0 && !prefixed)
+		return open_any_dir(t, name, err);
+	if (ret > 0)
+		return unknown_template(spec, err);
+	if (!ret && !prefixed && is_any_template(name))
+		return bare_ambiguous(name, err);
+	return ret;
+}
+
 /* A directory, a built-in name, or a file:// repository. */
 static int open_local(const char *spec, struct template **out,
 		      struct diag *err)
@@ -367,30 +432,17 @@ static int open_local(const char *spec, struct template **out,
 	if (gitsrc_is_url(spec))
 		return gitsrc_open(spec, NULL, out, err);
 	t = xcalloc(1, sizeof(*t));
-	if (!is_template_dir(spec) && cookiecutter_is_template(spec)) {
-		ret = check_top_links(spec, err);
-		if (!ret)
-			ret = cookiecutter_open(t, spec, err);
-		if (ret)
-			template_free(t);
-		else
-			*out = t;
-		return ret;
-	}
-	if (is_template_dir(spec)) {
-		ret = check_top_links(spec, err);
-		if (!ret)
-			ret = open_dir(t, spec, err);
-	} else if (strchr(spec, '/') ||
-		   (ret = open_builtin(t, spec, err)) > 0) {
-		ret = unknown_template(spec, err);
-	}
+	if (is_path(spec))
+		ret = open_any_dir(t, spec, err);
+	else
+		ret = open_named(t, spec, err);
 	if (ret) {
 		template_free(t);
 		return ret;
 	}
-	template_finish(t);
-	if (t->dir)
+	if (!t->cc)
+		template_finish(t);
+	if (t->dir && !t->cc)
 		gitsrc_match_commit(t);
 	*out = t;
 	return 0;
@@ -436,8 +488,10 @@ int template_open_src(const char *spec, const struct source_opts *o,
 	int ret = 0;
 
 	if (!spec)
-		spec = TEMPLATE_DEFAULT;
-	if (strchr(spec, ':'))	/* maybe an abbreviation of the config */
+		spec = BUILTIN_SOURCE TEMPLATE_DEFAULT;
+	if (strchr(spec, ':') && strncmp(spec, BUILTIN_SOURCE,
+					  strlen(BUILTIN_SOURCE)))
+		/* maybe an abbreviation of the config */
 		ret = source_opts_fill(o, &so, &cfg, err);
 	if (!ret)
 		ret = source_parse(spec, cfg ? &so : o, &s, err);
