@@ -15,7 +15,6 @@
 #include "writer.h"
 #include "xalloc.h"
 
-#define BUILTIN_SOURCE "builtin:"
 
 /* ---- the project and its answers file ------------------------------ */
 
@@ -306,18 +305,6 @@ int project_check_reserved(const struct plan *plan, struct diag *err)
 
 /* ---- templates: theirs and base ------------------------------------ */
 
-static bool is_builtin_source(const char *source)
-{
-	return !strncmp(source, BUILTIN_SOURCE, strlen(BUILTIN_SOURCE));
-}
-
-/* The template a source string names, as template_open() takes it. */
-static const char *source_spec(const char *source)
-{
-	return is_builtin_source(source) ?
-		source + strlen(BUILTIN_SOURCE) : source;
-}
-
 /*
  * A recorded remote source: at o->ref, or at the newest tag above the
  * recorded ref when o is set (update), else at the recorded ref.
@@ -354,7 +341,7 @@ static int open_theirs(const struct project *p, const char *spec,
 	const char *src = p->af->template_source;
 	int ret = !spec && p->af->template_url ?
 		open_remote(p->af, o, out, err) :
-		template_open_src(spec ? spec : source_spec(src), o, out, err);
+		template_open_src(spec ? spec : src, o, out, err);
 
 	if (ret && !spec)
 		diag_hint(err, "the answers file names template source '%s'; "
@@ -392,7 +379,7 @@ static int open_base(const struct project *p, const struct source_opts *o,
 		ret = gitsrc_open(af->template_source, af->template_commit,
 				  &t, &err);
 	else
-		ret = template_open(source_spec(af->template_source), &t,
+		ret = template_open(af->template_source, &t,
 				    &err);
 	if (!ret && !af->template_commit &&
 	    strcmp(t->manifest->version, af->template_version)) {
