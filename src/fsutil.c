@@ -38,12 +38,24 @@ static int read_all(int fd, struct strbuf *sb, size_t max)
 
 /* Open path for reading without blocking (a FIFO, a terminal) and check
  * that it is a regular file.  Returns the descriptor or ERR_INPUT. */
+/*
+ * True when errnum says the machine ran short (descriptors, memory), not
+ * that the input is bad: a failed operation, exit 1, not bad input.
+ */
+static bool is_resource_error(int errnum)
+{
+	return errnum == EMFILE || errnum == ENFILE || errnum == ENOMEM;
+}
+
 static int open_regular(const char *path, const char *name,
 			struct diag *err)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	struct stat st;
 
+	if (fd < 0 && is_resource_error(errno))
+		return diag_fail(err, "cannot read '%s': %s", name,
+				 strerror(errno));
 	if (fd < 0)
 		return diag_input(err, name, "cannot read file: %s",
 				  strerror(errno));
@@ -140,27 +152,61 @@ int fs_mkdir_p(const char *path, mode_t mode)
 	return ret;
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag,
-		    struct FTW *ftw)
+/*
+ * Remove the directory in path (a strbuf, restored on return) and all it
+ * holds, holding one directory descriptor at a time: the names are read
+ * and the directory closed before anything below it is removed, so that
+ * removal works even with almost no descriptors left.
+ */
+static int rm_tree(struct strbuf *path)
 {
-	(void)st;
-	(void)ftw;
-	if (flag == FTW_DP)
-		return rmdir(path) < 0 ? -1 : 0;
-	return unlink(path) < 0 ? -1 : 0;
+	struct strbuf names = STRBUF_INIT;
+	DIR *d = opendir(path->buf);
+	struct dirent *e;
+	size_t len = path->len, off;
+	int ret = 0;
+
+	if (!d)	/* out of descriptors, perhaps: an empty one still goes */
+		return rmdir(path->buf) < 0 ? -errno : 0;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			strbuf_add(&names, e->d_name, strlen(e->d_name) + 1);
+	closedir(d);
+	for (off = 0; off < names.len; off += strlen(names.buf + off) + 1) {
+		struct stat st;
+		int r;
+
+		strbuf_addf(path, "/%s", names.buf + off);
+		if (lstat(path->buf, &st) < 0)
+			r = errno == ENOENT ? 0 : -errno;
+		else if (S_ISDIR(st.st_mode))
+			r = rm_tree(path);
+		else
+			r = unlink(path->buf) < 0 ? -errno : 0;
+		if (r && !ret)
+			ret = r;
+		strbuf_setlen(path, len);
+	}
+	strbuf_release(&names);
+	if (!ret && rmdir(path->buf) < 0)
+		ret = -errno;
+	return ret;
 }
 
 int fs_rm_rf(const char *path)
 {
+	struct strbuf sb = STRBUF_INIT;
 	struct stat st;
+	int ret;
 
 	if (lstat(path, &st) < 0)
 		return errno == ENOENT ? 0 : -errno;
 	if (!S_ISDIR(st.st_mode))
 		return unlink(path) < 0 ? -errno : 0;
-	if (nftw(path, rm_entry, 32, FTW_DEPTH | FTW_PHYS) < 0)
-		return -errno;
-	return 0;
+	strbuf_adds(&sb, path);
+	ret = rm_tree(&sb);
+	strbuf_release(&sb);
+	return ret;
 }
 
 bool fs_dir_is_empty(const char *path)

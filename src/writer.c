@@ -306,10 +306,10 @@ void writer_stage_release(struct writer_stage *st)
 {
 	size_t i;
 
+	if (st->fd >= 0)
+		close(st->fd);	/* first: removing needs a descriptor */
 	if (st->dir)
 		fs_rm_rf(st->dir);
-	if (st->fd >= 0)
-		close(st->fd);
 	for (i = 0; i < st->nseen; i++)
 		free(st->seen[i]);
 	free(st->seen);

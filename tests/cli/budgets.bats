@@ -65,6 +65,35 @@ assert_no_staging() {
 	done
 }
 
+# fds_limited N ARGS...: run genship with only stdin, stdout and stderr
+# open and a limit of N descriptors.
+fds_limited() {
+	local n=$1
+	shift
+	run bash -c 'for f in /proc/$$/fd/*; do f=${f##*/}
+		[ "$f" -gt 2 ] && eval "exec $f>&-"; done
+		exec prlimit --nofile="$0:$0" "$@"' "$n" "$GENSHIP" "$@"
+}
+
+@test "with almost no descriptors, new and update fail with exit 1 and leave nothing" {
+	local n
+	run genship new --no-input --set git_init=false -o proj
+	assert_success
+	for n in 4 5 6 7 8 9 10 12 14; do
+		rm -rf out
+		fds_limited "$n" new --no-input --set git_init=false -o out
+		[ "$status" -eq 1 ] || [ "$status" -eq 0 ] ||
+			fail "new with $n descriptors exited $status: $output"
+		[ "$status" -eq 0 ] || [ ! -e out ] || fail "new with $n left out/"
+		assert_no_staging .
+		rm -rf copy && cp -a proj copy
+		fds_limited "$n" update copy --set port=8082
+		[ "$status" -eq 1 ] || [ "$status" -eq 0 ] ||
+			fail "update with $n descriptors exited $status: $output"
+		assert_no_staging copy
+	done
+}
+
 @test "200 files of 32 MiB through each stop at the total budget" {
 	skip_unless_plain
 	TPL=$(fixture basic)
