@@ -30,7 +30,8 @@ static const struct cmd cmd_table[] = {
 	  "[-j N] [--lint LIST] [--lint-dir DIR] [--format text|json|junit] "
 	  "[--shard K/N]",
 	  "generate option combinations and lint every output", cmd_validate, 0 },
-	{ "matrix", "[TEMPLATE] [--format json|lines] [--shard K/N]",
+	{ "matrix", "[TEMPLATE] [--format json|lines] [--shard K/N | --shards N] "
+	  "[--force]",
 	  "print the option combinations for a CI matrix", cmd_matrix, 0 },
 	{ "options", "[TEMPLATE]",
 	  "list a template's options: type, default, choices, condition",

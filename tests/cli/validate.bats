@@ -99,8 +99,25 @@ mutation() {
 	assert_output 0
 }
 
-@test "matrix --format json is a strategy.matrix include list" {
+@test "matrix --shards N is a strategy.matrix GitHub accepts; more than 256 jobs are refused" {
+	run --separate-stderr genship matrix --shards 4
+	assert_success
+	assert_output '{"include":[{"shard":"1/4"},{"shard":"2/4"},{"shard":"3/4"},{"shard":"4/4"}]}'
+	[[ "$stderr" == *"genship validate service --shard K/N"* ]]
+	run genship matrix --shards 257
+	assert_failure 2
+	assert_output --partial "invalid --shards '257': expected 1 to 256 (GitHub Actions runs at most 256 jobs per matrix)"
+	run genship matrix --shards 2 --shard 1/2
+	assert_failure 2
 	run --separate-stderr genship matrix --format json
+	assert_failure 2
+	assert_output ''
+	[[ "$stderr" == *"error: the matrix has "*" combinations, and GitHub Actions runs at most 256 jobs per matrix"* ]]
+	[[ "$stderr" == *"hint: print shards instead (genship matrix --shards N"* ]]
+}
+
+@test "matrix --format json is a strategy.matrix include list" {
+	run --separate-stderr genship matrix --format json --force
 	assert_success
 	printf '%s\n' "$output" >m.json
 	run python3 -c '
