@@ -29,6 +29,7 @@ extern char **environ;
 #define BATCH_MAX 128		/* files per invocation */
 #define EXT_TIMEOUT_MS (600 * 1000)
 #define OUTPUT_MAX (16u << 20)	/* bytes kept per stream */
+#define BUILDS_MAX (1u << 30)	/* kustomize-build: every overlay's output */
 
 /* A NULL-terminated vector of strings the vector owns. */
 struct strvec {
@@ -77,7 +78,6 @@ static const char *const yamllint_args[] = {
 static const char *const shellcheck_args[] = {
 	"-f", "gcc", "-e", "SC1091", NULL
 };
-static const char *const kustomize_args[] = { "kustomize", NULL };
 static const char *const dclint_args[] = {
 	"-f", "compact", "--max-warnings", "0", "--color", "false", NULL
 };
@@ -88,8 +88,9 @@ static const struct ext_def defs[] = {
 	  "apt-get install yamllint", 0.3, 0.02 },
 	{ LINTER_SHELLCHECK, "shellcheck", NULL, NULL, shellcheck_args,
 	  "apt-get install shellcheck", 0.1, 0.05 },
-	{ LINTER_KUSTOMIZE, "kubectl", NULL, NULL, kustomize_args,
-	  "install kubectl to build the overlays", 0.2, 0.0 },
+	{ LINTER_KUSTOMIZE, "kustomize-build", NULL, NULL, no_args,
+	  "tools/setup.sh builds it with go; or set GENSHIP_KUSTOMIZE_BUILD",
+	  30.0, 0.0 },
 	{ LINTER_HELM, "helm-render", NULL, NULL, no_args,
 	  "build tools/helm-render: tools/setup.sh installs golang-go and "
 	  "the Go packages it needs; or set GENSHIP_HELM_RENDER", 0.1, 0.0 },
@@ -211,7 +212,7 @@ struct invocation {
 	struct strvec argv;
 	size_t first, n;	/* items of the job it checks */
 	size_t tree;		/* kustomize: the tree; helm: the chart */
-	char *overlay;		/* kustomize: k8s/overlays/X */
+	char *stdin_path;	/* kustomize: the overlay list; or NULL */
 	size_t variant;		/* helm: a values index, or CHART_CHECK */
 	struct strbuf out, err;
 	int status;
@@ -259,35 +260,44 @@ static void base_argv(struct strvec *sv, const struct ext_def *def,
 			    fs_join(cx->lint_dir, def->config));
 }
 
-/*
- * Find helm-render: $GENSHIP_HELM_RENDER when set, else PATH, else the
- * build tree genship was built in.  Returns its full path, or NULL and
- * sets *why.
- */
-static char *find_helm_render(char **why)
+/* full when it is an executable file, else NULL (full is consumed). */
+static char *if_executable(char *full)
 {
-	const char *env = getenv("GENSHIP_HELM_RENDER");
+	if (full && !access(full, X_OK))
+		return full;
+	free(full);
+	return NULL;
+}
+
+/*
+ * Find the helper program name: $env when set, else $GENSHIP_LIBEXECDIR,
+ * else PATH, else the build tree genship was built in (below rel).
+ * Returns its full path, or NULL and sets *why (hint says how to get it).
+ */
+static char *find_helper(const char *name, const char *env,
+			 const char *rel, const char *hint, char **why)
+{
+	const char *v = getenv(env), *dir = getenv("GENSHIP_LIBEXECDIR");
 	char *p;
 
-	if (env && *env) {
-		p = realpath(env, NULL);
-		if (p && !access(p, X_OK))
+	if (v && *v) {
+		if ((p = if_executable(realpath(v, NULL))))
 			return p;
-		free(p);
-		*why = xasprintf("GENSHIP_HELM_RENDER='%s' is not an "
-				 "executable file", env);
+		*why = xasprintf("%s='%s' is not an executable file", env, v);
 		return NULL;
 	}
-	if ((p = find_program("helm-render")))
+	if (dir && *dir && (p = if_executable(fs_join(dir, name))))
+		return p;
+	if ((p = find_program(name)))
 		return p;
 #ifdef GENSHIP_BUILDDIR
-	p = xstrdup(GENSHIP_BUILDDIR "/tools/helm-render/helm-render");
-	if (!access(p, X_OK))
+	if ((p = if_executable(xasprintf("%s/%s", GENSHIP_BUILDDIR, rel))))
 		return p;
-	free(p);
+#else
+	(void)rel;
 #endif
-	*why = xasprintf("'helm-render' not found in PATH or the build tree "
-			 "(%s)", def_of(LINTER_HELM)->hint);
+	*why = xasprintf("'%s' not found in PATH or the build tree (%s)", name,
+			 hint);
 	return NULL;
 }
 
@@ -312,7 +322,12 @@ static double mono_seconds(void)
 static void exec_child(struct invocation *inv, const char *cwd, char **env,
 		       int out_fd, int err_fd)
 {
-	int null_fd = open("/dev/null", O_RDONLY), fd;
+	int null_fd, fd;
+
+	if (inv->stdin_path && chdir(cwd) < 0)
+		_exit(127);
+	null_fd = open(inv->stdin_path ? inv->stdin_path : "/dev/null",
+		       O_RDONLY);
 
 	setpgid(0, 0);
 	if (null_fd < 0 || dup2(null_fd, 0) < 0 || dup2(out_fd, 1) < 0 ||
@@ -496,7 +511,16 @@ static char *tool_missing(const struct ext_def *def, const char *lint_dir,
 	char *script, *config, *why = NULL;
 
 	if (def->l == LINTER_HELM) {
-		*program = find_helm_render(&why);
+		*program = find_helper("helm-render", "GENSHIP_HELM_RENDER",
+				       "tools/helm-render/helm-render",
+				       def->hint, &why);
+		return why;
+	}
+	if (def->l == LINTER_KUSTOMIZE) {
+		*program = find_helper("kustomize-build",
+				       "GENSHIP_KUSTOMIZE_BUILD",
+				       "tools/bin/kustomize-build", def->hint,
+				       &why);
 		return why;
 	}
 	*program = find_program(def->program);
@@ -610,28 +634,37 @@ static int write_tree(struct work *w, const struct lint_ext_tree *t,
 	return ret;
 }
 
-/* One kubectl kustomize per unique overlay build. */
+/*
+ * One kustomize-build for every unique overlay build: each tree is
+ * written under t<i>/ and its overlay directory listed in a file that
+ * becomes the process's stdin.
+ */
 static int plan_trees(struct work *w, const struct lint_ext_job *job,
-		      const char *program, struct diag *err)
+		      const char *program, unsigned jobs, struct diag *err)
 {
-	struct ext_ctx cx = { w->lint_dir, w->tmpdir };
+	struct strbuf list = STRBUF_INIT;
+	struct invocation *inv;
 	size_t ti;
 	int ret = 0;
 
 	for (ti = 0; !ret && ti < job->ntrees; ti++) {
-		const struct lint_ext_tree *t = &job->trees[ti];
-		struct invocation *inv;
-
-		ret = write_tree(w, t, ti, err);
-		if (ret)
-			break;
-		inv = work_push(w, job);
-		inv->tree = ti;
-		inv->cost = def_of(job->linter)->start_cost;
-		inv->overlay = xstrdup(t->overlay);
-		base_argv(&inv->argv, def_of(job->linter), program, &cx);
-		strvec_push(&inv->argv, xasprintf("t%zu/%s", ti, t->overlay));
+		ret = write_tree(w, &job->trees[ti], ti, err);
+		strbuf_addf(&list, "t%zu/%s\n", ti, job->trees[ti].overlay);
 	}
+	if (!ret)
+		ret = write_file(w->tmpdir, "kustomize.list", list.buf,
+				 list.len, err);
+	if (!ret) {
+		inv = work_push(w, job);
+		inv->n = job->ntrees;
+		inv->cost = def_of(job->linter)->start_cost;
+		inv->stdin_path = xstrdup("kustomize.list");
+		inv->out.max = BUILDS_MAX;
+		strvec_push(&inv->argv, xstrdup(program));
+		strvec_push(&inv->argv, xstrdup("-j"));
+		strvec_push(&inv->argv, xasprintf("%u", jobs ? jobs : 1));
+	}
+	strbuf_release(&list);
 	return ret;
 }
 
@@ -745,7 +778,7 @@ static int plan_job(struct work *w, struct lint_ext_job *job,
 		job->report->files = job->nitems ? job->nitems :
 			job->ntrees ? job->ntrees : chart_renders(job);
 		if (job->linter == LINTER_KUSTOMIZE)
-			ret = plan_trees(w, job, program, err);
+			ret = plan_trees(w, job, program, jobs, err);
 		else if (job->linter == LINTER_HELM)
 			ret = plan_charts(w, job, program, err);
 		else
@@ -950,45 +983,94 @@ static void cut_all(char *s, const char *word)
 		memmove(p, p + n, strlen(p + n) + 1);
 }
 
-/*
- * Make kubectl's message readable: keep the err="..." of its log line and
- * drop the temporary directory, so paths are project-relative.
- */
-static char *kustomize_text(const struct invocation *inv, char *msg,
-			    const char *tmpdir)
+/* A failed build of tree ti: the error text, without temporary paths. */
+static void tree_failed(const struct emit *em, struct invocation *inv,
+			size_t ti, const char *text)
 {
-	char *err = strstr(msg, "err=\""), *end, *prefix;
+	const struct lint_ext_tree *t = &inv->job->trees[ti];
+	char *file = xasprintf("%s/kustomization.yaml", t->overlay);
+	char *msg = first_line(text), *prefix;
 
-	if (err && (end = strrchr(err + 5, '"')) && end > err + 5) {
-		*end = '\0';
-		memmove(msg, err + 5, strlen(err + 5) + 1);
-	}
-	prefix = xasprintf("%s/t%zu/", tmpdir, inv->tree);
+	if (!msg)
+		msg = xstrdup("kustomize failed without a message");
+	prefix = xasprintf("%s/t%zu/", em->tmpdir, ti);
 	cut_all(msg, prefix);
 	free(prefix);
-	prefix = xasprintf("t%zu/", inv->tree);
+	prefix = xasprintf("t%zu/", ti);
 	cut_all(msg, prefix);
 	free(prefix);
-	return msg;
-}
-
-/* kubectl kustomize: any failure or any stderr is a finding. */
-static void collect_tree(const struct emit *em, struct invocation *inv)
-{
-	const struct lint_ext_tree *t = &inv->job->trees[inv->tree];
-	char *file = xasprintf("%s/kustomization.yaml", inv->overlay);
-	char *msg = NULL;
-
-	if (inv->status || inv->timed_out || inv->spawn_failed)
-		msg = failure_text(inv);
-	else
-		msg = first_line(inv->err.buf);
-	if (msg)
-		msg = kustomize_text(inv, msg, em->tmpdir);
-	if (msg)
-		emit_finding(em, inv, t->owner, file, 0, 0, "kustomize", msg);
+	emit_finding(em, inv, t->owner, file, 0, 0, "kustomize", msg);
 	free(msg);
 	free(file);
+}
+
+/*
+ * Read one frame of kustomize-build at *p: "ok|error N t<i>/DIR\n" and N
+ * bytes.  Sets *ti, *ok and the body; returns false at the end or on a
+ * malformed frame.
+ */
+static bool next_frame(const struct strbuf *out, size_t *pos, size_t ntrees,
+		       size_t *ti, bool *ok, const char **body, size_t *len)
+{
+	const char *p = out->buf + *pos, *nl = memchr(p, '\n', out->len - *pos);
+	char *end;
+	unsigned long long n;
+
+	if (!nl)
+		return false;
+	*ok = !strncmp(p, "ok ", 3);
+	if (!*ok && strncmp(p, "error ", 6))
+		return false;
+	p += *ok ? 3 : 6;
+	n = strtoull(p, &end, 10);
+	if (end == p || *end != ' ' || end[1] != 't')
+		return false;
+	*ti = (size_t)strtoull(end + 2, &end, 10);
+	if (*end != '/' || *ti >= ntrees ||
+	    n > (unsigned long long)(out->len - (size_t)(nl + 1 - out->buf)))
+		return false;
+	*body = nl + 1;
+	*len = (size_t)n;
+	*pos = (size_t)(nl + 1 - out->buf) + *len;
+	return true;
+}
+
+/*
+ * kustomize-build: each frame is one overlay's build.  A failed build is
+ * a finding; a built one goes to the job's output function for the
+ * Kubernetes rules.  Trees without a frame (the process died) get the
+ * process's failure.
+ */
+static void collect_trees(const struct emit *em, struct invocation *inv)
+{
+	const struct lint_ext_job *job = inv->job;
+	bool *seen = xcalloc(job->ntrees + 1, sizeof(bool)), ok;
+	size_t pos = 0, ti, len, i;
+	const char *body;
+	char *text, *why = NULL;
+
+	while (next_frame(&inv->out, &pos, job->ntrees, &ti, &ok, &body,
+			  &len)) {
+		seen[ti] = true;
+		if (!ok) {
+			text = xstrndup(body, len);
+			tree_failed(em, inv, ti, text);
+			free(text);
+		} else if (job->output) {
+			text = xstrndup(body, len);
+			job->output(em->ud, job, job->trees[ti].owner,
+				    job->trees[ti].overlay, text, len);
+			free(text);
+		}
+	}
+	for (i = 0; i < job->ntrees; i++)
+		if (!seen[i]) {
+			if (!why)
+				why = failure_text(inv);
+			tree_failed(em, inv, i, why);
+		}
+	free(why);
+	free(seen);
 }
 
 /* What a chart finding adds to its message: the values it rendered. */
@@ -1127,7 +1209,7 @@ static void collect(const struct emit *em, struct invocation *inv)
 	inv->job->report->invocations++;
 	inv->job->report->seconds += inv->seconds;
 	if (inv->job->linter == LINTER_KUSTOMIZE) {
-		collect_tree(em, inv);
+		collect_trees(em, inv);
 		return;
 	}
 	if (inv->job->linter == LINTER_HELM) {
@@ -1154,7 +1236,7 @@ static void work_release(struct work *w)
 		strvec_release(&w->invs[i].argv);
 		strbuf_release(&w->invs[i].out);
 		strbuf_release(&w->invs[i].err);
-		free(w->invs[i].overlay);
+		free(w->invs[i].stdin_path);
 	}
 	free(w->invs);
 }
