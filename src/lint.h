@@ -359,6 +359,15 @@ int lint_ext_run(struct lint_ext_job *jobs, size_t njobs,
 		 const struct lint_options *opts, lint_ext_sink sink,
 		 void *sink_ud, struct diag *err);
 
+/*
+ * Describe external linter l for --list-linters: when its program is
+ * found, *path is how it is run and *version what it says of its version
+ * (NULL when it cannot tell), and 0 is returned; otherwise *path says why
+ * it is missing and -1 is returned.  Both strings are caller-owned.
+ */
+int lint_ext_describe(enum linter l, const char *lint_dir, char **path,
+		      char **version);
+
 /* ---- internal helpers shared by lint.c and the rule modules ----------- */
 
 /* Parse data into y: every document up to the end or the first error. */

@@ -388,6 +388,43 @@ sys.exit("no frame for " + sys.argv[1])' "$d"
 	assert_output --partial "kustomize         ran: 1 unique overlay build"
 }
 
+@test "the strict schema check runs on built overlays" {
+	kustomize_ready
+	command -v node >/dev/null || skip "node is not installed"
+	[ -d "$GENSHIP_LINT_DIR/node_modules" ] || skip "tools/lint is not installed"
+	tpl="$BATS_TEST_TMPDIR/service"
+	cp -R "$SERVICE" "$tpl"
+	o="$tpl/template/k8s/overlays/production"
+	# A JSON 6902 patch: no source file holds the field, only the build.
+	printf -- '- op: add\n  path: /spec/template/spec/hostnetwork\n  value: true\n' \
+		>"$o/host.yaml"
+	printf '  - path: host.yaml\n    target:\n      kind: Deployment\n' \
+		>>"$o/kustomization.yaml"
+	run "$GENSHIP" validate "$tpl" --set database=postgres \
+		--lint kustomize,k8s-schema
+	assert_failure 1
+	assert_output --partial 'k8s/overlays/production/kustomization.yaml: k8s-schema: Deployment/my-service: unknown field "spec.template.spec.hostnetwork" (built by k8s/overlays/production: Deployment/my-service) [k8s-schema]'
+}
+
+@test "validate --list-linters says where each linter is and its version" {
+	run genship validate --list-linters
+	assert_success
+	assert_line --index 0 --regexp '^builtin +in genship [0-9.]+$'
+	[ "${#lines[@]}" -eq 9 ]
+	if command -v yamllint >/dev/null; then
+		assert_line --regexp "^yamllint +$(command -v yamllint) \(yamllint [0-9.]+\)$"
+	fi
+	if [ -x "$KUSTOMIZE_BUILD" ]; then
+		run env GENSHIP_KUSTOMIZE_BUILD="$KUSTOMIZE_BUILD" "$GENSHIP" \
+			validate --list-linters
+		assert_line --regexp '^kustomize +/.*kustomize-build \(kustomize-build \(sigs.k8s.io/kustomize/api v[0-9.]+\)\)$'
+	fi
+	run env GENSHIP_KUSTOMIZE_BUILD=/nonexistent "$GENSHIP" validate \
+		--list-linters
+	assert_success
+	assert_line "kustomize         missing: GENSHIP_KUSTOMIZE_BUILD='/nonexistent' is not an executable file"
+}
+
 @test "kustomize is skipped with a notice when kustomize-build is absent" {
 	run env GENSHIP_KUSTOMIZE_BUILD=/nonexistent/kustomize-build "$GENSHIP" \
 		validate --lint builtin,kustomize
