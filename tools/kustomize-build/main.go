@@ -34,9 +34,13 @@ type result struct {
 }
 
 // build runs kustomize on dir as `kubectl kustomize dir` does: the default
-// options (load restrictions on, plugins and helm off).
+// options (load restrictions on, plugins and helm off) and no --reorder
+// flag, so a kustomization's sortOptions decide the order, else the
+// legacy order by kind.
 func build(fs filesys.FileSystem, dir string) result {
-	k := krusty.MakeKustomizer(krusty.MakeDefaultOptions())
+	opts := krusty.MakeDefaultOptions()
+	opts.Reorder = krusty.ReorderOptionUnspecified
+	k := krusty.MakeKustomizer(opts)
 	m, err := k.Run(fs, dir)
 	if err != nil {
 		return result{nil, err}
