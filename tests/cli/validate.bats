@@ -288,9 +288,9 @@ print(fail.text.strip().split(": ")[1])'
 	mutation replica-typo
 }
 @test "mutation: a writable root filesystem is KSV014" { mutation writable-root; }
-@test "mutation: a :latest base image is hadolint's DL3007" {
+@test "mutation: a shell-form CMD is hadolint's DL3025" {
 	pytool_ready hadolint
-	mutation hadolint-latest
+	mutation hadolint-shell-form
 }
 @test "mutation: an unpinned uses: is zizmor's unpinned-uses" {
 	pytool_ready zizmor
