@@ -64,10 +64,77 @@ def bench_new(genship, work):
          ("true (process start-up floor)", ["true"], work, None)])
 
 
+SRCDIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def git(*argv, cwd):
+    subprocess.run(["git", "-c", "user.name=bench", "-c",
+                    "user.email=bench@example.com", "-c",
+                    "init.defaultBranch=main", *argv], cwd=cwd, check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+def serve(root, work):
+    """Start the tests' smart-HTTP git server on loopback; (proc, port)."""
+    portfile = os.path.join(work, "port")
+    proc = subprocess.Popen([sys.executable, os.path.join(
+        SRCDIR, "tests", "cli", "git-http-server.py"), root, portfile])
+    for _ in range(200):
+        if os.path.exists(portfile):
+            break
+        time.sleep(0.05)
+    with open(portfile) as f:
+        return proc, f.read().strip()
+
+
+def bench_remote(genship, work):
+    """new from a cached remote template against the same local directory."""
+    tpl = os.path.join(work, "service-tpl")
+    shutil.copytree(os.path.join(SRCDIR, "templates", "service"), tpl)
+    shutil.copytree(os.path.join(SRCDIR, "hooks"), os.path.join(tpl, "hooks"),
+                    dirs_exist_ok=True)
+    repo = os.path.join(work, "repo")
+    shutil.copytree(tpl, repo)
+    git("init", "-q", cwd=repo)
+    git("add", "-A", cwd=repo)
+    git("commit", "-q", "-m", "v1", cwd=repo)
+    git("tag", "v1.0.0", cwd=repo)
+    srv = os.path.join(work, "srv")
+    os.mkdir(srv)
+    git("clone", "-q", "--bare", repo, os.path.join(srv, "service.git"),
+        cwd=work)
+    os.environ["XDG_CACHE_HOME"] = os.path.join(work, "cache")
+    os.environ["XDG_CONFIG_HOME"] = os.path.join(work, "config")
+    proc, port = serve(srv, work)
+    url = f"http://127.0.0.1:{port}/service.git@v1.0.0"
+    out = os.path.join(work, "remote-out")
+    try:
+        subprocess.run([genship, "new", url, "--no-input", "--no-hooks",
+                        "-o", out], check=True, stderr=subprocess.DEVNULL)
+    finally:
+        proc.terminate()    # the cached runs below need no server
+        proc.wait()
+
+    def clean():
+        shutil.rmtree(out, ignore_errors=True)
+
+    side_by_side(
+        "genship new, the service template as a local directory and from "
+        "a cached remote repository",
+        [("new ./service-tpl (local directory)",
+          [genship, "new", tpl, "--no-input", "--no-hooks", "-o", out],
+          work, clean),
+         ("new http://…/service.git@v1.0.0", [genship, "new", url,
+                                              "--no-input", "--no-hooks",
+                                              "-o", out], work, clean)])
+
+
 def main():
     genship = os.path.abspath(sys.argv[1])
     with tempfile.TemporaryDirectory(prefix="genship-bench-") as work:
         bench_new(genship, work)
+    with tempfile.TemporaryDirectory(prefix="genship-bench-") as work:
+        bench_remote(genship, work)
 
 
 if __name__ == "__main__":

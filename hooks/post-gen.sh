@@ -4,7 +4,7 @@
 # Runs in the staging directory that holds the rendered project, before it is
 # moved into place. Reads only GENSHIP_* variables:
 #   GENSHIP_OPERATION    new | update
-#   GENSHIP_OUTPUT_DIR   final project directory
+#   GENSHIP_OUTPUT_DIR   final project directory (absolute)
 #   GENSHIP_OPT_<NAME>   answers (bools are "true"/"false")
 #
 # 1. make the scripts executable;
@@ -39,6 +39,11 @@ has_extra() {
   esac
 }
 
+# inside_git DIR: true when DIR exists and lies in a git work tree.
+inside_git() {
+  [ -d "$1" ] && git -C "$1" rev-parse --is-inside-work-tree >/dev/null 2>&1
+}
+
 # The deploy workflow's secret holding the environment's secret values.
 secrets_name() {
   if [ "${k8s_flavor}" = helm ]; then echo HELM_SECRETS_VALUES; else echo KUSTOMIZE_SECRETS_ENV; fi
@@ -66,7 +71,9 @@ done
 if [ "${operation}" = new ] && [ "${git_init}" = true ]; then
   if ! command -v git >/dev/null 2>&1; then
     say "git is not installed: skipping git init"
-  elif git -C "$(dirname -- "${output_dir}")" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  elif inside_git "$(dirname -- "${output_dir}")" || inside_git ..; then
+    # The staging directory (our cwd) sits beside the target, so '..'
+    # answers for the target's parent even if the path were relative.
     say "$(dirname -- "${output_dir}") is inside a git repository: skipping git init"
   else
     name=$(git config --get user.name 2>/dev/null || true)

@@ -24,6 +24,7 @@
 #include <yaml.h>
 
 #include "fsutil.h"
+#include "paths.h"
 #include "xalloc.h"
 
 /* ---- YAML nodes to values ---------------------------------------------- */
@@ -407,6 +408,32 @@ out:
 	return ret;
 }
 
+int answer_set_add_mapping(struct answer_set *set,
+			   const struct diag_src *src,
+			   struct yaml_document_s *doc,
+			   struct yaml_node_s *map, struct diag *err)
+{
+	struct ydoc y = { .src = *src, .doc = *doc, .err = err };
+	yaml_node_pair_t *p;
+	int ret;
+
+	if (map->type != YAML_MAPPING_NODE)
+		return ydoc_error(&y, map, "answers map option names to "
+				  "values, not %s", node_kind(map));
+	ret = check_answer_count(&y, map);
+	if (!ret)
+		ret = check_duplicate_answers(&y, map);
+	for (p = map->data.mapping.pairs.start;
+	     !ret && p < map->data.mapping.pairs.top; p++)
+		ret = add_pair(set, &y, p);
+	return ret;
+}
+
+void answer_set_add_answer(struct answer_set *set, const struct answer *a)
+{
+	*answer_push(set) = *a;
+}
+
 int answer_set_gather(struct answer_set *set, const char *answers_path,
 		      char *const *sets, size_t nsets, struct diag *err)
 {
@@ -415,7 +442,8 @@ int answer_set_gather(struct answer_set *set, const char *answers_path,
 	int ret = 0;
 
 	if (answers_path &&
-	    !(ret = fs_read_file(answers_path, &text, &len, err)))
+	    !(ret = fs_read_input(answers_path, NULL, FS_MAX_DATA, &text, &len,
+				  err)))
 		ret = answer_set_add_file(set, answers_path, text, len, err);
 	for (i = 0; !ret && i < nsets; i++)
 		ret = answer_set_add_cli(set, sets[i], err);
@@ -779,10 +807,17 @@ void answers_file_add_file(struct answers_file *af, const char *path,
 	snprintf(e->blob, sizeof(e->blob), "%s", blob);
 }
 
+void answers_file_add_conflict(struct answers_file *af, const char *path)
+{
+	XALLOC_GROW(af->conflicts, af->nconflicts + 1, af->conflicts_alloc);
+	af->conflicts[af->nconflicts++] = arena_strdup(&af->arena, path);
+}
+
 void answers_file_free(struct answers_file *af)
 {
 	if (!af)
 		return;
+	free(af->conflicts);
 	free(af->files);
 	arena_release(&af->arena);
 	free(af);
@@ -857,11 +892,46 @@ static int af_require(struct ydoc *y, const yaml_node_t *n, const char *key,
 	return 0;
 }
 
+/* True when ref can name a git tag, branch or commit (git's rules). */
+static bool ref_name_ok(const char *ref)
+{
+	const char *p;
+
+	if (!*ref || *ref == '-' || *ref == '/' || strstr(ref, "..") ||
+	    strstr(ref, "@{"))
+		return false;
+	for (p = ref; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f ||
+		    strchr("~^:?*[\\", *p))
+			return false;
+	return true;
+}
+
+/*
+ * The recorded remote source is input from a stranger too: its ref must
+ * be a ref name and its directory a path inside the repository.
+ */
+static int af_check_remote(struct ydoc *y, const struct answers_file *af,
+			   const yaml_node_t *n)
+{
+	const char *dir = af->template_directory, *ref = af->template_ref;
+
+	if (dir && !paths_is_inside(dir))
+		return ydoc_error(y, map_get(y, n, "directory"), "unsafe "
+				  "directory '%s' in 'template': it must stay "
+				  "inside the repository", dir);
+	if (ref && !ref_name_ok(ref))
+		return ydoc_error(y, map_get(y, n, "ref"), "'%s' in "
+				  "'template' is not a git ref name", ref);
+	return 0;
+}
+
 static int af_template(struct ydoc *y, struct answers_file *af,
 		       const yaml_node_t *n)
 {
 	static const char *const keys[] = {
-		"name", "source", "version", "commit", NULL,
+		"name", "source", "version", "commit", "url", "ref",
+		"directory", NULL,
 	};
 	yaml_node_t *v;
 	int ret;
@@ -878,7 +948,14 @@ static int af_template(struct ydoc *y, struct answers_file *af,
 		ret = af_string(y, af, v, "version", &af->template_version);
 	if (!ret && (v = map_get(y, n, "commit")))
 		ret = af_string(y, af, v, "commit", &af->template_commit);
-	return ret;
+	if (!ret && (v = map_get(y, n, "url")))
+		ret = af_string(y, af, v, "url", &af->template_url);
+	if (!ret && (v = map_get(y, n, "ref")))
+		ret = af_string(y, af, v, "ref", &af->template_ref);
+	if (!ret && (v = map_get(y, n, "directory")))
+		ret = af_string(y, af, v, "directory",
+				&af->template_directory);
+	return ret ? ret : af_check_remote(y, af, n);
 }
 
 static int af_answers(struct ydoc *y, struct answers_file *af,
@@ -929,34 +1006,16 @@ static const yaml_node_t *second_key(struct ydoc *y, const yaml_node_t *n,
 	return n;
 }
 
-/*
- * True when the recorded path s stays inside the project: relative, with
- * no empty, '.' or '..' component.
- */
-static bool path_inside(const char *s)
-{
-	size_t n;
-
-	if (!*s || *s == '/')
-		return false;
-	for (; *s; s += n + (s[n] == '/')) {
-		n = strcspn(s, "/");
-		if (!n || (n == 1 && *s == '.') ||
-		    (n == 2 && !strncmp(s, "..", 2)) ||
-		    (s[n] == '/' && !s[n + 1]))
-			return false;
-	}
-	return true;
-}
-
-/* Refuse a recorded path that leaves the project, at its key. */
+/* Refuse a recorded path that leaves the project or is reserved. */
 static int check_recorded_path(struct ydoc *y, const yaml_node_pair_t *p,
 			       const char *path)
 {
-	if (path_inside(path))
+	const char *why = paths_problem(path);
+
+	if (!why)
 		return 0;
-	ydoc_error(y, ynode(y, p->key), "unsafe path '%s' in 'files': paths "
-		   "must stay inside the project", path);
+	ydoc_error(y, ynode(y, p->key), "unsafe path '%s' in 'files': %s",
+		   path, why);
 	diag_hint(y->err, "genship writes this section itself; restore the "
 		  "answers file from version control");
 	return ERR_INPUT;
@@ -1001,12 +1060,39 @@ static int af_files(struct ydoc *y, struct answers_file *af,
 	return 0;
 }
 
+/* The `conflicts` sequence: paths, each one genship may write. */
+static int af_conflicts(struct ydoc *y, struct answers_file *af,
+			const yaml_node_t *n)
+{
+	yaml_node_item_t *it;
+
+	if (n->type != YAML_SEQUENCE_NODE)
+		return ydoc_error(y, n, "'conflicts' must be a sequence of "
+				  "paths, not %s", node_kind(n));
+	for (it = n->data.sequence.items.start;
+	     it < n->data.sequence.items.top; it++) {
+		const yaml_node_t *item = ynode(y, *it);
+		const char *path = scalar_text(item), *why;
+
+		if (!path)
+			return ydoc_error(y, item, "'conflicts' lists paths, "
+					  "not %s", node_kind(item));
+		why = paths_problem(path);
+		if (why)
+			return ydoc_error(y, item, "unsafe path '%s' in "
+					  "'conflicts': %s", path, why);
+		answers_file_add_conflict(af, path);
+	}
+	return 0;
+}
+
 /* Read the top-level mapping of a .genship.yml into af. */
 static int af_top(struct ydoc *y, struct answers_file *af,
 		  const yaml_node_t *root)
 {
 	static const char *const keys[] = {
-		"genship_version", "template", "answers", "files", NULL,
+		"genship_version", "template", "answers", "files",
+		"conflicts", NULL,
 	};
 	const char *what = "answers file";
 	yaml_node_t *v;
@@ -1025,6 +1111,8 @@ static int af_top(struct ydoc *y, struct answers_file *af,
 		ret = af_answers(y, af, v);
 	if (!ret && (v = map_get(y, root, "files")))
 		ret = af_files(y, af, v);
+	if (!ret && (v = map_get(y, root, "conflicts")))
+		ret = af_conflicts(y, af, v);
 	return ret;
 }
 
@@ -1252,11 +1340,14 @@ static bool emit_template(yaml_emitter_t *e, const struct answers_file *af)
 		{ "source", af->template_source },
 		{ "version", af->template_version },
 		{ "commit", af->template_commit },
+		{ "url", af->template_url },
+		{ "ref", af->template_ref },
+		{ "directory", af->template_directory },
 	};
 	bool ok = emit_cstr(e, "template") && emit_map_start(e, false);
 	size_t i;
 
-	for (i = 0; ok && i < 4; i++)
+	for (i = 0; ok && i < sizeof(fields) / sizeof(*fields); i++)
 		if (fields[i][1])
 			ok = emit_cstr(e, fields[i][0]) &&
 			     emit_cstr(e, fields[i][1]);
@@ -1299,6 +1390,23 @@ static bool emit_files(yaml_emitter_t *e, const struct answers_file *af)
 	return ok && emit_map_end(e);
 }
 
+/* The `conflicts` sequence, only when there are any. */
+static bool emit_conflicts(yaml_emitter_t *e, const struct answers_file *af)
+{
+	yaml_event_t ev;
+	bool ok;
+	size_t i;
+
+	if (!af->nconflicts)
+		return true;
+	ok = emit_cstr(e, "conflicts") &&
+	     emit(e, &ev, yaml_sequence_start_event_initialize(&ev, NULL,
+		  NULL, 1, YAML_BLOCK_SEQUENCE_STYLE));
+	for (i = 0; ok && i < af->nconflicts; i++)
+		ok = emit_cstr(e, af->conflicts[i]);
+	return emit(e, &ev, ok && yaml_sequence_end_event_initialize(&ev));
+}
+
 /* Emit the whole document: stream, document, top-level mapping. */
 static bool emit_document(yaml_emitter_t *e, const struct answers_file *af)
 {
@@ -1314,7 +1422,7 @@ static bool emit_document(yaml_emitter_t *e, const struct answers_file *af)
 	     emit_cstr(e, af->genship_version ? af->genship_version :
 		       PACKAGE_VERSION) &&
 	     emit_template(e, af) && emit_answers(e, af->answers) &&
-	     emit_files(e, af) && emit_map_end(e);
+	     emit_files(e, af) && emit_conflicts(e, af) && emit_map_end(e);
 	ok = emit(e, &ev, ok && yaml_document_end_event_initialize(&ev, 1));
 	return emit(e, &ev, ok && yaml_stream_end_event_initialize(&ev));
 }

@@ -16,8 +16,9 @@
  * render context, and the answers file `.genship.yml` that records them in
  * the generated project.
  *
- * Resolution order, each overriding the one before: defaults, --answers
- * FILE, --set K=V, interactive prompts.  An option whose `when` is false is
+ * Resolution order, each overriding the one before: defaults, the user
+ * config's default answers, --answers FILE, --set K=V, interactive
+ * prompts (which offer the value so far as their default).  An option whose `when` is false is
  * pinned to its default and not asked.  Then `computed` values are rendered
  * in order and `constraints` are checked.
  */
@@ -58,6 +59,22 @@ int answer_set_add_cli(struct answer_set *set, const char *arg,
  */
 int answer_set_add_file(struct answer_set *set, const char *file,
 			const char *text, size_t len, struct diag *err);
+
+/*
+ * Add the answers of mapping map of doc, parsed from src (whose text must
+ * outlive set), typed as answer_set_add_file() types them.  A node that
+ * is not a mapping is ERR_INPUT at its position.  For the user config.
+ */
+struct yaml_document_s;
+struct yaml_node_s;
+int answer_set_add_mapping(struct answer_set *set,
+			   const struct diag_src *src,
+			   struct yaml_document_s *doc,
+			   struct yaml_node_s *map, struct diag *err);
+
+/* Append answer a, sharing its strings and value: its set must outlive
+ * set. */
+void answer_set_add_answer(struct answer_set *set, const struct answer *a);
 
 /*
  * Add the answers of the file at answers_path (NULL for none), then the
@@ -115,10 +132,16 @@ struct answers_file {
 	char *template_source;	/* "builtin:service", a path or a URL */
 	char *template_version;
 	char *template_commit;	/* git commit, or NULL */
+	char *template_url;	/* a remote template: its git URL, or NULL */
+	char *template_ref;	/* the ref it was read at, or NULL */
+	char *template_directory;	/* its directory there, or NULL */
 	char *genship_version;
 	struct value *answers;	/* dict of option name -> value, in arena */
 	struct answers_file_entry *files;	/* sorted by path */
 	size_t nfiles, files_alloc;
+	char **conflicts;	/* paths an update left with conflict
+				 * markers, not yet resolved; in arena */
+	size_t nconflicts, conflicts_alloc;
 	struct arena arena;
 };
 
@@ -129,10 +152,14 @@ struct answers_file *answers_file_new(void);
 void answers_file_add_file(struct answers_file *af, const char *path,
 			   const char *blob);
 
+/* Record that an update left conflict markers in path. */
+void answers_file_add_conflict(struct answers_file *af, const char *path);
+
 /*
  * Parse .genship.yml: `genship_version`, `template` (name, source,
- * version, optional commit), `answers` and `files`; any other key is an
- * error.  Answers are typed: plain true/false are bools, plain decimal
+ * version, optional commit, url, ref and directory), `answers`, `files`
+ * and the optional `conflicts` (a sequence of paths); any other key is
+ * an error.  Answers are typed: plain true/false are bools, plain decimal
  * integers are ints, sequences are lists, and everything else (quoted
  * scalars included) is a string.  *out is caller-owned, untouched on
  * failure.  Returns 0 or ERR_INPUT.

@@ -24,6 +24,8 @@
 #include "blob.h"
 #include "cmd.h"
 #include "project.h"
+#include "template.h"
+#include "lock.h"
 #include "writer.h"
 
 /* True when side s has blob id blob. */
@@ -43,6 +45,18 @@ static bool same_side(const struct merge_side *a, const struct merge_side *b)
 		(a->len == b->len && !memcmp(a->data, b->data, a->len));
 }
 
+/*
+ * True when the user changed f's mode: it is neither the template's mode
+ * nor what genship writes for it under the current umask.
+ */
+static bool mode_edited(const struct project_file *f)
+{
+	const struct merge_side *o = &f->ours, *t = &f->theirs;
+
+	return o->present && t->present && o->mode != t->mode &&
+		o->mode != template_file_mode(writer_file_mode(t->mode));
+}
+
 /* The user's side of f: "edited", "deleted" or NULL. */
 static const char *user_change(const struct project_file *f)
 {
@@ -50,7 +64,8 @@ static const char *user_change(const struct project_file *f)
 		return NULL;
 	if (!f->ours.present)
 		return "deleted";
-	return has_blob(&f->ours, f->recorded) ? NULL : "edited";
+	return has_blob(&f->ours, f->recorded) && !mode_edited(f) ? NULL :
+		"edited";
 }
 
 /* The template's side of f: "drift", "added", "removed" or NULL. */
@@ -73,9 +88,14 @@ static size_t print_group(const struct project_cmp *cmp,
 		const struct project_file *f = &cmp->files[i];
 		const char *what = change(f);
 
-		if (!what || same_side(&f->ours, &f->theirs))
+		if (!what || (same_side(&f->ours, &f->theirs) &&
+			      !mode_edited(f)))
 			continue;
-		printf("%-8s %s\n", what, f->path);
+		printf("%-8s %s", what, f->path);
+		if (mode_edited(f) && change == user_change)
+			printf(" (mode %04o; generated %04o)", f->ours.mode,
+			       f->theirs.mode);
+		printf("\n");
 		n++;
 	}
 	return n;
@@ -93,58 +113,141 @@ static void print_notes(const struct project_cmp *cmp)
 		      ".genship.yml\n", stderr);
 }
 
-/* Print both groups and the verdict; return the exit status. */
-static int verdict(const struct project *p, const struct project_cmp *cmp)
+/* Name every file whose conflict markers are still there; how many. */
+static size_t print_unresolved(const struct project_cmp *cmp)
 {
-	const struct template *t = cmp->theirs_t;
-	size_t edited = print_group(cmp, user_change);
-	size_t drift = print_group(cmp, template_change);
+	const char *p = cmp->unresolved.buf, *nl;
+	size_t n = 0;
 
-	fflush(stdout);
-	print_notes(cmp);
-	if (strcmp(t->manifest->version, p->af->template_version))
-		fprintf(stderr, "genship: template '%s' is now version %s; "
-			"the project records %s\n", t->name,
-			t->manifest->version, p->af->template_version);
-	if (!edited && !drift) {
+	for (; (nl = strchr(p, '\n')); p = nl + 1, n++)
+		printf("conflict %.*s (unresolved)\n", (int)(nl - p), p);
+	return n;
+}
+
+/* What check found: the user's edits and the template's drift. */
+struct check_counts {
+	size_t edited, drift, unresolved;
+	bool moved;		/* the template's version moved on */
+};
+
+/* Say what was found, and the verdict; return the exit status. */
+static int verdict_line(const struct project *p, const struct template *t,
+			const struct check_counts *n, bool strict)
+{
+	bool drift = n->drift || n->unresolved || n->moved;
+
+	if (!n->edited && !drift) {
 		fprintf(stderr, "genship: check: '%s' matches template '%s' "
 			"and its recorded answers\n", p->dir, t->name);
 		return 0;
 	}
+	if (!drift && !strict) {
+		fprintf(stderr, "genship: check passed: %zu edited by you "
+			"(update keeps them), no drift from template '%s'\n",
+			n->edited, t->name);
+		fputs("hint: pass --strict to fail on edits as well\n",
+		      stderr);
+		return 0;
+	}
 	fprintf(stderr, "genship: check failed: %zu edited by you, %zu "
-		"changed in the template '%s'\n", edited, drift, t->name);
-	fputs("hint: 'genship diff' shows what 'genship update' would "
-	      "change\n", stderr);
+		"changed in the template '%s'", n->edited, n->drift, t->name);
+	if (n->unresolved)
+		fprintf(stderr, ", %zu unresolved conflict%s", n->unresolved,
+			n->unresolved == 1 ? "" : "s");
+	fputc('\n', stderr);
+	fputs(n->unresolved ? "hint: remove the <<<<<<< ======= >>>>>>> "
+	      "markers, keeping what you want\n" : "hint: 'genship diff' "
+	      "shows what 'genship update' would change\n", stderr);
 	return 1;
 }
 
-static int check(const char *dir, int *status, struct diag *err)
+/* Print both groups and the verdict; return the exit status. */
+static int verdict(const struct project *p, const struct project_cmp *cmp,
+		   bool strict)
 {
+	const struct template *t = cmp->theirs_t;
+	struct check_counts n = { 0, 0, 0, false };
+
+	n.edited = print_group(cmp, user_change);
+	n.drift = print_group(cmp, template_change);
+	n.unresolved = print_unresolved(cmp);
+	n.moved = *p->af->template_version &&
+		strcmp(t->manifest->version, p->af->template_version);
+	fflush(stdout);
+	print_notes(cmp);
+	if (n.moved)
+		fprintf(stderr, "genship: template '%s' is now version %s; "
+			"the project records %s\n", t->name,
+			t->manifest->version, p->af->template_version);
+	return verdict_line(p, t, &n, strict);
+}
+
+struct check_opts {
+	const char *dir;
+	unsigned lock_timeout;
+	bool strict;
+};
+
+enum { OPT_LOCK_TIMEOUT = 256, OPT_STRICT };
+
+static const struct cmd_opt check_opts_table[] = {
+	{ "lock-timeout", 0, true, OPT_LOCK_TIMEOUT },
+	{ "strict", 0, false, OPT_STRICT },
+	{ NULL, 0, false, 0 }
+};
+
+/* One parsed argument: an option, or the project directory. */
+static int check_arg(void *ud, int key, char *arg)
+{
+	struct check_opts *o = ud;
+
+	if (key == OPT_LOCK_TIMEOUT)
+		return cmd_parse_seconds(cmd_find("check"), "--lock-timeout",
+					 arg, &o->lock_timeout);
+	if (key == OPT_STRICT) {
+		o->strict = true;
+		return 0;
+	}
+	if (o->dir)
+		return cmd_usage_error(cmd_find("check"), "unexpected "
+				       "argument '%s'", arg);
+	o->dir = arg;
+	return 0;
+}
+
+static int check(const struct check_opts *o, int *status, struct diag *err)
+{
+	const char *dir = o->dir ? o->dir : ".";
 	struct project_cmp cmp = PROJECT_CMP_INIT;
 	struct project *p = NULL;
-	int ret = project_check_idle(dir, "run 'genship update' to finish it "
-				     "first", err);
+	struct lock lock = LOCK_INIT;
+	int ret = lock_take(&lock, dir, false, o->lock_timeout, err);
 
+	if (!ret)
+		ret = project_check_idle(dir, "run 'genship update' to finish "
+					 "it first", err);
 	if (!ret)
 		ret = project_open(dir, &p, err);
 	if (!ret)
 		ret = project_compare(p, NULL, NULL, 0, 0, &cmp, err);
 	if (!ret)
-		*status = verdict(p, &cmp);
+		*status = verdict(p, &cmp, o->strict);
 	project_cmp_release(&cmp);
 	project_free(p);
+	lock_release(&lock);
 	return ret;
 }
 
 int cmd_check(int argc, char **argv)
 {
-	const char *dir = ".";
+	struct check_opts o = { NULL, 0, false };
 	struct diag err = DIAG_INIT;
 	int status = 0;
-	int ret = cmd_parse_one_arg(cmd_find("check"), argc, argv, &dir);
+	int ret = cmd_parse_args(cmd_find("check"), argc, argv,
+				 check_opts_table, check_arg, &o);
 
 	if (ret)
 		return ret < 0 ? 0 : ret;
-	ret = cmd_finish(check(dir, &status, &err), &err);
+	ret = cmd_finish(check(&o, &status, &err), &err);
 	return ret ? ret : status;
 }

@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "project.h"
+#include "lock.h"
 #include "writer.h"
 
 /* Print the patch from old to new (either may be NULL: absent). */
@@ -49,54 +50,105 @@ static int diff_file(const struct project_file *f, struct diag *err)
 	return 0;
 }
 
-/* Tell on stderr what the diff cannot show. */
-static void diff_notes(const struct project_cmp *cmp)
+/*
+ * Tell on stderr what the diff cannot show; return 1 when update would
+ * leave a conflict (the exit status), else 0.
+ */
+static int diff_notes(const struct project_cmp *cmp)
 {
+	int status = 0;
 	size_t i;
 
 	for (i = 0; i < cmp->nfiles; i++) {
 		const struct project_file *f = &cmp->files[i];
 
-		if (merge_kind_conflicts(f->res.kind))
+		if (merge_kind_conflicts(f->res.kind)) {
 			fprintf(stderr, "genship: update would leave a "
 				"conflict in '%s'\n", f->path);
-		else if (f->res.kind == MERGE_KEPT_DROPPED)
+			status = 1;
+		} else if (f->res.kind == MERGE_KEPT_DROPPED)
 			fprintf(stderr, "genship: update would keep '%s': you "
 				"edited it, and the template no longer "
 				"generates it\n", f->path);
 	}
+	return status;
 }
 
-static int diff(const char *dir, struct diag *err)
+struct diff_opts {
+	const char *dir;
+	struct cmd_sets sets;
+	unsigned lock_timeout;
+};
+
+enum { OPT_SET = 256, OPT_LOCK_TIMEOUT };
+
+static const struct cmd_opt diff_opts_table[] = {
+	{ "set", 0, true, OPT_SET },
+	{ "lock-timeout", 0, true, OPT_LOCK_TIMEOUT },
+	{ NULL, 0, false, 0 }
+};
+
+/* One parsed argument; a positional K=V is a --set, as for update. */
+static int diff_arg(void *ud, int key, char *arg)
 {
+	struct diff_opts *o = ud;
+
+	if (key == OPT_LOCK_TIMEOUT)
+		return cmd_parse_seconds(cmd_find("diff"), "--lock-timeout",
+					 arg, &o->lock_timeout);
+	if (key == OPT_SET || strchr(arg, '='))
+		cmd_sets_add(&o->sets, arg);
+	else if (!o->dir)
+		o->dir = arg;
+	else
+		return cmd_usage_error(cmd_find("diff"), "unexpected "
+				       "argument '%s'", arg);
+	return 0;
+}
+
+static int diff(const struct diff_opts *o, int *status, struct diag *err)
+{
+	const char *dir = o->dir ? o->dir : ".";
 	struct project_cmp cmp = PROJECT_CMP_INIT;
 	struct project *p = NULL;
+	struct lock lock = LOCK_INIT;
 	size_t i;
-	int ret = project_check_idle(dir, "run 'genship update' to finish it "
-				     "first", err);
+	int ret = lock_take(&lock, dir, false, o->lock_timeout, err);
 
+	if (!ret)
+		ret = project_check_idle(dir, "run 'genship update' to finish "
+					 "it first", err);
 	if (!ret)
 		ret = project_open(dir, &p, err);
 	if (!ret)
-		ret = project_compare(p, NULL, NULL, 0, PROJECT_CMP_BASE |
-				      PROJECT_CMP_MERGE, &cmp, err);
+		ret = project_compare(p, NULL, o->sets.items, o->sets.len,
+				      PROJECT_CMP_BASE | PROJECT_CMP_MERGE,
+				      &cmp, err);
+	if (!ret)
+		ret = project_check_resolved(&cmp, err);
 	for (i = 0; !ret && i < cmp.nfiles; i++)
 		ret = diff_file(&cmp.files[i], err);
 	fflush(stdout);
 	if (!ret)
-		diff_notes(&cmp);
+		*status = diff_notes(&cmp);
 	project_cmp_release(&cmp);
 	project_free(p);
+	lock_release(&lock);
 	return ret;
 }
 
 int cmd_diff(int argc, char **argv)
 {
-	const char *dir = ".";
+	struct diff_opts o = { NULL, CMD_SETS_INIT, 0 };
 	struct diag err = DIAG_INIT;
-	int ret = cmd_parse_one_arg(cmd_find("diff"), argc, argv, &dir);
+	int status = 0;
+	int ret = cmd_parse_args(cmd_find("diff"), argc, argv,
+				 diff_opts_table, diff_arg, &o);
 
-	if (ret)
-		return ret < 0 ? 0 : ret;
-	return cmd_finish(diff(dir, &err), &err);
+	if (!ret)
+		ret = cmd_finish(diff(&o, &status, &err), &err);
+	else if (ret < 0)
+		ret = 0;
+	cmd_sets_release(&o.sets);
+	return ret ? ret : status;
 }

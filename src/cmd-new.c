@@ -14,10 +14,14 @@
 #include "cookiecutter.h"
 #include "fsutil.h"
 #include "hook.h"
+#include "lock.h"
 #include "project.h"
 #include "render.h"
 #include "signals.h"
+#include "source.h"
 #include "template.h"
+#include "txn.h"
+#include "userconfig.h"
 #include "writer.h"
 #include "xalloc.h"
 
@@ -27,16 +31,19 @@ struct new_opts {
 	const char *answers;
 	struct cmd_sets sets;
 	bool no_input, dry_run, force, no_hooks, trust;
-	unsigned hook_timeout;
+	unsigned hook_timeout, lock_timeout;
 	/* cookiecutter templates: */
 	bool skip_existing;	/* -s: keep files that exist */
 	bool replay;		/* --replay: the replay file of the template */
 	const char *replay_file;	/* --replay-file FILE */
+	struct source_opts src;	/* --ref, --directory, --offline, ... */
+	const char *config;	/* --config FILE */
 };
 
 enum { OPT_OUTPUT = 'o', OPT_FORCE = 'f', OPT_SKIP = 's', OPT_SET = 256,
        OPT_ANSWERS, OPT_NO_INPUT, OPT_DRY_RUN, OPT_NO_HOOKS, OPT_TRUST,
-       OPT_HOOK_TIMEOUT, OPT_REPLAY, OPT_REPLAY_FILE };
+       OPT_HOOK_TIMEOUT, OPT_REPLAY, OPT_REPLAY_FILE, OPT_LOCK_TIMEOUT,
+       OPT_REF, OPT_DIRECTORY, OPT_OFFLINE, OPT_REFRESH, OPT_CONFIG };
 
 static const struct cmd_opt new_opts_table[] = {
 	{ "output", 'o', true, OPT_OUTPUT },
@@ -48,10 +55,17 @@ static const struct cmd_opt new_opts_table[] = {
 	{ "no-hooks", 0, false, OPT_NO_HOOKS },
 	{ "trust", 0, false, OPT_TRUST },
 	{ "hook-timeout", 0, true, OPT_HOOK_TIMEOUT },
+	{ "lock-timeout", 0, true, OPT_LOCK_TIMEOUT },
 	{ "overwrite-if-exists", 0, false, OPT_FORCE },
 	{ "skip-if-file-exists", 's', false, OPT_SKIP },
 	{ "replay", 0, false, OPT_REPLAY },
 	{ "replay-file", 0, true, OPT_REPLAY_FILE },
+	{ "ref", 0, true, OPT_REF },
+	{ "checkout", 0, true, OPT_REF },
+	{ "directory", 0, true, OPT_DIRECTORY },
+	{ "offline", 0, false, OPT_OFFLINE },
+	{ "refresh", 0, false, OPT_REFRESH },
+	{ "config", 0, true, OPT_CONFIG },
 	{ NULL, 0, false, 0 }
 };
 
@@ -61,7 +75,9 @@ static int new_arg(void *ud, int key, char *arg)
 	struct new_opts *o = ud;
 
 	switch (key) {
-	case OPT_OUTPUT: o->output = arg; return 0;
+	case OPT_OUTPUT: o->output = arg; return *arg ? 0 :
+		cmd_usage_error(cmd_find("new"), "-o needs a directory, "
+				"not ''");
 	case OPT_SET: cmd_sets_add(&o->sets, arg); return 0;
 	case OPT_ANSWERS: o->answers = arg; return 0;
 	case OPT_NO_INPUT: o->no_input = true; return 0;
@@ -72,9 +88,17 @@ static int new_arg(void *ud, int key, char *arg)
 	case OPT_HOOK_TIMEOUT:
 		return cmd_parse_seconds(cmd_find("new"), "--hook-timeout", arg,
 					 &o->hook_timeout);
+	case OPT_LOCK_TIMEOUT:
+		return cmd_parse_seconds(cmd_find("new"), "--lock-timeout", arg,
+					 &o->lock_timeout);
 	case OPT_SKIP: o->skip_existing = true; return 0;
 	case OPT_REPLAY: o->replay = true; return 0;
 	case OPT_REPLAY_FILE: o->replay_file = arg; return 0;
+	case OPT_REF: o->src.ref = arg; return 0;
+	case OPT_DIRECTORY: o->src.directory = arg; return 0;
+	case OPT_OFFLINE: o->src.offline = true; return 0;
+	case OPT_REFRESH: o->src.refresh = true; return 0;
+	case OPT_CONFIG: o->config = arg; return 0;
 	}
 	if (strchr(arg, '='))
 		cmd_sets_add(&o->sets, arg);
@@ -93,8 +117,11 @@ static int resolve_context(const struct template *t, const struct new_opts *o,
 {
 	struct answer_set given = ANSWER_SET_INIT;
 	bool interactive = !o->no_input && isatty(STDIN_FILENO);
-	int ret = answer_set_gather(&given, o->answers, o->sets.items,
-				    o->sets.len, err);
+	int ret;
+
+	config_add_answers(o->src.config, t->name, t->manifest, &given);
+	ret = answer_set_gather(&given, o->answers, o->sets.items, o->sets.len,
+				err);
 
 	if (!ret)
 		ret = answers_resolve(t->manifest, &given,
@@ -194,7 +221,7 @@ static int write_project(const struct template *t, const struct new_opts *o,
 	struct hook_ctx hc = { ctx, "new", target, t->dir ? t->source : "",
 			       NULL, o->hook_timeout, NULL };
 	struct writer_stage st = WRITER_STAGE_INIT;
-	int ret = writer_stage_begin(&st, target, err);
+	int ret = writer_stage_begin(&st, target, plan, o->force, err);
 
 	hc.cwd = st.tree;
 	if (!ret && hooks)
@@ -223,14 +250,41 @@ static int recover(const char *target, struct diag *err)
 	return ret;
 }
 
-/* Check the target, trust the hooks, and write; say what was made. */
+/*
+ * new --force regenerates every file, so an update left unfinished in
+ * the target is discarded, and said so; a foreign one is refused.
+ */
+static int settle_update(const char *target, struct diag *err)
+{
+	enum txn_state state = txn_state(target);
+
+	if (state == TXN_FOREIGN)
+		return txn_check_owner(target, err);
+	if (state == TXN_SEALED)
+		fprintf(stderr, "genship: discarded the interrupted update in "
+			"'%s/%s': new --force regenerates every file\n",
+			target, TXN_DIR_NAME);
+	txn_discard(target);
+	return 0;
+}
+
+/*
+ * Check the target, trust the hooks, and write; say what was made.  An
+ * existing target is locked for the whole run (lock.h).
+ */
 static int write_checked(const struct template *t, const struct new_opts *o,
 			 const struct value *ctx, const struct plan *plan,
 			 const char *target, struct diag *err)
 {
+	struct lock lock = LOCK_INIT;
 	bool hooks = false;
-	int ret = recover(target, err);
+	int ret;
 
+	ret = lock_take(&lock, target, true, o->lock_timeout, err);
+	if (!ret)
+		ret = recover(target, err);
+	if (!ret && o->force)
+		ret = settle_update(target, err);
 	if (!ret)
 		ret = writer_check_target(plan, target, o->force, err);
 	if (!ret)
@@ -241,6 +295,7 @@ static int write_checked(const struct template *t, const struct new_opts *o,
 	if (!ret)
 		fprintf(stderr, "genship: created '%s': %zu files from %s %s\n",
 			target, plan->nfiles, t->name, t->manifest->version);
+	lock_release(&lock);
 	return ret;
 }
 
@@ -333,6 +388,9 @@ static int cc_resolve(const struct template *t, const struct new_opts *o,
 	}
 	if (replay)
 		ret = cc_read_replay(t, o, a, &fixed, err);
+	if (!replay)
+		config_add_answers(o->src.config, t->name, t->manifest,
+				   &given);
 	if (!ret)
 		ret = answer_set_gather(&given, o->answers, o->sets.items,
 					o->sets.len, err);
@@ -386,26 +444,11 @@ static int cc_check_existing(const struct new_opts *o, const char *target,
 /* Save the context where --replay finds it; a failure only warns. */
 static void cc_save_replay(const struct template *t, const struct value *ctx)
 {
-	char *path = cookiecutter_replay_path(t), *dir;
-	struct strbuf sb = STRBUF_INIT;
-	FILE *fp;
+	struct diag err = DIAG_INIT;
 
-	if (!path)
-		return;
-	dir = fs_dirname(path);
-	cookiecutter_format_replay(ctx, &sb);
-	if (fs_mkdir_p(dir, 0777) || !(fp = fopen(path, "w"))) {
-		fprintf(stderr, "genship: warning: cannot write replay file "
-			"'%s': %s\n", path, strerror(errno));
-	} else {
-		fwrite(sb.buf, 1, sb.len, fp);
-		if (fclose(fp))
-			fprintf(stderr, "genship: warning: cannot write replay "
-				"file '%s'\n", path);
-	}
-	strbuf_release(&sb);
-	free(dir);
-	free(path);
+	if (cookiecutter_save_replay(t, ctx, &err))
+		fprintf(stderr, "genship: warning: %s\n", err.msg);
+	diag_release(&err);
 }
 
 static int generate_cookiecutter(const struct new_opts *o, struct template *t,
@@ -442,11 +485,20 @@ static int generate_cookiecutter(const struct new_opts *o, struct template *t,
 	return ret;
 }
 
-static int generate(const struct new_opts *o, struct diag *err)
+static int generate(struct new_opts *o, struct diag *err)
 {
+	struct config *cfg = NULL;
 	struct template *t = NULL;
-	int ret = template_open(o->template, &t, err);
+	int ret = config_load(o->config, &cfg, err);
 
+	o->src.config = cfg;
+	if (!ret && o->src.offline && o->src.refresh)
+		ret = diag_input(err, NULL, "--offline and --refresh "
+				 "exclude each other");
+	else if (!ret)
+		ret = template_open_src(o->template, &o->src, &t, err);
+	if (!ret && config_trusts(cfg, t->source, t->url))
+		o->trust = true;	/* the user config trusts it */
 	if (!ret && t->cc)
 		ret = generate_cookiecutter(o, t, err);
 	else if (!ret && (o->skip_existing || o->replay || o->replay_file))
@@ -455,6 +507,7 @@ static int generate(const struct new_opts *o, struct diag *err)
 	else if (!ret)
 		ret = generate_genship(o, t, err);
 	template_free(t);
+	config_free(cfg);
 	return ret;
 }
 

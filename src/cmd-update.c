@@ -12,9 +12,14 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "blob.h"
 #include "hook.h"
+#include "lock.h"
 #include "project.h"
 #include "signals.h"
+#include "source.h"
+#include "txn.h"
+#include "userconfig.h"
 #include "writer.h"
 #include "xalloc.h"
 
@@ -23,11 +28,14 @@ struct update_opts {
 	const char *template;
 	struct cmd_sets sets;
 	bool dry_run, no_hooks, trust;
-	unsigned hook_timeout;
+	unsigned hook_timeout, lock_timeout;
+	struct source_opts src;	/* --ref, --offline, --refresh */
+	const char *config;	/* --config FILE */
 };
 
 enum { OPT_SET = 256, OPT_TEMPLATE, OPT_DRY_RUN, OPT_NO_HOOKS, OPT_TRUST,
-       OPT_HOOK_TIMEOUT };
+       OPT_HOOK_TIMEOUT, OPT_LOCK_TIMEOUT, OPT_REF, OPT_OFFLINE, OPT_REFRESH,
+       OPT_CONFIG };
 
 static const struct cmd_opt update_opts_table[] = {
 	{ "set", 0, true, OPT_SET },
@@ -36,6 +44,12 @@ static const struct cmd_opt update_opts_table[] = {
 	{ "no-hooks", 0, false, OPT_NO_HOOKS },
 	{ "trust", 0, false, OPT_TRUST },
 	{ "hook-timeout", 0, true, OPT_HOOK_TIMEOUT },
+	{ "lock-timeout", 0, true, OPT_LOCK_TIMEOUT },
+	{ "ref", 0, true, OPT_REF },
+	{ "checkout", 0, true, OPT_REF },
+	{ "offline", 0, false, OPT_OFFLINE },
+	{ "refresh", 0, false, OPT_REFRESH },
+	{ "config", 0, true, OPT_CONFIG },
 	{ NULL, 0, false, 0 }
 };
 
@@ -62,6 +76,13 @@ static int update_arg(void *ud, int key, char *arg)
 	case OPT_HOOK_TIMEOUT:
 		return cmd_parse_seconds(cmd_find("update"), "--hook-timeout",
 					 arg, &o->hook_timeout);
+	case OPT_LOCK_TIMEOUT:
+		return cmd_parse_seconds(cmd_find("update"), "--lock-timeout",
+					 arg, &o->lock_timeout);
+	case OPT_REF: o->src.ref = arg; return 0;
+	case OPT_OFFLINE: o->src.offline = true; return 0;
+	case OPT_REFRESH: o->src.refresh = true; return 0;
+	case OPT_CONFIG: o->config = arg; return 0;
 	}
 	if (strchr(arg, '='))
 		cmd_sets_add(&o->sets, arg);
@@ -79,24 +100,61 @@ static void report_conflict(struct update_report *rep, const char *path)
 	rep->nconflicts++;
 }
 
+/*
+ * Warn about each path an update kept because it changed under it; they
+ * count as conflicts, so that the run fails and the user looks.
+ */
+static void report_kept(struct update_report *rep, const struct strbuf *kept)
+{
+	char *copy = xstrdup(kept->buf), *p = copy, *line;
+
+	while ((line = strsep(&p, "\n")) && *line) {
+		fprintf(stderr, "genship: warning: kept '%s' as it is: it "
+			"changed while the update ran; run 'genship update' "
+			"again to merge it\n", line);
+		report_conflict(rep, line);
+	}
+	free(copy);
+}
+
+/*
+ * Commit the sealed transaction in dir, compare-and-swap; paths that
+ * changed under it are kept and the answers file says so (p: the project
+ * as it was before the update).
+ */
+static int commit(const char *dir, struct project *p,
+		  struct update_report *rep, struct strbuf *conflicts,
+		  struct diag *err)
+{
+	struct strbuf kept = STRBUF_INIT;
+	int ret = txn_commit(dir, project_answers_restore, p, conflicts,
+			     &kept, err);
+
+	if (!ret)
+		report_kept(rep, &kept);
+	strbuf_release(&kept);
+	return ret;
+}
+
 /* Finish an update that a crash interrupted after it was sealed. */
 static int finish_interrupted(const char *dir, struct update_report *rep,
 			      struct diag *err)
 {
-	struct strbuf conflicts = STRBUF_INIT, kept = STRBUF_INIT;
-	char *p, *line;
-	int ret = writer_txn_commit(dir, &conflicts, &kept, err);
+	struct strbuf conflicts = STRBUF_INIT;
+	struct project *p = NULL;
+	char *line, *rest;
+	int ret = project_open(dir, &p, err);
 
+	if (!ret)
+		ret = commit(dir, p, rep, &conflicts, err);
 	if (!ret)
 		fprintf(stderr, "genship: finished the interrupted update of "
 			"'%s'\n", dir);
-	for (p = kept.buf; !ret && (line = strsep(&p, "\n")) && *line;)
-		fprintf(stderr, "genship: warning: kept '%s': it changed "
-			"after the update was staged\n", line);
-	for (p = conflicts.buf; !ret && (line = strsep(&p, "\n")) && *line;)
+	for (rest = conflicts.buf; !ret && (line = strsep(&rest, "\n")) &&
+	     *line;)
 		report_conflict(rep, line);
 	strbuf_release(&conflicts);
-	strbuf_release(&kept);
+	project_free(p);
 	return ret;
 }
 
@@ -180,10 +238,24 @@ static int preflight(const struct project_cmp *cmp, const char *dir,
 	return ret;
 }
 
-/* Stage every write and deletion, the answers file last. */
-static int stage(const struct project_cmp *cmp, struct writer_txn *txn,
-		 struct diag *err)
+/* The blob id of side s into id, or NULL when it is absent. */
+static const char *side_blob(const struct merge_side *s,
+			     char id[BLOB_HEXSZ + 1])
 {
+	if (!s->present)
+		return NULL;
+	blob_id(s->data, s->len, id);
+	return id;
+}
+
+/*
+ * Stage every write and deletion, the answers file last; each write is
+ * to replace exactly what the decision read (compare-and-swap, txn.h).
+ */
+static int stage(const struct project *p, const struct project_cmp *cmp,
+		 struct txn *txn, struct diag *err)
+{
+	char id[BLOB_HEXSZ + 1];
 	size_t i;
 	int ret = 0;
 
@@ -192,50 +264,51 @@ static int stage(const struct project_cmp *cmp, struct writer_txn *txn,
 		const struct merge_result *r = &f->res;
 
 		if (merge_kind_writes(r->kind))
-			ret = writer_txn_stage(txn, f->path, r->mode, r->data,
-					       r->len, err);
+			ret = txn_stage(txn, f->path, r->mode, r->data, r->len,
+					side_blob(&f->ours, id), err);
 		else if (r->kind == MERGE_REMOVED)
-			writer_txn_delete(txn, f->path, f->recorded);
+			txn_delete(txn, f->path, side_blob(&f->ours, id));
 		if (merge_kind_conflicts(r->kind))
-			writer_txn_conflict(txn, f->path);
+			txn_conflict(txn, f->path);
 	}
 	if (!ret)
-		ret = writer_txn_stage(txn, PROJECT_ANSWERS_FILE, 0644,
-				       cmp->answers.buf, cmp->answers.len, err);
+		ret = txn_stage(txn, PROJECT_ANSWERS_FILE, 0644,
+				cmp->answers.buf, cmp->answers.len,
+				*p->af_blob ? p->af_blob : NULL, err);
 	return ret;
 }
 
 /* Stage, run hooks in the staging directory, seal and commit. */
-static int apply(const struct update_opts *o, const struct project_cmp *cmp,
-		 const char *dir, bool hooks, const struct update_report *rep,
-		 struct diag *err)
+static int apply(const struct update_opts *o, struct project *p,
+		 const struct project_cmp *cmp, const char *dir, bool hooks,
+		 struct update_report *rep, struct diag *err)
 {
 	const struct template *t = cmp->theirs_t;
 	const struct manifest *m = t->manifest;
-	struct writer_txn txn = WRITER_TXN_INIT;
+	struct txn txn = TXN_INIT;
 	char *changed = xstrndup(rep->changed.buf, rep->changed.len ?
 				 rep->changed.len - 1 : 0);
 	char *abs = realpath(dir, NULL);
 	struct hook_ctx hc = { cmp->ctx, "update", abs ? abs : dir,
 			       t->dir ? t->source : "", NULL, o->hook_timeout,
 			       changed };
-	int ret = writer_txn_begin(&txn, dir, err);
+	int ret = txn_begin(&txn, dir, err);
 
 	hc.cwd = txn.files;
 	if (!ret && hooks)
 		ret = hook_run_list(t, m->pre_hooks, m->npre_hooks, &hc, err);
 	if (!ret)
-		ret = stage(cmp, &txn, err);
+		ret = stage(p, cmp, &txn, err);
 	if (!ret && hooks)
 		ret = hook_run_list(t, m->post_hooks, m->npost_hooks, &hc,
 				    err);
 	if (!ret)
-		ret = writer_txn_seal(&txn, err);
+		ret = txn_seal(&txn, err);
 	if (ret)
-		writer_txn_abort(&txn);
+		txn_abort(&txn);
 	else
-		ret = writer_txn_commit(dir, NULL, NULL, err);
-	writer_txn_release(&txn);
+		ret = commit(dir, p, rep, NULL, err);
+	txn_release(&txn);
 	free(changed);
 	free(abs);
 	return ret;
@@ -294,8 +367,9 @@ static int pre_apply(const struct update_opts *o,
 }
 
 /* Report, then apply unless this is a dry run or there is nothing to do. */
-static int run(const struct update_opts *o, const struct project_cmp *cmp,
-	       const char *dir, struct update_report *rep, struct diag *err)
+static int run(const struct update_opts *o, struct project *p,
+	       const struct project_cmp *cmp, const char *dir,
+	       struct update_report *rep, struct diag *err)
 {
 	const struct template *t = cmp->theirs_t;
 	bool hooks = false, changes = has_changes(cmp);
@@ -318,8 +392,7 @@ static int run(const struct update_opts *o, const struct project_cmp *cmp,
 	if (t->cc)
 		fprintf(stderr, "genship: note: cookiecutter hooks run only "
 			"when a project is created, not on update\n");
-	signals_catch();
-	ret = apply(o, cmp, dir, hooks, rep, err);
+	ret = apply(o, p, cmp, dir, hooks, rep, err);
 	if (!ret)
 		fprintf(stderr, "genship: updated '%s' to %s %s: %zu files "
 			"changed\n", dir, t->name, t->manifest->version,
@@ -327,24 +400,72 @@ static int run(const struct update_opts *o, const struct project_cmp *cmp,
 	return ret;
 }
 
-static int update(const struct update_opts *o, struct diag *err)
+/*
+ * Settle what earlier runs left in dir, under the lock: a foreign
+ * transaction is refused, a crashed `new` rolled back, a sealed update
+ * finished and an unsealed one discarded.  A dry run only looks.
+ */
+static int settle(const struct update_opts *o, const char *dir,
+		  struct update_report *rep, struct diag *err)
 {
+	int ret = txn_check_owner(dir, err);
+
+	if (!ret && o->dry_run)
+		return project_check_idle(dir, "run 'genship update' without "
+					  "--dry-run to finish it first", err);
+	if (!ret)
+		ret = recover(dir, err);
+	if (!ret && txn_state(dir) == TXN_SEALED)
+		ret = finish_interrupted(dir, rep, err);
+	if (!ret)
+		txn_discard(dir);
+	return ret;
+}
+
+/* Say which ref of a remote template the update moves to. */
+static void report_ref(const struct project *p, const struct template *t)
+{
+	const char *was = p->af->template_ref;
+
+	if (!t->url || !t->ref)
+		return;
+	fprintf(stderr, "genship: template '%s' at ref '%s' (commit %.12s)",
+		t->url, t->ref, t->commit);
+	if (was && strcmp(was, t->ref))
+		fprintf(stderr, ", moved from '%s'", was);
+	fputc('\n', stderr);
+}
+
+/* Load the user config; trust the template's hooks if it says so. */
+static int load_config(struct update_opts *o, struct config **cfg,
+		       struct diag *err)
+{
+	int ret = config_load(o->config, cfg, err);
+
+	o->src.config = *cfg;
+	if (!ret && o->src.offline && o->src.refresh)
+		ret = diag_input(err, NULL, "--offline and --refresh "
+				 "exclude each other");
+	return ret;
+}
+
+static int update(struct update_opts *o, struct diag *err)
+{
+	struct config *cfg = NULL;
 	const char *dir = o->dir ? o->dir : ".";
 	struct update_report rep = UPDATE_REPORT_INIT;
 	struct project_cmp cmp = PROJECT_CMP_INIT;
 	struct project *p = NULL;
-	int ret = 0;
+	struct lock lock = LOCK_INIT;
+	int ret;
 
-	if (o->dry_run && (ret = project_check_idle(dir, "run 'genship "
-						   "update' without --dry-run "
-						   "to finish it first", err)))
-		return ret;
-	if (!o->dry_run)
-		ret = recover(dir, err);
-	if (!ret && writer_txn_pending(dir))
-		ret = finish_interrupted(dir, &rep, err);
-	if (!ret && !o->dry_run)
-		writer_txn_discard(dir);
+	ret = load_config(o, &cfg, err);
+	cmp.src = &o->src;
+	signals_catch();
+	if (!ret)
+		ret = lock_take(&lock, dir, !o->dry_run, o->lock_timeout, err);
+	if (!ret)
+		ret = settle(o, dir, &rep, err);
 	if (!ret)
 		ret = project_open(dir, &p, err);
 	if (!ret)
@@ -352,11 +473,19 @@ static int update(const struct update_opts *o, struct diag *err)
 				      PROJECT_CMP_BASE | PROJECT_CMP_MERGE,
 				      &cmp, err);
 	if (!ret)
-		ret = run(o, &cmp, dir, &rep, err);
+		ret = project_check_resolved(&cmp, err);
+	if (!ret) {
+		report_ref(p, cmp.theirs_t);
+		o->trust |= config_trusts(cfg, cmp.theirs_t->source,
+					  cmp.theirs_t->url);
+		ret = run(o, p, &cmp, dir, &rep, err);
+	}
 	if (!ret)
 		ret = finish(&rep, o->dry_run, err);
 	project_cmp_release(&cmp);
 	project_free(p);
+	lock_release(&lock);
+	config_free(cfg);
 	strbuf_release(&rep.changed);
 	strbuf_release(&rep.conflicts);
 	return ret;

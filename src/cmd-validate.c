@@ -7,6 +7,7 @@
  */
 #include <jansson.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include "fsutil.h"
 #include "lint.h"
 #include "matrix.h"
+#include "signals.h"
 #include "template.h"
 #include "xalloc.h"
 
@@ -780,6 +782,9 @@ static int lint_all(const struct matrix *mx, struct lint_run *run,
 	size_t i;
 
 	for (i = 0; i < mx->len; i++) {
+		if (signals_pending())
+			return diag_fail(err, "interrupted by %s",
+					 signals_name(signals_pending()));
 		lint_run_add(run, &mx->items[i]);
 		progress_show(pg, "render", i + 1, mx->len);
 	}
@@ -816,6 +821,8 @@ static int validate(const struct validate_opts *o, struct diag *err)
 	progress_end(&pg);
 	if (ret)
 		goto out;
+	/* The temporary files are gone: a closed stdout may kill us now. */
+	signal(SIGPIPE, SIG_DFL);
 	report_init(&rep, t, &mx, run);
 	if (o->format == FORMAT_JSON)
 		report_json(&rep);
@@ -848,8 +855,10 @@ int cmd_validate(int argc, char **argv)
 		cmd_sets_release(&o.sets);
 		return ret < 0 ? 0 : ret;
 	}
+	signals_catch();
 	ret = cmd_finish(o.list_linters ? list_linters(&o, &err) :
 			 validate(&o, &err), &err);
 	cmd_sets_release(&o.sets);
+	signals_reraise();
 	return ret;
 }

@@ -12,17 +12,19 @@
 static const struct cmd cmd_table[] = {
 	{ "new", "[TEMPLATE] [-o DIR] [--set K=V]... [--answers FILE] "
 	  "[--no-input] [--dry-run] [-f|--force] [-s|--skip-if-file-exists] "
-	  "[--no-hooks] [--trust] [--hook-timeout S] "
-	  "[--replay | --replay-file FILE] [K=V]...",
+	  "[--no-hooks] [--trust] [--hook-timeout S] [--lock-timeout S] "
+	  "[--replay | --replay-file FILE] [--ref REF] [--directory SUBDIR] "
+	  "[--offline | --refresh] [--config FILE] [K=V]...",
 	  "generate a project from a template", cmd_new, 0 },
 	{ "update", "[DIR] [--set K=V]... [--template SRC] [--dry-run] "
-	  "[--no-hooks] [--trust] [--hook-timeout S]",
+	  "[--no-hooks] [--trust] [--hook-timeout S] [--lock-timeout S] "
+	  "[--ref REF] [--offline | --refresh] [--config FILE]",
 	  "regenerate after option or template changes, keeping edits",
 	  cmd_update, CMD_NEEDS_GIT },
-	{ "diff", "[DIR]", "show what update would change, as a unified diff",
+	{ "diff", "[DIR] [--set K=V]... [--lock-timeout S]", "show what update would change, as a unified diff",
 	  cmd_diff, CMD_NEEDS_GIT },
-	{ "check", "[DIR]",
-	  "exit 1 if files differ from template and answers (drift gate)",
+	{ "check", "[DIR] [--strict] [--lock-timeout S]",
+	  "exit 1 on template drift or an unresolved conflict (CI gate)",
 	  cmd_check, CMD_NEEDS_GIT },
 	{ "validate", "[TEMPLATE] [--all | --set K=V... | --answers FILE] "
 	  "[-j N] [--lint LIST] [--lint-dir DIR] [--format text|json|junit] "
@@ -33,7 +35,9 @@ static const struct cmd cmd_table[] = {
 	{ "options", "[TEMPLATE]",
 	  "list a template's options: type, default, choices, condition",
 	  cmd_options, 0 },
-	{ "templates", "", "list the built-in templates", cmd_templates, 0 },
+	{ "templates", "[--config FILE]",
+	  "list the built-in templates and the configured abbreviations",
+	  cmd_templates, 0 },
 };
 
 #define NCMDS (sizeof(cmd_table) / sizeof(cmd_table[0]))
@@ -184,12 +188,18 @@ struct one_arg {
 	const struct cmd *c;
 	const char **arg;
 	bool seen;
+	unsigned *lock_timeout;
 };
+
+enum { OPT_LOCK_TIMEOUT = 256 };
 
 static int take_one_arg(void *ud, int key, char *arg)
 {
 	struct one_arg *o = ud;
 
+	if (key == OPT_LOCK_TIMEOUT)
+		return cmd_parse_seconds(o->c, "--lock-timeout", arg,
+					 o->lock_timeout);
 	if (o->seen)
 		return cmd_usage_error(o->c, "unexpected argument '%s'", arg);
 	o->seen = true;
@@ -201,7 +211,19 @@ int cmd_parse_one_arg(const struct cmd *c, int argc, char **argv,
 		      const char **arg)
 {
 	static const struct cmd_opt none[] = { { NULL, 0, false, 0 } };
-	struct one_arg o = { c, arg, false };
+	struct one_arg o = { c, arg, false, NULL };
 
 	return cmd_parse_args(c, argc, argv, none, take_one_arg, &o);
+}
+
+int cmd_parse_project_args(const struct cmd *c, int argc, char **argv,
+			   const char **dir, unsigned *lock_timeout)
+{
+	static const struct cmd_opt opts[] = {
+		{ "lock-timeout", 0, true, OPT_LOCK_TIMEOUT },
+		{ NULL, 0, false, 0 }
+	};
+	struct one_arg o = { c, dir, false, lock_timeout };
+
+	return cmd_parse_args(c, argc, argv, opts, take_one_arg, &o);
 }

@@ -68,6 +68,13 @@ int cmd_parse_args(const struct cmd *c, int argc, char **argv,
 int cmd_parse_one_arg(const struct cmd *c, int argc, char **argv,
 		      const char **arg);
 
+/*
+ * As cmd_parse_one_arg() for a command on a project directory, which also
+ * takes --lock-timeout SECONDS into *lock_timeout (lock.h).
+ */
+int cmd_parse_project_args(const struct cmd *c, int argc, char **argv,
+			   const char **dir, unsigned *lock_timeout);
+
 /* The --set K=V arguments of a command, in order (pointers into argv). */
 struct cmd_sets {
 	char **items;

@@ -14,6 +14,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <jansson.h>
 #include <limits.h>
@@ -28,6 +29,7 @@
 #include "fsutil.h"
 #include "hook.h"
 #include "matrix.h"
+#include "paths.h"
 #include "tpl.h"
 #include "xalloc.h"
 
@@ -622,43 +624,75 @@ bool cookiecutter_is_template(const char *dir)
 {
 	char *p = fs_join(dir, COOKIECUTTER_JSON);
 	struct stat st;
-	bool yes = !stat(p, &st) && S_ISREG(st.st_mode);
+	/* Not only regular files: the reader refuses a FIFO or a device by
+	 * name, rather than this calling it no template at all. */
+	bool yes = !stat(p, &st) && !S_ISDIR(st.st_mode);
 
 	free(p);
 	return yes;
 }
 
-/* Check `_extensions`: only the ones cookiecutter loads anyway. */
+/* Offset of element i of the JSON array whose '[' is at off, or off. */
+static size_t cc_array_item_off(const struct cookiecutter *cc, size_t off,
+				size_t i)
+{
+	const char *s = cc->json_text;
+	size_t n = cc->json_len, at;
+
+	if (off >= n || s[off] != '[')
+		return off;
+	at = js_ws(s, n, off + 1);
+	while (i-- && at < n) {
+		at = js_ws(s, n, js_value(s, n, at));
+		if (at < n && s[at] == ',')
+			at = js_ws(s, n, at + 1);
+	}
+	return at < n ? at : off;
+}
+
+/* True when name is an extension whose features the engine provides. */
+static bool cc_known_extension(const struct value *name)
+{
+	size_t k;
+
+	for (k = 0; name->kind == VALUE_STRING &&
+	     k < sizeof(known_extensions) / sizeof(*known_extensions); k++)
+		if (!strcmp(name->u.s.ptr, known_extensions[k]))
+			return true;
+	return false;
+}
+
+/*
+ * Check `_extensions`: only the ones cookiecutter loads anyway.  Any other
+ * entry names Python code, which genship cannot run: refuse the template
+ * at that entry.
+ */
 static int cc_check_extensions(const struct cookiecutter *cc,
 			       struct diag *err)
 {
 	const struct value *ext = value_dict_get(cc->raw, "_extensions");
-	size_t i, k;
+	const struct cc_pos *p = cc_find_pos(cc, "_extensions");
+	struct diag_src src = { cc->json_file, cc->json_text, cc->json_len,
+				0, 0 };
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
 
 	for (i = 0; ext && ext->kind == VALUE_LIST && i < ext->u.list.len;
-	     i++) {
-		const struct value *e = ext->u.list.items[i];
-		bool known = false;
-
-		for (k = 0; e->kind == VALUE_STRING &&
-		     k < sizeof(known_extensions) / sizeof(*known_extensions);
-		     k++)
-			known |= !strcmp(e->u.s.ptr, known_extensions[k]);
-		if (!known) {
-			struct strbuf sb = STRBUF_INIT;
-
-			value_repr(&sb, e);
-			cc_error_at(cc, "_extensions", err, "unknown Jinja2 "
-				    "extension %s", sb.buf);
-			diag_hint(err, "genship provides cookiecutter's own "
-				  "extensions (jsonify, random_ascii_string, "
-				  "slugify, now, uuid4) and cannot load "
-				  "Python code");
-			strbuf_release(&sb);
-			return ERR_INPUT;
-		}
-	}
-	return 0;
+	     i++)
+		if (!cc_known_extension(ext->u.list.items[i]))
+			break;
+	if (!ext || ext->kind != VALUE_LIST || i == ext->u.list.len || !p)
+		return 0;
+	value_repr(&sb, ext->u.list.items[i]);
+	diag_at(err, &src, cc_array_item_off(cc, p->off, i),
+		"cannot load the Jinja2 extension %s: it is Python code, "
+		"which genship does not run", sb.buf);
+	diag_hint(err, "genship provides only cookiecutter's own extensions "
+		  "(jsonify, random_ascii_string, slugify, now, uuid4); "
+		  "render this template with cookiecutter, or remove the "
+		  "entry and what the template uses from it");
+	strbuf_release(&sb);
+	return ERR_INPUT;
 }
 
 /* ---- binary files and newlines -------------------------------------- */
@@ -796,8 +830,8 @@ static int cc_check_object(const struct cookiecutter *cc, const json_t *j,
 static int cc_load_json(struct cookiecutter *cc, struct diag *err)
 {
 	json_t *j = NULL;
-	int ret = fs_read_file(cc->json_file, &cc->json_text, &cc->json_len,
-			       err);
+	int ret = fs_read_input(cc->json_file, NULL, FS_MAX_DATA,
+				&cc->json_text, &cc->json_len, err);
 
 	if (!ret)
 		ret = cc_parse_json(cc->json_file, cc->json_text, cc->json_len,
@@ -1620,6 +1654,9 @@ static int cc_check_path(struct cc_job *job, const char *rel,
 	}
 	if (!ret && !norm.len)
 		ret = 1;
+	if (!ret && paths_problem(norm.buf))
+		ret = cc_bad_path(job, rel, 0, &norm, paths_problem(norm.buf),
+				  true);
 	if (!ret) {
 		strbuf_reset(path);
 		strbuf_add(path, norm.buf, norm.len);
@@ -1750,6 +1787,10 @@ static int cc_render_file(struct cc_job *job, struct template_file *f)
 	if (!ret && body.overflow)
 		ret = diag_input(job->err, NULL, "'%s' renders to more than "
 				 "%u bytes", f->path, TPL_MAX_OUTPUT);
+	if (!ret)
+		ret = plan_check_budget(job->out, body.len,
+					cc_file_name(job->cc, f->path),
+					job->err);
 	if (!ret) {
 		size_t len;
 		char *data = strbuf_detach(&body, &len);
@@ -1939,6 +1980,65 @@ char *cookiecutter_replay_path(const struct template *t)
 		return NULL;
 	return xasprintf("%s/.cookiecutter_replay/%s.json", home,
 			 t->cc->name);
+}
+
+/* ERR_FAIL: the replay file at path cannot be written, and why. */
+static int replay_fail(const char *path, const char *why, struct diag *err)
+{
+	return diag_fail(err, "cannot write replay file '%s': %s", path, why);
+}
+
+/* Open path for writing: a new file, or a regular one of ours alone. */
+static int replay_open(const char *path, struct diag *err)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK |
+		      O_CLOEXEC, 0600);
+	struct stat st;
+
+	if (fd < 0)
+		return replay_fail(path, errno == ELOOP ? "it is a symbolic "
+				   "link" : strerror(errno), err);
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    st.st_nlink != 1 || st.st_uid != geteuid()) {
+		close(fd);
+		return replay_fail(path, "it is not a regular file of yours "
+				   "alone", err);
+	}
+	return fd;
+}
+
+int cookiecutter_save_replay(const struct template *t,
+			     const struct value *ctx, struct diag *err)
+{
+	char *path = cookiecutter_replay_path(t), *dir;
+	struct strbuf sb = STRBUF_INIT;
+	size_t off = 0;
+	ssize_t n = 0;
+	int fd, ret = 0;
+
+	if (!path)
+		return 0;
+	dir = fs_dirname(path);
+	if ((ret = fs_mkdir_p(dir, 0700)) < 0) {
+		ret = replay_fail(path, strerror(-ret), err);
+		goto out;
+	}
+	if ((fd = ret = replay_open(path, err)) < 0)
+		goto out;
+	cookiecutter_format_replay(ctx, &sb);
+	ret = ftruncate(fd, 0);
+	while (!ret && off < sb.len && (n = write(fd, sb.buf + off,
+						   sb.len - off)) > 0)
+		off += (size_t)n;
+	if (ret < 0 || n < 0 || close(fd) < 0)
+		ret = replay_fail(path, strerror(errno), err);
+	else
+		ret = 0;
+out:
+	strbuf_release(&sb);
+	free(dir);
+	free(path);
+	return ret;
 }
 
 /* Copy JSON string member key of obj into the answers file's arena. */

@@ -137,6 +137,15 @@ int cookiecutter_load_replay(const char *file, const char *text, size_t len,
 char *cookiecutter_replay_path(const struct template *t);
 
 /*
+ * Write ctx as t's replay file (cookiecutter_replay_path()): its directory
+ * is created 0700, the file 0600 and opened with O_NOFOLLOW; a symlink, a
+ * hard link, a FIFO or another user's file there is refused.  ERR_FAIL
+ * naming the path; 0 without $HOME.
+ */
+int cookiecutter_save_replay(const struct template *t,
+			     const struct value *ctx, struct diag *err);
+
+/*
  * Convert a JSON value (jansson) into a template value in a, keeping the
  * key order of objects.
  */

@@ -13,15 +13,18 @@
 #include "strbuf.h"
 #include "xalloc.h"
 
-/* Read all of fd into sb. Returns 0 or -errno. */
-static int read_all(int fd, struct strbuf *sb)
+/* Read fd into sb until its end or until sb holds more than max bytes.
+ * Returns 0 or -errno. */
+static int read_all(int fd, struct strbuf *sb, size_t max)
 {
-	for (;;) {
+	while (sb->len <= max) {
+		size_t want = max + 1 - sb->len;
 		ssize_t n;
 
-		if (!strbuf_grow(sb, 65536))
-			return -EFBIG;
-		n = read(fd, sb->buf + sb->len, 65536);
+		if (want > 65536)
+			want = 65536;
+		strbuf_grow(sb, want);
+		n = read(fd, sb->buf + sb->len, want);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -30,26 +33,61 @@ static int read_all(int fd, struct strbuf *sb)
 			return 0;
 		strbuf_setlen(sb, sb->len + (size_t)n);
 	}
+	return 0;
+}
+
+/* Open path for reading without blocking (a FIFO, a terminal) and check
+ * that it is a regular file.  Returns the descriptor or ERR_INPUT. */
+static int open_regular(const char *path, const char *name,
+			struct diag *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	struct stat st;
+
+	if (fd < 0)
+		return diag_input(err, name, "cannot read file: %s",
+				  strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return diag_input(err, name, "cannot read file: not a "
+				  "regular file");
+	}
+	return fd;
+}
+
+int fs_read_input(const char *path, const char *name, size_t max,
+		  char **data, size_t *len, struct diag *err)
+{
+	struct strbuf sb;
+	struct diag_src src;
+	int fd, ret;
+
+	if (!name)
+		name = path;
+	if ((fd = open_regular(path, name, err)) < 0)
+		return fd;
+	strbuf_init(&sb, 0);
+	ret = read_all(fd, &sb, max);
+	close(fd);
+	if (ret < 0) {
+		strbuf_release(&sb);
+		return diag_input(err, name, "cannot read file: %s",
+				  strerror(-ret));
+	}
+	if (sb.len > max) {
+		src = (struct diag_src){ name, sb.buf, sb.len, 0, 0 };
+		ret = diag_at(err, &src, max, "file exceeds %zu bytes", max);
+		strbuf_release(&sb);
+		return ret;
+	}
+	*data = strbuf_detach(&sb, len);
+	return 0;
 }
 
 int fs_read_file(const char *path, char **data, size_t *len,
 		 struct diag *err)
 {
-	struct strbuf sb = STRBUF_INIT;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), ret;
-
-	if (fd < 0)
-		return diag_input(err, path, "cannot read file: %s",
-				  strerror(errno));
-	ret = read_all(fd, &sb);
-	close(fd);
-	if (ret < 0) {
-		strbuf_release(&sb);
-		return diag_input(err, path, "cannot read file: %s",
-				  strerror(-ret));
-	}
-	*data = strbuf_detach(&sb, len);
-	return 0;
+	return fs_read_input(path, NULL, FS_MAX_FILE, data, len, err);
 }
 
 int fs_write_new(const char *path, const void *data, size_t len,
@@ -207,4 +245,15 @@ char *fs_basename(const char *path)
 	while (start > path && start[-1] != '/')
 		start--;
 	return xstrndup(start, (size_t)(path + len - start));
+}
+
+int fs_move_noreplace(const char *from, const char *to)
+{
+	if (!renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE))
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -errno;
+	if (fs_exists(to))
+		return -EEXIST;
+	return rename(from, to) < 0 ? -errno : 0;
 }

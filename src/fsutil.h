@@ -13,8 +13,21 @@
  * message naming the path.
  */
 
-/* Read a whole file. *data (NUL-terminated, caller-owned) untouched on
- * failure.  A missing or unreadable file is ERR_INPUT. */
+/* The size cap of a template file (the per-file output limit). */
+#define FS_MAX_FILE ((size_t)64 << 20)
+/* The size cap of a data file: manifest, answers, cookiecutter.json. */
+#define FS_MAX_DATA ((size_t)8 << 20)
+
+/*
+ * Read a whole regular file of at most max bytes.  *data (NUL-terminated,
+ * caller-owned) untouched on failure.  The file is opened without
+ * blocking, so a FIFO or a device is refused, never waited on.  A
+ * missing, unreadable or special file is ERR_INPUT naming name (path when
+ * NULL); a larger one is ERR_INPUT at the first byte past max.
+ */
+int fs_read_input(const char *path, const char *name, size_t max,
+		  char **data, size_t *len, struct diag *err);
+/* fs_read_input() with the template file cap, FS_MAX_FILE. */
 int fs_read_file(const char *path, char **data, size_t *len,
 		 struct diag *err);
 /* Create a new file (never following or replacing) holding data. */
@@ -22,6 +35,13 @@ int fs_write_new(const char *path, const void *data, size_t len,
 		 mode_t mode);
 /* Create path and its missing parents, like mkdir -p. */
 int fs_mkdir_p(const char *path, mode_t mode);
+/*
+ * rename(2) that never replaces anything: renameat2(RENAME_NOREPLACE), or
+ * where the file system lacks it a check first.  0, -EEXIST when to
+ * exists, or another -errno.
+ */
+int fs_move_noreplace(const char *from, const char *to);
+
 /* Remove path recursively without following symlinks; missing is fine. */
 int fs_rm_rf(const char *path);
 /* True when path is an existing directory with no entries. */

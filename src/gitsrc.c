@@ -1,10 +1,16 @@
 #include "gitsrc.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <git2.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "fsutil.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -66,9 +72,8 @@ static int repo_open_url(const char *spec, struct gitrepo *g,
 
 	if (strncmp(spec, FILE_URL, strlen(FILE_URL)) || path[0] != '/') {
 		diag_input(err, NULL, "unsupported template URL '%s'", spec);
-		diag_hint(err, "genship reads git templates from local "
-			  "repositories: clone it and pass the directory, or "
-			  "use file:///path/to/repo");
+		diag_hint(err, "git templates are https://, http://, ssh://, "
+			  "git://, USER@HOST:PATH, gh:, gl: or file:// URLs");
 		return ERR_INPUT;
 	}
 	hash = strchr(path, '#');
@@ -309,10 +314,14 @@ static int load_genship_yml(git_repository *repo, git_tree *tree,
 	size_t len;
 	int ret;
 
-	if (!e || git_tree_entry_type(e) != GIT_OBJECT_BLOB)
-		ret = diag_input(err, NULL, "'%s' has no genship.yml at "
-				 "commit %s", t->source, t->commit);
-	else if (git_blob_lookup(&b, repo, git_tree_entry_id(e)) < 0)
+	if (!e || git_tree_entry_type(e) != GIT_OBJECT_BLOB) {
+		ret = diag_input(err, NULL, "'%s' has no genship.yml or "
+				 "cookiecutter.json at commit %s", t->source,
+				 t->commit);
+		diag_hint(err, "a template has genship.yml at the top of its "
+			  "directory; pass --directory SUBDIR when it is in "
+			  "a subdirectory of the repository");
+	} else if (git_blob_lookup(&b, repo, git_tree_entry_id(e)) < 0)
 		ret = git_fail(err, "cannot read genship.yml");
 	else {
 		text = blob_copy(b, &len);
@@ -370,6 +379,145 @@ int gitsrc_open(const char *spec, const char *rev, struct template **out,
 	gitrepo_release(&g);
 	git_libgit2_shutdown();
 	return ret;
+}
+
+int gitsrc_open_repo(const char *path, const char *rev, const char *subdir,
+		     const char *label, struct template **out,
+		     struct diag *err)
+{
+	struct gitrepo g = { NULL, NULL, NULL, NULL };
+	int ret = 0;
+
+	git_libgit2_init();
+	if (git_repository_open_bare(&g.repo, path) < 0)
+		ret = git_fail(err, "cannot open the cached repository");
+	g.subdir = xstrdup(subdir ? subdir : "");
+	g.source = xstrdup(label);
+	if (!ret)
+		ret = load_commit(&g, rev, out, err);
+	gitrepo_release(&g);
+	git_libgit2_shutdown();
+	return ret;
+}
+
+/* Open the bare repository at path and find rev's tree at subdir. */
+static int repo_at(const char *path, const char *rev, const char *subdir,
+		   const char *label, struct gitrepo *g, git_tree **tree,
+		   struct diag *err)
+{
+	git_oid id;
+
+	if (git_repository_open_bare(&g->repo, path) < 0)
+		return git_fail(err, "cannot open the cached repository");
+	g->subdir = xstrdup(subdir ? subdir : "");
+	g->source = xstrdup(label);
+	return repo_tree(g, rev, tree, &id, err);
+}
+
+bool gitsrc_tree_has(const char *path, const char *rev, const char *subdir,
+		     const char *name)
+{
+	struct gitrepo g = { NULL, NULL, NULL, NULL };
+	struct diag quiet = DIAG_INIT;
+	git_tree *tree = NULL;
+	const git_tree_entry *e;
+	bool yes = false;
+
+	git_libgit2_init();
+	if (!repo_at(path, rev, subdir, path, &g, &tree, &quiet)) {
+		e = git_tree_entry_byname(tree, name);
+		yes = e && git_tree_entry_type(e) == GIT_OBJECT_BLOB;
+	}
+	git_tree_free(tree);
+	gitrepo_release(&g);
+	diag_release(&quiet);
+	git_error_clear();
+	git_libgit2_shutdown();
+	return yes;
+}
+
+/* Writing a tree out: where it goes and what went wrong. */
+struct gitexport {
+	git_repository *repo;
+	const char *dest;
+	const char *label;
+	struct diag *err;
+	int ret;
+};
+
+/* Write blob id to path with mode, or as a symlink for a link entry. */
+static int export_blob(struct gitexport *x, const git_tree_entry *e,
+		       const char *path)
+{
+	git_filemode_t fm = git_tree_entry_filemode(e);
+	git_blob *b = NULL;
+	char *data;
+	size_t len;
+	int ret = 0;
+
+	if (git_blob_lookup(&b, x->repo, git_tree_entry_id(e)) < 0)
+		return git_fail(x->err, "cannot read a template file");
+	data = blob_copy(b, &len);
+	if (fm == GIT_FILEMODE_LINK ? symlink(data, path) < 0 :
+	    fs_write_new(path, data, len, fm == GIT_FILEMODE_BLOB_EXECUTABLE ?
+			 0755 : 0644) < 0)
+		ret = diag_fail(x->err, "cannot write '%s': %s", path,
+				strerror(errno));
+	free(data);
+	git_blob_free(b);
+	return ret;
+}
+
+/* git_tree_walk() callback: create each directory, file and link. */
+static int export_entry(const char *root, const git_tree_entry *e,
+			void *payload)
+{
+	struct gitexport *x = payload;
+	const char *name = git_tree_entry_name(e);
+	char *path;
+
+	if (!strcmp(name, ".") || !strcmp(name, "..") ||
+	    !strcmp(name, ".git") || strchr(name, '/')) {
+		x->ret = diag_input(x->err, NULL, "'%s' holds a tree entry "
+				    "named '%s%s'", x->label, root, name);
+		return -1;
+	}
+	path = xasprintf("%s/%s%s", x->dest, root, name);
+	if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
+		if (mkdir(path, 0755) < 0)
+			x->ret = diag_fail(x->err, "cannot create '%s': %s",
+					   path, strerror(errno));
+	} else if (git_tree_entry_type(e) == GIT_OBJECT_BLOB) {
+		x->ret = export_blob(x, e, path);
+	} else {
+		x->ret = diag_input(x->err, NULL, "'%s%s' of '%s' is a "
+				    "submodule, not a file", root, name,
+				    x->label);
+	}
+	free(path);
+	return x->ret ? -1 : 0;
+}
+
+int gitsrc_export(const char *path, const char *rev, const char *subdir,
+		  const char *label, const char *dest, struct diag *err)
+{
+	struct gitrepo g = { NULL, NULL, NULL, NULL };
+	struct gitexport x = { NULL, dest, label, err, 0 };
+	git_tree *tree = NULL;
+
+	git_libgit2_init();
+	x.ret = repo_at(path, rev, subdir, label, &g, &tree, err);
+	x.repo = g.repo;
+	if (!x.ret && mkdir(dest, 0755) < 0)
+		x.ret = diag_fail(err, "cannot create '%s': %s", dest,
+				  strerror(errno));
+	if (!x.ret && git_tree_walk(tree, GIT_TREEWALK_PRE, export_entry,
+				    &x) < 0 && !x.ret)
+		x.ret = git_fail(err, "cannot walk the template tree");
+	git_tree_free(tree);
+	gitrepo_release(&g);
+	git_libgit2_shutdown();
+	return x.ret;
 }
 
 static bool same_files(const struct template_file *a, size_t na,

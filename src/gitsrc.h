@@ -37,6 +37,31 @@ int gitsrc_open(const char *spec, const char *rev, struct template **out,
 		struct diag *err);
 
 /*
+ * Load the template in directory subdir ("" or NULL: the root) of the bare
+ * repository at path, at commit-ish rev.  label (a URL) stands for the
+ * repository in t->dir and in messages.  As gitsrc_open() otherwise.
+ */
+int gitsrc_open_repo(const char *path, const char *rev, const char *subdir,
+		     const char *label, struct template **out,
+		     struct diag *err);
+
+/* True when rev's directory subdir in the bare repository path has a
+ * file called name.  Never fails. */
+bool gitsrc_tree_has(const char *path, const char *rev, const char *subdir,
+		     const char *name);
+
+/*
+ * Write rev's directory subdir of the bare repository path into the new
+ * directory dest: files with mode 0644 or 0755, symlinks as symlinks
+ * (template_open() then refuses those that point outside).  For
+ * cookiecutter templates, whose loader reads a directory.  label names
+ * the repository in messages.  An entry named '.', '..' or '.git' is
+ * ERR_INPUT.
+ */
+int gitsrc_export(const char *path, const char *rev, const char *subdir,
+		  const char *label, const char *dest, struct diag *err);
+
+/*
  * t was read from a directory: when that directory is in a git work tree
  * and HEAD holds exactly t's manifest, files, modes and hooks, set
  * t->commit to HEAD's id.  Otherwise (no repository, uncommitted or

@@ -1,13 +1,17 @@
 #include "hook.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,8 +22,6 @@
 #include "xalloc.h"
 
 extern char **environ;
-
-#define KILL_GRACE_MS 2000
 
 struct env_vec {
 	char **v;
@@ -48,11 +50,37 @@ static char *env_var(const char *name, const struct value_str *key,
 	return strbuf_detach(&sb, NULL);
 }
 
+/*
+ * dir as an absolute path, caller-owned: resolved when it exists, else
+ * its parent resolved (the writer has created it) and its name appended.
+ */
+static char *abs_dir(const char *dir)
+{
+	char *real = realpath(dir, NULL), *parent, *base, *cwd;
+
+	if (real || dir[0] == '/')
+		return real ? real : xstrdup(dir);
+	parent = fs_dirname(dir);
+	real = realpath(parent, NULL);
+	free(parent);
+	if (real) {
+		base = fs_basename(dir);
+		parent = fs_join(real, base);
+		free(base);
+		free(real);
+		return parent;
+	}
+	cwd = getcwd(NULL, 0);
+	parent = cwd ? fs_join(cwd, dir) : xstrdup(dir);
+	free(cwd);
+	return parent;
+}
+
 char **hook_env_new(const struct hook_ctx *hc)
 {
 	struct env_vec e = { NULL, 0, 0 };
 	const struct value *a = hc->answers;
-	char **p;
+	char **p, *out;
 	size_t i;
 
 	for (p = environ; *p; p++)
@@ -62,7 +90,9 @@ char **hook_env_new(const struct hook_ctx *hc)
 		env_push(&e, env_var("GENSHIP_OPT_", &a->u.dict.items[i].key,
 				     a->u.dict.items[i].val));
 	env_push(&e, xasprintf("GENSHIP_OPERATION=%s", hc->operation));
-	env_push(&e, xasprintf("GENSHIP_OUTPUT_DIR=%s", hc->output_dir));
+	out = abs_dir(hc->output_dir);
+	env_push(&e, xasprintf("GENSHIP_OUTPUT_DIR=%s", out));
+	free(out);
 	env_push(&e, xasprintf("GENSHIP_TEMPLATE_DIR=%s",
 			       hc->template_dir ? hc->template_dir : ""));
 	if (hc->changed)
@@ -80,56 +110,49 @@ void hook_env_free(char **env)
 	free(env);
 }
 
-/* ---- the child ----------------------------------------------------- */
+/* ---- the supervisor --------------------------------------------------- */
 
-/* In the child: wire fds, exec, report errno on status_fd if exec fails. */
-static void hook_exec_child(char **argv, const char *cwd, char **env,
-			    int out_fd, int err_fd, int status_fd)
-{
-	int null_fd = open("/dev/null", O_RDONLY), e;
+/*
+ * Each hook runs under a supervisor: a forked copy of genship that is a
+ * child subreaper (every orphan of the hook, setsid() or not, becomes its
+ * child), gets SIGTERM when genship dies (PR_SET_PDEATHSIG), and reads a
+ * control pipe whose end of file also means that genship is gone.  It
+ * enforces the timeout; once the hook exits, times out, or genship asks
+ * or dies, it signals every process descended from it, reaps them all,
+ * removes the hook's temporary directory and reports on a pipe.  Nothing
+ * the hook started outlives the supervisor, and genship waits for it.
+ */
 
-	setpgid(0, 0);
-	if (null_fd < 0 || dup2(null_fd, 0) < 0 || dup2(out_fd, 1) < 0 ||
-	    dup2(err_fd, 2) < 0 || chdir(cwd) < 0)
-		goto fail;
-	for (e = 3; e < 1024; e++)
-		if (e != status_fd)
-			close(e);
-	signal(SIGPIPE, SIG_DFL);
-	execve(argv[0], argv, env);
-fail:
-	e = errno;
-	if (write(status_fd, &e, sizeof(e)) < 0)
-		_exit(126);
-	_exit(127);
-}
+#define KILL_GRACE_MS 2000	/* SIGTERM to SIGKILL */
+#define RESWEEP_MS 50		/* SIGKILL again, for late orphans */
+#define DRAIN_READS 256		/* reads of leftover output after the end */
 
-/* ---- the parent: relay output with a prefix, enforce the timeout ---- */
+enum sup_phase { SUP_RUN, SUP_TERM, SUP_KILL };
 
-struct relay {
-	int fd;
-	FILE *to;
-	struct strbuf line;
+/* What the supervisor reports: exec's errno and the hook's wait status. */
+struct sup_report {
+	int exec_errno;
+	int status;
+	int timed_out;
 };
 
-/* Print complete lines of r (all of it when flush), prefixed by name. */
-static void relay_lines(struct relay *r, const char *name, bool flush)
-{
-	char *start = r->line.buf, *nl;
+/* What the supervisor gets from genship: descriptors are its ends. */
+struct sup_args {
+	char **argv, **env;
+	const char *cwd, *tmpdir;
+	unsigned timeout;	/* seconds */
+	pid_t parent;
+	int out, err, ctl, rep;
+};
 
-	while ((nl = memchr(start, '\n', r->line.len -
-			    (size_t)(start - r->line.buf)))) {
-		fprintf(r->to, "[%s] %.*s\n", name, (int)(nl - start), start);
-		start = nl + 1;
-	}
-	if (flush && start < r->line.buf + r->line.len) {
-		fprintf(r->to, "[%s] %s\n", name, start);
-		start = r->line.buf + r->line.len;
-	}
-	memmove(r->line.buf, start, r->line.len - (size_t)(start - r->line.buf));
-	strbuf_setlen(&r->line, r->line.len - (size_t)(start - r->line.buf));
-	fflush(r->to);
-}
+struct sup {
+	pid_t hook;
+	enum sup_phase phase;
+	long long deadline;	/* of the phase; in SUP_KILL the next sweep */
+	bool hook_done;
+	int sfd, ctl;
+	struct sup_report rep;
+};
 
 static long long now_ms(void)
 {
@@ -139,127 +162,459 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Read what is ready on r; returns false at EOF. */
-static bool relay_read(struct relay *r, const char *name)
+/* Close descriptors lo to hi (inclusive), without close_range() if need be. */
+static void close_fds(unsigned lo, unsigned hi)
+{
+	unsigned fd;
+
+	if (close_range(lo, hi, 0) == 0)
+		return;
+	for (fd = lo; fd <= hi && fd < 65536; fd++)
+		close((int)fd);
+}
+
+/* Close every descriptor from 3 up except the n in keep (sorted here). */
+static void close_fds_except(int *keep, size_t n)
+{
+	unsigned lo = 3;
+	size_t i, j;
+
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
+			int t = keep[j];
+
+			keep[j] = keep[j - 1];
+			keep[j - 1] = t;
+		}
+	for (i = 0; i < n; i++) {
+		if (keep[i] < 0 || (unsigned)keep[i] < lo)
+			continue;
+		if ((unsigned)keep[i] > lo)
+			close_fds(lo, (unsigned)keep[i] - 1);
+		lo = (unsigned)keep[i] + 1;
+	}
+	close_fds(lo, ~0U);
+}
+
+/* In the hook: wire fds, restore signals, exec; report exec's errno. */
+static void hook_exec_child(const struct sup_args *a, const sigset_t *mask,
+			    int status_fd)
+{
+	int null_fd = open("/dev/null", O_RDONLY), e;
+
+	setpgid(0, 0);
+	sigprocmask(SIG_SETMASK, mask, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	signal(SIGXFSZ, SIG_DFL);
+	if (null_fd < 0 || dup2(null_fd, 0) < 0 || dup2(a->out, 1) < 0 ||
+	    dup2(a->err, 2) < 0 || chdir(a->cwd) < 0)
+		goto fail;
+	close_fds_except(&status_fd, 1);
+	execve(a->argv[0], a->argv, a->env);
+fail:
+	e = errno;
+	if (write(status_fd, &e, sizeof(e)) < 0)
+		_exit(126);
+	_exit(127);
+}
+
+/* Start the hook; on failure *exec_errno says why.  Returns its pid. */
+static pid_t sup_start_hook(const struct sup_args *a, const sigset_t *mask,
+			    int *exec_errno)
+{
+	int st[2];
+	pid_t pid;
+
+	if (pipe2(st, O_CLOEXEC) < 0) {
+		*exec_errno = errno;
+		return -1;
+	}
+	pid = fork();
+	if (pid == 0)
+		hook_exec_child(a, mask, st[1]);
+	if (pid < 0)
+		*exec_errno = errno;
+	close(st[1]);
+	if (pid > 0 && read(st[0], exec_errno, sizeof(*exec_errno)) !=
+	    (ssize_t)sizeof(*exec_errno))
+		*exec_errno = 0;
+	close(st[0]);
+	close(a->out);
+	close(a->err);
+	return pid;
+}
+
+struct pidvec {
+	pid_t *v;
+	size_t n, alloc;
+};
+
+static void pidvec_push(struct pidvec *pv, pid_t pid)
+{
+	XALLOC_GROW(pv->v, pv->n + 1, pv->alloc);
+	pv->v[pv->n++] = pid;
+}
+
+static bool pidvec_has(const struct pidvec *pv, pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < pv->n; i++)
+		if (pv->v[i] == pid)
+			return true;
+	return false;
+}
+
+/* The parent of process name (a /proc entry), or -1 when it is gone. */
+static pid_t proc_ppid(const char *name)
+{
+	char *path = xasprintf("/proc/%s/stat", name), buf[512], *p;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), ppid = -1;
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+
+	if (fd >= 0)
+		close(fd);
+	free(path);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	/* "pid (comm) state ppid ...": comm may hold ')' and spaces. */
+	if (!(p = strrchr(buf, ')')) || sscanf(p + 1, " %*c %d", &ppid) != 1)
+		return -1;
+	return ppid;
+}
+
+/* Every (pid, parent) pair in /proc: kids[i] has parent parents[i]. */
+static void proc_scan(struct pidvec *kids, struct pidvec *parents)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	pid_t ppid;
+
+	while (d && (e = readdir(d))) {
+		if (!isdigit((unsigned char)e->d_name[0]) ||
+		    (ppid = proc_ppid(e->d_name)) <= 0)
+			continue;
+		pidvec_push(kids, (pid_t)atol(e->d_name));
+		pidvec_push(parents, ppid);
+	}
+	if (d)
+		closedir(d);
+}
+
+/* The processes descended from this one, into out (which it resets). */
+static void sup_descendants(struct pidvec *out)
+{
+	struct pidvec kids = { NULL, 0, 0 }, parents = { NULL, 0, 0 };
+	bool grew = true;
+	size_t i;
+
+	out->n = 0;
+	pidvec_push(out, getpid());
+	proc_scan(&kids, &parents);
+	while (grew) {
+		grew = false;
+		for (i = 0; i < kids.n; i++)
+			if (pidvec_has(out, parents.v[i]) &&
+			    !pidvec_has(out, kids.v[i])) {
+				pidvec_push(out, kids.v[i]);
+				grew = true;
+			}
+	}
+	free(kids.v);
+	free(parents.v);
+}
+
+/* Send sig to the hook's process group and to every descendant. */
+static void sup_signal_all(const struct sup *s, int sig)
+{
+	struct pidvec pv = { NULL, 0, 0 };
+	size_t i;
+
+	if (s->hook > 0 && !s->hook_done)
+		kill(-s->hook, sig);
+	sup_descendants(&pv);
+	for (i = 1; i < pv.n; i++)
+		kill(pv.v[i], sig);
+	free(pv.v);
+}
+
+/* Move on to phase ph (never back), signalling every descendant. */
+static void sup_enter(struct sup *s, enum sup_phase ph)
+{
+	if (ph <= s->phase)
+		return;
+	s->phase = ph;
+	sup_signal_all(s, ph == SUP_TERM ? SIGTERM : SIGKILL);
+	s->deadline = now_ms() + (ph == SUP_TERM ? KILL_GRACE_MS : RESWEEP_MS);
+}
+
+/* Reap every exited child; true once no child is left at all. */
+static bool sup_reap(struct sup *s)
+{
+	int status;
+	pid_t got;
+
+	for (;;) {
+		got = waitpid(-1, &status, WNOHANG);
+		if (got == s->hook) {
+			s->rep.status = status;
+			s->hook_done = true;
+		}
+		if (got > 0 || (got < 0 && errno == EINTR))
+			continue;
+		return got < 0;
+	}
+}
+
+/* The deadline passed: time out, escalate to SIGKILL, or sweep again. */
+static void sup_tick(struct sup *s)
+{
+	if (now_ms() < s->deadline)
+		return;
+	if (s->phase == SUP_RUN) {
+		s->rep.timed_out = 1;
+		sup_enter(s, SUP_TERM);
+	} else if (s->phase == SUP_TERM) {
+		sup_enter(s, SUP_KILL);
+	} else {
+		sup_signal_all(s, SIGKILL);
+		s->deadline = now_ms() + RESWEEP_MS;
+	}
+}
+
+/* SIGCHLD is handled by sup_reap(); any other signal means genship died. */
+static void sup_on_signal(struct sup *s)
+{
+	struct signalfd_siginfo si;
+
+	while (read(s->sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		if (si.ssi_signo != SIGCHLD)
+			sup_enter(s, SUP_KILL);
+}
+
+/* A byte from genship stops the hook; end of file: genship is gone. */
+static void sup_on_control(struct sup *s)
+{
+	char c;
+	ssize_t n = read(s->ctl, &c, 1);
+
+	if (n < 0 && errno == EINTR)
+		return;
+	if (n > 0) {
+		sup_enter(s, SUP_TERM);
+		return;
+	}
+	close(s->ctl);
+	s->ctl = -1;
+	sup_enter(s, SUP_KILL);
+}
+
+/* Wait until the hook and every process it started are gone. */
+static void sup_loop(struct sup *s)
+{
+	for (;;) {
+		struct pollfd p[2] = { { s->sfd, POLLIN, 0 },
+				       { s->ctl, POLLIN, 0 } };
+		long long left;
+
+		if (sup_reap(s) && s->hook_done)
+			return;
+		if (s->hook_done)
+			sup_enter(s, SUP_KILL);
+		sup_tick(s);
+		left = s->deadline - now_ms();
+		if (poll(p, 2, left < 0 ? 0 : left > INT_MAX ? INT_MAX :
+			 (int)left) <= 0)
+			continue;
+		if (p[0].revents)
+			sup_on_signal(s);
+		if (p[1].revents)
+			sup_on_control(s);
+	}
+}
+
+/* The supervisor process: run the hook, contain it, report; never returns. */
+static void __attribute__((noreturn)) sup_main(const struct sup_args *a)
+{
+	struct sup s = { -1, SUP_RUN, 0, false, -1, a->ctl, { 0, 0, 0 } };
+	sigset_t set, old;
+	int keep[5];
+	ssize_t n;
+
+	setpgid(0, 0);
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	signal(SIGPIPE, SIG_IGN);
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	s.sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	keep[0] = a->out, keep[1] = a->err, keep[2] = a->ctl;
+	keep[3] = a->rep, keep[4] = s.sfd;
+	close_fds_except(keep, 5);
+	if (getppid() == a->parent && s.sfd >= 0) {
+		s.deadline = now_ms() + (long long)a->timeout * 1000;
+		s.hook = sup_start_hook(a, &old, &s.rep.exec_errno);
+	} else {
+		s.rep.exec_errno = s.sfd < 0 ? errno : EINTR;
+	}
+	if (s.hook > 0)
+		sup_loop(&s);
+	fs_rm_rf(a->tmpdir);
+	n = write(a->rep, &s.rep, sizeof(s.rep));
+	_exit(n == (ssize_t)sizeof(s.rep) ? 0 : 1);
+}
+
+/* ---- genship's side: relay output with a prefix --------------------- */
+
+struct relay {
+	int fd;
+	FILE *to;
+	struct strbuf line;
+	bool dead;		/* the reader went away: discard */
+};
+
+/* Flush r->to; a reader that went away (EPIPE) interrupts genship. */
+static void relay_flush(struct relay *r)
+{
+	if (fflush(r->to) != EOF && !ferror(r->to))
+		return;
+	if (errno == EPIPE) {
+		signals_note(SIGPIPE);
+		r->dead = true;
+	}
+	clearerr(r->to);
+}
+
+/* Print complete lines of r (all of it when flush), prefixed by name. */
+static void relay_lines(struct relay *r, const char *name, bool flush)
+{
+	char *start = r->line.buf, *nl;
+
+	while (!r->dead && (nl = memchr(start, '\n', r->line.len -
+					(size_t)(start - r->line.buf)))) {
+		fprintf(r->to, "[%s] %.*s\n", name, (int)(nl - start), start);
+		start = nl + 1;
+	}
+	if (!r->dead && flush && start < r->line.buf + r->line.len)
+		fprintf(r->to, "[%s] %s\n", name, start);
+	if (r->dead || flush)
+		start = r->line.buf + r->line.len;
+	memmove(r->line.buf, start, r->line.len - (size_t)(start - r->line.buf));
+	strbuf_setlen(&r->line, r->line.len - (size_t)(start - r->line.buf));
+	if (!r->dead)
+		relay_flush(r);
+}
+
+/* Read what is ready on r; close it at end of file or when drained. */
+static void relay_read(struct relay *r, const char *name)
 {
 	char buf[4096];
 	ssize_t n = read(r->fd, buf, sizeof(buf));
 
 	if (n < 0 && errno == EINTR)
-		return true;
+		return;
 	if (n <= 0) {
 		relay_lines(r, name, true);
 		close(r->fd);
 		r->fd = -1;
-		return false;
+		return;
 	}
 	strbuf_add(&r->line, buf, (size_t)n);
 	relay_lines(r, name, false);
-	return true;
 }
 
 /*
- * The child's deadline.  Past it, or once genship is interrupted
- * (signals.h), the process group gets SIGTERM, and SIGKILL after a grace
- * period.
+ * After the supervisor's report, relay what is already buffered, a
+ * bounded amount, then close: a descriptor the hook passed to a process
+ * out of reach must not keep genship waiting.
  */
-struct reaper {
-	pid_t pid;
-	long long deadline;
-	bool timed_out, killed;
-	int interrupted;	/* the signal genship got, or 0 */
-};
-
-/* Escalate if the deadline passed; return the ms left to wait (>= 0). */
-static long long reaper_tick(struct reaper *rp)
+static void relay_drain(struct relay *r, const char *name)
 {
-	long long left = rp->deadline - now_ms();
+	int i;
 
-	if (!rp->interrupted && (rp->interrupted = signals_pending()))
-		left = rp->deadline = now_ms();
-	if (left > 0)
-		return left;
-	if (!rp->timed_out) {
-		rp->timed_out = true;
-		kill(-rp->pid, SIGTERM);
-		rp->deadline = now_ms() + KILL_GRACE_MS;
-	} else if (!rp->killed) {
-		rp->killed = true;
-		kill(-rp->pid, SIGKILL);
-		rp->deadline = now_ms() + 60 * 1000;
+	if (r->fd < 0)
+		return;
+	fcntl(r->fd, F_SETFL, fcntl(r->fd, F_GETFL) | O_NONBLOCK);
+	for (i = 0; i < DRAIN_READS && r->fd >= 0; i++)
+		relay_read(r, name);
+	if (r->fd >= 0) {
+		relay_lines(r, name, true);
+		close(r->fd);
+		r->fd = -1;
 	}
-	return 0;
 }
 
-/* Relay both streams until they close, enforcing the deadline. */
-static void relay_until_closed(struct relay r[2], const char *name,
-			       struct reaper *rp)
+/*
+ * Relay the hook's output until the supervisor reports on rep_fd; on a
+ * signal, ask it once (ctl) to stop the hook.  Returns false when the
+ * supervisor died without a report.
+ */
+static bool relay_until_report(struct relay r[2], const char *name, int ctl,
+			       int rep_fd, struct sup_report *rep)
 {
-	while (r[0].fd >= 0 || r[1].fd >= 0) {
-		struct pollfd p[2] = { { r[0].fd, POLLIN, 0 },
-				       { r[1].fd, POLLIN, 0 } };
-		long long left = reaper_tick(rp);
+	bool asked = false;
+	ssize_t n;
+
+	for (;;) {
+		struct pollfd p[4] = { { r[0].fd, POLLIN, 0 },
+				       { r[1].fd, POLLIN, 0 },
+				       { rep_fd, POLLIN, 0 },
+				       { asked ? -1 : signals_fd(), POLLIN, 0 } };
 		int i;
 
-		if (!left)
+		if (!asked && signals_pending()) {
+			asked = true;
+			n = write(ctl, "T", 1);
 			continue;
-		if (poll(p, 2, (int)(left > 1000 ? 1000 : left)) < 0 &&
-		    errno != EINTR)
-			break;
+		}
+		if (poll(p, 4, -1) < 0 && errno != EINTR)
+			return false;
 		for (i = 0; i < 2; i++)
-			if (r[i].fd >= 0 && (p[i].revents & (POLLIN | POLLHUP)))
+			if (r[i].fd >= 0 && p[i].revents)
 				relay_read(&r[i], name);
+		if (p[2].revents)
+			break;
 	}
+	do
+		n = read(rep_fd, rep, sizeof(*rep));
+	while (n < 0 && errno == EINTR);
+	return n == (ssize_t)sizeof(*rep);
 }
 
-/*
- * Reap the child, still enforcing the deadline: a hook may close its
- * output and go on running.  Returns its wait status.
- */
-static int reap(struct reaper *rp)
+/* Turn the hook's fate into 0 or a diagnostic. */
+static int hook_result(const char *name, const struct sup_report *rep,
+		       unsigned timeout, struct diag *err)
 {
-	int status = 0;
-	pid_t got;
-
-	while ((got = waitpid(rp->pid, &status, WNOHANG)) == 0 ||
-	       (got < 0 && errno == EINTR)) {
-		long long left = reaper_tick(rp);
-
-		poll(NULL, 0, (int)(left > 20 ? 20 : left));
-	}
-	return status;
-}
-
-/* Turn the child's fate into 0 or a diagnostic. */
-static int hook_result(const char *name, int exec_errno, int status,
-		       const struct reaper *rp, unsigned timeout,
-		       struct diag *err)
-{
-	if (exec_errno == EACCES) {
+	if (rep->exec_errno == EACCES) {
 		diag_input(err, NULL, "hook '%s' is not executable", name);
 		diag_hint(err, "chmod +x hooks/%s in the template", name);
 		return ERR_INPUT;
 	}
-	if (exec_errno == ENOEXEC) {
+	if (rep->exec_errno == ENOEXEC) {
 		diag_input(err, NULL, "hook '%s' is not a program", name);
 		diag_hint(err, "start the script with a #! line");
 		return ERR_INPUT;
 	}
-	if (exec_errno)
-		return diag_fail(err, "cannot run hook '%s': %s", name,
-				 strerror(exec_errno));
-	if (rp->interrupted)
+	if (signals_pending())
 		return diag_fail(err, "hook '%s' stopped: interrupted by %s",
-				 name, signals_name(rp->interrupted));
-	if (rp->timed_out)
+				 name, signals_name(signals_pending()));
+	if (rep->exec_errno)
+		return diag_fail(err, "cannot run hook '%s': %s", name,
+				 strerror(rep->exec_errno));
+	if (rep->timed_out)
 		return diag_fail(err, "hook '%s' timed out after %u s", name,
 				 timeout);
-	if (WIFSIGNALED(status))
+	if (WIFSIGNALED(rep->status))
 		return diag_fail(err, "hook '%s' was killed by signal %d",
-				 name, WTERMSIG(status));
-	if (WEXITSTATUS(status))
+				 name, WTERMSIG(rep->status));
+	if (WEXITSTATUS(rep->status))
 		return diag_fail(err, "hook '%s' failed with exit status %d",
-				 name, WEXITSTATUS(status));
+				 name, WEXITSTATUS(rep->status));
 	return 0;
 }
 
@@ -292,61 +647,80 @@ static int hook_materialize(const struct template_file *hf, char **dir,
 	return 0;
 }
 
-static int make_pipes(int p[3][2])
+/* pipe2() four pipes: the hook's stdout and stderr, control, report. */
+static int make_pipes(int p[4][2])
 {
 	int i;
 
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 4; i++)
 		if (pipe2(p[i], O_CLOEXEC) < 0)
 			return -errno;
 	return 0;
 }
 
-static void close_pipes(int p[3][2])
+static void close_pipes(int p[4][2])
 {
 	int i, j;
 
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 4; i++)
 		for (j = 0; j < 2; j++)
 			if (p[i][j] >= 0)
 				close(p[i][j]);
 }
 
-/* Fork and exec argv; relay output; return the hook's result. */
-static int hook_spawn(const char *name, char **argv,
-		      const struct hook_ctx *hc, char **env, struct diag *err)
+/* Start the supervisor of a (see sup_main()); genship keeps its ends. */
+static pid_t sup_fork(struct sup_args *a, int p[4][2])
 {
-	int p[3][2] = { { -1, -1 }, { -1, -1 }, { -1, -1 } };
-	unsigned timeout = hc->timeout ? hc->timeout : HOOK_DEFAULT_TIMEOUT;
-	struct relay r[2] = { { -1, stdout, STRBUF_INIT },
-			      { -1, stderr, STRBUF_INIT } };
-	struct reaper rp = { 0, 0, false, false, 0 };
-	int exec_errno = 0, status, ret;
 	pid_t pid;
 
+	a->parent = getpid();
+	a->out = p[0][1], a->err = p[1][1], a->ctl = p[2][0], a->rep = p[3][1];
 	fflush(NULL);
-	if ((ret = make_pipes(p)) < 0 || (pid = fork()) < 0) {
+	pid = fork();
+	if (pid == 0)
+		sup_main(a);
+	close(p[0][1]);
+	close(p[1][1]);
+	close(p[2][0]);
+	close(p[3][1]);
+	p[0][1] = p[1][1] = p[2][0] = p[3][1] = -1;
+	return pid;
+}
+
+/* Run argv under a supervisor; relay output; return the hook's result. */
+static int hook_spawn(const char *name, char **argv, const char *tmpdir,
+		      const struct hook_ctx *hc, char **env, struct diag *err)
+{
+	int p[4][2] = { { -1, -1 }, { -1, -1 }, { -1, -1 }, { -1, -1 } };
+	unsigned timeout = hc->timeout ? hc->timeout : HOOK_DEFAULT_TIMEOUT;
+	struct sup_args a = { argv, env, hc->cwd, tmpdir, timeout, 0,
+			      -1, -1, -1, -1 };
+	struct relay r[2] = { { -1, stdout, STRBUF_INIT, false },
+			      { -1, stderr, STRBUF_INIT, false } };
+	struct sup_report rep = { 0, 0, 0 };
+	int ret = make_pipes(p), status;
+	bool reported;
+	pid_t pid = -1;
+
+	if (ret < 0 || (pid = sup_fork(&a, p)) < 0) {
 		close_pipes(p);
 		return diag_fail(err, "cannot start hook '%s': %s", name,
 				 strerror(ret < 0 ? -ret : errno));
 	}
-	if (pid == 0)
-		hook_exec_child(argv, hc->cwd, env, p[0][1], p[1][1], p[2][1]);
-	close(p[0][1]);
-	close(p[1][1]);
-	close(p[2][1]);
 	r[0].fd = p[0][0];
 	r[1].fd = p[1][0];
-	if (read(p[2][0], &exec_errno, sizeof(exec_errno)) <= 0)
-		exec_errno = 0;
-	close(p[2][0]);
-	rp.pid = pid;
-	rp.deadline = now_ms() + (long long)timeout * 1000;
-	relay_until_closed(r, name, &rp);
-	status = reap(&rp);
+	reported = relay_until_report(r, name, p[2][1], p[3][0], &rep);
+	relay_drain(&r[0], name);
+	relay_drain(&r[1], name);
+	p[0][0] = p[1][0] = -1;
+	close_pipes(p);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
 	strbuf_release(&r[0].line);
 	strbuf_release(&r[1].line);
-	return hook_result(name, exec_errno, status, &rp, timeout, err);
+	if (!reported && !signals_pending())
+		return diag_fail(err, "hook '%s': its supervisor failed", name);
+	return hook_result(name, &rep, timeout, err);
 }
 
 /* The absolute path of program name in $PATH, caller-owned, or NULL. */
@@ -385,7 +759,7 @@ int hook_run_with(const struct template_file *hf, const char *interpreter,
 	}
 	argv[0] = interp ? interp : path;
 	argv[1] = interp ? path : NULL;
-	ret = hook_spawn(hf->path, argv, hc, env, err);
+	ret = hook_spawn(hf->path, argv, dir, hc, env, err);
 	fs_rm_rf(dir);
 	free(dir);
 	free(path);
@@ -406,8 +780,13 @@ static bool ask_trust(const struct template *t)
 {
 	char line[16];
 
-	fprintf(stderr, "template '%s' (%s) wants to run hooks on this "
-		"machine. Run them? [y/N] ", t->name, t->source);
+	if (t->url)	/* a remote template: its URL and commit */
+		fprintf(stderr, "template '%s' (%s at commit %.12s) wants to "
+			"run hooks on this machine. Run them? [y/N] ",
+			t->name, t->url, t->commit);
+	else
+		fprintf(stderr, "template '%s' (%s) wants to run hooks on "
+			"this machine. Run them? [y/N] ", t->name, t->source);
 	fflush(stderr);
 	return fgets(line, sizeof(line), stdin) &&
 		(line[0] == 'y' || line[0] == 'Y');
@@ -434,8 +813,13 @@ int hook_check_trust(const struct template *t, bool no_hooks, bool trust,
 	diag_input(err, NULL, "template '%s' has hooks, and hooks of a "
 		   "template that is not built in run only when trusted",
 		   t->name);
-	diag_hint(err, "review %s/hooks, then pass --trust to run them or "
-		  "--no-hooks to skip them", t->dir);
+	if (t->url)
+		diag_hint(err, "review the hooks of '%s' at commit %.12s, then "
+			  "pass --trust to run them or --no-hooks to skip them",
+			  t->url, t->commit);
+	else
+		diag_hint(err, "review %s/hooks, then pass --trust to run them "
+			  "or --no-hooks to skip them", t->dir);
 	return ERR_INPUT;
 }
 

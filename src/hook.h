@@ -12,8 +12,16 @@
  * Hooks: executables run with an argv vector and an environment vector,
  * never through a shell string.  Answers reach a hook only through the
  * environment (GENSHIP_OPT_<NAME>, GENSHIP_OPERATION, GENSHIP_OUTPUT_DIR,
- * GENSHIP_TEMPLATE_DIR and, on update, GENSHIP_CHANGED_FILES).  A hook's
- * stdout and stderr pass through with each line prefixed by "[name] ".
+ * always absolute, GENSHIP_TEMPLATE_DIR and, on update,
+ * GENSHIP_CHANGED_FILES).  A hook's stdout and stderr pass through with
+ * each line prefixed by "[name] ".
+ *
+ * Hooks are contained: each runs under a supervisor process, a child
+ * subreaper with PR_SET_PDEATHSIG, that kills every process the hook
+ * started (setsid() or not) when the hook exits, times out, is stopped
+ * by a signal genship caught (signals.h), or when genship dies, and
+ * removes the hook's temporary copy.  genship relays output only until
+ * the supervisor reports, so no descriptor a hook hands on can hold it.
  *
  * On update, hooks run in the update's staging directory, which holds
  * only the files the update writes (and the new answers file);
@@ -63,7 +71,8 @@ void hook_env_free(char **env);
 
 /*
  * Run hook file hf (its bytes and mode, materialised in a private temp
- * directory) in hc->cwd with env.  A non-zero exit, a signal or the timeout
+ * directory) in hc->cwd with env, contained as above.  A non-zero exit, a
+ * signal, the timeout or an interruption (SIGPIPE on the relay included)
  * is ERR_FAIL naming the hook; a hook that is not executable is ERR_INPUT.
  */
 int hook_run(const struct template_file *hf, const struct hook_ctx *hc,

@@ -24,6 +24,7 @@
 
 #include "fsutil.h"
 #include "lint.h"
+#include "signals.h"
 #include "xalloc.h"
 
 extern char **environ;
@@ -250,13 +251,25 @@ static char *item_rel(const struct lint_ext_item *it)
 	return xasprintf("%s/%s", it->blob, it->path);
 }
 
+/* ERR_FAIL for the signal that interrupts validate (signals.h). */
+static int interrupted(struct diag *err)
+{
+	return diag_fail(err, "interrupted by %s",
+			 signals_name(signals_pending()));
+}
+
 /* Write data to root/rel unless it is there already. */
 static int write_file(const char *root, const char *rel, const char *data,
 		      size_t len, struct diag *err)
 {
-	char *full = fs_join(root, rel), *dir = fs_dirname(full);
-	int ret = fs_mkdir_p(dir, 0700);
+	char *full, *dir;
+	int ret;
 
+	if (signals_pending())
+		return interrupted(err);
+	full = fs_join(root, rel);
+	dir = fs_dirname(full);
+	ret = fs_mkdir_p(dir, 0700);
 	if (!ret && !fs_exists(full))
 		ret = fs_write_new(full, data, len, 0600);
 	if (ret)
@@ -474,8 +487,14 @@ static void run_all(struct invocation *invs, size_t n, unsigned jobs,
 {
 	struct proc *run = xcalloc(jobs + 1, sizeof(*run));
 	size_t next = 0, nrun = 0, done = 0, i;
+	bool stopping = false;
 
 	while (next < n || nrun) {
+		if (!stopping && (stopping = signals_pending())) {
+			next = n;	/* start nothing more */
+			for (i = 0; i < nrun; i++)
+				kill(-run[i].pid, SIGKILL);
+		}
 		while (nrun < jobs && next < n) {
 			if (proc_start(&run[nrun], &invs[next++], cwd, env))
 				nrun++;
@@ -1388,6 +1407,8 @@ int lint_ext_run(struct lint_ext_job *jobs, size_t njobs,
 
 	if (!tmpdir)
 		return ERR_FAIL;
+	if (signals_pending())
+		ret = interrupted(err);
 	w.tmpdir = tmpdir;
 	em.tmpdir = tmpdir;
 	for (i = 0; !ret && i < njobs; i++)
@@ -1398,7 +1419,9 @@ int lint_ext_run(struct lint_ext_job *jobs, size_t njobs,
 			qsort(w.invs, w.n, sizeof(*w.invs), cmp_cost);
 		run_all(w.invs, w.n, opts->jobs ? opts->jobs : 1, tmpdir, env,
 			opts);
-		for (i = 0; i < w.n; i++)
+		if (signals_pending())
+			ret = interrupted(err);
+		for (i = 0; !ret && i < w.n; i++)
 			collect(&em, &w.invs[i]);
 		for (i = 0; env[i]; i++)
 			free(env[i]);

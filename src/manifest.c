@@ -1941,6 +1941,21 @@ static int re_check_limits(const char *re, const char **why)
 	return -1;
 }
 
+/*
+ * True when regcomp() has room to work.  glibc's regcomp() frees its work
+ * area twice when an allocation fails halfway (free_workarea_compile after
+ * a failed analyze), so it must never run out: patterns are bounded by
+ * re_check_limits(), and this much address space covers the largest.
+ */
+#define REGCOMP_HEADROOM ((size_t)4 << 20)
+static bool regcomp_headroom(void)
+{
+	void *p = malloc(REGCOMP_HEADROOM);
+
+	free(p);
+	return p != NULL;
+}
+
 static int build_pattern(struct loader *ld, const struct raw_option *r,
 			 const yaml_node_t *node, struct option *o)
 {
@@ -1972,7 +1987,12 @@ static int build_pattern(struct loader *ld, const struct raw_option *r,
 		diag_hint(ld->err, "patterns may nest 32 groups, hold 1000 "
 			  "elements once each {m,n} is copied out n times, and "
 			  "repeat only what matches one character or more");
-	} else if ((rc = regcomp(re, ere.buf, REG_EXTENDED | REG_NOSUB))) {
+	} else if (!regcomp_headroom()) {
+		ret = diag_fail(ld->err, "out of memory");
+	} else if ((rc = regcomp(re, ere.buf, REG_EXTENDED | REG_NOSUB)) ==
+		   REG_ESPACE) {
+		ret = diag_fail(ld->err, "out of memory");
+	} else if (rc) {
 		n = regerror(rc, re, NULL, 0);
 		msg = xmalloc(n);
 		regerror(rc, re, msg, n);

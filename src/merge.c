@@ -38,6 +38,38 @@ bool merge_kind_conflicts(enum merge_kind kind)
 	return kind == MERGE_CONFLICT || kind == MERGE_BINARY_CONFLICT;
 }
 
+/* True when line (n bytes, no newline) is a marker line of the kind asked. */
+static bool is_marker(const char *line, size_t n, bool any, char which)
+{
+	static const char ours[] = "<<<<<<< " MERGE_LABEL_OURS;
+	static const char theirs[] = ">>>>>>> " MERGE_LABEL_THEIRS;
+	const char *want = which == '<' ? ours : theirs;
+
+	if (n && line[n - 1] == '\r')
+		n--;
+	if (!any)
+		return n == strlen(want) && !memcmp(line, want, n);
+	return n >= 8 && !memcmp(line, want, 8);
+}
+
+bool merge_has_markers(const char *data, size_t len, bool any)
+{
+	const char *p = data, *end = data + len;
+	bool open = false;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		if (is_marker(p, n, any, '<'))
+			open = true;
+		else if (open && is_marker(p, n, any, '>'))
+			return true;
+		p += n + 1;
+	}
+	return false;
+}
+
 void merge_result_release(struct merge_result *r)
 {
 	free(r->data);
@@ -196,7 +228,7 @@ int merge_decide(const struct merge_input *in, struct merge_result *out,
 	else if (same_bytes(&in->ours, &in->theirs))
 		r.kind = MERGE_UNCHANGED;
 	else if (matches_blob(&in->ours, in->base_blob))
-		take(&r, MERGE_TAKEN, &in->theirs, in->theirs.mode);
+		take(&r, MERGE_TAKEN, &in->theirs, result_mode(in));
 	else if (matches_blob(&in->theirs, in->base_blob))
 		r.kind = MERGE_KEPT;
 	else

@@ -85,6 +85,15 @@ int merge_text(const char *base, size_t base_len, const char *ours,
 	       size_t ours_len, const char *theirs, size_t theirs_len,
 	       char **out, size_t *len, bool *conflict, struct diag *err);
 
+/*
+ * True when data holds a conflict: a line "<<<<<<< LABEL" and, later, a
+ * line ">>>>>>> LABEL".  With any, every label counts (for a file an
+ * update recorded as conflicted); without, only the pair genship writes,
+ * "<<<<<<< yours" and ">>>>>>> template", so that a file that merely
+ * talks about markers is not taken for a conflict.
+ */
+bool merge_has_markers(const char *data, size_t len, bool any);
+
 /* True when kind writes result bytes into the project. */
 bool merge_kind_writes(enum merge_kind kind);
 

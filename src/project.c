@@ -9,34 +9,27 @@
 #include "cookiecutter.h"
 #include "fsutil.h"
 #include "gitsrc.h"
+#include "paths.h"
+#include "source.h"
+#include "txn.h"
 #include "writer.h"
 #include "xalloc.h"
 
-#define BUILTIN_SOURCE "builtin:"
 
 /* ---- the project and its answers file ------------------------------ */
 
-/* A recorded path must stay inside the project: no '..', no '/' start. */
+/* Every recorded path must be one genship may write (paths.h). */
 static int check_recorded_paths(const struct project *p, struct diag *err)
 {
 	size_t i;
 
 	for (i = 0; i < p->af->nfiles; i++) {
-		const char *s = p->af->files[i].path;
-		bool bad = !*s || *s == '/';
+		const char *why = paths_problem(p->af->files[i].path);
 
-		while (!bad && *s) {
-			size_t n = strcspn(s, "/");
-
-			bad = !n || (n == 1 && *s == '.') ||
-				(n == 2 && !strncmp(s, "..", 2)) ||
-				(s[n] == '/' && !s[n + 1]);
-			s += n + (s[n] == '/');
-		}
-		if (bad)
+		if (why)
 			return diag_input(err, p->af_file, "unsafe path '%s' "
-					  "in 'files': paths must stay inside "
-					  "the project", p->af->files[i].path);
+					  "in 'files': %s",
+					  p->af->files[i].path, why);
 	}
 	return 0;
 }
@@ -51,10 +44,12 @@ int project_check_idle(const char *dir, const char *finish_hint,
 			  "on it, which roll them back first");
 		return ERR_INPUT;
 	}
-	if (!writer_txn_pending(dir))
+	if (txn_check_owner(dir, err))
+		return ERR_INPUT;
+	if (txn_state(dir) != TXN_SEALED)
 		return 0;
 	diag_input(err, dir, "an interrupted update is waiting in '%s'",
-		   WRITER_TXN_DIR);
+		   TXN_DIR_NAME);
 	diag_hint(err, "%s", finish_hint);
 	return ERR_INPUT;
 }
@@ -101,7 +96,8 @@ static int read_inside(const struct project *p, const char *name,
 	int ret = resolve_inside(p, full, &real, err);
 
 	if (!ret)
-		ret = fs_read_file(full, text, len, quiet);
+		ret = fs_read_input(full, NULL, FS_MAX_DATA, text, len,
+				    fs_exists(full) ? err : quiet);
 	free(real);
 	free(full);
 	return ret;
@@ -159,6 +155,7 @@ int project_open(const char *dir, struct project **out, struct diag *err)
 		diag_hint(err, "run this in a directory made by 'genship new', "
 			  "or name one: genship update DIR");
 	} else if (!ret) {
+		blob_id(p->af_text, p->af_len, p->af_blob);
 		ret = answers_file_load(p->af_file, p->af_text, p->af_len,
 					&p->af, err);
 	}
@@ -184,9 +181,70 @@ void project_free(struct project *p)
 	free(p);
 }
 
+/* The entry for path in af, or NULL. */
+static struct answers_file_entry *af_entry(const struct answers_file *af,
+					   const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < af->nfiles; i++)
+		if (!strcmp(af->files[i].path, path))
+			return &af->files[i];
+	return NULL;
+}
+
+/* Give path in af the entry it has in old, or none. */
+static void restore_entry(struct answers_file *af,
+			  const struct answers_file *old, const char *path)
+{
+	struct answers_file_entry *e = af_entry(af, path);
+	const struct answers_file_entry *o = af_entry(old, path);
+
+	if (e && o) {
+		memcpy(e->blob, o->blob, sizeof(e->blob));
+	} else if (e) {
+		memmove(e, e + 1, (size_t)(af->files + af->nfiles - e - 1) *
+			sizeof(*e));
+		af->nfiles--;
+	} else if (o) {
+		answers_file_add_file(af, path, o->blob);
+	}
+}
+
+int project_answers_restore(void *ud, const char *data, size_t len,
+			    const char *kept, struct strbuf *out,
+			    struct diag *err)
+{
+	const struct project *p = ud;
+	struct answers_file *af = NULL;
+	char *copy = xstrdup(kept), *rest = copy, *path;
+	int ret = answers_file_load(p->af_file, data, len, &af, err);
+
+	while (!ret && (path = strsep(&rest, "\n")) && *path)
+		restore_entry(af, p->af, path);
+	if (!ret)
+		answers_file_format(af, out);
+	answers_file_free(af);
+	free(copy);
+	return ret;
+}
+
+/* Record each path of list (one a line) as conflicted in af. */
+static void add_conflicts(struct answers_file *af, const char *list)
+{
+	const char *p = list, *nl;
+
+	for (; p && (nl = strchr(p, '\n')); p = nl + 1) {
+		char *path = xstrndup(p, (size_t)(nl - p));
+
+		answers_file_add_conflict(af, path);
+		free(path);
+	}
+}
+
 void project_format_answers(const struct template *t,
 			    const struct value *ctx, const struct plan *plan,
-			    struct strbuf *out)
+			    const char *conflicts, struct strbuf *out)
 {
 	struct answers_file *af = answers_file_new();
 	const struct manifest *m = t->manifest;
@@ -198,6 +256,9 @@ void project_format_answers(const struct template *t,
 	af->template_source = t->source;
 	af->template_version = m->version;
 	af->template_commit = t->commit;
+	af->template_url = t->url;
+	af->template_ref = t->ref;
+	af->template_directory = t->subdir;
 	af->genship_version = (char *)PACKAGE_VERSION;
 	for (i = 0; i < m->noptions; i++) {
 		struct value *v = value_dict_get(vars, m->options[i].name);
@@ -212,6 +273,7 @@ void project_format_answers(const struct template *t,
 		blob_id(plan->files[i].data, plan->files[i].len, id);
 		answers_file_add_file(af, plan->files[i].path, id);
 	}
+	add_conflicts(af, conflicts);
 	answers_file_format(af, out);
 	answers_file_free(af);
 }
@@ -221,51 +283,65 @@ void project_add_answers_file(const struct template *t,
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	project_format_answers(t, ctx, plan, &sb);
+	project_format_answers(t, ctx, plan, NULL, &sb);
 	plan_add(plan, PROJECT_ANSWERS_FILE, 0644, sb.buf, sb.len);
 	strbuf_release(&sb);
 }
 
 int project_check_reserved(const struct plan *plan, struct diag *err)
 {
-	size_t i, n = strlen(WRITER_TXN_DIR);
+	size_t i;
 
-	if (plan_find(plan, PROJECT_ANSWERS_FILE))
-		return diag_input(err, NULL, "the template generates '%s', "
-				  "which genship reserves for its answers",
-				  PROJECT_ANSWERS_FILE);
 	for (i = 0; i < plan->nfiles; i++) {
-		const char *path = plan->files[i].path;
+		const char *why = paths_problem(plan->files[i].path);
 
-		if (!strncmp(path, WRITER_TXN_DIR, n) &&
-		    (!path[n] || path[n] == '/'))
+		if (why)
 			return diag_input(err, NULL, "the template generates "
-					  "'%s', but genship reserves '%s' "
-					  "for updates", path, WRITER_TXN_DIR);
+					  "'%s': %s", plan->files[i].path,
+					  why);
 	}
 	return 0;
 }
 
 /* ---- templates: theirs and base ------------------------------------ */
 
-static bool is_builtin_source(const char *source)
+/*
+ * A recorded remote source: at o->ref, or at the newest tag above the
+ * recorded ref when o is set (update), else at the recorded ref.
+ */
+static int open_remote(const struct answers_file *af,
+		       const struct source_opts *o, struct template **out,
+		       struct diag *err)
 {
-	return !strncmp(source, BUILTIN_SOURCE, strlen(BUILTIN_SOURCE));
-}
+	struct source_spec s = SOURCE_SPEC_INIT;
+	int ret = 0;
 
-/* The template a source string names, as template_open() takes it. */
-static const char *source_spec(const char *source)
-{
-	return is_builtin_source(source) ?
-		source + strlen(BUILTIN_SOURCE) : source;
+	s.typed = xstrdup(af->template_source);
+	s.url = xstrdup(af->template_url);
+	s.subdir = xstrdup(af->template_directory ? af->template_directory :
+			   "");
+	if (o && o->ref)
+		s.ref = xstrdup(o->ref);
+	else if (o)
+		ret = source_next_ref(af->template_url, af->template_ref, o,
+				      &s.ref, err);
+	else if (af->template_ref)
+		s.ref = xstrdup(af->template_ref);
+	if (!ret)
+		ret = source_open_remote(&s, o, out, err);
+	source_spec_release(&s);
+	return ret;
 }
 
 /* Open the template update moves to: spec, or the recorded source. */
 static int open_theirs(const struct project *p, const char *spec,
-		       struct template **out, struct diag *err)
+		       const struct source_opts *o, struct template **out,
+		       struct diag *err)
 {
 	const char *src = p->af->template_source;
-	int ret = template_open(spec ? spec : source_spec(src), out, err);
+	int ret = !spec && p->af->template_url ?
+		open_remote(p->af, o, out, err) :
+		template_open_src(spec ? spec : src, o, out, err);
 
 	if (ret && !spec)
 		diag_hint(err, "the answers file names template source '%s'; "
@@ -288,19 +364,22 @@ static bool base_is_theirs(const struct answers_file *af,
 }
 
 /* Open the recorded template version, or say in why it is unavailable. */
-static int open_base(const struct project *p, struct template **out,
-		     struct strbuf *why)
+static int open_base(const struct project *p, const struct source_opts *o,
+		     struct template **out, struct strbuf *why)
 {
 	const struct answers_file *af = p->af;
 	struct diag err = DIAG_INIT;
 	struct template *t = NULL;
 	int ret;
 
-	if (af->template_commit)
+	if (af->template_url && af->template_commit)
+		ret = source_open_commit(af->template_url, af->template_commit,
+					 af->template_directory, o, &t, &err);
+	else if (af->template_commit)
 		ret = gitsrc_open(af->template_source, af->template_commit,
 				  &t, &err);
 	else
-		ret = template_open(source_spec(af->template_source), &t,
+		ret = template_open(af->template_source, &t,
 				    &err);
 	if (!ret && !af->template_commit &&
 	    strcmp(t->manifest->version, af->template_version)) {
@@ -426,7 +505,7 @@ static void render_base(const struct project *p, struct project_cmp *cmp)
 	if (base_is_theirs(p->af, cmp->theirs_t))
 		cmp->base_t = cmp->theirs_t;
 	else
-		ret = open_base(p, &cmp->base_t, &why);
+		ret = open_base(p, cmp->src, &cmp->base_t, &why);
 	if (!ret)
 		ret = render_with(p, cmp->base_t, NULL, 0, &cmp->arena, &ctx,
 				  &cmp->base, NULL, &err);
@@ -549,11 +628,53 @@ static int cmp_paths(const struct project *p, struct project_cmp *cmp,
 	return ret;
 }
 
+/* True when af records path as conflicted. */
+static bool recorded_conflict(const struct answers_file *af,
+			      const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < af->nconflicts; i++)
+		if (!strcmp(af->conflicts[i], path))
+			return true;
+	return false;
+}
+
+/*
+ * Note every file that still holds conflict markers: any markers in a
+ * file recorded as conflicted, genship's own labelled ones in any other
+ * generated file (the record may be lost or never committed).
+ */
+static void find_unresolved(const struct project *p, struct project_cmp *cmp)
+{
+	size_t i;
+
+	for (i = 0; i < cmp->nfiles; i++) {
+		const struct project_file *f = &cmp->files[i];
+		bool rec = recorded_conflict(p->af, f->path);
+
+		if (f->ours.present && (rec || f->recorded) &&
+		    merge_has_markers(f->ours.data, f->ours.len, rec))
+			strbuf_addf(&cmp->unresolved, "%s\n", f->path);
+	}
+}
+
+/* The paths the new answers file records as conflicted, one a line. */
+static void list_conflicts(const struct project_cmp *cmp, struct strbuf *out)
+{
+	size_t i;
+
+	strbuf_add(out, cmp->unresolved.buf, cmp->unresolved.len);
+	for (i = 0; i < cmp->nfiles; i++)
+		if (merge_kind_conflicts(cmp->files[i].res.kind))
+			strbuf_addf(out, "%s\n", cmp->files[i].path);
+}
+
 int project_compare(const struct project *p, const char *spec, char **sets,
 		    size_t nsets, unsigned flags, struct project_cmp *cmp,
 		    struct diag *err)
 {
-	int ret = open_theirs(p, spec, &cmp->theirs_t, err);
+	int ret = open_theirs(p, spec, cmp->src, &cmp->theirs_t, err);
 
 	if (!ret)
 		ret = render_with(p, cmp->theirs_t, sets, nsets, &cmp->arena,
@@ -563,12 +684,35 @@ int project_compare(const struct project *p, const char *spec, char **sets,
 	if (!ret)
 		ret = cmp_paths(p, cmp, flags, err);
 	if (!ret) {
+		struct strbuf conflicts = STRBUF_INIT;
+
+		find_unresolved(p, cmp);
+		list_conflicts(cmp, &conflicts);
 		project_format_answers(cmp->theirs_t, cmp->ctx, &cmp->theirs,
-				       &cmp->answers);
+				       conflicts.buf, &cmp->answers);
+		strbuf_release(&conflicts);
 		cmp->answers_changed = cmp->answers.len != p->af_len ||
 			memcmp(cmp->answers.buf, p->af_text, p->af_len);
 	}
 	return ret;
+}
+
+int project_check_resolved(const struct project_cmp *cmp, struct diag *err)
+{
+	struct strbuf list = STRBUF_INIT;
+	const char *p = cmp->unresolved.buf, *nl;
+	size_t n = 0;
+
+	for (; (nl = strchr(p, '\n')); p = nl + 1, n++)
+		strbuf_addf(&list, "%s'%.*s'", n ? ", " : "", (int)(nl - p), p);
+	if (n) {
+		diag_fail(err, "unresolved conflict%s in %s", n == 1 ? "" : "s",
+			  list.buf);
+		diag_hint(err, "remove the <<<<<<< ======= >>>>>>> markers, "
+			  "keeping what you want; then run the command again");
+	}
+	strbuf_release(&list);
+	return n ? ERR_FAIL : 0;
 }
 
 void project_cmp_release(struct project_cmp *cmp)
@@ -590,5 +734,6 @@ void project_cmp_release(struct project_cmp *cmp)
 	strbuf_release(&cmp->base_why);
 	strbuf_release(&cmp->notes);
 	strbuf_release(&cmp->answers);
+	strbuf_release(&cmp->unresolved);
 	*cmp = (struct project_cmp)PROJECT_CMP_INIT;
 }

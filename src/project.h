@@ -8,6 +8,7 @@
 #include "arena.h"
 #include "diag.h"
 #include "merge.h"
+#include "paths.h"
 #include "render.h"
 #include "strbuf.h"
 #include "template.h"
@@ -31,7 +32,7 @@
  * are freed with project_free() and project_cmp_release().
  */
 
-#define PROJECT_ANSWERS_FILE ".genship.yml"
+#define PROJECT_ANSWERS_FILE PATHS_ANSWERS_FILE
 /* A cruft project's state, read when there is no answers file. */
 #define PROJECT_CRUFT_FILE ".cruft.json"
 
@@ -42,6 +43,8 @@ struct project {
 	char *af_text;		/* its bytes */
 	size_t af_len;
 	struct answers_file *af;
+	char af_blob[BLOB_HEXSZ + 1];	/* of .genship.yml on disk; "" when
+					 * it has none (a cruft project) */
 };
 
 /*
@@ -68,13 +71,25 @@ int project_check_idle(const char *dir, const char *finish_hint,
 void project_free(struct project *p);
 
 /*
+ * The fix-up of a staged answers file (txn_fix_fn, ud is the project as
+ * it was before the update) when the update kept paths that changed
+ * under it: each kept path gets back the blob id p recorded for it, or
+ * no entry when p had none, so that the next update merges it.  The
+ * result goes to out.
+ */
+int project_answers_restore(void *p, const char *data, size_t len,
+			    const char *kept, struct strbuf *out,
+			    struct diag *err);
+
+/*
  * Append the answers file for t, ctx and plan to out: t's name, source,
- * version and commit, the value of each of t's options in ctx, and the
- * blob id of every file in plan.
+ * version and commit, the value of each of t's options in ctx, the blob
+ * id of every file in plan, and conflicts (paths one a line, or NULL):
+ * the files an update leaves with conflict markers.
  */
 void project_format_answers(const struct template *t,
 			    const struct value *ctx, const struct plan *plan,
-			    struct strbuf *out);
+			    const char *conflicts, struct strbuf *out);
 
 /* Add the answers file for t, ctx and plan to plan itself (for new). */
 void project_add_answers_file(const struct template *t,
@@ -109,11 +124,18 @@ struct project_cmp {
 	size_t nfiles, alloc;
 	struct strbuf answers;	/* the new answers file */
 	bool answers_changed;	/* it differs from the one on disk */
+	struct strbuf unresolved;	/* paths whose conflict markers are
+					 * still there, one a line */
+	/* set by update before project_compare(), NULL otherwise: how to
+	 * open a remote template; a recorded remote source then moves to
+	 * src->ref or to its newest tag (source_next_ref()) */
+	const struct source_opts *src;
 };
 
 #define PROJECT_CMP_INIT { NULL, NULL, ARENA_INIT, NULL, PLAN_INIT, \
 			   PLAN_INIT, false, STRBUF_INIT, 0, STRBUF_INIT, \
-			   NULL, 0, 0, STRBUF_INIT, false }
+			   NULL, 0, 0, STRBUF_INIT, false, STRBUF_INIT, \
+			   NULL }
 
 enum {
 	PROJECT_CMP_BASE = 1 << 0,	/* render the recorded version */
@@ -131,6 +153,12 @@ enum {
 int project_compare(const struct project *p, const char *spec, char **sets,
 		    size_t nsets, unsigned flags, struct project_cmp *cmp,
 		    struct diag *err);
+
+/*
+ * ERR_FAIL naming every file of cmp whose conflict markers are still
+ * there (cmp->unresolved), with the hint to resolve them; 0 when none.
+ */
+int project_check_resolved(const struct project_cmp *cmp, struct diag *err);
 
 /* Free everything cmp owns and reinitialise it. */
 void project_cmp_release(struct project_cmp *cmp);

@@ -1,12 +1,17 @@
 #include "render.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cookiecutter.h"
+#include "paths.h"
 #include "strbuf.h"
 #include "tpl.h"
 #include "xalloc.h"
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 static int cmp_plan_path(const void *key, const void *elem)
 {
@@ -45,6 +50,7 @@ static void plan_insert(struct plan *p, char *path, unsigned mode,
 	struct plan_file *f;
 
 	if (i < p->nfiles && !strcmp(p->files[i].path, path)) {
+		p->bytes -= p->files[i].len;
 		free(p->files[i].path);
 		free(p->files[i].data);
 	} else {
@@ -58,6 +64,43 @@ static void plan_insert(struct plan *p, char *path, unsigned mode,
 	f->mode = mode;
 	f->data = data;
 	f->len = len;
+	p->bytes += len;
+}
+
+const char *plan_find_clash(const struct plan *p, const char *path)
+{
+	size_t n = strlen(path), i;
+	char *dir = xstrdup(path), *slash;
+	const struct plan_file *f = NULL;
+
+	/* A file of the plan where path needs a directory. */
+	while (!f && (slash = strrchr(dir, '/'))) {
+		*slash = '\0';
+		f = plan_find(p, dir);
+	}
+	free(dir);
+	if (f)
+		return f->path;
+	/* A file of the plan inside path: sorted, it follows "path/". */
+	dir = xasprintf("%s/", path);
+	i = plan_slot(p, dir);
+	free(dir);
+	if (i < p->nfiles && !strncmp(p->files[i].path, path, n) &&
+	    p->files[i].path[n] == '/')
+		return p->files[i].path;
+	return NULL;
+}
+
+int plan_check_budget(const struct plan *p, size_t len, const char *file,
+		      struct diag *err)
+{
+	if (len <= PLAN_MAX_TOTAL && p->bytes <= PLAN_MAX_TOTAL - len)
+		return 0;
+	diag_input(err, file, "the generated files exceed %zu MiB in total "
+		   "with this one", PLAN_MAX_TOTAL >> 20);
+	diag_hint(err, "a template renders at most %zu MiB per run; render "
+		  "fewer or smaller files", PLAN_MAX_TOTAL >> 20);
+	return ERR_INPUT;
 }
 
 void plan_add(struct plan *p, const char *path, unsigned mode,
@@ -139,6 +182,9 @@ static const char *bad_component(const char *c)
 		return "contains '/'";
 	if (strpbrk(c, "\n\r"))
 		return "contains a newline";
+	if (strlen(c) > NAME_MAX)
+		return "is longer than " STR(NAME_MAX) " bytes, the limit of a "
+		       "file name";
 	return NULL;
 }
 
@@ -152,6 +198,20 @@ static int check_path_utf8(struct render_job *job, const struct diag_src *src)
 	diag_bad_utf8(job->err, src, bad);
 	diag_hint(job->err, "rename the file: generated paths are recorded "
 		  "in .genship.yml, which is UTF-8 text");
+	return ERR_INPUT;
+}
+
+/* Refuse a rendered path that belongs to git or to genship (paths.h). */
+static int check_reserved(struct render_job *job, const struct diag_src *src,
+			  const struct strbuf *path)
+{
+	const char *why = paths_problem(path->buf);
+
+	if (!why)
+		return 0;
+	diag_at(job->err, src, 0, "rendered path '%s' is reserved: %s",
+		path->buf, why);
+	diag_hint(job->err, "rename or remove this template file");
 	return ERR_INPUT;
 }
 
@@ -188,11 +248,17 @@ static int render_path(struct render_job *job, const struct template_file *f,
 		if (why)
 			ret = bad_path(job, &src, (size_t)(p - f->path), out,
 				       r, len, why);
+		if (!ret && out->len + 1 + len >= PATH_MAX)
+			ret = bad_path(job, &src, (size_t)(p - f->path), out,
+				       r, len, "is longer than " STR(PATH_MAX)
+				       " bytes, the limit of a path");
 		if (!ret)
 			strbuf_addf(out, "%s%s", out->len ? "/" : "", r);
 		free(comp);
 		p += n + (p[n] == '/');
 	}
+	if (!ret)
+		ret = check_reserved(job, &src, out);
 	free(name);
 	return ret;
 }
@@ -265,6 +331,17 @@ static int copy_verbatim(struct render_job *job, const struct template_file *f,
 	return ret;
 }
 
+/* Check the per-render budget for len more bytes rendered by f. */
+static int check_budget(struct render_job *job, const struct template_file *f,
+			const struct plan *out, size_t len)
+{
+	char *name = xasprintf("%s%s", job->prefix, f->path);
+	int ret = plan_check_budget(out, len, name, job->err);
+
+	free(name);
+	return ret;
+}
+
 /* Evaluate a rule's `when`. Returns 1 (include), 0 (skip) or < 0. */
 static int rule_applies(struct render_job *job, const struct file_rule *r)
 {
@@ -275,6 +352,23 @@ static int rule_applies(struct render_job *job, const struct file_rule *r)
 		return 1;
 	ret = tpl_expr_eval(r->when, job->ctx, job->arena, &v, job->err);
 	return ret < 0 ? ret : value_truthy(v);
+}
+
+/* Report that f renders to path, where the plan has a directory, or
+ * inside other, a file of the plan. */
+static int file_dir_clash(struct render_job *job, const struct template_file *f,
+			  const char *path, const char *other)
+{
+	char *name = xasprintf("%s%s", job->prefix, f->path);
+	struct diag_src src = { name, f->path, strlen(f->path), 0, 0 };
+	int ret;
+
+	ret = diag_at(job->err, &src, 0, "rendered path '%s' is both a file "
+		      "and a directory (with '%s')", path, other);
+	diag_hint(job->err, "a file and a directory of the project must "
+		  "render to different names");
+	free(name);
+	return ret;
 }
 
 /* Report that f renders to path, which is in the plan already. */
@@ -309,13 +403,19 @@ static int render_one(struct render_job *job, struct template_file *f,
 	int ret;
 
 	strbuf_init(&body, TPL_MAX_OUTPUT);
+	const char *other;
+
 	ret = render_path(job, f, syn, &path);
 	if (!ret && plan_find(out, path.buf))
 		ret = duplicate_path(job, rule, element, path.buf);
+	else if (!ret && (other = plan_find_clash(out, path.buf)))
+		ret = file_dir_clash(job, f, path.buf, other);
 	if (!ret && verbatim)
 		ret = copy_verbatim(job, f, &body);
 	else if (!ret)
 		ret = render_content(job, f, &body);
+	if (!ret)
+		ret = check_budget(job, f, out, body.len);
 	if (!ret) {
 		size_t len;
 		char *data = strbuf_detach(&body, &len);

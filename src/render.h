@@ -29,9 +29,14 @@ struct plan {
 	char **dirs;		/* directories to create even when empty
 				 * (cookiecutter templates), in order */
 	size_t ndirs, dirs_alloc;
+	size_t bytes;		/* the sum of the files' lengths */
 };
 
-#define PLAN_INIT { NULL, 0, 0, NULL, 0, 0 }
+#define PLAN_INIT { NULL, 0, 0, NULL, 0, 0, 0 }
+
+/* Bytes one render may produce over all its files (each file is also
+ * capped at TPL_MAX_OUTPUT). */
+#define PLAN_MAX_TOTAL ((size_t)256 << 20)
 
 /*
  * Render every file of t with ctx into out (which must be empty).  File
@@ -58,6 +63,19 @@ void plan_add_owned(struct plan *p, char *path, unsigned mode, char *data,
 
 /* Add a directory (copied) that the writer creates even when empty. */
 void plan_add_dir(struct plan *p, const char *path);
+
+/*
+ * Check that len more bytes keep p within PLAN_MAX_TOTAL.  Returns 0, or
+ * ERR_INPUT naming file (the template file that rendered them).
+ */
+int plan_check_budget(const struct plan *p, size_t len, const char *file,
+		      struct diag *err);
+
+/*
+ * Return the path of a file of p that clashes with a file at path: one
+ * where path needs a directory, or one inside path.  NULL when none.
+ */
+const char *plan_find_clash(const struct plan *p, const char *path);
 
 /* Return the file at path, or NULL. */
 const struct plan_file *plan_find(const struct plan *p, const char *path);

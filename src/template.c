@@ -12,9 +12,14 @@
 #include "cookiecutter.h"
 #include "fsutil.h"
 #include "gitsrc.h"
+#include "source.h"
+#include "userconfig.h"
 #include "xalloc.h"
 
 #define BUILTIN_PREFIX "templates/"
+
+/* How a built-in template is recorded, and may be named explicitly. */
+#define BUILTIN_SOURCE "builtin:"
 
 static void add_file(struct template_file **arr, size_t *n, size_t *alloc,
 		     const char *path, unsigned mode, const char *data,
@@ -98,10 +103,11 @@ static int open_builtin(struct template *t, const char *name,
 	const struct builtin_file *m = builtin_find(mpath);
 	int ret = 0;
 
-	t->builtin = true;
-	t->source = xasprintf("builtin:%s", name);
-	if (m)
+	if (m) {	/* t stays untouched for a name that is not built in */
+		t->builtin = true;
+		t->source = xasprintf(BUILTIN_SOURCE "%s", name);
 		ret = load_manifest(t, mpath, m->data, m->len, err);
+	}
 	if (m && !ret) {
 		add_builtin_tree(&t->files, &t->nfiles, tprefix);
 		if (!add_builtin_tree(&t->hooks, &t->nhooks, hprefix))
@@ -202,15 +208,30 @@ static int check_symlink(struct walk *w, const char *path, const char *rel,
 	return ret;
 }
 
+/* A template tree nested past PATH_MAX: bad input, named by its start. */
+static int too_deep(struct walk *w, const char *rel)
+{
+	char *name = xasprintf("%s/%s/%.*s...", w->t->dir, w->label, 64,
+			       rel);
+	int ret = diag_input(w->err, name, "template path is longer than %d "
+			     "bytes, the limit of a path", PATH_MAX);
+
+	diag_hint(w->err, "nest the template tree less deeply, or use "
+		  "shorter names");
+	free(name);
+	return ret;
+}
+
 static int walk_entry(struct walk *w, const char *path, const char *rel)
 {
 	struct stat st;
-	char *data;
+	char *data, *shown;
 	size_t len;
 	int ret;
 
 	if (lstat(path, &st) < 0)
-		return diag_fail(w->err, "cannot stat '%s': %s", path,
+		return errno == ENAMETOOLONG ? too_deep(w, rel) :
+		       diag_fail(w->err, "cannot stat '%s': %s", path,
 				 strerror(errno));
 	if (S_ISDIR(st.st_mode))
 		return walk_dir(w, path, rel);
@@ -219,7 +240,10 @@ static int walk_entry(struct walk *w, const char *path, const char *rel)
 	if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
 		return diag_input(w->err, path, "'%s/%s' is not a regular file",
 				  w->label, rel);
-	if ((ret = fs_read_file(path, &data, &len, w->err)))
+	shown = xasprintf("%s/%s/%s", w->t->dir, w->label, rel);
+	ret = fs_read_input(path, shown, FS_MAX_FILE, &data, &len, w->err);
+	free(shown);
+	if (ret)
 		return ret;
 	own(w->t, data);
 	add_file(w->arr, w->n, &w->alloc, rel, template_file_mode(st.st_mode),
@@ -315,7 +339,7 @@ static int open_dir(struct template *t, const char *dir, struct diag *err)
 	t->source = realpath(dir, NULL);
 	if (!t->source)
 		t->source = xstrdup(dir);
-	ret = fs_read_file(mpath, &text, &len, err);
+	ret = fs_read_input(mpath, NULL, FS_MAX_DATA, &text, &len, err);
 	if (!ret) {
 		own(t, text);
 		ret = load_manifest(t, mpath, text, len, err);
@@ -337,43 +361,152 @@ static bool is_template_dir(const char *spec)
 	return yes;
 }
 
-int template_open(const char *spec, struct template **out, struct diag *err)
+/* True when spec is written as a path, not as a bare name. */
+static bool is_path(const char *spec)
+{
+	return strchr(spec, '/') || !strcmp(spec, ".") || !strcmp(spec, "..");
+}
+
+/* True when dir holds a template of either kind. */
+static bool is_any_template(const char *dir)
+{
+	return is_template_dir(dir) || cookiecutter_is_template(dir);
+}
+
+/* A bare name that is a built-in template and a directory here too. */
+static int bare_ambiguous(const char *name, struct diag *err)
+{
+	diag_input(err, NULL, "template '%s' is ambiguous: it names the "
+		   "built-in template '%s' and the directory './%s'", name,
+		   name, name);
+	diag_hint(err, "write '" BUILTIN_SOURCE "%s' for the built-in "
+		  "template, or './%s' for the directory", name, name);
+	return ERR_INPUT;
+}
+
+/* Open the template directory dir, of either kind. */
+static int open_any_dir(struct template *t, const char *dir,
+			struct diag *err)
+{
+	int ret;
+
+	if (!is_template_dir(dir) && cookiecutter_is_template(dir)) {
+		ret = check_top_links(dir, err);
+		return ret ? ret : cookiecutter_open(t, dir, err);
+	}
+	if (!is_template_dir(dir))
+		return unknown_template(dir, err);
+	ret = check_top_links(dir, err);
+	return ret ? ret : open_dir(t, dir, err);
+}
+
+/*
+ * Open the template a bare name means: the built-in one (BUILTIN_SOURCE
+ * may prefix it), else a template directory of that name here.  A name
+ * that means both is an error, so that neither silently wins.
+ */
+static int open_named(struct template *t, const char *spec,
+		      struct diag *err)
+{
+	bool prefixed = !strncmp(spec, BUILTIN_SOURCE,
+				 strlen(BUILTIN_SOURCE));
+	const char *name = prefixed ? spec + strlen(BUILTIN_SOURCE) : spec;
+	int ret = *name ? open_builtin(t, name, err) : 1;
+
+	if (ret > 0 && !prefixed)
+		return open_any_dir(t, name, err);
+	if (ret > 0)
+		return unknown_template(spec, err);
+	if (!ret && !prefixed && is_any_template(name))
+		return bare_ambiguous(name, err);
+	return ret;
+}
+
+/* A directory, a built-in name, or a file:// repository. */
+static int open_local(const char *spec, struct template **out,
+		      struct diag *err)
 {
 	struct template *t;
 	int ret;
 
-	if (!spec)
-		spec = TEMPLATE_DEFAULT;
 	if (gitsrc_is_url(spec))
 		return gitsrc_open(spec, NULL, out, err);
 	t = xcalloc(1, sizeof(*t));
-	if (!is_template_dir(spec) && cookiecutter_is_template(spec)) {
-		ret = check_top_links(spec, err);
-		if (!ret)
-			ret = cookiecutter_open(t, spec, err);
-		if (ret)
-			template_free(t);
-		else
-			*out = t;
-		return ret;
-	}
-	if (is_template_dir(spec)) {
-		ret = check_top_links(spec, err);
-		if (!ret)
-			ret = open_dir(t, spec, err);
-	} else if (strchr(spec, '/') ||
-		   (ret = open_builtin(t, spec, err)) > 0) {
-		ret = unknown_template(spec, err);
-	}
+	if (is_path(spec))
+		ret = open_any_dir(t, spec, err);
+	else
+		ret = open_named(t, spec, err);
 	if (ret) {
 		template_free(t);
 		return ret;
 	}
-	template_finish(t);
-	if (t->dir)
+	if (!t->cc)
+		template_finish(t);
+	if (t->dir && !t->cc)
 		gitsrc_match_commit(t);
 	*out = t;
 	return 0;
+}
+
+int template_open(const char *spec, struct template **out, struct diag *err)
+{
+	return template_open_src(spec, NULL, out, err);
+}
+
+/* A local spec with --ref or --directory: a file:// repository's REV, or
+ * a subdirectory of a directory. */
+static int open_local_opts(const struct source_spec *s,
+			   struct template **out, struct diag *err)
+{
+	char *dir;
+	int ret;
+
+	if (gitsrc_is_url(s->typed) && !*s->subdir)
+		return gitsrc_open(s->typed, s->ref, out, err);
+	if (gitsrc_is_url(s->typed)) {
+		diag_input(err, NULL, "--directory does not apply to '%s'",
+			   s->typed);
+		diag_hint(err, "name the template's directory in the work "
+			  "tree instead: /path/to/repo/SUBDIR");
+		return ERR_INPUT;
+	}
+	if (s->ref)
+		return diag_input(err, NULL, "--ref needs a git URL, and '%s' "
+				  "is not one", s->typed);
+	dir = fs_join(s->typed, s->subdir);
+	ret = open_local(dir, out, err);
+	free(dir);
+	return ret;
+}
+
+int template_open_src(const char *spec, const struct source_opts *o,
+		      struct template **out, struct diag *err)
+{
+	struct source_spec s = SOURCE_SPEC_INIT;
+	struct config *cfg = NULL;
+	struct source_opts so;
+	int ret = 0;
+
+	if (!spec)
+		spec = BUILTIN_SOURCE TEMPLATE_DEFAULT;
+	if (strchr(spec, ':') && strncmp(spec, BUILTIN_SOURCE,
+					  strlen(BUILTIN_SOURCE)))
+		/* maybe an abbreviation of the config */
+		ret = source_opts_fill(o, &so, &cfg, err);
+	if (!ret)
+		ret = source_parse(spec, cfg ? &so : o, &s, err);
+	if (ret)
+		goto out;
+	if (s.url)
+		ret = source_open_remote(&s, cfg ? &so : o, out, err);
+	else if (s.ref || *s.subdir)
+		ret = open_local_opts(&s, out, err);
+	else
+		ret = open_local(s.typed, out, err);
+out:
+	source_spec_release(&s);
+	config_free(cfg);
+	return ret;
 }
 
 struct template *template_new(const char *source, const char *dir)
@@ -445,6 +578,9 @@ void template_free(struct template *t)
 	free(t->source);
 	free(t->dir);
 	free(t->commit);
+	free(t->url);
+	free(t->ref);
+	free(t->subdir);
 	free(t);
 }
 

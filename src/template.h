@@ -41,6 +41,9 @@ struct template {
 				 * template read from git, "SOURCE@COMMIT",
 				 * used in messages only */
 	char *commit;		/* git commit the files are, or NULL */
+	char *url;		/* a remote template's git URL, or NULL */
+	char *ref;		/* the ref it was read at, or NULL */
+	char *subdir;		/* its directory in the repository, or NULL */
 	bool builtin;
 	struct manifest *manifest;
 	struct template_file *files;	/* sorted by path */
@@ -64,6 +67,15 @@ struct template {
  * template symlink that points outside the template is ERR_INPUT.
  */
 int template_open(const char *spec, struct template **out, struct diag *err);
+
+/*
+ * Open spec as template_open() does, and also the remote sources of
+ * source.h, shaped by o (--ref, --directory, --offline, --refresh, the
+ * user config; NULL for none).
+ */
+struct source_opts;
+int template_open_src(const char *spec, const struct source_opts *o,
+		      struct template **out, struct diag *err);
 
 /* Free t. NULL is allowed. */
 void template_free(struct template *t);

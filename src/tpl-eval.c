@@ -789,11 +789,14 @@ static int slice_eval(struct render *r, const struct node *n, size_t len,
 		   s->step < 0 ? l - 1 : 0;
 	s->stop = has_stop ? slice_clamp(s->stop, l, s->step < 0) :
 		  s->step < 0 ? -1 : l;
+	/* The magnitude of the step in unsigned: -LLONG_MIN overflows. */
 	s->count = 0;
 	if (s->step > 0 && s->start < s->stop)
 		s->count = (size_t)((s->stop - s->start - 1) / s->step + 1);
 	else if (s->step < 0 && s->stop < s->start)
-		s->count = (size_t)((s->start - s->stop - 1) / -s->step + 1);
+		s->count = (size_t)((unsigned long long)(s->start - s->stop -
+							 1) /
+				    (0 - (unsigned long long)s->step) + 1);
 	return 0;
 }
 

@@ -353,6 +353,9 @@ static int str_replace(struct render *r, const struct value_str *s,
 		       const struct value_str *old, const struct value_str *new,
 		       long long count, size_t off, struct value **out)
 {
+	/* A negative count means all: no decrement can then overflow. */
+	unsigned long long left = count < 0 ? ULLONG_MAX :
+				  (unsigned long long)count;
 	struct strbuf sb;
 	size_t i = 0, at;
 	uint32_t cp;
@@ -362,7 +365,7 @@ static int str_replace(struct render *r, const struct value_str *s,
 		return rc;
 	sb_start(&sb);
 	if (!old->len) {
-		while (count-- != 0 && i <= s->len) {
+		for (; left && i <= s->len; left--) {
 			strbuf_add(&sb, new->ptr, new->len);
 			if (i == s->len) {
 				i++;
@@ -376,8 +379,8 @@ static int str_replace(struct render *r, const struct value_str *s,
 			strbuf_add(&sb, s->ptr + i, s->len - i);
 		return render_take(r, &sb, off, out);
 	}
-	while (count-- != 0 &&
-	       (at = str_find(s, old->ptr, old->len, i)) != (size_t)-1) {
+	for (; left && (at = str_find(s, old->ptr, old->len, i)) !=
+	       (size_t)-1; left--) {
 		strbuf_add(&sb, s->ptr + i, at - i);
 		strbuf_add(&sb, new->ptr, new->len);
 		i = at + old->len;
@@ -1007,21 +1010,41 @@ TPL_FN(f_indent)
 	return render_take(r, &sb, off, out);
 }
 
+/* len <= length + leeway, for length and leeway >= 0, without overflow. */
+static bool truncate_fits(size_t len, long long length, long long leeway)
+{
+	return len <= (unsigned long long)length ||
+	       len - (unsigned long long)length <= (unsigned long long)leeway;
+}
+
+/* Jinja's asserts: length >= len(end) and leeway >= 0. */
+static int truncate_check(struct render *r, long long length,
+			  long long leeway, size_t end_len, size_t off)
+{
+	if (length < 0 || (unsigned long long)length < end_len || leeway < 0)
+		return render_fail(r, off, "expected length >= %zu and "
+				   "leeway >= 0", end_len);
+	return 0;
+}
+
 TPL_FN(f_truncate)
 {
-	long long length, leeway, keep;
+	long long length, leeway;
 	struct value_str s, end = { "...", 3 };
 	struct strbuf sb;
-	size_t cut, sp;
+	size_t cut, sp, end_len;
 	int rc;
 
+	if ((rc = opt_int(r, argv[0], off, 255, &length)) ||
+	    (rc = opt_int(r, argv[3], off, 5, &leeway)))
+		return rc;
 	if (self->kind == VALUE_LIST || self->kind == VALUE_DICT) {
 		*out = self;	/* short enough, or Python fails */
-		if ((rc = opt_int(r, argv[0], off, 255, &length)) ||
-		    (rc = opt_int(r, argv[3], off, 5, &leeway)))
+		if (!argv[2] && (rc = truncate_check(r, length, leeway, 3,
+						     off)))
 			return rc;
-		if ((long long)(self->kind == VALUE_LIST ? self->u.list.len :
-				self->u.dict.len) <= length + leeway)
+		if (truncate_fits(self->kind == VALUE_LIST ? self->u.list.len :
+				  self->u.dict.len, length, leeway))
 			return 0;
 	}
 	if (self->kind != VALUE_STRING)
@@ -1029,19 +1052,17 @@ TPL_FN(f_truncate)
 		       render_fail(r, off, "truncate: expected a string, got "
 				   "'%s'", value_type_name(self));
 	if ((rc = self_str(r, self, off, &s)) ||
-	    (rc = opt_int(r, argv[0], off, 255, &length)) ||
-	    (rc = opt_int(r, argv[3], off, 5, &leeway)) ||
 	    (argv[2] && (rc = render_str(r, argv[2], off, &end))))
 		return rc;
-	keep = length - (long long)utf8_count(end.ptr, end.len);
-	if (keep < 0 || leeway < 0)
-		return render_fail(r, off, "expected length >= %zu and "
-				   "leeway >= 0", utf8_count(end.ptr, end.len));
-	if ((long long)utf8_count(s.ptr, s.len) <= length + leeway) {
+	end_len = utf8_count(end.ptr, end.len);
+	if ((rc = truncate_check(r, length, leeway, end_len, off)))
+		return rc;
+	if (truncate_fits(utf8_count(s.ptr, s.len), length, leeway)) {
 		*out = str_borrow(r, s.ptr, s.len);
 		return 0;
 	}
-	cut = utf8_offset(s.ptr, s.len, (size_t)keep);
+	/* The string is longer than length here, so the cut fits a size_t. */
+	cut = utf8_offset(s.ptr, s.len, (size_t)length - end_len);
 	if (!opt_bool(argv[1])) {	/* rsplit(" ", 1)[0] */
 		for (sp = cut; sp > 0 && s.ptr[sp - 1] != ' '; sp--)
 			;
@@ -1408,15 +1429,18 @@ static double round_float(double x, long long nd)
 	return nearbyint(x / p) * p;
 }
 
-/* Python's round(i, ndigits) for ints with ndigits < 0: half-even. */
-static long long round_int(long long i, long long nd)
+/* Python's round(i, ndigits) for ints with ndigits < 0: half-even.
+ * False when the result does not fit in 64 bits. */
+static bool round_int(long long i, long long nd, long long *out)
 {
 	long long p = 1, q, m;
 
+	*out = i;
 	if (nd >= 0)
-		return i;
+		return true;
+	*out = 0;
 	if (nd < -18)
-		return 0;
+		return true;
 	while (nd++ < 0)
 		p *= 10;
 	q = i / p;
@@ -1427,7 +1451,7 @@ static long long round_int(long long i, long long nd)
 	}
 	if (2 * m > p || (2 * m == p && (q & 1)))
 		q += 1;
-	return q * p;
+	return !__builtin_mul_overflow(q, p, out);
 }
 
 TPL_FN(f_round)
@@ -1445,12 +1469,17 @@ TPL_FN(f_round)
 		return render_fail(r, off, "type %s doesn't define "
 				   "__round__ method", value_type_name(self));
 	if (method.len == 6 && !memcmp(method.ptr, "common", 6)) {
-		if (self->kind == VALUE_FLOAT)
+		long long i;
+
+		if (self->kind == VALUE_FLOAT) {
 			*out = value_float(r->a, round_float(self->u.f, prec));
-		else
-			*out = value_int(r->a, round_int(self->kind ==
-							 VALUE_INT ? self->u.i :
-							 self->u.b, prec));
+			return 0;
+		}
+		if (!round_int(self->kind == VALUE_INT ? self->u.i :
+			       self->u.b, prec, &i))
+			return render_fail(r, off, "integer overflow "
+					   "(integers are 64-bit)");
+		*out = value_int(r->a, i);
 		return 0;
 	}
 	if ((method.len != 4 || memcmp(method.ptr, "ceil", 4)) &&
@@ -1889,10 +1918,14 @@ TPL_FN(f_batch)
 		return rc;
 	if (size <= 0)
 		return render_fail(r, off, "batch size must be positive");
+	if (argv[1] && n && size > TPL_MAX_ITEMS)	/* the fill */
+		return render_fail(r, off, "list exceeds %d items",
+				   TPL_MAX_ITEMS);
 	list = value_list(r->a, n / (size_t)size + 1);
 	for (i = 0; i < n; i++) {
 		if (i % (size_t)size == 0) {
-			row = value_list(r->a, (size_t)size);
+			row = value_list(r->a, (size_t)size < n - i ?
+					 (size_t)size : n - i);
 			value_list_push(r->a, list, row);
 		}
 		value_list_push(r->a, row, items[i]);
@@ -2621,8 +2654,10 @@ static void fmt_pad(struct strbuf *sb, const struct fmt_spec *f,
 	}
 	if (f->width > 0 && (size_t)f->width > len)
 		pad = (size_t)f->width - len;
-	if (pad > TPL_MAX_OUTPUT)
-		pad = TPL_MAX_OUTPUT;
+	if (pad > TPL_MAX_OUTPUT) {	/* too long: fail the caller's cap */
+		sb->overflow = true;
+		return;
+	}
 	left = align == '<' || align == '=' ? 0 : align == '^' ? pad / 2 :
 	       pad;
 	add_fill(sb, fill, left);
@@ -2655,6 +2690,31 @@ static const char *fmt_sign(const struct fmt_spec *f, bool neg)
 	return f->sign == '+' ? "+" : f->sign == ' ' ? " " : "";
 }
 
+/* Digits (most significant first) zero-filled to the precision, grouped,
+ * with sign and base prefix, padded. */
+static void fmt_digits(struct strbuf *sb, const char *digits, size_t n,
+		       bool neg, unsigned base, const struct fmt_spec *f)
+{
+	struct strbuf body = STRBUF_INIT;
+	struct strbuf zeros = STRBUF_INIT;
+	char prefix[8];
+
+	if (f->prec > TPL_MAX_OUTPUT) {
+		sb->overflow = true;
+		return;
+	}
+	if (f->prec > 0 && (size_t)f->prec > n)
+		strbuf_addchars(&zeros, '0', (size_t)f->prec - n);
+	strbuf_add(&zeros, digits, n);
+	fmt_group(&body, zeros.buf, zeros.len, f->group, base == 10 ? 3 : 4);
+	snprintf(prefix, sizeof(prefix), "%s%s", fmt_sign(f, neg),
+		 !f->alt || base == 10 ? "" : base == 16 ?
+		 (f->type == 'X' ? "0X" : "0x") : base == 8 ? "0o" : "0b");
+	fmt_pad(sb, f, prefix, body.buf, body.len, '>');
+	strbuf_release(&zeros);
+	strbuf_release(&body);
+}
+
 static void fmt_int(struct strbuf *sb, long long v, const struct fmt_spec *f)
 {
 	static const char lower[] = "0123456789abcdef";
@@ -2664,38 +2724,39 @@ static void fmt_int(struct strbuf *sb, long long v, const struct fmt_spec *f)
 	unsigned base = f->type == 'x' || f->type == 'X' ? 16 :
 			f->type == 'o' ? 8 : f->type == 'b' ? 2 : 10;
 	const char *set = f->type == 'X' ? upper : lower;
-	struct strbuf body = STRBUF_INIT;
-	char digits[72], prefix[8];
-	size_t n = 0, i;
+	char digits[72];
+	size_t n = sizeof(digits);
 
 	do {
-		digits[n++] = set[u % base];
+		digits[--n] = set[u % base];
 		u /= base;
 	} while (u);
-	while (f->prec > 0 && n < (size_t)f->prec && n < sizeof(digits))
-		digits[n++] = '0';
-	for (i = 0; i < n / 2; i++) {
-		char t = digits[i];
+	fmt_digits(sb, digits + n, sizeof(digits) - n, v < 0, 10 == base ?
+		   10 : base, f);
+}
 
-		digits[i] = digits[n - 1 - i];
-		digits[n - 1 - i] = t;
-	}
-	fmt_group(&body, digits, n, f->group, base == 10 ? 3 : 4);
-	snprintf(prefix, sizeof(prefix), "%s%s", fmt_sign(f, v < 0),
-		 !f->alt || base == 10 ? "" : base == 16 ?
-		 (f->type == 'X' ? "0X" : "0x") : base == 8 ? "0o" : "0b");
-	fmt_pad(sb, f, prefix, body.buf, body.len, '>');
-	strbuf_release(&body);
+/* %d of a finite float: Python's int(v), exact however large. */
+static void fmt_float_int(struct strbuf *sb, double v,
+			  const struct fmt_spec *f)
+{
+	char *digits = xasprintf("%.0f", fabs(trunc(v)));
+
+	fmt_digits(sb, digits, strlen(digits), v <= -1.0, 10, f);
+	free(digits);
 }
 
 static void fmt_float(struct strbuf *sb, double v, const struct fmt_spec *f)
 {
-	char type = f->type, cfmt[16], buf[400], *dot;
+	char type = f->type, cfmt[16], *buf, *dot;
 	struct strbuf body = STRBUF_INIT;
 	bool neg = signbit(v) && !isnan(v);
-	long long prec = f->prec < 0 ? 6 : f->prec > 300 ? 300 : f->prec;
+	long long prec = f->prec < 0 ? 6 : f->prec;
 	size_t intlen;
 
+	if (prec > TPL_MAX_OUTPUT) {	/* too long: fail the cap */
+		sb->overflow = true;
+		return;
+	}
 	v = fabs(v);
 	if (type == '%')
 		v *= 100;
@@ -2704,15 +2765,16 @@ static void fmt_float(struct strbuf *sb, double v, const struct fmt_spec *f)
 	} else {
 		snprintf(cfmt, sizeof(cfmt), "%%%s.*%c", f->alt ? "#" : "",
 			 !type || type == 'n' ? 'g' : type == '%' ? 'f' : type);
-		snprintf(buf, sizeof(buf), cfmt, (int)prec, v);
-		if (!type && isfinite(v) && !strpbrk(buf, ".e"))
-			strcat(buf, ".0");
+		buf = xasprintf(cfmt, (int)prec, v);
 		intlen = strspn(buf, "0123456789");
 		dot = buf + intlen;
 		fmt_group(&body, buf, intlen, isfinite(v) ? f->group : 0, 3);
 		strbuf_adds(&body, dot);
+		if (!type && isfinite(v) && !strpbrk(buf, ".e"))
+			strbuf_adds(&body, ".0");
 		if (type == '%')
 			strbuf_addch(&body, '%');
+		free(buf);
 	}
 	fmt_pad(sb, f, fmt_sign(f, neg), body.buf, body.len, '>');
 	strbuf_release(&body);
@@ -2729,14 +2791,15 @@ static void fmt_str(struct strbuf *sb, const struct value_str *s,
 	fmt_pad(sb, f, "", s->ptr, n, default_align);
 }
 
-/* Parse a run of digits at *p as a number (capped). */
+/* Parse a run of digits at *p as a number, saturating past INT_MAX. */
 static long long fmt_number(const char **p, const char *end)
 {
 	long long v = 0;
 
 	while (*p < end && uc_isdigit((unsigned char)**p)) {
-		if (v < 100000000)
-			v = v * 10 + (**p - '0');
+		v = v * 10 + (**p - '0');
+		if (v > INT_MAX)
+			v = (long long)INT_MAX + 1;
 		(*p)++;
 	}
 	return v;
@@ -2777,6 +2840,9 @@ static int fmt_parse_spec(struct render *r, const char *p, const char *end,
 					   "precision");
 		f->prec = fmt_number(&p, end);
 	}
+	if (f->width > INT_MAX || f->prec > INT_MAX)
+		return render_fail(r, off, "%s too big", f->prec > INT_MAX ?
+				   "precision" : "width");
 	if (p < end)
 		f->type = *p++;
 	if (p < end || (f->type && !in_set("bcdeEfFgGnosxX%", f->type)))
@@ -2867,9 +2933,13 @@ static int pct_convert(struct render *r, struct strbuf *sb, char conv,
 		if (!rc)
 			fmt_str(sb, &s, f, '>');
 	} else if (in_set("dxXoiu", conv)) {
-		if (v->kind == VALUE_FLOAT && f->type == 'd')
-			fmt_int(sb, isfinite(v->u.f) ? (long long)v->u.f : 0,
-				f);
+		if (v->kind == VALUE_FLOAT && f->type == 'd' &&
+		    !isfinite(v->u.f))
+			rc = render_fail(r, off, "cannot convert float %s to "
+					 "integer", isnan(v->u.f) ? "NaN" :
+					 "infinity");
+		else if (v->kind == VALUE_FLOAT && f->type == 'd')
+			fmt_float_int(sb, v->u.f, f);
 		else if (v->kind == VALUE_INT || v->kind == VALUE_BOOL)
 			fmt_int(sb, v->kind == VALUE_INT ? v->u.i : v->u.b, f);
 		else
@@ -2916,7 +2986,7 @@ static int pct_spec(struct render *r, const char **p, const char *end,
 			return rc;
 		if (w < 0) {
 			f->align = '<';
-			w = -w;
+			w = w == LLONG_MIN ? LLONG_MAX : -w;
 		}
 		f->width = w;
 	} else if (*p < end && uc_isdigit((unsigned char)**p)) {
@@ -2929,10 +2999,15 @@ static int pct_spec(struct render *r, const char **p, const char *end,
 			if ((rc = pct_next(r, items, n, used, off, &v)) ||
 			    (rc = need_int(r, v, off, &f->prec)))
 				return rc;
+			if (f->prec < 0)	/* Python reads it as 0 */
+				f->prec = 0;
 		} else {
 			f->prec = fmt_number(p, end);
 		}
 	}
+	if (f->width > INT_MAX || f->prec > INT_MAX)
+		return render_fail(r, off, "%s too big", f->prec > INT_MAX ?
+				   "precision" : "width");
 	while (*p < end && in_set("hlL", **p))
 		(*p)++;
 	return 0;
@@ -4100,9 +4175,26 @@ TPL_FN(l_index)
 
 /* ---- globals ------------------------------------------------------------- */
 
+/* How many items range(start, stop, step) has; step is non-zero. */
+static unsigned long long range_count(long long start, long long stop,
+				      long long step)
+{
+	unsigned long long span, stride;
+
+	if (step > 0 ? stop <= start : start <= stop)
+		return 0;
+	/* Differences and magnitudes in unsigned: no overflow at LLONG_MIN. */
+	span = step > 0 ? (unsigned long long)stop - (unsigned long long)start :
+	       (unsigned long long)start - (unsigned long long)stop;
+	stride = step > 0 ? (unsigned long long)step :
+		 0 - (unsigned long long)step;
+	return (span - 1) / stride + 1;
+}
+
 TPL_FN(g_range)
 {
-	long long start = 0, stop, step = 1, n, i;
+	long long start = 0, stop, step = 1;
+	unsigned long long n, i;
 	struct value *list;
 	int rc;
 
@@ -4116,14 +4208,17 @@ TPL_FN(g_range)
 	}
 	if (!step)
 		return render_fail(r, off, "range() arg 3 must not be zero");
-	n = step > 0 ? (stop > start ? (stop - start - 1) / step + 1 : 0) :
-	    (start > stop ? (start - stop - 1) / -step + 1 : 0);
+	n = range_count(start, stop, step);
 	if (n > TPL_MAX_LOOP)
-		return render_fail(r, off, "range() of %lld items exceeds the "
+		return render_fail(r, off, "range() of %llu items exceeds the "
 				   "limit of %d", n, TPL_MAX_LOOP);
 	list = value_list(r->a, (size_t)n);
+	/* Every item lies between start and stop: the wrap-around sum is
+	 * exact once converted back. */
 	for (i = 0; i < n; i++)
-		value_list_push(r->a, list, value_int(r->a, start + i * step));
+		value_list_push(r->a, list, value_int(r->a, (long long)
+				((unsigned long long)start +
+				 i * (unsigned long long)step)));
 	*out = list;
 	return 0;
 }

@@ -13,6 +13,8 @@
 
 #include "blob.h"
 #include "fsutil.h"
+#include "lock.h"
+#include "paths.h"
 #include "signals.h"
 #include "strbuf.h"
 #include "xalloc.h"
@@ -193,7 +195,45 @@ static void stage_location(const char *target, char **parent, char **base)
 	free(t);
 }
 
+/* Note the blob id of every file of plan that target holds now. */
+static void stage_snapshot(struct writer_stage *st, const struct plan *plan)
+{
+	size_t i;
+
+	st->in_place = fs_exists(st->target);
+	st->seen = xcalloc(plan->nfiles + 1, sizeof(*st->seen));
+	st->nseen = plan->nfiles;
+	for (i = 0; st->in_place && i < plan->nfiles; i++) {
+		char *path = fs_join(st->target, plan->files[i].path);
+		char id[BLOB_HEXSZ + 1];
+
+		if (writer_file_blob(path, id) > 0)
+			st->seen[i] = xstrdup(id);
+		free(path);
+	}
+}
+
+/* Make st->dir (a fresh name beside target) and lock and stamp it. */
+static int stage_make_dir(struct writer_stage *st, const char *parent,
+			  struct diag *err)
+{
+	int ret = fs_mkdir_p(parent, WRITER_MODE_MAX);
+
+	if (!ret && !mkdtemp(st->dir))
+		ret = -errno;
+	if (!ret && (st->fd = open(st->dir, O_RDONLY | O_DIRECTORY |
+				   O_CLOEXEC)) < 0)
+		ret = -errno;
+	if (!ret && !lock_try(st->fd))
+		ret = -errno;
+	if (ret)
+		return diag_fail(err, "cannot create a staging directory in "
+				 "'%s': %s", parent, strerror(-ret));
+	return lock_stamp_write(st->dir, err);
+}
+
 int writer_stage_begin(struct writer_stage *st, const char *target,
+		       const struct plan *plan, bool force,
 		       struct diag *err)
 {
 	char *parent, *base;
@@ -201,24 +241,23 @@ int writer_stage_begin(struct writer_stage *st, const char *target,
 
 	stage_location(target, &parent, &base);
 	st->target = strip_slashes(target);
+	st->force = force;
 	st->dir = xasprintf("%s/.%s" STAGE_TAG "%ld-XXXXXX", parent, base,
 			    (long)getpid());
-	ret = fs_mkdir_p(parent, WRITER_MODE_MAX);
-	if (!ret && !mkdtemp(st->dir))
-		ret = -errno;
+	ret = stage_make_dir(st, parent, err);
 	if (!ret) {
 		st->tree = fs_join(st->dir, "tree");
 		if (mkdir(st->tree, WRITER_MODE_MAX) < 0)
-			ret = -errno;
+			ret = diag_fail(err, "cannot create '%s': %s",
+					st->tree, strerror(errno));
 	}
-	if (ret) {
-		diag_fail(err, "cannot create a staging directory in '%s': %s",
-			  parent, strerror(-ret));
+	if (ret)
 		writer_stage_release(st);
-	}
+	else
+		stage_snapshot(st, plan);
 	free(parent);
 	free(base);
-	return ret ? ERR_FAIL : 0;
+	return ret;
 }
 
 /* Say why path (target-relative) could not be written, with a hint. */
@@ -265,12 +304,39 @@ int writer_stage_write(struct writer_stage *st, const struct plan *plan,
 
 void writer_stage_release(struct writer_stage *st)
 {
+	size_t i;
+
 	if (st->dir)
 		fs_rm_rf(st->dir);
+	if (st->fd >= 0)
+		close(st->fd);
+	for (i = 0; i < st->nseen; i++)
+		free(st->seen[i]);
+	free(st->seen);
 	free(st->target);
 	free(st->dir);
 	free(st->tree);
 	*st = (struct writer_stage)WRITER_STAGE_INIT;
+}
+
+int writer_file_blob(const char *path, char id[BLOB_HEXSZ + 1])
+{
+	struct diag ignore = DIAG_INIT;
+	struct stat st;
+	char *data = NULL;
+	size_t len;
+	int ret;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT || errno == ENOTDIR ? 0 : -1;
+	if (!S_ISREG(st.st_mode))
+		return -1;
+	ret = fs_read_file(path, &data, &len, &ignore) ? -1 : 1;
+	if (ret > 0)
+		blob_id(data, len, id);
+	diag_release(&ignore);
+	free(data);
+	return ret;
 }
 
 /* nftw() callback: take others' write bit (and set-id bits) away. */
@@ -313,6 +379,7 @@ struct op {
 };
 
 struct commit {
+	const struct writer_stage *st;
 	const char *target, *tree;
 	struct diag *err;
 	char *old;		/* replaced files when RENAME_EXCHANGE fails */
@@ -321,12 +388,16 @@ struct commit {
 	size_t nops, alloc;
 };
 
-/* Start an empty list of steps from tree (in dir) into target. */
-static void commit_init(struct commit *c, const char *target,
-			const char *dir, const char *tree,
+/*
+ * Start an empty list of steps from tree (in dir) into target; st is the
+ * run's stage, or NULL when recovering.
+ */
+static void commit_init(struct commit *c, const struct writer_stage *st,
+			const char *target, const char *dir, const char *tree,
 			const struct plan *plan, struct diag *err)
 {
 	memset(c, 0, sizeof(*c));
+	c->st = st;
 	c->err = err;
 	c->target = target;
 	c->tree = tree;
@@ -389,6 +460,35 @@ static void plan_dirs(struct commit *c, const char *path, bool dir)
 	strbuf_release(&rel);
 }
 
+/* The blob id the target's file at path had at writer_stage_begin(). */
+static const char *seen_blob(const struct commit *c, const char *path)
+{
+	const struct plan_file *f = plan_find(c->plan, path);
+
+	return f ? c->st->seen[f - c->plan->files] : NULL;
+}
+
+/*
+ * The target has a file at path now: replace it only with --force, and
+ * only if it still has the content seen when the run began.
+ */
+static int may_replace(const struct commit *c, const char *path,
+		       const char *to)
+{
+	const char *seen = seen_blob(c, path);
+	char id[BLOB_HEXSZ + 1];
+
+	if (c->st->force && seen && writer_file_blob(to, id) > 0 &&
+	    !strcmp(id, seen))
+		return 0;
+	diag_fail(c->err, "'%s' %s while genship was running", to,
+		  seen ? "changed" : "appeared");
+	diag_hint(c->err, "nothing was changed; run the command again%s",
+		  c->st->force ? "" : ", or pass --force to replace the "
+		  "generated files");
+	return ERR_FAIL;
+}
+
 /* Plan staged file path: 'x' over the target's file, else 'n'. */
 static int plan_file(struct commit *c, const char *path)
 {
@@ -399,11 +499,11 @@ static int plan_file(struct commit *c, const char *path)
 	if (lstat(from, &sf) < 0)
 		goto out;	/* a hook removed it */
 	plan_dirs(c, path, false);
-	if (lstat(to, &st) == 0)
+	if (lstat(to, &st) == 0 && !(ret = may_replace(c, path, to)))
 		add_op(c, 'x', sf.st_ino, st.st_ino, path);
-	else if (errno == ENOENT)
+	else if (!ret && errno == ENOENT)
 		add_op(c, 'n', sf.st_ino, 0, path);
-	else
+	else if (!ret)
 		ret = diag_fail(c->err, "cannot read '%s': %s", to,
 				strerror(errno));
 out:
@@ -433,7 +533,9 @@ static int plan_extra(struct commit *c, const char *path, const char *rel)
 	}
 	dir = S_ISDIR(sf.st_mode);
 	there = lstat(to, &st) == 0;
-	if (dir && ((there && S_ISDIR(st.st_mode)) || has_dir_op(c, rel)))
+	if (there && paths_reserved(rel))
+		;	/* never into the target's .git or genship's state */
+	else if (dir && ((there && S_ISDIR(st.st_mode)) || has_dir_op(c, rel)))
 		ret = fs_each_entry(path, rel, plan_extra_cb, c, c->err);
 	else if (!there && !plan_find(c->plan, rel))
 		add_op(c, 'e', sf.st_ino, 0, rel);
@@ -523,18 +625,6 @@ static int journal_parse(struct commit *c, const char *data, size_t len)
 
 /* ---- doing and undoing a step ---- */
 
-/* rename() that never replaces: RENAME_NOREPLACE, or a check first. */
-static int move_noreplace(const char *from, const char *to)
-{
-	if (!renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE))
-		return 0;
-	if (errno != EINVAL && errno != ENOSYS)
-		return -errno;
-	if (fs_exists(to))
-		return -EEXIST;
-	return rename(from, to) < 0 ? -errno : 0;
-}
-
 /*
  * Swap the staged file into place.  Where the file system has no
  * RENAME_EXCHANGE, the target's file moves to old/ first.
@@ -563,6 +653,24 @@ static int swap_in(const struct commit *c, const struct op *op,
 	return ret;
 }
 
+/*
+ * Compare-and-swap: what op swapped out (now at from, or set aside in
+ * old/) must be what the run saw; -ECANCELED when it changed just before
+ * the swap, which the caller then undoes.
+ */
+static int check_swapped_out(const struct commit *c, const struct op *op,
+			     const char *from)
+{
+	char *aside = fs_join(c->old, op->path), id[BLOB_HEXSZ + 1];
+	const char *seen = seen_blob(c, op->path);
+	const char *out = fs_exists(from) ? from : aside;
+	int ret = seen && writer_file_blob(out, id) > 0 && !strcmp(id, seen) ?
+		0 : -ECANCELED;
+
+	free(aside);
+	return ret;
+}
+
 /* Carry out op.  Returns 0 or -errno. */
 static int op_do(const struct commit *c, const struct op *op)
 {
@@ -575,7 +683,9 @@ static int op_do(const struct commit *c, const struct op *op)
 	else if (op->kind == 'x')
 		ret = swap_in(c, op, from, to);
 	else
-		ret = move_noreplace(from, to);
+		ret = fs_move_noreplace(from, to);
+	if (!ret && op->kind == 'x')
+		ret = check_swapped_out(c, op, from);
 	free(from);
 	free(to);
 	return ret;
@@ -599,7 +709,7 @@ static int undo_swap(const struct commit *c, const struct op *op,
 
 	if (fs_exists(aside) && (ours || !fs_exists(to)))
 		ret = rename(aside, to) < 0 ? -errno : 0;
-	else if (ours && inode_at(staged, op->old))
+	else if (ours && fs_exists(staged))
 		ret = rename(staged, to) < 0 ? -errno : 0;
 	else if (ours)
 		ret = -ESTALE;	/* the replaced file is not where it went */
@@ -664,6 +774,12 @@ static bool roll_back(const struct commit *c, const char *dir)
 static int step_failed(const struct commit *c, const struct op *op,
 		       int errnum)
 {
+	if (errnum == ECANCELED)
+		return diag_fail(c->err, "'%s/%s' changed while genship was "
+				 "running", c->target, op->path);
+	if (errnum == EEXIST)
+		return diag_fail(c->err, "'%s/%s' appeared while genship was "
+				 "running", c->target, op->path);
 	return diag_fail(c->err, "cannot %s '%s/%s': %s",
 			 op->kind == 'd' ? "create directory" : "move into "
 			 "place", c->target, op->path, strerror(errnum));
@@ -683,7 +799,7 @@ static int commit_in_place(const struct writer_stage *st,
 	size_t i;
 	int ret;
 
-	commit_init(&c, st->target, st->dir, st->tree, plan, err);
+	commit_init(&c, st, st->target, st->dir, st->tree, plan, err);
 	ret = plan_ops(&c, last);
 	if (!ret)
 		ret = journal_write(&c, st->dir);
@@ -703,11 +819,21 @@ static int commit_in_place(const struct writer_stage *st,
 	return ret;
 }
 
-/* Commit into a target that does not exist: one rename. */
+/*
+ * Commit into a target that did not exist: one rename, which never
+ * replaces what another process put there meanwhile.
+ */
 static int commit_rename(const struct writer_stage *st, struct diag *err)
 {
-	int ret = move_noreplace(st->tree, st->target);
+	int ret = fs_move_noreplace(st->tree, st->target);
 
+	if (ret == -EEXIST || ret == -ENOTEMPTY) {
+		diag_fail(err, "'%s' appeared while genship was generating it; "
+			  "another process created it", st->target);
+		diag_hint(err, "nothing was written there and its files are "
+			  "as they were; choose another directory with -o");
+		return ERR_FAIL;
+	}
 	if (ret)
 		return diag_fail(err, "cannot move the project into '%s': %s",
 				 st->target, strerror(-ret));
@@ -722,7 +848,7 @@ int writer_stage_commit(struct writer_stage *st, const struct plan *plan,
 	int ret;
 
 	sweep_modes(st->tree);
-	if (!fs_exists(st->target))
+	if (!st->in_place)
 		ret = commit_rename(st, err);
 	else
 		ret = commit_in_place(st, plan, last, &keep, err);
@@ -739,19 +865,87 @@ int writer_stage_commit(struct writer_stage *st, const struct plan *plan,
 
 /* ---- new: recovering from a crash ------------------------------------ */
 
-/* True when name is "BASE.genship-PID-XXXXXX" of a process that is gone. */
-static bool stage_is_stale(const char *name, const char *prefix)
+/*
+ * True when name is a staging directory of the target ("BASE.genship-PID-
+ * XXXXXX") whose run is gone: its lock is free.  *fd then holds the lock,
+ * so that no other recovery takes the same directory.
+ */
+static bool stage_is_stale(const char *parent, const char *name,
+			   const char *prefix, int *fd)
 {
-	char *end;
-	long pid;
+	char *dir;
 
 	if (strncmp(name, prefix, strlen(prefix)))
 		return false;
-	pid = strtol(name + strlen(prefix), &end, 10);
-	if (end == name + strlen(prefix) || *end != '-' || pid <= 0 ||
-	    pid == (long)getpid())
-		return false;
-	return kill((pid_t)pid, 0) < 0 && errno == ESRCH;
+	dir = fs_join(parent, name);
+	*fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	free(dir);
+	if (*fd >= 0 && lock_try(*fd))
+		return true;
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+	return false;
+}
+
+/* Refuse a staging directory genship did not create, and leave it. */
+static int refuse_foreign(const char *target, const char *dir,
+			  struct commit *c, struct diag *err)
+{
+	commit_release(c);
+	diag_input(err, dir, "looks like a staging directory of '%s', but "
+		   "genship did not create it (it may have come with a "
+		   "repository or a copy); genship leaves it alone", target);
+	diag_hint(err, "if no 'genship new' of yours was interrupted here, "
+		  "remove it");
+	return ERR_INPUT;
+}
+
+/* True when a directory above path in target is a symlink. */
+static bool crosses_symlink(const char *target, const char *path)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *p = path;
+	struct stat st;
+	bool link = false;
+
+	strbuf_adds(&sb, target);
+	while (!link && *p && p[strcspn(p, "/")]) {
+		size_t n = strcspn(p, "/");
+
+		strbuf_addch(&sb, '/');
+		strbuf_add(&sb, p, n);
+		link = lstat(sb.buf, &st) == 0 && S_ISLNK(st.st_mode);
+		p += n + 1;
+	}
+	strbuf_release(&sb);
+	return link;
+}
+
+/*
+ * A journal is input from a stranger too: every path must stay inside
+ * the target without crossing a symlink, and only hook output ('e', such
+ * as the .git a hook's `git init` made) may be a reserved path.
+ */
+static int journal_check(const struct commit *c, const char *file,
+			 struct diag *err)
+{
+	size_t i;
+
+	for (i = 0; i < c->nops; i++) {
+		const struct op *op = &c->ops[i];
+		const char *why = paths_problem(op->path);
+
+		if (why && paths_is_inside(op->path) &&
+		    (op->kind == 'e' || !strcmp(op->path, PATHS_ANSWERS_FILE)))
+			why = NULL;
+		if (!why && crosses_symlink(c->target, op->path))
+			why = "it crosses a symlink";
+		if (why)
+			return diag_input(err, file, "step %zu: unsafe path "
+					  "'%s': %s", i + 1, op->path, why);
+	}
+	return 0;
 }
 
 /*
@@ -769,11 +963,15 @@ static int recover_one(const char *target, const char *dir, bool *undone,
 	size_t len;
 	int ret = 0;
 
-	commit_init(&c, target, dir, tree, NULL, err);
+	commit_init(&c, NULL, target, dir, tree, NULL, err);
+	if (!lock_stamp_matches(dir))
+		return refuse_foreign(target, dir, &c, err);
 	if (fs_exists(path) && (ret = fs_read_file(path, &data, &len, err)))
 		ret = ERR_FAIL;
 	else if (data && journal_parse(&c, data, len) < 0)
-		ret = diag_fail(err, "corrupt journal '%s'", path);
+		ret = diag_input(err, path, "corrupt journal");
+	else if (data && (ret = journal_check(&c, path, err)))
+		;
 	else if (data && (ret = undo_all(&c, &failed)))
 		ret = diag_fail(err, "cannot roll back the interrupted run on "
 				"'%s': '%s/%s': %s", target, target, failed,
@@ -808,11 +1006,13 @@ static int each_stale_stage(const char *target,
 	d = opendir(parent);
 	while (d && !ret && (e = readdir(d))) {
 		char *dir;
+		int fd;
 
-		if (!stage_is_stale(e->d_name, prefix))
+		if (!stage_is_stale(parent, e->d_name, prefix, &fd))
 			continue;
 		dir = fs_join(parent, e->d_name);
 		ret = fn(ud, t, dir);
+		close(fd);
 		free(dir);
 	}
 	if (d)
@@ -862,71 +1062,6 @@ bool writer_recover_pending(const char *target)
 	return each_stale_stage(target, journal_cb, NULL) > 0;
 }
 
-/* ---- update transactions ------------------------------------------- */
-
-#define TXN_SEALED "sealed"
-
-/* Move one staged file over its place in target. */
-static int commit_file(const char *staging, const char *target,
-		       const char *path, struct diag *err)
-{
-	char *from = fs_join(staging, path), *to = fs_join(target, path);
-	int ret = make_parents(target, path);
-
-	if (!ret && rename(from, to) < 0)
-		ret = -errno;
-	if (ret)
-		diag_fail(err, "cannot move '%s' into place: %s", to,
-			  strerror(-ret));
-	free(from);
-	free(to);
-	return ret ? ERR_FAIL : 0;
-}
-
-/* True when path is a directory, not a symlink to one. */
-static bool is_real_dir(const char *path)
-{
-	struct stat st;
-
-	return lstat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/*
- * Move what is left in staging after the planned files (hook output such
- * as .git) into target, without replacing anything already there: an
- * existing file of the user's wins.  Only real directories on both sides
- * are merged, so no symlink is ever followed.
- */
-static int commit_extras(const char *from, const char *to, struct diag *err)
-{
-	DIR *d = opendir(from);
-	struct dirent *e;
-	int ret = 0;
-
-	if (!d)
-		return 0;
-	while (!ret && (e = readdir(d))) {
-		char *src, *dst;
-
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		src = fs_join(from, e->d_name);
-		dst = fs_join(to, e->d_name);
-		if (!fs_exists(dst)) {
-			if (rename(src, dst) < 0)
-				ret = diag_fail(err, "cannot move '%s' into "
-						"place: %s", dst,
-						strerror(errno));
-		} else if (is_real_dir(src) && is_real_dir(dst)) {
-			ret = commit_extras(src, dst, err);
-		}
-		free(src);
-		free(dst);
-	}
-	closedir(d);
-	return ret;
-}
-
 void writer_fault_point(void)
 {
 	static long long limit = -1, count;
@@ -942,304 +1077,6 @@ void writer_fault_point(void)
 		fprintf(stderr, "genship: fault injection: killed after %lld "
 			"file operations\n", count);
 		raise(SIGKILL);
+		_exit(137);	/* PID 1 of a namespace ignores its own kill */
 	}
-}
-
-static char *txn_path(const char *project, const char *name)
-{
-	char *dir = fs_join(project, WRITER_TXN_DIR);
-	char *path = name ? fs_join(dir, name) : xstrdup(dir);
-
-	free(dir);
-	return path;
-}
-
-bool writer_txn_pending(const char *project)
-{
-	char *sealed = txn_path(project, TXN_SEALED);
-	bool yes = fs_exists(sealed);
-
-	free(sealed);
-	return yes;
-}
-
-void writer_txn_discard(const char *project)
-{
-	char *dir = txn_path(project, NULL);
-
-	if (!writer_txn_pending(project))
-		fs_rm_rf(dir);
-	free(dir);
-}
-
-int writer_txn_begin(struct writer_txn *txn, const char *project,
-		     struct diag *err)
-{
-	int ret;
-
-	if (writer_txn_pending(project)) {
-		diag_input(err, project, "an interrupted update is waiting in "
-			   "'%s'", WRITER_TXN_DIR);
-		diag_hint(err, "run 'genship update' to finish it");
-		return ERR_INPUT;
-	}
-	txn->project = xstrdup(project);
-	txn->dir = txn_path(project, NULL);
-	txn->files = txn_path(project, "files");
-	fs_rm_rf(txn->dir);
-	ret = fs_mkdir_p(txn->files, WRITER_MODE_MAX);
-	if (ret)
-		return diag_fail(err, "cannot create '%s': %s", txn->files,
-				 strerror(-ret));
-	return 0;
-}
-
-int writer_txn_stage(struct writer_txn *txn, const char *path,
-		     unsigned mode, const char *data, size_t len,
-		     struct diag *err)
-{
-	char *to = fs_join(txn->files, path);
-	int ret = make_parents(txn->files, path);
-
-	if (!ret)
-		ret = fs_write_new(to, data, len, writer_file_mode(mode));
-	if (ret)
-		diag_fail(err, "cannot stage '%s': %s", to, strerror(-ret));
-	else
-		strbuf_addf(&txn->write, "%s\n", path);
-	free(to);
-	return ret ? ERR_FAIL : writer_step(err);
-}
-
-void writer_txn_delete(struct writer_txn *txn, const char *path,
-		       const char *blob)
-{
-	strbuf_addf(&txn->del, "%s %s\n", blob, path);
-}
-
-void writer_txn_conflict(struct writer_txn *txn, const char *path)
-{
-	strbuf_addf(&txn->conflicts, "%s\n", path);
-}
-
-/* Write one list (or the seal) into the transaction directory. */
-static int txn_write_list(const struct writer_txn *txn, const char *name,
-			  const struct strbuf *sb, struct diag *err)
-{
-	char *path = fs_join(txn->dir, name);
-	int ret = fs_write_new(path, sb->buf, sb->len, 0600);
-
-	if (ret)
-		diag_fail(err, "cannot write '%s': %s", path, strerror(-ret));
-	free(path);
-	return ret ? ERR_FAIL : writer_step(err);
-}
-
-int writer_txn_seal(struct writer_txn *txn, struct diag *err)
-{
-	struct strbuf none = STRBUF_INIT;
-	int ret = txn_write_list(txn, "write", &txn->write, err);
-
-	if (!ret)
-		ret = txn_write_list(txn, "delete", &txn->del, err);
-	if (!ret)
-		ret = txn_write_list(txn, "conflicts", &txn->conflicts, err);
-	if (!ret)
-		ret = txn_write_list(txn, TXN_SEALED, &none, err);
-	return ret;
-}
-
-void writer_txn_abort(struct writer_txn *txn)
-{
-	if (txn->dir)
-		fs_rm_rf(txn->dir);
-}
-
-void writer_txn_release(struct writer_txn *txn)
-{
-	free(txn->project);
-	free(txn->dir);
-	free(txn->files);
-	strbuf_release(&txn->write);
-	strbuf_release(&txn->del);
-	strbuf_release(&txn->conflicts);
-	*txn = (struct writer_txn)WRITER_TXN_INIT;
-}
-
-/* Split off the next line of *p (len *n left); NULL at the end. */
-static char *next_line(char **p)
-{
-	char *line = *p, *nl;
-
-	if (!line || !*line)
-		return NULL;
-	nl = strchr(line, '\n');
-	if (nl)
-		*nl++ = '\0';
-	*p = nl;
-	return line;
-}
-
-/* Remove the empty directories above path, up to (not including) root. */
-static void prune_parents(const char *root, const char *path)
-{
-	char *rel = fs_dirname(path);
-
-	while (strcmp(rel, ".") && strcmp(rel, "/")) {
-		char *dir = fs_join(root, rel), *up;
-		int gone = rmdir(dir);
-
-		free(dir);
-		if (gone < 0)
-			break;
-		up = fs_dirname(rel);
-		free(rel);
-		rel = up;
-	}
-	free(rel);
-}
-
-/* Remove path if its bytes still have blob id blob; else note it. */
-static int commit_delete(const char *project, const char *blob,
-			 const char *path, struct strbuf *kept,
-			 struct diag *err)
-{
-	char *full = fs_join(project, path), *data = NULL, id[BLOB_HEXSZ + 1];
-	struct diag ignore = DIAG_INIT;
-	size_t len;
-	int ret = 0;
-
-	if (!fs_exists(full)) {
-		/* A crash may have come between unlink and prune. */
-		prune_parents(project, path);
-		goto out;
-	}
-	if (fs_read_file(full, &data, &len, &ignore)) {
-		ret = diag_fail(err, "cannot read '%s'", full);
-		goto out;
-	}
-	blob_id(data, len, id);
-	if (strcmp(id, blob)) {
-		if (kept)
-			strbuf_addf(kept, "%s\n", path);
-	} else if (unlink(full) < 0) {
-		ret = diag_fail(err, "cannot remove '%s': %s", full,
-				strerror(errno));
-	} else {
-		prune_parents(project, path);
-		writer_fault_point();
-	}
-out:
-	diag_release(&ignore);
-	free(data);
-	free(full);
-	return ret;
-}
-
-/* Run every "BLOB PATH" line of list through commit_delete(). */
-static int commit_deletes(const char *project, char *list,
-			  struct strbuf *kept, struct diag *err)
-{
-	char *line;
-	int ret = 0;
-
-	while (!ret && (line = next_line(&list))) {
-		char *sp = strchr(line, ' ');
-
-		if (!sp)
-			return diag_fail(err, "corrupt transaction list in "
-					 "'%s'", project);
-		*sp = '\0';
-		ret = commit_delete(project, line, sp + 1, kept, err);
-	}
-	return ret;
-}
-
-/* Move staged files into place; the last one only when last is true. */
-static int commit_writes(const char *project, const char *files,
-			 char *list, bool last, struct diag *err)
-{
-	char *line;
-	int ret = 0;
-
-	while (!ret && (line = next_line(&list))) {
-		char *staged;
-		bool is_last = !list || !*list;
-
-		if (is_last != last)
-			continue;
-		staged = fs_join(files, line);
-		if (fs_exists(staged)) {
-			ret = commit_file(files, project, line, err);
-			if (!ret)
-				writer_fault_point();
-		}
-		free(staged);
-	}
-	return ret;
-}
-
-/* Read the transaction's lists: write, delete and conflicts. */
-static int txn_read_lists(const char *project, char *lists[3],
-			  struct diag *err)
-{
-	static const char *const names[] = { "write", "delete", "conflicts" };
-	size_t len, i;
-	int ret = 0;
-
-	for (i = 0; !ret && i < 3; i++) {
-		char *path = txn_path(project, names[i]);
-
-		ret = fs_read_file(path, &lists[i], &len, err);
-		free(path);
-	}
-	return ret ? ERR_FAIL : 0;
-}
-
-/* Unseal first, so that a crash while removing leaves a discardable rest. */
-static int txn_remove(const char *project, struct diag *err)
-{
-	char *sealed = txn_path(project, TXN_SEALED);
-	char *dir = txn_path(project, NULL);
-	int ret = 0;
-
-	if (unlink(sealed) < 0)
-		ret = diag_fail(err, "cannot remove '%s': %s", sealed,
-				strerror(errno));
-	else
-		writer_fault_point();
-	if (!ret && fs_rm_rf(dir) == 0)
-		writer_fault_point();
-	free(sealed);
-	free(dir);
-	return ret;
-}
-
-int writer_txn_commit(const char *project, struct strbuf *conflicts,
-		      struct strbuf *kept, struct diag *err)
-{
-	char *lists[3] = { NULL, NULL, NULL };
-	char *files = txn_path(project, "files"), *w2 = NULL;
-	int ret = txn_read_lists(project, lists, err);
-
-	if (!ret && conflicts)
-		strbuf_adds(conflicts, lists[2]);
-	if (!ret)
-		ret = commit_deletes(project, lists[1], kept, err);
-	if (!ret) {
-		w2 = xstrdup(lists[0]);
-		ret = commit_writes(project, files, lists[0], false, err);
-	}
-	if (!ret)
-		ret = commit_extras(files, project, err);
-	if (!ret)
-		ret = commit_writes(project, files, w2, true, err);
-	if (!ret)
-		ret = txn_remove(project, err);
-	free(w2);
-	free(files);
-	free(lists[0]);
-	free(lists[1]);
-	free(lists[2]);
-	return ret;
 }

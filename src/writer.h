@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 
+#include "blob.h"
 #include "diag.h"
 #include "render.h"
 #include "strbuf.h"
@@ -60,18 +61,30 @@ int writer_check_path(const char *target, const char *path,
 /* A staged project for `genship new`. */
 struct writer_stage {
 	char *target;		/* the project directory, as given */
-	char *dir;		/* beside it: .NAME.genship-PID-XXXXXX (0700) */
+	char *dir;		/* beside it: .NAME.genship-PID-XXXXXX (0700,
+				 * stamped, locked while this run lives) */
 	char *tree;		/* dir/tree: the project; hooks run here */
+	int fd;			/* dir, flock'ed: the run is alive */
+	bool in_place;		/* the target existed at writer_stage_begin() */
+	bool force;		/* planned files may replace the target's */
+	char **seen;		/* per plan file: the blob id the target had
+				 * at writer_stage_begin(), or NULL */
+	size_t nseen;
 };
 
-#define WRITER_STAGE_INIT { NULL, NULL, NULL }
+#define WRITER_STAGE_INIT { NULL, NULL, NULL, -1, false, false, NULL, 0 }
 
 /*
  * Create an empty staging directory beside target (and target's missing
- * parents).  The name holds the process id, so that writer_recover() can
- * tell a crashed run's leftovers from a running one's.
+ * parents), stamped and locked (lock.h), and note what target holds now:
+ * whether it exists, and the blob id of every file of plan in it.  The
+ * commit changes nothing that differs from this by then: a target that
+ * appeared meanwhile is not replaced, and with force a file is replaced
+ * only if it still has the content seen here.  The caller holds the lock
+ * of an existing target from before this call until the commit.
  */
 int writer_stage_begin(struct writer_stage *st, const char *target,
+		       const struct plan *plan, bool force,
 		       struct diag *err);
 
 /*
@@ -91,13 +104,23 @@ int writer_stage_write(struct writer_stage *st, const struct plan *plan,
 int writer_stage_commit(struct writer_stage *st, const struct plan *plan,
 			const char *last, struct diag *err);
 
+/*
+ * The blob id of the regular file at path into id: 1, or 0 when nothing
+ * is there, -1 when it is something else (a directory, a symlink) or
+ * cannot be read.
+ */
+int writer_file_blob(const char *path, char id[BLOB_HEXSZ + 1]);
+
 /* Remove the staging directory (before a commit) and free st's strings. */
 void writer_stage_release(struct writer_stage *st);
 
 /*
  * Clean up after runs on target that died (a crash, SIGKILL): undo what
  * the journal of an interrupted commit records and remove their staging
- * directories.  Staging directories of live processes are left alone.
+ * directories.  A staging directory is stale when its lock is free;
+ * those of live processes are left alone, and one genship did not create
+ * (its stamp does not match, lock.h) is refused, ERR_INPUT, and left
+ * alone too.  Journal paths are checked like rendered ones (paths.h).
  * *undone is set when a target was rolled back.  ERR_FAIL when undoing
  * fails; the staging directory is then kept.
  */
@@ -112,83 +135,6 @@ bool writer_recover_pending(const char *target);
  * signals.h).
  */
 int writer_step(struct diag *err);
-
-/* ---- update transactions -------------------------------------------- */
-
-/*
- * An update is one transaction staged in PROJECT/.genship-update:
- *
- *   files/<path>  the new bytes of every file the update writes
- *   write         the staged paths, one a line, in staging order
- *   delete        "BLOB PATH" lines: files to remove if still BLOB
- *   conflicts     paths left with conflict markers, for the report
- *   sealed        created last: the transaction is complete
- *
- * Nothing in the project changes until the transaction is sealed.  The
- * commit then removes the deletions, moves each staged file over its
- * place with rename(2), moves any other hook output in without replacing
- * anything, and moves the last staged file (the answers file) last.  Every
- * step can be redone, so an interrupted commit is finished by running
- * writer_txn_commit() again; an unsealed transaction is simply discarded.
- *
- * The caller owns txn; writer_txn_release() frees its memory only.
- */
-
-#define WRITER_TXN_DIR ".genship-update"
-
-struct writer_txn {
-	char *project;		/* the project directory */
-	char *dir;		/* project/.genship-update */
-	char *files;		/* dir/files: hooks run here */
-	struct strbuf write, del, conflicts;	/* the lists, as written */
-};
-
-#define WRITER_TXN_INIT { NULL, NULL, NULL, STRBUF_INIT, STRBUF_INIT, \
-			  STRBUF_INIT }
-
-/* True when project holds a sealed transaction waiting to be committed. */
-bool writer_txn_pending(const char *project);
-
-/* Remove what an interrupted run left of an unsealed transaction. */
-void writer_txn_discard(const char *project);
-
-/*
- * Start a transaction in project: an unsealed leftover of an interrupted
- * run is removed first; a sealed one is ERR_INPUT (commit it first).
- */
-int writer_txn_begin(struct writer_txn *txn, const char *project,
-		     struct diag *err);
-
-/* Stage path (project-relative) with data and mode (writer_file_mode()). */
-int writer_txn_stage(struct writer_txn *txn, const char *path,
-		     unsigned mode, const char *data, size_t len,
-		     struct diag *err);
-
-/* Schedule path for removal, if it still has blob id blob at commit. */
-void writer_txn_delete(struct writer_txn *txn, const char *path,
-		       const char *blob);
-
-/* Record path as conflicted, for the report after an interrupted run. */
-void writer_txn_conflict(struct writer_txn *txn, const char *path);
-
-/* Write the lists and seal the transaction. */
-int writer_txn_seal(struct writer_txn *txn, struct diag *err);
-
-/* Remove an unsealed transaction's directory. */
-void writer_txn_abort(struct writer_txn *txn);
-
-/* Free txn's memory (not its directory) and reinitialise it. */
-void writer_txn_release(struct writer_txn *txn);
-
-/*
- * Commit the sealed transaction in project (see above) and remove it.
- * conflicts receives the recorded conflicted paths and kept the paths
- * whose removal was skipped because they changed after staging, one a
- * line; either may be NULL.  A failed step is ERR_FAIL and leaves the
- * transaction sealed, so that a rerun can finish it.
- */
-int writer_txn_commit(const char *project, struct strbuf *conflicts,
-		      struct strbuf *kept, struct diag *err);
 
 /*
  * Fault injection, for crash tests only.  With GENSHIP_FAULT_AFTER=N in

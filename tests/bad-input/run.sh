@@ -89,6 +89,30 @@ project() {
 	"$GENSHIP" new tpl -o "$dir" --no-hooks "$@" >/dev/null
 }
 
+# sealed_update DIR ARGS...: run `genship update DIR ARGS...`, killed by
+# fault injection right after its transaction is sealed and before the
+# commit starts, so that DIR holds a genuine sealed .genship-update (its
+# lists are then what a case tampers with).
+sealed_update() {
+	local dir=$1 n txn=$1/.genship-update
+	shift
+	for n in $(seq 1 60); do
+		rm -rf "$dir.copy" && cp -a "$dir" "$dir.copy"
+		GENSHIP_FAULT_AFTER=$n "$GENSHIP" update "$dir.copy" "$@" \
+			>/dev/null 2>&1 || :
+		if [[ -e $dir.copy/.genship-update/sealed &&
+			! -e $dir.copy/.genship-update/started ]]; then
+			rm -rf "$dir.copy"
+			GENSHIP_FAULT_AFTER=$n "$GENSHIP" update "$dir" "$@" \
+				>/dev/null 2>&1 || :
+			[[ -e $txn/sealed ]] && return 0
+			break
+		fi
+	done
+	echo "sealed_update: no fault left a sealed transaction" >&2
+	return 1
+}
+
 # repeat STR N: print STR N times.
 repeat() {
 	local i out=''

@@ -135,3 +135,14 @@ EOF
 	run grep -c 'License: BSD-3-Clause' proj/README.md
 	assert_output 1
 }
+
+@test "the benchmark template and its copier twin: genship, cookiecutter and copier write the same files" {
+	# bench/peers.py times these tools on the same template; its --check
+	# compares what they write, without timing anything.
+	[ -x "$TOP_SRCDIR/tools/venv/bin/copier" ] ||
+		skip "tools/venv lacks cookiecutter and copier: run tools/setup.sh --deps"
+	[ -z "${GENSHIP_WRAPPER:-}" ] || skip "runs the peers, not genship, under the wrapper"
+	run python3 "$TOP_SRCDIR/bench/peers.py" --check "$GENSHIP"
+	assert_success
+	assert_output ""
+}

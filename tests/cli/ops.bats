@@ -632,6 +632,7 @@ app_start() {
 # the POST body to FILE; sets HOOK_PORT.
 webhook_server() {
 	HOOK_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	rm -f "$1.ready"
 	python3 - "$HOOK_PORT" "$1" <<-'EOF' &
 		import http.server, sys
 		class H(http.server.BaseHTTPRequestHandler):
@@ -644,10 +645,16 @@ webhook_server() {
 		        pass
 		s = http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H)
 		s.timeout = 20
+		open(sys.argv[2] + ".ready", "w").close()
 		s.handle_request()
 	EOF
 	APP_PID=$!
-	sleep 0.5
+	# Listening before the ready file exists: no race on a loaded machine.
+	for _ in $(seq 200); do
+		[ -e "$1.ready" ] && return 0
+		sleep 0.05
+	done
+	fail "the webhook server did not start"
 }
 
 @test "notifications: the step posts the result and never prints the URL" {

@@ -70,6 +70,11 @@ services:
 @test "a port change against a user change on the same line conflicts" {
 	project
 	sed -i 's|"8080:8080"|"9000:8080"|' proj/compose.yaml
+	# diff previews an option change, and fails when it would conflict.
+	run genship diff proj --set port=8081
+	assert_failure 1
+	assert_output --partial "update would leave a conflict in 'compose.yaml'"
+	assert_output --partial '+A service listening on port 8081.'
 	run genship update proj --set port=8081 --no-hooks
 	assert_failure 1
 	assert_line 'conflict  compose.yaml'
@@ -89,12 +94,43 @@ services:
 	assert_output 1
 	run grep '^  port: ' proj/.genship.yml
 	assert_output '  port: 8081'
-	# The answers file records the update: a rerun leaves the markers.
+	# The conflict is recorded, and stays visible until it is resolved:
+	# update, diff and check all fail, and nothing is written.
+	run grep -A1 '^conflicts:' proj/.genship.yml
+	assert_output 'conflicts:
+- compose.yaml'
+	before=$(tree_sum proj)
+	run genship update proj --no-hooks
+	assert_failure 1
+	assert_output "genship: error: unresolved conflict in 'compose.yaml'
+hint: remove the <<<<<<< ======= >>>>>>> markers, keeping what you want; then run the command again"
+	run genship diff proj
+	assert_failure 1
+	assert_output --partial "unresolved conflict in 'compose.yaml'"
+	run genship check proj
+	assert_failure 1
+	assert_line 'conflict compose.yaml (unresolved)'
+	assert_output --partial '1 unresolved conflict'
+	[ "$(tree_sum proj)" = "$before" ]
+	# Without the record, genship's own markers still give it away.
+	sed -i '/^conflicts:/,$d' proj/.genship.yml
+	run genship check proj
+	assert_failure 1
+	assert_line 'conflict compose.yaml (unresolved)'
+	printf 'conflicts:\n- compose.yaml\n' >>proj/.genship.yml
+	# Resolved (yours kept): update drops the record, check passes.
+	sed -i -e '/^<<<<<<< yours$/d' -e '/^=======$/,/^>>>>>>> template$/d' \
+		proj/compose.yaml
 	run genship update proj --no-hooks
 	assert_success
-	assert_output --partial "'proj' is up to date"
-	run grep -c '^<<<<<<< yours$' proj/compose.yaml
-	assert_output 1
+	run grep -c '^conflicts:' proj/.genship.yml
+	assert_output 0
+	run genship check proj
+	assert_success
+	assert_line 'edited   compose.yaml'
+	assert_output --partial 'check passed: 1 edited by you (update keeps them)'
+	run genship check proj --strict
+	assert_failure 1
 }
 
 @test "kubernetes off keeps an edited deployment.yaml and removes the rest" {
@@ -193,11 +229,14 @@ template notes for demo
 	assert_line '  version: 1.1.0'
 	assert_line "  commit: $v2"
 	run genship check proj
-	assert_failure 1
+	assert_success
 	assert_output 'edited   README.md
 edited   compose.yaml
-genship: check failed: 2 edited by you, 0 changed in the template '"'update-svc'"'
-hint: '"'genship diff' shows what 'genship update' would change"
+genship: check passed: 2 edited by you (update keeps them), no drift from template '"'update-svc'"'
+hint: pass --strict to fail on edits as well'
+	run genship check proj --strict
+	assert_failure 1
+	assert_line "genship: check failed: 2 edited by you, 0 changed in the template 'update-svc'"
 }
 
 @test "a file:// template: the base comes from the recorded commit" {
@@ -255,13 +294,17 @@ hint: '"'genship diff' shows what 'genship update' would change"
 
 # --- check and diff -------------------------------------------------------
 
-@test "check passes on a fresh project and fails naming a hand-edited file" {
+@test "check passes on a fresh project, lists edits, and fails on them only with --strict" {
 	project
 	run genship check proj
 	assert_success
 	assert_output "genship: check: 'proj' matches template 'update-svc' and its recorded answers"
 	printf 'extra: true\n' >> proj/k8s/base/service.yaml
 	run genship check proj
+	assert_success
+	assert_line 'edited   k8s/base/service.yaml'
+	assert_line "genship: check passed: 1 edited by you (update keeps them), no drift from template 'update-svc'"
+	run genship check proj --strict
 	assert_failure 1
 	assert_line 'edited   k8s/base/service.yaml'
 	assert_line "genship: check failed: 1 edited by you, 0 changed in the template 'update-svc'"
@@ -460,7 +503,11 @@ update_all() {
 		GENSHIP_FAULT_AFTER=$n run update_all run
 		[ "$status" -ne 137 ] && break
 		assert_output --partial "fault injection: killed after $n file operations"
-		cp -a run plain
+		# The same crash again, for the plain rerun below (a copy would
+		# carry a transaction genship did not create there: refused).
+		cp -a proj plain
+		GENSHIP_FAULT_AFTER=$n run update_all plain
+		assert_failure 137
 		# Rerunning the same update gives what an uninterrupted one does.
 		run update_all run
 		[ "$status" -eq 0 ] || [ "$status" -eq 1 ] ||
@@ -572,9 +619,9 @@ update_all() {
 	run genship new "file://$repo#nope" --no-hooks -o other
 	assert_failure 2
 	assert_output --partial "cannot find commit 'nope' in the template repository 'file://$repo#nope'"
-	run genship new "https://example.com/t.git" --no-hooks -o other
+	run genship new "ftp://example.com/t.git" --no-hooks -o other
 	assert_failure 2
-	assert_output --partial "unsupported template URL 'https://example.com/t.git'"
+	assert_output --partial "unsupported template URL 'ftp://example.com/t.git'"
 	[ ! -e other ]
 }
 

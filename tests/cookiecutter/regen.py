@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Regenerate the cookiecutter conformance expectations with real cookiecutter.
 
 Usage: regen.py [--check] [CASE...]
@@ -13,8 +13,12 @@ Every directory under cases/ is one case:
                 which holds template/ (a copy), out/ (where the project
                 goes) and home/ ($HOME): it sets modes, makes empty
                 directories, binary files, existing output, replay files
-  x2            optional: the case follows cookiecutter 2.x (see
-                DIFFERENCES.md); its first line says why
+  differs       optional: genship differs from cookiecutter here on
+                purpose; the first line names the DIFFERENCES.md entry.
+                expected/ (or expected.err) is then pinned by hand, and
+                this script only records cookiecutter's own outcome
+                (cookiecutter.err or cookiecutter.tree) and checks that it
+                really differs, so that every mark is needed
   expected/     what cookiecutter left in out/, byte for byte
   expected.tree every entry of out/ as "d|f MODE PATH", so that modes and
                 empty directories are pinned too (git keeps neither)
@@ -22,24 +26,25 @@ Every directory under cases/ is one case:
   expected.err  genship's message for a failing case, pinned by hand
 
 This script runs `cookiecutter ../template --no-input ARGS...` in out/
-through cc.py (Debian's python3-cookiecutter 1.7.3; with --x2 for an x2
-case) with HOME=home/, SOURCE_DATE_EPOCH=1700000000 and umask 022, then
-writes expected/ and expected.tree, or cookiecutter.err when it fails.
-For an x2 case it also runs plain 1.7.3 and fails if that gives the same
-result, so that every x2 mark is needed.  With --check nothing is written
-and any difference from the committed files is an error.
+through cc.py with the Python of tools/venv, where tools/setup.sh installs
+the cookiecutter that tools/requirements.txt pins (2.7.1), with HOME=home/,
+SOURCE_DATE_EPOCH=1700000000 and umask 022, then writes expected/ and
+expected.tree, or cookiecutter.err when it fails.  With --check nothing is
+written and any difference from the committed files is an error.
 """
 
 import argparse
 import filecmp
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 
-SYSTEM_PYTHON = "/usr/bin/python3"
 HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(os.path.dirname(HERE))
+VENV_PYTHON = os.path.join(TOP, "tools", "venv", "bin", "python")
 CASES = os.path.join(HERE, "cases")
 EPOCH = "1700000000"
 
@@ -63,15 +68,14 @@ def prepare(case, tmp):
         subprocess.run(["sh", setup], cwd=tmp, check=True)
 
 
-def run_cookiecutter(case, x2):
+def run_cookiecutter(case):
     """Run cookiecutter on a fresh copy; return (rc, output, tree dir)."""
     tmp = tempfile.mkdtemp(prefix="ccregen.")
     prepare(case, tmp)
     env = dict(os.environ, HOME=os.path.join(tmp, "home"),
                SOURCE_DATE_EPOCH=EPOCH, LC_ALL="C.UTF-8")
     args = read_args(case)
-    cmd = [SYSTEM_PYTHON, os.path.join(HERE, "cc.py")]
-    cmd += ["--x2"] if x2 else []
+    cmd = [VENV_PYTHON, os.path.join(HERE, "cc.py")]
     cmd += ["../template"] + ([] if "--replay" in args else ["--no-input"])
     cmd += args
     p = subprocess.run(cmd, cwd=os.path.join(tmp, "out"), env=env,
@@ -92,19 +96,6 @@ def listing(root):
     return "".join(sorted(lines, key=lambda l: l[7:]))
 
 
-def same_tree(a, b):
-    """True when directories a and b hold the same entries and bytes."""
-    if listing(a) != listing(b):
-        return False
-    for dirpath, _, files in os.walk(a):
-        for name in files:
-            pa = os.path.join(dirpath, name)
-            pb = os.path.join(b, os.path.relpath(pa, a))
-            if not filecmp.cmp(pa, pb, shallow=False):
-                return False
-    return True
-
-
 def write(path, text):
     with open(path, "w", encoding="utf-8") as f:
         f.write(text)
@@ -120,13 +111,21 @@ def read(path):
 def regen_case(case, check):
     """Regenerate one case; return a list of problems."""
     name = os.path.basename(case)
-    x2 = os.path.exists(os.path.join(case, "x2"))
-    rc, output, tmp = run_cookiecutter(case, x2)
+    rc, output, tmp = run_cookiecutter(case)
     out = os.path.join(tmp, "out")
     problems = []
     expected = os.path.join(case, "expected")
+    # Tracebacks name this checkout, the scratch directory, where Python's
+    # standard library is installed and cookiecutter's own temporary files.
+    output = output.replace(TOP + os.sep, "./").replace(tmp + os.sep, "")
+    output = re.sub(r'File "/[^"]*?/(lib/python3[.0-9]*/)', r'File "\1',
+                    output)
+    output = re.sub(re.escape(tempfile.gettempdir()) + r"/tmp\w+",
+                    "TMPDIR/tmpXXXXXXXX", output)
     try:
-        if rc == 0:
+        if os.path.exists(os.path.join(case, "differs")):
+            problems += record_difference(case, rc, output, out, check)
+        elif rc == 0:
             if os.path.exists(os.path.join(case, "expected.err")):
                 problems.append("%s: cookiecutter succeeded on an error "
                                 "case" % name)
@@ -151,20 +150,30 @@ def regen_case(case, check):
                 problems.append("%s: new error case: pin expected.err" %
                                 name)
             if not check:
-                # Tracebacks name this checkout; keep paths relative.
-                top = os.path.dirname(os.path.dirname(HERE)) + os.sep
-                write(os.path.join(case, "cookiecutter.err"),
-                      output.replace(top, "./"))
-        if x2:
-            rc1, output1, tmp1 = run_cookiecutter(case, False)
-            if rc1 == rc and (rc != 0 or same_tree(os.path.join(tmp1, "out"),
-                                                   out)):
-                problems.append("%s: marked x2, but cookiecutter 1.7.3 "
-                                "gives the same result" % name)
-            shutil.rmtree(tmp1, ignore_errors=True)
+                write(os.path.join(case, "cookiecutter.err"), output)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return problems
+
+
+def record_difference(case, rc, output, out, check):
+    """A `differs` case: record what cookiecutter did, check it differs."""
+    name = os.path.basename(case)
+    expected = os.path.join(case, "expected")
+    if rc == 0 and read(expected + ".tree") == listing(out) and \
+            same_files(out, expected):
+        return ["%s: marked differs, but cookiecutter gives expected/" %
+                name]
+    if check:
+        return []
+    for f in ("cookiecutter.err", "cookiecutter.tree"):
+        if os.path.exists(os.path.join(case, f)):
+            os.remove(os.path.join(case, f))
+    if rc == 0:
+        write(os.path.join(case, "cookiecutter.tree"), listing(out))
+    else:
+        write(os.path.join(case, "cookiecutter.err"), output)
+    return []
 
 
 def same_files(out, expected):
@@ -180,11 +189,10 @@ def same_files(out, expected):
 
 
 def main():
-    if os.path.realpath(sys.executable) != os.path.realpath(SYSTEM_PYTHON) \
-            and os.path.exists(SYSTEM_PYTHON) and \
-            not os.environ.get("REGEN_REEXEC"):
-        os.environ["REGEN_REEXEC"] = "1"
-        os.execv(SYSTEM_PYTHON, [SYSTEM_PYTHON] + sys.argv)
+    if not os.path.exists(VENV_PYTHON):
+        print("regen.py: no tools/venv: run tools/setup.sh --deps",
+              file=sys.stderr)
+        return 2
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--check", action="store_true")
     ap.add_argument("cases", nargs="*")

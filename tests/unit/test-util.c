@@ -2,6 +2,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "arena.h"
@@ -170,6 +171,47 @@ static void test_fsutil_blob(void)
 	       "blob_id of empty content");
 }
 
+/* fs_read_input: regular files only, never blocking, with a size cap. */
+static void test_fsutil_read_input(void)
+{
+	char dir[] = "/tmp/test-util.XXXXXX", *fifo, *file, *data = NULL;
+	struct diag err = DIAG_INIT;
+	size_t len = 0;
+
+	if (!mkdtemp(dir)) {
+		ok(0, "mkdtemp");
+		return;
+	}
+	fifo = fs_join(dir, "fifo");
+	file = fs_join(dir, "file");
+	ok(mkfifo(fifo, 0600) == 0, "mkfifo");
+	is_int(fs_read_input(fifo, "shown", 8, &data, &len, &err), ERR_INPUT,
+	       "a FIFO is refused without blocking");
+	is_str(err.msg, "cannot read file: not a regular file",
+	       "the FIFO's message");
+	is_str(err.file, "shown", "errors name the shown name");
+	diag_release(&err);
+	is_int(fs_read_file("/dev/zero", &data, &len, &err), ERR_INPUT,
+	       "a character device is refused");
+	diag_release(&err);
+	fs_write_new(file, "123456789", 9, 0600);
+	is_int(fs_read_input(file, NULL, 8, &data, &len, &err), ERR_INPUT,
+	       "a file past the cap is refused");
+	is_str(err.msg, "file exceeds 8 bytes", "the cap's message");
+	is_int((int)err.col, 9, "located at the first byte past the cap");
+	ok(data == NULL, "*data untouched on failure");
+	diag_release(&err);
+	is_int(fs_read_input(file, NULL, 9, &data, &len, &err), 0,
+	       "a file at the cap is read");
+	is_str(data, "123456789", "whole");
+	free(data);
+	unlink(fifo);
+	unlink(file);
+	rmdir(dir);
+	free(fifo);
+	free(file);
+}
+
 int main(void)
 {
 	test_strbuf();
@@ -178,5 +220,6 @@ int main(void)
 	test_diag_window();
 	test_diag_utf8();
 	test_fsutil_blob();
+	test_fsutil_read_input();
 	return tap_done();
 }
