@@ -50,5 +50,7 @@ EOF
 }
 
 echo "machine: $(nproc) cores; -j defaults to the number of cores"
+echo "linters (validate --list-linters):"
+"$genship" validate --list-linters | sed 's/^/  /'
 run builtin --lint builtin
 run full

@@ -33,12 +33,13 @@ struct validate_opts {
 	const char *lint_dir;
 	struct cmd_sets sets;
 	bool all;
+	bool list_linters;
 	unsigned jobs;
 	enum format format;
 };
 
 enum { OPT_JOBS = 'j', OPT_SET = 256, OPT_ANSWERS, OPT_ALL, OPT_LINT,
-       OPT_LINT_DIR, OPT_FORMAT, OPT_SHARD };
+       OPT_LINT_DIR, OPT_FORMAT, OPT_SHARD, OPT_LIST_LINTERS };
 
 static const struct cmd_opt validate_opts_table[] = {
 	{ "all", 0, false, OPT_ALL },
@@ -49,6 +50,7 @@ static const struct cmd_opt validate_opts_table[] = {
 	{ "lint-dir", 0, true, OPT_LINT_DIR },
 	{ "format", 0, true, OPT_FORMAT },
 	{ "shard", 0, true, OPT_SHARD },
+	{ "list-linters", 0, false, OPT_LIST_LINTERS },
 	{ NULL, 0, false, 0 }
 };
 
@@ -96,6 +98,7 @@ static int validate_arg(void *ud, int key, char *arg)
 	case OPT_LINT_DIR: o->lint_dir = arg; return 0;
 	case OPT_FORMAT: return parse_format(arg, &o->format);
 	case OPT_SHARD: o->shard = arg; return 0;
+	case OPT_LIST_LINTERS: o->list_linters = true; return 0;
 	}
 	if (strchr(arg, '='))
 		cmd_sets_add(&o->sets, arg);
@@ -178,6 +181,36 @@ static int find_lint_dir(const char *given, char **out, struct diag *err)
 		free(cands[i]);
 	}
 	free(exe);
+	return 0;
+}
+
+/*
+ * --list-linters: for each linter, where its program was found and the
+ * version it reports, or why it is missing.  Exits 0 either way.
+ */
+static int list_linters(const struct validate_opts *o, struct diag *err)
+{
+	char *lint_dir = NULL, *path, *version;
+	int l, ret = find_lint_dir(o->lint_dir, &lint_dir, err);
+
+	if (ret)
+		return ret;
+	for (l = 0; l < LINTER_COUNT; l++) {
+		if (l == LINTER_BUILTIN) {
+			printf("%-17s in genship %s\n", linter_name(l),
+			       PACKAGE_VERSION);
+			continue;
+		}
+		if (lint_ext_describe((enum linter)l, lint_dir, &path,
+				      &version))
+			printf("%-17s missing: %s\n", linter_name(l), path);
+		else
+			printf("%-17s %s (%s)\n", linter_name(l), path,
+			       version ? version : "version unknown");
+		free(path);
+		free(version);
+	}
+	free(lint_dir);
 	return 0;
 }
 
@@ -823,7 +856,8 @@ int cmd_validate(int argc, char **argv)
 		return ret < 0 ? 0 : ret;
 	}
 	signals_catch();
-	ret = cmd_finish(validate(&o, &err), &err);
+	ret = cmd_finish(o.list_linters ? list_linters(&o, &err) :
+			 validate(&o, &err), &err);
 	cmd_sets_release(&o.sets);
 	signals_reraise();
 	return ret;

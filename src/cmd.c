@@ -28,7 +28,7 @@ static const struct cmd cmd_table[] = {
 	  cmd_check, CMD_NEEDS_GIT },
 	{ "validate", "[TEMPLATE] [--all | --set K=V... | --answers FILE] "
 	  "[-j N] [--lint LIST] [--lint-dir DIR] [--format text|json|junit] "
-	  "[--shard K/N]",
+	  "[--shard K/N] [--list-linters]",
 	  "generate option combinations and lint every output", cmd_validate, 0 },
 	{ "matrix", "[TEMPLATE] [--format json|lines] [--shard K/N | --shards N] "
 	  "[--force]",

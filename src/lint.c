@@ -211,6 +211,7 @@ struct lint_run {
 	struct itab blob_tab, entry_tab, path_tab, tree_tab;
 	struct lint_linter_report reports[LINTER_COUNT];
 	struct lint_stats stats;
+	const unsigned char *k8s_role;	/* during lint_run_external */
 };
 
 struct lint_ctx {
@@ -970,7 +971,16 @@ static struct lint_ext_item *ext_items(struct lint_run *r, enum linter l,
 	return items;
 }
 
-/* A unique overlay build: the entries it reads, the trees holding it. */
+/* One object (YAML document) of an overlay's built output. */
+struct built_doc {
+	char *data;
+	size_t len;
+};
+
+/*
+ * A unique overlay build: the entries it reads, the trees holding it, and
+ * the objects kustomize built from it.
+ */
 struct build {
 	const char *overlay;
 	size_t *entries;
@@ -978,6 +988,8 @@ struct build {
 	uint64_t hash;
 	size_t *trees;
 	size_t ntrees, trees_alloc;
+	struct built_doc *docs;
+	size_t ndocs;
 };
 
 struct builds {
@@ -1115,8 +1127,13 @@ static void builds_release(struct builds *bs)
 	size_t i;
 
 	for (i = 0; i < bs->n; i++) {
+		size_t j;
+
 		free(bs->items[i].entries);
 		free(bs->items[i].trees);
+		for (j = 0; j < bs->items[i].ndocs; j++)
+			free(bs->items[i].docs[j].data);
+		free(bs->items[i].docs);
 	}
 	free(bs->items);
 	free(bs->tab.slots);
@@ -1618,6 +1635,379 @@ static int chart_schema(struct lint_run *r, const struct charts *cs,
 	return ret;
 }
 
+/* ---- built overlays: the same rules on what deploys ------------------- */
+
+/* Split a kustomize build ("DOC---\nDOC...") into its documents. */
+static void split_built(struct build *b, const char *out, size_t len)
+{
+	const char *p = out, *end = out + len, *start = out, *nl;
+	size_t alloc = 0;
+
+	for (; p < end; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			nl = end;
+		if (nl - p == 3 && !strncmp(p, "---", 3)) {
+			XALLOC_GROW(b->docs, b->ndocs + 1, alloc);
+			b->docs[b->ndocs++] = (struct built_doc){
+				xstrndup(start, (size_t)(p - start)),
+				(size_t)(p - start) };
+			start = nl + 1;
+		}
+		if (nl == end)
+			break;
+	}
+	if (start < end) {
+		XALLOC_GROW(b->docs, b->ndocs + 1, alloc);
+		b->docs[b->ndocs++] = (struct built_doc){
+			xstrndup(start, (size_t)(end - start)),
+			(size_t)(end - start) };
+	}
+}
+
+#define KEY_DEPTH 32
+
+/* The keys from a document's root to the node at line:col ("" = item). */
+struct key_path {
+	const char *keys[KEY_DEPTH];
+	size_t n;
+};
+
+static bool at(const yaml_node_t *n, unsigned line, unsigned col)
+{
+	return n && ly_line(n) == line && (!col || ly_col(n) == col);
+}
+
+/* Fill kp with the path from n to the node at line:col; true if found. */
+static bool find_key_path(yaml_document_t *d, yaml_node_t *n, unsigned line,
+			  unsigned col, struct key_path *kp)
+{
+	size_t i;
+
+	if (kp->n == KEY_DEPTH)
+		return false;
+	for (i = 0; ly_is_map(n) && i < ly_npairs(n); i++) {
+		yaml_node_t *k = ly_pair_key(d, n, i), *v = ly_pair_val(d, n, i);
+
+		kp->keys[kp->n++] = ly_str(k) ? ly_str(k) : "";
+		if (at(k, line, col) || at(v, line, col) ||
+		    find_key_path(d, v, line, col, kp))
+			return true;
+		kp->n--;
+	}
+	for (i = 0; ly_is_seq(n) && i < ly_len(n); i++) {
+		yaml_node_t *v = ly_at(d, n, i);
+
+		kp->keys[kp->n++] = "";
+		if (at(v, line, col) || find_key_path(d, v, line, col, kp))
+			return true;
+		kp->n--;
+	}
+	return false;
+}
+
+/* The node at kp (from depth i) under n, any item for "", or NULL. */
+static yaml_node_t *follow(yaml_document_t *d, yaml_node_t *n,
+			   const struct key_path *kp, size_t i)
+{
+	yaml_node_t *hit = NULL;
+	size_t j;
+
+	if (i == kp->n)
+		return n;
+	if (*kp->keys[i])
+		return follow(d, ly_get(d, n, kp->keys[i]), kp, i + 1);
+	for (j = 0; !hit && j < ly_len(n); j++)
+		hit = follow(d, ly_at(d, n, j), kp, i + 1);
+	return hit;
+}
+
+/* Where a built object's field came from: a file, and a line there. */
+struct origin {
+	const char *file;
+	unsigned line, col;
+};
+
+/*
+ * Search the build's entries of role (2: patches, 1: resources) for a
+ * document of kind (and name, for resources) holding kp.
+ */
+static bool origin_in(struct lint_run *r, const struct build *b,
+		      const unsigned char *role, unsigned char want,
+		      const char *kind, const char *name,
+		      const struct key_path *kp, struct origin *o)
+{
+	struct flist sink = { NULL, 0, 0 };
+	struct lint_ctx lc = LINT_CTX_INIT(r, &sink);
+	size_t i, j;
+
+	for (i = 0; i < b->n; i++) {
+		const struct entry *e = &r->entries[b->entries[i]];
+		const struct lint_yaml *y;
+
+		if (!role || role[b->entries[i]] != want)
+			continue;
+		y = lint_yaml_of(&lc, &e->file);
+		for (j = 0; y && j < y->ndocs; j++) {
+			yaml_document_t *d = &y->docs[j];
+			yaml_node_t *root = ly_root(d), *hit;
+			const char *k = ly_str(ly_get(d, root, "kind"));
+			const char *nm = ly_str(ly_path(d, root,
+							"metadata.name"));
+
+			if ((k && strcmp(k, kind)) ||
+			    (want == 1 && (!nm || !name || strcmp(nm, name))))
+				continue;
+			hit = follow(d, root, kp, 0);
+			if (hit) {
+				*o = (struct origin){ e->file.path,
+						      ly_line(hit),
+						      ly_col(hit) };
+				free(sink.items);
+				return true;
+			}
+		}
+	}
+	free(sink.items);
+	return false;
+}
+
+/* True when list holds a finding of rule with message msg. */
+static bool flist_has(const struct flist *l, const char *rule,
+		      const char *msg)
+{
+	size_t i;
+
+	for (i = 0; i < l->len; i++)
+		if (!strcmp(l->items[i]->rule, rule) &&
+		    !strcmp(l->items[i]->message, msg))
+			return true;
+	return false;
+}
+
+/* True when the sources of b already report rule with msg. */
+static bool source_has(const struct lint_run *r, const struct build *b,
+		       const char *rule, const char *msg)
+{
+	size_t i;
+
+	for (i = 0; i < b->ntrees; i++)
+		if (flist_has(&r->trees[b->trees[i]].findings, rule, msg))
+			return true;
+	for (i = 0; i < b->n; i++)
+		if (flist_has(&r->entries[b->entries[i]].findings, rule, msg))
+			return true;
+	return false;
+}
+
+/*
+ * Report finding f, found at f->line:f->col of document di of build b,
+ * against every tree that builds b, unless the source files report it
+ * already.  It names the overlay and the object, and is put on the patch
+ * (or else the resource) that set the field, or on the overlay's
+ * kustomization when neither can be told.
+ */
+static void built_finding(struct lint_run *r, const struct build *b,
+			  size_t di,
+			  const struct lint_finding *f)
+{
+	struct lint_yaml y;
+	struct key_path kp = { { NULL }, 0 };
+	struct origin o = { NULL, 0, 0 };
+	const char *kind = NULL, *name = NULL;
+	struct lint_finding *c;
+	size_t i;
+
+	if (source_has(r, b, f->rule, f->message))
+		return;
+	lint_yaml_parse(&y, b->docs[di].data, b->docs[di].len);
+	if (y.ndocs) {
+		yaml_document_t *d = &y.docs[0];
+		yaml_node_t *root = ly_root(d);
+
+		kind = ly_str(ly_get(d, root, "kind"));
+		name = ly_str(ly_path(d, root, "metadata.name"));
+		if (f->line)
+			find_key_path(d, root, f->line, f->col, &kp);
+		if (kind && !origin_in(r, b, r->k8s_role, 2, kind, name, &kp,
+				       &o))
+			origin_in(r, b, r->k8s_role, 1, kind, name, &kp, &o);
+	}
+	for (i = 0; i < b->ntrees; i++) {
+		c = copy_finding(r, f, o.file ? arena_strdup(&r->arena, o.file) :
+				 arena_printf(&r->arena, "%s/kustomization.yaml",
+					      b->overlay));
+		c->line = o.line;
+		c->col = o.col;
+		c->message = arena_printf(&r->arena, "%s (built by %s: %s/%s)",
+					  f->message, b->overlay,
+					  kind ? kind : "?", name ? name : "?");
+		flist_push(&r->trees[b->trees[i]].findings, c);
+	}
+	lint_yaml_release(&y);
+}
+
+/*
+ * Run the Kubernetes object rules on one overlay's built output, one
+ * document per file so that a finding tells its object.
+ */
+static void overlay_output(void *ud, const struct lint_ext_job *job,
+			   void *owner, const char *overlay, const char *out,
+			   size_t len)
+{
+	struct lint_run *r = ud;
+	struct build *b = owner;
+	struct lint_file *files;
+	struct lint_tree t;
+	struct flist sink = { NULL, 0, 0 };
+	struct lint_ctx lc;
+	size_t i, j;
+
+	(void)job;
+	(void)overlay;
+	split_built(b, out, len);
+	files = xcalloc(b->ndocs + 1, sizeof(*files));
+	t = (struct lint_tree){ xcalloc(b->ndocs + 1, sizeof(*t.files)),
+				b->ndocs };
+	lc = (struct lint_ctx){ r, &sink, &t,
+				xcalloc(b->ndocs + 1, sizeof(struct lint_yaml)),
+				xcalloc(b->ndocs + 1, sizeof(bool)) };
+	for (i = 0; i < b->ndocs; i++) {
+		files[i] = (struct lint_file){
+			xasprintf("%s/#%zu", b->overlay, i), b->docs[i].data,
+			b->docs[i].len, 0644 };
+		t.files[i] = &files[i];
+	}
+	lint_k8s_rendered(&lc, &t);
+	for (i = 0; i < sink.len; i++)
+		for (j = 0; j < b->ndocs; j++)
+			if (!strcmp(sink.items[i]->file, files[j].path)) {
+				built_finding(r, b, j, sink.items[i]);
+				break;
+			}
+	for (i = 0; i < b->ndocs; i++) {
+		if (lc.detached_parsed[i])
+			lint_yaml_release(&lc.detached_yaml[i]);
+		free((char *)files[i].path);
+	}
+	free(lc.detached_yaml);
+	free(lc.detached_parsed);
+	free(sink.items);
+	free(t.files);
+	free(files);
+}
+
+/* A unique built object that k8s-schema checks, and the builds holding it. */
+struct built_item {
+	const struct built_doc *doc;
+	uint64_t hash;
+	struct { const struct build *b; size_t di; } *uses;
+	size_t nuses, alloc;
+};
+
+struct built_items {
+	struct built_item *items;
+	size_t n, alloc;
+	struct itab tab;
+};
+
+struct built_key {
+	const struct built_items *bi;
+	const struct built_doc *doc;
+};
+
+static bool built_eq(const void *ud, size_t idx)
+{
+	const struct built_key *k = ud;
+	const struct built_doc *o = k->bi->items[idx].doc;
+
+	return o->len == k->doc->len && !memcmp(o->data, k->doc->data, o->len);
+}
+
+/* Every document of every build, unique by content. */
+static void built_items_of(const struct builds *bs, struct built_items *bi)
+{
+	size_t i, j, idx;
+
+	for (i = 0; i < bs->n; i++)
+		for (j = 0; j < bs->items[i].ndocs; j++) {
+			const struct built_doc *d = &bs->items[i].docs[j];
+			struct built_key k = { bi, d };
+			uint64_t h = data_hash(d->data, d->len);
+			struct built_item *it;
+
+			idx = itab_find(&bi->tab, h, built_eq, &k);
+			if (idx == SIZE_MAX) {
+				XALLOC_GROW(bi->items, bi->n + 1, bi->alloc);
+				idx = bi->n++;
+				memset(&bi->items[idx], 0, sizeof(*it));
+				bi->items[idx].doc = d;
+				bi->items[idx].hash = h;
+				itab_add(&bi->tab, h, idx);
+			}
+			it = &bi->items[idx];
+			XALLOC_GROW(it->uses, it->nuses + 1, it->alloc);
+			it->uses[it->nuses].b = &bs->items[i];
+			it->uses[it->nuses++].di = j;
+		}
+}
+
+/* Report a k8s-schema finding on a built object against its builds. */
+static void built_schema_sink(void *ud, const struct lint_ext_job *job,
+			      void *owner, const struct lint_finding *f)
+{
+	const struct built_item *it = owner;
+	size_t i;
+
+	(void)job;
+	for (i = 0; i < it->nuses; i++)
+		built_finding(ud, it->uses[i].b, it->uses[i].di, f);
+}
+
+/*
+ * Run k8s-schema on the objects the overlays built to: the same strict
+ * schema check the source files get.
+ */
+static int built_schema(struct lint_run *r, const struct builds *bs,
+			struct diag *err)
+{
+	struct built_items bi = { NULL, 0, 0, { NULL, 0, 0 } };
+	struct lint_linter_report rep;
+	struct lint_ext_job job;
+	struct lint_ext_item *ext;
+	size_t i;
+	int ret = 0;
+
+	built_items_of(bs, &bi);
+	if (!bi.n)
+		return 0;
+	memset(&rep, 0, sizeof(rep));
+	memset(&job, 0, sizeof(job));
+	rep.enabled = true;
+	ext = xcalloc(bi.n + 1, sizeof(*ext));
+	for (i = 0; i < bi.n; i++) {
+		blob_id(bi.items[i].doc->data, bi.items[i].doc->len,
+			ext[i].blob);
+		ext[i].path = arena_printf(&r->arena, "%s/built.yaml",
+					   bi.items[i].uses[0].b->overlay);
+		ext[i].data = bi.items[i].doc->data;
+		ext[i].len = bi.items[i].doc->len;
+		ext[i].owner = &bi.items[i];
+	}
+	job.linter = LINTER_K8S_SCHEMA;
+	job.items = ext;
+	job.nitems = bi.n;
+	job.report = &rep;
+	ret = lint_ext_run(&job, 1, &r->opts, built_schema_sink, r, err);
+	merge_report(r, &rep);
+	for (i = 0; i < bi.n; i++)
+		free(bi.items[i].uses);
+	free(bi.items);
+	free(bi.tab.slots);
+	free(ext);
+	return ret;
+}
+
 /* Attach an external finding to every entry holding its content. */
 static void ext_sink(void *ud, const struct lint_ext_job *job, void *owner,
 		     const struct lint_finding *f)
@@ -1650,6 +2040,22 @@ static void ext_sink(void *ud, const struct lint_ext_job *job, void *owner,
 	}
 }
 
+/*
+ * The project's own config for a tool, generated at path: the first
+ * combination's, so a template should generate one content for it.
+ * NULL when no combination generates it.
+ */
+static const struct lint_file *project_config(const struct lint_run *r,
+					      const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < r->nentries; i++)
+		if (!strcmp(r->entries[i].file.path, path))
+			return &r->entries[i].file;
+	return NULL;
+}
+
 int lint_run_external(struct lint_run *r, struct diag *err)
 {
 	struct lint_ext_job jobs[LINTER_COUNT];
@@ -1657,6 +2063,8 @@ int lint_run_external(struct lint_run *r, struct diag *err)
 	struct charts cs = { r, NULL, 0, 0, { NULL, 0, 0 } };
 	unsigned char *role = k8s_roles(r);
 	double start = now_seconds();
+
+	r->k8s_role = role;
 	size_t n = 0, i;
 	int l, ret;
 
@@ -1668,6 +2076,7 @@ int lint_run_external(struct lint_run *r, struct diag *err)
 		jobs[n].report = &r->reports[l];
 		if (l == LINTER_KUSTOMIZE) {
 			jobs[n].trees = ext_trees(&bs, &jobs[n].ntrees);
+			jobs[n].output = overlay_output;
 		} else if (l == LINTER_HELM) {
 			jobs[n].charts = ext_charts(&cs, &jobs[n].ncharts);
 			jobs[n].output = chart_output;
@@ -1675,11 +2084,15 @@ int lint_run_external(struct lint_run *r, struct diag *err)
 			jobs[n].items = ext_items(r, (enum linter)l, role,
 						  &jobs[n].nitems);
 		}
+		if (l == LINTER_ZIZMOR)
+			jobs[n].config = project_config(r, ".github/zizmor.yml");
 		n++;
 	}
 	ret = lint_ext_run(jobs, n, &r->opts, ext_sink, r, err);
 	if (!ret && (r->opts.linters & (1u << LINTER_K8S_SCHEMA)))
 		ret = chart_schema(r, &cs, err);
+	if (!ret && (r->opts.linters & (1u << LINTER_K8S_SCHEMA)))
+		ret = built_schema(r, &bs, err);
 	for (i = 0; i < n; i++) {
 		size_t t;
 
@@ -1692,6 +2105,7 @@ int lint_run_external(struct lint_run *r, struct diag *err)
 		free((void *)jobs[i].items);
 		r->stats.invocations += jobs[i].report->invocations;
 	}
+	r->k8s_role = NULL;
 	free(role);
 	builds_release(&bs);
 	charts_release(&cs);

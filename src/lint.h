@@ -39,7 +39,9 @@
 	X(LINTER_K8S_SCHEMA, "k8s-schema")                     \
 	X(LINTER_ACTIONLINT, "actionlint")                     \
 	X(LINTER_DCLINT, "dclint")                             \
-	X(LINTER_DOCKERFILE, "dockerfile-utils")
+	X(LINTER_DOCKERFILE, "dockerfile-utils")                \
+	X(LINTER_HADOLINT, "hadolint")                         \
+	X(LINTER_ZIZMOR, "zizmor")
 
 #define LINTER_ENUM(id, name) id,
 enum linter { LINTER_LIST(LINTER_ENUM) LINTER_COUNT };
@@ -329,6 +331,8 @@ struct lint_ext_job {
 	const struct lint_ext_chart *charts;	/* helm only */
 	size_t ncharts;
 	lint_ext_output_fn output;	/* helm: gets each render's output */
+	/* The project's own config for the tool (zizmor), or NULL. */
+	const struct lint_file *config;
 	struct lint_linter_report *report;	/* filled in */
 };
 
@@ -358,6 +362,15 @@ bool lint_ext_wants(enum linter l, const char *path, const char *data);
 int lint_ext_run(struct lint_ext_job *jobs, size_t njobs,
 		 const struct lint_options *opts, lint_ext_sink sink,
 		 void *sink_ud, struct diag *err);
+
+/*
+ * Describe external linter l for --list-linters: when its program is
+ * found, *path is how it is run and *version what it says of its version
+ * (NULL when it cannot tell), and 0 is returned; otherwise *path says why
+ * it is missing and -1 is returned.  Both strings are caller-owned.
+ */
+int lint_ext_describe(enum linter l, const char *lint_dir, char **path,
+		      char **version);
 
 /* ---- internal helpers shared by lint.c and the rule modules ----------- */
 

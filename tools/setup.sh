@@ -65,6 +65,42 @@ install_python_tools() {
 	cp "$req" "$venv/requirements.installed"
 }
 
+# The Go helpers, built from the versions pinned in tools/go.mod and
+# tools/go.sum into tools/bin (gitignored); -mod=readonly fails rather than
+# move a pin.  GOFLAGS from the caller are kept.
+GO_TOOLS=(kustomize-build)
+
+# go_cmd: print a Go toolchain new enough for tools/go.mod (1.24 or
+# later): PATH first, then /usr/local/go; Debian 12's golang-go is 1.19.
+go_cmd() {
+	local g v
+	for g in go /usr/local/go/bin/go; do
+		command -v "$g" >/dev/null || continue
+		v=$("$g" env GOVERSION 2>/dev/null) || continue
+		v=${v#go}
+		[ "${v%%.*}" -gt 1 ] || [ "$(echo "$v" | cut -d. -f2)" -ge 24 ] &&
+			command -v "$g" && return 0
+	done
+	return 1
+}
+
+build_go_tools() {
+	local t go
+	go=$(go_cmd) || {
+		echo "setup: the Go helpers need Go 1.24 or later"
+		return 1
+	}
+	mkdir -p tools/bin
+	for t in "${GO_TOOLS[@]}"; do
+		[ -x "tools/bin/$t" ] && [ "tools/bin/$t" -nt tools/go.sum ] &&
+			[ -z "$(find "tools/$t" -newer "tools/bin/$t" -print -quit)" ] &&
+			continue
+		echo "setup: go build tools/bin/$t"
+		(cd tools && "$go" build -mod=readonly -trimpath \
+			-o "bin/$t.tmp" "./$t" && mv "bin/$t.tmp" "bin/$t")
+	done
+}
+
 build() {
 	[ -x configure ] || autoreconf -fi
 	[ -f Makefile ] || ./configure -q
@@ -82,6 +118,7 @@ demo() {
 install_packages
 install_lint_tools
 install_python_tools
+build_go_tools
 case "${1:-}" in
 --deps) exit 0 ;;
 --build) build ;;

@@ -16,6 +16,25 @@ CASES="$TOP_SRCDIR/tests/validate"
 SERVICE="$TOP_SRCDIR/templates/service"
 export GENSHIP_LINT_DIR="$TOP_SRCDIR/tools/lint"
 
+# kustomize_ready: skip with a notice unless tools/setup.sh built
+# kustomize-build, and point genship at it.
+KUSTOMIZE_BUILD="${GENSHIP_KUSTOMIZE_BUILD:-$TOP_SRCDIR/tools/bin/kustomize-build}"
+kustomize_ready() {
+	[ -x "$KUSTOMIZE_BUILD" ] ||
+		skip "kustomize-build is not built: run tools/setup.sh"
+	export GENSHIP_KUSTOMIZE_BUILD="$KUSTOMIZE_BUILD"
+}
+
+# pytool_ready NAME: skip with a notice unless tools/setup.sh installed the
+# PyPI linter NAME into tools/venv, and point genship at it.
+pytool_ready() {
+	local p="$TOP_SRCDIR/tools/venv/bin/$1" var
+	var="GENSHIP_$(echo "$1" | tr a-z A-Z)"
+	[ -x "${!var:-$p}" ] ||
+		skip "$1 is not installed: run tools/setup.sh"
+	export "$var=${!var:-$p}"
+}
+
 # base LINT: the JSON report of the pristine service template with the
 # linters LINT, made once per file run and cached.
 base() {
@@ -270,9 +289,8 @@ print(fail.text.strip().split(": ")[1])'
 @test "an absent tool is skipped with a notice, not a failure" {
 	mkdir -p "$BATS_TEST_TMPDIR/bin"
 	run env PATH="$BATS_TEST_TMPDIR/bin" "$GENSHIP" validate \
-		--set language=go --lint builtin,kustomize,dclint
+		--set language=go --lint builtin,dclint
 	assert_success
-	assert_output --partial "kustomize         skipped: 'kubectl' not found in PATH"
 	assert_output --partial "dclint            skipped: 'node' not found in PATH"
 }
 
@@ -287,6 +305,18 @@ print(fail.text.strip().split(": ")[1])'
 	mutation replica-typo
 }
 @test "mutation: a writable root filesystem is KSV014" { mutation writable-root; }
+@test "mutation: a shell-form CMD is hadolint's DL3025" {
+	pytool_ready hadolint
+	mutation hadolint-shell-form
+}
+@test "mutation: an unpinned uses: is zizmor's unpinned-uses" {
+	pytool_ready zizmor
+	mutation zizmor-unpinned
+}
+@test "mutation: a production HPA patch with minReplicas 1 is GS-213" {
+	kustomize_ready
+	mutation hpa-min-replicas
+}
 @test "mutation: a NodePort Service is GS-209" { mutation node-port; }
 @test "mutation: a kustomization listing a missing file is GS-204" {
 	mutation missing-kustomize-file
@@ -319,6 +349,133 @@ print(fail.text.strip().split(": ")[1])'
 }
 @test "mutation: a duplicate YAML key is GS-003" { mutation duplicate-key; }
 @test "mutation: an unrendered marker is GS-004" { mutation unrendered-marker; }
+
+# --- kustomize-build: every overlay in one process, equal to kubectl kustomize ------
+
+# sample_projects DIR: generate a few projects that cover the overlays'
+# variants (single service, components, backup and the extras) into DIR.
+sample_projects() {
+	local comps='[{name: api, language: go, port: 8080, public: true},
+		{name: web, language: node, port: 3000, public: true, calls: api, database: false}]'
+	"$GENSHIP" new --no-input --no-hooks -o "$1/defaults" >/dev/null
+	"$GENSHIP" new --no-input --no-hooks -o "$1/backup" \
+		--set database=postgres --set cache=redis --set backup=true \
+		--set extras=migrations,alerts,smoke_test >/dev/null
+	"$GENSHIP" new --no-input --no-hooks -o "$1/components" \
+		--set "components=$comps" --set database=postgres \
+		--set extras=alerts >/dev/null
+}
+
+@test "kustomize-build builds every overlay of a sample exactly as kubectl kustomize" {
+	kustomize_ready
+	command -v kubectl >/dev/null || skip "kubectl is not installed"
+	sample_projects "$BATS_TEST_TMPDIR/p"
+	for ex in "$BATS_TEST_TMPDIR"/p/*/k8s/overlays/*/*.example; do
+		cp "$ex" "${ex%.example}"
+	done
+	printf '%s\n' "$BATS_TEST_TMPDIR"/p/*/k8s/overlays/* >dirs
+	[ "$(wc -l <dirs)" -ge 6 ]
+	"$KUSTOMIZE_BUILD" -j 2 <dirs >frames
+	n=0
+	while read -r d; do
+		kubectl kustomize "$d" >want
+		run python3 -c '
+import sys
+data = open("frames", "rb").read()
+want = open("want", "rb").read()
+pos = 0
+while pos < len(data):
+    nl = data.index(b"\n", pos)
+    status, size, d = data[pos:nl].decode().split(" ", 2)
+    body = data[nl + 1:nl + 1 + int(size)]
+    pos = nl + 1 + int(size)
+    if d == sys.argv[1]:
+        assert status == "ok", body.decode()
+        assert body == want, "differs from kubectl kustomize"
+        sys.exit(0)
+sys.exit("no frame for " + sys.argv[1])' "$d"
+		assert_success
+		n=$((n + 1))
+	done <dirs
+	[ "$n" -eq "$(wc -l <dirs)" ]
+}
+
+@test "kustomize-build frames a failed build as an error and goes on" {
+	kustomize_ready
+	"$GENSHIP" new --no-input --no-hooks -o p >/dev/null
+	cp p/k8s/overlays/staging/secrets.env.example \
+		p/k8s/overlays/staging/secrets.env
+	printf '%s\n' p/k8s/overlays/staging /nonexistent p/k8s/overlays/staging |
+		"$KUSTOMIZE_BUILD" >frames
+	run python3 -c '
+data = open("frames", "rb").read()
+pos = 0
+while pos < len(data):
+    nl = data.index(b"\n", pos)
+    status, size, d = data[pos:nl].decode().split(" ", 2)
+    print(status, d)
+    pos = nl + 1 + int(size)'
+	assert_success
+	assert_output "ok p/k8s/overlays/staging
+error /nonexistent
+ok p/k8s/overlays/staging"
+}
+
+@test "a field set by an overlay patch is found in the built output" {
+	kustomize_ready
+	tpl="$BATS_TEST_TMPDIR/service"
+	cp -R "$SERVICE" "$tpl"
+	sed -i 's/^  minReplicas: 3$/  minReplicas: 1/' \
+		"$tpl/template/k8s/overlays/production/hpa-replicas.yaml"
+	run "$GENSHIP" validate "$tpl" --set database=postgres --lint builtin,kustomize
+	assert_failure 1
+	assert_output --partial "k8s/overlays/production/hpa-replicas.yaml:6:16: GS-213: HPA 'my-service': minReplicas is 1, below 2 (built by k8s/overlays/production: HorizontalPodAutoscaler/my-service) [builtin]"
+	assert_output --partial "kustomize         ran: 2 unique overlay builds, 1 invocation"
+}
+
+@test "the strict schema check runs on built overlays" {
+	kustomize_ready
+	command -v node >/dev/null || skip "node is not installed"
+	[ -d "$GENSHIP_LINT_DIR/node_modules" ] || skip "tools/lint is not installed"
+	tpl="$BATS_TEST_TMPDIR/service"
+	cp -R "$SERVICE" "$tpl"
+	o="$tpl/template/k8s/overlays/production"
+	# A JSON 6902 patch: no source file holds the field, only the build.
+	printf -- '- op: add\n  path: /spec/template/spec/hostnetwork\n  value: true\n' \
+		>"$o/host.yaml"
+	printf '  - path: host.yaml\n    target:\n      kind: Deployment\n' \
+		>>"$o/kustomization.yaml"
+	run "$GENSHIP" validate "$tpl" --set database=postgres \
+		--lint kustomize,k8s-schema
+	assert_failure 1
+	assert_output --partial 'k8s/overlays/production/kustomization.yaml: k8s-schema: Deployment/my-service: unknown field "spec.template.spec.hostnetwork" (built by k8s/overlays/production: Deployment/my-service) [k8s-schema]'
+}
+
+@test "validate --list-linters says where each linter is and its version" {
+	run genship validate --list-linters
+	assert_success
+	assert_line --index 0 --regexp '^builtin +in genship [0-9.]+$'
+	[ "${#lines[@]}" -eq 11 ]
+	if command -v yamllint >/dev/null; then
+		assert_line --regexp "^yamllint +$(command -v yamllint) \(yamllint [0-9.]+\)$"
+	fi
+	if [ -x "$KUSTOMIZE_BUILD" ]; then
+		run env GENSHIP_KUSTOMIZE_BUILD="$KUSTOMIZE_BUILD" "$GENSHIP" \
+			validate --list-linters
+		assert_line --regexp '^kustomize +/.*kustomize-build \(kustomize-build \(sigs.k8s.io/kustomize/api v[0-9.]+\)\)$'
+	fi
+	run env GENSHIP_KUSTOMIZE_BUILD=/nonexistent "$GENSHIP" validate \
+		--list-linters
+	assert_success
+	assert_line "kustomize         missing: GENSHIP_KUSTOMIZE_BUILD='/nonexistent' is not an executable file"
+}
+
+@test "kustomize is skipped with a notice when kustomize-build is absent" {
+	run env GENSHIP_KUSTOMIZE_BUILD=/nonexistent/kustomize-build "$GENSHIP" \
+		validate --lint builtin,kustomize
+	assert_success
+	assert_output --partial "kustomize         skipped: GENSHIP_KUSTOMIZE_BUILD='/nonexistent/kustomize-build' is not an executable file"
+}
 
 # --- Helm charts: helm-render, then the Kubernetes rules on its output ---------------
 
@@ -433,10 +590,18 @@ maintainer: ops' "$tpl/template/deploy/chart/Chart.yaml"
 		dockerfile-utils; do
 		assert_output --regexp "  $l +ran: "
 	done
-	if command -v kubectl >/dev/null; then
-		assert_output --regexp "  kustomize +ran: "
+	for l in hadolint zizmor; do
+		if [ -x "$TOP_SRCDIR/tools/venv/bin/$l" ]; then
+			assert_output --regexp "  $l +ran: "
+		else
+			echo "# $l is not installed: run tools/setup.sh" >&3
+		fi
+	done
+	if [ -x "$KUSTOMIZE_BUILD" ]; then
+		assert_output --regexp "  kustomize +ran: [0-9]+ unique overlay builds, 1 invocation"
 	else
-		assert_output --partial "kustomize         skipped: 'kubectl' not found in PATH"
+		echo "# kustomize-build is not built: run tools/setup.sh" >&3
+		assert_output --partial "kustomize         skipped: "
 	fi
 	assert_output --regexp "service [0-9.]+: [0-9]+ combinations, [0-9]+ passed, 0 failed"
 }
