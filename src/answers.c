@@ -375,12 +375,33 @@ static yaml_node_t *answers_mapping(struct ydoc *y, yaml_node_t *root)
 	return root;
 }
 
+/*
+ * Add every pair of mapping map of y to set; what ("an answers file
+ * maps") starts the message when map is not a mapping.
+ */
+static int add_mapping(struct answer_set *set, struct ydoc *y,
+		       yaml_node_t *map, const char *what)
+{
+	yaml_node_pair_t *p;
+	int ret;
+
+	if (map->type != YAML_MAPPING_NODE)
+		return ydoc_error(y, map, "%s option names to values, not %s",
+				  what, node_kind(map));
+	ret = check_answer_count(y, map);
+	if (!ret)
+		ret = check_duplicate_answers(y, map);
+	for (p = map->data.mapping.pairs.start;
+	     !ret && p < map->data.mapping.pairs.top; p++)
+		ret = add_pair(set, y, p);
+	return ret;
+}
+
 int answer_set_add_file(struct answer_set *set, const char *file,
 			const char *text, size_t len, struct diag *err)
 {
 	struct ydoc y = { .src = { NULL, NULL, len, 0, 0 }, .err = err };
-	yaml_node_t *root, *map;
-	yaml_node_pair_t *p;
+	yaml_node_t *root;
 	int ret;
 
 	y.src.name = arena_strdup(&set->arena, file);
@@ -391,18 +412,8 @@ int answer_set_add_file(struct answer_set *set, const char *file,
 	root = yaml_document_get_root_node(&y.doc);
 	if (!root)
 		goto out;	/* an empty file answers nothing */
-	map = answers_mapping(&y, root);
-	if (map->type != YAML_MAPPING_NODE) {
-		ret = ydoc_error(&y, map, "an answers file maps option names "
-				 "to values, not %s", node_kind(map));
-		goto out;
-	}
-	ret = check_answer_count(&y, map);
-	if (!ret)
-		ret = check_duplicate_answers(&y, map);
-	for (p = map->data.mapping.pairs.start;
-	     !ret && p < map->data.mapping.pairs.top; p++)
-		ret = add_pair(set, &y, p);
+	ret = add_mapping(set, &y, answers_mapping(&y, root),
+			  "an answers file maps");
 out:
 	yaml_document_delete(&y.doc);
 	return ret;
@@ -414,19 +425,8 @@ int answer_set_add_mapping(struct answer_set *set,
 			   struct yaml_node_s *map, struct diag *err)
 {
 	struct ydoc y = { .src = *src, .doc = *doc, .err = err };
-	yaml_node_pair_t *p;
-	int ret;
 
-	if (map->type != YAML_MAPPING_NODE)
-		return ydoc_error(&y, map, "answers map option names to "
-				  "values, not %s", node_kind(map));
-	ret = check_answer_count(&y, map);
-	if (!ret)
-		ret = check_duplicate_answers(&y, map);
-	for (p = map->data.mapping.pairs.start;
-	     !ret && p < map->data.mapping.pairs.top; p++)
-		ret = add_pair(set, &y, p);
-	return ret;
+	return add_mapping(set, &y, map, "answers map");
 }
 
 void answer_set_add_answer(struct answer_set *set, const struct answer *a)

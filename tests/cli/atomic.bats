@@ -155,15 +155,6 @@ slow_hook() {
 		"$BATS_TEST_TMPDIR" >"$1/hooks/post.sh"
 }
 
-# wait_for FILE: up to 10 s for FILE to appear.
-wait_for() {
-	local i
-	for ((i = 0; i < 100; i++)); do
-		[ -s "$1" ] && return 0
-		sleep 0.1
-	done
-	fail "$1 never appeared"
-}
 
 @test "SIGINT during a hook: the hook is stopped, the target is as it was, genship dies of SIGINT" {
 	[ -z "${GENSHIP_WRAPPER:-}" ] ||

@@ -58,15 +58,6 @@ descendants() {
 		}'
 }
 
-# wait_for FILE: up to 10 s for FILE to appear, non-empty.
-wait_for() {
-	local i
-	for ((i = 0; i < 100; i++)); do
-		[ -s "$1" ] && return 0
-		sleep 0.1
-	done
-	fail "$1 never appeared"
-}
 
 # now_ms: a monotonic enough wall clock in milliseconds.
 now_ms() {

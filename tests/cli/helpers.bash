@@ -33,3 +33,13 @@ fixture() {
 	cp -R "$FIXTURES/$1" "$BATS_TEST_TMPDIR/$1"
 	printf '%s\n' "$BATS_TEST_TMPDIR/$1"
 }
+
+# wait_for FILE: up to 10 s for FILE to appear, non-empty.
+wait_for() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[ -s "$1" ] && return 0
+		sleep 0.1
+	done
+	fail "$1 never appeared"
+}
