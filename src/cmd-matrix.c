@@ -136,9 +136,6 @@ static int print_matrix(const struct matrix_cmd *o, struct diag *err)
 	struct template *t = NULL;
 	int ret = 0;
 
-	if (o->shards && o->shard)
-		return cmd_usage_error(cmd_find("matrix"), "--shards and "
-				       "--shard exclude each other");
 	if (o->shard)
 		ret = matrix_parse_shard(o->shard, &shard, err);
 	if (!ret)
@@ -165,5 +162,8 @@ int cmd_matrix(int argc, char **argv)
 
 	if (ret)
 		return ret < 0 ? 0 : ret;
+	if (o.shards && o.shard)
+		return cmd_usage_error(cmd_find("matrix"), "--shards and "
+				       "--shard exclude each other");
 	return cmd_finish(print_matrix(&o, &err), &err);
 }
