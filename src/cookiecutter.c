@@ -1787,10 +1787,12 @@ static int cc_render_file(struct cc_job *job, struct template_file *f)
 	if (!ret && body.overflow)
 		ret = diag_input(job->err, NULL, "'%s' renders to more than "
 				 "%u bytes", f->path, TPL_MAX_OUTPUT);
-	if (!ret)
-		ret = plan_check_budget(job->out, body.len,
-					cc_file_name(job->cc, f->path),
-					job->err);
+	if (!ret) {
+		char *name = cc_file_name(job->cc, f->path);
+
+		ret = plan_check_budget(job->out, body.len, name, job->err);
+		free(name);
+	}
 	if (!ret) {
 		size_t len;
 		char *data = strbuf_detach(&body, &len);

@@ -890,9 +890,8 @@ static bool stage_is_stale(const char *parent, const char *name,
 
 /* Refuse a staging directory genship did not create, and leave it. */
 static int refuse_foreign(const char *target, const char *dir,
-			  struct commit *c, struct diag *err)
+			  struct diag *err)
 {
-	commit_release(c);
 	diag_input(err, dir, "looks like a staging directory of '%s', but "
 		   "genship did not create it (it may have come with a "
 		   "repository or a copy); genship leaves it alone", target);
@@ -956,16 +955,17 @@ static int journal_check(const struct commit *c, const char *file,
 static int recover_one(const char *target, const char *dir, bool *undone,
 		       struct diag *err)
 {
-	char *path = fs_join(dir, STAGE_JOURNAL), *tree = fs_join(dir, "tree");
-	char *data = NULL;
+	char *path, *tree, *data = NULL;
 	const char *failed = NULL;
 	struct commit c;
 	size_t len;
 	int ret = 0;
 
-	commit_init(&c, NULL, target, dir, tree, NULL, err);
 	if (!lock_stamp_matches(dir))
-		return refuse_foreign(target, dir, &c, err);
+		return refuse_foreign(target, dir, err);
+	path = fs_join(dir, STAGE_JOURNAL);
+	tree = fs_join(dir, "tree");
+	commit_init(&c, NULL, target, dir, tree, NULL, err);
 	if (fs_exists(path) && (ret = fs_read_file(path, &data, &len, err)))
 		ret = ERR_FAIL;
 	else if (data && journal_parse(&c, data, len) < 0)
