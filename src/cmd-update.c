@@ -319,13 +319,10 @@ static int finish(const struct update_report *rep, bool dry_run,
 		  struct diag *err)
 {
 	struct strbuf list = STRBUF_INIT;
-	const char *p = rep->conflicts.buf, *nl;
 
 	if (!rep->nconflicts)
 		return 0;
-	for (; (nl = strchr(p, '\n')); p = nl + 1)
-		strbuf_addf(&list, "%s'%.*s'", list.len ? ", " : "",
-			    (int)(nl - p), p);
+	strbuf_add_quoted_lines(&list, rep->conflicts.buf);
 	diag_fail(err, "%s in %zu file%s: %s", dry_run ? "update would "
 		  "leave conflicts" : "conflicts", rep->nconflicts,
 		  rep->nconflicts == 1 ? "" : "s", list.buf);

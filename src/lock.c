@@ -48,10 +48,11 @@ static bool wait_a_little(void)
 static long lock_holder(const struct stat *st)
 {
 	FILE *fp = fopen("/proc/locks", "re");
-	char line[256];
+	char *line = NULL;
+	size_t cap = 0;
 	long found = 0;
 
-	while (fp && !found && fgets(line, sizeof(line), fp)) {
+	while (fp && !found && getline(&line, &cap, fp) > 0) {
 		unsigned maj, min;
 		unsigned long long ino;
 		long pid;
@@ -66,6 +67,7 @@ static long lock_holder(const struct stat *st)
 	}
 	if (fp)
 		fclose(fp);
+	free(line);
 	return found;
 }
 

@@ -700,11 +700,8 @@ int project_compare(const struct project *p, const char *spec, char **sets,
 int project_check_resolved(const struct project_cmp *cmp, struct diag *err)
 {
 	struct strbuf list = STRBUF_INIT;
-	const char *p = cmp->unresolved.buf, *nl;
-	size_t n = 0;
+	size_t n = strbuf_add_quoted_lines(&list, cmp->unresolved.buf);
 
-	for (; (nl = strchr(p, '\n')); p = nl + 1, n++)
-		strbuf_addf(&list, "%s'%.*s'", n ? ", " : "", (int)(nl - p), p);
 	if (n) {
 		diag_fail(err, "unresolved conflict%s in %s", n == 1 ? "" : "s",
 			  list.buf);

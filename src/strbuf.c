@@ -134,3 +134,13 @@ void strbuf_add_printable(struct strbuf *sb, const char *s, size_t n)
 			strbuf_addch(sb, (char)c);
 	}
 }
+
+size_t strbuf_add_quoted_lines(struct strbuf *sb, const char *lines)
+{
+	const char *p = lines, *nl;
+	size_t n = 0;
+
+	for (; p && (nl = strchr(p, '\n')); p = nl + 1, n++)
+		strbuf_addf(sb, "%s'%.*s'", n ? ", " : "", (int)(nl - p), p);
+	return n;
+}

@@ -43,6 +43,11 @@ void strbuf_addchars(struct strbuf *sb, int c, size_t n);
 /* Append the n bytes at s for a message: newline as \n, other control
  * bytes as \xNN, everything else as it is. */
 void strbuf_add_printable(struct strbuf *sb, const char *s, size_t n);
+/*
+ * Append each line of lines (newline-terminated) quoted and joined for a
+ * message: 'a', 'b', 'c'.  Returns how many lines there were.
+ */
+size_t strbuf_add_quoted_lines(struct strbuf *sb, const char *lines);
 /* Append printf-formatted text. */
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
