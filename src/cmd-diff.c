@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "gitsrc.h"
 #include "project.h"
 #include "lock.h"
 #include "writer.h"
@@ -24,10 +25,8 @@ static int print_patch(const char *path, const char *old, size_t old_len,
 	if (git_patch_from_buffers(&patch, old, old_len, path, new, new_len,
 				   path, NULL) < 0 ||
 	    git_patch_to_buf(&buf, patch) < 0) {
-		const git_error *e = git_error_last();
-
 		ret = diag_fail(err, "cannot diff '%s': %s", path,
-				e ? e->message : "unknown libgit2 error");
+				gitsrc_last_error());
 	} else {
 		fwrite(buf.ptr, 1, buf.size, stdout);
 	}

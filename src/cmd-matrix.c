@@ -12,6 +12,7 @@
 
 #include "cmd.h"
 #include "matrix.h"
+#include "source.h"
 #include "template.h"
 
 #define MATRIX_MAX_JOBS 256	/* GitHub Actions' jobs per matrix */
@@ -139,7 +140,7 @@ static int print_matrix(const struct matrix_cmd *o, struct diag *err)
 	if (o->shard)
 		ret = matrix_parse_shard(o->shard, &shard, err);
 	if (!ret)
-		ret = template_open(o->template, &t, err);
+		ret = source_open(o->template, NULL, &t, err);
 	if (!ret)
 		ret = matrix_enumerate_template(t, &mx, err);
 	if (!ret) {

@@ -16,7 +16,7 @@
 #include "hook.h"
 #include "lock.h"
 #include "project.h"
-#include "render.h"
+#include "plan.h"
 #include "signals.h"
 #include "source.h"
 #include "template.h"
@@ -110,47 +110,116 @@ static int new_arg(void *ud, int key, char *arg)
 	return 0;
 }
 
-/* Gather --answers and --set, prompt on a TTY, and resolve the context. */
+/* The directory the project goes into, absolute: -o's parent, or ".". */
+static char *output_parent(const struct new_opts *o)
+{
+	char *parent = o->output ? fs_dirname(o->output) : xstrdup(".");
+	char *abs = realpath(parent, NULL);
+
+	if (!abs) {
+		char *cwd = getcwd(NULL, 0);
+
+		abs = parent[0] == '/' || !cwd ? xstrdup(parent) :
+			fs_join(cwd, parent);
+		free(cwd);
+	}
+	free(parent);
+	return abs;
+}
+
+/* Read the replay file named by --replay-file, or the template's own. */
+static int read_replay(const struct template *t, const struct new_opts *o,
+		       struct arena *a, struct value **vars, struct diag *err)
+{
+	char *path = o->replay_file ? xstrdup(o->replay_file) :
+		cookiecutter_replay_path(t), *text = NULL;
+	size_t len;
+	int ret;
+
+	if (!path)
+		return diag_input(err, NULL, "no replay file: $HOME is not "
+				  "set");
+	ret = fs_read_file(path, &text, &len, err);
+	if (ret && !o->replay_file)
+		diag_hint(err, "a replay file is written by every run of "
+			  "'genship new' on this template");
+	if (!ret)
+		ret = cookiecutter_load_replay(path, text, len, a, vars, err);
+	free(text);
+	free(path);
+	return ret;
+}
+
+/*
+ * Where the answers come from: a replay file, or the user config,
+ * --answers and --set; then prompts on a TTY.
+ */
+static int gather(const struct template *t, const struct new_opts *o,
+		  struct answer_set *given, struct arena *a,
+		  struct template_request *rq, struct diag *err)
+{
+	bool replay = o->replay || o->replay_file;
+	struct value *fixed = NULL;
+	int ret = 0;
+
+	if (replay && (o->sets.len || o->answers)) {
+		cmd_usage_error(cmd_find("new"), "--replay cannot be combined "
+				"with --set, --answers or key=value");
+		return ERR_INPUT;
+	}
+	if (replay)
+		ret = read_replay(t, o, a, &fixed, err);
+	else
+		config_add_answers(o->src.config, t->name, t->manifest, given);
+	if (!ret)
+		ret = answer_set_gather(given, o->answers, o->sets.items,
+					o->sets.len, err);
+	rq->given = given;
+	rq->fixed = fixed;
+	rq->template_arg = o->template;
+	if (!o->no_input && !replay && isatty(STDIN_FILENO))
+		rq->prompt = answers_prompt_tty;
+	return ret;
+}
+
+/* Resolve the render context of t from o; warnings go to stderr. */
 static int resolve_context(const struct template *t, const struct new_opts *o,
 			   struct arena *a, struct value **ctx,
 			   struct diag *err)
 {
 	struct answer_set given = ANSWER_SET_INIT;
-	bool interactive = !o->no_input && isatty(STDIN_FILENO);
-	int ret;
+	struct template_request rq = TEMPLATE_REQUEST_INIT;
+	struct strbuf notes = STRBUF_INIT;
+	char *parent = output_parent(o);
+	int ret = gather(t, o, &given, a, &rq, err);
 
-	config_add_answers(o->src.config, t->name, t->manifest, &given);
-	ret = answer_set_gather(&given, o->answers, o->sets.items, o->sets.len,
-				err);
-
+	rq.output_dir = parent;
+	rq.notes = &notes;
 	if (!ret)
-		ret = answers_resolve(t->manifest, &given,
-				      interactive ? answers_prompt_tty : NULL,
-				      NULL, a, ctx, err);
+		ret = template_resolve(t, &rq, a, ctx, err);
+	if (notes.len)
+		fprintf(stderr, "genship: warning: %s", notes.buf);
+	strbuf_release(&notes);
+	free(parent);
 	answer_set_release(&given);
 	return ret;
 }
 
-/* The project directory: -o, else ./<project_name>. */
-static int target_dir(const struct new_opts *o, const struct value *ctx,
-		      char **out, struct diag *err)
+/* The project directory: -o, else the one the template's answers name. */
+static int target_dir(const struct template *t, const struct new_opts *o,
+		      const struct value *ctx, struct arena *a, char **out,
+		      struct diag *err)
 {
-	const struct value *name = value_dict_get(ctx, "project_name");
+	char *name = NULL;
+	int ret = 0;
 
-	if (o->output) {
-		*out = xstrdup(o->output);
-		return 0;
-	}
-	if (!name || name->kind != VALUE_STRING || !name->u.s.len ||
-	    strchr(name->u.s.ptr, '/') || !strcmp(name->u.s.ptr, "..") ||
-	    !strcmp(name->u.s.ptr, ".")) {
-		diag_input(err, NULL, "cannot name the project directory: "
-			   "the template has no usable 'project_name'");
-		diag_hint(err, "pass -o DIR");
-		return ERR_INPUT;
-	}
-	*out = xstrdup(name->u.s.ptr);
-	return 0;
+	if (o->output)
+		name = (char *)o->output;
+	else
+		ret = template_project_dir(t, ctx, a, &name, err);
+	if (!ret)
+		*out = xstrdup(name);
+	return ret;
 }
 
 /*
@@ -160,8 +229,9 @@ static int target_dir(const struct new_opts *o, const struct value *ctx,
 static int check_trust(const struct template *t, const struct new_opts *o,
 		       bool *run, struct diag *err)
 {
-	return hook_check_trust(t, o->no_hooks, o->trust,
-				!o->no_input && isatty(STDIN_FILENO), run, err);
+	return template_check_trust(t, o->no_hooks, o->trust,
+				    !o->no_input && isatty(STDIN_FILENO), run,
+				    err);
 }
 
 static void print_plan(const struct plan *p, const char *target)
@@ -174,16 +244,17 @@ static void print_plan(const struct plan *p, const char *target)
 }
 
 /*
- * cookiecutter copies a file's mode as it is, umask or not; genship still
- * never makes one writable by others (WRITER_MODE_MAX).
+ * A kind with exact modes (cookiecutter) copies a file's mode as it is,
+ * umask or not; genship still never makes one writable by others
+ * (WRITER_MODE_MAX).
  */
-static int exact_modes(const struct template *t, const struct plan *plan,
-		       const char *root, struct diag *err)
+static int exact_modes(const struct plan *plan, const char *root,
+		       struct diag *err)
 {
 	size_t i;
 	int ret = 0;
 
-	for (i = 0; t->cc && !ret && i < plan->nfiles; i++) {
+	for (i = 0; !ret && i < plan->nfiles; i++) {
 		char *path = fs_join(root, plan->files[i].path);
 
 		if (strcmp(plan->files[i].path, PROJECT_ANSWERS_FILE) &&
@@ -195,21 +266,13 @@ static int exact_modes(const struct template *t, const struct plan *plan,
 	return ret;
 }
 
-/* Run the pre (pre true) or post hooks of t in hc->cwd: one step. */
-static int run_hooks(const struct template *t, bool pre,
+/* Run t's hooks for stage in hc->cwd: one step. */
+static int run_hooks(const struct template *t, enum template_stage stage,
 		     const struct value *ctx, const struct hook_ctx *hc,
 		     struct diag *err)
 {
-	const struct manifest *m = t->manifest;
-	int ret;
+	int ret = template_run_hooks(t, stage, ctx, hc, err);
 
-	if (t->cc)
-		ret = cookiecutter_run_hook(t, pre ? "pre_gen_project" :
-					    "post_gen_project", ctx, hc, err);
-	else if (pre)
-		ret = hook_run_list(t, m->pre_hooks, m->npre_hooks, hc, err);
-	else
-		ret = hook_run_list(t, m->post_hooks, m->npost_hooks, hc, err);
 	return ret ? ret : writer_step(err);
 }
 
@@ -225,13 +288,13 @@ static int write_project(const struct template *t, const struct new_opts *o,
 
 	hc.cwd = st.tree;
 	if (!ret && hooks)
-		ret = run_hooks(t, true, ctx, &hc, err);
+		ret = run_hooks(t, TEMPLATE_PRE_GEN, ctx, &hc, err);
 	if (!ret)
 		ret = writer_stage_write(&st, plan, err);
-	if (!ret)
-		ret = exact_modes(t, plan, st.tree, err);
+	if (!ret && template_has(t, TEMPLATE_KIND_EXACT_MODES))
+		ret = exact_modes(plan, st.tree, err);
 	if (!ret && hooks)
-		ret = run_hooks(t, false, ctx, &hc, err);
+		ret = run_hooks(t, TEMPLATE_POST_GEN, ctx, &hc, err);
 	if (!ret)
 		ret = writer_stage_commit(&st, plan, PROJECT_ANSWERS_FILE, err);
 	writer_stage_release(&st);
@@ -299,116 +362,6 @@ static int write_checked(const struct template *t, const struct new_opts *o,
 	return ret;
 }
 
-static int generate_genship(const struct new_opts *o, struct template *t,
-			    struct diag *err)
-{
-	struct arena arena = ARENA_INIT;
-	struct plan plan = PLAN_INIT;
-	struct value *ctx = NULL;
-	char *target = NULL;
-	int ret = resolve_context(t, o, &arena, &ctx, err);
-
-	if (!ret)
-		ret = target_dir(o, ctx, &target, err);
-	if (!ret)
-		ret = render_plan(t, ctx, &plan, err);
-	if (!ret)
-		ret = project_check_reserved(&plan, err);
-	if (!ret)
-		project_add_answers_file(t, ctx, &plan);
-	if (!ret && o->dry_run)
-		print_plan(&plan, target);
-	else if (!ret)
-		ret = write_checked(t, o, ctx, &plan, target, err);
-	plan_release(&plan);
-	free(target);
-	arena_release(&arena);
-	return ret;
-}
-
-/* ---- cookiecutter templates ------------------------------------------ */
-
-/* The directory the project goes into, absolute: -o's parent, or ".". */
-static char *cc_output_dir(const struct new_opts *o)
-{
-	char *parent = o->output ? fs_dirname(o->output) : xstrdup(".");
-	char *abs = realpath(parent, NULL);
-
-	if (!abs) {
-		char *cwd = getcwd(NULL, 0);
-
-		abs = parent[0] == '/' || !cwd ? xstrdup(parent) :
-			fs_join(cwd, parent);
-		free(cwd);
-	}
-	free(parent);
-	return abs;
-}
-
-/* Read the replay file named by --replay-file, or the template's own. */
-static int cc_read_replay(const struct template *t, const struct new_opts *o,
-			  struct arena *a, struct value **vars,
-			  struct diag *err)
-{
-	char *path = o->replay_file ? xstrdup(o->replay_file) :
-		cookiecutter_replay_path(t), *text = NULL;
-	size_t len;
-	int ret;
-
-	if (!path)
-		return diag_input(err, NULL, "no replay file: $HOME is not "
-				  "set");
-	ret = fs_read_file(path, &text, &len, err);
-	if (ret && !o->replay_file)
-		diag_hint(err, "a replay file is written by every run of "
-			  "'genship new' on this template");
-	if (!ret)
-		ret = cookiecutter_load_replay(path, text, len, a, vars, err);
-	free(text);
-	free(path);
-	return ret;
-}
-
-/* Resolve the context: extra context, replay, prompts on a TTY. */
-static int cc_resolve(const struct template *t, const struct new_opts *o,
-		      struct arena *a, struct value **ctx, struct diag *err)
-{
-	struct answer_set given = ANSWER_SET_INIT;
-	struct cookiecutter_input in = { &given, NULL, NULL, NULL, o->template,
-					 NULL, NULL };
-	struct strbuf notes = STRBUF_INIT;
-	struct value *fixed = NULL;
-	bool replay = o->replay || o->replay_file;
-	int ret = 0;
-
-	if (replay && (o->sets.len || o->answers)) {
-		cmd_usage_error(cmd_find("new"), "--replay cannot be combined "
-				"with --set, --answers or key=value");
-		return ERR_INPUT;
-	}
-	if (replay)
-		ret = cc_read_replay(t, o, a, &fixed, err);
-	if (!replay)
-		config_add_answers(o->src.config, t->name, t->manifest,
-				   &given);
-	if (!ret)
-		ret = answer_set_gather(&given, o->answers, o->sets.items,
-					o->sets.len, err);
-	in.fixed = fixed;
-	in.notes = &notes;
-	in.output_dir = cc_output_dir(o);
-	if (!o->no_input && !replay && isatty(STDIN_FILENO))
-		in.prompt = answers_prompt_tty;
-	if (!ret)
-		ret = cookiecutter_resolve(t, &in, a, ctx, err);
-	if (notes.len)
-		fprintf(stderr, "genship: warning: %s", notes.buf);
-	strbuf_release(&notes);
-	free((char *)in.output_dir);
-	answer_set_release(&given);
-	return ret;
-}
-
 /* cookiecutter refuses an existing project directory unless -f. */
 static int cc_check_existing(const struct new_opts *o, const char *target,
 			     struct plan *plan, struct diag *err)
@@ -451,25 +404,24 @@ static void cc_save_replay(const struct template *t, const struct value *ctx)
 	diag_release(&err);
 }
 
-static int generate_cookiecutter(const struct new_opts *o, struct template *t,
-				 struct diag *err)
+/* Resolve, render, and write (or list, on a dry run) t's project. */
+static int generate_from(const struct new_opts *o, struct template *t,
+			 struct diag *err)
 {
+	bool cc_cli = template_has(t, TEMPLATE_KIND_COOKIECUTTER_CLI);
 	struct arena arena = ARENA_INIT;
 	struct plan plan = PLAN_INIT;
 	struct value *ctx = NULL;
 	char *target = NULL;
-	int ret = cc_resolve(t, o, &arena, &ctx, err);
+	int ret = resolve_context(t, o, &arena, &ctx, err);
 
-	if (!ret && o->output)
-		target = xstrdup(o->output);
-	else if (!ret && !(ret = cookiecutter_project_name(t, ctx, &arena,
-							   &target, err)))
-		target = xstrdup(target);
 	if (!ret)
-		ret = render_plan(t, ctx, &plan, err);
+		ret = target_dir(t, o, ctx, &arena, &target, err);
+	if (!ret)
+		ret = template_render(t, ctx, &plan, err);
 	if (!ret)
 		ret = project_check_reserved(&plan, err);
-	if (!ret && !o->dry_run)
+	if (!ret && cc_cli && !o->dry_run)
 		ret = cc_check_existing(o, target, &plan, err);
 	if (!ret)
 		project_add_answers_file(t, ctx, &plan);
@@ -477,7 +429,7 @@ static int generate_cookiecutter(const struct new_opts *o, struct template *t,
 		print_plan(&plan, target);
 	else if (!ret)
 		ret = write_checked(t, o, ctx, &plan, target, err);
-	if (!ret && !o->dry_run)
+	if (!ret && cc_cli && !o->dry_run)
 		cc_save_replay(t, ctx);
 	plan_release(&plan);
 	free(target);
@@ -496,16 +448,15 @@ static int generate(struct new_opts *o, struct diag *err)
 		ret = diag_input(err, NULL, "--offline and --refresh "
 				 "exclude each other");
 	else if (!ret)
-		ret = template_open_src(o->template, &o->src, &t, err);
+		ret = source_open(o->template, &o->src, &t, err);
 	if (!ret && config_trusts(cfg, t->source, t->url))
 		o->trust = true;	/* the user config trusts it */
-	if (!ret && t->cc)
-		ret = generate_cookiecutter(o, t, err);
-	else if (!ret && (o->skip_existing || o->replay || o->replay_file))
+	if (!ret && !template_has(t, TEMPLATE_KIND_COOKIECUTTER_CLI) &&
+	    (o->skip_existing || o->replay || o->replay_file))
 		ret = diag_input(err, NULL, "-s, --replay and --replay-file "
 				 "apply to cookiecutter templates only");
 	else if (!ret)
-		ret = generate_genship(o, t, err);
+		ret = generate_from(o, t, err);
 	template_free(t);
 	config_free(cfg);
 	return ret;

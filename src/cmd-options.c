@@ -6,6 +6,7 @@
 
 #include "cmd.h"
 #include "manifest.h"
+#include "source.h"
 #include "template.h"
 
 /* Print v the way a user types it in --set. */
@@ -86,7 +87,7 @@ int cmd_options(int argc, char **argv)
 
 	if (ret)
 		return ret < 0 ? 0 : ret;
-	ret = template_open(spec, &t, &err);
+	ret = source_open(spec, NULL, &t, &err);
 	for (i = 0; !ret && i < t->manifest->noptions; i++) {
 		if (i)
 			putchar('\n');

@@ -27,7 +27,7 @@ static void print_template(const char *name, void *ud)
 	struct diag *err = ud;
 	struct template *t;
 
-	if (template_open(name, &t, err))
+	if (source_open(name, NULL, &t, err))
 		return;
 	printf("%-12s %-8s %s\n", name, t->manifest->version,
 	       t->manifest->description ? t->manifest->description : "");

@@ -284,7 +284,6 @@ static int apply(const struct update_opts *o, struct project *p,
 		 struct update_report *rep, struct diag *err)
 {
 	const struct template *t = cmp->theirs_t;
-	const struct manifest *m = t->manifest;
 	struct txn txn = TXN_INIT;
 	char *changed = xstrndup(rep->changed.buf, rep->changed.len ?
 				 rep->changed.len - 1 : 0);
@@ -296,12 +295,13 @@ static int apply(const struct update_opts *o, struct project *p,
 
 	hc.cwd = txn.files;
 	if (!ret && hooks)
-		ret = hook_run_list(t, m->pre_hooks, m->npre_hooks, &hc, err);
+		ret = template_run_hooks(t, TEMPLATE_PRE_GEN, cmp->ctx, &hc,
+					 err);
 	if (!ret)
 		ret = stage(p, cmp, &txn, err);
 	if (!ret && hooks)
-		ret = hook_run_list(t, m->post_hooks, m->npost_hooks, &hc,
-				    err);
+		ret = template_run_hooks(t, TEMPLATE_POST_GEN, cmp->ctx, &hc,
+					 err);
 	if (!ret)
 		ret = txn_seal(&txn, err);
 	if (ret)
@@ -357,9 +357,9 @@ static int pre_apply(const struct update_opts *o,
 	const struct template *t = cmp->theirs_t;
 	int ret = preflight(cmp, dir, err);
 
-	if (!ret && !t->cc)
-		ret = hook_check_trust(t, o->no_hooks, o->trust,
-				       isatty(STDIN_FILENO), hooks, err);
+	if (!ret && template_has(t, TEMPLATE_KIND_UPDATE_HOOKS))
+		ret = template_check_trust(t, o->no_hooks, o->trust,
+					   isatty(STDIN_FILENO), hooks, err);
 	return ret;
 }
 
@@ -386,9 +386,10 @@ static int run(const struct update_opts *o, struct project *p,
 			"nothing written\n", rep->nchanged);
 		return 0;
 	}
-	if (t->cc)
-		fprintf(stderr, "genship: note: cookiecutter hooks run only "
-			"when a project is created, not on update\n");
+	if (!template_has(t, TEMPLATE_KIND_UPDATE_HOOKS))
+		fprintf(stderr, "genship: note: %s hooks run only "
+			"when a project is created, not on update\n",
+			t->kind->name);
 	ret = apply(o, p, cmp, dir, hooks, rep, err);
 	if (!ret)
 		fprintf(stderr, "genship: updated '%s' to %s %s: %zu files "

@@ -20,7 +20,9 @@
 #include "lint.h"
 #include "matrix.h"
 #include "signals.h"
+#include "source.h"
 #include "template.h"
+#include "value-json.h"
 #include "xalloc.h"
 
 enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_JUNIT };
@@ -222,13 +224,15 @@ static int one_combination(const struct template *t,
 			   struct diag *err)
 {
 	struct answer_set given = ANSWER_SET_INIT;
+	struct template_request rq = TEMPLATE_REQUEST_INIT;
 	struct arena a = ARENA_INIT;
 	struct value *ctx = NULL;
 	int ret = answer_set_gather(&given, o->answers, o->sets.items,
 				    o->sets.len, err);
 
+	rq.given = &given;
 	if (!ret)
-		ret = template_resolve(t, &given, NULL, NULL, &a, &ctx, err);
+		ret = template_resolve(t, &rq, &a, &ctx, err);
 	if (!ret)
 		matrix_add_template_context(mx, t, ctx);
 	answer_set_release(&given);
@@ -610,7 +614,7 @@ static json_t *results_json(const struct report *r)
 
 		json_object_set_new(c, "id", json_string(r->mx->items[i].id));
 		json_object_set_new(c, "answers",
-				    matrix_value_json(r->mx->items[i].answers));
+				    value_json_encode(r->mx->items[i].answers));
 		json_object_set_new(c, "passed",
 				    json_boolean(!r->nfound[i]));
 		for (j = 0; j < r->nfound[i]; j++)
@@ -810,7 +814,7 @@ static int validate(const struct validate_opts *o, struct diag *err)
 	if (!ret)
 		ret = find_lint_dir(o->lint_dir, &lint_dir, err);
 	if (!ret)
-		ret = template_open(o->template, &t, err);
+		ret = source_open(o->template, NULL, &t, err);
 	if (!ret)
 		ret = select_combinations(t, o, &mx, err);
 	if (ret)

@@ -28,9 +28,9 @@
 #include "blob.h"
 #include "fsutil.h"
 #include "hook.h"
-#include "matrix.h"
 #include "paths.h"
 #include "tpl.h"
+#include "value-json.h"
 #include "xalloc.h"
 
 /* Where a top-level value starts in cookiecutter.json. */
@@ -57,6 +57,12 @@ struct cookiecutter {
 	struct arena arena;
 };
 
+/* The cookiecutter state of t, whose kind is cookiecutter_kind. */
+static struct cookiecutter *cc_of(const struct template *t)
+{
+	return t->state;
+}
+
 /* Extensions cookiecutter loads by default, which the engine provides. */
 static const char *const known_extensions[] = {
 	"cookiecutter.extensions.JsonifyExtension",
@@ -69,63 +75,7 @@ static const char *const known_extensions[] = {
 
 /* ---- JSON -> values ------------------------------------------------- */
 
-struct value *cookiecutter_json_value(struct arena *a, const struct json_t *cj)
-{
-	json_t *j = (json_t *)cj, *v;
-	struct value *out;
-	const char *key;
-	size_t i;
 
-	switch (json_typeof(j)) {
-	case JSON_OBJECT:
-		out = value_dict(a, json_object_size(j));
-		json_object_foreach(j, key, v)
-			value_dict_set(a, out, key, cookiecutter_json_value(a, v));
-		return out;
-	case JSON_ARRAY:
-		out = value_list(a, json_array_size(j));
-		json_array_foreach(j, i, v)
-			value_list_push(a, out, cookiecutter_json_value(a, v));
-		return out;
-	case JSON_STRING:
-		return value_strn(a, json_string_value(j),
-				  json_string_length(j));
-	case JSON_INTEGER:
-		return value_int(a, json_integer_value(j));
-	case JSON_REAL:
-		return value_float(a, json_real_value(j));
-	case JSON_TRUE:
-		return value_bool(true);
-	case JSON_FALSE:
-		return value_bool(false);
-	default:
-		return VALUE_NONE_P;
-	}
-}
-
-/*
- * Parse JSON text named file; a syntax error is ERR_INPUT at jansson's
- * line and column.  *out is a new reference.
- */
-static int cc_parse_json(const char *file, const char *text, size_t len,
-			 json_t **out, struct diag *err)
-{
-	struct diag_src src = { file, text, len, 0, 0 };
-	json_error_t je;
-	json_t *j = json_loadb(text, len, JSON_DECODE_ANY | JSON_ALLOW_NUL,
-			       &je);
-
-	if (!j) {
-		if (je.line > 0)
-			return diag_at_linecol(err, &src, (unsigned)je.line,
-					       je.column > 0 ?
-					       (unsigned)je.column : 1,
-					       "invalid JSON: %s", je.text);
-		return diag_input(err, file, "invalid JSON: %s", je.text);
-	}
-	*out = j;
-	return 0;
-}
 
 /* ---- positions of the top-level values ------------------------------ */
 
@@ -834,12 +784,12 @@ static int cc_load_json(struct cookiecutter *cc, struct diag *err)
 				&cc->json_text, &cc->json_len, err);
 
 	if (!ret)
-		ret = cc_parse_json(cc->json_file, cc->json_text, cc->json_len,
+		ret = value_json_parse(cc->json_file, cc->json_text, cc->json_len,
 				    &j, err);
 	if (!ret)
 		ret = cc_check_object(cc, j, err);
 	if (!ret) {
-		cc->raw = cookiecutter_json_value(&cc->arena, j);
+		cc->raw = value_json_decode(&cc->arena, j);
 		cc_scan_positions(cc);
 		ret = cc_check_extensions(cc, err);
 	}
@@ -854,7 +804,8 @@ int cookiecutter_open(struct template *t, const char *dir, struct diag *err)
 	int ret;
 
 	arena_init(&cc->arena);
-	t->cc = cc;
+	t->kind = &cookiecutter_kind;
+	t->state = cc;
 	cc->dir = xstrdup(dir);
 	cc->json_file = fs_join(dir, COOKIECUTTER_JSON);
 	cc->name = fs_basename(real ? real : dir);
@@ -881,8 +832,10 @@ int cookiecutter_open(struct template *t, const char *dir, struct diag *err)
 	return 0;
 }
 
-void cookiecutter_free(struct cookiecutter *cc)
+static void cc_free(void *state)
 {
+	struct cookiecutter *cc = state;
+
 	size_t i;
 
 	if (!cc)
@@ -908,9 +861,25 @@ void cookiecutter_free(struct cookiecutter *cc)
 
 /* ---- resolution ----------------------------------------------------- */
 
+/* Where the answers of one resolution come from. */
+struct cc_input {
+	/* cookiecutter's extra context: --answers, --set, key=value.  A
+	 * string replaces a default and is rendered like one; a choice must
+	 * name one of the choices; a bool takes yes/no words. */
+	const struct answer_set *extra;
+	/* final values taken verbatim (a replay file, recorded answers);
+	 * may be NULL */
+	const struct value *fixed;
+	answers_prompt_fn prompt;	/* NULL: no questions */
+	void *prompt_ud;
+	const char *template_arg;	/* `_template`: the template as named */
+	const char *output_dir;		/* `_output_dir`: absolute */
+	struct strbuf *notes;		/* warnings, one a line, or NULL */
+};
+
 struct cc_resolver {
 	const struct cookiecutter *cc;
-	const struct cookiecutter_input *in;
+	const struct cc_input *in;
 	struct arena *a;
 	struct value *work;	/* cookiecutter.json after the extra context */
 	struct value *vars;	/* the answers so far, in resolution order */
@@ -1251,7 +1220,7 @@ static int cc_ask(struct cc_resolver *r, enum option_type type,
 static int cc_ask_dict(struct cc_resolver *r, struct value *def,
 		       struct value **out)
 {
-	json_t *j = matrix_value_json(def), *got = NULL;
+	json_t *j = value_json_encode(def), *got = NULL;
 	char *text = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	struct value *v;
 	int ret = cc_ask(r, OPTION_STRING, value_str(r->a, text), NULL, &v);
@@ -1259,14 +1228,14 @@ static int cc_ask_dict(struct cc_resolver *r, struct value *def,
 	if (!ret && !strcmp(v->u.s.ptr, text)) {
 		*out = def;
 	} else if (!ret) {
-		ret = cc_parse_json("answer", v->u.s.ptr, v->u.s.len, &got,
+		ret = value_json_parse("answer", v->u.s.ptr, v->u.s.len, &got,
 				    r->err);
 		if (!ret && !json_is_object(got))
 			ret = diag_input(r->err, NULL, "invalid answer for "
 					 "'%s': expected a JSON object",
 					 r->key);
 		if (!ret)
-			*out = cookiecutter_json_value(r->a, got);
+			*out = value_json_decode(r->a, got);
 		json_decref(got);
 	}
 	json_decref(j);
@@ -1432,16 +1401,16 @@ static struct value *cc_originals(struct cc_resolver *r)
 	return o;
 }
 
-int cookiecutter_resolve(const struct template *t,
-			 const struct cookiecutter_input *in, struct arena *a,
-			 struct value **ctx, struct diag *err)
+static int cc_resolve_input(const struct template *t,
+			    const struct cc_input *in, struct arena *a,
+			    struct value **ctx, struct diag *err)
 {
-	struct cc_resolver r = { t->cc, in, a, NULL, NULL, NULL, NULL, err };
+	struct cc_resolver r = { cc_of(t), in, a, NULL, NULL, NULL, NULL, err };
 	struct value *c;
 	size_t i;
 	int ret = 0;
 
-	r.work = dict_clone(a, t->cc->raw);
+	r.work = dict_clone(a, cc_of(t)->raw);
 	for (i = 0; !ret && in->extra && i < in->extra->len; i++)
 		ret = extra_apply(&r, &in->extra->items[i]);
 	if (ret)
@@ -1458,6 +1427,51 @@ int cookiecutter_resolve(const struct template *t,
 	value_dict_set(a, c, "_cookiecutter", cc_originals(&r));
 	*ctx = c;
 	return 0;
+}
+
+/* The final values: rq's fixed ones, then the recorded answers that
+ * given does not override. */
+static const struct value *cc_fixed(const struct template_request *rq,
+				    struct arena *a)
+{
+	struct value *fixed;
+	size_t i, j;
+
+	if (!rq->recorded)
+		return rq->fixed;
+	fixed = rq->fixed ? dict_clone(a, rq->fixed) :
+		value_dict(a, rq->recorded->len);
+	for (i = 0; i < rq->recorded->len; i++) {
+		const struct answer *ans = &rq->recorded->items[i];
+		bool overridden = false;
+
+		for (j = 0; rq->given && j < rq->given->len; j++)
+			overridden |= !strcmp(rq->given->items[j].name,
+					      ans->name);
+		if (!overridden)
+			value_dict_set(a, fixed, ans->name,
+				       value_copy(a, ans->val));
+	}
+	return fixed;
+}
+
+static int cc_resolve(const struct template *t,
+		      const struct template_request *rq, struct arena *a,
+		      struct value **ctx, struct diag *err)
+{
+	struct cc_input in = { rq->given, cc_fixed(rq, a), rq->prompt,
+			       rq->prompt_ud, rq->template_arg, rq->output_dir,
+			       rq->notes };
+	char *cwd = NULL;
+	int ret;
+
+	if (!in.template_arg)
+		in.template_arg = t->source;
+	if (!in.output_dir)	/* cookiecutter makes it absolute */
+		in.output_dir = cwd = getcwd(NULL, 0);
+	ret = cc_resolve_input(t, &in, a, ctx, err);
+	free(cwd);
+	return ret;
 }
 
 /* ---- rendering ------------------------------------------------------ */
@@ -1733,7 +1747,7 @@ static int cc_load(void *ud, const char *name, size_t len,
 		   const struct tpl **out, struct diag *err)
 {
 	struct template *t = ud;
-	struct cookiecutter *cc = t->cc;
+	struct cookiecutter *cc = cc_of(t);
 	struct template_file *f;
 	int ret = 1;
 
@@ -1818,12 +1832,12 @@ static int cc_render_dir(struct cc_job *job, const char *rel)
 	return ret < 0 ? ret : 0;
 }
 
-int cookiecutter_render_plan(struct template *t, const struct value *ctx,
-			     struct plan *out, struct diag *err)
+static int cc_render_plan(struct template *t, const struct value *ctx,
+			  struct plan *out, struct diag *err)
 {
 	struct arena arena = ARENA_INIT;
 	const struct value *vars = cookiecutter_vars(ctx), *nl;
-	struct cc_job job = { t, t->cc, ctx, NULL, NULL, &arena, out, err };
+	struct cc_job job = { t, cc_of(t), ctx, NULL, NULL, &arena, out, err };
 	size_t i;
 	int ret = 0;
 
@@ -1833,8 +1847,8 @@ int cookiecutter_render_plan(struct template *t, const struct value *ctx,
 		job.newline = nl->u.s.ptr;
 	for (i = 0; !ret && i < t->nfiles; i++)
 		ret = cc_render_file(&job, &t->files[i]);
-	for (i = 0; !ret && i < t->cc->ndirs; i++)
-		ret = cc_render_dir(&job, t->cc->dirs[i]);
+	for (i = 0; !ret && i < cc_of(t)->ndirs; i++)
+		ret = cc_render_dir(&job, cc_of(t)->dirs[i]);
 	if (ret)
 		plan_release(out);
 	arena_release(&arena);
@@ -1845,7 +1859,7 @@ int cookiecutter_project_name(const struct template *t,
 			      const struct value *ctx, struct arena *a,
 			      char **name, struct diag *err)
 {
-	const struct cookiecutter *cc = t->cc;
+	const struct cookiecutter *cc = cc_of(t);
 	char *r = NULL;
 	size_t len = 0;
 	int ret = tpl_render_string(cc->dir, cc->project, strlen(cc->project),
@@ -1887,18 +1901,14 @@ static const struct template_file *cc_hook(const struct template *t,
 	return NULL;
 }
 
-bool cookiecutter_has_hook(const struct template *t, const char *name)
-{
-	return t->cc && cc_hook(t, name);
-}
-
-int cookiecutter_run_hook(const struct template *t, const char *name,
-			  const struct value *ctx, const struct hook_ctx *hc,
-			  struct diag *err)
+/* Run hook name of t, if it has one, as cookiecutter does. */
+static int cc_run_hook(const struct template *t, const char *name,
+		       const struct value *ctx, const struct hook_ctx *hc,
+		       struct diag *err)
 {
 	const struct template_file *hf = cc_hook(t, name);
 	struct hook_ctx env_hc = *hc;
-	struct template_file run;
+	struct hook_script run;
 	struct arena a = ARENA_INIT;
 	char *file, *text = NULL, **env;
 	size_t len = 0, plen;
@@ -1906,186 +1916,47 @@ int cookiecutter_run_hook(const struct template *t, const char *name,
 
 	if (!hf)
 		return 0;
-	file = xasprintf("%s/hooks/%s", t->cc->dir, hf->path);
+	file = xasprintf("%s/hooks/%s", cc_of(t)->dir, hf->path);
 	ret = tpl_render_string(file, hf->data, hf->len, 1, 1, NULL, ctx, &a,
 				&text, &len, err);
 	free(file);
 	if (!ret) {
-		run = *hf;
-		run.data = text;
-		run.len = len;
-		run.mode = hf->mode | 0700;
-		run.compiled = NULL;
+		run = (struct hook_script){ hf->path, text, len,
+					    hf->mode | 0700 };
 		env_hc.answers = cookiecutter_vars(ctx);
 		env = hook_env_new(&env_hc);
 		plen = strlen(hf->path);
-		ret = hook_run_with(&run, plen > 3 &&
-				    !strcmp(hf->path + plen - 3, ".py") ?
-				    "python3" : NULL, hc, env, err);
+		ret = hook_run(&run, plen > 3 &&
+			       !strcmp(hf->path + plen - 3, ".py") ?
+			       "python3" : NULL, hc, env, err);
 		hook_env_free(env);
 	}
 	arena_release(&a);
 	return ret;
 }
 
-/* ---- replay files and .cruft.json ----------------------------------- */
-
-void cookiecutter_format_replay(const struct value *ctx, struct strbuf *out)
+static int cc_run_hooks(const struct template *t, enum template_stage stage,
+			const struct value *ctx, const struct hook_ctx *hc,
+			struct diag *err)
 {
-	json_t *j = matrix_value_json(ctx);
-	char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-			     JSON_ENSURE_ASCII);
-
-	if (s)
-		strbuf_adds(out, s);
-	free(s);
-	json_decref(j);
+	return cc_run_hook(t, stage == TEMPLATE_PRE_GEN ? "pre_gen_project" :
+			   "post_gen_project", ctx, hc, err);
 }
 
-/* obj[key] when it is an object; otherwise ERR_INPUT. */
-static int json_object_member(const char *file, json_t *obj, const char *key,
-			      json_t **out, struct diag *err)
-{
-	json_t *v = json_is_object(obj) ? json_object_get(obj, key) : NULL;
-
-	if (!json_is_object(v))
-		return diag_input(err, file, "no \"%s\" object: not a "
-				  "cookiecutter replay file", key);
-	*out = v;
-	return 0;
-}
-
-int cookiecutter_load_replay(const char *file, const char *text, size_t len,
-			     struct arena *a, struct value **vars,
-			     struct diag *err)
-{
-	json_t *j = NULL, *ctx = NULL, *cc = NULL;
-	int ret = cc_parse_json(file, text, len, &j, err);
-
-	if (!ret && json_is_object(json_object_get(j, "context")))
-		ctx = json_object_get(j, "context");
-	else if (!ret)
-		ctx = j;
-	if (!ret)
-		ret = json_object_member(file, ctx, "cookiecutter", &cc, err);
-	if (!ret)
-		*vars = cookiecutter_json_value(a, cc);
-	json_decref(j);
-	return ret;
-}
+/* ---- the kind ------------------------------------------------------ */
 
 char *cookiecutter_replay_path(const struct template *t)
 {
 	const char *home = getenv("HOME");
 
-	if (!home || !*home || !t->cc)
+	if (!home || !*home || t->kind != &cookiecutter_kind)
 		return NULL;
 	return xasprintf("%s/.cookiecutter_replay/%s.json", home,
-			 t->cc->name);
+			 cc_of(t)->name);
 }
 
-/* ERR_FAIL: the replay file at path cannot be written, and why. */
-static int replay_fail(const char *path, const char *why, struct diag *err)
-{
-	return diag_fail(err, "cannot write replay file '%s': %s", path, why);
-}
-
-/* Open path for writing: a new file, or a regular one of ours alone. */
-static int replay_open(const char *path, struct diag *err)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK |
-		      O_CLOEXEC, 0600);
-	struct stat st;
-
-	if (fd < 0)
-		return replay_fail(path, errno == ELOOP ? "it is a symbolic "
-				   "link" : strerror(errno), err);
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    st.st_nlink != 1 || st.st_uid != geteuid()) {
-		close(fd);
-		return replay_fail(path, "it is not a regular file of yours "
-				   "alone", err);
-	}
-	return fd;
-}
-
-int cookiecutter_save_replay(const struct template *t,
-			     const struct value *ctx, struct diag *err)
-{
-	char *path = cookiecutter_replay_path(t), *dir;
-	struct strbuf sb = STRBUF_INIT;
-	size_t off = 0;
-	ssize_t n = 0;
-	int fd, ret = 0;
-
-	if (!path)
-		return 0;
-	dir = fs_dirname(path);
-	if ((ret = fs_mkdir_p(dir, 0700)) < 0) {
-		ret = replay_fail(path, strerror(-ret), err);
-		goto out;
-	}
-	if ((fd = ret = replay_open(path, err)) < 0)
-		goto out;
-	cookiecutter_format_replay(ctx, &sb);
-	ret = ftruncate(fd, 0);
-	while (!ret && off < sb.len && (n = write(fd, sb.buf + off,
-						   sb.len - off)) > 0)
-		off += (size_t)n;
-	if (ret < 0 || n < 0 || close(fd) < 0)
-		ret = replay_fail(path, strerror(errno), err);
-	else
-		ret = 0;
-out:
-	strbuf_release(&sb);
-	free(dir);
-	free(path);
-	return ret;
-}
-
-/* Copy JSON string member key of obj into the answers file's arena. */
-static char *cruft_string(struct answers_file *af, json_t *obj,
-			  const char *key)
-{
-	json_t *v = json_object_get(obj, key);
-
-	return json_is_string(v) ? arena_strdup(&af->arena,
-						json_string_value(v)) : NULL;
-}
-
-int cookiecutter_cruft_answers(const char *file, const char *text,
-			       size_t len, struct answers_file **out,
-			       struct diag *err)
-{
-	struct answers_file *af = answers_file_new();
-	struct arena tmp = ARENA_INIT;
-	struct value *vars = NULL;
-	json_t *j = NULL;
-	size_t i;
-	int ret = cookiecutter_load_replay(file, text, len, &tmp, &vars, err);
-
-	if (!ret)
-		ret = cc_parse_json(file, text, len, &j, err);
-	if (!ret && !(af->template_source = cruft_string(af, j, "template")))
-		ret = diag_input(err, file, "no \"template\" string: not a "
-				 "cruft project file");
-	if (ret) {
-		answers_file_free(af);
-		goto out;
-	}
-	af->template_commit = cruft_string(af, j, "commit");
-	af->template_name = arena_strdup(&af->arena, af->template_source);
-	af->template_version = arena_strdup(&af->arena, "");
-	af->genship_version = arena_strdup(&af->arena, "");
-	for (i = 0; i < vars->u.dict.len; i++)
-		if (vars->u.dict.items[i].key.ptr[0] != '_')
-			value_dict_set(&af->arena, af->answers,
-				       vars->u.dict.items[i].key.ptr,
-				       value_copy(&af->arena,
-						  vars->u.dict.items[i].val));
-	*out = af;
-out:
-	json_decref(j);
-	arena_release(&tmp);
-	return ret;
-}
+const struct template_kind cookiecutter_kind = {
+	"cookiecutter", cc_resolve, cookiecutter_vars, cc_render_plan,
+	cc_run_hooks, cookiecutter_project_name, cc_free,
+	TEMPLATE_KIND_EXACT_MODES | TEMPLATE_KIND_COOKIECUTTER_CLI,
+};

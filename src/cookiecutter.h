@@ -7,7 +7,7 @@
 #include "answers.h"
 #include "arena.h"
 #include "diag.h"
-#include "render.h"
+#include "plan.h"
 #include "strbuf.h"
 #include "template.h"
 #include "tpl-value.h"
@@ -38,45 +38,22 @@
 
 struct cookiecutter;
 
+/* The cookiecutter kind of template (template.h); cookiecutter_open()
+ * gives it to the template it fills. */
+extern const struct template_kind cookiecutter_kind;
+
 /* True when dir holds cookiecutter.json. */
 bool cookiecutter_is_template(const char *dir);
 
 /*
- * Load the cookiecutter template in dir into t (which template_open()
+ * Load the cookiecutter template in dir into t (which source_open()
  * made): manifest, project files with their exact modes, directories,
  * the templates/ library and the hooks.  JSON errors are ERR_INPUT at
  * jansson's line and column.
  */
 int cookiecutter_open(struct template *t, const char *dir, struct diag *err);
 
-/* Free cc. NULL is allowed. */
-void cookiecutter_free(struct cookiecutter *cc);
 
-/* Where the answers of one resolution come from. */
-struct cookiecutter_input {
-	/* cookiecutter's extra context: --answers, --set, key=value.  A
-	 * string replaces a default and is rendered like one; a choice must
-	 * name one of the choices; a bool takes yes/no words. */
-	const struct answer_set *extra;
-	/* final values taken verbatim (a replay file, recorded answers);
-	 * may be NULL */
-	const struct value *fixed;
-	answers_prompt_fn prompt;	/* NULL: no questions */
-	void *prompt_ud;
-	const char *template_arg;	/* `_template`: the template as named */
-	const char *output_dir;		/* `_output_dir`: absolute */
-	struct strbuf *notes;		/* warnings, one a line, or NULL */
-};
-
-/*
- * Resolve t's context from in.  A key of extra that cookiecutter.json
- * lacks is ignored with a warning on stderr, as cookiecutter ignores it.
- * A render error in a default is ERR_INPUT pointing into
- * cookiecutter.json.  *ctx is in a.
- */
-int cookiecutter_resolve(const struct template *t,
-			 const struct cookiecutter_input *in, struct arena *a,
-			 struct value **ctx, struct diag *err);
 
 /* The dict of ctx holding the variables (ctx["cookiecutter"]). */
 const struct value *cookiecutter_vars(const struct value *ctx);
@@ -89,31 +66,8 @@ int cookiecutter_project_name(const struct template *t,
 			      const struct value *ctx, struct arena *a,
 			      char **name, struct diag *err);
 
-/*
- * Render t with ctx into out, as cookiecutter's generate_files() would
- * write the project: paths rendered whole, a path with an empty component
- * skipped, `_copy_without_render` globs (fnmatch) copied verbatim with
- * their names rendered, binary files (binaryornot's rule) copied, text
- * files rendered with the newline of their first line or `_new_lines`,
- * modes kept, directories listed in out->dirs.
- */
-int cookiecutter_render_plan(struct template *t, const struct value *ctx,
-			     struct plan *out, struct diag *err);
 
-/* True when t has a hook called name ("pre_gen_project", ...). */
-bool cookiecutter_has_hook(const struct template *t, const char *name);
 
-/*
- * Run hook name of t, if it has one, as cookiecutter does: render the
- * script with ctx first (no loader), then run it in hc->cwd, with python3
- * for a .py file and as a program otherwise.  The hook environment is
- * hc's, with the variables of ctx as GENSHIP_OPT_*.  A failure is ERR_FAIL
- * naming the hook; a render error is ERR_INPUT.
- */
-struct hook_ctx;
-int cookiecutter_run_hook(const struct template *t, const char *name,
-			  const struct value *ctx, const struct hook_ctx *hc,
-			  struct diag *err);
 
 /*
  * Append ctx as cookiecutter's replay file: JSON indented by two spaces,
@@ -145,13 +99,6 @@ char *cookiecutter_replay_path(const struct template *t);
 int cookiecutter_save_replay(const struct template *t,
 			     const struct value *ctx, struct diag *err);
 
-/*
- * Convert a JSON value (jansson) into a template value in a, keeping the
- * key order of objects.
- */
-struct json_t;
-struct value *cookiecutter_json_value(struct arena *a,
-				      const struct json_t *j);
 
 /*
  * The `.cruft.json` of a cruft project, read as an answers file:

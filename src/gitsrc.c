@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "genship-kind.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -37,12 +38,16 @@ struct gitwalk {
 	int ret;
 };
 
-static int git_fail(struct diag *err, const char *what)
+const char *gitsrc_last_error(void)
 {
 	const git_error *e = git_error_last();
 
-	return diag_fail(err, "%s: %s", what, e && e->message ? e->message :
-			 "unknown libgit2 error");
+	return e && e->message ? e->message : "unknown libgit2 error";
+}
+
+static int git_fail(struct diag *err, const char *what)
+{
+	return diag_fail(err, "%s: %s", what, gitsrc_last_error());
 }
 
 bool gitsrc_is_url(const char *spec)
@@ -346,7 +351,7 @@ static int load_commit(struct gitrepo *g, const char *rev,
 		return ret;
 	git_oid_tostr(hex, sizeof(hex), &id);
 	dir = xasprintf("%s@%.*s", g->source, SHORT_ID, hex);
-	t = template_new(g->source, dir);
+	t = template_new(&genship_kind, g->source, dir);
 	t->commit = xstrdup(hex);
 	ret = load_genship_yml(g->repo, tree, t, err);
 	if (!ret)

@@ -53,7 +53,7 @@ bool gitsrc_tree_has(const char *path, const char *rev, const char *subdir,
 /*
  * Write rev's directory subdir of the bare repository path into the new
  * directory dest: files with mode 0644 or 0755, symlinks as symlinks
- * (template_open() then refuses those that point outside).  For
+ * (source_open() then refuses those that point outside).  For
  * cookiecutter templates, whose loader reads a directory.  label names
  * the repository in messages.  An entry named '.', '..' or '.git' is
  * ERR_INPUT.
@@ -68,5 +68,11 @@ int gitsrc_export(const char *path, const char *rev, const char *subdir,
  * untracked changes) leave it NULL.  Never fails.
  */
 void gitsrc_match_commit(struct template *t);
+
+/*
+ * The message of the last libgit2 error of this thread, or "unknown
+ * libgit2 error": the one way genship words a libgit2 failure.
+ */
+const char *gitsrc_last_error(void);
 
 #endif

@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "manifest.h"
+#include "proc.h"
 #include "signals.h"
 #include "strbuf.h"
 #include "xalloc.h"
@@ -162,83 +164,14 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Close descriptors lo to hi (inclusive), without close_range() if need be. */
-static void close_fds(unsigned lo, unsigned hi)
-{
-	unsigned fd;
-
-	if (close_range(lo, hi, 0) == 0)
-		return;
-	for (fd = lo; fd <= hi && fd < 65536; fd++)
-		close((int)fd);
-}
-
-/* Close every descriptor from 3 up except the n in keep (sorted here). */
-static void close_fds_except(int *keep, size_t n)
-{
-	unsigned lo = 3;
-	size_t i, j;
-
-	for (i = 1; i < n; i++)
-		for (j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
-			int t = keep[j];
-
-			keep[j] = keep[j - 1];
-			keep[j - 1] = t;
-		}
-	for (i = 0; i < n; i++) {
-		if (keep[i] < 0 || (unsigned)keep[i] < lo)
-			continue;
-		if ((unsigned)keep[i] > lo)
-			close_fds(lo, (unsigned)keep[i] - 1);
-		lo = (unsigned)keep[i] + 1;
-	}
-	close_fds(lo, ~0U);
-}
-
-/* In the hook: wire fds, restore signals, exec; report exec's errno. */
-static void hook_exec_child(const struct sup_args *a, const sigset_t *mask,
-			    int status_fd)
-{
-	int null_fd = open("/dev/null", O_RDONLY), e;
-
-	setpgid(0, 0);
-	sigprocmask(SIG_SETMASK, mask, NULL);
-	signal(SIGPIPE, SIG_DFL);
-	signal(SIGXFSZ, SIG_DFL);
-	if (null_fd < 0 || dup2(null_fd, 0) < 0 || dup2(a->out, 1) < 0 ||
-	    dup2(a->err, 2) < 0 || chdir(a->cwd) < 0)
-		goto fail;
-	close_fds_except(&status_fd, 1);
-	execve(a->argv[0], a->argv, a->env);
-fail:
-	e = errno;
-	if (write(status_fd, &e, sizeof(e)) < 0)
-		_exit(126);
-	_exit(127);
-}
-
 /* Start the hook; on failure *exec_errno says why.  Returns its pid. */
 static pid_t sup_start_hook(const struct sup_args *a, const sigset_t *mask,
 			    int *exec_errno)
 {
-	int st[2];
-	pid_t pid;
+	struct proc_spec spec = { a->argv, a->env, a->cwd, NULL, a->out,
+				  a->err, mask, NULL, 0 };
+	pid_t pid = proc_spawn(&spec, exec_errno);
 
-	if (pipe2(st, O_CLOEXEC) < 0) {
-		*exec_errno = errno;
-		return -1;
-	}
-	pid = fork();
-	if (pid == 0)
-		hook_exec_child(a, mask, st[1]);
-	if (pid < 0)
-		*exec_errno = errno;
-	close(st[1]);
-	if (pid > 0 && read(st[0], exec_errno, sizeof(*exec_errno)) !=
-	    (ssize_t)sizeof(*exec_errno))
-		*exec_errno = 0;
-	close(st[0]);
 	close(a->out);
 	close(a->err);
 	return pid;
@@ -455,7 +388,7 @@ static void __attribute__((noreturn)) sup_main(const struct sup_args *a)
 	s.sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	keep[0] = a->out, keep[1] = a->err, keep[2] = a->ctl;
 	keep[3] = a->rep, keep[4] = s.sfd;
-	close_fds_except(keep, 5);
+	proc_close_fds_except(keep, 5);
 	if (getppid() == a->parent && s.sfd >= 0) {
 		s.deadline = now_ms() + (long long)a->timeout * 1000;
 		s.hook = sup_start_hook(a, &old, &s.rep.exec_errno);
@@ -619,17 +552,17 @@ static int hook_result(const char *name, const struct sup_report *rep,
 }
 
 /* Write hf into a private temp dir; *dir and *path are caller-owned. */
-static int hook_materialize(const struct template_file *hf, char **dir,
+static int hook_materialize(const struct hook_script *hf, char **dir,
 			    char **path, struct diag *err)
 {
 	const char *tmp = getenv("TMPDIR");
-	char *base = fs_basename(hf->path);
+	char *base = fs_basename(hf->name);
 	int ret;
 
 	*dir = xasprintf("%s/genship-hook-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(*dir)) {
 		ret = diag_fail(err, "cannot create a directory for hook "
-				"'%s': %s", hf->path, strerror(errno));
+				"'%s': %s", hf->name, strerror(errno));
 		free(*dir);
 		free(base);
 		return ret;
@@ -641,7 +574,7 @@ static int hook_materialize(const struct template_file *hf, char **dir,
 		fs_rm_rf(*dir);
 		free(*dir);
 		free(*path);
-		return diag_fail(err, "cannot write hook '%s': %s", hf->path,
+		return diag_fail(err, "cannot write hook '%s': %s", hf->name,
 				 strerror(-ret));
 	}
 	return 0;
@@ -740,8 +673,8 @@ static char *find_in_path(const char *name)
 	return NULL;
 }
 
-int hook_run_with(const struct template_file *hf, const char *interpreter,
-		  const struct hook_ctx *hc, char **env, struct diag *err)
+int hook_run(const struct hook_script *hf, const char *interpreter,
+	     const struct hook_ctx *hc, char **env, struct diag *err)
 {
 	char *dir = NULL, *path = NULL, *interp = NULL;
 	char *argv[3] = { NULL, NULL, NULL };
@@ -749,7 +682,7 @@ int hook_run_with(const struct template_file *hf, const char *interpreter,
 
 	if (interpreter && !(interp = find_in_path(interpreter))) {
 		diag_fail(err, "cannot run hook '%s': '%s' is not in PATH",
-			  hf->path, interpreter);
+			  hf->name, interpreter);
 		return ERR_FAIL;
 	}
 	ret = hook_materialize(hf, &dir, &path, err);
@@ -759,7 +692,7 @@ int hook_run_with(const struct template_file *hf, const char *interpreter,
 	}
 	argv[0] = interp ? interp : path;
 	argv[1] = interp ? path : NULL;
-	ret = hook_spawn(hf->path, argv, dir, hc, env, err);
+	ret = hook_spawn(hf->name, argv, dir, hc, env, err);
 	fs_rm_rf(dir);
 	free(dir);
 	free(path);
@@ -767,77 +700,50 @@ int hook_run_with(const struct template_file *hf, const char *interpreter,
 	return ret;
 }
 
-int hook_run(const struct template_file *hf, const struct hook_ctx *hc,
-	     char **env, struct diag *err)
-{
-	return hook_run_with(hf, NULL, hc, env, err);
-}
-
 /* ---- trust and hook lists ----------------------------------------- */
 
 /* Ask on the terminal whether to run a third-party template's hooks. */
-static bool ask_trust(const struct template *t)
+static bool ask_trust(const struct hook_origin *o)
 {
 	char line[16];
 
-	if (t->url)	/* a remote template: its URL and commit */
+	if (o->url)	/* a remote template: its URL and commit */
 		fprintf(stderr, "template '%s' (%s at commit %.12s) wants to "
 			"run hooks on this machine. Run them? [y/N] ",
-			t->name, t->url, t->commit);
+			o->name, o->url, o->commit);
 	else
 		fprintf(stderr, "template '%s' (%s) wants to run hooks on "
-			"this machine. Run them? [y/N] ", t->name, t->source);
+			"this machine. Run them? [y/N] ", o->name, o->source);
 	fflush(stderr);
 	return fgets(line, sizeof(line), stdin) &&
 		(line[0] == 'y' || line[0] == 'Y');
 }
 
-int hook_check_trust(const struct template *t, bool no_hooks, bool trust,
+int hook_check_trust(const struct hook_origin *o, bool no_hooks, bool trust,
 		     bool interactive, bool *run, struct diag *err)
 {
-	const struct manifest *m = t->manifest;
-
-	*run = !no_hooks && (m->npre_hooks || m->npost_hooks);
-	if (!*run || t->builtin || trust)
+	*run = !no_hooks && o->has_hooks;
+	if (!*run || o->builtin || trust)
 		return 0;
 	if (interactive) {
-		*run = ask_trust(t);
+		*run = ask_trust(o);
 		if (*run)
 			return 0;
 		diag_input(err, NULL, "hooks of template '%s' not trusted: "
-			   "nothing was written", t->name);
+			   "nothing was written", o->name);
 		diag_hint(err, "pass --no-hooks to generate without them, or "
 			  "--trust to run them without asking");
 		return ERR_INPUT;
 	}
 	diag_input(err, NULL, "template '%s' has hooks, and hooks of a "
 		   "template that is not built in run only when trusted",
-		   t->name);
-	if (t->url)
+		   o->name);
+	if (o->url)
 		diag_hint(err, "review the hooks of '%s' at commit %.12s, then "
 			  "pass --trust to run them or --no-hooks to skip them",
-			  t->url, t->commit);
+			  o->url, o->commit);
 	else
 		diag_hint(err, "review %s/hooks, then pass --trust to run them "
-			  "or --no-hooks to skip them", t->dir);
+			  "or --no-hooks to skip them", o->dir);
 	return ERR_INPUT;
-}
-
-int hook_run_list(const struct template *t, char **names, size_t n,
-		  const struct hook_ctx *hc, struct diag *err)
-{
-	char **env = hook_env_new(hc);
-	size_t i;
-	int ret = 0;
-
-	for (i = 0; !ret && i < n; i++) {
-		const struct template_file *hf = template_hook(t, names[i]);
-
-		if (!hf)
-			ret = manifest_hook_missing(t->manifest, names[i], err);
-		else
-			ret = hook_run(hf, hc, env, err);
-	}
-	hook_env_free(env);
-	return ret;
 }

@@ -5,7 +5,6 @@
 #include <stddef.h>
 
 #include "diag.h"
-#include "template.h"
 #include "tpl-value.h"
 
 /*
@@ -49,41 +48,46 @@ struct hook_ctx {
  */
 char **hook_env_new(const struct hook_ctx *hc);
 
+/* A hook program: its bytes, as a template holds them. */
+struct hook_script {
+	const char *name;	/* as named in messages: its path in hooks/ */
+	const char *data;
+	size_t len;
+	unsigned mode;
+};
+
+/* Where hooks come from, for the trust decision. */
+struct hook_origin {
+	const char *name;	/* the template's name */
+	const char *source;	/* as named: directory, URL, builtin:NAME */
+	const char *dir;	/* its directory, for the review hint */
+	const char *url;	/* a remote template's URL, or NULL */
+	const char *commit;	/* with url: the commit its hooks are at */
+	bool builtin;
+	bool has_hooks;
+};
+
 /*
- * Decide whether t's hooks run: never with no_hooks or when t has none;
+ * Decide whether o's hooks run: never with no_hooks or when it has none;
  * always for a built-in template; for a third-party one only with trust,
  * or after a yes on the terminal when interactive.  Untrusted hooks
  * without a terminal are ERR_INPUT with a hint.  *run is always set.
  */
-int hook_check_trust(const struct template *t, bool no_hooks, bool trust,
+int hook_check_trust(const struct hook_origin *o, bool no_hooks, bool trust,
 		     bool interactive, bool *run, struct diag *err);
-
-/*
- * Run the hooks called names (n of them, resolved in t's hooks/) in
- * order, stopping at the first failure; a name that is not in hooks/ is
- * ERR_INPUT.
- */
-int hook_run_list(const struct template *t, char **names, size_t n,
-		  const struct hook_ctx *hc, struct diag *err);
 
 /* Free an environment made by hook_env_new(). */
 void hook_env_free(char **env);
 
 /*
- * Run hook file hf (its bytes and mode, materialised in a private temp
- * directory) in hc->cwd with env, contained as above.  A non-zero exit, a
+ * Run hook hs (its bytes and mode, materialised in a private temp
+ * directory) in hc->cwd with env, contained as above; when interpreter is
+ * not NULL, as `INTERPRETER PATH` with the interpreter found in $PATH
+ * (cookiecutter's .py hooks run with python3).  A non-zero exit, a
  * signal, the timeout or an interruption (SIGPIPE on the relay included)
  * is ERR_FAIL naming the hook; a hook that is not executable is ERR_INPUT.
  */
-int hook_run(const struct template_file *hf, const struct hook_ctx *hc,
-	     char **env, struct diag *err);
-
-/*
- * As hook_run(), but when interpreter is not NULL the hook runs as
- * `INTERPRETER PATH`, the interpreter found in $PATH (cookiecutter's .py
- * hooks run with python3).
- */
-int hook_run_with(const struct template_file *hf, const char *interpreter,
-		  const struct hook_ctx *hc, char **env, struct diag *err);
+int hook_run(const struct hook_script *hs, const char *interpreter,
+	     const struct hook_ctx *hc, char **env, struct diag *err);
 
 #endif

@@ -24,6 +24,7 @@
 
 #include "fsutil.h"
 #include "lint.h"
+#include "proc.h"
 #include "signals.h"
 #include "xalloc.h"
 
@@ -33,29 +34,6 @@ extern char **environ;
 #define EXT_TIMEOUT_MS (600 * 1000)
 #define OUTPUT_MAX (16u << 20)	/* bytes kept per stream */
 #define BUILDS_MAX (1u << 30)	/* kustomize-build: every overlay's output */
-
-/* A NULL-terminated vector of strings the vector owns. */
-struct strvec {
-	char **v;
-	size_t n, alloc;
-};
-
-static void strvec_push(struct strvec *sv, char *s)
-{
-	XALLOC_GROW(sv->v, sv->n + 2, sv->alloc);
-	sv->v[sv->n++] = s;
-	sv->v[sv->n] = NULL;
-}
-
-static void strvec_release(struct strvec *sv)
-{
-	size_t i;
-
-	for (i = 0; i < sv->n; i++)
-		free(sv->v[i]);
-	free(sv->v);
-	*sv = (struct strvec){ NULL, 0, 0 };
-}
 
 /* ---- the linters ------------------------------------------------------ */
 
@@ -353,52 +331,38 @@ static double mono_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* In the child: wire the pipes, exec, and _exit(127) if exec fails. */
-static void exec_child(struct invocation *inv, const char *cwd, char **env,
-		       int out_fd, int err_fd)
+/* Close both ends of pipe p that are open. */
+static void close_pipe(int p[2])
 {
-	int null_fd, fd;
-
-	if (inv->stdin_path && chdir(cwd) < 0)
-		_exit(127);
-	null_fd = open(inv->stdin_path ? inv->stdin_path : "/dev/null",
-		       O_RDONLY);
-
-	setpgid(0, 0);
-	if (null_fd < 0 || dup2(null_fd, 0) < 0 || dup2(out_fd, 1) < 0 ||
-	    dup2(err_fd, 2) < 0 || chdir(cwd) < 0)
-		_exit(127);
-	for (fd = 3; fd < 1024; fd++)
-		close(fd);
-	signal(SIGPIPE, SIG_DFL);
-	execve(inv->argv.v[0], inv->argv.v, env);
-	_exit(127);
+	if (p[0] >= 0)
+		close(p[0]);
+	if (p[1] >= 0)
+		close(p[1]);
 }
 
 /* Start inv; on failure mark it and return false. */
 static bool proc_start(struct proc *p, struct invocation *inv,
 		       const char *cwd, char **env)
 {
-	int out[2] = { -1, -1 }, errp[2] = { -1, -1 };
+	int out[2] = { -1, -1 }, errp[2] = { -1, -1 }, e = 0;
+	struct proc_spec spec = { inv->argv.v, env, cwd, inv->stdin_path,
+				  -1, -1, NULL, NULL, 0 };
 
 	p->inv = inv;
 	p->start = mono_seconds();
-	if (pipe2(out, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0 ||
-	    (p->pid = fork()) < 0) {
+	if (pipe2(out, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0)
+		e = errno;
+	spec.out_fd = out[1];
+	spec.err_fd = errp[1];
+	if (!e && (p->pid = proc_spawn(&spec, &e)) < 0 && !e)
+		e = EAGAIN;
+	if (e) {
 		inv->spawn_failed = true;
-		strbuf_addf(&inv->err, "cannot start: %s", strerror(errno));
-		if (out[0] >= 0) {
-			close(out[0]);
-			close(out[1]);
-		}
-		if (errp[0] >= 0) {
-			close(errp[0]);
-			close(errp[1]);
-		}
+		strbuf_addf(&inv->err, "cannot start: %s", strerror(e));
+		close_pipe(out);
+		close_pipe(errp);
 		return false;
 	}
-	if (p->pid == 0)
-		exec_child(inv, cwd, env, out[1], errp[1]);
 	close(out[1]);
 	close(errp[1]);
 	p->fd[0] = out[0];

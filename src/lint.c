@@ -15,7 +15,8 @@
 #include <yaml.h>
 
 #include "fsutil.h"
-#include "render.h"
+#include "plan.h"
+#include "template.h"
 #include "xalloc.h"
 
 /* ---- linters ---------------------------------------------------------- */
@@ -676,7 +677,7 @@ int lint_run_add(struct lint_run *r, const struct matrix_combo *mc)
 	XALLOC_GROW(r->combos, r->ncombos + 1, r->combos_alloc);
 	c = &r->combos[r->ncombos++];
 	memset(c, 0, sizeof(*c));
-	if (render_plan(r->t, mc->ctx, &plan, &err)) {
+	if (template_render(r->t, mc->ctx, &plan, &err)) {
 		render_failure(r, c, &err);
 	} else {
 		c->n = plan.nfiles;

@@ -18,6 +18,7 @@
 
 #include "answers.h"
 #include "template.h"
+#include "value-json.h"
 #include "xalloc.h"
 
 /* The values one option contributes. */
@@ -110,42 +111,11 @@ static void strset_release(struct strset *set)
 
 /* ---- JSON ------------------------------------------------------------- */
 
-struct json_t *matrix_value_json(const struct value *v)
-{
-	json_t *j;
-	size_t i;
-
-	switch (v->kind) {
-	case VALUE_BOOL:
-		return json_boolean(v->u.b);
-	case VALUE_INT:
-		return json_integer(v->u.i);
-	case VALUE_FLOAT:
-		return json_real(v->u.f);
-	case VALUE_STRING:
-		return json_stringn(v->u.s.ptr, v->u.s.len);
-	case VALUE_LIST:
-		j = json_array();
-		for (i = 0; i < v->u.list.len; i++)
-			json_array_append_new(j,
-				matrix_value_json(v->u.list.items[i]));
-		return j;
-	case VALUE_DICT:
-		j = json_object();
-		for (i = 0; i < v->u.dict.len; i++)
-			json_object_setn_new(j, v->u.dict.items[i].key.ptr,
-				v->u.dict.items[i].key.len,
-				matrix_value_json(v->u.dict.items[i].val));
-		return j;
-	default:
-		return json_null();
-	}
-}
 
 /* The canonical form of answers: compact JSON with sorted keys. */
 static char *canonical_answers(const struct value *answers)
 {
-	json_t *j = matrix_value_json(answers);
+	json_t *j = value_json_encode(answers);
 	char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS |
 			     JSON_ENSURE_ASCII);
 
@@ -342,13 +312,15 @@ static void push_combo(struct matrix *mx, const struct manifest *m,
 static int leaf_resolve(struct walk *w, const struct value *ans)
 {
 	struct answer_set given = ANSWER_SET_INIT;
+	struct template_request rq = TEMPLATE_REQUEST_INIT;
 	struct value *ctx;
 	int ret;
 
 	given_from(w->m, ans, &given);
+	rq.given = &given;
 	if (w->out->t)
-		ret = template_resolve(w->out->t, &given, NULL, NULL,
-				       &w->out->arena, &ctx, w->err);
+		ret = template_resolve(w->out->t, &rq, &w->out->arena, &ctx,
+				       w->err);
 	else
 		ret = answers_resolve(w->m, &given, NULL, NULL,
 				      &w->out->arena, &ctx, w->err);
@@ -567,7 +539,7 @@ void matrix_format_json(const struct matrix *mx, struct strbuf *out)
 	size_t i;
 
 	for (i = 0; i < mx->len; i++) {
-		json_t *e = matrix_value_json(mx->items[i].answers);
+		json_t *e = value_json_encode(mx->items[i].answers);
 
 		json_object_set_new(e, "id", json_string(mx->items[i].id));
 		json_array_append_new(inc, e);

@@ -130,12 +130,6 @@ void matrix_format_json(const struct matrix *mx, struct strbuf *out);
  */
 void matrix_format_lines(const struct matrix *mx, struct strbuf *out);
 
-/*
- * Return a new JSON value (jansson, caller-owned reference) for v: bools,
- * ints, strings, lists and dicts keep their types.
- */
-struct json_t;
-struct json_t *matrix_value_json(const struct value *v);
 
 /* Append `key=value` pairs of answers separated by sep, shell-quoted. */
 void matrix_format_answers(const struct value *answers, const char *sep,

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gitsrc.h"
 #include "xalloc.h"
 
 #define MERGE_LABEL_OURS "yours"
@@ -112,10 +113,7 @@ int merge_text(const char *base, size_t base_len, const char *ours,
 	memset(&res, 0, sizeof(res));
 	git_libgit2_init();	/* reference-counted: callers need not */
 	if (git_merge_file(&res, &b, &o, &t, &opts) < 0) {
-		const git_error *e = git_error_last();
-
-		diag_fail(err, "line merge failed: %s",
-			  e ? e->message : "unknown libgit2 error");
+		diag_fail(err, "line merge failed: %s", gitsrc_last_error());
 		git_libgit2_shutdown();
 		return ERR_FAIL;
 	}

@@ -341,7 +341,7 @@ static int open_theirs(const struct project *p, const char *spec,
 	const char *src = p->af->template_source;
 	int ret = !spec && p->af->template_url ?
 		open_remote(p->af, o, out, err) :
-		template_open_src(spec ? spec : src, o, out, err);
+		source_open(spec ? spec : src, o, out, err);
 
 	if (ret && !spec)
 		diag_hint(err, "the answers file names template source '%s'; "
@@ -379,7 +379,7 @@ static int open_base(const struct project *p, const struct source_opts *o,
 		ret = gitsrc_open(af->template_source, af->template_commit,
 				  &t, &err);
 	else
-		ret = template_open(af->template_source, &t,
+		ret = source_open(af->template_source, NULL, &t,
 				    &err);
 	if (!ret && !af->template_commit &&
 	    strcmp(t->manifest->version, af->template_version)) {
@@ -397,51 +397,6 @@ static int open_base(const struct project *p, const struct source_opts *o,
 	return ret;
 }
 
-/* True when set holds an answer called name. */
-static bool set_names(const struct answer_set *set, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < set->len; i++)
-		if (!strcmp(set->items[i].name, name))
-			return true;
-	return false;
-}
-
-/*
- * A cookiecutter template: the recorded answers are final values (no
- * re-rendering), the sets are extra context, as `genship new` takes them.
- */
-static int resolve_cc(const struct project *p, const struct template *t,
-		      const struct answer_set *recorded, char **sets,
-		      size_t nsets, struct arena *a, struct value **ctx,
-		      struct diag *err)
-{
-	struct answer_set extra = ANSWER_SET_INIT;
-	struct cookiecutter_input in = { &extra, NULL, NULL, NULL, NULL, NULL,
-					 NULL };
-	struct value *fixed = value_dict(a, recorded->len);
-	char *parent = fs_dirname(p->dir), *out = realpath(parent, NULL);
-	size_t i;
-	int ret = 0;
-
-	for (i = 0; !ret && i < nsets; i++)
-		ret = answer_set_add_cli(&extra, sets[i], err);
-	for (i = 0; i < recorded->len; i++)
-		if (!set_names(&extra, recorded->items[i].name))
-			value_dict_set(a, fixed, recorded->items[i].name,
-				       value_copy(a, recorded->items[i].val));
-	in.fixed = fixed;
-	in.template_arg = t->source;
-	in.output_dir = out ? out : parent;
-	if (!ret)
-		ret = cookiecutter_resolve(t, &in, a, ctx, err);
-	answer_set_release(&extra);
-	free(parent);
-	free(out);
-	return ret;
-}
-
 /*
  * Resolve t's context from the recorded answers and sets.  Answers for
  * options t no longer has are dropped, with a note.
@@ -450,31 +405,33 @@ static int resolve(const struct project *p, const struct template *t,
 		   char **sets, size_t nsets, struct arena *a,
 		   struct value **ctx, struct strbuf *notes, struct diag *err)
 {
-	struct answer_set given = ANSWER_SET_INIT;
+	struct answer_set recorded = ANSWER_SET_INIT, given = ANSWER_SET_INIT;
+	struct template_request rq = TEMPLATE_REQUEST_INIT;
+	char *parent = fs_dirname(p->dir), *out = realpath(parent, NULL);
 	size_t i, kept = 0;
-	int ret = answer_set_add_file(&given, p->af_file, p->af_text,
+	int ret = answer_set_add_file(&recorded, p->af_file, p->af_text,
 				      p->af_len, err);
 
-	for (i = 0; !ret && i < given.len; i++) {
-		if (manifest_option(t->manifest, given.items[i].name))
-			given.items[kept++] = given.items[i];
+	for (i = 0; !ret && i < recorded.len; i++) {
+		if (manifest_option(t->manifest, recorded.items[i].name))
+			recorded.items[kept++] = recorded.items[i];
 		else if (notes)
 			strbuf_addf(notes, "template '%s' no longer has option "
 				    "'%s'; its recorded answer is dropped\n",
-				    t->name, given.items[i].name);
+				    t->name, recorded.items[i].name);
 	}
 	if (!ret)
-		given.len = kept;
-	if (!ret && t->cc) {
-		ret = resolve_cc(p, t, &given, sets, nsets, a, ctx, err);
-		answer_set_release(&given);
-		return ret;
-	}
+		recorded.len = kept;
 	for (i = 0; !ret && i < nsets; i++)
 		ret = answer_set_add_cli(&given, sets[i], err);
+	rq.given = &given;
+	rq.recorded = &recorded;
+	rq.output_dir = out ? out : parent;
 	if (!ret)
-		ret = answers_resolve(t->manifest, &given, NULL, NULL, a, ctx,
-				      err);
+		ret = template_resolve(t, &rq, a, ctx, err);
+	free(parent);
+	free(out);
+	answer_set_release(&recorded);
 	answer_set_release(&given);
 	return ret;
 }
@@ -488,7 +445,7 @@ static int render_with(const struct project *p, struct template *t,
 	int ret = resolve(p, t, sets, nsets, a, ctx, notes, err);
 
 	if (!ret)
-		ret = render_plan(t, *ctx, out, err);
+		ret = template_render(t, *ctx, out, err);
 	if (!ret)
 		ret = project_check_reserved(out, err);
 	return ret;

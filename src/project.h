@@ -9,7 +9,7 @@
 #include "diag.h"
 #include "merge.h"
 #include "paths.h"
-#include "render.h"
+#include "plan.h"
 #include "strbuf.h"
 #include "template.h"
 

@@ -5,38 +5,15 @@
 
 #include "diag.h"
 #include "template.h"
+#include "plan.h"
 #include "tpl-value.h"
 
 /*
  * The renderer: template tree + context -> plan.  It is pure: it reads
  * only the in-memory template and never touches the output directory or
  * spawns a process.  The writer, the merger, the linters and the differ
- * all consume plans.
- *
- * Ownership: a plan owns its paths and bytes; plan_release() frees them.
+ * all consume its plans (plan.h).
  */
-
-struct plan_file {
-	char *path;		/* project-relative, '/'-separated, validated */
-	unsigned mode;		/* template_file_mode(), before the umask */
-	char *data;		/* NUL-terminated */
-	size_t len;
-};
-
-struct plan {
-	struct plan_file *files;	/* sorted by path, unique */
-	size_t nfiles, alloc;
-	char **dirs;		/* directories to create even when empty
-				 * (cookiecutter templates), in order */
-	size_t ndirs, dirs_alloc;
-	size_t bytes;		/* the sum of the files' lengths */
-};
-
-#define PLAN_INIT { NULL, 0, 0, NULL, 0, 0, 0 }
-
-/* Bytes one render may produce over all its files (each file is also
- * capped at TPL_MAX_OUTPUT). */
-#define PLAN_MAX_TOTAL ((size_t)256 << 20)
 
 /*
  * Render every file of t with ctx into out (which must be empty).  File
@@ -47,40 +24,10 @@ struct plan {
  * files rendering to one path, and a path or a rendered text that is not
  * UTF-8.  t's compiled-template cache is filled, so
  * rendering many contexts compiles each file once.  On failure out is
- * released.  A cookiecutter template renders by cookiecutter's rules
- * instead (cookiecutter_render_plan()).
+ * released.  This is genship_kind's renderer; template_render() picks
+ * the renderer of a template's kind.
  */
 int render_plan(struct template *t, const struct value *ctx,
 		struct plan *out, struct diag *err);
-
-/* Add a file (data copied) and keep the plan sorted; replaces a same path. */
-void plan_add(struct plan *p, const char *path, unsigned mode,
-	      const char *data, size_t len);
-
-/* Add a file taking path and data (malloc'd, NUL-terminated); as plan_add. */
-void plan_add_owned(struct plan *p, char *path, unsigned mode, char *data,
-		    size_t len);
-
-/* Add a directory (copied) that the writer creates even when empty. */
-void plan_add_dir(struct plan *p, const char *path);
-
-/*
- * Check that len more bytes keep p within PLAN_MAX_TOTAL.  Returns 0, or
- * ERR_INPUT naming file (the template file that rendered them).
- */
-int plan_check_budget(const struct plan *p, size_t len, const char *file,
-		      struct diag *err);
-
-/*
- * Return the path of a file of p that clashes with a file at path: one
- * where path needs a directory, or one inside path.  NULL when none.
- */
-const char *plan_find_clash(const struct plan *p, const char *path);
-
-/* Return the file at path, or NULL. */
-const struct plan_file *plan_find(const struct plan *p, const char *path);
-
-/* Free everything p owns and reinitialise it. */
-void plan_release(struct plan *p);
 
 #endif

@@ -14,9 +14,11 @@
 #include <unistd.h>
 
 #include "blob.h"
-#include "userconfig.h"
+#include "cookiecutter.h"
 #include "fsutil.h"
+#include "genship-kind.h"
 #include "gitsrc.h"
+#include "userconfig.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -390,7 +392,7 @@ static int on_credentials(git_credential **out, const char *url,
 static int fetch_fail(const char *url, int code, struct diag *err)
 {
 	const git_error *e = git_error_last();
-	const char *why = e && e->message ? e->message : "unknown error";
+	const char *why = gitsrc_last_error();
 
 	if (code == GIT_EAUTH || (e && e->klass == GIT_ERROR_NET &&
 				  strstr(why, "credentials"))) {
@@ -478,7 +480,7 @@ static int cache_fetch(struct cache *c, const char *url, struct diag *err)
 				strerror(errno));
 	else if (git_repository_init(&repo, tmp, 1) < 0)
 		ret = diag_fail(err, "cannot create a repository in '%s': %s",
-				c->dir, git_error_last()->message);
+				c->dir, gitsrc_last_error());
 	if (!ret)
 		ret = fetch_into(repo, url, err);
 	git_repository_free(repo);
@@ -548,7 +550,7 @@ static int cache_open(const struct cache *c, git_repository **repo,
 	git_repository_free(*repo);
 	*repo = NULL;
 	diag_fail(err, "the cached repository '%s' is corrupted: %s", c->repo,
-		  git_error_last() ? git_error_last()->message : "unreadable");
+		  gitsrc_last_error());
 	diag_hint(err, "run again with --refresh to fetch it anew");
 	return ERR_FAIL;
 }
@@ -700,6 +702,193 @@ static int cache_ensure(struct cache *c, const char *url, const char *ref,
 	return found ? 0 : unknown_ref(c, url, ref, offline, err);
 }
 
+/* ---- local templates: built in, a directory, file:// --------------- */
+
+#define BUILTIN_SOURCE "builtin:"
+
+static void collect_name(const char *name, void *ud)
+{
+	struct { const char **names; size_t n, alloc; } *c = ud;
+
+	XALLOC_GROW(c->names, c->n + 1, c->alloc);
+	c->names[c->n++] = xstrdup(name);
+}
+
+static int unknown_template(const char *spec, struct diag *err)
+{
+	struct { const char **names; size_t n, alloc; } c = { 0 };
+	const char *near;
+	size_t i;
+
+	template_list_builtin(collect_name, &c);
+	diag_input(err, NULL, "unknown template '%s': not a built-in name "
+		   "and not a directory with genship.yml or cookiecutter.json",
+		   spec);
+	near = diag_closest(spec, c.names, c.n);
+	if (near)
+		diag_hint(err, "did you mean '%s'?", near);
+	else
+		diag_hint(err, "'genship templates' lists the built-in names");
+	for (i = 0; i < c.n; i++)
+		free((char *)c.names[i]);
+	free(c.names);
+	return ERR_INPUT;
+}
+
+static bool is_template_dir(const char *spec)
+{
+	char *m = fs_join(spec, "genship.yml");
+	bool yes = fs_exists(m);
+
+	free(m);
+	return yes;
+}
+
+/* True when spec is written as a path, not as a bare name. */
+static bool is_path(const char *spec)
+{
+	return strchr(spec, '/') || !strcmp(spec, ".") || !strcmp(spec, "..");
+}
+
+/* True when dir holds a template of either kind. */
+static bool is_any_template(const char *dir)
+{
+	return is_template_dir(dir) || cookiecutter_is_template(dir);
+}
+
+/* A bare name that is a built-in template and a directory here too. */
+static int bare_ambiguous(const char *name, struct diag *err)
+{
+	diag_input(err, NULL, "template '%s' is ambiguous: it names the "
+		   "built-in template '%s' and the directory './%s'", name,
+		   name, name);
+	diag_hint(err, "write '" BUILTIN_SOURCE "%s' for the built-in "
+		  "template, or './%s' for the directory", name, name);
+	return ERR_INPUT;
+}
+
+/* Open the template directory dir, of either kind. */
+static int open_any_dir(struct template *t, const char *dir,
+			struct diag *err)
+{
+	int ret;
+
+	if (!is_template_dir(dir) && cookiecutter_is_template(dir)) {
+		ret = template_check_links(dir, err);
+		return ret ? ret : cookiecutter_open(t, dir, err);
+	}
+	if (!is_template_dir(dir))
+		return unknown_template(dir, err);
+	ret = template_check_links(dir, err);
+	return ret ? ret : template_load_dir(t, dir, err);
+}
+
+/*
+ * Open the template a bare name means: the built-in one (BUILTIN_SOURCE
+ * may prefix it), else a template directory of that name here.  A name
+ * that means both is an error, so that neither silently wins.
+ */
+static int open_named(struct template *t, const char *spec,
+		      struct diag *err)
+{
+	bool prefixed = !strncmp(spec, BUILTIN_SOURCE,
+				 strlen(BUILTIN_SOURCE));
+	const char *name = prefixed ? spec + strlen(BUILTIN_SOURCE) : spec;
+	int ret = *name ? template_load_builtin(t, name, err) : 1;
+
+	if (ret > 0 && !prefixed)
+		return open_any_dir(t, name, err);
+	if (ret > 0)
+		return unknown_template(spec, err);
+	if (!ret && !prefixed && is_any_template(name))
+		return bare_ambiguous(name, err);
+	return ret;
+}
+
+/* A directory, a built-in name, or a file:// repository. */
+static int open_local(const char *spec, struct template **out,
+		      struct diag *err)
+{
+	struct template *t;
+	int ret;
+
+	if (gitsrc_is_url(spec))
+		return gitsrc_open(spec, NULL, out, err);
+	t = xcalloc(1, sizeof(*t));
+	t->kind = &genship_kind;	/* until cookiecutter_open() says */
+	if (is_path(spec))
+		ret = open_any_dir(t, spec, err);
+	else
+		ret = open_named(t, spec, err);
+	if (ret) {
+		template_free(t);
+		return ret;
+	}
+	if (t->kind == &genship_kind)
+		template_finish(t);
+	if (t->dir && t->kind == &genship_kind)
+		gitsrc_match_commit(t);
+	*out = t;
+	return 0;
+}
+
+/* A local spec with --ref or --directory: a file:// repository's REV, or
+ * a subdirectory of a directory. */
+static int open_local_opts(const struct source_spec *s,
+			   struct template **out, struct diag *err)
+{
+	char *dir;
+	int ret;
+
+	if (gitsrc_is_url(s->typed) && !*s->subdir)
+		return gitsrc_open(s->typed, s->ref, out, err);
+	if (gitsrc_is_url(s->typed)) {
+		diag_input(err, NULL, "--directory does not apply to '%s'",
+			   s->typed);
+		diag_hint(err, "name the template's directory in the work "
+			  "tree instead: /path/to/repo/SUBDIR");
+		return ERR_INPUT;
+	}
+	if (s->ref)
+		return diag_input(err, NULL, "--ref needs a git URL, and '%s' "
+				  "is not one", s->typed);
+	dir = fs_join(s->typed, s->subdir);
+	ret = open_local(dir, out, err);
+	free(dir);
+	return ret;
+}
+
+int source_open(const char *spec, const struct source_opts *o,
+		struct template **out, struct diag *err)
+{
+	struct source_spec s = SOURCE_SPEC_INIT;
+	struct config *cfg = NULL;
+	struct source_opts so;
+	int ret = 0;
+
+	if (!spec)
+		spec = BUILTIN_SOURCE TEMPLATE_DEFAULT;
+	if (strchr(spec, ':') && strncmp(spec, BUILTIN_SOURCE,
+					  strlen(BUILTIN_SOURCE)))
+		/* maybe an abbreviation of the config */
+		ret = source_opts_fill(o, &so, &cfg, err);
+	if (!ret)
+		ret = source_parse(spec, cfg ? &so : o, &s, err);
+	if (ret)
+		goto out;
+	if (s.url)
+		ret = source_open_remote(&s, cfg ? &so : o, out, err);
+	else if (s.ref || *s.subdir)
+		ret = open_local_opts(&s, out, err);
+	else
+		ret = open_local(s.typed, out, err);
+out:
+	source_spec_release(&s);
+	config_free(cfg);
+	return ret;
+}
+
+
 /* ---- opening ---------------------------------------------------------- */
 
 /* The name cookiecutter gives a template: its directory or repository. */
@@ -769,7 +958,7 @@ static int cache_load_cc(const struct cache *c, const char *url,
 	int ret = cache_snapshot(c, url, hex, subdir, &dir, err);
 
 	if (!ret)
-		ret = template_open(dir, out, err);
+		ret = open_local(dir, out, err);
 	if (!ret) {
 		free((*out)->commit);
 		(*out)->commit = xstrdup(hex);

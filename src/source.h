@@ -7,9 +7,10 @@
 #include "template.h"
 
 /*
- * Template sources: parsing a source spec and fetching remote git
- * repositories into the template cache.  This is the one place that knows
- * how a spec maps to a repository.
+ * Template sources: the one module that opens a template from its spec,
+ * of either kind (genship or cookiecutter), built in, from a directory,
+ * a local git repository or a remote one fetched into the template
+ * cache.
  *
  * Specs:
  *   gh:OWNER/REPO, gl:OWNER/REPO     GitHub, GitLab over HTTPS
@@ -49,6 +50,21 @@ struct source_spec {
 };
 
 #define SOURCE_SPEC_INIT { NULL, NULL, NULL, NULL }
+
+/*
+ * Open spec (NULL: the default built-in template), shaped by o (--ref,
+ * --directory, --offline, --refresh, the user config; NULL for none):
+ * a built-in name (`builtin:NAME` names one explicitly; a bare name that
+ * is also a template directory here is ambiguous, ERR_INPUT), a
+ * directory holding genship.yml and template/, a cookiecutter template
+ * directory (cookiecutter.h), a file:// URL of a git repository (see
+ * gitsrc.h) or a remote spec.  A directory inside a git work tree whose
+ * files are exactly those of HEAD gets t->commit set.  A template symlink
+ * that points outside the template is ERR_INPUT.  *out is caller-owned,
+ * untouched on failure.
+ */
+int source_open(const char *spec, const struct source_opts *o,
+		struct template **out, struct diag *err);
 
 /*
  * Copy o (NULL: no options) into *out, with the user config loaded (from

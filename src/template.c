@@ -9,11 +9,9 @@
 #include <unistd.h>
 
 #include "builtin.h"
-#include "cookiecutter.h"
 #include "fsutil.h"
-#include "gitsrc.h"
-#include "source.h"
-#include "userconfig.h"
+#include "hook.h"
+#include "plan.h"
 #include "xalloc.h"
 
 #define BUILTIN_PREFIX "templates/"
@@ -94,8 +92,8 @@ static const struct builtin_file *builtin_find(const char *path)
 	return NULL;
 }
 
-static int open_builtin(struct template *t, const char *name,
-			struct diag *err)
+int template_load_builtin(struct template *t, const char *name,
+			  struct diag *err)
 {
 	char *mpath = xasprintf(BUILTIN_PREFIX "%s/genship.yml", name);
 	char *tprefix = xasprintf(BUILTIN_PREFIX "%s/template/", name);
@@ -119,14 +117,6 @@ static int open_builtin(struct template *t, const char *name,
 	return m ? ret : 1;
 }
 
-static void collect_name(const char *name, void *ud)
-{
-	struct { const char **names; size_t n, alloc; } *c = ud;
-
-	XALLOC_GROW(c->names, c->n + 1, c->alloc);
-	c->names[c->n++] = xstrdup(name);
-}
-
 void template_list_builtin(void (*fn)(const char *name, void *ud), void *ud)
 {
 	size_t i, plen = strlen(BUILTIN_PREFIX);
@@ -145,27 +135,6 @@ void template_list_builtin(void (*fn)(const char *name, void *ud), void *ud)
 			free(name);
 		}
 	}
-}
-
-static int unknown_template(const char *spec, struct diag *err)
-{
-	struct { const char **names; size_t n, alloc; } c = { 0 };
-	const char *near;
-	size_t i;
-
-	template_list_builtin(collect_name, &c);
-	diag_input(err, NULL, "unknown template '%s': not a built-in name "
-		   "and not a directory with genship.yml or cookiecutter.json",
-		   spec);
-	near = diag_closest(spec, c.names, c.n);
-	if (near)
-		diag_hint(err, "did you mean '%s'?", near);
-	else
-		diag_hint(err, "'genship templates' lists the built-in names");
-	for (i = 0; i < c.n; i++)
-		free((char *)c.names[i]);
-	free(c.names);
-	return ERR_INPUT;
 }
 
 /* ---- templates on disk -------------------------------------------- */
@@ -313,7 +282,7 @@ static int check_top_entry(void *ud, const char *path, const char *rel)
  * dir (genship.yml, template/ and hooks/ themselves, cookiecutter.json,
  * a cookiecutter project directory) and in dir/hooks, against dir.
  */
-static int check_top_links(const char *dir, struct diag *err)
+int template_check_links(const char *dir, struct diag *err)
 {
 	char *root = realpath(dir, NULL), *hooks = fs_join(dir, "hooks");
 	struct walk w = { NULL, NULL, NULL, 0, root, "", err };
@@ -329,7 +298,7 @@ static int check_top_links(const char *dir, struct diag *err)
 	return ret;
 }
 
-static int open_dir(struct template *t, const char *dir, struct diag *err)
+int template_load_dir(struct template *t, const char *dir, struct diag *err)
 {
 	char *mpath = fs_join(dir, "genship.yml"), *text;
 	size_t len;
@@ -352,166 +321,12 @@ static int open_dir(struct template *t, const char *dir, struct diag *err)
 	return ret;
 }
 
-static bool is_template_dir(const char *spec)
-{
-	char *m = fs_join(spec, "genship.yml");
-	bool yes = fs_exists(m);
-
-	free(m);
-	return yes;
-}
-
-/* True when spec is written as a path, not as a bare name. */
-static bool is_path(const char *spec)
-{
-	return strchr(spec, '/') || !strcmp(spec, ".") || !strcmp(spec, "..");
-}
-
-/* True when dir holds a template of either kind. */
-static bool is_any_template(const char *dir)
-{
-	return is_template_dir(dir) || cookiecutter_is_template(dir);
-}
-
-/* A bare name that is a built-in template and a directory here too. */
-static int bare_ambiguous(const char *name, struct diag *err)
-{
-	diag_input(err, NULL, "template '%s' is ambiguous: it names the "
-		   "built-in template '%s' and the directory './%s'", name,
-		   name, name);
-	diag_hint(err, "write '" BUILTIN_SOURCE "%s' for the built-in "
-		  "template, or './%s' for the directory", name, name);
-	return ERR_INPUT;
-}
-
-/* Open the template directory dir, of either kind. */
-static int open_any_dir(struct template *t, const char *dir,
-			struct diag *err)
-{
-	int ret;
-
-	if (!is_template_dir(dir) && cookiecutter_is_template(dir)) {
-		ret = check_top_links(dir, err);
-		return ret ? ret : cookiecutter_open(t, dir, err);
-	}
-	if (!is_template_dir(dir))
-		return unknown_template(dir, err);
-	ret = check_top_links(dir, err);
-	return ret ? ret : open_dir(t, dir, err);
-}
-
-/*
- * Open the template a bare name means: the built-in one (BUILTIN_SOURCE
- * may prefix it), else a template directory of that name here.  A name
- * that means both is an error, so that neither silently wins.
- */
-static int open_named(struct template *t, const char *spec,
-		      struct diag *err)
-{
-	bool prefixed = !strncmp(spec, BUILTIN_SOURCE,
-				 strlen(BUILTIN_SOURCE));
-	const char *name = prefixed ? spec + strlen(BUILTIN_SOURCE) : spec;
-	int ret = *name ? open_builtin(t, name, err) : 1;
-
-	if (ret > 0 && !prefixed)
-		return open_any_dir(t, name, err);
-	if (ret > 0)
-		return unknown_template(spec, err);
-	if (!ret && !prefixed && is_any_template(name))
-		return bare_ambiguous(name, err);
-	return ret;
-}
-
-/* A directory, a built-in name, or a file:// repository. */
-static int open_local(const char *spec, struct template **out,
-		      struct diag *err)
-{
-	struct template *t;
-	int ret;
-
-	if (gitsrc_is_url(spec))
-		return gitsrc_open(spec, NULL, out, err);
-	t = xcalloc(1, sizeof(*t));
-	if (is_path(spec))
-		ret = open_any_dir(t, spec, err);
-	else
-		ret = open_named(t, spec, err);
-	if (ret) {
-		template_free(t);
-		return ret;
-	}
-	if (!t->cc)
-		template_finish(t);
-	if (t->dir && !t->cc)
-		gitsrc_match_commit(t);
-	*out = t;
-	return 0;
-}
-
-int template_open(const char *spec, struct template **out, struct diag *err)
-{
-	return template_open_src(spec, NULL, out, err);
-}
-
-/* A local spec with --ref or --directory: a file:// repository's REV, or
- * a subdirectory of a directory. */
-static int open_local_opts(const struct source_spec *s,
-			   struct template **out, struct diag *err)
-{
-	char *dir;
-	int ret;
-
-	if (gitsrc_is_url(s->typed) && !*s->subdir)
-		return gitsrc_open(s->typed, s->ref, out, err);
-	if (gitsrc_is_url(s->typed)) {
-		diag_input(err, NULL, "--directory does not apply to '%s'",
-			   s->typed);
-		diag_hint(err, "name the template's directory in the work "
-			  "tree instead: /path/to/repo/SUBDIR");
-		return ERR_INPUT;
-	}
-	if (s->ref)
-		return diag_input(err, NULL, "--ref needs a git URL, and '%s' "
-				  "is not one", s->typed);
-	dir = fs_join(s->typed, s->subdir);
-	ret = open_local(dir, out, err);
-	free(dir);
-	return ret;
-}
-
-int template_open_src(const char *spec, const struct source_opts *o,
-		      struct template **out, struct diag *err)
-{
-	struct source_spec s = SOURCE_SPEC_INIT;
-	struct config *cfg = NULL;
-	struct source_opts so;
-	int ret = 0;
-
-	if (!spec)
-		spec = BUILTIN_SOURCE TEMPLATE_DEFAULT;
-	if (strchr(spec, ':') && strncmp(spec, BUILTIN_SOURCE,
-					  strlen(BUILTIN_SOURCE)))
-		/* maybe an abbreviation of the config */
-		ret = source_opts_fill(o, &so, &cfg, err);
-	if (!ret)
-		ret = source_parse(spec, cfg ? &so : o, &s, err);
-	if (ret)
-		goto out;
-	if (s.url)
-		ret = source_open_remote(&s, cfg ? &so : o, out, err);
-	else if (s.ref || *s.subdir)
-		ret = open_local_opts(&s, out, err);
-	else
-		ret = open_local(s.typed, out, err);
-out:
-	source_spec_release(&s);
-	config_free(cfg);
-	return ret;
-}
-
-struct template *template_new(const char *source, const char *dir)
+struct template *template_new(const struct template_kind *kind,
+			      const char *source, const char *dir)
 {
 	struct template *t = xcalloc(1, sizeof(*t));
+
+	t->kind = kind;
 
 	t->source = xstrdup(source);
 	t->dir = xstrdup(dir);
@@ -573,7 +388,8 @@ void template_free(struct template *t)
 		free(t->owned[i]);
 	free(t->owned);
 	manifest_free(t->manifest);
-	cookiecutter_free(t->cc);
+	if (t->kind && t->kind->free)
+		t->kind->free(t->state);
 	free(t->name);
 	free(t->source);
 	free(t->dir);
@@ -641,28 +457,54 @@ const struct template_file *template_hook(const struct template *t,
 	return NULL;
 }
 
-int template_resolve(const struct template *t, const struct answer_set *given,
-		     answers_prompt_fn prompt, void *prompt_ud,
-		     struct arena *a, struct value **ctx, struct diag *err)
+bool template_has(const struct template *t, unsigned flag)
 {
-	struct cookiecutter_input in = { given, NULL, prompt, prompt_ud,
-					 NULL, NULL, NULL };
-	char *cwd;
-	int ret;
+	return t->kind->flags & flag;
+}
 
-	if (!t->cc)
-		return answers_resolve(t->manifest, given, prompt, prompt_ud,
-				       a, ctx, err);
-	cwd = getcwd(NULL, 0);
-	in.template_arg = t->source;
-	in.output_dir = cwd ? cwd : ".";
-	ret = cookiecutter_resolve(t, &in, a, ctx, err);
-	free(cwd);
-	return ret;
+int template_resolve(const struct template *t,
+		     const struct template_request *rq, struct arena *a,
+		     struct value **ctx, struct diag *err)
+{
+	return t->kind->resolve(t, rq, a, ctx, err);
 }
 
 const struct value *template_vars(const struct template *t,
 				  const struct value *ctx)
 {
-	return t->cc ? cookiecutter_vars(ctx) : ctx;
+	return t->kind->vars(ctx);
+}
+
+int template_render(struct template *t, const struct value *ctx,
+		    struct plan *out, struct diag *err)
+{
+	int ret = t->kind->render(t, ctx, out, err);
+
+	if (ret)
+		plan_release(out);
+	return ret;
+}
+
+int template_run_hooks(const struct template *t, enum template_stage stage,
+		       const struct value *ctx, const struct hook_ctx *hc,
+		       struct diag *err)
+{
+	return t->kind->run_hooks(t, stage, ctx, hc, err);
+}
+
+int template_project_dir(const struct template *t, const struct value *ctx,
+			 struct arena *a, char **name, struct diag *err)
+{
+	return t->kind->project_dir(t, ctx, a, name, err);
+}
+
+int template_check_trust(const struct template *t, bool no_hooks,
+			 bool trust, bool interactive, bool *run,
+			 struct diag *err)
+{
+	const struct manifest *m = t->manifest;
+	struct hook_origin o = { t->name, t->source, t->dir, t->url, t->commit,
+				 t->builtin, m->npre_hooks || m->npost_hooks };
+
+	return hook_check_trust(&o, no_hooks, trust, interactive, run, err);
 }

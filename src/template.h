@@ -32,7 +32,7 @@ struct template_file {
 	const char *newline;	/* "\n", "\r\n", "\r", or NULL for none */
 };
 
-struct cookiecutter;
+struct template_kind;
 
 struct template {
 	char *name;		/* the manifest's name */
@@ -52,30 +52,34 @@ struct template {
 	size_t nhooks;
 	char **owned;		/* buffers read from disk */
 	size_t nowned, owned_alloc;
-	struct cookiecutter *cc;	/* a cookiecutter template, or NULL */
+	const struct template_kind *kind;	/* how it resolves and renders */
+	void *state;		/* the kind's own data, freed by kind->free */
 };
 
 /* The built-in template used when none is named. */
 #define TEMPLATE_DEFAULT "service"
 
 /*
- * Open spec: a built-in name, a directory holding genship.yml and
- * template/, a cookiecutter template directory (cookiecutter.h), or a
- * file:// URL of a git repository (see gitsrc.h).  A
- * directory inside a git work tree whose files are exactly those of HEAD
- * gets t->commit set.  *out is caller-owned, untouched on failure.  A
- * template symlink that points outside the template is ERR_INPUT.
+ * Fill t with the built-in template name: its manifest, template/ and
+ * hooks/ (its own, else the shared hooks/).  Returns 1, t untouched, when
+ * no built-in template has that name.
  */
-int template_open(const char *spec, struct template **out, struct diag *err);
+int template_load_builtin(struct template *t, const char *name,
+			  struct diag *err);
 
 /*
- * Open spec as template_open() does, and also the remote sources of
- * source.h, shaped by o (--ref, --directory, --offline, --refresh, the
- * user config; NULL for none).
+ * Fill t from the template directory dir: genship.yml, every file below
+ * template/ and hooks/ (a symlink must resolve to a regular file inside
+ * its tree).  Reads the disk.  ERR_INPUT names the file at fault.
  */
-struct source_opts;
-int template_open_src(const char *spec, const struct source_opts *o,
-		      struct template **out, struct diag *err);
+int template_load_dir(struct template *t, const char *dir, struct diag *err);
+
+/*
+ * genship never follows a symlink out of a template: check every entry
+ * directly in dir and in dir/hooks against dir (the walks of
+ * template_load_dir() check those below).  ERR_INPUT naming the link.
+ */
+int template_check_links(const char *dir, struct diag *err);
 
 /* Free t. NULL is allowed. */
 void template_free(struct template *t);
@@ -105,12 +109,13 @@ const struct template_file *template_hook(const struct template *t,
 
 /*
  * Building a template from memory, for templates read from git.
- * template_new() copies source and dir; template_add_file() takes data
+ * template_new() makes an empty template of kind, copying source and dir; template_add_file() takes data
  * (NUL-terminated after len bytes, from malloc) and keeps it as long as t;
  * template_set_manifest() takes text the same way.  Call template_finish()
  * once after the last file.
  */
-struct template *template_new(const char *source, const char *dir);
+struct template *template_new(const struct template_kind *kind,
+			      const char *source, const char *dir);
 
 /* Parse the manifest text named file in errors (ERR_INPUT on failure). */
 int template_set_manifest(struct template *t, const char *file, char *text,
@@ -120,18 +125,82 @@ int template_set_manifest(struct template *t, const char *file, char *text,
 void template_add_file(struct template *t, bool hook, const char *path,
 		       unsigned mode, char *data, size_t len);
 
-/* Sort the files by path, as template_open() leaves them. */
+/* Sort the files by path, as source_open() leaves them. */
 void template_finish(struct template *t);
 
+/* ---- template kinds ------------------------------------------------ */
+
 /*
- * Resolve t's render context from given answers, prompting with prompt
- * (may be NULL): answers_resolve() for a genship manifest,
- * cookiecutter_resolve() (given as extra context, `_output_dir` the
- * current directory) for a cookiecutter template.  *ctx is in a.
+ * Where the answers of one resolution come from, for any kind of
+ * template.  Later sources win: the recorded answers of a project, then
+ * given.  A genship template types and checks them against its manifest;
+ * a cookiecutter template takes given as extra context (rendered like
+ * defaults) and recorded and fixed as final values, verbatim.
  */
-int template_resolve(const struct template *t, const struct answer_set *given,
-		     answers_prompt_fn prompt, void *prompt_ud,
-		     struct arena *a, struct value **ctx, struct diag *err);
+struct template_request {
+	const struct answer_set *given;	/* user config, --answers, --set */
+	const struct answer_set *recorded;	/* a project's answers on
+						 * update, or NULL */
+	const struct value *fixed;	/* a replay file's values, or NULL */
+	answers_prompt_fn prompt;	/* NULL: no questions */
+	void *prompt_ud;
+	const char *template_arg;	/* the template as named, or NULL */
+	const char *output_dir;		/* where the project goes, absolute,
+					 * or NULL for "." */
+	struct strbuf *notes;		/* warnings, one a line, or NULL */
+};
+
+#define TEMPLATE_REQUEST_INIT { NULL, NULL, NULL, NULL, NULL, NULL, NULL, \
+				NULL }
+
+/* When a kind's hooks run. */
+enum template_stage { TEMPLATE_PRE_GEN, TEMPLATE_POST_GEN };
+
+struct hook_ctx;
+struct plan;
+
+/*
+ * A kind of template: genship's own (genship_kind, genship-kind.h) or
+ * cookiecutter's (cookiecutter_kind, cookiecutter.h).  Everything that
+ * differs between kinds goes through this table, so commands have one
+ * path for both.  Each function's contract is the template_*() wrapper's
+ * below.
+ */
+struct template_kind {
+	const char *name;
+	int (*resolve)(const struct template *t,
+		       const struct template_request *rq, struct arena *a,
+		       struct value **ctx, struct diag *err);
+	const struct value *(*vars)(const struct value *ctx);
+	int (*render)(struct template *t, const struct value *ctx,
+		      struct plan *out, struct diag *err);
+	int (*run_hooks)(const struct template *t, enum template_stage stage,
+			 const struct value *ctx, const struct hook_ctx *hc,
+			 struct diag *err);
+	int (*project_dir)(const struct template *t, const struct value *ctx,
+			   struct arena *a, char **name, struct diag *err);
+	void (*free)(void *state);
+	unsigned flags;			/* TEMPLATE_KIND_* */
+};
+
+/* Generated files keep the template file's mode exactly (no umask). */
+#define TEMPLATE_KIND_EXACT_MODES	0x1
+/* cookiecutter's command line: replay files, -s, a whole existing
+ * project directory refused without -f. */
+#define TEMPLATE_KIND_COOKIECUTTER_CLI	0x2
+/* Hooks run on update too, not only when a project is created. */
+#define TEMPLATE_KIND_UPDATE_HOOKS	0x4
+
+/* True when t's kind has flag (TEMPLATE_KIND_*). */
+bool template_has(const struct template *t, unsigned flag);
+
+/*
+ * Resolve t's render context from rq.  *ctx is in a.  Bad answers are
+ * ERR_INPUT naming where they came from.
+ */
+int template_resolve(const struct template *t,
+		     const struct template_request *rq, struct arena *a,
+		     struct value **ctx, struct diag *err);
 
 /*
  * The dict of ctx that holds t's option values: ctx itself, or
@@ -139,6 +208,36 @@ int template_resolve(const struct template *t, const struct answer_set *given,
  */
 const struct value *template_vars(const struct template *t,
 				  const struct value *ctx);
+
+/*
+ * Render every file of t with ctx into out (which must be empty), by the
+ * rules of t's kind.  On failure out is released.
+ */
+int template_render(struct template *t, const struct value *ctx,
+		    struct plan *out, struct diag *err);
+
+/*
+ * Run t's hooks for stage in hc->cwd, in order, stopping at the first
+ * failure (ERR_FAIL naming the hook).
+ */
+int template_run_hooks(const struct template *t, enum template_stage stage,
+		       const struct value *ctx, const struct hook_ctx *hc,
+		       struct diag *err);
+
+/*
+ * The name of the project directory ctx asks for, in a.  A name that is
+ * empty, '.', '..', absolute or has a '/' or '..' component is ERR_INPUT
+ * with a hint to pass -o.
+ */
+int template_project_dir(const struct template *t, const struct value *ctx,
+			 struct arena *a, char **name, struct diag *err);
+
+/*
+ * Decide whether t's hooks run (hook_check_trust() with t as the origin).
+ */
+int template_check_trust(const struct template *t, bool no_hooks,
+			 bool trust, bool interactive, bool *run,
+			 struct diag *err);
 
 /*
  * List the built-in templates: calls fn once per name, in order.

@@ -5,7 +5,7 @@
 
 #include "blob.h"
 #include "diag.h"
-#include "render.h"
+#include "plan.h"
 #include "strbuf.h"
 
 /*

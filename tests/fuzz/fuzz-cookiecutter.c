@@ -28,8 +28,10 @@
 #include "diag.h"
 #include "fsutil.h"
 #include "fuzz.h"
+#include "plan.h"
 #include "project.h"
-#include "render.h"
+#include "source.h"
+#include "plan.h"
 #include "strbuf.h"
 #include "template.h"
 #include "tpl-value.h"
@@ -133,12 +135,15 @@ static void write_json(const uint8_t *data, size_t size)
 }
 
 /* The input for one resolution: no questions, fixed paths. */
-static struct cookiecutter_input resolve_input(const struct answer_set *extra,
-					       const struct value *fixed)
+static struct template_request resolve_input(const struct answer_set *extra,
+					     const struct value *fixed)
 {
-	struct cookiecutter_input in = { extra, fixed, NULL, NULL,
-					 "fuzz-template", "/fuzz-out", NULL };
+	struct template_request in = TEMPLATE_REQUEST_INIT;
 
+	in.given = extra;
+	in.fixed = fixed;
+	in.template_arg = "fuzz-template";
+	in.output_dir = "/fuzz-out";
 	return in;
 }
 
@@ -149,14 +154,14 @@ static void check_replay(const struct template *t, const struct value *ctx,
 	struct strbuf text = STRBUF_INIT;
 	struct diag err = DIAG_INIT;
 	struct value *fixed = NULL, *again = NULL;
-	struct cookiecutter_input in;
+	struct template_request in;
 
 	cookiecutter_format_replay(ctx, &text);
 	if (cookiecutter_load_replay("replay.json", text.buf, text.len, a,
 				     &fixed, &err))
 		fuzz_fail("a written replay file loads", &err, text.buf);
 	in = resolve_input(NULL, fixed);
-	if (cookiecutter_resolve(t, &in, a, &again, &err))
+	if (template_resolve(t, &in, a, &again, &err))
 		fuzz_fail("a written replay file resolves", &err, text.buf);
 	if (!value_equal(cookiecutter_vars(ctx), cookiecutter_vars(again)))
 		fuzz_fail("a replay gives the same variables", NULL, text.buf);
@@ -202,7 +207,7 @@ static void generate(struct template *t, const struct value *ctx,
 	char *name;
 
 	if (!cookiecutter_project_name(t, ctx, a, &name, &err) &&
-	    !render_plan(t, ctx, &plan, &err) &&
+	    !template_render(t, ctx, &plan, &err) &&
 	    !project_check_reserved(&plan, &err)) {
 		project_add_answers_file(t, ctx, &plan);
 		check_answers_file(t, ctx, &plan);
@@ -217,11 +222,11 @@ static void fuzz_defaults(struct template *t)
 	struct arena a = ARENA_INIT;
 	struct diag err = DIAG_INIT;
 	struct strbuf notes = STRBUF_INIT;
-	struct cookiecutter_input in = resolve_input(NULL, NULL);
+	struct template_request in = resolve_input(NULL, NULL);
 	struct value *ctx;
 
 	in.notes = &notes;
-	if (!cookiecutter_resolve(t, &in, &a, &ctx, &err)) {
+	if (!template_resolve(t, &in, &a, &ctx, &err)) {
 		generate(t, ctx, &a);
 		check_replay(t, ctx, &a);
 	}
@@ -241,7 +246,7 @@ static void fuzz_extra(const struct template *t)
 	struct arena a = ARENA_INIT;
 	struct diag err = DIAG_INIT;
 	struct strbuf notes = STRBUF_INIT;
-	struct cookiecutter_input in = resolve_input(&extra, NULL);
+	struct template_request in = resolve_input(&extra, NULL);
 	struct value *ctx;
 	size_t i;
 
@@ -249,7 +254,7 @@ static void fuzz_extra(const struct template *t)
 		if (answer_set_add_cli(&extra, sets[i], &err))
 			fuzz_fail("a fixed --set parses", &err, sets[i]);
 	in.notes = &notes;
-	(void)cookiecutter_resolve(t, &in, &a, &ctx, &err);
+	(void)template_resolve(t, &in, &a, &ctx, &err);
 	strbuf_release(&notes);
 	answer_set_release(&extra);
 	arena_release(&a);
@@ -279,8 +284,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct diag err = DIAG_INIT;
 
 	write_json(data, size);
-	if (!template_open(template_dir, &t, &err)) {
-		FUZZ_CHECK(t->cc, "the template opens as a cookiecutter one");
+	if (!source_open(template_dir, NULL, &t, &err)) {
+		FUZZ_CHECK(t->kind == &cookiecutter_kind, "the template opens as a cookiecutter one");
 		fuzz_defaults(t);
 		fuzz_extra(t);
 	}

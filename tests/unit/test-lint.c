@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "genship-kind.h"
 #include "lint.h"
 #include "matrix.h"
 #include "tap.h"
@@ -28,7 +29,7 @@ static const char manifest[] =
  */
 static char *lint_files(const char *const *files)
 {
-	struct template *t = template_new("test", "mem");
+	struct template *t = template_new(&genship_kind, "test", "mem");
 	struct lint_options lo = { 1u << LINTER_BUILTIN, 1, NULL, NULL,
 				   NULL };
 	struct matrix mx = MATRIX_INIT;
