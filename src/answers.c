@@ -7,7 +7,7 @@
  * position for diagnostics, and written with libyaml's emitter, which
  * always quotes and escapes correctly.  libcyaml's static schemas cannot
  * describe a mapping keyed by option names or file paths, so the answers
- * file's small fixed schema is checked here.
+ * file's small fixed schema is a table that ly_check() walks.
  */
 #include "config.h"
 
@@ -24,60 +24,11 @@
 #include <yaml.h>
 
 #include "fsutil.h"
+#include "ly.h"
 #include "paths.h"
 #include "xalloc.h"
 
 /* ---- YAML nodes to values ---------------------------------------------- */
-
-/* A parsed YAML text and the source its positions refer to. */
-struct ydoc {
-	struct diag_src src;
-	yaml_document_t doc;
-	struct diag *err;
-};
-
-static yaml_node_t *ynode(struct ydoc *y, int index)
-{
-	return yaml_document_get_node(&y->doc, index);
-}
-
-/* Set an input error at the start of node n. Returns ERR_INPUT. */
-static int ydoc_error(struct ydoc *y, const yaml_node_t *n,
-		      const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int ydoc_error(struct ydoc *y, const yaml_node_t *n,
-		      const char *fmt, ...)
-{
-	char *msg;
-	va_list ap;
-	int len;
-
-	va_start(ap, fmt);
-	len = vasprintf(&msg, fmt, ap);
-	va_end(ap);
-	diag_at_linecol(y->err, &y->src, (unsigned)n->start_mark.line + 1,
-			(unsigned)n->start_mark.column + 1, "%s",
-			len < 0 ? fmt : msg);
-	if (len >= 0)
-		free(msg);
-	return ERR_INPUT;
-}
-
-static const char *node_kind(const yaml_node_t *n)
-{
-	if (n->type == YAML_SEQUENCE_NODE)
-		return "a sequence";
-	if (n->type == YAML_MAPPING_NODE)
-		return "a mapping";
-	return "a scalar";
-}
-
-/* The text of scalar node n, or NULL when n is not a scalar. */
-static const char *scalar_text(const yaml_node_t *n)
-{
-	return n && n->type == YAML_SCALAR_NODE ?
-	       (const char *)n->data.scalar.value : NULL;
-}
 
 /* True when s is a decimal integer as answers_file_format writes one. */
 static bool canonical_int(const char *s, long long *out)
@@ -117,13 +68,12 @@ static struct value *scalar_value(struct arena *a, const yaml_node_t *n)
 }
 
 /* Whether sequence n has a mapping among its items: a list of objects. */
-static bool seq_holds_mapping(struct ydoc *y, const yaml_node_t *n)
+static bool seq_holds_mapping(struct ly_doc *y, const yaml_node_t *n)
 {
-	yaml_node_item_t *it;
+	size_t i;
 
-	for (it = n->data.sequence.items.start;
-	     it < n->data.sequence.items.top; it++)
-		if (ynode(y, *it)->type == YAML_MAPPING_NODE)
+	for (i = 0; i < ly_len(n); i++)
+		if (ly_is_map(ly_at(&y->doc, n, i)))
 			return true;
 	return false;
 }
@@ -132,68 +82,46 @@ static bool seq_holds_mapping(struct ydoc *y, const yaml_node_t *n)
  * Type node n, a scalar, a sequence of scalars or a sequence of mappings
  * (for a multi option with fields), as the answer `name`.
  */
-static int node_answer(struct ydoc *y, struct arena *a, const yaml_node_t *n,
+static int node_answer(struct ly_doc *y, struct arena *a, const yaml_node_t *n,
 		       const char *name, struct value **out)
 {
-	yaml_node_item_t *it;
 	struct value *list;
+	size_t i;
 
 	if (n->type == YAML_SCALAR_NODE) {
 		*out = scalar_value(a, n);
 		return 0;
 	}
 	if (n->type != YAML_SEQUENCE_NODE)
-		return ydoc_error(y, n, "answer '%s' must be a scalar or a "
-				  "sequence, not a mapping", name);
+		return ly_error(y, n, "answer '%s' must be a scalar or a "
+				"sequence, not a mapping", name);
 	if (seq_holds_mapping(y, n))
-		return manifest_yaml_value(&y->doc, (yaml_node_t *)n, a, out) ?
-			ydoc_error(y, n, "answer '%s' must be a sequence of "
-				   "mappings of scalars, with no key twice",
-				   name) : 0;
+		return ly_value(&y->doc, n, a, out) ?
+			ly_error(y, n, "answer '%s' must be a sequence of "
+				 "mappings of scalars, with no key twice",
+				 name) : 0;
 	list = value_list(a, 0);
-	for (it = n->data.sequence.items.start;
-	     it < n->data.sequence.items.top; it++) {
-		yaml_node_t *item = ynode(y, *it);
+	for (i = 0; i < ly_len(n); i++) {
+		yaml_node_t *item = ly_at(&y->doc, n, i);
 
 		if (item->type != YAML_SCALAR_NODE)
-			return ydoc_error(y, item, "entries of answer '%s' "
-					  "must be scalars, not %s", name,
-					  node_kind(item));
+			return ly_error(y, item, "entries of answer '%s' must "
+					"be scalars, not %s", name,
+					ly_kind(item));
 		value_list_push(a, list, scalar_value(a, item));
 	}
 	*out = list;
 	return 0;
 }
 
-/* The pair's key as a string, or an error when the key is not a scalar. */
-static int pair_key(struct ydoc *y, const yaml_node_pair_t *p,
-		    const char **key)
+/* The text of key k of a mapping, or an error when k is not a scalar. */
+static int key_text(struct ly_doc *y, const yaml_node_t *k, const char **key)
 {
-	yaml_node_t *k = ynode(y, p->key);
-
-	*key = scalar_text(k);
+	*key = ly_str(k);
 	if (!*key)
-		return ydoc_error(y, k, "keys must be scalars, not %s",
-				  node_kind(k));
+		return ly_error(y, k, "keys must be scalars, not %s",
+				ly_kind(k));
 	return 0;
-}
-
-/* Return the value of scalar key `key` in mapping map, or NULL. */
-static yaml_node_t *map_get(struct ydoc *y, const yaml_node_t *map,
-			    const char *key)
-{
-	yaml_node_pair_t *p;
-
-	if (!map || map->type != YAML_MAPPING_NODE)
-		return NULL;
-	for (p = map->data.mapping.pairs.start;
-	     p < map->data.mapping.pairs.top; p++) {
-		const char *k = scalar_text(ynode(y, p->key));
-
-		if (k && !strcmp(k, key))
-			return ynode(y, p->value);
-	}
-	return NULL;
 }
 
 /* ---- answer sets ------------------------------------------------------- */
@@ -257,26 +185,27 @@ int answer_set_add_cli(struct answer_set *set, const char *arg,
 	return 0;
 }
 
-/* Add one `name: value` pair of an answers mapping. */
-static int add_pair(struct answer_set *set, struct ydoc *y,
-		    const yaml_node_pair_t *p)
+/* Add pair i of an answers mapping map: `name: value`. */
+static int add_pair(struct answer_set *set, struct ly_doc *y,
+		    const yaml_node_t *map, size_t i)
 {
-	yaml_node_t *k = ynode(y, p->key), *v = ynode(y, p->value);
+	yaml_node_t *k = ly_pair_key(&y->doc, map, i);
+	yaml_node_t *v = ly_pair_val(&y->doc, map, i);
 	struct answer *ans;
 	struct value *val;
 	const char *name;
 
-	if (pair_key(y, p, &name) || node_answer(y, &set->arena, v, name,
+	if (key_text(y, k, &name) || node_answer(y, &set->arena, v, name,
 						 &val))
 		return ERR_INPUT;
 	ans = answer_push(set);
 	ans->name = arena_strdup(&set->arena, name);
 	ans->val = val;
 	ans->src = y->src;
-	ans->key_line = (unsigned)k->start_mark.line + 1;
-	ans->key_col = (unsigned)k->start_mark.column + 1;
-	ans->line = (unsigned)v->start_mark.line + 1;
-	ans->col = (unsigned)v->start_mark.column + 1;
+	ans->key_line = ly_line(k);
+	ans->key_col = ly_col(k);
+	ans->line = ly_line(v);
+	ans->col = ly_col(v);
 	return 0;
 }
 
@@ -288,89 +217,40 @@ static int add_pair(struct answer_set *set, struct ydoc *y,
 #define ANSWERS_MAX 10000
 
 /* Refuse an answers mapping of more than ANSWERS_MAX pairs, at map. */
-static int check_answer_count(struct ydoc *y, const yaml_node_t *map)
+static int check_answer_count(struct ly_doc *y, const yaml_node_t *map)
 {
-	size_t n = (size_t)(map->data.mapping.pairs.top -
-			    map->data.mapping.pairs.start);
+	size_t n = ly_npairs(map);
 
 	if (n <= ANSWERS_MAX)
 		return 0;
-	ydoc_error(y, map, "%zu answers, more than the %d an answers file "
-		   "may hold", n, ANSWERS_MAX);
+	ly_error(y, map, "%zu answers, more than the %d an answers file may "
+		 "hold", n, ANSWERS_MAX);
 	diag_hint(y->err, "an answers file holds one answer per option of "
 		  "the template");
 	return ERR_INPUT;
 }
 
-/* A scalar key of a mapping and the index of its pair. */
-struct key_ref {
-	const char *key;
-	size_t i;
-};
-
-static int cmp_key_ref(const void *a, const void *b)
-{
-	const struct key_ref *x = a, *y = b;
-	int c = strcmp(x->key, y->key);
-
-	return c ? c : x->i < y->i ? -1 : x->i > y->i;
-}
-
-/*
- * Of the keys of map that repeat an earlier one, find the first in file
- * order: *dup is its pair index and *orig that of the earlier one.
- * Sorting keeps this O(n log n) however many keys a file has.  Returns
- * false when no key repeats.
- */
-static bool find_duplicate_key(struct ydoc *y, const yaml_node_t *map,
-			       size_t *dup, size_t *orig)
-{
-	size_t n = (size_t)(map->data.mapping.pairs.top -
-			    map->data.mapping.pairs.start), m = 0, i, run = 0;
-	struct key_ref *refs = xcalloc(n + 1, sizeof(*refs));
-
-	for (i = 0; i < n; i++) {
-		refs[m].key = scalar_text(ynode(y,
-					map->data.mapping.pairs.start[i].key));
-		refs[m].i = i;
-		m += refs[m].key != NULL;
-	}
-	qsort(refs, m, sizeof(*refs), cmp_key_ref);
-	*dup = n;
-	*orig = 0;
-	for (i = 1; i < m; i++) {
-		if (strcmp(refs[i].key, refs[i - 1].key))
-			run = i;
-		else if (refs[i].i < *dup)
-			*dup = refs[i].i, *orig = refs[run].i;
-	}
-	free(refs);
-	return *dup < n;
-}
-
 /* An option answered twice in one file is ambiguous: an error. */
-static int check_duplicate_answers(struct ydoc *y, const yaml_node_t *map)
+static int check_duplicate_answers(struct ly_doc *y, const yaml_node_t *map)
 {
-	const yaml_node_pair_t *pairs = map->data.mapping.pairs.start;
 	size_t dup, orig;
 	yaml_node_t *k;
 
-	if (!find_duplicate_key(y, map, &dup, &orig))
+	if (!ly_dup_key(&y->doc, map, &dup, &orig))
 		return 0;
-	k = ynode(y, pairs[dup].key);
-	ydoc_error(y, k, "duplicate answer '%s'", scalar_text(k));
-	diag_hint(y->err, "it is answered at line %lu already; keep one of "
-		  "the two", (unsigned long)ynode(y, pairs[orig].key)->
-		  start_mark.line + 1);
+	k = ly_pair_key(&y->doc, map, dup);
+	ly_error(y, k, "duplicate answer '%s'", ly_str(k));
+	diag_hint(y->err, "it is answered at line %u already; keep one of "
+		  "the two", ly_line(ly_pair_key(&y->doc, map, orig)));
 	return ERR_INPUT;
 }
 
 /* The answers mapping: root itself, or a .genship.yml's `answers`. */
-static yaml_node_t *answers_mapping(struct ydoc *y, yaml_node_t *root)
+static yaml_node_t *answers_mapping(struct ly_doc *y, yaml_node_t *root)
 {
-	yaml_node_t *answers = map_get(y, root, "answers");
+	yaml_node_t *answers = ly_get(&y->doc, root, "answers");
 
-	if (answers && map_get(y, root, "genship_version"))
+	if (answers && ly_get(&y->doc, root, "genship_version"))
 		return answers;
 	return root;
 }
@@ -379,37 +259,36 @@ static yaml_node_t *answers_mapping(struct ydoc *y, yaml_node_t *root)
  * Add every pair of mapping map of y to set; what ("an answers file
  * maps") starts the message when map is not a mapping.
  */
-static int add_mapping(struct answer_set *set, struct ydoc *y,
-		       yaml_node_t *map, const char *what)
+static int add_mapping(struct answer_set *set, struct ly_doc *y,
+		       const yaml_node_t *map, const char *what)
 {
-	yaml_node_pair_t *p;
+	size_t i;
 	int ret;
 
 	if (map->type != YAML_MAPPING_NODE)
-		return ydoc_error(y, map, "%s option names to values, not %s",
-				  what, node_kind(map));
+		return ly_error(y, map, "%s option names to values, not %s",
+				what, ly_kind(map));
 	ret = check_answer_count(y, map);
 	if (!ret)
 		ret = check_duplicate_answers(y, map);
-	for (p = map->data.mapping.pairs.start;
-	     !ret && p < map->data.mapping.pairs.top; p++)
-		ret = add_pair(set, y, p);
+	for (i = 0; !ret && i < ly_npairs(map); i++)
+		ret = add_pair(set, y, map, i);
 	return ret;
 }
 
 int answer_set_add_file(struct answer_set *set, const char *file,
 			const char *text, size_t len, struct diag *err)
 {
-	struct ydoc y = { .src = { NULL, NULL, len, 0, 0 }, .err = err };
+	struct ly_doc y = { .src = { NULL, NULL, len, 0, 0 }, .err = err };
 	yaml_node_t *root;
 	int ret;
 
 	y.src.name = arena_strdup(&set->arena, file);
 	y.src.text = arena_strndup(&set->arena, text, len);
-	ret = manifest_parse_yaml(&y.src, &y.doc, err);
+	ret = ly_parse(&y);
 	if (ret)
 		return ret;
-	root = yaml_document_get_root_node(&y.doc);
+	root = ly_root(&y.doc);
 	if (!root)
 		goto out;	/* an empty file answers nothing */
 	ret = add_mapping(set, &y, answers_mapping(&y, root),
@@ -419,14 +298,10 @@ out:
 	return ret;
 }
 
-int answer_set_add_mapping(struct answer_set *set,
-			   const struct diag_src *src,
-			   struct yaml_document_s *doc,
-			   struct yaml_node_s *map, struct diag *err)
+int answer_set_add_mapping(struct answer_set *set, struct ly_doc *y,
+			   const yaml_node_t *map)
 {
-	struct ydoc y = { .src = *src, .doc = *doc, .err = err };
-
-	return add_mapping(set, &y, map, "answers map");
+	return add_mapping(set, y, map, "answers map");
 }
 
 void answer_set_add_answer(struct answer_set *set, const struct answer *a)
@@ -823,73 +698,43 @@ void answers_file_free(struct answers_file *af)
 	free(af);
 }
 
-/* A string-valued key: copy the scalar n into *out. */
-static int af_string(struct ydoc *y, struct answers_file *af,
-		     const yaml_node_t *n, const char *key, char **out)
+/* The keys of .genship.yml and of its `template` mapping. */
+static const struct ly_field template_fields[] = {
+	{ "name", LY_STR, LY_REQUIRED, NULL, NULL, NULL },
+	{ "source", LY_STR, LY_REQUIRED, NULL, NULL, NULL },
+	{ "version", LY_STR, LY_REQUIRED, NULL, NULL, NULL },
+	{ "commit", LY_STR, 0, NULL, NULL, NULL },
+	{ "url", LY_STR, 0, NULL, NULL, NULL },
+	{ "ref", LY_STR, 0, NULL, NULL, NULL },
+	{ "directory", LY_STR, 0, NULL, NULL, NULL },
+};
+
+static const struct ly_schema template_schema = {
+	NULL, NULL, template_fields,
+	sizeof(template_fields) / sizeof(template_fields[0]),
+};
+
+static const struct ly_field af_fields[] = {
+	{ "genship_version", LY_STR, LY_REQUIRED, NULL, NULL, NULL },
+	{ "template", LY_MAP, LY_REQUIRED, &template_schema, NULL, NULL },
+	{ "answers", LY_MAPPING, 0, NULL, NULL, NULL },
+	{ "files", LY_MAPPING, 0, NULL, NULL,
+	  "a mapping of paths to blob ids" },
+	{ "conflicts", LY_STRS, 0, NULL, NULL, "a sequence of paths" },
+};
+
+static const struct ly_schema af_schema = {
+	"answers file", NULL, af_fields,
+	sizeof(af_fields) / sizeof(af_fields[0]),
+};
+
+/* A copy of the text of map[key] (a scalar ly_check() let through). */
+static char *af_string(struct ly_doc *y, struct answers_file *af,
+		       const yaml_node_t *map, const char *key)
 {
-	const char *s = scalar_text(n);
+	const char *s = ly_str(ly_get(&y->doc, map, key));
 
-	if (!s)
-		return ydoc_error(y, n, "'%s' must be a string, not %s", key,
-				  node_kind(n));
-	*out = arena_strdup(&af->arena, s);
-	return 0;
-}
-
-/* True when key is one of keys[n]. */
-static bool key_known(const char *key, const char *const *keys, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!strcmp(key, keys[i]))
-			return true;
-	return false;
-}
-
-/*
- * Check that mapping n has only the keys in keys[] (NULL-terminated) and
- * each at most once; what names n in messages.
- */
-static int af_check_keys(struct ydoc *y, const yaml_node_t *n,
-			 const char *const *keys, const char *what)
-{
-	const yaml_node_pair_t *p, *q;
-	const char *key, *other, *best;
-	size_t nkeys = 0;
-
-	while (keys[nkeys])
-		nkeys++;
-	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
-	     p++) {
-		if (pair_key(y, p, &key))
-			return ERR_INPUT;
-		for (q = n->data.mapping.pairs.start; q < p; q++)
-			if ((other = scalar_text(ynode(y, q->key))) &&
-			    !strcmp(other, key))
-				return ydoc_error(y, ynode(y, p->key),
-						  "duplicate key '%s' in %s",
-						  key, what);
-		if (key_known(key, keys, nkeys))
-			continue;
-		ydoc_error(y, ynode(y, p->key), "unknown key '%s' in %s", key,
-			   what);
-		if ((best = diag_closest(key, keys, nkeys)))
-			diag_hint(y->err, "did you mean '%s'?", best);
-		return ERR_INPUT;
-	}
-	return 0;
-}
-
-/* Look up a required key of mapping n; what names n in messages. */
-static int af_require(struct ydoc *y, const yaml_node_t *n, const char *key,
-		      const char *what, yaml_node_t **out)
-{
-	*out = map_get(y, n, key);
-	if (!*out)
-		return ydoc_error(y, n, "missing required key '%s' in %s", key,
-				  what);
-	return 0;
+	return s ? arena_strdup(&af->arena, s) : NULL;
 }
 
 /* True when ref can name a git tag, branch or commit (git's rules). */
@@ -911,73 +756,52 @@ static bool ref_name_ok(const char *ref)
  * The recorded remote source is input from a stranger too: its ref must
  * be a ref name and its directory a path inside the repository.
  */
-static int af_check_remote(struct ydoc *y, const struct answers_file *af,
+static int af_check_remote(struct ly_doc *y, const struct answers_file *af,
 			   const yaml_node_t *n)
 {
 	const char *dir = af->template_directory, *ref = af->template_ref;
 
 	if (dir && !paths_is_inside(dir))
-		return ydoc_error(y, map_get(y, n, "directory"), "unsafe "
-				  "directory '%s' in 'template': it must stay "
-				  "inside the repository", dir);
+		return ly_error(y, ly_get(&y->doc, n, "directory"), "unsafe "
+				"directory '%s' in 'template': it must stay "
+				"inside the repository", dir);
 	if (ref && !ref_name_ok(ref))
-		return ydoc_error(y, map_get(y, n, "ref"), "'%s' in "
-				  "'template' is not a git ref name", ref);
+		return ly_error(y, ly_get(&y->doc, n, "ref"), "'%s' in "
+				"'template' is not a git ref name", ref);
 	return 0;
 }
 
-static int af_template(struct ydoc *y, struct answers_file *af,
+static int af_template(struct ly_doc *y, struct answers_file *af,
 		       const yaml_node_t *n)
 {
-	static const char *const keys[] = {
-		"name", "source", "version", "commit", "url", "ref",
-		"directory", NULL,
-	};
-	yaml_node_t *v;
-	int ret;
-
-	if (n->type != YAML_MAPPING_NODE)
-		return ydoc_error(y, n, "'template' must be a mapping, not %s",
-				  node_kind(n));
-	ret = af_check_keys(y, n, keys, "'template'");
-	if (!ret && !(ret = af_require(y, n, "name", "'template'", &v)))
-		ret = af_string(y, af, v, "name", &af->template_name);
-	if (!ret && !(ret = af_require(y, n, "source", "'template'", &v)))
-		ret = af_string(y, af, v, "source", &af->template_source);
-	if (!ret && !(ret = af_require(y, n, "version", "'template'", &v)))
-		ret = af_string(y, af, v, "version", &af->template_version);
-	if (!ret && (v = map_get(y, n, "commit")))
-		ret = af_string(y, af, v, "commit", &af->template_commit);
-	if (!ret && (v = map_get(y, n, "url")))
-		ret = af_string(y, af, v, "url", &af->template_url);
-	if (!ret && (v = map_get(y, n, "ref")))
-		ret = af_string(y, af, v, "ref", &af->template_ref);
-	if (!ret && (v = map_get(y, n, "directory")))
-		ret = af_string(y, af, v, "directory",
-				&af->template_directory);
-	return ret ? ret : af_check_remote(y, af, n);
+	af->template_name = af_string(y, af, n, "name");
+	af->template_source = af_string(y, af, n, "source");
+	af->template_version = af_string(y, af, n, "version");
+	af->template_commit = af_string(y, af, n, "commit");
+	af->template_url = af_string(y, af, n, "url");
+	af->template_ref = af_string(y, af, n, "ref");
+	af->template_directory = af_string(y, af, n, "directory");
+	return af_check_remote(y, af, n);
 }
 
-static int af_answers(struct ydoc *y, struct answers_file *af,
+static int af_answers(struct ly_doc *y, struct answers_file *af,
 		      const yaml_node_t *n)
 {
-	const yaml_node_pair_t *p;
 	struct value *val;
 	const char *name;
+	size_t i;
 
-	if (n->type != YAML_MAPPING_NODE)
-		return ydoc_error(y, n, "'answers' must be a mapping, not %s",
-				  node_kind(n));
 	if (check_answer_count(y, n))
 		return ERR_INPUT;
-	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
-	     p++) {
-		if (pair_key(y, p, &name))
+	for (i = 0; i < ly_npairs(n); i++) {
+		const yaml_node_t *k = ly_pair_key(&y->doc, n, i);
+
+		if (key_text(y, k, &name))
 			return ERR_INPUT;
 		if (value_dict_get(af->answers, name))
-			return ydoc_error(y, ynode(y, p->key), "duplicate "
-					  "answer '%s'", name);
-		if (node_answer(y, &af->arena, ynode(y, p->value), name, &val))
+			return ly_error(y, k, "duplicate answer '%s'", name);
+		if (node_answer(y, &af->arena, ly_pair_val(&y->doc, n, i),
+				name, &val))
 			return ERR_INPUT;
 		value_dict_set(&af->arena, af->answers, name, val);
 	}
@@ -990,32 +814,15 @@ static bool is_blob_id(const char *s)
 	return strlen(s) == 40 && strspn(s, "0123456789abcdef") == 40;
 }
 
-/* The second key spelled key in mapping n (n itself if there is none). */
-static const yaml_node_t *second_key(struct ydoc *y, const yaml_node_t *n,
-				     const char *key)
-{
-	const yaml_node_pair_t *p;
-	const char *k;
-	int seen = 0;
-
-	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
-	     p++)
-		if ((k = scalar_text(ynode(y, p->key))) && !strcmp(k, key) &&
-		    seen++)
-			return ynode(y, p->key);
-	return n;
-}
-
-/* Refuse a recorded path that leaves the project or is reserved. */
-static int check_recorded_path(struct ydoc *y, const yaml_node_pair_t *p,
+/* Refuse a recorded path (at key k) that leaves the project or is reserved. */
+static int check_recorded_path(struct ly_doc *y, const yaml_node_t *k,
 			       const char *path)
 {
 	const char *why = paths_problem(path);
 
 	if (!why)
 		return 0;
-	ydoc_error(y, ynode(y, p->key), "unsafe path '%s' in 'files': %s",
-		   path, why);
+	ly_error(y, k, "unsafe path '%s' in 'files': %s", path, why);
 	diag_hint(y->err, "genship writes this section itself; restore the "
 		  "answers file from version control");
 	return ERR_INPUT;
@@ -1028,90 +835,67 @@ static int entry_cmp(const void *a, const void *b)
 	return strcmp(x->path, y->path);
 }
 
-static int af_files(struct ydoc *y, struct answers_file *af,
+static int af_files(struct ly_doc *y, struct answers_file *af,
 		    const yaml_node_t *n)
 {
-	const yaml_node_pair_t *p;
 	const char *path, *blob;
-	size_t i;
+	size_t i, dup, orig;
 
-	if (n->type != YAML_MAPPING_NODE)
-		return ydoc_error(y, n, "'files' must be a mapping of paths "
-				  "to blob ids, not %s", node_kind(n));
-	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
-	     p++) {
-		if (pair_key(y, p, &path) || check_recorded_path(y, p, path))
+	for (i = 0; i < ly_npairs(n); i++) {
+		const yaml_node_t *k = ly_pair_key(&y->doc, n, i);
+		const yaml_node_t *v = ly_pair_val(&y->doc, n, i);
+
+		if (key_text(y, k, &path) || check_recorded_path(y, k, path))
 			return ERR_INPUT;
-		blob = scalar_text(ynode(y, p->value));
+		blob = ly_str(v);
 		if (!blob || !is_blob_id(blob))
-			return ydoc_error(y, ynode(y, p->value), "invalid "
-					  "blob id for '%s': expected 40 hex "
-					  "digits", path);
+			return ly_error(y, v, "invalid blob id for '%s': "
+					"expected 40 hex digits", path);
 		answers_file_add_file(af, path, blob);
 	}
+	if (ly_dup_key(&y->doc, n, &dup, &orig))
+		return ly_error(y, ly_pair_key(&y->doc, n, dup), "duplicate "
+				"file '%s' in 'files'",
+				ly_str(ly_pair_key(&y->doc, n, dup)));
 	if (af->nfiles)
 		qsort(af->files, af->nfiles, sizeof(*af->files), entry_cmp);
-	for (i = 1; i < af->nfiles; i++)
-		if (!strcmp(af->files[i - 1].path, af->files[i].path))
-			return ydoc_error(y, second_key(y, n,
-					  af->files[i].path), "duplicate "
-					  "file '%s' in 'files'",
-					  af->files[i].path);
 	return 0;
 }
 
 /* The `conflicts` sequence: paths, each one genship may write. */
-static int af_conflicts(struct ydoc *y, struct answers_file *af,
+static int af_conflicts(struct ly_doc *y, struct answers_file *af,
 			const yaml_node_t *n)
 {
-	yaml_node_item_t *it;
+	size_t i;
 
-	if (n->type != YAML_SEQUENCE_NODE)
-		return ydoc_error(y, n, "'conflicts' must be a sequence of "
-				  "paths, not %s", node_kind(n));
-	for (it = n->data.sequence.items.start;
-	     it < n->data.sequence.items.top; it++) {
-		const yaml_node_t *item = ynode(y, *it);
-		const char *path = scalar_text(item), *why;
+	for (i = 0; i < ly_len(n); i++) {
+		const yaml_node_t *item = ly_at(&y->doc, n, i);
+		const char *path = ly_str(item), *why = paths_problem(path);
 
-		if (!path)
-			return ydoc_error(y, item, "'conflicts' lists paths, "
-					  "not %s", node_kind(item));
-		why = paths_problem(path);
 		if (why)
-			return ydoc_error(y, item, "unsafe path '%s' in "
-					  "'conflicts': %s", path, why);
+			return ly_error(y, item, "unsafe path '%s' in "
+					"'conflicts': %s", path, why);
 		answers_file_add_conflict(af, path);
 	}
 	return 0;
 }
 
 /* Read the top-level mapping of a .genship.yml into af. */
-static int af_top(struct ydoc *y, struct answers_file *af,
+static int af_top(struct ly_doc *y, struct answers_file *af,
 		  const yaml_node_t *root)
 {
-	static const char *const keys[] = {
-		"genship_version", "template", "answers", "files",
-		"conflicts", NULL,
-	};
-	const char *what = "answers file";
 	yaml_node_t *v;
-	int ret;
+	int ret = ly_check(y, root, &af_schema);
 
-	if (root->type != YAML_MAPPING_NODE)
-		return ydoc_error(y, root, "an answers file must be a mapping, "
-				  "not %s", node_kind(root));
-	ret = af_check_keys(y, root, keys, what);
-	if (!ret && !(ret = af_require(y, root, "genship_version", what, &v)))
-		ret = af_string(y, af, v, "genship_version",
-				&af->genship_version);
-	if (!ret && !(ret = af_require(y, root, "template", what, &v)))
-		ret = af_template(y, af, v);
-	if (!ret && (v = map_get(y, root, "answers")))
+	if (ret)
+		return ret;
+	af->genship_version = af_string(y, af, root, "genship_version");
+	ret = af_template(y, af, ly_get(&y->doc, root, "template"));
+	if (!ret && (v = ly_get(&y->doc, root, "answers")))
 		ret = af_answers(y, af, v);
-	if (!ret && (v = map_get(y, root, "files")))
+	if (!ret && (v = ly_get(&y->doc, root, "files")))
 		ret = af_files(y, af, v);
-	if (!ret && (v = map_get(y, root, "conflicts")))
+	if (!ret && (v = ly_get(&y->doc, root, "conflicts")))
 		ret = af_conflicts(y, af, v);
 	return ret;
 }
@@ -1119,15 +903,15 @@ static int af_top(struct ydoc *y, struct answers_file *af,
 int answers_file_load(const char *file, const char *text, size_t len,
 		      struct answers_file **out, struct diag *err)
 {
-	struct ydoc y = { .src = { file, text, len, 0, 0 }, .err = err };
+	struct ly_doc y = { .src = { file, text, len, 0, 0 }, .err = err };
 	struct answers_file *af = answers_file_new();
 	yaml_node_t *root;
 	int ret;
 
-	ret = manifest_parse_yaml(&y.src, &y.doc, err);
+	ret = ly_parse(&y);
 	if (ret)
 		goto out;
-	root = yaml_document_get_root_node(&y.doc);
+	root = ly_root(&y.doc);
 	if (root)
 		ret = af_top(&y, af, root);
 	else

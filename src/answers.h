@@ -61,16 +61,14 @@ int answer_set_add_file(struct answer_set *set, const char *file,
 			const char *text, size_t len, struct diag *err);
 
 /*
- * Add the answers of mapping map of doc, parsed from src (whose text must
- * outlive set), typed as answer_set_add_file() types them.  A node that
- * is not a mapping is ERR_INPUT at its position.  For the user config.
+ * Add the answers of mapping map of y (whose source text must outlive
+ * set), typed as answer_set_add_file() types them.  A node that is not a
+ * mapping is ERR_INPUT on y->err at its position.  For the user config.
  */
-struct yaml_document_s;
+struct ly_doc;
 struct yaml_node_s;
-int answer_set_add_mapping(struct answer_set *set,
-			   const struct diag_src *src,
-			   struct yaml_document_s *doc,
-			   struct yaml_node_s *map, struct diag *err);
+int answer_set_add_mapping(struct answer_set *set, struct ly_doc *y,
+			   const struct yaml_node_s *map);
 
 /* Append answer a, sharing its strings and value: its set must outlive
  * set. */

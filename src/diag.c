@@ -237,17 +237,24 @@ int diag_at(struct diag *d, const struct diag_src *src, size_t off,
 	return ERR_INPUT;
 }
 
+int diag_vat_linecol(struct diag *d, const struct diag_src *src,
+		     unsigned line, unsigned col, const char *fmt, va_list ap)
+{
+	if (d->code)
+		return ERR_INPUT;
+	vset(d, ERR_INPUT, fmt, ap);
+	set_position(d, src, line, col);
+	return ERR_INPUT;
+}
+
 int diag_at_linecol(struct diag *d, const struct diag_src *src,
 		    unsigned line, unsigned col, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (d->code)
-		return ERR_INPUT;
 	va_start(ap, fmt);
-	vset(d, ERR_INPUT, fmt, ap);
+	diag_vat_linecol(d, src, line, col, fmt, ap);
 	va_end(ap);
-	set_position(d, src, line, col);
 	return ERR_INPUT;
 }
 

@@ -1,6 +1,7 @@
 #ifndef GENSHIP_DIAG_H
 #define GENSHIP_DIAG_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -54,6 +55,10 @@ int diag_at(struct diag *d, const struct diag_src *src, size_t off,
 int diag_at_linecol(struct diag *d, const struct diag_src *src,
 		    unsigned line, unsigned col, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
+/* diag_at_linecol() for wrappers that take their own format arguments. */
+int diag_vat_linecol(struct diag *d, const struct diag_src *src,
+		     unsigned line, unsigned col, const char *fmt, va_list ap)
+	__attribute__((format(printf, 5, 0)));
 /* Set an input error with no position; file may be NULL. Returns ERR_INPUT. */
 int diag_input(struct diag *d, const char *file, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

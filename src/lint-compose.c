@@ -11,6 +11,7 @@
 #include <yaml.h>
 
 #include "lint.h"
+#include "ly.h"
 #include "strbuf.h"
 #include "xalloc.h"
 

@@ -14,6 +14,7 @@
 #include <yaml.h>
 
 #include "lint.h"
+#include "ly.h"
 #include "strbuf.h"
 #include "xalloc.h"
 

@@ -9,6 +9,7 @@
 #include <yaml.h>
 
 #include "lint.h"
+#include "ly.h"
 #include "xalloc.h"
 
 static const struct lint_rule rules[] = {

@@ -1,7 +1,6 @@
 /*
  * lint-yaml.c: YAML well-formedness and duplicate keys (libyaml), no
- * unrendered template markers in any text file, and the small node API
- * the other rule modules read YAML with.
+ * unrendered template markers in any text file.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -9,6 +8,7 @@
 #include <yaml.h>
 
 #include "lint.h"
+#include "ly.h"
 #include "xalloc.h"
 
 static const struct lint_rule rules[] = {
@@ -25,179 +25,6 @@ static const struct lint_rule rules[] = {
 const struct lint_rule_table lint_yaml_rules = {
 	rules, sizeof(rules) / sizeof(rules[0])
 };
-
-/* ---- the node API ----------------------------------------------------- */
-
-const char *ly_str(const yaml_node_t *n)
-{
-	return n && n->type == YAML_SCALAR_NODE ?
-		(const char *)n->data.scalar.value : NULL;
-}
-
-bool ly_is(const yaml_node_t *n, const char *s)
-{
-	const char *v = ly_str(n);
-
-	return v && !strcmp(v, s);
-}
-
-bool ly_plain(const yaml_node_t *n)
-{
-	return n && n->type == YAML_SCALAR_NODE &&
-		n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-}
-
-/* A plain scalar spelling one of words (YAML 1.1 and 1.2 booleans). */
-static bool ly_word(const yaml_node_t *n, const char *const *words)
-{
-	const char *v = ly_str(n);
-
-	if (!v || !ly_plain(n))
-		return false;
-	for (; *words; words++)
-		if (!strcmp(v, *words))
-			return true;
-	return false;
-}
-
-bool ly_true(const yaml_node_t *n)
-{
-	static const char *const w[] = { "true", "True", "TRUE", NULL };
-
-	return ly_word(n, w);
-}
-
-bool ly_false(const yaml_node_t *n)
-{
-	static const char *const w[] = { "false", "False", "FALSE", NULL };
-
-	return ly_word(n, w);
-}
-
-bool ly_int(const yaml_node_t *n, long long *out)
-{
-	const char *v = ly_str(n);
-	char *end;
-	long long i;
-
-	if (!v || !*v || !(isdigit((unsigned char)*v) || *v == '-'))
-		return false;
-	i = strtoll(v, &end, 10);
-	if (*end)
-		return false;
-	*out = i;
-	return true;
-}
-
-unsigned ly_line(const yaml_node_t *n)
-{
-	return n ? (unsigned)n->start_mark.line + 1 : 0;
-}
-
-unsigned ly_col(const yaml_node_t *n)
-{
-	return n ? (unsigned)n->start_mark.column + 1 : 0;
-}
-
-yaml_node_t *ly_root(yaml_document_t *d)
-{
-	return yaml_document_get_root_node(d);
-}
-
-bool ly_is_map(const yaml_node_t *n)
-{
-	return n && n->type == YAML_MAPPING_NODE;
-}
-
-bool ly_is_seq(const yaml_node_t *n)
-{
-	return n && n->type == YAML_SEQUENCE_NODE;
-}
-
-size_t ly_npairs(const yaml_node_t *n)
-{
-	if (!ly_is_map(n))
-		return 0;
-	return (size_t)(n->data.mapping.pairs.top -
-			n->data.mapping.pairs.start);
-}
-
-yaml_node_t *ly_pair_key(yaml_document_t *d, const yaml_node_t *map,
-			 size_t i)
-{
-	return yaml_document_get_node(d, map->data.mapping.pairs.start[i].key);
-}
-
-yaml_node_t *ly_pair_val(yaml_document_t *d, const yaml_node_t *map,
-			 size_t i)
-{
-	return yaml_document_get_node(d,
-				      map->data.mapping.pairs.start[i].value);
-}
-
-yaml_node_t *ly_key(yaml_document_t *d, const yaml_node_t *map,
-		    const char *key)
-{
-	size_t i, n = ly_npairs(map);
-
-	for (i = 0; i < n; i++) {
-		yaml_node_t *k = ly_pair_key(d, map, i);
-
-		if (ly_is(k, key))
-			return k;
-	}
-	return NULL;
-}
-
-/* map[key] for a key of n bytes. */
-static yaml_node_t *ly_getn(yaml_document_t *d, const yaml_node_t *map,
-			    const char *key, size_t n)
-{
-	size_t i, np = ly_npairs(map);
-
-	for (i = 0; i < np; i++) {
-		const yaml_node_t *k = ly_pair_key(d, map, i);
-
-		if (k->type == YAML_SCALAR_NODE &&
-		    k->data.scalar.length == n &&
-		    !memcmp(k->data.scalar.value, key, n))
-			return ly_pair_val(d, map, i);
-	}
-	return NULL;
-}
-
-yaml_node_t *ly_get(yaml_document_t *d, const yaml_node_t *map,
-		    const char *key)
-{
-	return ly_getn(d, map, key, strlen(key));
-}
-
-yaml_node_t *ly_path(yaml_document_t *d, const yaml_node_t *n,
-		     const char *path)
-{
-	const yaml_node_t *cur = n;
-
-	while (cur && *path) {
-		size_t k = strcspn(path, ".");
-
-		cur = ly_getn(d, cur, path, k);
-		path += k + (path[k] == '.');
-	}
-	return (yaml_node_t *)cur;
-}
-
-size_t ly_len(const yaml_node_t *n)
-{
-	if (!ly_is_seq(n))
-		return 0;
-	return (size_t)(n->data.sequence.items.top -
-			n->data.sequence.items.start);
-}
-
-yaml_node_t *ly_at(yaml_document_t *d, const yaml_node_t *seq, size_t i)
-{
-	return yaml_document_get_node(d, seq->data.sequence.items.start[i]);
-}
 
 /* ---- well-formedness and duplicate keys ------------------------------- */
 

@@ -15,6 +15,7 @@
 #include <yaml.h>
 
 #include "fsutil.h"
+#include "ly.h"
 #include "plan.h"
 #include "template.h"
 #include "xalloc.h"

@@ -198,48 +198,6 @@ const struct lint_yaml *lint_yaml_of(struct lint_ctx *lc,
 const struct lint_file *lint_tree_find(const struct lint_tree *t,
 				       const char *path);
 
-/* ---- YAML helpers (lint-yaml.c) --------------------------------------- */
-
-/* Return a node's scalar text, or NULL when it is not a scalar. */
-const char *ly_str(const struct yaml_node_s *n);
-/* True when n is a scalar equal to s. */
-bool ly_is(const struct yaml_node_s *n, const char *s);
-/* True when n is the YAML boolean true (or false, for ly_false). */
-bool ly_true(const struct yaml_node_s *n);
-bool ly_false(const struct yaml_node_s *n);
-/* True when n is a plain (unquoted) scalar. */
-bool ly_plain(const struct yaml_node_s *n);
-/* Parse n as a whole decimal integer into *out. */
-bool ly_int(const struct yaml_node_s *n, long long *out);
-/* The 1-based line and column where n starts. */
-unsigned ly_line(const struct yaml_node_s *n);
-unsigned ly_col(const struct yaml_node_s *n);
-/* The root node of d, or NULL for an empty document. */
-struct yaml_node_s *ly_root(struct yaml_document_s *d);
-/* map[key], or NULL when map is not a mapping or has no such key. */
-struct yaml_node_s *ly_get(struct yaml_document_s *d,
-			   const struct yaml_node_s *map, const char *key);
-/* The key node of map[key], or NULL; for positions of keys. */
-struct yaml_node_s *ly_key(struct yaml_document_s *d,
-			   const struct yaml_node_s *map, const char *key);
-/* Follow a dotted path of keys ("spec.template.spec"); NULL if absent. */
-struct yaml_node_s *ly_path(struct yaml_document_s *d,
-			    const struct yaml_node_s *n, const char *path);
-/* The number of items of a sequence (0 for anything else). */
-size_t ly_len(const struct yaml_node_s *n);
-/* The i-th item of a sequence. */
-struct yaml_node_s *ly_at(struct yaml_document_s *d,
-			  const struct yaml_node_s *seq, size_t i);
-/* The number of pairs of a mapping, and the i-th key and value. */
-size_t ly_npairs(const struct yaml_node_s *n);
-struct yaml_node_s *ly_pair_key(struct yaml_document_s *d,
-				const struct yaml_node_s *map, size_t i);
-struct yaml_node_s *ly_pair_val(struct yaml_document_s *d,
-				const struct yaml_node_s *map, size_t i);
-/* True when n is a mapping (ly_is_map) or a sequence (ly_is_seq). */
-bool ly_is_map(const struct yaml_node_s *n);
-bool ly_is_seq(const struct yaml_node_s *n);
-
 /* ---- the checks, one group per module --------------------------------- */
 
 /* lint-yaml.c: syntax, duplicate keys, unrendered template markers. */

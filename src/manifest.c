@@ -1,16 +1,15 @@
 /*
  * manifest.c: load genship.yml.
  *
- * Two parsers look at the same text.  libyaml builds a node tree first:
- * it reports syntax errors with exact marks and gives every node its
- * position.  libcyaml then loads the text with a strict schema, so that
- * unknown keys, missing keys and mistyped scalars are rejected by a
- * declared schema rather than by hand-written checks.  libcyaml reports
- * through its log callback without usable positions; the captured message
- * and backtrace name the key path, which is looked up in the libyaml tree
- * to point the diagnostic at the right line and column.  Fields the
- * static schema cannot type (`default`, `matrix`) are ignored by libcyaml
- * and read from the libyaml tree.
+ * manifest-schema.h describes every mapping of the manifest once.  From
+ * it come three things: the structs libcyaml fills, libcyaml's schema,
+ * and the table of a structural check over libyaml's node tree.  libyaml
+ * parses first and reports syntax errors at exact marks; the check
+ * (ly_check) then reports unknown, duplicate and missing keys and
+ * mistyped values at their line and column; only then does libcyaml load
+ * the text, which it can no longer refuse.  Fields the static schema
+ * cannot type (`default`, `matrix`) libcyaml skips; they are read from the
+ * node tree and typed against the option.
  */
 #include "config.h"
 
@@ -18,7 +17,6 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,928 +25,201 @@
 #include <cyaml/cyaml.h>
 #include <yaml.h>
 
+#include "ly.h"
+#include "manifest-schema.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
-/* ---- the schema libcyaml loads ----------------------------------------- */
+/* ---- the schema, expanded from manifest-schema.h ----------------------- */
 
 enum raw_bool { RAW_BOOL_UNSET, RAW_BOOL_FALSE, RAW_BOOL_TRUE };
 
+/* The struct each mapping loads into; a field loads like an option. */
+#define RAW_option struct raw_option
+#define RAW_field struct raw_option
+#define RAW_computed struct raw_computed
+#define RAW_constraint struct raw_constraint
+#define RAW_file struct raw_file
+#define RAW_hooks struct raw_hooks
+
+/* The members libcyaml fills, per type; it skips DICT and ANY keys. */
+#define RAW_MEMBER(S, key, type, req, sub) RAW_##type(key, sub)
+#define RAW_STR(key, sub) char *key;
+#define RAW_INT(key, sub) long long *key;
+#define RAW_WORD(key, sub) int key;
+#define RAW_BOOL(key, sub) int key;	/* enum raw_bool */
+#define RAW_STRS(key, sub) char **key; unsigned key##_count;
+#define RAW_LIST(key, sub) RAW_##sub *key; unsigned key##_count;
+#define RAW_MAP(key, sub) RAW_##sub *key;
+#define RAW_DICT(key, sub)
+#define RAW_ANY(key, sub)
+
 struct raw_option {
-	char *name;
-	int type;		/* enum option_type */
-	char *pattern, *help, *prompt, *when;
-	char **choices;
-	unsigned choices_count;
-	long long *min, *max;
-	struct raw_option *fields;
-	unsigned fields_count;
-	int unique;		/* enum raw_bool */
+	OPTION_KEYS(RAW_MEMBER, _)
+	FIELD_ONLY_KEYS(RAW_MEMBER, _)
 };
 
-struct raw_computed {
-	char *name, *value;
-};
+struct raw_computed { COMPUTED_KEYS(RAW_MEMBER, _) };
+struct raw_constraint { CONSTRAINT_KEYS(RAW_MEMBER, _) };
+struct raw_file { FILE_KEYS(RAW_MEMBER, _) };
+struct raw_hooks { HOOKS_KEYS(RAW_MEMBER, _) };
+struct raw_manifest { MANIFEST_KEYS(RAW_MEMBER, _) };
 
-struct raw_constraint {
-	char *require, *message;
-};
+/*
+ * libcyaml's side.  An optional pointer takes an empty scalar as NULL
+ * (CYAML_FLAG_POINTER_NULL), which is what LY_NULLABLE accepts below.
+ */
+#define CY_PTR_REQ CYAML_FLAG_POINTER
+#define CY_PTR_OPT (CYAML_FLAG_POINTER_NULL | CYAML_FLAG_OPTIONAL)
+#define CY_VAL_REQ CYAML_FLAG_DEFAULT
+#define CY_VAL_OPT CYAML_FLAG_OPTIONAL
+#define CY_FIELD(S, key, type, req, sub) \
+	CY_##type(#key, req, struct raw_##S, key, sub),
+#define CY_STR(k, req, st, m, sub) \
+	CYAML_FIELD_STRING_PTR(k, CY_PTR_##req, st, m, 0, CYAML_UNLIMITED)
+#define CY_INT(k, req, st, m, sub) \
+	CYAML_FIELD_INT_PTR(k, CYAML_FLAG_POINTER | CY_VAL_##req, st, m)
+#define CY_WORD(k, req, st, m, sub) \
+	CYAML_FIELD_ENUM(k, CYAML_FLAG_STRICT | CY_VAL_##req, st, m, \
+			 sub##_cy, CYAML_ARRAY_LEN(sub##_cy))
+#define CY_BOOL(k, req, st, m, sub) \
+	CYAML_FIELD_ENUM(k, CYAML_FLAG_STRICT | CYAML_FLAG_CASE_INSENSITIVE | \
+			 CY_VAL_##req, st, m, bool_cy, CYAML_ARRAY_LEN(bool_cy))
+#define CY_STRS(k, req, st, m, sub) \
+	CYAML_FIELD_SEQUENCE(k, CY_PTR_##req, st, m, &string_entry, 0, \
+			     CYAML_UNLIMITED)
+#define CY_LIST(k, req, st, m, sub) \
+	CYAML_FIELD_SEQUENCE(k, CY_PTR_##req, st, m, &sub##_entry, 0, \
+			     CYAML_UNLIMITED)
+#define CY_MAP(k, req, st, m, sub) \
+	CYAML_FIELD_MAPPING_PTR(k, CY_PTR_##req, st, m, sub##_cy_fields)
+#define CY_DICT(k, req, st, m, sub) CYAML_FIELD_IGNORE(k, CY_VAL_##req)
+#define CY_ANY(k, req, st, m, sub) CYAML_FIELD_IGNORE(k, CY_VAL_##req)
 
-struct raw_file {
-	char *path, *when, *each;
-	int render;		/* enum raw_bool */
-	char **delimiters;
-	unsigned delimiters_count;
-};
+/* The structural check's side: a struct ly_field per key. */
+#define CK_PTR_REQ LY_REQUIRED
+#define CK_PTR_OPT LY_NULLABLE
+#define CK_VAL_REQ LY_REQUIRED
+#define CK_VAL_OPT 0u
+#define CK_FIELD(S, key, type, req, sub) CK_##type(#key, req, sub),
+#define CK_STR(k, req, sub) { k, LY_STR, CK_PTR_##req, NULL, NULL, NULL }
+#define CK_INT(k, req, sub) { k, LY_INT, CK_VAL_##req, NULL, NULL, NULL }
+#define CK_WORD(k, req, sub) \
+	{ k, LY_WORD, CK_VAL_##req, NULL, sub##_words, NULL }
+#define CK_BOOL(k, req, sub) \
+	{ k, LY_WORD, CK_VAL_##req | LY_ANYCASE, NULL, bool_words, NULL }
+#define CK_STRS(k, req, sub) { k, LY_STRS, CK_PTR_##req, NULL, NULL, NULL }
+#define CK_LIST(k, req, sub) \
+	{ k, LY_LIST, CK_PTR_##req, &sub##_schema, NULL, NULL }
+#define CK_MAP(k, req, sub) \
+	{ k, LY_MAP, CK_PTR_##req, &sub##_schema, NULL, NULL }
+#define CK_DICT(k, req, sub) { k, LY_DICT, CK_PTR_##req, NULL, NULL, \
+			       "a mapping of names to strings" }
+#define CK_ANY(k, req, sub) { k, LY_ANY, CK_VAL_##req, NULL, NULL, NULL }
 
-struct raw_hooks {
-	char **pre;
-	unsigned pre_count;
-	char **post;
-	unsigned post_count;
+/* Word lists, for both sides. */
+#define WORD_CY(word, val) { word, val },
+#define WORD_TEXT(word, val) word,
+static const cyaml_strval_t option_type_cy[] = { OPTION_TYPE_WORDS(WORD_CY) };
+static const char *const option_type_words[] = {
+	OPTION_TYPE_WORDS(WORD_TEXT) NULL
 };
-
-struct raw_manifest {
-	char *name, *version, *min_genship, *description;
-	struct raw_option *options;
-	unsigned options_count;
-	struct raw_computed *computed;
-	unsigned computed_count;
-	struct raw_constraint *constraints;
-	unsigned constraints_count;
-	struct raw_file *files;
-	unsigned files_count;
-	struct raw_hooks *hooks;
-};
-
-#define STR_REQ(key, st, m) \
-	CYAML_FIELD_STRING_PTR(key, CYAML_FLAG_POINTER, st, m, \
-			       0, CYAML_UNLIMITED)
-#define STR_OPT(key, st, m) \
-	CYAML_FIELD_STRING_PTR(key, CYAML_FLAG_POINTER_NULL | \
-			       CYAML_FLAG_OPTIONAL, st, m, 0, CYAML_UNLIMITED)
-#define SEQ_OPT(key, st, m, entry) \
-	CYAML_FIELD_SEQUENCE(key, CYAML_FLAG_POINTER_NULL | \
-			     CYAML_FLAG_OPTIONAL, st, m, entry, \
-			     0, CYAML_UNLIMITED)
-#define INT_OPT(key, st, m) \
-	CYAML_FIELD_INT_PTR(key, CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, \
-			    st, m)
+static const cyaml_strval_t bool_cy[] = { BOOL_WORDS(WORD_CY) };
+static const char *const bool_words[] = { BOOL_WORDS(WORD_TEXT) NULL };
 
 static const cyaml_schema_value_t string_entry = {
 	CYAML_VALUE_STRING(CYAML_FLAG_POINTER, char, 0, CYAML_UNLIMITED),
 };
 
-/* In enum option_type order: option_type_name() indexes it. */
-static const cyaml_strval_t type_strings[] = {
-	{ "string", OPTION_STRING },
-	{ "bool", OPTION_BOOL },
-	{ "int", OPTION_INT },
-	{ "choice", OPTION_CHOICE },
-	{ "multi", OPTION_MULTI },
-};
+/*
+ * Mapping NAME, whose keys are LIST, loaded into struct raw_S: its check
+ * table NAME_schema (messages call an entry NOUN, labelled by the key
+ * LABEL) and libcyaml's NAME_cy_fields.  SCHEMA_ENTRY adds NAME_entry for
+ * a mapping that is an entry of a sequence.
+ */
+#define SCHEMA(name, S, LIST, noun, label) \
+	static const struct ly_field name##_fields[] = { \
+		LIST(CK_FIELD, S) \
+	}; \
+	static const struct ly_schema name##_schema = { \
+		noun, label, name##_fields, CYAML_ARRAY_LEN(name##_fields) \
+	}; \
+	static const cyaml_schema_field_t name##_cy_fields[] = { \
+		LIST(CY_FIELD, S) CYAML_FIELD_END \
+	};
+#define SCHEMA_ENTRY(name, S) \
+	static const cyaml_schema_value_t name##_entry = { \
+		CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct raw_##S, \
+				    name##_cy_fields), \
+	};
 
-/* libcyaml's own bool accepts any word as true; this enum is strict. */
-static const cyaml_strval_t bool_strings[] = {
-	{ "true", RAW_BOOL_TRUE }, { "false", RAW_BOOL_FALSE },
-	{ "yes", RAW_BOOL_TRUE }, { "no", RAW_BOOL_FALSE },
-	{ "on", RAW_BOOL_TRUE }, { "off", RAW_BOOL_FALSE },
-};
+SCHEMA(field, option, FIELD_KEYS, "field", "name")
+SCHEMA_ENTRY(field, option)
+SCHEMA(option, option, OPTION_KEYS, "option", "name")
+SCHEMA_ENTRY(option, option)
+SCHEMA(computed, computed, COMPUTED_KEYS, "computed value", "name")
+SCHEMA_ENTRY(computed, computed)
+SCHEMA(constraint, constraint, CONSTRAINT_KEYS, "constraint", NULL)
+SCHEMA_ENTRY(constraint, constraint)
+SCHEMA(file, file, FILE_KEYS, "file rule", "path")
+SCHEMA_ENTRY(file, file)
+SCHEMA(hooks, hooks, HOOKS_KEYS, NULL, NULL)
+SCHEMA(manifest, manifest, MANIFEST_KEYS, "manifest", NULL)
 
-/* The keys an option and a field of a list option's elements share. */
-#define TYPED_VALUE_KEYS \
-	STR_REQ("name", struct raw_option, name), \
-	CYAML_FIELD_ENUM("type", CYAML_FLAG_STRICT, struct raw_option, type, \
-			 type_strings, CYAML_ARRAY_LEN(type_strings)), \
-	CYAML_FIELD_IGNORE("default", CYAML_FLAG_OPTIONAL), \
-	STR_OPT("pattern", struct raw_option, pattern), \
-	STR_OPT("help", struct raw_option, help), \
-	SEQ_OPT("choices", struct raw_option, choices, &string_entry), \
-	INT_OPT("min", struct raw_option, min), \
-	INT_OPT("max", struct raw_option, max)
-
-static const cyaml_schema_field_t field_fields[] = {
-	TYPED_VALUE_KEYS,
-	CYAML_FIELD_ENUM("unique", CYAML_FLAG_OPTIONAL | CYAML_FLAG_STRICT |
-			 CYAML_FLAG_CASE_INSENSITIVE, struct raw_option, unique,
-			 bool_strings, CYAML_ARRAY_LEN(bool_strings)),
-	CYAML_FIELD_END
-};
-
-static const cyaml_schema_value_t field_entry = {
-	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct raw_option,
-			    field_fields),
-};
-
-static const cyaml_schema_field_t option_fields[] = {
-	TYPED_VALUE_KEYS,
-	STR_OPT("prompt", struct raw_option, prompt),
-	STR_OPT("when", struct raw_option, when),
-	CYAML_FIELD_IGNORE("matrix", CYAML_FLAG_OPTIONAL),
-	SEQ_OPT("fields", struct raw_option, fields, &field_entry),
-	CYAML_FIELD_END
-};
-
-static const cyaml_schema_value_t option_entry = {
-	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct raw_option,
-			    option_fields),
-};
-
-static const cyaml_schema_field_t computed_fields[] = {
-	STR_REQ("name", struct raw_computed, name),
-	STR_REQ("value", struct raw_computed, value),
-	CYAML_FIELD_END
-};
-
-static const cyaml_schema_value_t computed_entry = {
-	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct raw_computed,
-			    computed_fields),
-};
-
-static const cyaml_schema_field_t constraint_fields[] = {
-	STR_REQ("require", struct raw_constraint, require),
-	STR_OPT("message", struct raw_constraint, message),
-	CYAML_FIELD_END
-};
-
-static const cyaml_schema_value_t constraint_entry = {
-	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct raw_constraint,
-			    constraint_fields),
-};
-
-static const cyaml_schema_field_t file_fields[] = {
-	STR_REQ("path", struct raw_file, path),
-	STR_OPT("when", struct raw_file, when),
-	STR_OPT("each", struct raw_file, each),
-	CYAML_FIELD_ENUM("render", CYAML_FLAG_OPTIONAL | CYAML_FLAG_STRICT |
-			 CYAML_FLAG_CASE_INSENSITIVE, struct raw_file, render,
-			 bool_strings, CYAML_ARRAY_LEN(bool_strings)),
-	SEQ_OPT("delimiters", struct raw_file, delimiters, &string_entry),
-	CYAML_FIELD_END
-};
-
-static const cyaml_schema_value_t file_entry = {
-	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct raw_file, file_fields),
-};
-
-static const cyaml_schema_field_t hooks_fields[] = {
-	SEQ_OPT("pre", struct raw_hooks, pre, &string_entry),
-	SEQ_OPT("post", struct raw_hooks, post, &string_entry),
-	CYAML_FIELD_END
-};
-
-static const cyaml_schema_field_t manifest_fields[] = {
-	STR_REQ("name", struct raw_manifest, name),
-	STR_REQ("version", struct raw_manifest, version),
-	STR_OPT("min_genship", struct raw_manifest, min_genship),
-	STR_OPT("description", struct raw_manifest, description),
-	SEQ_OPT("options", struct raw_manifest, options, &option_entry),
-	SEQ_OPT("computed", struct raw_manifest, computed, &computed_entry),
-	SEQ_OPT("constraints", struct raw_manifest, constraints,
-		&constraint_entry),
-	SEQ_OPT("files", struct raw_manifest, files, &file_entry),
-	CYAML_FIELD_MAPPING_PTR("hooks", CYAML_FLAG_POINTER_NULL |
-				CYAML_FLAG_OPTIONAL, struct raw_manifest,
-				hooks, hooks_fields),
-	CYAML_FIELD_END
-};
-
-static const cyaml_schema_value_t manifest_schema = {
+static const cyaml_schema_value_t manifest_cy = {
 	CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, struct raw_manifest,
-			    manifest_fields),
+			    manifest_cy_fields),
 };
 
-/* ---- libyaml helpers --------------------------------------------------- */
+/* ---- loading ----------------------------------------------------------- */
 
 /* The loader's state: the source, its libyaml tree and the result. */
 struct loader {
-	struct diag_src src;
-	yaml_document_t doc;
+	struct ly_doc y;
 	yaml_node_t *root;
 	struct manifest *m;
-	struct diag *err;
 };
 
-static yaml_node_t *node_at(struct loader *ld, int index)
-{
-	return yaml_document_get_node(&ld->doc, index);
-}
-
-/*
- * Return the pair of mapping map whose scalar key is key, skipping the
- * first `skip` matches; NULL when map is no mapping or has none.
- */
-static yaml_node_pair_t *map_pair(struct loader *ld, const yaml_node_t *map,
-				  const char *key, unsigned skip)
-{
-	yaml_node_pair_t *p;
-
-	if (!map || map->type != YAML_MAPPING_NODE)
-		return NULL;
-	for (p = map->data.mapping.pairs.start;
-	     p < map->data.mapping.pairs.top; p++) {
-		yaml_node_t *k = node_at(ld, p->key);
-
-		if (k && k->type == YAML_SCALAR_NODE &&
-		    !strcmp((const char *)k->data.scalar.value, key) &&
-		    !skip--)
-			return p;
-	}
-	return NULL;
-}
-
-/* Return the value of key in mapping map, or NULL. */
-static yaml_node_t *map_get(struct loader *ld, const yaml_node_t *map,
-			    const char *key)
-{
-	yaml_node_pair_t *p = map_pair(ld, map, key, 0);
-
-	return p ? node_at(ld, p->value) : NULL;
-}
-
-/* Return the i-th (0-based) item of sequence seq, or NULL. */
-static yaml_node_t *seq_item(struct loader *ld, const yaml_node_t *seq,
-			     size_t i)
-{
-	if (!seq || seq->type != YAML_SEQUENCE_NODE ||
-	    i >= (size_t)(seq->data.sequence.items.top -
-			  seq->data.sequence.items.start))
-		return NULL;
-	return node_at(ld, seq->data.sequence.items.start[i]);
-}
-
-/* Return the text of a scalar node, or NULL for other nodes. */
-static const char *scalar_text(const yaml_node_t *n)
-{
-	if (!n || n->type != YAML_SCALAR_NODE)
-		return NULL;
-	return (const char *)n->data.scalar.value;
-}
-
-/* True for a plain empty, ~ or null scalar: YAML's null. */
-static bool node_is_null(const yaml_node_t *n)
-{
-	const char *s = scalar_text(n);
-
-	if (!s || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
-		return false;
-	return !*s || !strcmp(s, "~") || !strcmp(s, "null") ||
-	       !strcmp(s, "Null") || !strcmp(s, "NULL");
-}
-
-/* Return the 1-based position where node n starts. */
+/* Where node n starts, as a manifest keeps positions. */
 static struct src_pos node_pos(const yaml_node_t *n)
 {
-	struct src_pos pos = { 1, 1 };
+	struct src_pos pos = { ly_line(n), ly_col(n) };
 
-	if (n) {
-		pos.line = (unsigned)n->start_mark.line + 1;
-		pos.col = (unsigned)n->start_mark.column + 1;
-	}
 	return pos;
 }
 
-/* Position of the text inside a scalar: past an opening quote. */
+/* Where the text of scalar n starts: past an opening quote. */
 static struct src_pos text_pos(const yaml_node_t *n)
 {
-	struct src_pos pos = node_pos(n);
+	struct src_pos pos = { ly_line(n), ly_text_col(n) };
 
-	if (n && n->type == YAML_SCALAR_NODE &&
-	    (n->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
-	     n->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE))
-		pos.col++;
 	return pos;
 }
 
-/* Set an input error at pos, formatted. Returns ERR_INPUT. */
-static int error_pos(struct loader *ld, struct src_pos pos,
-		     const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int error_pos(struct loader *ld, struct src_pos pos,
-		     const char *fmt, ...)
-{
-	char *msg;
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&msg, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		msg = NULL;
-	diag_at_linecol(ld->err, &ld->src, pos.line, pos.col, "%s",
-			msg ? msg : fmt);
-	free(msg);
-	return ERR_INPUT;
-}
-
-/* Return "a scalar", "a sequence" or "a mapping" for node n. */
-static const char *node_kind(const yaml_node_t *n)
-{
-	if (!n)
-		return "nothing";
-	if (n->type == YAML_SEQUENCE_NODE)
-		return "a sequence";
-	if (n->type == YAML_MAPPING_NODE)
-		return "a mapping";
-	return "a scalar";
-}
-
-/* Set an error for libyaml parser p. Returns ERR_INPUT or ERR_FAIL. */
-static int yaml_parse_error(const struct diag_src *src,
-			    const yaml_parser_t *p, struct diag *err)
-{
-	const char *problem = p->problem ? p->problem : "syntax error";
-
-	if (p->error == YAML_MEMORY_ERROR)
-		return diag_fail(err, "%s: out of memory parsing YAML",
-				 src->name);
-	if (p->error == YAML_READER_ERROR)
-		return diag_at(err, src, p->problem_offset,
-			       "invalid YAML: %s", problem);
-	diag_at_linecol(err, src, (unsigned)p->problem_mark.line + 1,
-			(unsigned)p->problem_mark.column + 1,
-			"invalid YAML: %s", problem);
-	if (p->context)
-		diag_hint(err, "%s at line %lu", p->context,
-			  (unsigned long)p->context_mark.line + 1);
-	return ERR_INPUT;
-}
-
-/* After the first document, anything but the end of the stream is wrong. */
-static int yaml_check_single(const struct diag_src *src, yaml_parser_t *p,
-			     struct diag *err)
-{
-	yaml_document_t next;
-	yaml_node_t *root;
-	int ret = 0;
-
-	if (!yaml_parser_load(p, &next))
-		return yaml_parse_error(src, p, err);
-	root = yaml_document_get_root_node(&next);
-	if (root)
-		ret = diag_at_linecol(err, src,
-				      (unsigned)next.start_mark.line + 1,
-				      (unsigned)next.start_mark.column + 1,
-				      "expected one YAML document, found a "
-				      "second one");
-	yaml_document_delete(&next);
-	return ret;
-}
-
-int manifest_parse_yaml(const struct diag_src *src,
-			struct yaml_document_s *doc, struct diag *err)
-{
-	yaml_parser_t p;
-	int ret = 0;
-
-	if (!yaml_parser_initialize(&p))
-		return diag_fail(err, "out of memory");
-	yaml_parser_set_input_string(&p, (const unsigned char *)src->text,
-				     src->len);
-	yaml_parser_set_encoding(&p, YAML_UTF8_ENCODING);
-	if (!yaml_parser_load(&p, doc))
-		ret = yaml_parse_error(src, &p, err);
-	else if ((ret = yaml_check_single(src, &p, err)))
-		yaml_document_delete(doc);
-	yaml_parser_delete(&p);
-	return ret;
-}
-
-/* ---- alias expansion --------------------------------------------------- */
-
 /*
- * libcyaml copies what an anchor holds at every alias, so aliases of
- * aliases expand exponentially ("billion laughs").  A pass over libyaml's
- * events counts the nodes aliases would add, without expanding them, and
- * refuses the manifest past these limits, before libcyaml sees it.
+ * Load the checked text with libcyaml into *raw.  The check accepts only
+ * what this schema loads, so a refusal here is a bug: ERR_FAIL, never an
+ * input error that would blame the template.
  */
-#define ALIAS_MAX_NODES 100000	/* nodes aliases may add in all */
-#define ALIAS_MAX_ANCHORS 1000	/* bounds the anchor lookups */
-
-struct alias_anchor {
-	char *name;
-	size_t nodes;		/* nodes the anchored value holds */
-};
-
-/* A collection open at this point of the event stream. */
-struct alias_frame {
-	char *anchor;		/* NULL when it has none */
-	size_t start;		/* the node count before it */
-};
-
-struct alias_count {
-	struct alias_anchor *anchors;
-	size_t nanchors, anchors_alloc;
-	struct alias_frame *open;
-	size_t nopen, open_alloc;
-	size_t nodes;		/* nodes so far, aliases expanded */
-	size_t added;		/* of which aliases added */
-};
-
-/* Record that anchor name (taken) holds nodes nodes. Returns 0 or -1. */
-static int alias_define(struct alias_count *ac, char *name, size_t nodes)
-{
-	struct alias_anchor *a;
-
-	if (ac->nanchors == ALIAS_MAX_ANCHORS) {
-		free(name);
-		return -1;
-	}
-	XALLOC_GROW(ac->anchors, ac->nanchors + 1, ac->anchors_alloc);
-	a = &ac->anchors[ac->nanchors++];
-	a->name = name;
-	a->nodes = nodes;
-	return 0;
-}
-
-/* Nodes the latest anchor called name holds; 0 if there is none yet. */
-static size_t alias_nodes(const struct alias_count *ac, const char *name)
-{
-	size_t i = ac->nanchors;
-
-	while (i--)
-		if (!strcmp(ac->anchors[i].name, name))
-			return ac->anchors[i].nodes;
-	return 0;
-}
-
-/* Open a collection with anchor (may be NULL). */
-static void alias_open(struct alias_count *ac, const yaml_char_t *anchor)
-{
-	struct alias_frame *f;
-
-	XALLOC_GROW(ac->open, ac->nopen + 1, ac->open_alloc);
-	f = &ac->open[ac->nopen++];
-	f->anchor = anchor ? xstrdup((const char *)anchor) : NULL;
-	f->start = ac->nodes++;
-}
-
-/* Close the innermost collection. Returns 0, or -1 past the anchors. */
-static int alias_close(struct alias_count *ac)
-{
-	struct alias_frame *f;
-
-	if (!ac->nopen)
-		return 0;
-	f = &ac->open[--ac->nopen];
-	return f->anchor ? alias_define(ac, f->anchor,
-					ac->nodes - f->start) : 0;
-}
-
-/* Count one event. Returns 0, or -1 when a limit is passed. */
-static int alias_event(struct alias_count *ac, const yaml_event_t *ev)
-{
-	const yaml_char_t *anchor;
-	size_t n;
-
-	switch (ev->type) {
-	case YAML_SCALAR_EVENT:
-		ac->nodes++;
-		anchor = ev->data.scalar.anchor;
-		return anchor ? alias_define(ac, xstrdup((const char *)anchor),
-					     1) : 0;
-	case YAML_SEQUENCE_START_EVENT:
-		alias_open(ac, ev->data.sequence_start.anchor);
-		return 0;
-	case YAML_MAPPING_START_EVENT:
-		alias_open(ac, ev->data.mapping_start.anchor);
-		return 0;
-	case YAML_SEQUENCE_END_EVENT:
-	case YAML_MAPPING_END_EVENT:
-		return alias_close(ac);
-	case YAML_ALIAS_EVENT:
-		n = alias_nodes(ac, (const char *)ev->data.alias.anchor);
-		ac->added += n;
-		ac->nodes += n;
-		return ac->added > ALIAS_MAX_NODES ? -1 : 0;
-	default:
-		return 0;
-	}
-}
-
-static void alias_count_release(struct alias_count *ac)
-{
-	size_t i;
-
-	for (i = 0; i < ac->nanchors; i++)
-		free(ac->anchors[i].name);
-	for (i = 0; i < ac->nopen; i++)
-		free(ac->open[i].anchor);
-	free(ac->anchors);
-	free(ac->open);
-}
-
-/* Report the limit that the event at mark passed. Returns ERR_INPUT. */
-static int alias_error(const struct alias_count *ac, const yaml_mark_t *mark,
-		       const struct diag_src *src, struct diag *err)
-{
-	if (ac->nanchors == ALIAS_MAX_ANCHORS)
-		diag_at(err, src, mark->index, "more than %d YAML anchors",
-			ALIAS_MAX_ANCHORS);
-	else
-		diag_at(err, src, mark->index, "YAML aliases expand to more "
-			"than %d nodes", ALIAS_MAX_NODES);
-	diag_hint(err, "every alias stands for a copy of its anchor's "
-		  "value; write the values out, or use fewer aliases");
-	return ERR_INPUT;
-}
-
-/*
- * Refuse src when its aliases would expand past ALIAS_MAX_NODES nodes or
- * it defines more than ALIAS_MAX_ANCHORS anchors.  Syntax errors are
- * left to the parsers that report them.  Returns 0 or ERR_INPUT.
- */
-static int check_aliases(const struct diag_src *src, struct diag *err)
-{
-	struct alias_count ac = { 0 };
-	yaml_parser_t p;
-	yaml_event_t ev;
-	int ret = 0, done = 0;
-
-	if (!yaml_parser_initialize(&p))
-		return diag_fail(err, "out of memory");
-	yaml_parser_set_input_string(&p, (const unsigned char *)src->text,
-				     src->len);
-	while (!ret && !done && yaml_parser_parse(&p, &ev)) {
-		done = ev.type == YAML_STREAM_END_EVENT;
-		if (alias_event(&ac, &ev))
-			ret = alias_error(&ac, &ev.start_mark, src, err);
-		yaml_event_delete(&ev);
-	}
-	alias_count_release(&ac);
-	yaml_parser_delete(&p);
-	return ret;
-}
-
-/* ---- libcyaml errors, mapped back to positions ------------------------- */
-
-/* One step of the key path in libcyaml's backtrace. */
-struct cy_step {
-	char *key;		/* a mapping field, or NULL for an entry */
-	unsigned index;		/* 1-based sequence entry */
-};
-
-struct cy_error {
-	char *msg;		/* the first error line, without "Load: " */
-	struct cy_step *path;	/* outermost first */
-	size_t depth, alloc;
-};
-
-/* libcyaml's log callback: collect error lines in the strbuf at ctx. */
-static void cy_log(cyaml_log_t level, void *ctx, const char *fmt,
-		   va_list args)
-{
-	char *line;
-
-	if (level < CYAML_LOG_ERROR || vasprintf(&line, fmt, args) < 0)
-		return;
-	strbuf_adds(ctx, line);
-	free(line);
-}
-
-/* Parse one backtrace line into a step; false for "in mapping (...)". */
-static bool cy_parse_step(const char *line, struct cy_step *step)
-{
-	static const char field[] = "  in mapping field '";
-	static const char entry[] = "  in sequence entry '";
-	const char *end;
-
-	if (!strncmp(line, field, sizeof(field) - 1)) {
-		line += sizeof(field) - 1;
-		end = strstr(line, "' (line:");
-		if (!end)
-			return false;
-		step->key = xstrndup(line, (size_t)(end - line));
-		return true;
-	}
-	if (!strncmp(line, entry, sizeof(entry) - 1)) {
-		step->key = NULL;
-		step->index = (unsigned)strtoul(line + sizeof(entry) - 1,
-						NULL, 10);
-		return true;
-	}
-	return false;
-}
-
-/* Split libcyaml's log into the message and the key path. */
-static void cy_parse_log(char *log, struct cy_error *ce)
-{
-	char *line, *save = NULL;
-	size_t i;
-
-	for (line = strtok_r(log, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		struct cy_step step = { NULL, 0 };
-
-		if (!ce->msg && !strncmp(line, "Load: ", 6) &&
-		    strcmp(line, "Load: Backtrace:")) {
-			ce->msg = xstrdup(line + 6);
-		} else if (cy_parse_step(line, &step)) {
-			XALLOC_GROW(ce->path, ce->depth + 1, ce->alloc);
-			ce->path[ce->depth++] = step;
-		}
-	}
-	for (i = 0; i < ce->depth / 2; i++) {
-		struct cy_step t = ce->path[i];
-
-		ce->path[i] = ce->path[ce->depth - 1 - i];
-		ce->path[ce->depth - 1 - i] = t;
-	}
-	if (!ce->msg)
-		ce->msg = xstrdup("invalid manifest");
-}
-
-static void cy_error_release(struct cy_error *ce)
-{
-	size_t i;
-
-	for (i = 0; i < ce->depth; i++)
-		free(ce->path[i].key);
-	free(ce->path);
-	free(ce->msg);
-}
-
-/* Return the schema of field key in mapping schema s, or NULL. */
-static const cyaml_schema_value_t *schema_field(const cyaml_schema_value_t *s,
-						const char *key)
-{
-	const cyaml_schema_field_t *f;
-
-	if (!s || s->type != CYAML_MAPPING)
-		return NULL;
-	for (f = s->mapping.fields; f->key; f++)
-		if (!strcmp(f->key, key))
-			return &f->value;
-	return NULL;
-}
-
-/*
- * Follow the first n steps of path from the root, in the tree and in the
- * schema.  Returns the node reached (the deepest one that exists) and sets
- * *schema to its schema when schema is not NULL.
- */
-static yaml_node_t *cy_walk(struct loader *ld, const struct cy_step *path,
-			    size_t n, const cyaml_schema_value_t **schema)
-{
-	const cyaml_schema_value_t *s = &manifest_schema;
-	yaml_node_t *node = ld->root, *next;
-	size_t i;
-
-	for (i = 0; i < n && node; i++) {
-		if (path[i].key) {
-			next = map_get(ld, node, path[i].key);
-			s = schema_field(s, path[i].key);
-		} else {
-			next = seq_item(ld, node, path[i].index - 1);
-			s = s && s->type == CYAML_SEQUENCE ?
-			    s->sequence.entry : NULL;
-		}
-		if (!next)
-			break;
-		node = next;
-	}
-	if (schema)
-		*schema = s;
-	return node;
-}
-
-/* Named contexts: the entries of the top-level sequences. */
-static const struct {
-	const char *seq, *noun, *label;
-} cy_contexts[] = {
-	{ "options", "option", "name" },
-	{ "computed", "computed value", "name" },
-	{ "constraints", "constraint", NULL },
-	{ "files", "file rule", "path" },
-};
-
-/* Describe the node at the first n steps of path, for messages. */
-static void cy_describe(struct loader *ld, const struct cy_step *path,
-			size_t n, struct strbuf *sb)
-{
-	size_t i;
-
-	if (!n) {
-		strbuf_adds(sb, "manifest");
-		return;
-	}
-	for (i = 0; n == 2 && !path[1].key &&
-	     i < CYAML_ARRAY_LEN(cy_contexts); i++) {
-		const char *label;
-
-		if (strcmp(path[0].key, cy_contexts[i].seq))
-			continue;
-		label = cy_contexts[i].label ? scalar_text(map_get(ld,
-			cy_walk(ld, path, 2, NULL), cy_contexts[i].label)) :
-			NULL;
-		if (label)
-			strbuf_addf(sb, "%s '%s'", cy_contexts[i].noun, label);
-		else
-			strbuf_addf(sb, "%s #%u", cy_contexts[i].noun,
-				    path[1].index);
-		return;
-	}
-	if (!path[n - 1].key)
-		strbuf_addf(sb, "entry %u of ", path[n - 1].index);
-	else
-		strbuf_addf(sb, "'%s'%s", path[n - 1].key, n > 1 ? " in " : "");
-	if (n > 1 || !path[n - 1].key)
-		cy_describe(ld, path, n - 1, sb);
-}
-
-#define MAX_CANDS 16
-
-/*
- * Collect the words schema s accepts (a mapping's keys, an enum's
- * strings) into cands and, comma-separated, into sb unless it is NULL.
- * Returns the count.
- */
-static size_t schema_words(const cyaml_schema_value_t *s, struct strbuf *sb,
-			   const char *cands[MAX_CANDS])
-{
-	const cyaml_schema_field_t *f;
-	size_t n = 0;
-	uint32_t i;
-
-	if (s && s->type == CYAML_MAPPING)
-		for (f = s->mapping.fields; f->key && n < MAX_CANDS; f++)
-			cands[n++] = f->key;
-	if (s && s->type == CYAML_ENUM)
-		for (i = 0; i < s->enumeration.count && n < MAX_CANDS; i++)
-			cands[n++] = s->enumeration.strings[i].str;
-	for (i = 0; sb && i < n; i++)
-		strbuf_addf(sb, "%s%s", i ? ", " : "", cands[i]);
-	return n;
-}
-
-/* "Unexpected key: K": point at the key, suggest the closest valid one. */
-static int cy_unknown_key(struct loader *ld, struct cy_error *ce,
-			  const char *key)
-{
-	const cyaml_schema_value_t *s;
-	yaml_node_t *map = cy_walk(ld, ce->path, ce->depth, &s);
-	yaml_node_pair_t *p = map_pair(ld, map, key, 0);
-	struct strbuf what = STRBUF_INIT, keys = STRBUF_INIT;
-	const char *cands[MAX_CANDS], *best;
-	size_t ncands = schema_words(s, &keys, cands);
-
-	cy_describe(ld, ce->path, ce->depth, &what);
-	best = diag_closest(key, cands, ncands);
-	error_pos(ld, node_pos(p ? node_at(ld, p->key) : map),
-		  "unknown key '%s' in %s", key, what.buf);
-	if (best)
-		diag_hint(ld->err, "did you mean '%s'?", best);
-	else if (keys.len)
-		diag_hint(ld->err, "valid keys are %s", keys.buf);
-	strbuf_release(&what);
-	strbuf_release(&keys);
-	return ERR_INPUT;
-}
-
-/* "Mapping field already seen: K": point at the second K. */
-static int cy_duplicate_key(struct loader *ld, struct cy_error *ce,
-			    const char *key)
-{
-	size_t n = ce->depth;
-	struct strbuf what = STRBUF_INIT;
-	yaml_node_t *map;
-	yaml_node_pair_t *p;
-
-	if (n && ce->path[n - 1].key && !strcmp(ce->path[n - 1].key, key))
-		n--;
-	map = cy_walk(ld, ce->path, n, NULL);
-	p = map_pair(ld, map, key, 1);
-	cy_describe(ld, ce->path, n, &what);
-	error_pos(ld, node_pos(p ? node_at(ld, p->key) : map),
-		  "duplicate key '%s' in %s", key, what.buf);
-	strbuf_release(&what);
-	return ERR_INPUT;
-}
-
-/* "Missing required mapping field: K": point at the mapping. */
-static int cy_missing_key(struct loader *ld, struct cy_error *ce,
-			  const char *key)
-{
-	size_t n = ce->depth;
-	struct strbuf what = STRBUF_INIT;
-
-	/* The backtrace still names the last field the mapping read. */
-	if (n && ce->path[n - 1].key)
-		n--;
-	cy_describe(ld, ce->path, n, &what);
-	error_pos(ld, node_pos(cy_walk(ld, ce->path, n, NULL)),
-		  "missing required key '%s' in %s", key, what.buf);
-	strbuf_release(&what);
-	return ERR_INPUT;
-}
-
-/* Describe what schema s expects: "an integer", "a sequence", ... */
-static void schema_expect(const cyaml_schema_value_t *s, struct strbuf *sb)
-{
-	const char *cands[MAX_CANDS];
-
-	switch (s ? s->type : CYAML_IGNORE) {
-	case CYAML_INT:
-	case CYAML_UINT:
-		strbuf_adds(sb, "an integer");
-		break;
-	case CYAML_STRING:
-		strbuf_adds(sb, "a string");
-		break;
-	case CYAML_MAPPING:
-		strbuf_adds(sb, "a mapping");
-		break;
-	case CYAML_SEQUENCE:
-		strbuf_adds(sb, "a sequence");
-		break;
-	case CYAML_ENUM:
-		strbuf_adds(sb, "one of ");
-		schema_words(s, sb, cands);
-		break;
-	default:
-		strbuf_adds(sb, "something else");
-		break;
-	}
-}
-
-/* A value of the wrong kind or an unparsable scalar at the path's end. */
-static int cy_bad_value(struct loader *ld, struct cy_error *ce)
-{
-	const cyaml_schema_value_t *s;
-	yaml_node_t *n = cy_walk(ld, ce->path, ce->depth, &s);
-	struct strbuf what = STRBUF_INIT, want = STRBUF_INIT;
-	const char *text = scalar_text(n), *best = NULL;
-	const char *cands[MAX_CANDS];
-
-	cy_describe(ld, ce->path, ce->depth, &what);
-	schema_expect(s, &want);
-	if (text && s && s->type != CYAML_MAPPING &&
-	    s->type != CYAML_SEQUENCE) {
-		error_pos(ld, node_pos(n), "invalid value '%s' for %s: "
-			  "expected %s", text, what.buf, want.buf);
-		if (s->type == CYAML_ENUM)
-			best = diag_closest(text, cands, schema_words(s, NULL,
-							       cands));
-	} else {
-		error_pos(ld, node_pos(n), "%s must be %s, not %s", what.buf,
-			  want.buf, node_kind(n));
-	}
-	if (best)
-		diag_hint(ld->err, "did you mean '%s'?", best);
-	strbuf_release(&what);
-	strbuf_release(&want);
-	return ERR_INPUT;
-}
-
-/* Turn libcyaml's captured log into a positioned diagnostic. */
-static int cy_report(struct loader *ld, char *log)
-{
-	struct cy_error ce = { NULL, NULL, 0, 0 };
-	const char *m;
-	int ret;
-
-	cy_parse_log(log, &ce);
-	m = ce.msg;
-	if (!strncmp(m, "Unexpected key: ", 16))
-		ret = cy_unknown_key(ld, &ce, m + 16);
-	else if (!strncmp(m, "Mapping field already seen: ", 28))
-		ret = cy_duplicate_key(ld, &ce, m + 28);
-	else if (!strncmp(m, "Missing required mapping field: ", 32))
-		ret = cy_missing_key(ld, &ce, m + 32);
-	else if (!strncmp(m, "Invalid ", 8) || !strncmp(m, "Expecting ", 10))
-		ret = cy_bad_value(ld, &ce);
-	else
-		ret = error_pos(ld, node_pos(cy_walk(ld, ce.path, ce.depth,
-						     NULL)),
-				"invalid manifest: %s", m);
-	cy_error_release(&ce);
-	return ret;
-}
-
-/* Load the text with the strict schema into *raw. */
 static int cy_load(struct loader *ld, struct raw_manifest **raw)
 {
-	struct strbuf log = STRBUF_INIT;
 	cyaml_config_t cfg = {
-		.log_fn = cy_log,
-		.log_ctx = &log,
 		.mem_fn = cyaml_mem,
 		.log_level = CYAML_LOG_ERROR,
 		.flags = CYAML_CFG_DEFAULT,
 	};
 	cyaml_err_t e;
-	int ret = 0;
 
-	e = cyaml_load_data((const uint8_t *)ld->src.text, ld->src.len, &cfg,
-			    &manifest_schema, (cyaml_data_t **)raw, NULL);
+	e = cyaml_load_data((const uint8_t *)ld->y.src.text, ld->y.src.len,
+			    &cfg, &manifest_cy, (cyaml_data_t **)raw, NULL);
+	if (e == CYAML_OK)
+		return 0;
 	if (e == CYAML_ERR_OOM)
-		ret = diag_fail(ld->err, "out of memory loading %s",
-				ld->src.name);
-	else if (e != CYAML_OK)
-		ret = cy_report(ld, log.buf);
-	strbuf_release(&log);
-	return ret;
+		return diag_fail(ld->y.err, "out of memory loading %s",
+				 ld->y.src.name);
+	return diag_fail(ld->y.err, "%s: internal error: libcyaml refused "
+			 "what the schema check accepted: %s",
+			 ld->y.src.name, cyaml_strerror(e));
 }
 
 static void cy_free(struct raw_manifest *raw)
@@ -959,16 +230,16 @@ static void cy_free(struct raw_manifest *raw)
 	};
 
 	if (raw)
-		cyaml_free(&cfg, &manifest_schema, raw, 0);
+		cyaml_free(&cfg, &manifest_cy, raw, 0);
 }
 
 /* ---- values: coercion and formatting ----------------------------------- */
 
 const char *option_type_name(enum option_type t)
 {
-	if ((size_t)t >= CYAML_ARRAY_LEN(type_strings))
+	if ((size_t)t >= CYAML_ARRAY_LEN(option_type_cy))
 		return "?";
-	return type_strings[t].str;
+	return option_type_words[t];
 }
 
 /* Append the n bytes at s as a JSON string. */
@@ -1079,7 +350,7 @@ void option_format_arg(struct strbuf *sb, const struct value *v)
 }
 
 /* Append the text of a scalar value to sb; false for lists and dicts. */
-static bool value_scalar_text(const struct value *v, struct strbuf *sb)
+static bool value_ly_str(const struct value *v, struct strbuf *sb)
 {
 	if (v->kind != VALUE_STRING && v->kind != VALUE_BOOL &&
 	    v->kind != VALUE_INT && v->kind != VALUE_FLOAT)
@@ -1189,7 +460,7 @@ static int coerce_string(const struct option *o, const struct value *in,
 	struct strbuf sb = STRBUF_INIT;
 	int ret = 0;
 
-	if (!value_scalar_text(in, &sb)) {
+	if (!value_ly_str(in, &sb)) {
 		strbuf_adds(why, "expected a string");
 		add_not_scalar(in, why);
 		ret = ERR_INPUT;
@@ -1211,7 +482,7 @@ static int coerce_choice(const struct option *o, const struct value *in,
 	struct strbuf sb = STRBUF_INIT;
 	long i = -1;
 
-	if (value_scalar_text(in, &sb))
+	if (value_ly_str(in, &sb))
 		i = choice_index(o, sb.buf, sb.len);
 	strbuf_release(&sb);
 	if (i < 0) {
@@ -1280,7 +551,7 @@ static int multi_mark_all(const struct option *o, const struct value *in,
 	}
 	for (i = 0; !ret && i < in->u.list.len; i++) {
 		strbuf_reset(&sb);
-		if (!value_scalar_text(in->u.list.items[i], &sb)) {
+		if (!value_ly_str(in->u.list.items[i], &sb)) {
 			strbuf_adds(why, "expected a list of choices");
 			ret = ERR_INPUT;
 		} else {
@@ -1315,59 +586,8 @@ static int coerce_multi(const struct option *o, const struct value *in,
 
 /* ---- multi options of objects ----------------------------------------- */
 
-/* Elements of one object list, and YAML nodes read for one value. */
+/* Elements of one object list. */
 #define RECORDS_MAX 100
-#define YAML_VALUE_NODES 10000
-
-/* Depth-first conversion for manifest_yaml_value(); budget counts nodes. */
-static int yaml_value(yaml_document_t *doc, yaml_node_t *n, struct arena *a,
-		      unsigned depth, size_t *budget, struct value **out)
-{
-	yaml_node_item_t *it;
-	yaml_node_pair_t *p;
-	struct value *res, *v;
-
-	if (!n || depth > 3 || !*budget)
-		return ERR_INPUT;
-	--*budget;
-	if (n->type == YAML_SCALAR_NODE) {
-		*out = value_strn(a, (const char *)n->data.scalar.value,
-				  n->data.scalar.length);
-		return 0;
-	}
-	res = n->type == YAML_SEQUENCE_NODE ? value_list(a, 0) :
-		value_dict(a, 0);
-	for (it = n->data.sequence.items.start;
-	     n->type == YAML_SEQUENCE_NODE &&
-	     it < n->data.sequence.items.top; it++) {
-		if (yaml_value(doc, yaml_document_get_node(doc, *it), a,
-			       depth + 1, budget, &v))
-			return ERR_INPUT;
-		value_list_push(a, res, v);
-	}
-	for (p = n->data.mapping.pairs.start;
-	     n->type == YAML_MAPPING_NODE &&
-	     p < n->data.mapping.pairs.top; p++) {
-		yaml_node_t *k = yaml_document_get_node(doc, p->key);
-
-		if (!k || k->type != YAML_SCALAR_NODE ||
-		    value_dict_get(res, (const char *)k->data.scalar.value) ||
-		    yaml_value(doc, yaml_document_get_node(doc, p->value), a,
-			       depth + 1, budget, &v))
-			return ERR_INPUT;
-		value_dict_set(a, res, (const char *)k->data.scalar.value, v);
-	}
-	*out = res;
-	return 0;
-}
-
-int manifest_yaml_value(struct yaml_document_s *doc, struct yaml_node_s *n,
-			struct arena *a, struct value **out)
-{
-	size_t budget = YAML_VALUE_NODES;
-
-	return yaml_value(doc, n, a, 0, &budget, out);
-}
 
 /* Append "a, b, c": the names of o's fields. */
 static void field_names(const struct option *o, struct strbuf *sb)
@@ -1499,7 +719,7 @@ static int parse_flow(const char *text, size_t len, struct arena *a,
 	root = yaml_document_get_root_node(&doc);
 	if (!root)
 		*out = value_list(a, 0), ret = 0;
-	else if (manifest_yaml_value(&doc, root, a, out))
+	else if (ly_value(&doc, root, a, out))
 		strbuf_adds(why, "expected a list of mappings of scalars, "
 			    "with no key twice and at most 10000 values");
 	else
@@ -1572,13 +792,11 @@ static char *adup(struct loader *ld, const char *s)
 	return s ? arena_strdup(&ld->m->arena, s) : NULL;
 }
 
-/* Position of key `key` in mapping map, or of map itself. */
-static struct src_pos key_pos(struct loader *ld, const yaml_node_t *map,
-			      const char *key)
+/* The key node `key` of mapping map, or map itself: where errors go. */
+static const yaml_node_t *key_at(struct loader *ld, const yaml_node_t *map,
+				 const char *key)
 {
-	yaml_node_pair_t *p = map_pair(ld, map, key, 0);
-
-	return node_pos(p ? node_at(ld, p->key) : map);
+	return ly_key_or_map(&ld->y.doc, map, key);
 }
 
 /* True when s is [a-z_][a-z0-9_]*. */
@@ -1599,8 +817,8 @@ static int check_identifier(struct loader *ld, const char *name,
 {
 	if (is_identifier(name))
 		return 0;
-	error_pos(ld, node_pos(node), "invalid %s name '%s'", what, name);
-	diag_hint(ld->err, "names are lowercase letters, digits and '_', "
+	ly_error(&ld->y, node, "invalid %s name '%s'", what, name);
+	diag_hint(ld->y.err, "names are lowercase letters, digits and '_', "
 		  "and do not start with a digit");
 	return ERR_INPUT;
 }
@@ -1609,10 +827,8 @@ static int check_identifier(struct loader *ld, const char *name,
 static int compile_expr(struct loader *ld, const char *src,
 			const yaml_node_t *n, struct tpl_expr **out)
 {
-	struct src_pos pos = text_pos(n);
-
-	return tpl_expr_compile(ld->src.name, src, strlen(src), pos.line,
-				pos.col, out, ld->err);
+	return tpl_expr_compile(ld->y.src.name, src, strlen(src), ly_line(n),
+				ly_text_col(n), out, ld->y.err);
 }
 
 static int build_choices(struct loader *ld, const struct raw_option *r,
@@ -1620,31 +836,31 @@ static int build_choices(struct loader *ld, const struct raw_option *r,
 {
 	bool wants = o->type == OPTION_CHOICE ||
 		(o->type == OPTION_MULTI && !r->fields_count);
-	yaml_node_t *seq = map_get(ld, node, "choices");
+	yaml_node_t *seq = ly_get(&ld->y.doc, node, "choices");
 	unsigned i, j;
 
 	if (o->type == OPTION_MULTI && r->fields_count && r->choices_count)
-		return error_pos(ld, key_pos(ld, node, "choices"),
-				 "option '%s' has both 'choices' and "
-				 "'fields'", o->name);
+		return ly_error(&ld->y, key_at(ld, node, "choices"), "option "
+				"'%s' has both 'choices' and 'fields'",
+				o->name);
 	if (!wants && r->choices_count)
-		return error_pos(ld, key_pos(ld, node, "choices"),
-				 "'choices' only applies to choice and multi "
-				 "options, and '%s' is %s", o->name,
-				 option_type_name(o->type));
+		return ly_error(&ld->y, key_at(ld, node, "choices"),
+				"'choices' only applies to choice and multi "
+				"options, and '%s' is %s", o->name,
+				option_type_name(o->type));
 	if (wants && !r->choices_count)
-		return error_pos(ld, node_pos(map_get(ld, node, "type")),
-				 "option '%s' of type %s needs 'choices'",
-				 o->name, option_type_name(o->type));
+		return ly_error(&ld->y, ly_get(&ld->y.doc, node, "type"),
+				"option '%s' of type %s needs 'choices'",
+				o->name, option_type_name(o->type));
 	o->choices = arena_alloc(&ld->m->arena,
 				 (r->choices_count + 1) * sizeof(char *));
 	for (i = 0; i < r->choices_count; i++) {
 		for (j = 0; j < i; j++)
 			if (!strcmp(r->choices[i], r->choices[j]))
-				return error_pos(ld, node_pos(seq_item(ld, seq,
-						 i)), "duplicate choice '%s' "
-						 "in option '%s'",
-						 r->choices[i], o->name);
+				return ly_error(&ld->y, ly_at(&ld->y.doc, seq,
+						i), "duplicate choice '%s' in "
+						"option '%s'", r->choices[i],
+						o->name);
 		o->choices[i] = adup(ld, r->choices[i]);
 	}
 	o->nchoices = r->choices_count;
@@ -1655,18 +871,19 @@ static int build_range(struct loader *ld, const struct raw_option *r,
 		       const yaml_node_t *node, struct option *o)
 {
 	if (o->type != OPTION_INT && (r->min || r->max))
-		return error_pos(ld, key_pos(ld, node, r->min ? "min" : "max"),
-				 "'%s' only applies to int options, and '%s' "
-				 "is %s", r->min ? "min" : "max", o->name,
-				 option_type_name(o->type));
+		return ly_error(&ld->y, key_at(ld, node, r->min ? "min" :
+						    "max"), "'%s' only applies "
+				"to int options, and '%s' is %s",
+				r->min ? "min" : "max", o->name,
+				option_type_name(o->type));
 	o->has_min = r->min != NULL;
 	o->has_max = r->max != NULL;
 	o->min = r->min ? *r->min : 0;
 	o->max = r->max ? *r->max : 0;
 	if (o->has_min && o->has_max && o->min > o->max)
-		return error_pos(ld, node_pos(map_get(ld, node, "max")),
-				 "max %lld is less than min %lld in option "
-				 "'%s'", o->max, o->min, o->name);
+		return ly_error(&ld->y, ly_get(&ld->y.doc, node, "max"),
+				"max %lld is less than min %lld in option "
+				"'%s'", o->max, o->min, o->name);
 	return 0;
 }
 
@@ -1960,7 +1177,7 @@ static int build_pattern(struct loader *ld, const struct raw_option *r,
 			 const yaml_node_t *node, struct option *o)
 {
 	struct strbuf ere = STRBUF_INIT;
-	struct src_pos pos = text_pos(map_get(ld, node, "pattern"));
+	const yaml_node_t *at = ly_get(&ld->y.doc, node, "pattern");
 	regex_t *re = arena_zalloc(&ld->m->arena, sizeof(*re));
 	const char *why;
 	char bad = 0, *msg;
@@ -1970,34 +1187,36 @@ static int build_pattern(struct loader *ld, const struct raw_option *r,
 	if (!r->pattern)
 		return 0;
 	if (o->type != OPTION_STRING)
-		return error_pos(ld, key_pos(ld, node, "pattern"),
-				 "'pattern' only applies to string options, "
-				 "and '%s' is %s", o->name,
-				 option_type_name(o->type));
+		return ly_error(&ld->y, key_at(ld, node, "pattern"),
+				"'pattern' only applies to string options, "
+				"and '%s' is %s", o->name,
+				option_type_name(o->type));
 	o->pattern = adup(ld, r->pattern);
 	if (re_translate(r->pattern, &ere, &bad)) {
-		ret = error_pos(ld, pos, "invalid pattern '%s' in option '%s':"
-				" '\\%c' cannot be used inside [...]",
-				r->pattern, o->name, bad);
-		diag_hint(ld->err, "POSIX brackets take no escapes: put ']' "
+		ret = ly_error_text(&ld->y, at, "invalid pattern '%s' in "
+				    "option '%s': '\\%c' cannot be used inside "
+				    "[...]", r->pattern, o->name, bad);
+		diag_hint(ld->y.err, "POSIX brackets take no escapes: put ']' "
 			  "first and '-' last, or write [^0-9] for \\D");
 	} else if (re_check_limits(ere.buf, &why)) {
-		ret = error_pos(ld, pos, "invalid pattern '%s' in option '%s':"
-				" %s", r->pattern, o->name, why);
-		diag_hint(ld->err, "patterns may nest 32 groups, hold 1000 "
+		ret = ly_error_text(&ld->y, at, "invalid pattern '%s' in "
+				    "option '%s': %s", r->pattern, o->name,
+				    why);
+		diag_hint(ld->y.err, "patterns may nest 32 groups, hold 1000 "
 			  "elements once each {m,n} is copied out n times, and "
 			  "repeat only what matches one character or more");
 	} else if (!regcomp_headroom()) {
-		ret = diag_fail(ld->err, "out of memory");
+		ret = diag_fail(ld->y.err, "out of memory");
 	} else if ((rc = regcomp(re, ere.buf, REG_EXTENDED | REG_NOSUB)) ==
 		   REG_ESPACE) {
-		ret = diag_fail(ld->err, "out of memory");
+		ret = diag_fail(ld->y.err, "out of memory");
 	} else if (rc) {
 		n = regerror(rc, re, NULL, 0);
 		msg = xmalloc(n);
 		regerror(rc, re, msg, n);
-		ret = error_pos(ld, pos, "invalid pattern '%s' in option '%s':"
-				" %s", r->pattern, o->name, msg);
+		ret = ly_error_text(&ld->y, at, "invalid pattern '%s' in "
+				    "option '%s': %s", r->pattern, o->name,
+				    msg);
 		free(msg);
 	} else {
 		o->pattern_re = re;
@@ -2016,7 +1235,7 @@ static int node_value(struct loader *ld, const yaml_node_t *n,
 		      struct value **out)
 {
 	struct arena *a = &ld->m->arena;
-	const char *text = scalar_text(n);
+	const char *text = ly_str(n);
 	const yaml_node_t *item;
 	size_t i;
 
@@ -2025,22 +1244,21 @@ static int node_value(struct loader *ld, const yaml_node_t *n,
 		return 0;
 	}
 	if (o->nfields && n->type == YAML_SEQUENCE_NODE)
-		return manifest_yaml_value(&ld->doc, (yaml_node_t *)n, a, out) ?
-			error_pos(ld, node_pos(n), "%s for option '%s' must "
-				  "be a sequence of mappings of scalars",
-				  what, o->name) : 0;
+		return ly_value(&ld->y.doc, n, a, out) ?
+			ly_error(&ld->y, n, "%s for option '%s' must be a "
+				 "sequence of mappings of scalars", what,
+				 o->name) : 0;
 	if (n->type != YAML_SEQUENCE_NODE || o->type != OPTION_MULTI)
-		return error_pos(ld, node_pos(n), "%s for option '%s' must be "
-				 "%s, not %s", what, o->name,
-				 o->type == OPTION_MULTI ? "a sequence" :
-				 "a scalar", node_kind(n));
+		return ly_error(&ld->y, n, "%s for option '%s' must be %s, "
+				"not %s", what, o->name,
+				o->type == OPTION_MULTI ? "a sequence" :
+				"a scalar", ly_kind(n));
 	*out = value_list(a, 0);
-	for (i = 0; (item = seq_item(ld, n, i)); i++) {
-		if (!(text = scalar_text(item)))
-			return error_pos(ld, node_pos(item), "entries of %s "
-					 "for option '%s' must be scalars, "
-					 "not %s", what, o->name,
-					 node_kind(item));
+	for (i = 0; (item = ly_at(&ld->y.doc, n, i)); i++) {
+		if (!(text = ly_str(item)))
+			return ly_error(&ld->y, item, "entries of %s for "
+					"option '%s' must be scalars, not %s",
+					what, o->name, ly_kind(item));
 		value_list_push(a, *out, value_strn(a, text,
 						   item->data.scalar.length));
 	}
@@ -2062,10 +1280,10 @@ static int typed_value(struct loader *ld, const yaml_node_t *n,
 	ret = option_coerce(o, raw, &ld->m->arena, out, &why);
 	if (ret) {
 		option_format_value(&shown, raw);
-		error_pos(ld, node_pos(n), "invalid %s '%s' for option '%s': "
-			  "%s", what, shown.buf, o->name, why.buf);
+		ly_error(&ld->y, n, "invalid %s '%s' for option '%s': %s",
+			 what, shown.buf, o->name, why.buf);
 		if (o->type == OPTION_STRING && o->pattern && o->help)
-			diag_hint(ld->err, "%s", o->help);
+			diag_hint(ld->y.err, "%s", o->help);
 	}
 	strbuf_release(&why);
 	strbuf_release(&shown);
@@ -2101,9 +1319,9 @@ static struct value *implicit_default(struct loader *ld,
 static int build_default(struct loader *ld, const yaml_node_t *node,
 			 struct option *o)
 {
-	yaml_node_t *d = map_get(ld, node, "default");
+	yaml_node_t *d = ly_get(&ld->y.doc, node, "default");
 
-	if (!d || node_is_null(d)) {
+	if (!d || ly_null(d)) {
 		o->def = implicit_default(ld, o);
 		return 0;
 	}
@@ -2114,26 +1332,26 @@ static int build_default(struct loader *ld, const yaml_node_t *node,
 static int build_matrix(struct loader *ld, const yaml_node_t *node,
 			struct option *o)
 {
-	yaml_node_t *mx = map_get(ld, node, "matrix");
+	yaml_node_t *mx = ly_get(&ld->y.doc, node, "matrix");
 	const yaml_node_t *item;
 	struct value *v;
 	size_t i;
 	int ret = 0;
 
-	if (!mx || node_is_null(mx))
+	if (!mx || ly_null(mx))
 		return 0;
 	o->matrix = value_list(&ld->m->arena, 0);
 	if (mx->type == YAML_MAPPING_NODE)
-		return error_pos(ld, node_pos(mx), "'matrix' for option '%s' "
-				 "must be a value or a sequence of values, "
-				 "not a mapping", o->name);
+		return ly_error(&ld->y, mx, "'matrix' for option '%s' "
+				"must be a value or a sequence of values, "
+				"not a mapping", o->name);
 	if (mx->type == YAML_SCALAR_NODE) {
 		ret = typed_value(ld, mx, o, "matrix value", &v);
 		if (!ret)
 			value_list_push(&ld->m->arena, o->matrix, v);
 		return ret;
 	}
-	for (i = 0; !ret && (item = seq_item(ld, mx, i)); i++) {
+	for (i = 0; !ret && (item = ly_at(&ld->y.doc, mx, i)); i++) {
 		ret = typed_value(ld, item, o, "matrix value", &v);
 		if (!ret)
 			value_list_push(&ld->m->arena, o->matrix, v);
@@ -2145,7 +1363,7 @@ static int build_matrix(struct loader *ld, const yaml_node_t *node,
 static int check_option_name(struct loader *ld, const struct option *o,
 			     size_t index, const yaml_node_t *node)
 {
-	const yaml_node_t *name = map_get(ld, node, "name");
+	const yaml_node_t *name = ly_get(&ld->y.doc, node, "name");
 	size_t i;
 
 	if (check_identifier(ld, o->name, name, "option"))
@@ -2153,9 +1371,9 @@ static int check_option_name(struct loader *ld, const struct option *o,
 	for (i = 0; i < index; i++) {
 		if (strcmp(ld->m->options[i].name, o->name))
 			continue;
-		error_pos(ld, node_pos(name), "duplicate option '%s'",
-			  o->name);
-		diag_hint(ld->err, "'%s' is first defined at line %u",
+		ly_error(&ld->y, name, "duplicate option '%s'",
+			 o->name);
+		diag_hint(ld->y.err, "'%s' is first defined at line %u",
 			  o->name, ld->m->options[i].pos.line);
 		return ERR_INPUT;
 	}
@@ -2166,16 +1384,16 @@ static int check_option_name(struct loader *ld, const struct option *o,
 static int check_field_name(struct loader *ld, const struct option *o,
 			    size_t index, const yaml_node_t *node)
 {
-	const yaml_node_t *name = map_get(ld, node, "name");
+	const yaml_node_t *name = ly_get(&ld->y.doc, node, "name");
 	size_t i;
 
 	if (check_identifier(ld, o->fields[index].name, name, "field"))
 		return ERR_INPUT;
 	for (i = 0; i < index; i++)
 		if (!strcmp(o->fields[i].name, o->fields[index].name))
-			return error_pos(ld, node_pos(name), "duplicate field "
-					 "'%s' in option '%s'",
-					 o->fields[i].name, o->name);
+			return ly_error(&ld->y, name, "duplicate field "
+					"'%s' in option '%s'",
+					o->fields[i].name, o->name);
 	return 0;
 }
 
@@ -2185,7 +1403,7 @@ static int build_field(struct loader *ld, const struct raw_option *r,
 		       struct option *o)
 {
 	struct option *f = &o->fields[index];
-	yaml_node_t *def = map_get(ld, node, "default");
+	yaml_node_t *def = ly_get(&ld->y.doc, node, "default");
 	int ret;
 
 	f->name = adup(ld, r->name);
@@ -2194,9 +1412,9 @@ static int build_field(struct loader *ld, const struct raw_option *r,
 	f->unique = r->unique == RAW_BOOL_TRUE;
 	f->pos = node_pos(node);
 	if (f->type == OPTION_MULTI)
-		return error_pos(ld, node_pos(map_get(ld, node, "type")),
-				 "field '%s' of option '%s' cannot be multi",
-				 f->name, o->name);
+		return ly_error(&ld->y, ly_get(&ld->y.doc, node, "type"),
+				"field '%s' of option '%s' cannot be multi",
+				f->name, o->name);
 	ret = check_field_name(ld, o, index, node);
 	if (!ret)
 		ret = build_choices(ld, r, node, f);
@@ -2204,7 +1422,7 @@ static int build_field(struct loader *ld, const struct raw_option *r,
 		ret = build_range(ld, r, node, f);
 	if (!ret)
 		ret = build_pattern(ld, r, node, f);
-	f->required = !def || node_is_null(def);
+	f->required = !def || ly_null(def);
 	if (!ret && !f->required)
 		ret = typed_value(ld, def, f, "default", &f->def);
 	return ret;
@@ -2214,24 +1432,23 @@ static int build_field(struct loader *ld, const struct raw_option *r,
 static int build_fields(struct loader *ld, const struct raw_option *r,
 			const yaml_node_t *node, struct option *o)
 {
-	yaml_node_t *seq = map_get(ld, node, "fields");
+	yaml_node_t *seq = ly_get(&ld->y.doc, node, "fields");
 	size_t i;
 	int ret = 0;
 
 	if (!seq)
 		return 0;
 	if (o->type != OPTION_MULTI || !r->fields_count)
-		return error_pos(ld, key_pos(ld, node, "fields"),
-				 "'fields' needs a multi option and at least "
-				 "one field, and '%s' is %s with %u",
-				 o->name, option_type_name(o->type),
-				 r->fields_count);
+		return ly_error(&ld->y, key_at(ld, node, "fields"),
+				"'fields' needs a multi option and at least "
+				"one field, and '%s' is %s with %u", o->name,
+				option_type_name(o->type), r->fields_count);
 	o->fields = arena_zalloc(&ld->m->arena,
 				 r->fields_count * sizeof(*o->fields));
 	o->nfields = r->fields_count;
 	for (i = 0; !ret && i < o->nfields; i++)
-		ret = build_field(ld, &r->fields[i], i, seq_item(ld, seq, i),
-				  o);
+		ret = build_field(ld, &r->fields[i], i,
+				  ly_at(&ld->y.doc, seq, i), o);
 	return ret;
 }
 
@@ -2257,8 +1474,8 @@ static int build_option(struct loader *ld, const struct raw_option *r,
 	if (!ret)
 		ret = build_pattern(ld, r, node, o);
 	if (!ret && r->when)
-		ret = compile_expr(ld, r->when, map_get(ld, node, "when"),
-				   &o->when);
+		ret = compile_expr(ld, r->when,
+				   ly_get(&ld->y.doc, node, "when"), &o->when);
 	if (!ret)
 		ret = build_default(ld, node, o);
 	if (!ret)
@@ -2268,7 +1485,7 @@ static int build_option(struct loader *ld, const struct raw_option *r,
 
 static int build_options(struct loader *ld, const struct raw_manifest *raw)
 {
-	yaml_node_t *seq = map_get(ld, ld->root, "options");
+	yaml_node_t *seq = ly_get(&ld->y.doc, ld->root, "options");
 	size_t i;
 	int ret = 0;
 
@@ -2277,7 +1494,7 @@ static int build_options(struct loader *ld, const struct raw_manifest *raw)
 	ld->m->noptions = raw->options_count;
 	for (i = 0; !ret && i < raw->options_count; i++)
 		ret = build_option(ld, &raw->options[i], i,
-				   seq_item(ld, seq, i));
+				   ly_at(&ld->y.doc, seq, i));
 	return ret;
 }
 
@@ -2290,18 +1507,18 @@ static int check_computed_name(struct loader *ld, const char *name,
 	if (check_identifier(ld, name, node, "computed value"))
 		return ERR_INPUT;
 	if (manifest_option(ld->m, name))
-		return error_pos(ld, node_pos(node), "computed value '%s' has "
-				 "the name of an option", name);
+		return ly_error(&ld->y, node, "computed value '%s' has the "
+				"name of an option", name);
 	for (i = 0; i < index; i++)
 		if (!strcmp(ld->m->computed[i].name, name))
-			return error_pos(ld, node_pos(node), "duplicate "
-					 "computed value '%s'", name);
+			return ly_error(&ld->y, node, "duplicate computed "
+					"value '%s'", name);
 	return 0;
 }
 
 static int build_computed(struct loader *ld, const struct raw_manifest *raw)
 {
-	yaml_node_t *seq = map_get(ld, ld->root, "computed"), *node;
+	yaml_node_t *seq = ly_get(&ld->y.doc, ld->root, "computed"), *node;
 	struct manifest *m = ld->m;
 	size_t i;
 
@@ -2310,13 +1527,13 @@ static int build_computed(struct loader *ld, const struct raw_manifest *raw)
 	for (i = 0; i < raw->computed_count; i++) {
 		struct computed *c = &m->computed[i];
 
-		node = seq_item(ld, seq, i);
+		node = ly_at(&ld->y.doc, seq, i);
 		if (check_computed_name(ld, raw->computed[i].name, i,
-					map_get(ld, node, "name")))
+					ly_get(&ld->y.doc, node, "name")))
 			return ERR_INPUT;
 		c->name = adup(ld, raw->computed[i].name);
 		c->value = adup(ld, raw->computed[i].value);
-		c->pos = text_pos(map_get(ld, node, "value"));
+		c->pos = text_pos(ly_get(&ld->y.doc, node, "value"));
 		m->ncomputed = i + 1;
 	}
 	return 0;
@@ -2325,7 +1542,7 @@ static int build_computed(struct loader *ld, const struct raw_manifest *raw)
 static int build_constraints(struct loader *ld,
 			     const struct raw_manifest *raw)
 {
-	yaml_node_t *seq = map_get(ld, ld->root, "constraints"), *req;
+	yaml_node_t *seq = ly_get(&ld->y.doc, ld->root, "constraints"), *req;
 	struct manifest *m = ld->m;
 	size_t i;
 	int ret = 0;
@@ -2337,7 +1554,7 @@ static int build_constraints(struct loader *ld,
 		const struct raw_constraint *r = &raw->constraints[i];
 		struct constraint *c = &m->constraints[i];
 
-		req = map_get(ld, seq_item(ld, seq, i), "require");
+		req = ly_get(&ld->y.doc, ly_at(&ld->y.doc, seq, i), "require");
 		c->require_src = adup(ld, r->require);
 		c->message = r->message ? adup(ld, r->message) :
 			     arena_printf(&m->arena, "constraint not met: %s",
@@ -2357,21 +1574,21 @@ static int build_delimiters(struct loader *ld, const struct raw_file *r,
 		&f->syntax.block_open, &f->syntax.block_close,
 		&f->syntax.comment_open, &f->syntax.comment_close,
 	};
-	yaml_node_t *seq = map_get(ld, node, "delimiters");
+	yaml_node_t *seq = ly_get(&ld->y.doc, node, "delimiters");
 	unsigned i;
 
 	if (!r->delimiters_count)
 		return 0;
 	if (r->delimiters_count % 2 || r->delimiters_count > 6)
-		return error_pos(ld, node_pos(seq), "'delimiters' in file rule "
-				 "'%s' needs 2, 4 or 6 strings (variable, "
-				 "block, comment open/close), not %u",
-				 f->glob, r->delimiters_count);
+		return ly_error(&ld->y, seq, "'delimiters' in file rule "
+				"'%s' needs 2, 4 or 6 strings (variable, "
+				"block, comment open/close), not %u",
+				f->glob, r->delimiters_count);
 	for (i = 0; i < r->delimiters_count; i++) {
 		if (!*r->delimiters[i])
-			return error_pos(ld, node_pos(seq_item(ld, seq, i)),
-					 "empty delimiter in file rule '%s'",
-					 f->glob);
+			return ly_error(&ld->y, ly_at(&ld->y.doc, seq, i),
+					"empty delimiter in file rule '%s'",
+					f->glob);
 		*slots[i] = adup(ld, r->delimiters[i]);
 	}
 	f->has_syntax = true;
@@ -2393,16 +1610,16 @@ static int build_each(struct loader *ld, const char *src,
 	f->each_var = arena_strndup(&ld->m->arena, src, var);
 	if (!var || !gap || strncmp(src + var + gap, "in", 2) ||
 	    !strchr(" ", *expr) || !is_identifier(f->each_var)) {
-		error_pos(ld, pos, "'each' in file rule '%s' must read "
-			  "'NAME in EXPRESSION', not '%s'", f->glob, src);
-		diag_hint(ld->err, "for example: each: \"c in components\"");
+		ly_error_text(&ld->y, n, "'each' in file rule '%s' must read "
+			      "'NAME in EXPRESSION', not '%s'", f->glob, src);
+		diag_hint(ld->y.err, "for example: each: \"c in components\"");
 		return ERR_INPUT;
 	}
 	expr += strspn(expr, " ");
 	f->each_src = adup(ld, expr);
-	return tpl_expr_compile(ld->src.name, expr, strlen(expr), pos.line,
+	return tpl_expr_compile(ld->y.src.name, expr, strlen(expr), pos.line,
 				pos.col + (unsigned)(expr - src), &f->each,
-				ld->err);
+				ld->y.err);
 }
 
 static int build_file(struct loader *ld, const struct raw_file *r,
@@ -2413,20 +1630,21 @@ static int build_file(struct loader *ld, const struct raw_file *r,
 	f->render = r->render != RAW_BOOL_FALSE;
 	f->pos = node_pos(node);
 	if (!*r->path || r->path[0] == '/')
-		return error_pos(ld, node_pos(map_get(ld, node, "path")),
-				 "file rule path '%s' must be a non-empty "
-				 "relative glob", r->path);
-	if (r->when && compile_expr(ld, r->when, map_get(ld, node, "when"),
-				    &f->when))
+		return ly_error(&ld->y, ly_get(&ld->y.doc, node, "path"),
+				"file rule path '%s' must be a non-empty "
+				"relative glob", r->path);
+	if (r->when && compile_expr(ld, r->when,
+				    ly_get(&ld->y.doc, node, "when"), &f->when))
 		return ERR_INPUT;
-	if (r->each && build_each(ld, r->each, map_get(ld, node, "each"), f))
+	if (r->each && build_each(ld, r->each,
+				  ly_get(&ld->y.doc, node, "each"), f))
 		return ERR_INPUT;
 	return build_delimiters(ld, r, node, f);
 }
 
 static int build_files(struct loader *ld, const struct raw_manifest *raw)
 {
-	yaml_node_t *seq = map_get(ld, ld->root, "files");
+	yaml_node_t *seq = ly_get(&ld->y.doc, ld->root, "files");
 	struct manifest *m = ld->m;
 	size_t i;
 	int ret = 0;
@@ -2435,7 +1653,7 @@ static int build_files(struct loader *ld, const struct raw_manifest *raw)
 				sizeof(struct file_rule));
 	m->nfiles = raw->files_count;
 	for (i = 0; !ret && i < raw->files_count; i++)
-		ret = build_file(ld, &raw->files[i], seq_item(ld, seq, i),
+		ret = build_file(ld, &raw->files[i], ly_at(&ld->y.doc, seq, i),
 				 &m->files[i]);
 	return ret;
 }
@@ -2448,18 +1666,19 @@ static int build_hook_list(struct loader *ld, char **names, unsigned n,
 			   const char *key, char ***out, size_t *nout,
 			   struct src_pos **pos)
 {
-	yaml_node_t *seq = map_get(ld, map_get(ld, ld->root, "hooks"), key);
+	yaml_document_t *d = &ld->y.doc;
+	yaml_node_t *seq = ly_get(d, ly_get(d, ld->root, "hooks"), key);
 	unsigned i;
 
 	*out = arena_zalloc(&ld->m->arena, (n + 1) * sizeof(char *));
 	*pos = arena_zalloc(&ld->m->arena, (n + 1) * sizeof(**pos));
 	for (i = 0; i < n; i++) {
-		(*pos)[i] = node_pos(seq_item(ld, seq, i));
+		(*pos)[i] = node_pos(ly_at(&ld->y.doc, seq, i));
 		if (!*names[i] || strchr(names[i], '/') ||
 		    !strcmp(names[i], ".") || !strcmp(names[i], "..")) {
-			error_pos(ld, node_pos(seq_item(ld, seq, i)),
-				  "invalid hook name '%s'", names[i]);
-			diag_hint(ld->err, "a hook is named by its file name "
+			ly_error(&ld->y, ly_at(&ld->y.doc, seq, i),
+				 "invalid hook name '%s'", names[i]);
+			diag_hint(ld->y.err, "a hook is named by its file name "
 				  "in the template's hooks/ directory");
 			return ERR_INPUT;
 		}
@@ -2492,23 +1711,22 @@ static bool version_parse(const char *s, unsigned long v[3])
 /* Refuse a template that needs a newer genship than this one. */
 static int check_min_genship(struct loader *ld, const char *want)
 {
-	struct src_pos pos = node_pos(map_get(ld, ld->root, "min_genship"));
+	const yaml_node_t *at = ly_get(&ld->y.doc, ld->root, "min_genship");
 	unsigned long w[3], have[3];
 	int i;
 
 	if (!want)
 		return 0;
 	if (!version_parse(want, w))
-		return error_pos(ld, pos, "invalid version '%s' for "
-				 "'min_genship': expected X.Y.Z", want);
+		return ly_error(&ld->y, at, "invalid version '%s' for "
+				"'min_genship': expected X.Y.Z", want);
 	version_parse(PACKAGE_VERSION, have);
 	for (i = 0; i < 3 && w[i] == have[i]; i++)
 		;
 	if (i < 3 && w[i] > have[i]) {
-		error_pos(ld, pos, "template '%s' needs genship %s or newer, "
-			  "and this is %s", ld->m->name, want,
-			  PACKAGE_VERSION);
-		diag_hint(ld->err, "upgrade genship");
+		ly_error(&ld->y, at, "template '%s' needs genship %s or newer, "
+			 "and this is %s", ld->m->name, want, PACKAGE_VERSION);
+		diag_hint(ld->y.err, "upgrade genship");
 		return ERR_INPUT;
 	}
 	return 0;
@@ -2549,7 +1767,7 @@ static int build_manifest(struct loader *ld, const struct raw_manifest *raw)
 int manifest_load(const char *file, const char *text, size_t len,
 		  struct manifest **out, struct diag *err)
 {
-	struct loader ld = { .err = err };
+	struct loader ld = { .y = { .err = err } };
 	struct raw_manifest *raw = NULL;
 	bool have_doc = false;
 	int ret;
@@ -2559,18 +1777,20 @@ int manifest_load(const char *file, const char *text, size_t len,
 	ld.m->file = arena_strdup(&ld.m->arena, file);
 	ld.m->text = arena_strndup(&ld.m->arena, text, len);
 	ld.m->text_len = len;
-	manifest_diag_src(ld.m, &ld.src);
-	ret = manifest_parse_yaml(&ld.src, &ld.doc, err);
+	manifest_diag_src(ld.m, &ld.y.src);
+	ret = ly_parse(&ld.y);
 	if (ret)
 		goto out;
 	have_doc = true;
-	ld.root = yaml_document_get_root_node(&ld.doc);
+	ld.root = ly_root(&ld.y.doc);
 	if (!ld.root) {
 		ret = diag_input(err, file, "empty manifest: 'name' and "
 				 "'version' are required");
 		goto out;
 	}
-	ret = check_aliases(&ld.src, err);
+	ret = ly_check_aliases(&ld.y.src, err);
+	if (!ret)
+		ret = ly_check(&ld.y, ld.root, &manifest_schema);
 	if (!ret)
 		ret = cy_load(&ld, &raw);
 	if (!ret)
@@ -2578,7 +1798,7 @@ int manifest_load(const char *file, const char *text, size_t len,
 out:
 	cy_free(raw);
 	if (have_doc)
-		yaml_document_delete(&ld.doc);
+		yaml_document_delete(&ld.y.doc);
 	if (ret)
 		manifest_free(ld.m);
 	else

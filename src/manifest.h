@@ -11,11 +11,13 @@
 #include "tpl-value.h"
 
 /*
- * The template manifest, genship.yml, loaded with a strict libcyaml schema:
- * an unknown or mistyped key is an error with its line and column.  Fields
- * libcyaml's static schema cannot type (an option's `default` and `matrix`,
- * which are scalars or sequences) are read generically with libyaml and
- * checked against the option's type.
+ * The template manifest, genship.yml.  One table (manifest-schema.h)
+ * gives both a structural check of the YAML tree, which reports an
+ * unknown, duplicate, missing or mistyped key at its line and column, and
+ * the strict libcyaml schema that then loads the checked text.  Fields
+ * libcyaml's static schema cannot type (an option's `default` and
+ * `matrix`, which are scalars or sequences) are read from the YAML tree
+ * and checked against the option's type.
  *
  * Ownership: a manifest owns everything reachable from it (strings, values
  * in its arena, compiled expressions) and is freed with manifest_free().
@@ -174,26 +176,5 @@ void option_format_value(struct strbuf *sb, const struct value *v);
  * GENSHIP_OPT_*: like option_format_value(), but lists joined by ",".
  */
 void option_format_arg(struct strbuf *sb, const struct value *v);
-
-/*
- * Parse YAML text src into doc with libyaml (shared with answers.c).  A
- * syntax error is ERR_INPUT at libyaml's problem mark.  On success the
- * caller owns doc and frees it with yaml_document_delete(); on failure
- * there is nothing to free.
- */
-struct yaml_document_s;
-int manifest_parse_yaml(const struct diag_src *src,
-			struct yaml_document_s *doc, struct diag *err);
-
-/*
- * Convert node n of doc into an untyped value: scalars become strings,
- * sequences lists and mappings dicts (scalar keys, none twice), at most
- * four levels deep and 10,000 nodes, an alias counting each time it is
- * used.  *out is new in a, untouched on failure.  Returns 0 or ERR_INPUT
- * without a diagnostic: the caller reports at n.
- */
-struct yaml_node_s;
-int manifest_yaml_value(struct yaml_document_s *doc, struct yaml_node_s *n,
-			struct arena *a, struct value **out);
 
 #endif

@@ -1,13 +1,13 @@
 /*
  * userconfig.c: the user config file.  Its mapping of abbreviation names
  * to URLs cannot be described by a static libcyaml schema, so the small
- * fixed schema is checked on libyaml's document, which keeps positions.
+ * fixed schema is a table that ly_check() walks on libyaml's document,
+ * which keeps positions.
  */
 #include "userconfig.h"
 
 #include <fnmatch.h>
 #include <pwd.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +18,7 @@
 #include "answers.h"
 #include "diag.h"
 #include "fsutil.h"
+#include "ly.h"
 #include "manifest.h"
 #include "xalloc.h"
 
@@ -35,183 +36,124 @@ struct config {
 	size_t nt, nt_alloc, nsets_alloc;
 };
 
-/* The document being checked. */
+/* The document being read. */
 struct cdoc {
-	struct diag_src src;
-	yaml_document_t doc;
+	struct ly_doc y;
 	struct config *c;
-	struct diag *err;
 };
 
-static yaml_node_t *cnode(struct cdoc *d, int i)
-{
-	return yaml_document_get_node(&d->doc, i);
-}
+/* The keys of the config file. */
+static const struct ly_field config_fields[] = {
+	{ "abbreviations", LY_DICT, 0, NULL, NULL,
+	  "a mapping of names to URLs" },
+	{ "cache_dir", LY_STR, 0, NULL, NULL, NULL },
+	{ "defaults", LY_MAPPING, 0, NULL, NULL,
+	  "a mapping of option names to answers" },
+	{ "template_defaults", LY_MAPPING, 0, NULL, NULL,
+	  "a mapping of template names to answers" },
+	{ "trusted", LY_STRS, 0, NULL, NULL, "a sequence of source globs" },
+};
 
-/* An input error at node n. Returns ERR_INPUT. */
-static int cerror(struct cdoc *d, const yaml_node_t *n, const char *fmt,
-		  const char *arg)
-{
-	return diag_at_linecol(d->err, &d->src,
-			       (unsigned)n->start_mark.line + 1,
-			       (unsigned)n->start_mark.column + 1, fmt, arg);
-}
-
-/* The text of scalar n, or an error naming key. */
-static int cscalar(struct cdoc *d, const yaml_node_t *n, const char *key,
-		   const char **out)
-{
-	if (n->type != YAML_SCALAR_NODE)
-		return cerror(d, n, "'%s' must be a string", key);
-	*out = (const char *)n->data.scalar.value;
-	return 0;
-}
+static const struct ly_schema config_schema = {
+	"the config", NULL, config_fields,
+	sizeof(config_fields) / sizeof(config_fields[0]),
+};
 
 static int c_cache_dir(struct cdoc *d, const yaml_node_t *n)
 {
-	const char *s = NULL;
-	int ret = cscalar(d, n, "cache_dir", &s);
+	const char *s = ly_str(n), *home;
 
-	if (!ret && s[0] != '/' && strncmp(s, "~/", 2))
-		ret = cerror(d, n, "'%s' must be an absolute path or start "
-			     "with ~/", "cache_dir");
-	if (!ret && s[0] == '~') {
-		const char *home = getenv("HOME");
-
+	if (s[0] != '/' && strncmp(s, "~/", 2))
+		return ly_error(&d->y, n, "'cache_dir' must be an absolute "
+				"path or start with ~/");
+	if (s[0] == '~') {
+		home = getenv("HOME");
 		d->c->cache_dir = xasprintf("%s%s", home ? home : "", s + 1);
-	} else if (!ret) {
+	} else {
 		d->c->cache_dir = xstrdup(s);
 	}
-	return ret;
+	return 0;
 }
 
 static int c_abbrevs(struct cdoc *d, const yaml_node_t *n)
 {
 	struct config *c = d->c;
-	yaml_node_pair_t *p;
-	const char *k = NULL, *v = NULL;
-	int ret = 0;
+	yaml_document_t *doc = &d->y.doc;
+	const char *k, *v;
+	size_t i;
 
-	if (n->type != YAML_MAPPING_NODE)
-		return cerror(d, n, "'%s' must map names to URLs",
-			      "abbreviations");
-	for (p = n->data.mapping.pairs.start;
-	     !ret && p < n->data.mapping.pairs.top; p++) {
-		ret = cscalar(d, cnode(d, p->key), "abbreviations", &k);
-		if (!ret && (!*k || k[strspn(k, "abcdefghijklmnopqrstuvwxyz"
-					      "0123456789_-")]))
-			ret = cerror(d, cnode(d, p->key), "abbreviation '%s' "
-				     "must be lowercase letters, digits, '_' "
-				     "or '-'", k);
-		if (!ret)
-			ret = cscalar(d, cnode(d, p->value), k, &v);
-		if (!ret && !strstr(v, "{0}"))
-			ret = cerror(d, cnode(d, p->value), "the URL of "
-				     "abbreviation '%s' has no {0}", k);
-		if (ret)
-			break;
+	for (i = 0; i < ly_npairs(n); i++) {
+		k = ly_str(ly_pair_key(doc, n, i));
+		v = ly_str(ly_pair_val(doc, n, i));
+		if (!*k || k[strspn(k, "abcdefghijklmnopqrstuvwxyz0123456789_-")])
+			return ly_error(&d->y, ly_pair_key(doc, n, i),
+					"abbreviation '%s' must be lowercase "
+					"letters, digits, '_' or '-'", k);
+		if (!strstr(v, "{0}"))
+			return ly_error(&d->y, ly_pair_val(doc, n, i), "the URL "
+					"of abbreviation '%s' has no {0}", k);
 		XALLOC_GROW(c->abbrevs, c->nabbrevs + 2, c->abbrevs_alloc);
 		c->abbrevs[c->nabbrevs++] = xstrdup(k);
 		c->abbrevs[c->nabbrevs++] = xstrdup(v);
 	}
-	return ret;
+	return 0;
 }
 
 static int c_trusted(struct cdoc *d, const yaml_node_t *n)
 {
 	struct config *c = d->c;
-	yaml_node_item_t *i;
-	const char *s = NULL;
-	int ret = 0;
+	size_t i;
 
-	if (n->type != YAML_SEQUENCE_NODE)
-		return cerror(d, n, "'%s' must be a list of source globs",
-			      "trusted");
-	for (i = n->data.sequence.items.start;
-	     !ret && i < n->data.sequence.items.top; i++) {
-		ret = cscalar(d, cnode(d, *i), "trusted", &s);
-		if (ret)
-			break;
+	for (i = 0; i < ly_len(n); i++) {
 		XALLOC_GROW(c->trusted, c->ntrusted + 1, c->trusted_alloc);
-		c->trusted[c->ntrusted++] = xstrdup(s);
+		c->trusted[c->ntrusted++] =
+			xstrdup(ly_str(ly_at(&d->y.doc, n, i)));
 	}
-	return ret;
+	return 0;
 }
 
 static int c_defaults(struct cdoc *d, const yaml_node_t *n)
 {
-	return answer_set_add_mapping(&d->c->all, &d->src, &d->doc,
-				      (yaml_node_t *)n, d->err);
+	return answer_set_add_mapping(&d->c->all, &d->y, n);
 }
 
 static int c_template_defaults(struct cdoc *d, const yaml_node_t *n)
 {
 	struct config *c = d->c;
-	yaml_node_pair_t *p;
-	const char *k = NULL;
+	yaml_document_t *doc = &d->y.doc;
+	const yaml_node_t *k;
+	size_t i;
 	int ret = 0;
 
-	if (n->type != YAML_MAPPING_NODE)
-		return cerror(d, n, "'%s' must map template names to answers",
-			      "template_defaults");
-	for (p = n->data.mapping.pairs.start;
-	     !ret && p < n->data.mapping.pairs.top; p++) {
-		if ((ret = cscalar(d, cnode(d, p->key), "template_defaults",
-				   &k)))
-			break;
+	for (i = 0; !ret && i < ly_npairs(n); i++) {
+		k = ly_pair_key(doc, n, i);
+		if (!ly_str(k))
+			return ly_error(&d->y, k, "template names must be "
+					"scalars, not %s", ly_kind(k));
 		XALLOC_GROW(c->tnames, c->nt + 1, c->nt_alloc);
 		XALLOC_GROW(c->tsets, c->nt + 1, c->nsets_alloc);
-		c->tnames[c->nt] = xstrdup(k);
+		c->tnames[c->nt] = xstrdup(ly_str(k));
 		c->tsets[c->nt] = (struct answer_set)ANSWER_SET_INIT;
-		ret = answer_set_add_mapping(&c->tsets[c->nt++], &d->src,
-					     &d->doc, cnode(d, p->value),
-					     d->err);
+		ret = answer_set_add_mapping(&c->tsets[c->nt++], &d->y,
+					     ly_pair_val(doc, n, i));
 	}
 	return ret;
 }
 
-/* Check the top-level mapping, key by key. */
+/* Check the top-level mapping against the table, then read it key by key. */
 static int c_top(struct cdoc *d, const yaml_node_t *root)
 {
-	static const char *const keys[] = {
-		"abbreviations", "cache_dir", "defaults", "template_defaults",
-		"trusted",
-	};
 	static int (*const fns[])(struct cdoc *, const yaml_node_t *) = {
 		c_abbrevs, c_cache_dir, c_defaults, c_template_defaults,
 		c_trusted,
 	};
-	yaml_node_pair_t *p;
-	size_t k, n = sizeof(keys) / sizeof(*keys);
-	unsigned seen = 0;
-	const char *key = NULL;
-	int ret = 0;
+	size_t k;
+	int ret = ly_check(&d->y, root, &config_schema);
+	const yaml_node_t *v;
 
-	if (root->type != YAML_MAPPING_NODE)
-		return cerror(d, root, "%s must be a mapping", "the config");
-	for (p = root->data.mapping.pairs.start;
-	     !ret && p < root->data.mapping.pairs.top; p++) {
-		yaml_node_t *kn = cnode(d, p->key);
-
-		if ((ret = cscalar(d, kn, "key", &key)))
-			break;
-		for (k = 0; k < n && strcmp(keys[k], key); k++)
-			;
-		if (k == n) {
-			const char *near = diag_closest(key, keys, n);
-
-			ret = cerror(d, kn, "unknown key '%s' in the config",
-				     key);
-			if (near)
-				diag_hint(d->err, "did you mean '%s'?", near);
-		} else if (seen & (1u << k)) {
-			ret = cerror(d, kn, "duplicate key '%s' in the config",
-				     key);
-		} else {
-			seen |= 1u << k;
-			ret = fns[k](d, cnode(d, p->value));
-		}
-	}
+	for (k = 0; !ret && k < config_schema.nfields; k++)
+		if ((v = ly_get(&d->y.doc, root, config_fields[k].key)))
+			ret = fns[k](d, v);
 	return ret;
 }
 
@@ -239,18 +181,18 @@ static char *config_path(const char *path, bool *named)
 static int config_parse(struct config *c, const char *file,
 			const char *text, size_t len, struct diag *err)
 {
-	struct cdoc d = { .src = { file, text, len, 0, 0 }, .c = c,
-			  .err = err };
+	struct cdoc d = { .y = { .src = { file, text, len, 0, 0 },
+				 .err = err }, .c = c };
 	yaml_node_t *root;
-	int ret = manifest_parse_yaml(&d.src, &d.doc, err);
+	int ret = ly_parse(&d.y);
 
 	if (ret)
 		return ret;
-	root = yaml_document_get_root_node(&d.doc);
+	root = ly_root(&d.y.doc);
 	if (root && !(root->type == YAML_SCALAR_NODE &&
 		      !*root->data.scalar.value))
 		ret = c_top(&d, root);
-	yaml_document_delete(&d.doc);
+	yaml_document_delete(&d.y.doc);
 	return ret;
 }
 

@@ -750,7 +750,8 @@ static void test_answers_file_errors(void)
 		  ".genship.yml:1:1: error: missing required key 'template' "
 		  "in answers file\n"
 		  "    1 | genship_version: 0.1.0\n"
-		  "      | ^\n", "missing template");
+		  "      | ^\n"
+		  "hint: add a 'template' key here\n", "missing template");
 	is_af_err("genship_version: 0.1.0\ntemplate: {name: s, sorce: x}\n",
 		  ".genship.yml:2:21: error: unknown key 'sorce' in "
 		  "'template'\n"

@@ -310,7 +310,8 @@ static void test_schema_errors(void)
 	       "'a'\n"
 	       "    5 |     xyzzy: 1\n"
 	       "      |     ^\n"
-	       "hint: valid keys are path, when, each, render, delimiters\n",
+	       "hint: valid keys are path, when, each, render, delimiters, "
+	       "from, with\n",
 	       "unknown key with no close match lists the valid keys");
 	is_err(with_head("hooks:\n  prex: [a]\n"),
 	       "genship.yml:4:3: error: unknown key 'prex' in 'hooks'\n"
@@ -344,19 +345,22 @@ static void test_schema_errors(void)
 	       "genship.yml:6:11: error: 'help' in option 'a' must be a "
 	       "string, not a sequence\n"
 	       "    6 |     help: [x]\n"
-	       "      |           ^\n",
+	       "      |           ^\n"
+	       "hint: quote the value: YAML reads [...] as a sequence\n",
 	       "a sequence where a string belongs");
 	is_err(with_head("options: {a: 1}\n"),
 	       "genship.yml:3:10: error: 'options' must be a sequence, not "
 	       "a mapping\n"
 	       "    3 | options: {a: 1}\n"
-	       "      |          ^\n",
+	       "      |          ^\n"
+	       "hint: write one '- item' line per entry, or [a, b]\n",
 	       "options must be a sequence");
 	is_err(with_head("options:\n  - foo\n"),
 	       "genship.yml:4:5: error: option #1 must be a mapping, not a "
 	       "scalar\n"
 	       "    4 |   - foo\n"
-	       "      |     ^\n",
+	       "      |     ^\n"
+	       "hint: write 'key: value' lines, or {key: value}\n",
 	       "an option must be a mapping");
 	is_err(with_head("options:\n"
 			 "  - name: a\n"
@@ -366,18 +370,21 @@ static void test_schema_errors(void)
 	       "genship.yml:6:5: error: missing required key 'name' in "
 	       "option #2\n"
 	       "    6 |   - type: int\n"
-	       "      |     ^\n",
+	       "      |     ^\n"
+	       "hint: add a 'name' key here\n",
 	       "missing required key in an option");
 	is_err("name: t\n",
 	       "genship.yml:1:1: error: missing required key 'version' in "
 	       "manifest\n"
 	       "    1 | name: t\n"
-	       "      | ^\n",
+	       "      | ^\n"
+	       "hint: add a 'version' key here\n",
 	       "missing version");
 	is_err(with_head("name: u\n"),
 	       "genship.yml:3:1: error: duplicate key 'name' in manifest\n"
 	       "    3 | name: u\n"
-	       "      | ^\n",
+	       "      | ^\n"
+	       "hint: 'name' is set at line 1 already; keep one of the two\n",
 	       "duplicate key");
 	is_err(with_head("files:\n  - path: a\n    render: maybe\n"),
 	       "genship.yml:5:13: error: invalid value 'maybe' for 'render' "

@@ -226,7 +226,7 @@ static void test_errors(void)
 {
 	is_edit_err("        unique: true\n", "        unique: maybe\n",
 		    "genship.yml:11:17: error: invalid value 'maybe' for "
-		    "'unique' in entry 1 of 'fields' in option 'components': "
+		    "'unique' in field 'name' of option 'components': "
 		    "expected one of true, false, yes, no, on, off\n"
 		    "   11 |         unique: maybe\n"
 		    "      |                 ^\n",
