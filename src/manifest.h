@@ -1,12 +1,12 @@
 #ifndef GENSHIP_MANIFEST_H
 #define GENSHIP_MANIFEST_H
 
-#include <regex.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "arena.h"
 #include "diag.h"
+#include "option.h"
 #include "tpl.h"
 #include "tpl-value.h"
 
@@ -22,42 +22,6 @@
  * Ownership: a manifest owns everything reachable from it (strings, values
  * in its arena, compiled expressions) and is freed with manifest_free().
  */
-
-enum option_type {
-	OPTION_STRING,
-	OPTION_BOOL,
-	OPTION_INT,
-	OPTION_CHOICE,
-	OPTION_MULTI,
-};
-
-struct src_pos {
-	unsigned line, col;	/* 1-based position in the manifest */
-};
-
-struct option {
-	char *name;
-	enum option_type type;
-	struct value *def;	/* typed default, never NULL after load */
-	char *pattern;		/* POSIX extended regex source, or NULL */
-	regex_t *pattern_re;	/* compiled pattern, or NULL */
-	char **choices;		/* choice and multi only */
-	size_t nchoices;
-	bool has_min, has_max;	/* int only */
-	long long min, max;
-	char *when_src;		/* NULL: always asked */
-	struct tpl_expr *when;
-	char *help;
-	char *prompt;		/* the question; NULL means use the name */
-	struct value *matrix;	/* list of values validate tries, or NULL */
-	struct option *fields;	/* multi of objects: each element's typed
-				 * fields (options without when, matrix or
-				 * fields of their own); NULL otherwise */
-	size_t nfields;
-	bool required;		/* a field without a default */
-	bool unique;		/* a field no two elements may share */
-	struct src_pos pos;
-};
 
 struct computed {
 	char *name;
@@ -143,38 +107,7 @@ const struct file_rule *manifest_file_rule(const struct manifest *m,
  */
 bool manifest_glob_match(const char *glob, const char *path);
 
-/* Return "string", "bool", "int", "choice" or "multi". */
-const char *option_type_name(enum option_type t);
-
 /* Fill src so that diagnostics can point into m's genship.yml. */
 void manifest_diag_src(const struct manifest *m, struct diag_src *src);
-
-/*
- * Convert `in` to a value of o's type and validate it: bool from
- * true/false/yes/no/y/n/on/off/1/0 (any case), int from a whole decimal
- * string within min/max, a choice among o's choices, multi from a list or
- * a comma-separated string (duplicates dropped, in choices order), and a
- * string checked against o's pattern.  A multi option with fields takes a
- * list of mappings, or a string holding one in YAML flow (JSON) syntax:
- * each element becomes a dict with every field in field order, typed as
- * above, defaults filled in, and `unique` fields distinct.  *out is new in a, untouched on
- * failure.  Returns 0, or ERR_INPUT with the reason appended to why
- * (e.g. "expected one of python, node, go").
- */
-int option_coerce(const struct option *o, const struct value *in,
-		  struct arena *a, struct value **out, struct strbuf *why);
-
-/*
- * Append v as a user would type it: strings as they are, true/false,
- * decimal ints, lists as "a, b", and lists of mappings as JSON.  Used in
- * prompts and messages.
- */
-void option_format_value(struct strbuf *sb, const struct value *v);
-
-/*
- * Append v as --set takes it back, and as hooks receive it in
- * GENSHIP_OPT_*: like option_format_value(), but lists joined by ",".
- */
-void option_format_arg(struct strbuf *sb, const struct value *v);
 
 #endif
