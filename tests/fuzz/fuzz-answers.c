@@ -47,6 +47,9 @@ static void fuzz_answers_file(const char *text, size_t len)
 
 	if (!answers_file_load(".genship.yml", text, len, &af, &err))
 		check_format(af);
+	else
+		fuzz_check_refusal(&err, "a bad answers file is refused as "
+				   "bad input (exit 2)");
 	answers_file_free(af);
 	fuzz_diag_done(&err);
 }

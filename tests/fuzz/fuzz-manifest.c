@@ -1,6 +1,8 @@
 /*
- * fuzz-manifest: the genship.yml loader (libyaml + libcyaml schema,
- * patterns, expressions, defaults, matrix values, delimiters, hooks).
+ * fuzz-manifest: the genship.yml loader (libyaml, the schema check,
+ * libcyaml, patterns, expressions, defaults, matrix values, delimiters,
+ * hooks).  A refused manifest must be refused as bad input: libcyaml
+ * failing on text the schema check accepted is an internal error.
  *
  * The input is the manifest text.  When it loads, the harness also does
  * what the commands do next with a manifest: match the file rules against
@@ -81,6 +83,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!manifest_load("genship.yml", (const char *)data, size, &m,
 			   &err))
 		exercise(m);
+	else
+		fuzz_check_refusal(&err, "a bad manifest is refused as bad "
+				   "input (exit 2)");
 	manifest_free(m);
 	fuzz_diag_done(&err);
 	return 0;

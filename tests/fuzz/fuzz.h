@@ -106,6 +106,18 @@ static inline void fuzz_fail(const char *what, const struct diag *err,
 	abort();
 }
 
+/*
+ * A loader refuses bad input with ERR_INPUT (exit 2).  ERR_FAIL from
+ * parsing text is a bug, say libcyaml refusing what genship's own schema
+ * check let through, unless memory ran out.
+ */
+static inline void fuzz_check_refusal(const struct diag *err,
+				      const char *what)
+{
+	if (err->code == ERR_FAIL && !strstr(err->msg, "out of memory"))
+		fuzz_fail(what, err, NULL);
+}
+
 /* Append ctx, recorded as genship records it in .genship.yml, to out. */
 static inline void fuzz_record(const struct manifest *m,
 			       const struct value *ctx, struct strbuf *out)

@@ -133,6 +133,222 @@ static const char *with_head(const char *body)
 	return sb.buf;
 }
 
+/*
+ * One manifest that uses every key of every mapping of the schema: the
+ * structural check and libcyaml, both generated from manifest-schema.h,
+ * must agree on all of them (a disagreement is an internal error).
+ */
+static const char every_key[] =
+	"name: t\n"
+	"version: 1.0.0\n"
+	"min_genship: 0.1.0\n"
+	"description: all keys\n"
+	"options:\n"
+	"  - name: a\n"
+	"    type: string\n"
+	"    default: x\n"
+	"    pattern: '^x$'\n"
+	"    help: h\n"
+	"    prompt: p\n"
+	"    when: 'true'\n"
+	"    matrix: [x]\n"
+	"  - name: n\n"
+	"    type: int\n"
+	"    min: 0x10\n"
+	"    max: 010000\n"
+	"    choices:\n"
+	"  - name: comps\n"
+	"    type: multi\n"
+	"    fields:\n"
+	"      - name: id\n"
+	"        type: choice\n"
+	"        choices: [p, q]\n"
+	"        unique: YES\n"
+	"        help: which\n"
+	"      - name: size\n"
+	"        type: int\n"
+	"        default: 2\n"
+	"        min: 1\n"
+	"        max: 9\n"
+	"      - name: tag\n"
+	"        type: string\n"
+	"        pattern: '^[a-z]*$'\n"
+	"        default: ''\n"
+	"computed:\n"
+	"  - name: c\n"
+	"    value: '{{ a }}'\n"
+	"constraints:\n"
+	"  - require: n >= 16\n"
+	"    message: too small\n"
+	"files:\n"
+	"  - path: 'x/**'\n"
+	"    when: a == 'x'\n"
+	"    each: 'c in comps'\n"
+	"    render: Off\n"
+	"    delimiters: ['<<', '>>']\n"
+	"    from: tpl/one.txt\n"
+	"    with: {name: c.id, n: '1'}\n"
+	"hooks:\n"
+	"  pre: []\n"
+	"  post: [p.sh]\n";
+
+static void test_every_key(void)
+{
+	struct manifest *m = load_ok(every_key);
+
+	ok(m != NULL, "a manifest with every key of the schema loads");
+	if (!m)
+		return;
+	is_int(m->options[1].min, 16, "min: 0x10 is hexadecimal, as in YAML");
+	is_int(m->options[1].max, 4096, "max: 010000 is octal, as in YAML");
+	ok(m->options[2].fields[0].unique, "unique: YES is true, any case");
+	ok(!m->files[0].render, "render: Off is false, any case");
+	manifest_free(m);
+}
+
+/* An empty optional key means not given, as libcyaml reads it. */
+static void test_empty_keys(void)
+{
+	struct manifest *m = load_ok(with_head(
+		"min_genship:\n"
+		"description: ''\n"
+		"options:\n"
+		"  - name: a\n"
+		"    type: string\n"
+		"    pattern:\n"
+		"    help:\n"
+		"    prompt:\n"
+		"    when:\n"
+		"    choices:\n"
+		"computed:\n"
+		"constraints:\n"
+		"files:\n"
+		"  - path: x\n"
+		"    when:\n"
+		"    each:\n"
+		"    delimiters:\n"
+		"    from:\n"
+		"    with:\n"
+		"hooks:\n"));
+
+	ok(m && !m->description && !m->options[0].pattern &&
+	   !m->options[0].when && !m->files[0].when && !m->npre_hooks,
+	   "empty optional keys load as not given");
+	manifest_free(m);
+	m = load_ok(with_head("hooks:\n  pre:\n  post:\n"));
+	ok(m && !m->npre_hooks && !m->npost_hooks, "empty hook lists");
+	manifest_free(m);
+	is_err(with_head("options: ~\n"),
+	       "genship.yml:3:10: error: 'options' must be a sequence, not "
+	       "a scalar\n"
+	       "    3 | options: ~\n"
+	       "      |          ^\n"
+	       "hint: write one '- item' line per entry, or [a, b]\n",
+	       "~ is not an empty sequence");
+	is_err(with_head("options:\n  - name: a\n    type: int\n    min:\n"),
+	       "genship.yml:6:9: error: invalid value '' for 'min' in option "
+	       "'a': expected an integer\n"
+	       "    6 |     min:\n"
+	       "      |         ^\n",
+	       "an empty min is no integer");
+}
+
+/* What the check refuses that libcyaml let through, or misreported. */
+static void test_schema_strict(void)
+{
+	is_err(with_head("? [a]\n: 1\n"),
+	       "genship.yml:3:3: error: keys in manifest must be scalars, not "
+	       "a sequence\n"
+	       "    3 | ? [a]\n"
+	       "      |   ^\n",
+	       "a sequence as a key: at the key, not 'invalid manifest'");
+	is_err(with_head("options:\n  - name: a\n    type: int\n    min: 5x\n"),
+	       "genship.yml:6:10: error: invalid value '5x' for 'min' in "
+	       "option 'a': expected an integer\n"
+	       "    6 |     min: 5x\n"
+	       "      |          ^\n",
+	       "min: 5x is not 5");
+	is_err(with_head("options:\n"
+			 "  - name: a\n"
+			 "    type: int\n"
+			 "    default: 1\n"
+			 "    default: 2\n"),
+	       "genship.yml:7:5: error: duplicate key 'default' in option "
+	       "'a'\n"
+	       "    7 |     default: 2\n"
+	       "      |     ^\n"
+	       "hint: 'default' is set at line 6 already; keep one of the "
+	       "two\n",
+	       "a second default is an error, not ignored");
+	is_err(with_head("options:\n"
+			 "  - name: a\n"
+			 "    type: multi\n"
+			 "    fields:\n"
+			 "      - name: h\n"
+			 "        type: strng\n"),
+	       "genship.yml:8:15: error: invalid value 'strng' for 'type' in "
+	       "field 'h' of option 'a': expected one of string, bool, int, "
+	       "choice, multi\n"
+	       "    8 |         type: strng\n"
+	       "      |               ^\n"
+	       "hint: did you mean 'string'?\n",
+	       "a field's key names the field and its option");
+	is_err(with_head("options:\n  - name: a\n"),
+	       "genship.yml:4:5: error: missing required key 'type' in option "
+	       "'a'\n"
+	       "    4 |   - name: a\n"
+	       "      |     ^\n"
+	       "hint: add a 'type' key here: one of string, bool, int, choice, "
+	       "multi\n",
+	       "a missing type lists the types");
+	is_err(with_head("files:\n  - path: a\n    render: \"\"\n"),
+	       "genship.yml:5:13: error: invalid value '' for 'render' in "
+	       "file rule 'a': expected one of true, false, yes, no, on, "
+	       "off\n"
+	       "    5 |     render: \"\"\n"
+	       "      |             ^\n",
+	       "no did-you-mean for an empty word");
+	is_err(with_head("description: {a: b}\n"),
+	       "genship.yml:3:14: error: 'description' must be a string, not "
+	       "a mapping\n"
+	       "    3 | description: {a: b}\n"
+	       "      |              ^\n"
+	       "hint: quote the value: YAML reads {...} as a mapping\n",
+	       "a flow mapping where text belongs");
+}
+
+/* `with:` maps names to strings; its keys and values are checked. */
+static void test_with_keys(void)
+{
+	is_err(with_head("files:\n  - path: a\n    with: [x]\n"),
+	       "genship.yml:5:11: error: 'with' in file rule 'a' must be a "
+	       "mapping of names to strings, not a sequence\n"
+	       "    5 |     with: [x]\n"
+	       "      |           ^\n"
+	       "hint: write 'key: value' lines, or {key: value}\n",
+	       "with must be a mapping");
+	is_err(with_head("files:\n  - path: a\n    with: {x: [1]}\n"),
+	       "genship.yml:5:15: error: 'x' in 'with' in file rule 'a' must "
+	       "be a string, not a sequence\n"
+	       "    5 |     with: {x: [1]}\n"
+	       "      |               ^\n"
+	       "hint: quote the value: YAML reads [...] as a sequence\n",
+	       "with values are strings");
+	is_err(with_head("files:\n  - path: a\n    with: {x: a, x: b}\n"),
+	       "genship.yml:5:18: error: duplicate key 'x' in 'with' in file "
+	       "rule 'a'\n"
+	       "    5 |     with: {x: a, x: b}\n"
+	       "      |                  ^\n"
+	       "hint: 'x' is set at line 5 already; keep one of the two\n",
+	       "a with key twice");
+	is_err(with_head("files:\n  - path: a\n    with: {[x]: a}\n"),
+	       "genship.yml:5:12: error: keys in 'with' in file rule 'a' must "
+	       "be scalars, not a sequence\n"
+	       "    5 |     with: {[x]: a}\n"
+	       "      |            ^\n",
+	       "with keys are scalars");
+}
+
 /* A hook missing from hooks/ is reported where m names it. */
 static void test_hook_missing(const struct manifest *m)
 {
@@ -823,6 +1039,10 @@ int main(void)
 	test_example();
 	test_glob();
 	test_schema_errors();
+	test_every_key();
+	test_empty_keys();
+	test_schema_strict();
+	test_with_keys();
 	test_semantic_errors();
 	test_expressions();
 	test_patterns();
