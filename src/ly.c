@@ -399,14 +399,6 @@ yaml_node_t *ly_key(yaml_document_t *d, const yaml_node_t *map,
 	return i < ly_npairs(map) ? ly_pair_key(d, map, i) : NULL;
 }
 
-const yaml_node_t *ly_key_or_map(yaml_document_t *d, const yaml_node_t *map,
-				 const char *key)
-{
-	const yaml_node_t *k = ly_key(d, map, key);
-
-	return k ? k : map;
-}
-
 yaml_node_t *ly_get(yaml_document_t *d, const yaml_node_t *map,
 		    const char *key)
 {
@@ -572,20 +564,16 @@ struct where {
 	const struct ly_schema *schema;	/* the mapping's schema, if any */
 };
 
-struct checker {
-	struct ly_doc *y;
-};
-
-static void where_describe(struct checker *c, const struct where *w,
+static void where_describe(struct ly_doc *y, const struct where *w,
 			   struct strbuf *sb);
 
 /* "option 'port'", or "option #2" when the entry has no label. */
-static void describe_entry(struct checker *c, const struct where *w,
+static void describe_entry(struct ly_doc *y, const struct where *w,
 			   struct strbuf *sb)
 {
 	const struct ly_schema *s = w->schema;
 	const char *label = s->label ?
-		ly_str(ly_get(&c->y->doc, w->node, s->label)) : NULL;
+		ly_str(ly_get(&y->doc, w->node, s->label)) : NULL;
 	const struct where *owner = w->up->up;	/* holds the list's key */
 
 	if (label)
@@ -594,12 +582,12 @@ static void describe_entry(struct checker *c, const struct where *w,
 		strbuf_addf(sb, "%s #%zu", s->noun, w->index);
 	if (owner && owner->up) {
 		strbuf_adds(sb, " of ");
-		where_describe(c, owner, sb);
+		where_describe(y, owner, sb);
 	}
 }
 
 /* Append how messages name the node at w. */
-static void where_describe(struct checker *c, const struct where *w,
+static void where_describe(struct ly_doc *y, const struct where *w,
 			   struct strbuf *sb)
 {
 	if (!w->up) {
@@ -608,13 +596,13 @@ static void where_describe(struct checker *c, const struct where *w,
 		strbuf_addf(sb, "'%s'", w->key);
 		if (w->up->up) {
 			strbuf_adds(sb, " in ");
-			where_describe(c, w->up, sb);
+			where_describe(y, w->up, sb);
 		}
 	} else if (w->schema && w->schema->noun) {
-		describe_entry(c, w, sb);
+		describe_entry(y, w, sb);
 	} else {
 		strbuf_addf(sb, "entry %zu of ", w->index);
-		where_describe(c, w->up, sb);
+		where_describe(y, w->up, sb);
 	}
 }
 
@@ -664,7 +652,7 @@ static void add_expect(const struct ly_field *f, struct strbuf *sb)
 }
 
 /* "X must be a sequence, not a scalar", with how to write one. */
-static int error_kind(struct checker *c, const struct where *w,
+static int error_kind(struct ly_doc *y, const struct where *w,
 		      const struct ly_field *f)
 {
 	struct strbuf what = STRBUF_INIT, want = STRBUF_INIT;
@@ -674,19 +662,19 @@ static int error_kind(struct checker *c, const struct where *w,
 		    (n->type == YAML_MAPPING_NODE &&
 		     n->data.mapping.style == YAML_FLOW_MAPPING_STYLE);
 
-	where_describe(c, w, &what);
+	where_describe(y, w, &what);
 	add_expect(f, &want);
-	ly_error(c->y, n, "%s must be %s, not %s", what.buf, want.buf,
+	ly_error(y, n, "%s must be %s, not %s", what.buf, want.buf,
 		 ly_kind(n));
 	if (f->type == LY_STRS || f->type == LY_LIST)
-		diag_hint(c->y->err, "write one '- item' line per entry, or "
+		diag_hint(y->err, "write one '- item' line per entry, or "
 			  "[a, b]");
 	else if (f->type == LY_MAP || f->type == LY_DICT ||
 		 f->type == LY_MAPPING)
-		diag_hint(c->y->err, "write 'key: value' lines, or "
+		diag_hint(y->err, "write 'key: value' lines, or "
 			  "{key: value}");
 	else if (flow)
-		diag_hint(c->y->err, "quote the value: YAML reads %s as %s",
+		diag_hint(y->err, "quote the value: YAML reads %s as %s",
 			  n->type == YAML_SEQUENCE_NODE ? "[...]" : "{...}",
 			  ly_kind(n));
 	strbuf_release(&what);
@@ -695,16 +683,16 @@ static int error_kind(struct checker *c, const struct where *w,
 }
 
 /* "invalid value 'x' for 'min' in option 'a': expected an integer". */
-static int error_value(struct checker *c, const struct where *w,
+static int error_value(struct ly_doc *y, const struct where *w,
 		       const struct ly_field *f)
 {
 	struct strbuf what = STRBUF_INIT, want = STRBUF_INIT;
 	const char *text = ly_str(w->node), *best = NULL;
 	size_t n = 0;
 
-	where_describe(c, w, &what);
+	where_describe(y, w, &what);
 	add_expect(f, &want);
-	ly_error(c->y, w->node, "invalid value '%s' for %s: expected %s",
+	ly_error(y, w->node, "invalid value '%s' for %s: expected %s",
 		 text, what.buf, want.buf);
 	if (f->type == LY_WORD && *text) {
 		while (f->words[n])
@@ -712,7 +700,7 @@ static int error_value(struct checker *c, const struct where *w,
 		best = diag_closest(text, f->words, n);
 	}
 	if (best)
-		diag_hint(c->y->err, "did you mean '%s'?", best);
+		diag_hint(y->err, "did you mean '%s'?", best);
 	strbuf_release(&what);
 	strbuf_release(&want);
 	return ERR_INPUT;
@@ -741,23 +729,23 @@ static bool is_word(const struct ly_field *f, const char *s)
 }
 
 /* A scalar value: any text, an integer, or a word. */
-static int check_scalar(struct checker *c, const struct where *w,
+static int check_scalar(struct ly_doc *y, const struct where *w,
 			const struct ly_field *f)
 {
 	const char *s = ly_str(w->node);
 
 	if (!s)
-		return error_kind(c, w, f);
+		return error_kind(y, w, f);
 	if ((f->type == LY_INT && !int_text(s)) ||
 	    (f->type == LY_WORD && !is_word(f, s)))
-		return error_value(c, w, f);
+		return error_value(y, w, f);
 	return 0;
 }
 
-static int check_mapping(struct checker *c, const struct where *w);
+static int check_mapping(struct ly_doc *y, const struct where *w);
 
 /* Each entry of sequence w is a scalar (LY_STRS) or a f->sub mapping. */
-static int check_entries(struct checker *c, const struct where *w,
+static int check_entries(struct ly_doc *y, const struct where *w,
 			 const struct ly_field *f)
 {
 	static const struct ly_field scalar = { NULL, LY_STR, 0, NULL, NULL,
@@ -768,30 +756,30 @@ static int check_entries(struct checker *c, const struct where *w,
 	int ret = 0;
 
 	for (i = 0; !ret && i < ly_len(w->node); i++) {
-		struct where e = { w, ly_at(&c->y->doc, w->node, i), NULL,
+		struct where e = { w, ly_at(&y->doc, w->node, i), NULL,
 				   i + 1, f->sub };
 
 		if (f->type == LY_STRS)
-			ret = check_scalar(c, &e, &scalar);
+			ret = check_scalar(y, &e, &scalar);
 		else if (!ly_is_map(e.node))
-			ret = error_kind(c, &e, &mapping);
+			ret = error_kind(y, &e, &mapping);
 		else
-			ret = check_mapping(c, &e);
+			ret = check_mapping(y, &e);
 	}
 	return ret;
 }
 
-static int error_dup(struct checker *c, const struct where *w,
+static int error_dup(struct ly_doc *y, const struct where *w,
 		     const yaml_node_t *k, const yaml_node_t *first);
-static int error_key_kind(struct checker *c, const struct where *w,
+static int error_key_kind(struct ly_doc *y, const struct where *w,
 			  const yaml_node_t *k);
 
 /* Every key and value of mapping w (LY_DICT) is a scalar, no key twice. */
-static int check_dict(struct checker *c, const struct where *w)
+static int check_dict(struct ly_doc *y, const struct where *w)
 {
 	static const struct ly_field scalar = { NULL, LY_STR, 0, NULL, NULL,
 						NULL };
-	yaml_document_t *d = &c->y->doc;
+	yaml_document_t *d = &y->doc;
 	size_t i, n = ly_npairs(w->node), dup = n, orig = 0;
 
 	(void)ly_dup_key(d, w->node, &dup, &orig);
@@ -801,18 +789,18 @@ static int check_dict(struct checker *c, const struct where *w)
 				   0, NULL };
 
 		if (!v.key)
-			return error_key_kind(c, w, k);
+			return error_key_kind(y, w, k);
 		if (i == dup)
-			return error_dup(c, w, k, ly_pair_key(d, w->node,
+			return error_dup(y, w, k, ly_pair_key(d, w->node,
 							      orig));
-		if (check_scalar(c, &v, &scalar))
+		if (check_scalar(y, &v, &scalar))
 			return ERR_INPUT;
 	}
 	return 0;
 }
 
 /* Check the value at w against field f. */
-static int check_value(struct checker *c, const struct where *w,
+static int check_value(struct ly_doc *y, const struct where *w,
 		       const struct ly_field *f)
 {
 	const char *s = ly_str(w->node);
@@ -823,23 +811,23 @@ static int check_value(struct checker *c, const struct where *w,
 	case LY_STR:
 	case LY_INT:
 	case LY_WORD:
-		return check_scalar(c, w, f);
+		return check_scalar(y, w, f);
 	case LY_STRS:
 	case LY_LIST:
-		return ly_is_seq(w->node) ? check_entries(c, w, f) :
-		       error_kind(c, w, f);
+		return ly_is_seq(w->node) ? check_entries(y, w, f) :
+		       error_kind(y, w, f);
 	case LY_MAP:
 	case LY_DICT:
 	case LY_MAPPING:
 		if (!ly_is_map(w->node))
-			return error_kind(c, w, f);
+			return error_kind(y, w, f);
 		if (f->type == LY_MAP) {
 			struct where m = *w;
 
 			m.schema = f->sub;
-			return check_mapping(c, &m);
+			return check_mapping(y, &m);
 		}
-		return f->type == LY_DICT ? check_dict(c, w) : 0;
+		return f->type == LY_DICT ? check_dict(y, w) : 0;
 	case LY_ANY:
 	default:
 		return 0;
@@ -859,90 +847,94 @@ static const struct ly_field *field_find(const struct ly_schema *s,
 	return NULL;
 }
 
-/* "unknown key 'x' in option 'a'", with the closest or all known keys. */
-static int error_unknown(struct checker *c, const struct where *w,
+/*
+ * "unknown key 'x' in option 'a'" at scalar key k, with the closest or
+ * all known keys.
+ */
+static int error_unknown(struct ly_doc *y, const struct where *w,
 			 const yaml_node_t *k)
 {
+	const char *key = (const char *)k->data.scalar.value;
 	struct strbuf what = STRBUF_INIT, keys = STRBUF_INIT;
 	const char *cands[MAX_WORDS], *best;
 	size_t n = schema_keys(w->schema, cands, &keys);
 
-	where_describe(c, w, &what);
-	ly_error(c->y, k, "unknown key '%s' in %s", ly_str(k), what.buf);
-	best = diag_closest(ly_str(k), cands, n);
+	where_describe(y, w, &what);
+	ly_error(y, k, "unknown key '%s' in %s", key, what.buf);
+	best = diag_closest(key, cands, n);
 	if (best)
-		diag_hint(c->y->err, "did you mean '%s'?", best);
+		diag_hint(y->err, "did you mean '%s'?", best);
 	else
-		diag_hint(c->y->err, "valid keys are %s", keys.buf);
+		diag_hint(y->err, "valid keys are %s", keys.buf);
 	strbuf_release(&what);
 	strbuf_release(&keys);
 	return ERR_INPUT;
 }
 
 /* "duplicate key 'x' in option 'a'" at the second one. */
-static int error_dup(struct checker *c, const struct where *w,
+static int error_dup(struct ly_doc *y, const struct where *w,
 		     const yaml_node_t *k, const yaml_node_t *first)
 {
 	const char *key = (const char *)k->data.scalar.value;
 	struct strbuf what = STRBUF_INIT;
 
-	where_describe(c, w, &what);
-	ly_error(c->y, k, "duplicate key '%s' in %s", key, what.buf);
-	diag_hint(c->y->err, "'%s' is set at line %u already; keep one of "
+	where_describe(y, w, &what);
+	ly_error(y, k, "duplicate key '%s' in %s", key, what.buf);
+	diag_hint(y->err, "'%s' is set at line %u already; keep one of "
 		  "the two", key, ly_line(first));
 	strbuf_release(&what);
 	return ERR_INPUT;
 }
 
 /* "keys in 'with' must be scalars, not a mapping", at key k of w. */
-static int error_key_kind(struct checker *c, const struct where *w,
+static int error_key_kind(struct ly_doc *y, const struct where *w,
 			  const yaml_node_t *k)
 {
 	struct strbuf what = STRBUF_INIT;
 
-	where_describe(c, w, &what);
-	ly_error(c->y, k, "keys in %s must be scalars, not %s", what.buf,
+	where_describe(y, w, &what);
+	ly_error(y, k, "keys in %s must be scalars, not %s", what.buf,
 		 ly_kind(k));
 	strbuf_release(&what);
 	return ERR_INPUT;
 }
 
 /* Check pair i of mapping w: its key is known and new, its value fits. */
-static int check_pair(struct checker *c, const struct where *w, size_t i,
+static int check_pair(struct ly_doc *y, const struct where *w, size_t i,
 		      size_t dup, size_t orig)
 {
-	yaml_document_t *d = &c->y->doc;
+	yaml_document_t *d = &y->doc;
 	const yaml_node_t *k = ly_pair_key(d, w->node, i);
 	const struct ly_field *f;
 	struct where v = { w, ly_pair_val(d, w->node, i), NULL, 0, NULL };
 
 	if (k->type != YAML_SCALAR_NODE)
-		return error_key_kind(c, w, k);
+		return error_key_kind(y, w, k);
 	f = field_find(w->schema, (const char *)k->data.scalar.value,
 		       k->data.scalar.length);
 	if (!f)
-		return error_unknown(c, w, k);
+		return error_unknown(y, w, k);
 	if (i == dup)
-		return error_dup(c, w, k, ly_pair_key(d, w->node, orig));
+		return error_dup(y, w, k, ly_pair_key(d, w->node, orig));
 	v.key = f->key;
-	return check_value(c, &v, f);
+	return check_value(y, &v, f);
 }
 
 /* "missing required key 'x' in option 'a'", at the mapping. */
-static int error_missing(struct checker *c, const struct where *w,
+static int error_missing(struct ly_doc *y, const struct where *w,
 			 const struct ly_field *f)
 {
 	struct strbuf what = STRBUF_INIT, want = STRBUF_INIT;
 
-	where_describe(c, w, &what);
-	ly_error(c->y, w->node, "missing required key '%s' in %s", f->key,
+	where_describe(y, w, &what);
+	ly_error(y, w->node, "missing required key '%s' in %s", f->key,
 		 what.buf);
 	if (f->type == LY_WORD) {
 		add_expect(f, &want);
-		diag_hint(c->y->err, "add a '%s' key here: %s", f->key,
+		diag_hint(y->err, "add a '%s' key here: %s", f->key,
 			  want.buf);
 	} else {
-		diag_hint(c->y->err, "add a '%s' key here", f->key);
+		diag_hint(y->err, "add a '%s' key here", f->key);
 	}
 	strbuf_release(&what);
 	strbuf_release(&want);
@@ -950,30 +942,29 @@ static int error_missing(struct checker *c, const struct where *w,
 }
 
 /* Check mapping w against w->schema: its pairs, then what is missing. */
-static int check_mapping(struct checker *c, const struct where *w)
+static int check_mapping(struct ly_doc *y, const struct where *w)
 {
 	const struct ly_schema *s = w->schema;
 	size_t i, n = ly_npairs(w->node), dup = n, orig = 0;
 
-	(void)ly_dup_key(&c->y->doc, w->node, &dup, &orig);
+	(void)ly_dup_key(&y->doc, w->node, &dup, &orig);
 	for (i = 0; i < n; i++)
-		if (check_pair(c, w, i, dup, orig))
+		if (check_pair(y, w, i, dup, orig))
 			return ERR_INPUT;
 	for (i = 0; i < s->nfields; i++)
 		if ((s->fields[i].flags & LY_REQUIRED) &&
-		    !ly_key(&c->y->doc, w->node, s->fields[i].key))
-			return error_missing(c, w, &s->fields[i]);
+		    !ly_key(&y->doc, w->node, s->fields[i].key))
+			return error_missing(y, w, &s->fields[i]);
 	return 0;
 }
 
 int ly_check(struct ly_doc *y, const yaml_node_t *root,
 	     const struct ly_schema *s)
 {
-	struct checker c = { y };
 	struct where w = { NULL, root, NULL, 0, s };
 
 	if (!ly_is_map(root))
 		return ly_error(y, root, "%s must be a mapping, not %s",
 				s->noun, ly_kind(root));
-	return check_mapping(&c, &w);
+	return check_mapping(y, &w);
 }

@@ -87,9 +87,6 @@ yaml_node_t *ly_get(yaml_document_t *d, const yaml_node_t *map,
 /* The key node of map[key], or NULL; for positions of keys. */
 yaml_node_t *ly_key(yaml_document_t *d, const yaml_node_t *map,
 		    const char *key);
-/* The key node of map[key], or map itself when it has no such key. */
-const yaml_node_t *ly_key_or_map(yaml_document_t *d, const yaml_node_t *map,
-				 const char *key);
 /* Follow a dotted path of keys ("spec.template.spec"); NULL if absent. */
 yaml_node_t *ly_path(yaml_document_t *d, const yaml_node_t *n,
 		     const char *path);

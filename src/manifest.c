@@ -243,7 +243,9 @@ static char *adup(struct loader *ld, const char *s)
 static const yaml_node_t *key_at(struct loader *ld, const yaml_node_t *map,
 				 const char *key)
 {
-	return ly_key_or_map(&ld->y.doc, map, key);
+	const yaml_node_t *k = ly_key(&ld->y.doc, map, key);
+
+	return k ? k : map;
 }
 
 /* True when s is [a-z_][a-z0-9_]*. */

@@ -59,6 +59,7 @@ static const struct ly_schema config_schema = {
 	sizeof(config_fields) / sizeof(config_fields[0]),
 };
 
+/* `cache_dir`: an absolute path, or one under ~/. */
 static int c_cache_dir(struct cdoc *d, const yaml_node_t *n)
 {
 	const char *s = ly_str(n), *home;
@@ -75,6 +76,9 @@ static int c_cache_dir(struct cdoc *d, const yaml_node_t *n)
 	return 0;
 }
 
+/* `abbreviations`: lowercase names to URLs holding {0}. */
+#define ABBREV_CHARS "abcdefghijklmnopqrstuvwxyz0123456789_-"
+
 static int c_abbrevs(struct cdoc *d, const yaml_node_t *n)
 {
 	struct config *c = d->c;
@@ -85,13 +89,14 @@ static int c_abbrevs(struct cdoc *d, const yaml_node_t *n)
 	for (i = 0; i < ly_npairs(n); i++) {
 		k = ly_str(ly_pair_key(doc, n, i));
 		v = ly_str(ly_pair_val(doc, n, i));
-		if (!*k || k[strspn(k, "abcdefghijklmnopqrstuvwxyz0123456789_-")])
+		if (!*k || k[strspn(k, ABBREV_CHARS)])
 			return ly_error(&d->y, ly_pair_key(doc, n, i),
 					"abbreviation '%s' must be lowercase "
 					"letters, digits, '_' or '-'", k);
 		if (!strstr(v, "{0}"))
-			return ly_error(&d->y, ly_pair_val(doc, n, i), "the URL "
-					"of abbreviation '%s' has no {0}", k);
+			return ly_error(&d->y, ly_pair_val(doc, n, i),
+					"the URL of abbreviation '%s' has no "
+					"{0}", k);
 		XALLOC_GROW(c->abbrevs, c->nabbrevs + 2, c->abbrevs_alloc);
 		c->abbrevs[c->nabbrevs++] = xstrdup(k);
 		c->abbrevs[c->nabbrevs++] = xstrdup(v);
@@ -99,6 +104,7 @@ static int c_abbrevs(struct cdoc *d, const yaml_node_t *n)
 	return 0;
 }
 
+/* `trusted`: globs of template sources whose hooks may run. */
 static int c_trusted(struct cdoc *d, const yaml_node_t *n)
 {
 	struct config *c = d->c;
@@ -112,11 +118,13 @@ static int c_trusted(struct cdoc *d, const yaml_node_t *n)
 	return 0;
 }
 
+/* `defaults`: answers for every template. */
 static int c_defaults(struct cdoc *d, const yaml_node_t *n)
 {
 	return answer_set_add_mapping(&d->c->all, &d->y, n);
 }
 
+/* `template_defaults`: answers per template name. */
 static int c_template_defaults(struct cdoc *d, const yaml_node_t *n)
 {
 	struct config *c = d->c;
@@ -143,6 +151,7 @@ static int c_template_defaults(struct cdoc *d, const yaml_node_t *n)
 /* Check the top-level mapping against the table, then read it key by key. */
 static int c_top(struct cdoc *d, const yaml_node_t *root)
 {
+	/* In config_fields order. */
 	static int (*const fns[])(struct cdoc *, const yaml_node_t *) = {
 		c_abbrevs, c_cache_dir, c_defaults, c_template_defaults,
 		c_trusted,
