@@ -807,10 +807,27 @@ void answers_file_add_file(struct answers_file *af, const char *path,
 	snprintf(e->blob, sizeof(e->blob), "%s", blob);
 }
 
-void answers_file_add_conflict(struct answers_file *af, const char *path)
+void answers_file_add_conflict(struct answers_file *af, const char *path,
+			       const char *base, const char *yours)
 {
+	struct answers_conflict *c;
+
 	XALLOC_GROW(af->conflicts, af->nconflicts + 1, af->conflicts_alloc);
-	af->conflicts[af->nconflicts++] = arena_strdup(&af->arena, path);
+	c = &af->conflicts[af->nconflicts++];
+	c->path = arena_strdup(&af->arena, path);
+	snprintf(c->base, sizeof(c->base), "%s", base ? base : "");
+	snprintf(c->yours, sizeof(c->yours), "%s", yours ? yours : "");
+}
+
+const struct answers_conflict *answers_file_conflict(
+	const struct answers_file *af, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < af->nconflicts; i++)
+		if (!strcmp(af->conflicts[i].path, path))
+			return &af->conflicts[i];
+	return NULL;
 }
 
 void answers_file_free(struct answers_file *af)
@@ -1060,30 +1077,92 @@ static int af_files(struct ydoc *y, struct answers_file *af,
 	return 0;
 }
 
-/* The `conflicts` sequence: paths, each one genship may write. */
+/* A path in `conflicts` (node n): one genship may write, listed once. */
+static int conflict_path(struct ydoc *y, const struct answers_file *af,
+			 const yaml_node_t *n, const char **path)
+{
+	const char *why;
+
+	*path = scalar_text(n);
+	if (!*path)
+		return ydoc_error(y, n, "'conflicts' lists paths, not %s",
+				  node_kind(n));
+	why = paths_problem(*path);
+	if (why)
+		return ydoc_error(y, n, "unsafe path '%s' in 'conflicts': %s",
+				  *path, why);
+	if (answers_file_conflict(af, *path))
+		return ydoc_error(y, n, "duplicate path '%s' in 'conflicts'",
+				  *path);
+	return 0;
+}
+
+/* The blob id of key (base or yours) of conflict n into *out, or NULL. */
+static int conflict_blob(struct ydoc *y, const yaml_node_t *n,
+			 const char *path, const char *key, const char **out)
+{
+	const yaml_node_t *v = map_get(y, n, key);
+
+	*out = v ? scalar_text(v) : NULL;
+	if (v && (!*out || !is_blob_id(*out)))
+		return ydoc_error(y, v, "invalid blob id for '%s' of '%s' in "
+				  "'conflicts': expected 40 hex digits", key,
+				  path);
+	return 0;
+}
+
+/* One `path: {base: ID, yours: ID}` pair of the `conflicts` mapping. */
+static int af_conflict(struct ydoc *y, struct answers_file *af,
+		       const yaml_node_pair_t *p)
+{
+	static const char *const keys[] = { "base", "yours", NULL };
+	const yaml_node_t *v = ynode(y, p->value);
+	const char *path, *base = NULL, *yours = NULL;
+	int ret = conflict_path(y, af, ynode(y, p->key), &path);
+
+	if (!ret && v->type != YAML_MAPPING_NODE)
+		ret = ydoc_error(y, v, "conflict '%s' must be a mapping with "
+				 "'base' and 'yours', not %s", path,
+				 node_kind(v));
+	if (!ret)
+		ret = af_check_keys(y, v, keys, "a conflict");
+	if (!ret)
+		ret = conflict_blob(y, v, path, "base", &base);
+	if (!ret)
+		ret = conflict_blob(y, v, path, "yours", &yours);
+	if (!ret)
+		answers_file_add_conflict(af, path, base, yours);
+	return ret;
+}
+
+/*
+ * `conflicts`: a mapping of paths to the blob ids of their merge, or the
+ * older sequence of paths (no blob ids).
+ */
 static int af_conflicts(struct ydoc *y, struct answers_file *af,
 			const yaml_node_t *n)
 {
+	const yaml_node_pair_t *p;
 	yaml_node_item_t *it;
+	const char *path;
+	int ret = 0;
 
+	if (n->type == YAML_MAPPING_NODE) {
+		for (p = n->data.mapping.pairs.start;
+		     !ret && p < n->data.mapping.pairs.top; p++)
+			ret = af_conflict(y, af, p);
+		return ret;
+	}
 	if (n->type != YAML_SEQUENCE_NODE)
-		return ydoc_error(y, n, "'conflicts' must be a sequence of "
+		return ydoc_error(y, n, "'conflicts' must be a mapping of "
 				  "paths, not %s", node_kind(n));
 	for (it = n->data.sequence.items.start;
-	     it < n->data.sequence.items.top; it++) {
-		const yaml_node_t *item = ynode(y, *it);
-		const char *path = scalar_text(item), *why;
-
-		if (!path)
-			return ydoc_error(y, item, "'conflicts' lists paths, "
-					  "not %s", node_kind(item));
-		why = paths_problem(path);
-		if (why)
-			return ydoc_error(y, item, "unsafe path '%s' in "
-					  "'conflicts': %s", path, why);
-		answers_file_add_conflict(af, path);
+	     !ret && it < n->data.sequence.items.top; it++) {
+		ret = conflict_path(y, af, ynode(y, *it), &path);
+		if (!ret)
+			answers_file_add_conflict(af, path, NULL, NULL);
 	}
-	return 0;
+	return ret;
 }
 
 /* Read the top-level mapping of a .genship.yml into af. */
@@ -1390,21 +1469,31 @@ static bool emit_files(yaml_emitter_t *e, const struct answers_file *af)
 	return ok && emit_map_end(e);
 }
 
-/* The `conflicts` sequence, only when there are any. */
+/* One conflict: its path, then its known blob ids. */
+static bool emit_conflict(yaml_emitter_t *e, const struct answers_conflict *c)
+{
+	bool ok = emit_cstr(e, c->path) &&
+		emit_map_start(e, !*c->base && !*c->yours);
+
+	if (ok && *c->base)
+		ok = emit_cstr(e, "base") && emit_cstr(e, c->base);
+	if (ok && *c->yours)
+		ok = emit_cstr(e, "yours") && emit_cstr(e, c->yours);
+	return ok && emit_map_end(e);
+}
+
+/* The `conflicts` mapping, only when there are any. */
 static bool emit_conflicts(yaml_emitter_t *e, const struct answers_file *af)
 {
-	yaml_event_t ev;
 	bool ok;
 	size_t i;
 
 	if (!af->nconflicts)
 		return true;
-	ok = emit_cstr(e, "conflicts") &&
-	     emit(e, &ev, yaml_sequence_start_event_initialize(&ev, NULL,
-		  NULL, 1, YAML_BLOCK_SEQUENCE_STYLE));
+	ok = emit_cstr(e, "conflicts") && emit_map_start(e, false);
 	for (i = 0; ok && i < af->nconflicts; i++)
-		ok = emit_cstr(e, af->conflicts[i]);
-	return emit(e, &ev, ok && yaml_sequence_end_event_initialize(&ev));
+		ok = emit_conflict(e, &af->conflicts[i]);
+	return ok && emit_map_end(e);
 }
 
 /* Emit the whole document: stream, document, top-level mapping. */

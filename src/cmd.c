@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "merge.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -182,6 +183,24 @@ int cmd_parse_seconds(const struct cmd *c, const char *opt, const char *s,
 		return cmd_usage_error(c, "invalid %s '%s': expected seconds "
 				       "from 1 to 86400", opt, s);
 	*out = (unsigned)v;
+	return 0;
+}
+
+int cmd_parse_json_format(const struct cmd *c, const char *s, bool *json)
+{
+	if (strcmp(s, "text") && strcmp(s, "json"))
+		return cmd_usage_error(c, "invalid --format '%s': expected "
+				       "text or json", s);
+	*json = !strcmp(s, "json");
+	return 0;
+}
+
+int cmd_parse_conflict_style(const struct cmd *c, const char *s,
+			     enum merge_style *out)
+{
+	if (!merge_style_parse(s, out))
+		return cmd_usage_error(c, "invalid --conflict-style '%s': "
+				       "expected merge or diff3", s);
 	return 0;
 }
 

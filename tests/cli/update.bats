@@ -69,7 +69,9 @@ services:
 
 @test "a port change against a user change on the same line conflicts" {
 	project
+	base=$(git hash-object proj/compose.yaml)
 	sed -i 's|"8080:8080"|"9000:8080"|' proj/compose.yaml
+	yours=$(git hash-object proj/compose.yaml)
 	# diff previews an option change, and fails when it would conflict.
 	run genship diff proj --set port=8081
 	assert_failure 1
@@ -79,7 +81,8 @@ services:
 	assert_failure 1
 	assert_line 'conflict  compose.yaml'
 	assert_line 'updated   README.md'
-	assert_output --partial "error: conflicts in 1 file: 'compose.yaml'"
+	assert_output --partial "error: conflicts in 1 file: 'compose.yaml'
+hint: resolve the <<<<<<< ======= >>>>>>> markers by hand, or start the merge over: 'genship update proj --redo compose.yaml'; the answers file already records this update"
 	run sed -n '8,16p' proj/compose.yaml
 	assert_output '    ports:
 <<<<<<< yours
@@ -94,16 +97,19 @@ services:
 	assert_output 1
 	run grep '^  port: ' proj/.genship.yml
 	assert_output '  port: 8081'
-	# The conflict is recorded, and stays visible until it is resolved:
-	# update, diff and check all fail, and nothing is written.
-	run grep -A1 '^conflicts:' proj/.genship.yml
-	assert_output 'conflicts:
-- compose.yaml'
+	# The conflict is recorded with its merge's base and your version,
+	# and stays visible until it is resolved: update, diff and check all
+	# fail, and nothing is written.
+	run sed -n '/^conflicts:/,$p' proj/.genship.yml
+	assert_output "conflicts:
+  compose.yaml:
+    base: $base
+    yours: $yours"
 	before=$(tree_sum proj)
 	run genship update proj --no-hooks
 	assert_failure 1
 	assert_output "genship: error: unresolved conflict in 'compose.yaml'
-hint: remove the <<<<<<< ======= >>>>>>> markers, keeping what you want; then run the command again"
+hint: remove the <<<<<<< ======= >>>>>>> markers, keeping what you want, then run the command again; or start the merge over: 'genship update proj --redo compose.yaml'"
 	run genship diff proj
 	assert_failure 1
 	assert_output --partial "unresolved conflict in 'compose.yaml'"
@@ -111,12 +117,14 @@ hint: remove the <<<<<<< ======= >>>>>>> markers, keeping what you want; then ru
 	assert_failure 1
 	assert_line 'conflict compose.yaml (unresolved)'
 	assert_output --partial '1 unresolved conflict'
+	assert_line "hint: remove the <<<<<<< ======= >>>>>>> markers, keeping what you want; or start the merge over: 'genship update proj --redo compose.yaml'"
 	[ "$(tree_sum proj)" = "$before" ]
 	# Without the record, genship's own markers still give it away.
 	sed -i '/^conflicts:/,$d' proj/.genship.yml
 	run genship check proj
 	assert_failure 1
 	assert_line 'conflict compose.yaml (unresolved)'
+	# The record as a list of paths (before it kept blob ids) still loads.
 	printf 'conflicts:\n- compose.yaml\n' >>proj/.genship.yml
 	# Resolved (yours kept): update drops the record, check passes.
 	sed -i -e '/^<<<<<<< yours$/d' -e '/^=======$/,/^>>>>>>> template$/d' \
