@@ -786,6 +786,12 @@ static int redo_all(const struct update_opts *o, struct project *p,
 		redo_report(o, cmp, rfs, o->redo.len, rep);
 	if (!ret && !o->dry_run)
 		ret = redo_apply(p, rfs, o->redo.len, rep, err);
+	if (!ret && o->dry_run)
+		fputs("genship: dry run: nothing written\n", stderr);
+	else if (!ret && !rep->nconflicts)
+		fprintf(stderr, "genship: merged %zu file%s of '%s' again: no "
+			"conflicts left\n", o->redo.len, o->redo.len == 1 ?
+			"" : "s", p->dir);
 	for (i = 0; i < o->redo.len; i++)
 		redo_file_release(&rfs[i]);
 	free(rfs);
