@@ -17,14 +17,19 @@ static const struct cmd cmd_table[] = {
 	  "[--replay | --replay-file FILE] [--ref REF] [--directory SUBDIR] "
 	  "[--offline | --refresh] [--config FILE] [K=V]...",
 	  "generate a project from a template", cmd_new, 0 },
-	{ "update", "[DIR] [--set K=V]... [--template SRC] [--dry-run] "
-	  "[--no-hooks] [--trust] [--hook-timeout S] [--lock-timeout S] "
-	  "[--ref REF] [--offline | --refresh] [--config FILE]",
+	{ "update", "[DIR] [--set K=V]... [--answers FILE] [--template SRC] "
+	  "[--dry-run] [--conflict-style merge|diff3] [--redo PATH]... "
+	  "[--format text|json] [--no-hooks] [--trust] [--hook-timeout S] "
+	  "[--lock-timeout S] [--ref REF] [--offline | --refresh] "
+	  "[--config FILE]",
 	  "regenerate after option or template changes, keeping edits",
 	  cmd_update, CMD_NEEDS_GIT },
-	{ "diff", "[DIR] [--set K=V]... [--lock-timeout S]", "show what update would change, as a unified diff",
+	{ "diff", "[DIR] [--set K=V]... [--answers FILE] "
+	  "[--conflict-style merge|diff3] [--format text|json] "
+	  "[--lock-timeout S]",
+	  "show what update would change, as a unified diff",
 	  cmd_diff, CMD_NEEDS_GIT },
-	{ "check", "[DIR] [--strict] [--lock-timeout S]",
+	{ "check", "[DIR] [--strict] [--format text|json] [--lock-timeout S]",
 	  "exit 1 on template drift or an unresolved conflict (CI gate)",
 	  cmd_check, CMD_NEEDS_GIT },
 	{ "validate", "[TEMPLATE] [--all | --set K=V... | --answers FILE] "
