@@ -799,6 +799,50 @@ static int redo_all(const struct update_opts *o, struct project *p,
 	return ret;
 }
 
+/* What an update holds for the whole command. */
+struct update_state {
+	const char *dir;
+	struct config *cfg;
+	struct lock lock;
+	struct project *p;
+	struct project_cmp cmp;
+	struct update_report rep;
+};
+
+#define UPDATE_STATE_INIT { NULL, NULL, LOCK_INIT, NULL, PROJECT_CMP_INIT, \
+			    UPDATE_REPORT_INIT }
+
+/*
+ * The start of every update: the user config, the lock, what earlier
+ * runs left (settle()), the project.
+ */
+static int update_begin(struct update_opts *o, struct update_state *st,
+			struct diag *err)
+{
+	int ret = load_config(o, &st->cfg, err);
+
+	st->dir = o->dir ? o->dir : ".";
+	signals_catch();
+	if (!ret)
+		ret = lock_take(&st->lock, st->dir, !o->dry_run,
+				o->lock_timeout, err);
+	if (!ret)
+		ret = settle(o, st->dir, &st->rep, err);
+	if (!ret)
+		ret = project_open(st->dir, &st->p, err);
+	return ret;
+}
+
+static void update_end(struct update_state *st)
+{
+	project_cmp_release(&st->cmp);
+	project_free(st->p);
+	lock_release(&st->lock);
+	config_free(st->cfg);
+	strbuf_release(&st->rep.changed);
+	strbuf_release(&st->rep.conflicts);
+}
+
 /*
  * update --redo: render the recorded template and answers (the
  * template's side of the last merge), find the other two sides, merge
@@ -806,80 +850,47 @@ static int redo_all(const struct update_opts *o, struct project *p,
  */
 static int redo(struct update_opts *o, struct diag *err)
 {
-	struct config *cfg = NULL;
-	const char *dir = o->dir ? o->dir : ".";
-	struct update_report rep = UPDATE_REPORT_INIT;
-	struct project_cmp cmp = PROJECT_CMP_INIT;
-	struct project *p = NULL;
-	struct lock lock = LOCK_INIT;
-	int ret = load_config(o, &cfg, err);
+	struct update_state st = UPDATE_STATE_INIT;
+	int ret = update_begin(o, &st, err);
 
-	signals_catch();
 	if (!ret)
-		ret = lock_take(&lock, dir, !o->dry_run, o->lock_timeout, err);
+		ret = project_compare(st.p, NULL, NULL, 0, PROJECT_CMP_BASE,
+				      &st.cmp, err);
 	if (!ret)
-		ret = settle(o, dir, &rep, err);
+		ret = redo_all(o, st.p, &st.cmp, &st.rep, err);
 	if (!ret)
-		ret = project_open(dir, &p, err);
-	if (!ret)
-		ret = project_compare(p, NULL, NULL, 0, PROJECT_CMP_BASE, &cmp,
-				      err);
-	if (!ret)
-		ret = redo_all(o, p, &cmp, &rep, err);
-	if (!ret)
-		ret = finish(p, &rep, o->dry_run, true, err);
-	project_cmp_release(&cmp);
-	project_free(p);
-	lock_release(&lock);
-	config_free(cfg);
-	strbuf_release(&rep.changed);
-	strbuf_release(&rep.conflicts);
+		ret = finish(st.p, &st.rep, o->dry_run, true, err);
+	update_end(&st);
 	return ret;
 }
 
+/* Render base and theirs, merge every path, report, apply. */
 static int update(struct update_opts *o, struct diag *err)
 {
-	struct config *cfg = NULL;
-	const char *dir = o->dir ? o->dir : ".";
-	struct update_report rep = UPDATE_REPORT_INIT;
-	struct project_cmp cmp = PROJECT_CMP_INIT;
-	struct project *p = NULL;
-	struct lock lock = LOCK_INIT;
-	int ret;
+	struct update_state st = UPDATE_STATE_INIT;
+	struct project_cmp *cmp = &st.cmp;
+	int ret = update_begin(o, &st, err);
 
-	ret = load_config(o, &cfg, err);
-	cmp.src = &o->src;
-	cmp.answers_path = o->answers;
-	cmp.style = o->style;
-	signals_catch();
+	cmp->src = &o->src;
+	cmp->answers_path = o->answers;
+	cmp->style = o->style;
 	if (!ret)
-		ret = lock_take(&lock, dir, !o->dry_run, o->lock_timeout, err);
+		ret = project_compare(st.p, o->template, o->sets.items,
+				      o->sets.len, PROJECT_CMP_BASE |
+				      PROJECT_CMP_MERGE, cmp, err);
+	if (!ret && cmp->unresolved.len && o->json)
+		report_json(cmp, "unresolved");
 	if (!ret)
-		ret = settle(o, dir, &rep, err);
-	if (!ret)
-		ret = project_open(dir, &p, err);
-	if (!ret)
-		ret = project_compare(p, o->template, o->sets.items, o->sets.len,
-				      PROJECT_CMP_BASE | PROJECT_CMP_MERGE,
-				      &cmp, err);
-	if (!ret && cmp.unresolved.len && o->json)
-		report_json(&cmp, "unresolved");
-	if (!ret)
-		ret = project_check_resolved(p, &cmp, err);
+		ret = project_check_resolved(st.p, cmp, err);
 	if (!ret) {
-		report_ref(p, cmp.theirs_t);
-		o->trust |= config_trusts(cfg, cmp.theirs_t->source,
-					  cmp.theirs_t->url);
-		ret = run(o, p, &cmp, dir, &rep, err);
+		report_ref(st.p, cmp->theirs_t);
+		o->trust |= config_trusts(st.cfg, cmp->theirs_t->source,
+					  cmp->theirs_t->url);
+		ret = run(o, st.p, cmp, st.dir, &st.rep, err);
 	}
 	if (!ret)
-		ret = finish(p, &rep, o->dry_run, false, err);
-	project_cmp_release(&cmp);
-	project_free(p);
-	lock_release(&lock);
-	config_free(cfg);
-	strbuf_release(&rep.changed);
-	strbuf_release(&rep.conflicts);
+		ret = finish(st.p, &st.rep, o->dry_run, false, err);
+	update_end(&st);
 	return ret;
 }
 
