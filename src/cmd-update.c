@@ -153,6 +153,23 @@ static int commit(const char *dir, struct project *p,
 	return ret;
 }
 
+/*
+ * Seal txn, staged in dir (ret: 0 when staging went well), and commit it;
+ * abort it on any failure.  txn is released either way.
+ */
+static int seal_commit(struct txn *txn, const char *dir, struct project *p,
+		       struct update_report *rep, int ret, struct diag *err)
+{
+	if (!ret)
+		ret = txn_seal(txn, err);
+	if (ret)
+		txn_abort(txn);
+	else
+		ret = commit(dir, p, rep, NULL, err);
+	txn_release(txn);
+	return ret;
+}
+
 /* Finish an update that a crash interrupted after it was sealed. */
 static int finish_interrupted(const char *dir, struct update_report *rep,
 			      struct diag *err)
@@ -356,13 +373,7 @@ static int apply(const struct update_opts *o, struct project *p,
 	if (!ret && hooks)
 		ret = template_run_hooks(t, TEMPLATE_POST_GEN, cmp->ctx, &hc,
 					 err);
-	if (!ret)
-		ret = txn_seal(&txn, err);
-	if (ret)
-		txn_abort(&txn);
-	else
-		ret = commit(dir, p, rep, NULL, err);
-	txn_release(&txn);
+	ret = seal_commit(&txn, dir, p, rep, ret, err);
 	free(changed);
 	free(abs);
 	return ret;
@@ -756,13 +767,7 @@ static int redo_apply(struct project *p, const struct redo_file *rfs,
 		ret = txn_stage(&txn, PROJECT_ANSWERS_FILE, 0644, answers.buf,
 				answers.len, *p->af_blob ? p->af_blob : NULL,
 				err);
-	if (!ret)
-		ret = txn_seal(&txn, err);
-	if (ret)
-		txn_abort(&txn);
-	else
-		ret = commit(p->dir, p, rep, NULL, err);
-	txn_release(&txn);
+	ret = seal_commit(&txn, p->dir, p, rep, ret, err);
 	answers_file_free(recs);
 	strbuf_release(&paths);
 	strbuf_release(&answers);
