@@ -682,10 +682,27 @@ void answers_file_add_file(struct answers_file *af, const char *path,
 	snprintf(e->blob, sizeof(e->blob), "%s", blob);
 }
 
-void answers_file_add_conflict(struct answers_file *af, const char *path)
+void answers_file_add_conflict(struct answers_file *af, const char *path,
+			       const char *base, const char *yours)
 {
+	struct answers_conflict *c;
+
 	XALLOC_GROW(af->conflicts, af->nconflicts + 1, af->conflicts_alloc);
-	af->conflicts[af->nconflicts++] = arena_strdup(&af->arena, path);
+	c = &af->conflicts[af->nconflicts++];
+	c->path = arena_strdup(&af->arena, path);
+	snprintf(c->base, sizeof(c->base), "%s", base ? base : "");
+	snprintf(c->yours, sizeof(c->yours), "%s", yours ? yours : "");
+}
+
+const struct answers_conflict *answers_file_conflict(
+	const struct answers_file *af, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < af->nconflicts; i++)
+		if (!strcmp(af->conflicts[i].path, path))
+			return &af->conflicts[i];
+	return NULL;
 }
 
 void answers_file_free(struct answers_file *af)
@@ -720,7 +737,7 @@ static const struct ly_field af_fields[] = {
 	{ "answers", LY_MAPPING, 0, NULL, NULL, NULL },
 	{ "files", LY_MAPPING, 0, NULL, NULL,
 	  "a mapping of paths to blob ids" },
-	{ "conflicts", LY_STRS, 0, NULL, NULL, "a sequence of paths" },
+	{ "conflicts", LY_ANY, 0, NULL, NULL, "a mapping of paths" },
 };
 
 static const struct ly_schema af_schema = {
@@ -862,22 +879,97 @@ static int af_files(struct ly_doc *y, struct answers_file *af,
 	return 0;
 }
 
-/* The `conflicts` sequence: paths, each one genship may write. */
+/* A path in `conflicts` (node n): one genship may write, listed once. */
+static int conflict_path(struct ly_doc *y, const struct answers_file *af,
+			 const yaml_node_t *n, const char **path)
+{
+	const char *why;
+
+	*path = ly_str(n);
+	if (!*path)
+		return ly_error(y, n, "'conflicts' lists paths, not %s",
+				ly_kind(n));
+	why = paths_problem(*path);
+	if (why)
+		return ly_error(y, n, "unsafe path '%s' in 'conflicts': %s",
+				*path, why);
+	if (answers_file_conflict(af, *path))
+		return ly_error(y, n, "duplicate path '%s' in 'conflicts'",
+				*path);
+	return 0;
+}
+
+/* The blob id of key (base or yours) of conflict n into *out, or NULL. */
+static int conflict_blob(struct ly_doc *y, const yaml_node_t *n,
+			 const char *path, const char *key, const char **out)
+{
+	const yaml_node_t *v = ly_get(&y->doc, n, key);
+
+	*out = v ? ly_str(v) : NULL;
+	if (v && (!*out || !is_blob_id(*out)))
+		return ly_error(y, v, "invalid blob id for '%s' of '%s' in "
+				"'conflicts': expected 40 hex digits", key,
+				path);
+	return 0;
+}
+
+static const struct ly_field conflict_fields[] = {
+	{ "base", LY_STR, 0, NULL, NULL, "a blob id" },
+	{ "yours", LY_STR, 0, NULL, NULL, "a blob id" },
+};
+
+static const struct ly_schema conflict_schema = {
+	"conflict", NULL, conflict_fields,
+	sizeof(conflict_fields) / sizeof(conflict_fields[0]),
+};
+
+/* One `path: {base: ID, yours: ID}` pair (i) of the `conflicts` mapping. */
+static int af_conflict(struct ly_doc *y, struct answers_file *af,
+		       const yaml_node_t *map, size_t i)
+{
+	const yaml_node_t *v = ly_pair_val(&y->doc, map, i);
+	const char *path, *base = NULL, *yours = NULL;
+	int ret = conflict_path(y, af, ly_pair_key(&y->doc, map, i), &path);
+
+	if (!ret && !ly_is_map(v))
+		ret = ly_error(y, v, "conflict '%s' must be a mapping with "
+			       "'base' and 'yours', not %s", path, ly_kind(v));
+	if (!ret)
+		ret = ly_check(y, v, &conflict_schema);
+	if (!ret)
+		ret = conflict_blob(y, v, path, "base", &base);
+	if (!ret)
+		ret = conflict_blob(y, v, path, "yours", &yours);
+	if (!ret)
+		answers_file_add_conflict(af, path, base, yours);
+	return ret;
+}
+
+/*
+ * `conflicts`: a mapping of paths to the blob ids of their merge, or the
+ * older sequence of paths (no blob ids).
+ */
 static int af_conflicts(struct ly_doc *y, struct answers_file *af,
 			const yaml_node_t *n)
 {
+	const char *path;
 	size_t i;
+	int ret = 0;
 
-	for (i = 0; i < ly_len(n); i++) {
-		const yaml_node_t *item = ly_at(&y->doc, n, i);
-		const char *path = ly_str(item), *why = paths_problem(path);
-
-		if (why)
-			return ly_error(y, item, "unsafe path '%s' in "
-					"'conflicts': %s", path, why);
-		answers_file_add_conflict(af, path);
+	if (ly_is_map(n)) {
+		for (i = 0; !ret && i < ly_npairs(n); i++)
+			ret = af_conflict(y, af, n, i);
+		return ret;
 	}
-	return 0;
+	if (!ly_is_seq(n))
+		return ly_error(y, n, "'conflicts' must be a mapping of "
+				"paths, not %s", ly_kind(n));
+	for (i = 0; !ret && i < ly_len(n); i++) {
+		ret = conflict_path(y, af, ly_at(&y->doc, n, i), &path);
+		if (!ret)
+			answers_file_add_conflict(af, path, NULL, NULL);
+	}
+	return ret;
 }
 
 /* Read the top-level mapping of a .genship.yml into af. */
@@ -1174,21 +1266,31 @@ static bool emit_files(yaml_emitter_t *e, const struct answers_file *af)
 	return ok && emit_map_end(e);
 }
 
-/* The `conflicts` sequence, only when there are any. */
+/* One conflict: its path, then its known blob ids. */
+static bool emit_conflict(yaml_emitter_t *e, const struct answers_conflict *c)
+{
+	bool ok = emit_cstr(e, c->path) &&
+		emit_map_start(e, !*c->base && !*c->yours);
+
+	if (ok && *c->base)
+		ok = emit_cstr(e, "base") && emit_cstr(e, c->base);
+	if (ok && *c->yours)
+		ok = emit_cstr(e, "yours") && emit_cstr(e, c->yours);
+	return ok && emit_map_end(e);
+}
+
+/* The `conflicts` mapping, only when there are any. */
 static bool emit_conflicts(yaml_emitter_t *e, const struct answers_file *af)
 {
-	yaml_event_t ev;
 	bool ok;
 	size_t i;
 
 	if (!af->nconflicts)
 		return true;
-	ok = emit_cstr(e, "conflicts") &&
-	     emit(e, &ev, yaml_sequence_start_event_initialize(&ev, NULL,
-		  NULL, 1, YAML_BLOCK_SEQUENCE_STYLE));
+	ok = emit_cstr(e, "conflicts") && emit_map_start(e, false);
 	for (i = 0; ok && i < af->nconflicts; i++)
-		ok = emit_cstr(e, af->conflicts[i]);
-	return emit(e, &ev, ok && yaml_sequence_end_event_initialize(&ev));
+		ok = emit_conflict(e, &af->conflicts[i]);
+	return ok && emit_map_end(e);
 }
 
 /* Emit the whole document: stream, document, top-level mapping. */

@@ -122,6 +122,17 @@ struct answers_file_entry {
 };
 
 /*
+ * A conflict an update left, with the blob ids of two of its merge's
+ * inputs (the third, the template's, is the path's entry in `files`),
+ * so that `update --redo` can start the merge over.
+ */
+struct answers_conflict {
+	char *path;		/* project-relative */
+	char base[41];		/* what genship wrote before; "" unknown */
+	char yours[41];		/* the file before the merge; "" unknown */
+};
+
+/*
  * The strings and values of an answers file live in its arena; the files
  * array is malloc'd.  answers_file_free() frees both.
  */
@@ -137,8 +148,8 @@ struct answers_file {
 	struct value *answers;	/* dict of option name -> value, in arena */
 	struct answers_file_entry *files;	/* sorted by path */
 	size_t nfiles, files_alloc;
-	char **conflicts;	/* paths an update left with conflict
-				 * markers, not yet resolved; in arena */
+	struct answers_conflict *conflicts;	/* left by an update,
+						 * not yet resolved */
 	size_t nconflicts, conflicts_alloc;
 	struct arena arena;
 };
@@ -150,13 +161,23 @@ struct answers_file *answers_file_new(void);
 void answers_file_add_file(struct answers_file *af, const char *path,
 			   const char *blob);
 
-/* Record that an update left conflict markers in path. */
-void answers_file_add_conflict(struct answers_file *af, const char *path);
+/*
+ * Record that an update left a conflict in path; base and yours are blob
+ * ids (40 hex digits), or NULL or "" when unknown.
+ */
+void answers_file_add_conflict(struct answers_file *af, const char *path,
+			       const char *base, const char *yours);
+
+/* The conflict af records for path, or NULL. */
+const struct answers_conflict *answers_file_conflict(
+	const struct answers_file *af, const char *path);
 
 /*
  * Parse .genship.yml: `genship_version`, `template` (name, source,
  * version, optional commit, url, ref and directory), `answers`, `files`
- * and the optional `conflicts` (a sequence of paths); any other key is
+ * and the optional `conflicts` (a mapping of paths to their `base` and
+ * `yours` blob ids; the older sequence of paths is read too); any other
+ * key is
  * an error.  Answers are typed: plain true/false are bools, plain decimal
  * integers are ints, sequences are lists, and everything else (quoted
  * scalars included) is a string.  *out is caller-owned, untouched on

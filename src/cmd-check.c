@@ -11,7 +11,9 @@
  *   removed  PATH   the template no longer generates it
  *
  * The blob ids in the answers file tell the two groups apart, without any
- * git history.  Exit 0 when everything matches, 1 otherwise.
+ * git history.  Drift and unresolved conflicts exit 1; edits alone exit
+ * 0, unless --strict.  With --format json the groups become one status
+ * per file (change.h).
  *
  * A recorded answer for an option the template no longer has is named
  * in a warning, as update names it when it drops the answer.  It does
@@ -22,6 +24,7 @@
 #include <string.h>
 
 #include "blob.h"
+#include "change.h"
 #include "cmd.h"
 #include "project.h"
 #include "template.h"
@@ -78,9 +81,16 @@ static const char *template_change(const struct project_file *f)
 	return has_blob(&f->theirs, f->recorded) ? NULL : "drift";
 }
 
-/* Print one group; return how many files it named. */
+/* True when f differs from what the template generates now. */
+static bool differs(const struct project_file *f)
+{
+	return !same_side(&f->ours, &f->theirs) || mode_edited(f);
+}
+
+/* Print one group (unless quiet); return how many files it names. */
 static size_t print_group(const struct project_cmp *cmp,
-			  const char *(*change)(const struct project_file *))
+			  const char *(*change)(const struct project_file *),
+			  bool quiet)
 {
 	size_t i, n = 0;
 
@@ -88,15 +98,16 @@ static size_t print_group(const struct project_cmp *cmp,
 		const struct project_file *f = &cmp->files[i];
 		const char *what = change(f);
 
-		if (!what || (same_side(&f->ours, &f->theirs) &&
-			      !mode_edited(f)))
+		if (!what || !differs(f))
+			continue;
+		n++;
+		if (quiet)
 			continue;
 		printf("%-8s %s", what, f->path);
 		if (mode_edited(f) && change == user_change)
 			printf(" (mode %04o; generated %04o)", f->ours.mode,
 			       f->theirs.mode);
 		printf("\n");
-		n++;
 	}
 	return n;
 }
@@ -113,15 +124,42 @@ static void print_notes(const struct project_cmp *cmp)
 		      ".genship.yml\n", stderr);
 }
 
-/* Name every file whose conflict markers are still there; how many. */
-static size_t print_unresolved(const struct project_cmp *cmp)
+/*
+ * Name every file whose conflict markers are still there (unless
+ * quiet); return how many.
+ */
+static size_t print_unresolved(const struct project_cmp *cmp, bool quiet)
 {
 	const char *p = cmp->unresolved.buf, *nl;
 	size_t n = 0;
 
 	for (; (nl = strchr(p, '\n')); p = nl + 1, n++)
-		printf("conflict %.*s (unresolved)\n", (int)(nl - p), p);
+		if (!quiet)
+			printf("conflict %.*s (unresolved)\n", (int)(nl - p),
+			       p);
 	return n;
+}
+
+/* f's status for the JSON report: the template's side wins, but
+ * "deleted"; who is whose change it is. */
+static const char *file_status(const struct project_cmp *cmp,
+			       const struct project_file *f,
+			       enum change_who *who)
+{
+	const char *u = user_change(f), *t = template_change(f);
+
+	*who = CHANGE_BOTH;
+	if (strbuf_lines_contain(cmp->unresolved.buf, f->path))
+		return "conflict";
+	if ((!u && !t) || !differs(f)) {
+		*who = CHANGE_NONE;
+		return "unchanged";
+	}
+	if (!u || !t)
+		*who = u ? CHANGE_USER : CHANGE_TEMPLATE;
+	if (u && (!t || !strcmp(u, "deleted")))
+		return u;
+	return !strcmp(t, "drift") ? "modified" : t;
 }
 
 /* What check found: the user's edits and the template's drift. */
@@ -130,10 +168,46 @@ struct check_counts {
 	bool moved;		/* the template's version moved on */
 };
 
+/*
+ * The JSON report: every file's status, and the result: "unresolved",
+ * "drift", "edited" or "clean".
+ */
+static void report_json(const struct project_cmp *cmp,
+			const struct check_counts *n)
+{
+	struct change_report *r = change_report_new(cmp->theirs_t);
+	enum change_who who;
+	size_t i;
+
+	for (i = 0; i < cmp->nfiles; i++) {
+		const char *st = file_status(cmp, &cmp->files[i], &who);
+
+		change_report_add(r, cmp->files[i].path, st, who);
+	}
+	change_report_print(r, n->unresolved ? "unresolved" : n->drift ||
+			    n->moved ? "drift" : n->edited ? "edited" :
+			    "clean");
+}
+
+/* How to resolve the unresolved conflicts of cmp, or start over. */
+static void print_resolve_hint(const struct project *p,
+			       const struct project_cmp *cmp)
+{
+	struct strbuf redo = STRBUF_INIT;
+
+	project_redo_command(p, cmp->unresolved.buf, &redo);
+	fprintf(stderr, "hint: remove the <<<<<<< ======= >>>>>>> markers, "
+		"keeping what you want; or start the merge over: '%s'\n",
+		redo.buf);
+	strbuf_release(&redo);
+}
+
 /* Say what was found, and the verdict; return the exit status. */
-static int verdict_line(const struct project *p, const struct template *t,
+static int verdict_line(const struct project *p,
+			const struct project_cmp *cmp,
 			const struct check_counts *n, bool strict)
 {
+	const struct template *t = cmp->theirs_t;
 	bool drift = n->drift || n->unresolved || n->moved;
 
 	if (!n->edited && !drift) {
@@ -155,44 +229,49 @@ static int verdict_line(const struct project *p, const struct template *t,
 		fprintf(stderr, ", %zu unresolved conflict%s", n->unresolved,
 			n->unresolved == 1 ? "" : "s");
 	fputc('\n', stderr);
-	fputs(n->unresolved ? "hint: remove the <<<<<<< ======= >>>>>>> "
-	      "markers, keeping what you want\n" : "hint: 'genship diff' "
-	      "shows what 'genship update' would change\n", stderr);
+	if (n->unresolved)
+		print_resolve_hint(p, cmp);
+	else
+		fputs("hint: 'genship diff' shows what 'genship update' would "
+		      "change\n", stderr);
 	return 1;
 }
 
-/* Print both groups and the verdict; return the exit status. */
+/* Print both groups (or JSON) and the verdict; return the exit status. */
 static int verdict(const struct project *p, const struct project_cmp *cmp,
-		   bool strict)
+		   bool strict, bool json)
 {
 	const struct template *t = cmp->theirs_t;
 	struct check_counts n = { 0, 0, 0, false };
 
-	n.edited = print_group(cmp, user_change);
-	n.drift = print_group(cmp, template_change);
-	n.unresolved = print_unresolved(cmp);
+	n.edited = print_group(cmp, user_change, json);
+	n.drift = print_group(cmp, template_change, json);
+	n.unresolved = print_unresolved(cmp, json);
 	n.moved = *p->af->template_version &&
 		strcmp(t->manifest->version, p->af->template_version);
+	if (json)
+		report_json(cmp, &n);
 	fflush(stdout);
 	print_notes(cmp);
 	if (n.moved)
 		fprintf(stderr, "genship: template '%s' is now version %s; "
 			"the project records %s\n", t->name,
 			t->manifest->version, p->af->template_version);
-	return verdict_line(p, t, &n, strict);
+	return verdict_line(p, cmp, &n, strict);
 }
 
 struct check_opts {
 	const char *dir;
 	unsigned lock_timeout;
-	bool strict;
+	bool strict, json;
 };
 
-enum { OPT_LOCK_TIMEOUT = 256, OPT_STRICT };
+enum { OPT_LOCK_TIMEOUT = 256, OPT_STRICT, OPT_FORMAT };
 
 static const struct cmd_opt check_opts_table[] = {
 	{ "lock-timeout", 0, true, OPT_LOCK_TIMEOUT },
 	{ "strict", 0, false, OPT_STRICT },
+	{ "format", 0, true, OPT_FORMAT },
 	{ NULL, 0, false, 0 }
 };
 
@@ -208,6 +287,8 @@ static int check_arg(void *ud, int key, char *arg)
 		o->strict = true;
 		return 0;
 	}
+	if (key == OPT_FORMAT)
+		return cmd_parse_json_format(cmd_find("check"), arg, &o->json);
 	if (o->dir)
 		return cmd_usage_error(cmd_find("check"), "unexpected "
 				       "argument '%s'", arg);
@@ -231,7 +312,7 @@ static int check(const struct check_opts *o, int *status, struct diag *err)
 	if (!ret)
 		ret = project_compare(p, NULL, NULL, 0, 0, &cmp, err);
 	if (!ret)
-		*status = verdict(p, &cmp, o->strict);
+		*status = verdict(p, &cmp, o->strict, o->json);
 	project_cmp_release(&cmp);
 	project_free(p);
 	lock_release(&lock);
@@ -240,7 +321,7 @@ static int check(const struct check_opts *o, int *status, struct diag *err)
 
 int cmd_check(int argc, char **argv)
 {
-	struct check_opts o = { NULL, 0, false };
+	struct check_opts o = { NULL, 0, false, false };
 	struct diag err = DIAG_INIT;
 	int status = 0;
 	int ret = cmd_parse_args(cmd_find("check"), argc, argv,

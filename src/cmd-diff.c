@@ -1,13 +1,16 @@
 /*
  * genship diff: the unified diff that `genship update` would apply, from
  * the files on disk to what update would write, on stdout.  It renders
- * and merges exactly as update does (project_compare()) and writes
- * nothing.  Paths are shown as a/PATH and b/PATH, as git shows them.
+ * and merges exactly as update does (project_compare()), with the same
+ * --set, --answers and --conflict-style, and writes nothing.  Paths are
+ * shown as a/PATH and b/PATH, as git shows them.  With --format json it
+ * prints each file's status instead (change.h).
  */
 #include <git2.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "change.h"
 #include "cmd.h"
 #include "gitsrc.h"
 #include "project.h"
@@ -75,15 +78,21 @@ static int diff_notes(const struct project_cmp *cmp)
 
 struct diff_opts {
 	const char *dir;
+	const char *answers;	/* --answers FILE */
 	struct cmd_sets sets;
 	unsigned lock_timeout;
+	enum merge_style style;	/* --conflict-style */
+	bool json;		/* --format json */
 };
 
-enum { OPT_SET = 256, OPT_LOCK_TIMEOUT };
+enum { OPT_SET = 256, OPT_LOCK_TIMEOUT, OPT_ANSWERS, OPT_STYLE, OPT_FORMAT };
 
 static const struct cmd_opt diff_opts_table[] = {
 	{ "set", 0, true, OPT_SET },
 	{ "lock-timeout", 0, true, OPT_LOCK_TIMEOUT },
+	{ "answers", 0, true, OPT_ANSWERS },
+	{ "conflict-style", 0, true, OPT_STYLE },
+	{ "format", 0, true, OPT_FORMAT },
 	{ NULL, 0, false, 0 }
 };
 
@@ -91,10 +100,16 @@ static const struct cmd_opt diff_opts_table[] = {
 static int diff_arg(void *ud, int key, char *arg)
 {
 	struct diff_opts *o = ud;
+	const struct cmd *c = cmd_find("diff");
 
-	if (key == OPT_LOCK_TIMEOUT)
-		return cmd_parse_seconds(cmd_find("diff"), "--lock-timeout",
-					 arg, &o->lock_timeout);
+	switch (key) {
+	case OPT_LOCK_TIMEOUT:
+		return cmd_parse_seconds(c, "--lock-timeout", arg,
+					 &o->lock_timeout);
+	case OPT_ANSWERS: o->answers = arg; return 0;
+	case OPT_STYLE: return cmd_parse_conflict_style(c, arg, &o->style);
+	case OPT_FORMAT: return cmd_parse_json_format(c, arg, &o->json);
+	}
 	if (key == OPT_SET || strchr(arg, '='))
 		cmd_sets_add(&o->sets, arg);
 	else if (!o->dir)
@@ -105,15 +120,47 @@ static int diff_arg(void *ud, int key, char *arg)
 	return 0;
 }
 
+/*
+ * The JSON report: each file's status, and the result: "unresolved",
+ * "conflict", "changes" or "up-to-date".
+ */
+static void diff_json(const struct project_cmp *cmp, int status)
+{
+	struct change_report *r = change_report_new(cmp->theirs_t);
+
+	change_report_add_decisions(r, cmp);
+	change_report_print(r, cmp->unresolved.len ? "unresolved" : status ?
+			    "conflict" : project_cmp_changes(cmp) ? "changes" :
+			    "up-to-date");
+}
+
+/* The patches, or the JSON report; *status is 1 on a conflict. */
+static int diff_print(const struct diff_opts *o, const struct project_cmp *cmp,
+		      int *status, struct diag *err)
+{
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; !o->json && !ret && i < cmp->nfiles; i++)
+		ret = diff_file(&cmp->files[i], err);
+	fflush(stdout);
+	if (!ret)
+		*status = diff_notes(cmp);
+	if (!ret && o->json)
+		diff_json(cmp, *status);
+	return ret;
+}
+
 static int diff(const struct diff_opts *o, int *status, struct diag *err)
 {
 	const char *dir = o->dir ? o->dir : ".";
 	struct project_cmp cmp = PROJECT_CMP_INIT;
 	struct project *p = NULL;
 	struct lock lock = LOCK_INIT;
-	size_t i;
 	int ret = lock_take(&lock, dir, false, o->lock_timeout, err);
 
+	cmp.answers_path = o->answers;
+	cmp.style = o->style;
 	if (!ret)
 		ret = project_check_idle(dir, "run 'genship update' to finish "
 					 "it first", err);
@@ -123,13 +170,12 @@ static int diff(const struct diff_opts *o, int *status, struct diag *err)
 		ret = project_compare(p, NULL, o->sets.items, o->sets.len,
 				      PROJECT_CMP_BASE | PROJECT_CMP_MERGE,
 				      &cmp, err);
+	if (!ret && cmp.unresolved.len && o->json)
+		diff_json(&cmp, 1);
 	if (!ret)
-		ret = project_check_resolved(&cmp, err);
-	for (i = 0; !ret && i < cmp.nfiles; i++)
-		ret = diff_file(&cmp.files[i], err);
-	fflush(stdout);
+		ret = project_check_resolved(p, &cmp, err);
 	if (!ret)
-		*status = diff_notes(&cmp);
+		ret = diff_print(o, &cmp, status, err);
 	project_cmp_release(&cmp);
 	project_free(p);
 	lock_release(&lock);
@@ -138,7 +184,8 @@ static int diff(const struct diff_opts *o, int *status, struct diag *err)
 
 int cmd_diff(int argc, char **argv)
 {
-	struct diff_opts o = { NULL, CMD_SETS_INIT, 0 };
+	struct diff_opts o = { NULL, NULL, CMD_SETS_INIT, 0,
+			       MERGE_STYLE_MERGE, false };
 	struct diag err = DIAG_INIT;
 	int status = 0;
 	int ret = cmd_parse_args(cmd_find("diff"), argc, argv,

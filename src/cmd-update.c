@@ -13,9 +13,11 @@
 
 #include "cmd.h"
 #include "blob.h"
+#include "change.h"
 #include "hook.h"
 #include "lock.h"
 #include "project.h"
+#include "redo.h"
 #include "signals.h"
 #include "source.h"
 #include "txn.h"
@@ -26,16 +28,19 @@
 struct update_opts {
 	const char *dir;
 	const char *template;
+	const char *answers;	/* --answers FILE */
 	struct cmd_sets sets;
-	bool dry_run, no_hooks, trust;
+	struct cmd_sets redo;	/* --redo PATH, repeatable */
+	bool dry_run, no_hooks, trust, json;
 	unsigned hook_timeout, lock_timeout;
+	enum merge_style style;	/* --conflict-style */
 	struct source_opts src;	/* --ref, --offline, --refresh */
 	const char *config;	/* --config FILE */
 };
 
 enum { OPT_SET = 256, OPT_TEMPLATE, OPT_DRY_RUN, OPT_NO_HOOKS, OPT_TRUST,
        OPT_HOOK_TIMEOUT, OPT_LOCK_TIMEOUT, OPT_REF, OPT_OFFLINE, OPT_REFRESH,
-       OPT_CONFIG };
+       OPT_CONFIG, OPT_ANSWERS, OPT_STYLE, OPT_REDO, OPT_FORMAT };
 
 static const struct cmd_opt update_opts_table[] = {
 	{ "set", 0, true, OPT_SET },
@@ -50,6 +55,10 @@ static const struct cmd_opt update_opts_table[] = {
 	{ "offline", 0, false, OPT_OFFLINE },
 	{ "refresh", 0, false, OPT_REFRESH },
 	{ "config", 0, true, OPT_CONFIG },
+	{ "answers", 0, true, OPT_ANSWERS },
+	{ "conflict-style", 0, true, OPT_STYLE },
+	{ "redo", 0, true, OPT_REDO },
+	{ "format", 0, true, OPT_FORMAT },
 	{ NULL, 0, false, 0 }
 };
 
@@ -83,6 +92,14 @@ static int update_arg(void *ud, int key, char *arg)
 	case OPT_OFFLINE: o->src.offline = true; return 0;
 	case OPT_REFRESH: o->src.refresh = true; return 0;
 	case OPT_CONFIG: o->config = arg; return 0;
+	case OPT_ANSWERS: o->answers = arg; return 0;
+	case OPT_REDO: cmd_sets_add(&o->redo, arg); return 0;
+	case OPT_STYLE:
+		return cmd_parse_conflict_style(cmd_find("update"), arg,
+						&o->style);
+	case OPT_FORMAT:
+		return cmd_parse_json_format(cmd_find("update"), arg,
+					     &o->json);
 	}
 	if (strchr(arg, '='))
 		cmd_sets_add(&o->sets, arg);
@@ -133,6 +150,23 @@ static int commit(const char *dir, struct project *p,
 	if (!ret)
 		report_kept(rep, &kept);
 	strbuf_release(&kept);
+	return ret;
+}
+
+/*
+ * Seal txn, staged in dir (ret: 0 when staging went well), and commit it;
+ * abort it on any failure.  txn is released either way.
+ */
+static int seal_commit(struct txn *txn, const char *dir, struct project *p,
+		       struct update_report *rep, int ret, struct diag *err)
+{
+	if (!ret)
+		ret = txn_seal(txn, err);
+	if (ret)
+		txn_abort(txn);
+	else
+		ret = commit(dir, p, rep, NULL, err);
+	txn_release(txn);
 	return ret;
 }
 
@@ -195,8 +229,18 @@ static void print_file(const struct project_file *f)
 	printf("%-9s %s%s\n", merge_kind_name(k), f->path, note);
 }
 
-/* Print the notes and every decision; fill rep. */
-static void report(const struct project_cmp *cmp, struct update_report *rep)
+/* The --format json report of cmp's decisions, with result. */
+static void report_json(const struct project_cmp *cmp, const char *result)
+{
+	struct change_report *r = change_report_new(cmp->theirs_t);
+
+	change_report_add_decisions(r, cmp);
+	change_report_print(r, result);
+}
+
+/* Print the notes and every decision (not with json); fill rep. */
+static void report(const struct project_cmp *cmp, bool json,
+		   struct update_report *rep)
 {
 	const char *p = cmp->notes.buf, *nl;
 	size_t i;
@@ -206,7 +250,8 @@ static void report(const struct project_cmp *cmp, struct update_report *rep)
 	for (i = 0; i < cmp->nfiles; i++) {
 		const struct project_file *f = &cmp->files[i];
 
-		print_file(f);
+		if (!json)
+			print_file(f);
 		if (merge_kind_writes(f->res.kind) ||
 		    f->res.kind == MERGE_REMOVED) {
 			strbuf_addf(&rep->changed, "%s\n", f->path);
@@ -278,6 +323,31 @@ static int stage(const struct project *p, const struct project_cmp *cmp,
 	return ret;
 }
 
+/*
+ * Keep the three inputs of every conflicted merge in genship's store, so
+ * that `update --redo` can start it over (redo.h).
+ */
+static void keep_inputs(const struct update_opts *o,
+			const struct project_cmp *cmp)
+{
+	char *cache = NULL;
+	size_t i;
+
+	for (i = 0; i < cmp->nfiles; i++) {
+		const struct project_file *f = &cmp->files[i];
+
+		if (f->res.kind != MERGE_CONFLICT)
+			continue;
+		if (!cache)
+			cache = source_cache_dir(&o->src);
+		if (f->base.data)
+			redo_keep(cache, f->base.data, f->base.len);
+		redo_keep(cache, f->ours.data, f->ours.len);
+		redo_keep(cache, f->theirs.data, f->theirs.len);
+	}
+	free(cache);
+}
+
 /* Stage, run hooks in the staging directory, seal and commit. */
 static int apply(const struct update_opts *o, struct project *p,
 		 const struct project_cmp *cmp, const char *dir, bool hooks,
@@ -294,6 +364,7 @@ static int apply(const struct update_opts *o, struct project *p,
 	int ret = txn_begin(&txn, dir, err);
 
 	hc.cwd = txn.files;
+	keep_inputs(o, cmp);
 	if (!ret && hooks)
 		ret = template_run_hooks(t, TEMPLATE_PRE_GEN, cmp->ctx, &hc,
 					 err);
@@ -302,48 +373,36 @@ static int apply(const struct update_opts *o, struct project *p,
 	if (!ret && hooks)
 		ret = template_run_hooks(t, TEMPLATE_POST_GEN, cmp->ctx, &hc,
 					 err);
-	if (!ret)
-		ret = txn_seal(&txn, err);
-	if (ret)
-		txn_abort(&txn);
-	else
-		ret = commit(dir, p, rep, NULL, err);
-	txn_release(&txn);
+	ret = seal_commit(&txn, dir, p, rep, ret, err);
 	free(changed);
 	free(abs);
 	return ret;
 }
 
-/* Conflicts make the run fail with the list of paths. */
-static int finish(const struct update_report *rep, bool dry_run,
-		  struct diag *err)
+/*
+ * Conflicts make the run fail with the list of paths, and the hint to
+ * resolve them or to start their merge over.
+ */
+static int finish(const struct project *p, const struct update_report *rep,
+		  bool dry_run, bool is_redo, struct diag *err)
 {
-	struct strbuf list = STRBUF_INIT;
+	struct strbuf list = STRBUF_INIT, redo = STRBUF_INIT;
 
 	if (!rep->nconflicts)
 		return 0;
 	strbuf_add_quoted_lines(&list, rep->conflicts.buf);
+	project_redo_command(p, rep->conflicts.buf, &redo);
 	diag_fail(err, "%s in %zu file%s: %s", dry_run ? "update would "
 		  "leave conflicts" : "conflicts", rep->nconflicts,
 		  rep->nconflicts == 1 ? "" : "s", list.buf);
 	if (!dry_run)
 		diag_hint(err, "resolve the <<<<<<< ======= >>>>>>> markers by "
-			  "hand; the answers file already records this "
-			  "update");
+			  "hand, or start the merge over: '%s'%s", redo.buf,
+			  is_redo ? "" : "; the answers file already records "
+			  "this update");
 	strbuf_release(&list);
+	strbuf_release(&redo);
 	return ERR_FAIL;
-}
-
-/* True when applying cmp writes or removes anything. */
-static bool has_changes(const struct project_cmp *cmp)
-{
-	size_t i;
-
-	for (i = 0; i < cmp->nfiles; i++)
-		if (merge_kind_writes(cmp->files[i].res.kind) ||
-		    cmp->files[i].res.kind == MERGE_REMOVED)
-			return true;
-	return cmp->answers_changed;
 }
 
 /*
@@ -369,19 +428,24 @@ static int run(const struct update_opts *o, struct project *p,
 	       struct update_report *rep, struct diag *err)
 {
 	const struct template *t = cmp->theirs_t;
-	bool hooks = false, changes = has_changes(cmp);
+	bool hooks = false, changes = project_cmp_changes(cmp);
 	int ret = changes && !o->dry_run ?
 		pre_apply(o, cmp, dir, &hooks, err) : 0;
 
 	if (ret)
 		return ret;
-	report(cmp, rep);
+	report(cmp, o->json, rep);
 	if (!changes) {
+		if (o->json)
+			report_json(cmp, "up-to-date");
 		fprintf(stderr, "genship: '%s' is up to date with %s %s\n",
 			dir, t->name, t->manifest->version);
 		return 0;
 	}
 	if (o->dry_run) {
+		if (o->json)
+			report_json(cmp, rep->nconflicts ? "conflict" :
+				    "updated");
 		fprintf(stderr, "genship: dry run: %zu files would change; "
 			"nothing written\n", rep->nchanged);
 		return 0;
@@ -391,6 +455,8 @@ static int run(const struct update_opts *o, struct project *p,
 			"when a project is created, not on update\n",
 			t->kind->name);
 	ret = apply(o, p, cmp, dir, hooks, rep, err);
+	if (!ret && o->json)
+		report_json(cmp, rep->nconflicts ? "conflict" : "updated");
 	if (!ret)
 		fprintf(stderr, "genship: updated '%s' to %s %s: %zu files "
 			"changed\n", dir, t->name, t->manifest->version,
@@ -447,45 +513,389 @@ static int load_config(struct update_opts *o, struct config **cfg,
 	return ret;
 }
 
-static int update(struct update_opts *o, struct diag *err)
+/* ---- --redo: start a file's merge over (redo.h) ----------------------- */
+
+/* One file's merge, started over: its inputs, the result. */
+struct redo_file {
+	const struct project_file *f;
+	struct merge_texts in;	/* bytes malloc'd; base.data NULL: 2-way */
+	enum redo_where base_at, yours_at;	/* REDO_NOWHERE: yours is
+						 * HEAD's version */
+	char base_id[BLOB_HEXSZ + 1], yours_id[BLOB_HEXSZ + 1];
+	struct merge_result res;
+};
+
+static void redo_file_release(struct redo_file *rf)
 {
-	struct config *cfg = NULL;
-	const char *dir = o->dir ? o->dir : ".";
-	struct update_report rep = UPDATE_REPORT_INIT;
-	struct project_cmp cmp = PROJECT_CMP_INIT;
-	struct project *p = NULL;
-	struct lock lock = LOCK_INIT;
+	free((char *)rf->in.base.data);
+	free((char *)rf->in.ours.data);
+	free((char *)rf->in.theirs.data);
+	merge_result_release(&rf->res);
+}
+
+/* The file of cmp at path, one genship generated; else ERR_INPUT. */
+static int redo_target(const struct project *p, const struct project_cmp *cmp,
+		       const char *path, struct redo_file *rf,
+		       struct diag *err)
+{
+	struct strbuf list = STRBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < cmp->nfiles; i++)
+		if (cmp->files[i].recorded && !strcmp(cmp->files[i].path, path)) {
+			rf->f = &cmp->files[i];
+			return 0;
+		}
+	for (i = 0; i < p->af->nconflicts; i++)
+		strbuf_addf(&list, "%s'%s'", i ? ", " : "",
+			    p->af->conflicts[i].path);
+	diag_input(err, p->af_file, "'%s' is not a file genship generated; "
+		   "there is no merge of it to start over", path);
+	diag_hint(err, "give the path relative to the project directory, as "
+		  "'genship update' prints it%s%s", list.len ? "; the "
+		  "recorded conflicts are " : "", list.buf);
+	strbuf_release(&list);
+	return ERR_INPUT;
+}
+
+/* The template's side: the recorded version re-rendered, else the store. */
+static int redo_theirs(const struct project *p, const struct project_cmp *cmp,
+		       const char *cache, struct redo_file *rf,
+		       struct diag *err)
+{
+	const struct project_file *f = rf->f;
+	char *data = NULL;
+	size_t len = 0;
+
+	if (f->base.data)
+		rf->in.theirs = (struct merge_side){ true, xstrndup(f->base.data,
+			f->base.len), f->base.len, f->base.mode };
+	else if (redo_find(cache, p->dir, f->recorded, &data, &len))
+		rf->in.theirs = (struct merge_side){ true, data, len, 0644 };
+	if (rf->in.theirs.data)
+		return 0;
+	diag_fail(err, "cannot start the merge of '%s' over: the template's "
+		  "version of it is gone", f->path);
+	diag_hint(err, "the recorded template version %s, and genship's store "
+		  "does not have it", cmp->have_base ? "renders other bytes "
+		  "now" : "cannot be rendered");
+	return ERR_FAIL;
+}
+
+/*
+ * Your side: the file as the update found it, from the store or the
+ * project's repository; else the version committed at HEAD, if it has no
+ * conflict markers.
+ */
+static int redo_yours(const struct project *p, const char *cache,
+		      const struct answers_conflict *rec, struct redo_file *rf,
+		      struct diag *err)
+{
+	const char *path = rf->f->path;
+	char *data = NULL;
+	size_t len = 0;
+
+	if (rec && *rec->yours)
+		rf->yours_at = redo_find(cache, p->dir, rec->yours, &data,
+					 &len);
+	if (!data && redo_committed(p->dir, path, &data, &len) &&
+	    merge_has_markers(data, len, true)) {
+		free(data);
+		data = NULL;
+	}
+	if (!data) {
+		diag_fail(err, "cannot start the merge of '%s' over: your "
+			  "version from before the update is neither in "
+			  "genship's store nor in the project's git "
+			  "repository, and HEAD has none without conflict "
+			  "markers", path);
+		diag_hint(err, "resolve the <<<<<<< ======= >>>>>>> markers by "
+			  "hand");
+		return ERR_FAIL;
+	}
+	rf->in.ours = (struct merge_side){ true, data, len, 0644 };
+	blob_id(data, len, rf->yours_id);
+	return 0;
+}
+
+/* The base: what genship wrote before the update, if it can be found. */
+static void redo_base(const struct project *p, const char *cache,
+		      const struct answers_conflict *rec, struct redo_file *rf)
+{
+	char *data = NULL;
+	size_t len = 0;
+
+	if (!rec || !*rec->base)
+		return;
+	memcpy(rf->base_id, rec->base, sizeof(rf->base_id));
+	rf->base_at = redo_find(cache, p->dir, rec->base, &data, &len);
+	if (data)
+		rf->in.base = (struct merge_side){ true, data, len, 0644 };
+}
+
+/* Say where the inputs of rf's merge came from, on stderr. */
+static void redo_say(const struct redo_file *rf)
+{
+	const char *path = rf->f->path;
+
+	if (rf->yours_at == REDO_NOWHERE)
+		fprintf(stderr, "genship: warning: your version of '%s' from "
+			"before the update is gone; merging the one committed "
+			"at HEAD\n", path);
+	if (!rf->in.base.data)
+		fprintf(stderr, "genship: warning: %s of '%s' is %s: a 2-way "
+			"merge, in which every difference conflicts\n",
+			*rf->base_id ? "the base" : "no base", path,
+			*rf->base_id ? "gone" : "recorded");
+	fprintf(stderr, "genship: starting the merge of '%s' over", path);
+	if (rf->in.base.data)
+		fprintf(stderr, ": the base from %s",
+			redo_where_name(rf->base_at));
+	if (rf->yours_at != REDO_NOWHERE)
+		fprintf(stderr, "%s your version from %s", rf->in.base.data ?
+			"," : ":", redo_where_name(rf->yours_at));
+	fputc('\n', stderr);
+}
+
+/* Merge rf's inputs again, in style. */
+static int redo_merge(struct redo_file *rf, enum merge_style style,
+		      struct diag *err)
+{
+	const struct merge_texts *in = &rf->in;
+	bool conflict = false;
 	int ret;
 
-	ret = load_config(o, &cfg, err);
-	cmp.src = &o->src;
-	signals_catch();
+	if ((in->base.data && memchr(in->base.data, '\0', in->base.len)) ||
+	    memchr(in->ours.data, '\0', in->ours.len) ||
+	    memchr(in->theirs.data, '\0', in->theirs.len)) {
+		diag_input(err, NULL, "cannot start the merge of '%s' over: it "
+			   "is binary, and genship merges text line by line",
+			   rf->f->path);
+		diag_hint(err, "keep your version, or copy the template's over "
+			  "it by hand");
+		return ERR_INPUT;
+	}
+	ret = merge_text(in, style, &rf->res.data, &rf->res.len, &conflict,
+			 err);
+	rf->res.kind = conflict ? MERGE_CONFLICT : MERGE_MERGED;
+	rf->res.mode = rf->f->ours.present ? rf->f->ours.mode :
+		in->theirs.mode;
+	return ret;
+}
+
+/* Gather the inputs of path's merge and merge them again into rf. */
+static int redo_one(const struct update_opts *o, const struct project *p,
+		    const struct project_cmp *cmp, const char *cache,
+		    const char *path, struct redo_file *rf, struct diag *err)
+{
+	const struct answers_conflict *rec =
+		answers_file_conflict(p->af, path);
+	int ret = redo_target(p, cmp, path, rf, err);
+
 	if (!ret)
-		ret = lock_take(&lock, dir, !o->dry_run, o->lock_timeout, err);
+		ret = redo_theirs(p, cmp, cache, rf, err);
 	if (!ret)
-		ret = settle(o, dir, &rep, err);
-	if (!ret)
-		ret = project_open(dir, &p, err);
-	if (!ret)
-		ret = project_compare(p, o->template, o->sets.items, o->sets.len,
-				      PROJECT_CMP_BASE | PROJECT_CMP_MERGE,
-				      &cmp, err);
-	if (!ret)
-		ret = project_check_resolved(&cmp, err);
+		ret = redo_yours(p, cache, rec, rf, err);
 	if (!ret) {
-		report_ref(p, cmp.theirs_t);
-		o->trust |= config_trusts(cfg, cmp.theirs_t->source,
-					  cmp.theirs_t->url);
-		ret = run(o, p, &cmp, dir, &rep, err);
+		redo_base(p, cache, rec, rf);
+		redo_say(rf);
+		ret = redo_merge(rf, o->style, err);
+	}
+	return ret;
+}
+
+/* Print each result, fill rep, and the JSON report when asked. */
+static void redo_report(const struct update_opts *o,
+			const struct project_cmp *cmp,
+			const struct redo_file *rfs, size_t n,
+			struct update_report *rep)
+{
+	struct change_report *r = o->json ?
+		change_report_new(cmp->theirs_t) : NULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const char *path = rfs[i].f->path;
+
+		if (!o->json)
+			printf("%-9s %s%s\n", merge_kind_name(rfs[i].res.kind),
+			       path, rfs[i].in.base.data ? "" : " (2-way)");
+		else
+			change_report_add_merge(r, path, rfs[i].res.kind);
+		strbuf_addf(&rep->changed, "%s\n", path);
+		rep->nchanged++;
+		if (rfs[i].res.kind == MERGE_CONFLICT)
+			report_conflict(rep, path);
+	}
+	if (r)
+		change_report_print(r, rep->nconflicts ? "conflict" :
+				    "updated");
+	fflush(stdout);
+}
+
+/*
+ * Write the results of the redone merges and the answers file, whose
+ * conflict records now say which of them still conflict; one transaction,
+ * compare-and-swap (txn.h).
+ */
+static int redo_apply(struct project *p, const struct redo_file *rfs,
+		      size_t n, struct update_report *rep, struct diag *err)
+{
+	struct answers_file *recs = answers_file_new();
+	struct strbuf paths = STRBUF_INIT, answers = STRBUF_INIT;
+	struct txn txn = TXN_INIT;
+	char id[BLOB_HEXSZ + 1];
+	size_t i;
+	int ret = txn_begin(&txn, p->dir, err);
+
+	for (i = 0; !ret && i < n; i++) {
+		const struct redo_file *rf = &rfs[i];
+
+		ret = txn_stage(&txn, rf->f->path, rf->res.mode, rf->res.data,
+				rf->res.len, side_blob(&rf->f->ours, id), err);
+		strbuf_addf(&paths, "%s\n", rf->f->path);
+		if (rf->res.kind != MERGE_CONFLICT)
+			continue;
+		txn_conflict(&txn, rf->f->path);
+		answers_file_add_conflict(recs, rf->f->path, rf->base_id,
+					  rf->yours_id);
 	}
 	if (!ret)
-		ret = finish(&rep, o->dry_run, err);
-	project_cmp_release(&cmp);
-	project_free(p);
-	lock_release(&lock);
-	config_free(cfg);
-	strbuf_release(&rep.changed);
-	strbuf_release(&rep.conflicts);
+		ret = project_answers_replace_conflicts(p, paths.buf, recs,
+							&answers, err);
+	if (!ret)
+		ret = txn_stage(&txn, PROJECT_ANSWERS_FILE, 0644, answers.buf,
+				answers.len, *p->af_blob ? p->af_blob : NULL,
+				err);
+	ret = seal_commit(&txn, p->dir, p, rep, ret, err);
+	answers_file_free(recs);
+	strbuf_release(&paths);
+	strbuf_release(&answers);
+	return ret;
+}
+
+/* Redo the merge of every --redo path of p, then write the results. */
+static int redo_all(const struct update_opts *o, struct project *p,
+		    const struct project_cmp *cmp, struct update_report *rep,
+		    struct diag *err)
+{
+	struct redo_file *rfs = xcalloc(o->redo.len, sizeof(*rfs));
+	char *cache = source_cache_dir(&o->src);
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; !ret && i < o->redo.len; i++)
+		ret = redo_one(o, p, cmp, cache, o->redo.items[i], &rfs[i],
+			       err);
+	if (!ret)
+		redo_report(o, cmp, rfs, o->redo.len, rep);
+	if (!ret && !o->dry_run)
+		ret = redo_apply(p, rfs, o->redo.len, rep, err);
+	if (!ret && o->dry_run)
+		fputs("genship: dry run: nothing written\n", stderr);
+	else if (!ret && !rep->nconflicts)
+		fprintf(stderr, "genship: merged %zu file%s of '%s' again: no "
+			"conflicts left\n", o->redo.len, o->redo.len == 1 ?
+			"" : "s", p->dir);
+	for (i = 0; i < o->redo.len; i++)
+		redo_file_release(&rfs[i]);
+	free(rfs);
+	free(cache);
+	return ret;
+}
+
+/* What an update holds for the whole command. */
+struct update_state {
+	const char *dir;
+	struct config *cfg;
+	struct lock lock;
+	struct project *p;
+	struct project_cmp cmp;
+	struct update_report rep;
+};
+
+#define UPDATE_STATE_INIT { NULL, NULL, LOCK_INIT, NULL, PROJECT_CMP_INIT, \
+			    UPDATE_REPORT_INIT }
+
+/*
+ * The start of every update: the user config, the lock, what earlier
+ * runs left (settle()), the project.
+ */
+static int update_begin(struct update_opts *o, struct update_state *st,
+			struct diag *err)
+{
+	int ret = load_config(o, &st->cfg, err);
+
+	st->dir = o->dir ? o->dir : ".";
+	signals_catch();
+	if (!ret)
+		ret = lock_take(&st->lock, st->dir, !o->dry_run,
+				o->lock_timeout, err);
+	if (!ret)
+		ret = settle(o, st->dir, &st->rep, err);
+	if (!ret)
+		ret = project_open(st->dir, &st->p, err);
+	return ret;
+}
+
+static void update_end(struct update_state *st)
+{
+	project_cmp_release(&st->cmp);
+	project_free(st->p);
+	lock_release(&st->lock);
+	config_free(st->cfg);
+	strbuf_release(&st->rep.changed);
+	strbuf_release(&st->rep.conflicts);
+}
+
+/*
+ * update --redo: render the recorded template and answers (the
+ * template's side of the last merge), find the other two sides, merge
+ * again.  Nothing else in the project changes.
+ */
+static int redo(struct update_opts *o, struct diag *err)
+{
+	struct update_state st = UPDATE_STATE_INIT;
+	int ret = update_begin(o, &st, err);
+
+	if (!ret)
+		ret = project_compare(st.p, NULL, NULL, 0, PROJECT_CMP_BASE,
+				      &st.cmp, err);
+	if (!ret)
+		ret = redo_all(o, st.p, &st.cmp, &st.rep, err);
+	if (!ret)
+		ret = finish(st.p, &st.rep, o->dry_run, true, err);
+	update_end(&st);
+	return ret;
+}
+
+/* Render base and theirs, merge every path, report, apply. */
+static int update(struct update_opts *o, struct diag *err)
+{
+	struct update_state st = UPDATE_STATE_INIT;
+	struct project_cmp *cmp = &st.cmp;
+	int ret = update_begin(o, &st, err);
+
+	cmp->src = &o->src;
+	cmp->answers_path = o->answers;
+	cmp->style = o->style;
+	if (!ret)
+		ret = project_compare(st.p, o->template, o->sets.items,
+				      o->sets.len, PROJECT_CMP_BASE |
+				      PROJECT_CMP_MERGE, cmp, err);
+	if (!ret && cmp->unresolved.len && o->json)
+		report_json(cmp, "unresolved");
+	if (!ret)
+		ret = project_check_resolved(st.p, cmp, err);
+	if (!ret) {
+		report_ref(st.p, cmp->theirs_t);
+		o->trust |= config_trusts(st.cfg, cmp->theirs_t->source,
+					  cmp->theirs_t->url);
+		ret = run(o, st.p, cmp, st.dir, &st.rep, err);
+	}
+	if (!ret)
+		ret = finish(st.p, &st.rep, o->dry_run, false, err);
+	update_end(&st);
 	return ret;
 }
 
@@ -496,12 +906,22 @@ int cmd_update(int argc, char **argv)
 	int ret = cmd_parse_args(cmd_find("update"), argc, argv,
 				 update_opts_table, update_arg, &o);
 
+	if (!ret && o.redo.len && (o.sets.len || o.answers || o.template ||
+				   o.src.ref))
+		ret = cmd_usage_error(cmd_find("update"), "--redo starts a "
+				      "file's merge over with the recorded "
+				      "template and answers; it does not "
+				      "combine with --set, --answers, "
+				      "--template or --ref");
 	if (ret) {
 		cmd_sets_release(&o.sets);
+		cmd_sets_release(&o.redo);
 		return ret < 0 ? 0 : ret;
 	}
-	ret = cmd_finish(update(&o, &err), &err);
+	ret = cmd_finish(o.redo.len ? redo(&o, &err) : update(&o, &err),
+			 &err);
 	cmd_sets_release(&o.sets);
+	cmd_sets_release(&o.redo);
 	signals_reraise();
 	return ret;
 }

@@ -260,35 +260,142 @@ static int select_combinations(const struct template *t,
 	return ret;
 }
 
-/* ---- progress on a TTY ------------------------------------------------ */
+/* ---- progress ----------------------------------------------------------- */
 
+/* Seconds between progress lines off a terminal, unless overridden. */
+#define PROGRESS_INTERVAL 30.0
+
+/*
+ * Progress on stderr.  On a terminal, a bar redrawn in place with the
+ * elapsed time and, once part of the phase is done, an estimate of what
+ * is left of it.  Otherwise (a CI log), one line each time the phase
+ * passes another tenth, and every interval seconds in between, so a long
+ * phase never goes quiet.
+ */
 struct progress {
-	bool tty;
+	bool tty;		/* draw the bar (a terminal, text output) */
+	bool lines;		/* print lines (stderr is no terminal) */
+	double interval;	/* seconds between lines, at most */
+	double start;		/* when validate began */
 	const char *phase;
-	size_t last;
+	double phase_start, last;	/* when the phase began; the last
+					 * line or redraw */
+	size_t tenths;		/* tenths of the phase reported */
+	size_t fill;		/* '#'s in the bar */
 };
 
-/* Redraw the progress bar on stderr when it changed (TTY only). */
+/*
+ * The interval between progress lines: GENSHIP_PROGRESS_INTERVAL seconds
+ * (for tests), else PROGRESS_INTERVAL.  Anything but a number from 0.1 to
+ * 86400 is ERR_INPUT.
+ */
+static int progress_interval(double *out, struct diag *err)
+{
+	const char *s = getenv("GENSHIP_PROGRESS_INTERVAL");
+	char *end;
+	double v;
+
+	*out = PROGRESS_INTERVAL;
+	if (!s)
+		return 0;
+	v = strtod(s, &end);
+	if (!*s || *end || !(v >= 0.1 && v <= 86400)) {
+		diag_input(err, NULL, "GENSHIP_PROGRESS_INTERVAL='%s': expected "
+			   "seconds from 0.1 to 86400", s);
+		return ERR_INPUT;
+	}
+	*out = v;
+	return 0;
+}
+
+/* Append seconds as M:SS, or H:MM:SS from an hour on. */
+static void add_duration(struct strbuf *sb, double seconds)
+{
+	unsigned long s = seconds > 0 ? (unsigned long)(seconds + 0.5) : 0;
+
+	if (s >= 3600)
+		strbuf_addf(sb, "%lu:%02lu:%02lu", s / 3600, s / 60 % 60,
+			    s % 60);
+	else
+		strbuf_addf(sb, "%lu:%02lu", s / 60, s % 60);
+}
+
+/* Append "M:SS elapsed" and, part way through, ", ~M:SS left". */
+static void add_times(const struct progress *p, double now, size_t done,
+		      size_t total, struct strbuf *sb)
+{
+	double spent = now - p->phase_start;
+
+	add_duration(sb, now - p->start);
+	strbuf_adds(sb, " elapsed");
+	if (!done || done >= total)
+		return;
+	strbuf_adds(sb, ", ~");
+	add_duration(sb, spent / (double)done * (double)(total - done));
+	strbuf_adds(sb, " left");
+}
+
+/* Redraw the bar in place (a terminal): on a new '#' or a new second. */
+static void progress_bar(struct progress *p, double now, size_t done,
+			 size_t total)
+{
+	size_t width = 30, fill = total ? done * width / total : width;
+	struct strbuf line = STRBUF_INIT;
+
+	if (fill == p->fill && now - p->last < 1.0 && done != total)
+		return;
+	p->fill = fill;
+	p->last = now;
+	strbuf_addf(&line, "\r\033[K%-7s [", p->phase);
+	strbuf_addchars(&line, '#', fill);
+	strbuf_addchars(&line, '-', width - fill);
+	strbuf_addf(&line, "] %zu/%zu  ", done, total);
+	add_times(p, now, done, total, &line);
+	fputs(line.buf, stderr);
+	fflush(stderr);
+	strbuf_release(&line);
+}
+
+/* A line (off a terminal): at each new tenth, or after interval s. */
+static void progress_line(struct progress *p, double now, size_t done,
+			  size_t total)
+{
+	size_t tenths = total ? done * 10 / total : 10;
+	struct strbuf line = STRBUF_INIT;
+
+	if (tenths <= p->tenths && now - p->last < p->interval)
+		return;
+	p->tenths = tenths;
+	p->last = now;
+	strbuf_addf(&line, "genship: validate: %s %zu/%zu (%zu%%), ",
+		    p->phase, done, total, total ? done * 100 / total : 100);
+	add_times(p, now, done, total, &line);
+	fprintf(stderr, "%s\n", line.buf);
+	strbuf_release(&line);
+}
+
+/* The progress callback of a lint run (lint_progress_fn). */
 static void progress_show(void *ud, const char *phase, size_t done,
 			  size_t total)
 {
 	struct progress *p = ud;
-	size_t width = 30, fill = total ? done * width / total : width;
-	struct strbuf bar = STRBUF_INIT;
+	double now = lint_clock();
 
-	if (!p->tty || (p->phase == phase && fill == p->last &&
-			done != total))
+	if (!p->tty && !p->lines)
 		return;
-	p->phase = phase;
-	p->last = fill;
-	strbuf_addchars(&bar, '#', fill);
-	strbuf_addchars(&bar, '-', width - fill);
-	fprintf(stderr, "\r\033[K%-7s [%s] %zu/%zu", phase, bar.buf, done,
-		total);
-	fflush(stderr);
-	strbuf_release(&bar);
+	if (p->phase != phase) {
+		p->phase = phase;
+		p->phase_start = p->last = now;
+		p->tenths = 0;
+		p->fill = SIZE_MAX;
+	}
+	if (p->tty)
+		progress_bar(p, now, done, total);
+	else
+		progress_line(p, now, done, total);
 }
 
+/* Clear the bar's line. */
 static void progress_end(struct progress *p)
 {
 	if (p->tty && p->phase)
@@ -426,6 +533,8 @@ static void print_group(const struct report *r, const struct hit *h,
 	if (f->line && f->col)
 		printf(":%u", f->col);
 	printf(": %s: %s [%s]\n", f->rule, f->message, f->linter);
+	if (f->source)
+		printf("    rendered from %s\n", f->source);
 	if (f->fix)
 		printf("    fix: %s\n", f->fix);
 	changed_answers(r->t->manifest, c, &ans);
@@ -568,6 +677,8 @@ static json_t *finding_json(const struct lint_finding *f)
 	json_object_set_new(j, "rule", json_string(f->rule));
 	json_object_set_new(j, "linter", json_string(f->linter));
 	json_object_set_new(j, "file", json_string(f->file));
+	json_object_set_new(j, "source", f->source ? json_string(f->source) :
+			    json_null());
 	json_object_set_new(j, "line", json_integer(f->line));
 	json_object_set_new(j, "column", json_integer(f->col));
 	json_object_set_new(j, "message", json_string(f->message));
@@ -687,15 +798,20 @@ static void xml_attr(struct strbuf *sb, const char *name, const char *value)
 	strbuf_addch(sb, '"');
 }
 
-/* One <testcase> for combination i, failing with its findings. */
+/*
+ * One <testcase> for combination i, failing with its findings.  Its name
+ * is short: the combination's id and the answers that differ from the
+ * template's defaults, "ID (a=1 b=x)" or "ID (defaults)".
+ */
 static void junit_case(const struct report *r, size_t i, struct strbuf *sb)
 {
 	struct strbuf name = STRBUF_INIT, text = STRBUF_INIT;
 	char *msg = xasprintf("%zu findings", r->nfound[i]);
 	size_t j;
 
-	strbuf_addf(&name, "%s ", r->mx->items[i].id);
-	matrix_format_answers(r->mx->items[i].answers, " ", &name);
+	strbuf_addf(&name, "%s (", r->mx->items[i].id);
+	changed_answers(r->t->manifest, &r->mx->items[i], &name);
+	strbuf_addch(&name, ')');
 	strbuf_adds(sb, "    <testcase");
 	xml_attr(sb, "classname", r->t->name);
 	xml_attr(sb, "name", name.buf);
@@ -710,6 +826,9 @@ static void junit_case(const struct report *r, size_t i, struct strbuf *sb)
 		strbuf_addf(&text, "%s:%u:%u: %s: %s%s%s\n", f->file, f->line,
 			    f->col, f->rule, f->message, f->fix ? "; fix: " :
 			    "", f->fix ? f->fix : "");
+		if (f->source)
+			strbuf_addf(&text, "    rendered from %s\n",
+				    f->source);
 	}
 	strbuf_adds(sb, ">\n      <failure");
 	xml_attr(sb, "message", msg);
@@ -798,8 +917,10 @@ static int lint_all(const struct matrix *mx, struct lint_run *run,
 /* The command: options, template, combinations, linting, report. */
 static int validate(const struct validate_opts *o, struct diag *err)
 {
-	struct progress pg = { isatty(STDERR_FILENO) && o->format ==
-			       FORMAT_TEXT, NULL, 0 };
+	bool tty = isatty(STDERR_FILENO);
+	struct progress pg = { tty && o->format == FORMAT_TEXT, !tty,
+			       PROGRESS_INTERVAL, lint_clock(), NULL, 0, 0, 0,
+			       0 };
 	struct lint_options lo = { (1u << LINTER_COUNT) - 1, o->jobs,
 				   NULL, progress_show, &pg };
 	struct matrix mx = MATRIX_INIT;
@@ -809,7 +930,8 @@ static int validate(const struct validate_opts *o, struct diag *err)
 	char *lint_dir = NULL;
 	int ret = 0;
 
-	if (o->lint_list)
+	ret = progress_interval(&pg.interval, err);
+	if (!ret && o->lint_list)
 		ret = linter_parse_list(o->lint_list, &lo.linters, err);
 	if (!ret)
 		ret = find_lint_dir(o->lint_dir, &lint_dir, err);

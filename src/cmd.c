@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "merge.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -16,14 +17,19 @@ static const struct cmd cmd_table[] = {
 	  "[--replay | --replay-file FILE] [--ref REF] [--directory SUBDIR] "
 	  "[--offline | --refresh] [--config FILE] [K=V]...",
 	  "generate a project from a template", cmd_new, 0 },
-	{ "update", "[DIR] [--set K=V]... [--template SRC] [--dry-run] "
-	  "[--no-hooks] [--trust] [--hook-timeout S] [--lock-timeout S] "
-	  "[--ref REF] [--offline | --refresh] [--config FILE]",
+	{ "update", "[DIR] [--set K=V]... [--answers FILE] [--template SRC] "
+	  "[--dry-run] [--conflict-style merge|diff3] [--redo PATH]... "
+	  "[--format text|json] [--no-hooks] [--trust] [--hook-timeout S] "
+	  "[--lock-timeout S] [--ref REF] [--offline | --refresh] "
+	  "[--config FILE]",
 	  "regenerate after option or template changes, keeping edits",
 	  cmd_update, CMD_NEEDS_GIT },
-	{ "diff", "[DIR] [--set K=V]... [--lock-timeout S]", "show what update would change, as a unified diff",
+	{ "diff", "[DIR] [--set K=V]... [--answers FILE] "
+	  "[--conflict-style merge|diff3] [--format text|json] "
+	  "[--lock-timeout S]",
+	  "show what update would change, as a unified diff",
 	  cmd_diff, CMD_NEEDS_GIT },
-	{ "check", "[DIR] [--strict] [--lock-timeout S]",
+	{ "check", "[DIR] [--strict] [--format text|json] [--lock-timeout S]",
 	  "exit 1 on template drift or an unresolved conflict (CI gate)",
 	  cmd_check, CMD_NEEDS_GIT },
 	{ "validate", "[TEMPLATE] [--all | --set K=V... | --answers FILE] "
@@ -182,6 +188,24 @@ int cmd_parse_seconds(const struct cmd *c, const char *opt, const char *s,
 		return cmd_usage_error(c, "invalid %s '%s': expected seconds "
 				       "from 1 to 86400", opt, s);
 	*out = (unsigned)v;
+	return 0;
+}
+
+int cmd_parse_json_format(const struct cmd *c, const char *s, bool *json)
+{
+	if (strcmp(s, "text") && strcmp(s, "json"))
+		return cmd_usage_error(c, "invalid --format '%s': expected "
+				       "text or json", s);
+	*json = !strcmp(s, "json");
+	return 0;
+}
+
+int cmd_parse_conflict_style(const struct cmd *c, const char *s,
+			     enum merge_style *out)
+{
+	if (!merge_style_parse(s, out))
+		return cmd_usage_error(c, "invalid --conflict-style '%s': "
+				       "expected merge or diff3", s);
 	return 0;
 }
 

@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "merge.h"
 
 /*
  * The command table.  Each command parses its own arguments (argv[0] is
@@ -93,6 +94,19 @@ void cmd_sets_release(struct cmd_sets *s);
  */
 int cmd_parse_seconds(const struct cmd *c, const char *opt, const char *s,
 		      unsigned *out);
+
+/*
+ * Parse --format text|json into *json (true for json).  Returns 0, or
+ * reports a usage error for c and returns 2.
+ */
+int cmd_parse_json_format(const struct cmd *c, const char *s, bool *json);
+
+/*
+ * Parse --conflict-style merge|diff3 into *out.  Returns 0, or reports a
+ * usage error for c and returns 2.
+ */
+int cmd_parse_conflict_style(const struct cmd *c, const char *s,
+			     enum merge_style *out);
 
 int cmd_new(int argc, char **argv);
 int cmd_options(int argc, char **argv);

@@ -323,14 +323,6 @@ struct proc {
 	double start;
 };
 
-static double mono_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Close both ends of pipe p that are open. */
 static void close_pipe(int p[2])
 {
@@ -349,7 +341,7 @@ static bool proc_start(struct proc *p, struct invocation *inv,
 				  -1, -1, NULL, NULL, 0 };
 
 	p->inv = inv;
-	p->start = mono_seconds();
+	p->start = lint_clock();
 	if (pipe2(out, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0)
 		e = errno;
 	spec.out_fd = out[1];
@@ -403,14 +395,14 @@ static void proc_finish(struct proc *p)
 		p->inv->status = WEXITSTATUS(status);
 	else
 		p->inv->status = 128 + WTERMSIG(status);
-	p->inv->seconds = mono_seconds() - p->start;
+	p->inv->seconds = lint_clock() - p->start;
 }
 
 /* Kill processes that ran past the timeout (their pipes then close). */
 static void proc_check_timeout(struct proc *p)
 {
 	if (!p->inv->timed_out &&
-	    (mono_seconds() - p->start) * 1000 > EXT_TIMEOUT_MS) {
+	    (lint_clock() - p->start) * 1000 > EXT_TIMEOUT_MS) {
 		p->inv->timed_out = true;
 		kill(-p->pid, SIGKILL);
 	}
@@ -453,6 +445,8 @@ static void run_all(struct invocation *invs, size_t n, unsigned jobs,
 	size_t next = 0, nrun = 0, done = 0, i;
 	bool stopping = false;
 
+	if (opts->progress && n)
+		opts->progress(opts->progress_ud, "lint", 0, n);
 	while (next < n || nrun) {
 		if (!stopping && (stopping = signals_pending())) {
 			next = n;	/* start nothing more */
@@ -468,6 +462,8 @@ static void run_all(struct invocation *invs, size_t n, unsigned jobs,
 		if (!nrun)
 			continue;
 		poll_running(run, nrun);
+		if (opts->progress)	/* at least once a second: a tick */
+			opts->progress(opts->progress_ud, "lint", done, n);
 		for (i = 0; i < nrun; i++) {
 			if (run[i].fd[0] >= 0 || run[i].fd[1] >= 0)
 				continue;
@@ -982,7 +978,7 @@ static void emit_finding(const struct emit *em, const struct invocation *inv,
 			 unsigned col, const char *rule, const char *msg)
 {
 	struct lint_finding f = { rule, linter_name(inv->job->linter), file,
-				  line, col, msg, NULL };
+				  line, col, msg, NULL, NULL };
 
 	em->sink(em->ud, inv->job, owner, &f);
 }

@@ -194,10 +194,13 @@ struct path {
 	char *path;
 	uint64_t hash;
 	unsigned groups;	/* bit set of tree groups it belongs to */
+	const char *source;	/* the template file rendering it, for
+				 * findings (in the arena), or NULL */
 };
 
 struct lint_run {
 	struct template *t;
+	char *source_prefix;	/* template_files_prefix() of t */
 	struct lint_options opts;
 	struct arena arena;	/* findings and their strings */
 	struct blob *blobs;
@@ -306,7 +309,7 @@ static void flist_push(struct flist *l, struct lint_finding *f)
 	l->items[l->len++] = f;
 }
 
-static double now_seconds(void)
+double lint_clock(void)
 {
 	struct timespec ts;
 
@@ -333,6 +336,8 @@ static char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
 	return s;
 }
 
+static const char *path_source(const struct lint_run *r, const char *file);
+
 void lint_report(struct lint_ctx *lc, const char *rule, const char *file,
 		 unsigned line, unsigned col, const char *fmt, ...)
 {
@@ -350,6 +355,7 @@ void lint_report(struct lint_ctx *lc, const char *rule, const char *file,
 	f->line = line;
 	f->col = col;
 	f->fix = r ? r->fix : NULL;
+	f->source = path_source(lc->run, file);
 	flist_push(lc->sink, f);
 }
 
@@ -469,23 +475,50 @@ static unsigned path_groups(const char *path)
 	return set;
 }
 
-/* The index of path, added (with its tree groups) when new. */
-static size_t intern_path(struct lint_run *r, const char *path)
+/* The index of path in r, or SIZE_MAX. */
+static size_t find_path(const struct lint_run *r, const char *path,
+			uint64_t h)
 {
 	struct path_key k = { r, path };
+
+	return itab_find(&r->path_tab, h, path_eq, &k);
+}
+
+/*
+ * The index of path, added (with its tree groups) when new; source (a
+ * template-relative path, or NULL) is the first template file seen
+ * rendering it.
+ */
+static size_t intern_path(struct lint_run *r, const char *path,
+			  const char *source)
+{
 	uint64_t h = data_hash(path, strlen(path));
-	size_t i = itab_find(&r->path_tab, h, path_eq, &k);
+	size_t i = find_path(r, path, h);
 	struct path *p;
 
-	if (i != SIZE_MAX)
-		return i;
-	XALLOC_GROW(r->paths, r->npaths + 1, r->paths_alloc);
-	p = &r->paths[r->npaths];
-	p->path = xstrdup(path);
-	p->hash = h;
-	p->groups = path_groups(path);
-	itab_add(&r->path_tab, h, r->npaths);
-	return r->npaths++;
+	if (i == SIZE_MAX) {
+		XALLOC_GROW(r->paths, r->npaths + 1, r->paths_alloc);
+		i = r->npaths++;
+		p = &r->paths[i];
+		memset(p, 0, sizeof(*p));
+		p->path = xstrdup(path);
+		p->hash = h;
+		p->groups = path_groups(path);
+		itab_add(&r->path_tab, h, i);
+	}
+	p = &r->paths[i];
+	if (!p->source && source)
+		p->source = arena_printf(&r->arena, "%s%s", r->source_prefix,
+					 source);
+	return i;
+}
+
+/* The template file that renders file, for a finding; or NULL. */
+static const char *path_source(const struct lint_run *r, const char *file)
+{
+	size_t i = find_path(r, file, data_hash(file, strlen(file)));
+
+	return i == SIZE_MAX ? NULL : r->paths[i].source;
 }
 
 struct entry_key {
@@ -523,7 +556,8 @@ static void check_entry(struct lint_run *r, size_t idx)
 /* The entry of pf; a new one gets its file checks run. */
 static size_t intern_entry(struct lint_run *r, struct plan_file *pf)
 {
-	struct entry_key k = { r, intern_path(r, pf->path), 0, pf->mode };
+	struct entry_key k = { r, intern_path(r, pf->path, pf->source), 0,
+			       pf->mode };
 	uint64_t h;
 	size_t i;
 	struct entry *e;
@@ -645,6 +679,7 @@ struct lint_run *lint_run_new(struct template *t,
 	int l;
 
 	r->t = t;
+	r->source_prefix = template_files_prefix(t);
 	r->opts = *opts;
 	if (!r->opts.jobs)
 		r->opts.jobs = 1;
@@ -671,7 +706,7 @@ int lint_run_add(struct lint_run *r, const struct matrix_combo *mc)
 {
 	struct plan plan = PLAN_INIT;
 	struct diag err = DIAG_INIT;
-	double start = now_seconds();
+	double start = lint_clock();
 	struct combo *c;
 	size_t i;
 
@@ -691,7 +726,7 @@ int lint_run_add(struct lint_run *r, const struct matrix_combo *mc)
 	plan_release(&plan);
 	diag_release(&err);
 	r->stats.combos = r->ncombos;
-	r->stats.render_seconds += now_seconds() - start;
+	r->stats.render_seconds += lint_clock() - start;
 	return 0;
 }
 
@@ -867,6 +902,7 @@ void lint_run_free(struct lint_run *r)
 	free(r->entry_tab.slots);
 	free(r->path_tab.slots);
 	free(r->tree_tab.slots);
+	free(r->source_prefix);
 	arena_release(&r->arena);
 	free(r);
 }
@@ -1086,7 +1122,7 @@ static void tree_builds(struct builds *bs, size_t ti)
 			   "/kustomization.yaml"))
 			continue;
 		dir = fs_dirname(p);
-		pi = intern_path(r, dir);
+		pi = intern_path(r, dir, NULL);
 		cand.overlay = r->paths[pi].path;
 		free(dir);
 		lint_k8s_closure(&lc, &view, cand.overlay, add_closure_entry,
@@ -1155,6 +1191,7 @@ static struct lint_finding *copy_finding(struct lint_run *r,
 	c->col = f->col;
 	c->message = arena_strdup(&r->arena, f->message);
 	c->fix = f->fix;
+	c->source = path_source(r, file);
 	return c;
 }
 
@@ -1331,7 +1368,7 @@ static void combo_charts(struct charts *cs, size_t ci)
 			continue;
 		memset(&cand, 0, sizeof(cand));
 		dir = fs_dirname(p);
-		cand.dir = r->paths[intern_path(r, dir)].path;
+		cand.dir = r->paths[intern_path(r, dir, NULL)].path;
 		free(dir);
 		for (j = 0; j < c->n; j++)
 			if (under_dir(r->entries[c->entries[j]].file.path,
@@ -2064,7 +2101,7 @@ int lint_run_external(struct lint_run *r, struct diag *err)
 	struct builds bs = { r, NULL, 0, 0, { NULL, 0, 0 } };
 	struct charts cs = { r, NULL, 0, 0, { NULL, 0, 0 } };
 	unsigned char *role = k8s_roles(r);
-	double start = now_seconds();
+	double start = lint_clock();
 
 	r->k8s_role = role;
 	size_t n = 0, i;
@@ -2111,6 +2148,6 @@ int lint_run_external(struct lint_run *r, struct diag *err)
 	free(role);
 	builds_release(&bs);
 	charts_release(&cs);
-	r->stats.external_seconds = now_seconds() - start;
+	r->stats.external_seconds = lint_clock() - start;
 	return ret;
 }

@@ -65,6 +65,10 @@ struct lint_finding {
 	unsigned line, col;	/* 1-based; 0 when unknown */
 	const char *message;	/* one line */
 	const char *fix;	/* one line, or NULL */
+	const char *source;	/* the template file that renders file, as
+				 * templates/NAME/template/PATH or
+				 * DIR/template/PATH (the first one seen
+				 * when several do), or NULL */
 };
 
 /* What happened to one linter in a run. */
@@ -77,9 +81,16 @@ struct lint_linter_report {
 	double seconds;		/* wall time of its invocations */
 };
 
-/* Called as work advances; phase is "render" or "lint". */
+/*
+ * Called as work advances; phase is "render" or "lint".  The lint phase
+ * also calls it at least once a second while nothing completes, with the
+ * same done, so that a caller can show time passing.
+ */
 typedef void (*lint_progress_fn)(void *ud, const char *phase, size_t done,
 				 size_t total);
+
+/* Seconds on the monotonic clock, for timings. */
+double lint_clock(void);
 
 struct lint_options {
 	unsigned linters;	/* bit set of enabled linters */

@@ -552,43 +552,22 @@ void matrix_format_json(const struct matrix *mx, struct strbuf *out)
 	json_decref(root);
 }
 
-/* True when s needs quoting to reach a POSIX shell as one word. */
-static bool needs_quotes(const char *s, size_t n)
-{
-	size_t i;
-
-	if (!n)
-		return true;
-	for (i = 0; i < n; i++)
-		if (!s[i] || !strchr("abcdefghijklmnopqrstuvwxyz"
-					   "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-					   "0123456789_@%+=:,./-", s[i]))
-			return true;
-	return false;
-}
-
-/* Append key=value, single-quoting the whole word when needed. */
+/*
+ * Append key=value, single-quoting the whole word when the value needs
+ * it (an empty value too: 'key=').
+ */
 static void shell_pair(struct strbuf *out, const struct value_str *key,
 		       const struct value *v)
 {
 	struct strbuf word = STRBUF_INIT;
-	size_t i;
 
 	strbuf_add(&word, key->ptr, key->len);
 	strbuf_addch(&word, '=');
 	option_format_arg(&word, v);
-	if (!needs_quotes(word.buf + key->len + 1, word.len - key->len - 1)) {
-		strbuf_add(out, word.buf, word.len);
-	} else {
-		strbuf_addch(out, '\'');
-		for (i = 0; i < word.len; i++) {
-			if (word.buf[i] == '\'')
-				strbuf_adds(out, "'\\''");
-			else
-				strbuf_addch(out, word.buf[i]);
-		}
-		strbuf_addch(out, '\'');
-	}
+	if (word.len == key->len + 1)
+		strbuf_addf(out, "'%s'", word.buf);
+	else
+		strbuf_add_shell_quoted(out, word.buf, word.len);
 	strbuf_release(&word);
 }
 

@@ -8,6 +8,7 @@
 #include "xalloc.h"
 
 #define MERGE_LABEL_OURS "yours"
+#define MERGE_LABEL_BASE "base"
 #define MERGE_LABEL_THEIRS "template"
 
 static const char *const kind_names[] = {
@@ -39,32 +40,73 @@ bool merge_kind_conflicts(enum merge_kind kind)
 	return kind == MERGE_CONFLICT || kind == MERGE_BINARY_CONFLICT;
 }
 
-/* True when line (n bytes, no newline) is a marker line of the kind asked. */
-static bool is_marker(const char *line, size_t n, bool any, char which)
+bool merge_style_parse(const char *s, enum merge_style *out)
 {
-	static const char ours[] = "<<<<<<< " MERGE_LABEL_OURS;
-	static const char theirs[] = ">>>>>>> " MERGE_LABEL_THEIRS;
-	const char *want = which == '<' ? ours : theirs;
+	if (!strcmp(s, "merge"))
+		*out = MERGE_STYLE_MERGE;
+	else if (!strcmp(s, "diff3"))
+		*out = MERGE_STYLE_DIFF3;
+	else
+		return false;
+	return true;
+}
+
+/*
+ * The marker line kind c ('<', '|', '=' or '>') that line (n bytes, no
+ * newline) is, or 0.  "=======" stands alone; the others take a label,
+ * which must be genship's own unless any.
+ */
+static char marker_kind(const char *line, size_t n, bool any)
+{
+	static const char *const labels[] = {
+		"<<<<<<< " MERGE_LABEL_OURS, "||||||| " MERGE_LABEL_BASE,
+		">>>>>>> " MERGE_LABEL_THEIRS,
+	};
+	size_t i;
 
 	if (n && line[n - 1] == '\r')
 		n--;
-	if (!any)
-		return n == strlen(want) && !memcmp(line, want, n);
-	return n >= 8 && !memcmp(line, want, 8);
+	if (n == 7 && !memcmp(line, "=======", 7))
+		return '=';
+	for (i = 0; i < sizeof(labels) / sizeof(*labels); i++) {
+		size_t want = any ? 8 : strlen(labels[i]);
+
+		if (n >= want && (any || n == want) &&
+		    !memcmp(line, labels[i], want))
+			return labels[i][0];
+	}
+	return 0;
+}
+
+/*
+ * The next state of the block scanner after a marker of kind k: 0 outside
+ * a block, then '<', '|' (diff3 base section) and '='; a '>' after '='
+ * completes a block, any other marker starts over.
+ */
+static char marker_next(char state, char k)
+{
+	if (k == '<')
+		return '<';
+	if (k == '|' && state == '<')
+		return '|';
+	if (k == '=' && (state == '<' || state == '|'))
+		return '=';
+	if (k == '>' && state == '=')
+		return '>';
+	return k ? 0 : state;
 }
 
 bool merge_has_markers(const char *data, size_t len, bool any)
 {
 	const char *p = data, *end = data + len;
-	bool open = false;
+	char state = 0;
 
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
 
-		if (is_marker(p, n, any, '<'))
-			open = true;
-		else if (open && is_marker(p, n, any, '>'))
+		state = marker_next(state, marker_kind(p, n, any));
+		if (state == '>')
 			return true;
 		p += n + 1;
 	}
@@ -91,25 +133,33 @@ static void set_input(git_merge_file_input *in, const char *data,
 	in->size = data ? len : 0;
 }
 
-int merge_text(const char *base, size_t base_len, const char *ours,
-	       size_t ours_len, const char *theirs, size_t theirs_len,
+/* True when any of in's texts is binary (holds a NUL byte). */
+static bool any_binary(const struct merge_texts *in)
+{
+	return is_binary(in->base.data, in->base.len) ||
+		is_binary(in->ours.data, in->ours.len) ||
+		is_binary(in->theirs.data, in->theirs.len);
+}
+
+int merge_text(const struct merge_texts *in, enum merge_style style,
 	       char **out, size_t *len, bool *conflict, struct diag *err)
 {
 	git_merge_file_input b, o, t;
 	git_merge_file_options opts;
 	git_merge_file_result res;
 
-	if (is_binary(base, base_len) || is_binary(ours, ours_len) ||
-	    is_binary(theirs, theirs_len))
+	if (any_binary(in))
 		return diag_input(err, NULL, "cannot merge binary files line "
 				  "by line");
-	set_input(&b, base, base_len);
-	set_input(&o, ours, ours_len);
-	set_input(&t, theirs, theirs_len);
+	set_input(&b, in->base.data, in->base.len);
+	set_input(&o, in->ours.data, in->ours.len);
+	set_input(&t, in->theirs.data, in->theirs.len);
 	git_merge_file_options_init(&opts, GIT_MERGE_FILE_OPTIONS_VERSION);
+	opts.ancestor_label = MERGE_LABEL_BASE;
 	opts.our_label = MERGE_LABEL_OURS;
 	opts.their_label = MERGE_LABEL_THEIRS;
-	opts.flags = GIT_MERGE_FILE_STYLE_MERGE;
+	opts.flags = style == MERGE_STYLE_DIFF3 ? GIT_MERGE_FILE_STYLE_DIFF3 :
+		GIT_MERGE_FILE_STYLE_MERGE;
 	memset(&res, 0, sizeof(res));
 	git_libgit2_init();	/* reference-counted: callers need not */
 	if (git_merge_file(&res, &b, &o, &t, &opts) < 0) {
@@ -162,21 +212,19 @@ static void take(struct merge_result *r, enum merge_kind kind,
 static int merge_both(const struct merge_input *in, struct merge_result *r,
 		      struct diag *err)
 {
-	const struct merge_side *b = &in->base, *o = &in->ours,
-		*t = &in->theirs;
+	struct merge_texts texts = { in->base, in->ours, in->theirs };
 	bool conflict = false;
 	int ret;
 
-	if (is_binary(b->data, b->len) || is_binary(o->data, o->len) ||
-	    is_binary(t->data, t->len)) {
+	if (any_binary(&texts)) {
 		r->kind = MERGE_BINARY_CONFLICT;
 		return 0;
 	}
-	ret = merge_text(b->data, b->data ? b->len : 0, o->data, o->len,
-			 t->data, t->len, &r->data, &r->len, &conflict, err);
+	ret = merge_text(&texts, in->style, &r->data, &r->len, &conflict,
+			 err);
 	if (ret)
 		return ret;
-	r->kind = conflict || !b->data ? MERGE_CONFLICT : MERGE_MERGED;
+	r->kind = conflict || !in->base.data ? MERGE_CONFLICT : MERGE_MERGED;
 	r->mode = result_mode(in);
 	return 0;
 }

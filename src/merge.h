@@ -21,7 +21,15 @@
  * The decision is pure: merge_decide() reads no files and writes none.
  * Text merges go through libgit2's git_merge_file (xdiff, as `git
  * merge-file`), with git-style conflict markers labelled "yours" and
- * "template".
+ * "template", and in the diff3 style a base section labelled "base":
+ *
+ *   <<<<<<< yours
+ *   ...
+ *   ||||||| base        (diff3 only)
+ *   ...
+ *   =======
+ *   ...
+ *   >>>>>>> template
  *
  * Ownership: inputs are borrowed; a merge_result owns its bytes and is
  * freed with merge_result_release().
@@ -40,6 +48,18 @@ enum merge_kind {
 	MERGE_USER_DELETED,	/* deleted by the user: stays deleted */
 };
 
+/* How a conflict block looks: git's merge (default) or diff3 style. */
+enum merge_style {
+	MERGE_STYLE_MERGE,
+	MERGE_STYLE_DIFF3,
+};
+
+/*
+ * Parse a --conflict-style value ("merge" or "diff3") into *out.
+ * Returns false, *out untouched, for anything else.
+ */
+bool merge_style_parse(const char *s, enum merge_style *out);
+
 /* One version of a file; present is false when it does not exist. */
 struct merge_side {
 	bool present;
@@ -53,6 +73,7 @@ struct merge_input {
 	struct merge_side base;
 	const char *base_blob;	/* recorded blob id; NULL when not recorded */
 	struct merge_side ours, theirs;
+	enum merge_style style;	/* of conflict blocks */
 };
 
 struct merge_result {
@@ -75,22 +96,28 @@ struct merge_result {
 int merge_decide(const struct merge_input *in, struct merge_result *out,
 		 struct diag *err);
 
+/* The three texts of a line-level merge; base.data NULL: no base. */
+struct merge_texts {
+	struct merge_side base, ours, theirs;
+};
+
 /*
- * Line-level 3-way merge of text: base may be NULL (then this is a 2-way
- * merge in which every difference conflicts).  *out (NUL-terminated,
- * caller-owned) and *len receive the result; *conflict tells whether it
- * holds markers.  A binary input is ERR_INPUT with nothing returned.
+ * Line-level 3-way merge of in's texts: without base bytes this is a
+ * 2-way merge in which every difference conflicts.  Conflict blocks are
+ * in style.  *out (NUL-terminated, caller-owned) and *len receive the
+ * result; *conflict tells whether it holds markers.  A binary input is
+ * ERR_INPUT with nothing returned.
  */
-int merge_text(const char *base, size_t base_len, const char *ours,
-	       size_t ours_len, const char *theirs, size_t theirs_len,
+int merge_text(const struct merge_texts *in, enum merge_style style,
 	       char **out, size_t *len, bool *conflict, struct diag *err);
 
 /*
- * True when data holds a conflict: a line "<<<<<<< LABEL" and, later, a
- * line ">>>>>>> LABEL".  With any, every label counts (for a file an
- * update recorded as conflicted); without, only the pair genship writes,
- * "<<<<<<< yours" and ">>>>>>> template", so that a file that merely
- * talks about markers is not taken for a conflict.
+ * True when data holds a conflict block: a line "<<<<<<< LABEL", a line
+ * "=======" after it (optionally after a diff3 base section opened by
+ * "||||||| LABEL"), then a line ">>>>>>> LABEL".  With any, every label
+ * counts (for a file an update recorded as conflicted); without, only
+ * the labels genship writes, "yours", "base" and "template", so that a
+ * file that merely talks about markers is not taken for a conflict.
  */
 bool merge_has_markers(const char *data, size_t len, bool any);
 

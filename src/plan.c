@@ -37,9 +37,9 @@ static size_t plan_slot(const struct plan *p, const char *path)
 	return lo;
 }
 
-/* Insert a file taking ownership of path and data. */
-static void plan_insert(struct plan *p, char *path, unsigned mode,
-			char *data, size_t len)
+/* Insert a file taking ownership of path and data; return it. */
+static struct plan_file *plan_insert(struct plan *p, char *path,
+				     unsigned mode, char *data, size_t len)
 {
 	size_t i = plan_slot(p, path);
 	struct plan_file *f;
@@ -59,7 +59,9 @@ static void plan_insert(struct plan *p, char *path, unsigned mode,
 	f->mode = mode;
 	f->data = data;
 	f->len = len;
+	f->source = NULL;
 	p->bytes += len;
+	return f;
 }
 
 const char *plan_find_clash(const struct plan *p, const char *path)
@@ -104,10 +106,10 @@ void plan_add(struct plan *p, const char *path, unsigned mode,
 	plan_insert(p, xstrdup(path), mode, xstrndup(data, len), len);
 }
 
-void plan_add_owned(struct plan *p, char *path, unsigned mode, char *data,
-		    size_t len)
+struct plan_file *plan_add_owned(struct plan *p, char *path, unsigned mode,
+				 char *data, size_t len)
 {
-	plan_insert(p, path, mode, data, len);
+	return plan_insert(p, path, mode, data, len);
 }
 
 void plan_add_dir(struct plan *p, const char *path)

@@ -18,6 +18,9 @@ struct plan_file {
 	unsigned mode;		/* template_file_mode(), before the umask */
 	char *data;		/* NUL-terminated */
 	size_t len;
+	const char *source;	/* the template file it was rendered from
+				 * (template-relative, borrowed from the
+				 * template), or NULL */
 };
 
 struct plan {
@@ -39,9 +42,12 @@ struct plan {
 void plan_add(struct plan *p, const char *path, unsigned mode,
 	      const char *data, size_t len);
 
-/* Add a file taking path and data (malloc'd, NUL-terminated); as plan_add. */
-void plan_add_owned(struct plan *p, char *path, unsigned mode, char *data,
-		    size_t len);
+/*
+ * Add a file taking path and data (malloc'd, NUL-terminated); as
+ * plan_add().  Returns the file, whose source the caller may set.
+ */
+struct plan_file *plan_add_owned(struct plan *p, char *path, unsigned mode,
+				 char *data, size_t len);
 
 /* Add a directory (copied) that the writer creates even when empty. */
 void plan_add_dir(struct plan *p, const char *path);

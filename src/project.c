@@ -229,22 +229,36 @@ int project_answers_restore(void *ud, const char *data, size_t len,
 	return ret;
 }
 
-/* Record each path of list (one a line) as conflicted in af. */
-static void add_conflicts(struct answers_file *af, const char *list)
+int project_answers_replace_conflicts(const struct project *p,
+				      const char *paths,
+				      const struct answers_file *conflicts,
+				      struct strbuf *out, struct diag *err)
 {
-	const char *p = list, *nl;
+	struct answers_file *af = NULL;
+	int ret = answers_file_load(p->af_file, p->af_text, p->af_len, &af,
+				    err);
+	size_t i, kept = 0;
 
-	for (; p && (nl = strchr(p, '\n')); p = nl + 1) {
-		char *path = xstrndup(p, (size_t)(nl - p));
+	for (i = 0; !ret && i < af->nconflicts; i++)
+		if (!strbuf_lines_contain(paths, af->conflicts[i].path))
+			af->conflicts[kept++] = af->conflicts[i];
+	if (!ret)
+		af->nconflicts = kept;
+	for (i = 0; !ret && i < conflicts->nconflicts; i++) {
+		const struct answers_conflict *c = &conflicts->conflicts[i];
 
-		answers_file_add_conflict(af, path);
-		free(path);
+		answers_file_add_conflict(af, c->path, c->base, c->yours);
 	}
+	if (!ret)
+		answers_file_format(af, out);
+	answers_file_free(af);
+	return ret;
 }
 
 void project_format_answers(const struct template *t,
 			    const struct value *ctx, const struct plan *plan,
-			    const char *conflicts, struct strbuf *out)
+			    const struct answers_file *conflicts,
+			    struct strbuf *out)
 {
 	struct answers_file *af = answers_file_new();
 	const struct manifest *m = t->manifest;
@@ -273,7 +287,11 @@ void project_format_answers(const struct template *t,
 		blob_id(plan->files[i].data, plan->files[i].len, id);
 		answers_file_add_file(af, plan->files[i].path, id);
 	}
-	add_conflicts(af, conflicts);
+	for (i = 0; conflicts && i < conflicts->nconflicts; i++) {
+		const struct answers_conflict *c = &conflicts->conflicts[i];
+
+		answers_file_add_conflict(af, c->path, c->base, c->yours);
+	}
 	answers_file_format(af, out);
 	answers_file_free(af);
 }
@@ -397,12 +415,20 @@ static int open_base(const struct project *p, const struct source_opts *o,
 	return ret;
 }
 
+/* What theirs is rendered with besides the recorded answers. */
+struct project_given {
+	const char *answers;	/* --answers FILE, or NULL */
+	char **sets;		/* --set K=V */
+	size_t nsets;
+};
+
 /*
- * Resolve t's context from the recorded answers and sets.  Answers for
- * options t no longer has are dropped, with a note.
+ * Resolve t's context from the recorded answers, then the answers file
+ * and the sets given.  Answers for options t no longer has are dropped,
+ * with a note.
  */
 static int resolve(const struct project *p, const struct template *t,
-		   char **sets, size_t nsets, struct arena *a,
+		   const struct project_given *g, struct arena *a,
 		   struct value **ctx, struct strbuf *notes, struct diag *err)
 {
 	struct answer_set recorded = ANSWER_SET_INIT, given = ANSWER_SET_INIT;
@@ -422,8 +448,9 @@ static int resolve(const struct project *p, const struct template *t,
 	}
 	if (!ret)
 		recorded.len = kept;
-	for (i = 0; !ret && i < nsets; i++)
-		ret = answer_set_add_cli(&given, sets[i], err);
+	if (!ret)
+		ret = answer_set_gather(&given, g->answers, g->sets, g->nsets,
+					err);
 	rq.given = &given;
 	rq.recorded = &recorded;
 	rq.output_dir = out ? out : parent;
@@ -436,13 +463,13 @@ static int resolve(const struct project *p, const struct template *t,
 	return ret;
 }
 
-/* Render t with the recorded answers and sets into out. */
+/* Render t with the recorded answers and those given into out. */
 static int render_with(const struct project *p, struct template *t,
-		       char **sets, size_t nsets, struct arena *a,
+		       const struct project_given *g, struct arena *a,
 		       struct value **ctx, struct plan *out,
 		       struct strbuf *notes, struct diag *err)
 {
-	int ret = resolve(p, t, sets, nsets, a, ctx, notes, err);
+	int ret = resolve(p, t, g, a, ctx, notes, err);
 
 	if (!ret)
 		ret = template_render(t, *ctx, out, err);
@@ -454,6 +481,7 @@ static int render_with(const struct project *p, struct template *t,
 /* Render the recorded version; on failure leave a note, not an error. */
 static void render_base(const struct project *p, struct project_cmp *cmp)
 {
+	static const struct project_given none = { NULL, NULL, 0 };
 	struct strbuf why = STRBUF_INIT;
 	struct diag err = DIAG_INIT;
 	struct value *ctx;
@@ -464,7 +492,7 @@ static void render_base(const struct project *p, struct project_cmp *cmp)
 	else
 		ret = open_base(p, cmp->src, &cmp->base_t, &why);
 	if (!ret)
-		ret = render_with(p, cmp->base_t, NULL, 0, &cmp->arena, &ctx,
+		ret = render_with(p, cmp->base_t, &none, &cmp->arena, &ctx,
 				  &cmp->base, NULL, &err);
 	if (ret && !why.len)
 		strbuf_adds(&why, err.msg ? err.msg : "cannot render it");
@@ -558,7 +586,7 @@ static int cmp_path(const struct project *p, struct project_cmp *cmp,
 	if (ret || !(flags & PROJECT_CMP_MERGE))
 		return ret;
 	in = (struct merge_input){ f->path, f->base, f->recorded, f->ours,
-				   f->theirs };
+				   f->theirs, cmp->style };
 	return merge_decide(&in, &f->res, err);
 }
 
@@ -585,18 +613,6 @@ static int cmp_paths(const struct project *p, struct project_cmp *cmp,
 	return ret;
 }
 
-/* True when af records path as conflicted. */
-static bool recorded_conflict(const struct answers_file *af,
-			      const char *path)
-{
-	size_t i;
-
-	for (i = 0; i < af->nconflicts; i++)
-		if (!strcmp(af->conflicts[i], path))
-			return true;
-	return false;
-}
-
 /*
  * Note every file that still holds conflict markers: any markers in a
  * file recorded as conflicted, genship's own labelled ones in any other
@@ -608,7 +624,7 @@ static void find_unresolved(const struct project *p, struct project_cmp *cmp)
 
 	for (i = 0; i < cmp->nfiles; i++) {
 		const struct project_file *f = &cmp->files[i];
-		bool rec = recorded_conflict(p->af, f->path);
+		bool rec = answers_file_conflict(p->af, f->path) != NULL;
 
 		if (f->ours.present && (rec || f->recorded) &&
 		    merge_has_markers(f->ours.data, f->ours.len, rec))
@@ -616,57 +632,112 @@ static void find_unresolved(const struct project *p, struct project_cmp *cmp)
 	}
 }
 
-/* The paths the new answers file records as conflicted, one a line. */
-static void list_conflicts(const struct project_cmp *cmp, struct strbuf *out)
+/*
+ * The conflicts the new answers file records, in out: those still
+ * unresolved as p records them, then those the merge leaves, with the
+ * blob ids of their base and of the user's version.
+ */
+static void list_conflicts(const struct project *p,
+			   const struct project_cmp *cmp,
+			   struct answers_file *out)
 {
+	const char *s = cmp->unresolved.buf, *nl;
+	char yours[BLOB_HEXSZ + 1];
 	size_t i;
 
-	strbuf_add(out, cmp->unresolved.buf, cmp->unresolved.len);
-	for (i = 0; i < cmp->nfiles; i++)
-		if (merge_kind_conflicts(cmp->files[i].res.kind))
-			strbuf_addf(out, "%s\n", cmp->files[i].path);
+	for (; (nl = strchr(s, '\n')); s = nl + 1) {
+		char *path = xstrndup(s, (size_t)(nl - s));
+		const struct answers_conflict *c =
+			answers_file_conflict(p->af, path);
+
+		answers_file_add_conflict(out, path, c ? c->base : NULL,
+					  c ? c->yours : NULL);
+		free(path);
+	}
+	for (i = 0; i < cmp->nfiles; i++) {
+		const struct project_file *f = &cmp->files[i];
+
+		if (!merge_kind_conflicts(f->res.kind))
+			continue;
+		blob_id(f->ours.data, f->ours.len, yours);
+		answers_file_add_conflict(out, f->path, f->recorded, yours);
+	}
 }
 
 int project_compare(const struct project *p, const char *spec, char **sets,
 		    size_t nsets, unsigned flags, struct project_cmp *cmp,
 		    struct diag *err)
 {
+	struct project_given given = { cmp->answers_path, sets, nsets };
 	int ret = open_theirs(p, spec, cmp->src, &cmp->theirs_t, err);
 
 	if (!ret)
-		ret = render_with(p, cmp->theirs_t, sets, nsets, &cmp->arena,
+		ret = render_with(p, cmp->theirs_t, &given, &cmp->arena,
 				  &cmp->ctx, &cmp->theirs, &cmp->notes, err);
 	if (!ret && (flags & PROJECT_CMP_BASE))
 		render_base(p, cmp);
 	if (!ret)
 		ret = cmp_paths(p, cmp, flags, err);
 	if (!ret) {
-		struct strbuf conflicts = STRBUF_INIT;
+		struct answers_file *conflicts = answers_file_new();
 
 		find_unresolved(p, cmp);
-		list_conflicts(cmp, &conflicts);
+		list_conflicts(p, cmp, conflicts);
 		project_format_answers(cmp->theirs_t, cmp->ctx, &cmp->theirs,
-				       conflicts.buf, &cmp->answers);
-		strbuf_release(&conflicts);
+				       conflicts, &cmp->answers);
+		answers_file_free(conflicts);
 		cmp->answers_changed = cmp->answers.len != p->af_len ||
 			memcmp(cmp->answers.buf, p->af_text, p->af_len);
 	}
 	return ret;
 }
 
-int project_check_resolved(const struct project_cmp *cmp, struct diag *err)
+void project_redo_command(const struct project *p, const char *paths,
+			  struct strbuf *out)
 {
-	struct strbuf list = STRBUF_INIT;
+	const char *nl = strchr(paths, '\n');
+	size_t n = nl ? (size_t)(nl - paths) : strlen(paths);
+
+	strbuf_adds(out, "genship update ");
+	if (strcmp(p->dir, ".")) {
+		strbuf_add_shell_quoted(out, p->dir, strlen(p->dir));
+		strbuf_addch(out, ' ');
+	}
+	strbuf_adds(out, "--redo ");
+	if (nl && nl[1])
+		strbuf_adds(out, "PATH");
+	else
+		strbuf_add_shell_quoted(out, paths, n);
+}
+
+int project_check_resolved(const struct project *p,
+			   const struct project_cmp *cmp, struct diag *err)
+{
+	struct strbuf list = STRBUF_INIT, redo = STRBUF_INIT;
 	size_t n = strbuf_add_quoted_lines(&list, cmp->unresolved.buf);
 
 	if (n) {
+		project_redo_command(p, cmp->unresolved.buf, &redo);
 		diag_fail(err, "unresolved conflict%s in %s", n == 1 ? "" : "s",
 			  list.buf);
 		diag_hint(err, "remove the <<<<<<< ======= >>>>>>> markers, "
-			  "keeping what you want; then run the command again");
+			  "keeping what you want, then run the command again; "
+			  "or start the merge over: '%s'", redo.buf);
 	}
 	strbuf_release(&list);
+	strbuf_release(&redo);
 	return n ? ERR_FAIL : 0;
+}
+
+bool project_cmp_changes(const struct project_cmp *cmp)
+{
+	size_t i;
+
+	for (i = 0; i < cmp->nfiles; i++)
+		if (merge_kind_writes(cmp->files[i].res.kind) ||
+		    cmp->files[i].res.kind == MERGE_REMOVED)
+			return true;
+	return cmp->answers_changed;
 }
 
 void project_cmp_release(struct project_cmp *cmp)

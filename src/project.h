@@ -82,14 +82,26 @@ int project_answers_restore(void *p, const char *data, size_t len,
 			    struct diag *err);
 
 /*
+ * The answers file of p with the conflict records of paths (one a line)
+ * replaced by those of conflicts (for `update --redo`): each of paths
+ * loses its record, then every record of conflicts is added.  The result
+ * goes to out.  0, or ERR_INPUT when p's answers file does not load.
+ */
+int project_answers_replace_conflicts(const struct project *p,
+				      const char *paths,
+				      const struct answers_file *conflicts,
+				      struct strbuf *out, struct diag *err);
+
+/*
  * Append the answers file for t, ctx and plan to out: t's name, source,
  * version and commit, the value of each of t's options in ctx, the blob
- * id of every file in plan, and conflicts (paths one a line, or NULL):
- * the files an update leaves with conflict markers.
+ * id of every file in plan, and the conflicts recorded in conflicts (or
+ * NULL): the files an update leaves with conflict markers.
  */
 void project_format_answers(const struct template *t,
 			    const struct value *ctx, const struct plan *plan,
-			    const char *conflicts, struct strbuf *out);
+			    const struct answers_file *conflicts,
+			    struct strbuf *out);
 
 /* Add the answers file for t, ctx and plan to plan itself (for new). */
 void project_add_answers_file(const struct template *t,
@@ -130,12 +142,15 @@ struct project_cmp {
 	 * open a remote template; a recorded remote source then moves to
 	 * src->ref or to its newest tag (source_next_ref()) */
 	const struct source_opts *src;
+	/* set by the caller before project_compare(): */
+	const char *answers_path;	/* --answers FILE for theirs, or NULL */
+	enum merge_style style;		/* of conflict blocks */
 };
 
 #define PROJECT_CMP_INIT { NULL, NULL, ARENA_INIT, NULL, PLAN_INIT, \
 			   PLAN_INIT, false, STRBUF_INIT, 0, STRBUF_INIT, \
 			   NULL, 0, 0, STRBUF_INIT, false, STRBUF_INIT, \
-			   NULL }
+			   NULL, NULL, MERGE_STYLE_MERGE }
 
 enum {
 	PROJECT_CMP_BASE = 1 << 0,	/* render the recorded version */
@@ -144,8 +159,8 @@ enum {
 
 /*
  * Compare project p with the template spec names (NULL: the recorded
- * source), rendered with the recorded answers overridden by sets (nsets
- * "K=V" strings).  Every path that is recorded or rendered gets a
+ * source), rendered with the recorded answers overridden by the answers
+ * file cmp->answers_path (when set), then by sets (nsets "K=V" strings).  Every path that is recorded or rendered gets a
  * project_file, the answers file excepted.  Failing to render base is not
  * an error: have_base stays false and base_why says why.  cmp must be
  * PROJECT_CMP_INIT; release it with project_cmp_release() either way.
@@ -156,9 +171,25 @@ int project_compare(const struct project *p, const char *spec, char **sets,
 
 /*
  * ERR_FAIL naming every file of cmp whose conflict markers are still
- * there (cmp->unresolved), with the hint to resolve them; 0 when none.
+ * there (cmp->unresolved), with the hint to resolve them or to start the
+ * merge over (project_redo_command()); 0 when none.
  */
-int project_check_resolved(const struct project_cmp *cmp, struct diag *err);
+int project_check_resolved(const struct project *p,
+			   const struct project_cmp *cmp, struct diag *err);
+
+/*
+ * Append the command that starts the merge of paths (one a line) of p
+ * over: "genship update [DIR] --redo PATH", DIR left out when it is ".",
+ * and PATH standing for the path when there are several.
+ */
+void project_redo_command(const struct project *p, const char *paths,
+			  struct strbuf *out);
+
+/*
+ * True when applying cmp's decisions (PROJECT_CMP_MERGE) writes or
+ * removes a file, or changes the answers file.
+ */
+bool project_cmp_changes(const struct project_cmp *cmp);
 
 /* Free everything cmp owns and reinitialise it. */
 void project_cmp_release(struct project_cmp *cmp);

@@ -297,7 +297,7 @@ static int render_one(struct render_job *job, struct template_file *f,
 		char *data = strbuf_detach(&body, &len);
 
 		plan_add_owned(out, strbuf_detach(&path, NULL), f->mode, data,
-			       len);
+			       len)->source = f->path;
 	}
 	strbuf_release(&path);
 	strbuf_release(&body);
@@ -373,8 +373,7 @@ int render_plan(struct template *t, const struct value *ctx,
 	size_t i;
 	int ret = 0;
 
-	job.prefix = t->dir ? xasprintf("%s/template/", t->dir) :
-		xasprintf("templates/%s/template/", t->name);
+	job.prefix = template_files_prefix(t);
 	for (i = 0; !ret && i < t->nfiles; i++)
 		ret = render_file(&job, &t->files[i], out);
 	if (ret)

@@ -144,3 +144,47 @@ size_t strbuf_add_quoted_lines(struct strbuf *sb, const char *lines)
 		strbuf_addf(sb, "%s'%.*s'", n ? ", " : "", (int)(nl - p), p);
 	return n;
 }
+
+/* True when s needs quoting to reach a POSIX shell as one word. */
+static bool needs_shell_quotes(const char *s, size_t n)
+{
+	size_t i;
+
+	if (!n)
+		return true;
+	for (i = 0; i < n; i++)
+		if (!s[i] || !strchr("abcdefghijklmnopqrstuvwxyz"
+				     "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				     "0123456789_@%+=:,./-", s[i]))
+			return true;
+	return false;
+}
+
+void strbuf_add_shell_quoted(struct strbuf *sb, const char *s, size_t n)
+{
+	size_t i;
+
+	if (!needs_shell_quotes(s, n)) {
+		strbuf_add(sb, s, n);
+		return;
+	}
+	strbuf_addch(sb, '\'');
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\'')
+			strbuf_adds(sb, "'\\''");
+		else
+			strbuf_addch(sb, s[i]);
+	}
+	strbuf_addch(sb, '\'');
+}
+
+bool strbuf_lines_contain(const char *lines, const char *s)
+{
+	size_t n = strlen(s);
+	const char *p;
+
+	for (p = lines; (p = strstr(p, s)); p++)
+		if ((p == lines || p[-1] == '\n') && p[n] == '\n')
+			return true;
+	return false;
+}

@@ -44,6 +44,13 @@ void strbuf_addchars(struct strbuf *sb, int c, size_t n);
  * bytes as \xNN, everything else as it is. */
 void strbuf_add_printable(struct strbuf *sb, const char *s, size_t n);
 /*
+ * Append the n bytes at s as one word for a POSIX shell: as they are
+ * when that is safe, else in single quotes (an empty s too).
+ */
+void strbuf_add_shell_quoted(struct strbuf *sb, const char *s, size_t n);
+/* True when one line of lines (each newline-terminated) is s. */
+bool strbuf_lines_contain(const char *lines, const char *s);
+/*
  * Append each line of lines (newline-terminated) quoted and joined for a
  * message: 'a', 'b', 'c'.  Returns how many lines there were.
  */

@@ -376,6 +376,12 @@ static void free_files(struct template_file *files, size_t n)
 	free(files);
 }
 
+char *template_files_prefix(const struct template *t)
+{
+	return t->dir ? xasprintf("%s/template/", t->dir) :
+		xasprintf("templates/%s/template/", t->name);
+}
+
 void template_free(struct template *t)
 {
 	size_t i;

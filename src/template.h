@@ -85,6 +85,12 @@ int template_check_links(const char *dir, struct diag *err);
 void template_free(struct template *t);
 
 /*
+ * Where the files of t's template/ are, for messages: "DIR/template/", or
+ * "templates/NAME/template/" for a built-in template.  Caller-owned.
+ */
+char *template_files_prefix(const struct template *t);
+
+/*
  * Find the file that a template names with name (len bytes, as an
  * {% include %} spells it) among n files sorted by path.  Empty and '.'
  * components are dropped; a '..' component finds nothing, as in Jinja.

@@ -4,6 +4,16 @@
 # script); each asserts files, bytes, exit status and messages.
 
 load helpers
+bats_require_minimum_version 1.5.0
+
+# A conflicted update keeps its merge's inputs in genship's cache: each
+# test gets its own.
+setup() {
+	WORK="$BATS_TEST_TMPDIR/work"
+	export XDG_CACHE_HOME="$BATS_TEST_TMPDIR/cache"
+	mkdir -p "$WORK"
+	cd "$WORK" || return 1
+}
 
 # project [ARGS...]: generate update-svc into ./proj (template in $TPL).
 project() {
@@ -69,7 +79,9 @@ services:
 
 @test "a port change against a user change on the same line conflicts" {
 	project
+	base=$(git hash-object proj/compose.yaml)
 	sed -i 's|"8080:8080"|"9000:8080"|' proj/compose.yaml
+	yours=$(git hash-object proj/compose.yaml)
 	# diff previews an option change, and fails when it would conflict.
 	run genship diff proj --set port=8081
 	assert_failure 1
@@ -79,7 +91,8 @@ services:
 	assert_failure 1
 	assert_line 'conflict  compose.yaml'
 	assert_line 'updated   README.md'
-	assert_output --partial "error: conflicts in 1 file: 'compose.yaml'"
+	assert_output --partial "error: conflicts in 1 file: 'compose.yaml'
+hint: resolve the <<<<<<< ======= >>>>>>> markers by hand, or start the merge over: 'genship update proj --redo compose.yaml'; the answers file already records this update"
 	run sed -n '8,16p' proj/compose.yaml
 	assert_output '    ports:
 <<<<<<< yours
@@ -94,16 +107,19 @@ services:
 	assert_output 1
 	run grep '^  port: ' proj/.genship.yml
 	assert_output '  port: 8081'
-	# The conflict is recorded, and stays visible until it is resolved:
-	# update, diff and check all fail, and nothing is written.
-	run grep -A1 '^conflicts:' proj/.genship.yml
-	assert_output 'conflicts:
-- compose.yaml'
+	# The conflict is recorded with its merge's base and your version,
+	# and stays visible until it is resolved: update, diff and check all
+	# fail, and nothing is written.
+	run sed -n '/^conflicts:/,$p' proj/.genship.yml
+	assert_output "conflicts:
+  compose.yaml:
+    base: $base
+    yours: $yours"
 	before=$(tree_sum proj)
 	run genship update proj --no-hooks
 	assert_failure 1
 	assert_output "genship: error: unresolved conflict in 'compose.yaml'
-hint: remove the <<<<<<< ======= >>>>>>> markers, keeping what you want; then run the command again"
+hint: remove the <<<<<<< ======= >>>>>>> markers, keeping what you want, then run the command again; or start the merge over: 'genship update proj --redo compose.yaml'"
 	run genship diff proj
 	assert_failure 1
 	assert_output --partial "unresolved conflict in 'compose.yaml'"
@@ -111,12 +127,14 @@ hint: remove the <<<<<<< ======= >>>>>>> markers, keeping what you want; then ru
 	assert_failure 1
 	assert_line 'conflict compose.yaml (unresolved)'
 	assert_output --partial '1 unresolved conflict'
+	assert_line "hint: remove the <<<<<<< ======= >>>>>>> markers, keeping what you want; or start the merge over: 'genship update proj --redo compose.yaml'"
 	[ "$(tree_sum proj)" = "$before" ]
 	# Without the record, genship's own markers still give it away.
 	sed -i '/^conflicts:/,$d' proj/.genship.yml
 	run genship check proj
 	assert_failure 1
 	assert_line 'conflict compose.yaml (unresolved)'
+	# The record as a list of paths (before it kept blob ids) still loads.
 	printf 'conflicts:\n- compose.yaml\n' >>proj/.genship.yml
 	# Resolved (yours kept): update drops the record, check passes.
 	sed -i -e '/^<<<<<<< yours$/d' -e '/^=======$/,/^>>>>>>> template$/d' \
@@ -131,6 +149,148 @@ hint: remove the <<<<<<< ======= >>>>>>> markers, keeping what you want; then ru
 	assert_output --partial 'check passed: 1 edited by you (update keeps them)'
 	run genship check proj --strict
 	assert_failure 1
+}
+
+# port_conflict [ARGS...]: generate ./proj, change its port mapping, and
+# update to port 8081 so that compose.yaml conflicts.
+port_conflict() {
+	project
+	sed -i 's|"8080:8080"|"9000:8080"|' proj/compose.yaml
+	run genship update proj --set port=8081 --no-hooks "$@"
+	assert_failure 1
+}
+
+@test "--conflict-style diff3 shows the base section, and its markers count as unresolved" {
+	project
+	sed -i 's|"8080:8080"|"9000:8080"|' proj/compose.yaml
+	run --separate-stderr genship diff proj --set port=8081 --conflict-style diff3
+	assert_failure 1
+	assert_output --partial '+<<<<<<< yours
+       - "9000:8080"
++||||||| base
++      - "8080:8080"
++=======
++      - "8081:8081"
++>>>>>>> template'
+	run --separate-stderr genship update proj --set port=8081 --no-hooks \
+		--conflict-style diff3 --format json
+	assert_failure 1
+	run jq -r '.result, (.files[] | "\(.path) \(.status) \(.change)")' <<<"$output"
+	assert_output 'conflict
+README.md modified template
+compose.yaml conflict both
+k8s/base/deployment.yaml modified template
+k8s/base/kustomization.yaml unchanged none
+k8s/base/service.yaml modified template
+k8s/overlays/production/kustomization.yaml unchanged none
+scripts/run.sh unchanged none'
+	run sed -n '8,18p' proj/compose.yaml
+	assert_output '    ports:
+<<<<<<< yours
+      - "9000:8080"
+||||||| base
+      - "8080:8080"
+=======
+      - "8081:8081"
+>>>>>>> template
+    environment:
+      PORT: "8081"
+      LOG_LEVEL: info'
+	# Without the record, genship's own diff3 markers still give it away.
+	sed -i '/^conflicts:/,$d' proj/.genship.yml
+	run genship check proj
+	assert_failure 1
+	assert_line 'conflict compose.yaml (unresolved)'
+	run --separate-stderr genship check proj --format json
+	assert_failure 1
+	run jq -r '.result, (.files[] | select(.path == "compose.yaml") | "\(.status) \(.change)")' <<<"$output"
+	assert_output 'unresolved
+conflict both'
+	run --separate-stderr genship diff proj --format json
+	assert_failure 1
+	run jq -r .result <<<"$output"
+	assert_output unresolved
+	run genship update proj --conflict-style zdiff3
+	assert_failure 2
+	assert_line "genship: error: invalid --conflict-style 'zdiff3': expected merge or diff3"
+}
+
+@test "--redo starts a conflicted merge over, from genship's store or the project's repository" {
+	project
+	git init -q proj
+	commit proj generated
+	sed -i 's|"8080:8080"|"9000:8080"|' proj/compose.yaml
+	commit proj mine
+	run genship update proj --set port=8081 --no-hooks
+	assert_failure 1
+	conflicted=$(cat proj/compose.yaml)
+	record=$(sed -n '/^conflicts:/,$p' proj/.genship.yml)
+	# A resolution gone wrong: both sides dropped.
+	sed -i '/^<<<<<<< yours$/,/^>>>>>>> template$/d' proj/compose.yaml
+	run genship update proj --redo compose.yaml --conflict-style diff3
+	assert_failure 1
+	assert_output "genship: starting the merge of 'compose.yaml' over: the base from genship's store, your version from genship's store
+conflict  compose.yaml
+genship: error: conflicts in 1 file: 'compose.yaml'
+hint: resolve the <<<<<<< ======= >>>>>>> markers by hand, or start the merge over: 'genship update proj --redo compose.yaml'"
+	run sed -n '9,15p' proj/compose.yaml
+	assert_output '<<<<<<< yours
+      - "9000:8080"
+||||||| base
+      - "8080:8080"
+=======
+      - "8081:8081"
+>>>>>>> template'
+	[ "$(sed -n '/^conflicts:/,$p' proj/.genship.yml)" = "$record" ]
+	# Without the store, the project's repository has both versions.
+	rm -r "$XDG_CACHE_HOME/genship/merges"
+	run genship update proj --redo compose.yaml
+	assert_failure 1
+	assert_line "genship: starting the merge of 'compose.yaml' over: the base from the project's git repository, your version from the project's git repository"
+	[ "$(cat proj/compose.yaml)" = "$conflicted" ]
+}
+
+@test "--redo merges cleanly once the base of a 2-way conflict turns up in the project's repository" {
+	project
+	git init -q proj
+	commit proj generated
+	edit_image
+	sed -i 's/LOG_LEVEL: info/LOG_LEVEL: warn/' "$TPL/template/compose.yaml"
+	sed -i 's/^version: 1.0.0$/version: 2.0.0/' "$TPL/genship.yml"
+	run genship update proj --no-hooks
+	assert_failure 1
+	assert_line 'conflict  compose.yaml (2-way: the old template version is not available)'
+	run genship update proj --redo compose.yaml
+	assert_success
+	assert_output "genship: starting the merge of 'compose.yaml' over: the base from the project's git repository, your version from genship's store
+merged    compose.yaml
+genship: merged 1 file of 'proj' again: no conflicts left"
+	run grep -e 'image:' -e 'LOG_LEVEL:' proj/compose.yaml
+	assert_output '    image: registry.example.com/demo:mine
+      LOG_LEVEL: warn'
+	run grep -c '^conflicts:' proj/.genship.yml
+	assert_output 0
+	run genship check proj
+	assert_success
+	assert_line 'edited   compose.yaml'
+}
+
+@test "--redo refuses a path genship did not generate, other options, and a lost version of yours" {
+	port_conflict
+	run genship update proj --redo nope.txt
+	assert_failure 2
+	assert_output "proj/.genship.yml: error: 'nope.txt' is not a file genship generated; there is no merge of it to start over
+hint: give the path relative to the project directory, as 'genship update' prints it; the recorded conflicts are 'compose.yaml'"
+	run genship update proj --redo compose.yaml --set port=9000
+	assert_failure 2
+	assert_line "genship: error: --redo starts a file's merge over with the recorded template and answers; it does not combine with --set, --answers, --template or --ref"
+	rm -r "$XDG_CACHE_HOME"
+	before=$(tree_sum proj)
+	run genship update proj --redo compose.yaml
+	assert_failure 1
+	assert_output "genship: error: cannot start the merge of 'compose.yaml' over: your version from before the update is neither in genship's store nor in the project's git repository, and HEAD has none without conflict markers
+hint: resolve the <<<<<<< ======= >>>>>>> markers by hand"
+	[ "$(tree_sum proj)" = "$before" ]
 }
 
 @test "kubernetes off keeps an edited deployment.yaml and removes the rest" {
@@ -374,6 +534,99 @@ index 405ce35..0000000
 	[ "$(tree_sum proj)" = "$(tree_sum applied)" ]
 	run genship diff proj --bogus
 	assert_failure 2
+}
+
+@test "diff --answers previews an option change from a file, as --set does" {
+	project
+	printf 'cache: redis\n' >answers.yml
+	run --separate-stderr genship diff proj --set cache=redis
+	assert_success
+	assert_output --partial '+      REDIS_URL: redis://redis:6379/0'
+	with_set=$output
+	run --separate-stderr genship diff proj --answers answers.yml
+	assert_success
+	[ "$output" = "$with_set" ]
+	# --set wins over --answers, which wins over the recorded answers.
+	run genship diff proj --answers answers.yml --set cache=none
+	assert_success
+	assert_output ''
+	printf 'cache: memcached\n' >bad.yml
+	run genship diff proj --answers bad.yml
+	assert_failure 2
+	assert_output --partial "bad.yml:1:8: error: "
+	run genship update proj --answers answers.yml --no-hooks
+	assert_success
+	run grep '^  cache: ' proj/.genship.yml
+	assert_output '  cache: redis'
+}
+
+@test "check, diff and update report each file's status and whose change it is as JSON" {
+	TPL=$(fixture update-svc)
+	git init -q "$TPL"
+	commit "$TPL" v1
+	run genship new "$TPL" --no-hooks -o proj
+	assert_success
+	edit_image
+	rm proj/scripts/run.sh
+	sed -i '1i # mine' proj/k8s/base/deployment.yaml
+	sed -i 's/replicas: {{ replicas }}/replicas: {{ replicas * 2 }}/' \
+		"$TPL/template/k8s/base/deployment.yaml"
+	sed -i 's/^A service/The service/' "$TPL/template/README.md"
+	printf 'x\n' >"$TPL/template/NEW.txt"
+	rm "$TPL/template/k8s/base/service.yaml"
+	commit "$TPL" v2
+	files='.files[] | "\(.path) \(.status) \(.change)"'
+	run --separate-stderr genship check proj --format json
+	assert_failure 1
+	json=$output
+	run jq -c '[keys_unsorted, .template, (.files[0] | keys_unsorted)]' <<<"$json"
+	assert_output '[["result","template","files"],{"name":"update-svc","version":"1.0.0"},["path","status","change"]]'
+	run jq -r ".result, ($files)" <<<"$json"
+	assert_output 'drift
+NEW.txt added template
+README.md modified template
+compose.yaml edited user
+k8s/base/deployment.yaml modified both
+k8s/base/kustomization.yaml unchanged none
+k8s/base/service.yaml removed template
+k8s/overlays/production/kustomization.yaml unchanged none
+scripts/run.sh deleted user'
+	run --separate-stderr genship diff proj --format json
+	assert_success
+	diff_json=$output
+	run jq -r ".result, ($files)" <<<"$diff_json"
+	assert_output 'changes
+NEW.txt added template
+README.md modified template
+compose.yaml edited user
+k8s/base/deployment.yaml merged both
+k8s/base/kustomization.yaml unchanged none
+k8s/base/service.yaml removed template
+k8s/overlays/production/kustomization.yaml unchanged none
+scripts/run.sh deleted user'
+	run --separate-stderr genship update proj --no-hooks --format json
+	assert_success
+	[ "$(jq -c .files <<<"$output")" = "$(jq -c .files <<<"$diff_json")" ]
+	run jq -r .result <<<"$output"
+	assert_output updated
+	run --separate-stderr genship update proj --no-hooks --format json
+	assert_success
+	run jq -r ".result, ($files)" <<<"$output"
+	assert_output 'up-to-date
+NEW.txt unchanged none
+README.md unchanged none
+compose.yaml edited user
+k8s/base/deployment.yaml edited user
+k8s/base/kustomization.yaml unchanged none
+k8s/overlays/production/kustomization.yaml unchanged none
+scripts/run.sh deleted user'
+	run --separate-stderr genship check proj --format json
+	assert_success
+	run jq -r .result <<<"$output"
+	assert_output edited
+	run genship check proj --format yaml
+	assert_failure 2
+	assert_line "genship: error: invalid --format 'yaml': expected text or json"
 }
 
 # --- template versions, hooks, errors ---------------------------------------

@@ -94,7 +94,8 @@ mutation() {
 	lint=$(case_field "$1" lint)
 	cp -R "$SERVICE" "$tpl"
 	apply_case "$1" "$tpl"
-	run "$GENSHIP" validate "$tpl" --lint "$lint" --format json
+	run --separate-stderr "$GENSHIP" validate "$tpl" --lint "$lint" \
+		--format json
 	[ "$status" -eq 1 ] || {
 		echo "validate exited $status, not 1"
 		return 1
@@ -253,7 +254,8 @@ print(k["ran"], k["skipped"])'
 }
 
 @test "validate --format junit has one testcase per combination" {
-	run "$GENSHIP" validate --lint builtin --format junit --shard 1/40
+	run --separate-stderr "$GENSHIP" validate --lint builtin --format junit \
+		--shard 1/40
 	assert_success
 	printf '%s\n' "$output" >r.xml
 	run python3 -c '
@@ -271,8 +273,8 @@ print(props["linter.builtin"], props["linter.dclint"])'
 }
 
 @test "junit failures carry the rule, file and fix" {
-	run genship validate "$CASES/render-error" --lint builtin \
-		--format junit
+	run --separate-stderr genship validate "$CASES/render-error" \
+		--lint builtin --format junit
 	assert_failure 1
 	printf '%s\n' "$output" >r.xml
 	run python3 -c '
@@ -284,6 +286,150 @@ print(fail.text.strip().split(": ")[1])'
 	assert_success
 	assert_line --index 0 "1 1 findings"
 	assert_line --index 1 "GS-001"
+}
+
+# tiny: a template of 20 combinations (lang a-e, debug, tls) whose one
+# file, {{ lang }}/config.yaml, repeats a key (GS-003), plus a script for
+# shellcheck; prints its path.
+tiny() {
+	local t="$BATS_TEST_TMPDIR/tiny"
+	mkdir -p "$t/template/{{ lang }}"
+	cat >"$t/genship.yml" <<-'EOF'
+		name: tiny
+		version: 1.0.0
+		options:
+		  - name: lang
+		    type: choice
+		    choices: [a, b, c, d, e]
+		    default: a
+		  - name: debug
+		    type: bool
+		    default: false
+		  - name: tls
+		    type: bool
+		    default: false
+	EOF
+	printf 'name: {{ lang }}\nname: again\ndebug: {{ debug | lower }}\n' \
+		>"$t/template/{{ lang }}/config.yaml"
+	printf '#!/bin/sh\necho {{ lang }}\n' >"$t/template/run.sh"
+	printf '%s\n' "$t"
+}
+
+# slow_shellcheck: a fake shellcheck in $BATS_TEST_TMPDIR/bin that records
+# its pid in $BATS_TEST_TMPDIR/linter and takes a few seconds.
+slow_shellcheck() {
+	mkdir -p "$BATS_TEST_TMPDIR/bin"
+	cat >"$BATS_TEST_TMPDIR/bin/shellcheck" <<-EOF
+		#!/bin/sh
+		case "\$1" in --version) echo 'version: 0.9.0'; exit 0 ;; esac
+		echo \$\$ >>"$BATS_TEST_TMPDIR/linter"
+		exec sleep 2.5
+	EOF
+	chmod +x "$BATS_TEST_TMPDIR/bin/shellcheck"
+}
+
+@test "junit test cases are named by id and the answers that differ from the defaults; findings cite the template file" {
+	t=$(tiny)
+	run --separate-stderr genship validate "$t" --lint builtin --shard 1/5 \
+		--format junit
+	assert_failure 1
+	printf '%s\n' "$output" >r.xml
+	run python3 -c '
+import xml.etree.ElementTree as ET
+for case in ET.parse("r.xml").getroot().iter("testcase"):
+    print(case.get("name"))
+print(case.find("failure").text, end="")'
+	assert_success
+	assert_output "f2cfa9be (defaults)
+aaecd8a9 (lang=b tls=true)
+ad0d5033 (lang=c debug=true)
+0480e97d (lang=d debug=true tls=true)
+d/config.yaml:2:1: GS-003: duplicate key 'name' (first on line 1); fix: remove or rename the repeated key
+    rendered from $t/template/{{ lang }}/config.yaml"
+	run --separate-stderr genship validate "$t" --lint builtin --set lang=c
+	assert_failure 1
+	assert_output --partial "c/config.yaml:2:1: GS-003: duplicate key 'name' (first on line 1) [builtin]
+    rendered from $t/template/{{ lang }}/config.yaml
+    fix: remove or rename the repeated key
+    in 1 of 1 combinations, e.g. 0b9d3987 (lang=c)"
+	run --separate-stderr genship validate "$t" --lint builtin --set lang=c \
+		--format json
+	run jq -c '.results[0].findings[0] | [.file, .source, .line]' <<<"$output"
+	assert_output "[\"c/config.yaml\",\"$t/template/{{ lang }}/config.yaml\",2]"
+}
+
+@test "off a terminal, validate prints a progress line every tenth and every interval" {
+	t=$(tiny)
+	run --separate-stderr env GENSHIP_PROGRESS_INTERVAL=86400 \
+		"$GENSHIP" validate "$t" --lint builtin
+	assert_failure 1
+	run sed -E 's/, [0-9]+:[0-9]{2} elapsed(, ~[0-9]+:[0-9]{2} left)?$//' <<<"$stderr"
+	assert_output 'genship: validate: render 2/20 (10%)
+genship: validate: render 4/20 (20%)
+genship: validate: render 6/20 (30%)
+genship: validate: render 8/20 (40%)
+genship: validate: render 10/20 (50%)
+genship: validate: render 12/20 (60%)
+genship: validate: render 14/20 (70%)
+genship: validate: render 16/20 (80%)
+genship: validate: render 18/20 (90%)
+genship: validate: render 20/20 (100%)'
+	[[ "$stderr" == *'render 10/20 (50%), 0:00 elapsed, ~0:00 left'* ]]
+	# A linter that takes seconds: lines keep coming at the interval.
+	slow_shellcheck
+	run --separate-stderr env GENSHIP_PROGRESS_INTERVAL=0.5 \
+		PATH="$BATS_TEST_TMPDIR/bin:$PATH" "$GENSHIP" validate "$t" \
+		--set lang=b --lint shellcheck
+	assert_success
+	run grep -c '^genship: validate: lint 0/1 (0%), 0:0[0-9] elapsed$' <<<"$stderr"
+	(( output >= 2 )) || fail "$output interval lines: $stderr"
+	run grep -xE 'genship: validate: lint 1/1 \(100%\), 0:0[2-9] elapsed' <<<"$stderr"
+	assert_success
+	run env GENSHIP_PROGRESS_INTERVAL=soon "$GENSHIP" validate "$t"
+	assert_failure 2
+	assert_output "genship: error: GENSHIP_PROGRESS_INTERVAL='soon': expected seconds from 0.1 to 86400"
+}
+
+@test "on a terminal, validate draws a bar with elapsed time and an ETA; Ctrl-C removes its temp dir" {
+	[ -z "${GENSHIP_WRAPPER:-}" ] ||
+		skip "Ctrl-C would reach the wrapper, not genship"
+	t=$(tiny)
+	slow_shellcheck
+	mkdir -p "$BATS_TEST_TMPDIR/tmp"
+	export TMPDIR="$BATS_TEST_TMPDIR/tmp"
+	# Drive validate on a pseudo-terminal; press Ctrl-C once the lint bar
+	# has been redrawn (the clock moves even while nothing completes).
+	run env PATH="$BATS_TEST_TMPDIR/bin:$PATH" python3 -c '
+import os, pty, select, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], sys.argv[1:])
+out, sent, end = b"", False, time.time() + 30
+while time.time() < end:
+    if select.select([fd], [], [], 0.1)[0]:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    if not sent and out.count(b"\x1b[Klint    [") >= 2:
+        os.write(fd, b"\x03")
+        sent = True
+sys.stdout.write(out.decode(errors="replace").replace("\r\n", "\n"))
+st = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+sys.exit(128 - st if st < 0 else st)' \
+		"$GENSHIP" validate "$t" --lint builtin,shellcheck -j 1
+	[ "$status" -eq 130 ] || fail "exit status $status: $output"
+	assert_output --regexp $'\r\e\\[Krender  \\[###---------------------------\\] 2/20  0:0[0-9] elapsed, ~0:0[0-9] left'
+	assert_output --regexp $'\r\e\\[Krender  \\[##############################\\] 20/20  0:0[0-9] elapsed'
+	assert_output --regexp $'\r\e\\[Klint    \\[------------------------------\\] 0/1  0:0[1-9] elapsed'
+	assert_output --partial 'genship: error: interrupted by SIGINT'
+	run find "$TMPDIR" -maxdepth 1 -name 'genship-validate-*'
+	assert_output ''
+	run kill -0 "$(cat "$BATS_TEST_TMPDIR/linter")"
+	assert_failure
 }
 
 @test "an absent tool is skipped with a notice, not a failure" {

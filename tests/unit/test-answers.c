@@ -733,6 +733,61 @@ static void test_unsafe_paths(const char *head)
 	strbuf_release(&sb);
 	strbuf_release(&want);
 }
+/* The conflicts record: the mapping round-trips, the old list loads. */
+static void test_conflicts(void)
+{
+	static const char head[] =
+		"genship_version: 0.1.0\n"
+		"template: {name: s, source: s, version: '1'}\n";
+	static const char base[] = "0123456789abcdef0123456789abcdef01234567",
+		yours[] = "89abcdef0123456789abcdef0123456789abcdef";
+	struct answers_file *af = NULL;
+	struct strbuf sb = STRBUF_INIT, out = STRBUF_INIT;
+	struct diag err = DIAG_INIT;
+
+	strbuf_addf(&sb, "%sconflicts:\n  a.yaml:\n    base: %s\n"
+		    "    yours: %s\n  b.txt: {yours: %s}\n", head, base, yours,
+		    yours);
+	ok(!answers_file_load(".genship.yml", sb.buf, sb.len, &af, &err),
+	   "conflicts: the mapping loads");
+	if (af) {
+		is_int((long long)af->nconflicts, 2, "conflicts: two");
+		is_str(answers_file_conflict(af, "a.yaml")->base, base,
+		       "conflicts: base id");
+		is_str(answers_file_conflict(af, "b.txt")->base, "",
+		       "conflicts: no base");
+		is_str(answers_file_conflict(af, "b.txt")->yours, yours,
+		       "conflicts: yours id");
+		ok(!answers_file_conflict(af, "c"), "conflicts: not recorded");
+		answers_file_format(af, &out);
+		ok(strstr(out.buf, "conflicts:\n  a.yaml:\n    base: ") &&
+		   strstr(out.buf, "\n  b.txt:\n    yours: "),
+		   "conflicts: written back as a mapping");
+	}
+	answers_file_free(af);
+	af = NULL;
+	strbuf_reset(&sb);
+	strbuf_addf(&sb, "%sconflicts:\n- a.yaml\n", head);
+	ok(!answers_file_load(".genship.yml", sb.buf, sb.len, &af, &err) &&
+	   af->nconflicts == 1 && !*af->conflicts[0].yours,
+	   "conflicts: the older list of paths loads, without ids");
+	answers_file_free(af);
+	strbuf_reset(&sb);
+	strbuf_addf(&sb, "%sconflicts:\n  a.yaml: {base: x}\n", head);
+	is_af_err(sb.buf, ".genship.yml:4:18: error: invalid blob id for "
+		  "'base' of 'a.yaml' in 'conflicts': expected 40 hex digits\n"
+		  "    4 |   a.yaml: {base: x}\n"
+		  "      |                  ^\n", "conflicts: bad blob id");
+	strbuf_reset(&sb);
+	strbuf_addf(&sb, "%sconflicts:\n  ../x: {}\n", head);
+	is_af_err(sb.buf, ".genship.yml:4:3: error: unsafe path '../x' in "
+		  "'conflicts': paths must stay inside the project\n"
+		  "    4 |   ../x: {}\n"
+		  "      |   ^\n", "conflicts: unsafe path");
+	strbuf_release(&sb);
+	strbuf_release(&out);
+}
+
 static void test_answers_file_errors(void)
 {
 	static const char head[] =
@@ -806,6 +861,7 @@ int main(void)
 	test_answers_file();
 	test_answers_file_quoting();
 	test_answers_file_errors();
+	test_conflicts();
 	manifest_free(man);
 	return tap_done();
 }

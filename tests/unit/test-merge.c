@@ -19,6 +19,9 @@
 	"name: demo\nport: 8081\nreplicas: 1\nimage: app\nlog: info\n"
 #define PORT_CONFLICT "name: demo\n<<<<<<< yours\nport: 9090\n=======\n" \
 	"port: 8081\n>>>>>>> template\nreplicas: 1\nimage: app\nlog: info\n"
+#define PORT_DIFF3 "name: demo\n<<<<<<< yours\nport: 9090\n" \
+	"||||||| base\nport: 8080\n=======\nport: 8081\n>>>>>>> template\n" \
+	"replicas: 1\nimage: app\nlog: info\n"
 
 static char base_blob[BLOB_HEXSZ + 1];
 
@@ -34,7 +37,8 @@ static struct merge_input input(const char *ours, const char *theirs,
 				bool base_known)
 {
 	struct merge_input in = { "f.yaml", side(BASE, 0644), base_blob,
-				  side(ours, 0644), side(theirs, 0644) };
+				  side(ours, 0644), side(theirs, 0644),
+				  MERGE_STYLE_MERGE };
 
 	if (!base_known)
 		in.base.data = NULL;
@@ -51,45 +55,87 @@ static void decide(const struct merge_input *in, struct merge_result *r)
 	diag_release(&err);
 }
 
+/* The texts of a line merge; b may be NULL (no base). */
+static struct merge_texts texts(const char *b, const char *o, const char *t)
+{
+	struct merge_texts in = { side(b, 0644), side(o, 0644),
+				  side(t, 0644) };
+
+	return in;
+}
+
 static void test_merge_text(void)
 {
 	struct diag err = DIAG_INIT;
+	struct merge_texts in = texts(BASE, OURS_TOP, THEIRS_BOTTOM);
 	char *out = NULL;
 	size_t len = 0;
 	bool conflict = true;
 	int ret;
 
-	ret = merge_text(BASE, strlen(BASE), OURS_TOP, strlen(OURS_TOP),
-			 THEIRS_BOTTOM, strlen(THEIRS_BOTTOM), &out, &len,
-			 &conflict, &err);
+	ret = merge_text(&in, MERGE_STYLE_MERGE, &out, &len, &conflict, &err);
 	is_int(ret, 0, "merge_text: disjoint edits merge");
 	ok(!conflict, "merge_text: no conflict for disjoint edits");
 	is_str(out, BOTH, "merge_text: both edits are in the result");
 	is_int((long long)len, (long long)strlen(BOTH), "merge_text: length");
 	free(out);
 
-	ret = merge_text(BASE, strlen(BASE), OURS_PORT, strlen(OURS_PORT),
-			 THEIRS_PORT, strlen(THEIRS_PORT), &out, &len,
-			 &conflict, &err);
+	in = texts(BASE, OURS_PORT, THEIRS_PORT);
+	ret = merge_text(&in, MERGE_STYLE_MERGE, &out, &len, &conflict, &err);
 	ok(!ret && conflict, "merge_text: same line changed conflicts");
 	is_str(out, PORT_CONFLICT, "merge_text: git-style labelled markers");
 	free(out);
 
-	ret = merge_text(NULL, 0, "a\nb\n", 4, "a\nc\n", 4, &out, &len,
-			 &conflict, &err);
+	ret = merge_text(&in, MERGE_STYLE_DIFF3, &out, &len, &conflict, &err);
+	ok(!ret && conflict, "merge_text: diff3 conflicts too");
+	is_str(out, PORT_DIFF3, "merge_text: diff3 shows the base section");
+	free(out);
+
+	in = texts(NULL, "a\nb\n", "a\nc\n");
+	ret = merge_text(&in, MERGE_STYLE_MERGE, &out, &len, &conflict, &err);
 	ok(!ret && conflict, "merge_text: 2-way difference conflicts");
 	is_str(out, "a\n<<<<<<< yours\nb\n=======\nc\n>>>>>>> template\n",
 	       "merge_text: 2-way keeps common lines outside the markers");
 	free(out);
 
 	out = NULL;
-	ret = merge_text("a\n", 2, "a\0b", 3, "c\n", 2, &out, &len,
-			 &conflict, &err);
+	in = texts("a\n", NULL, "c\n");
+	in.ours = (struct merge_side){ true, "a\0b", 3, 0644 };
+	ret = merge_text(&in, MERGE_STYLE_MERGE, &out, &len, &conflict, &err);
 	is_int(ret, ERR_INPUT, "merge_text: binary input is refused");
 	is_str(err.msg, "cannot merge binary files line by line",
 	       "merge_text: binary message");
 	ok(out == NULL, "merge_text: nothing returned on failure");
 	diag_release(&err);
+}
+
+static void test_markers(void)
+{
+	static const char other[] = "<<<<<<< HEAD\na\n=======\nb\n"
+		">>>>>>> topic\n";
+	static const char no_sep[] = "<<<<<<< yours\na\n>>>>>>> template\n";
+	static const char crlf[] = "<<<<<<< yours\r\na\r\n=======\r\n"
+		"b\r\n>>>>>>> template\r\n";
+	enum merge_style st = MERGE_STYLE_MERGE;
+
+	ok(merge_has_markers(PORT_CONFLICT, strlen(PORT_CONFLICT), false),
+	   "markers: genship's merge-style block");
+	ok(merge_has_markers(PORT_DIFF3, strlen(PORT_DIFF3), false),
+	   "markers: genship's diff3 block");
+	ok(merge_has_markers(crlf, strlen(crlf), false),
+	   "markers: CRLF lines");
+	ok(!merge_has_markers(other, strlen(other), false),
+	   "markers: another tool's labels are not genship's");
+	ok(merge_has_markers(other, strlen(other), true),
+	   "markers: any labels in a recorded conflict");
+	ok(!merge_has_markers(no_sep, strlen(no_sep), true),
+	   "markers: no ======= line, no block");
+	ok(!merge_has_markers(BOTH, strlen(BOTH), true),
+	   "markers: none in a clean file");
+	ok(merge_style_parse("diff3", &st) && st == MERGE_STYLE_DIFF3,
+	   "style: diff3");
+	ok(!merge_style_parse("zdiff3", &st) && st == MERGE_STYLE_DIFF3,
+	   "style: an unknown name is refused, *out untouched");
 }
 
 static void test_decide_basic(void)
@@ -243,6 +289,7 @@ int main(void)
 	git_libgit2_init();
 	blob_id(BASE, strlen(BASE), base_blob);
 	test_merge_text();
+	test_markers();
 	test_decide_basic();
 	test_decide_presence();
 	test_decide_no_base();

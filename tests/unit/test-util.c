@@ -30,6 +30,19 @@ static void test_strbuf(void)
 	is_str(sb.buf, "", "a detached strbuf is empty again");
 	free(p);
 
+	strbuf_add_shell_quoted(&sb, "a/b.yaml", 8);
+	strbuf_addch(&sb, ' ');
+	strbuf_add_shell_quoted(&sb, "it's", 4);
+	strbuf_addch(&sb, ' ');
+	strbuf_add_shell_quoted(&sb, "", 0);
+	is_str(sb.buf, "a/b.yaml 'it'\\''s' ''",
+	       "strbuf_add_shell_quoted quotes only when needed");
+	ok(strbuf_lines_contain("a\nbc\n", "bc") &&
+	   !strbuf_lines_contain("a\nbc\n", "b") &&
+	   !strbuf_lines_contain("ab\n", "b"),
+	   "strbuf_lines_contain matches whole lines");
+	strbuf_release(&sb);
+
 	strbuf_init(&capped, 5);
 	strbuf_adds(&capped, "1234");
 	ok(!capped.overflow, "writes within the cap succeed");
