@@ -26,6 +26,7 @@
 #include "fsutil.h"
 #include "ly.h"
 #include "paths.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 /* ---- YAML nodes to values ---------------------------------------------- */
@@ -147,7 +148,7 @@ static struct answer *answer_push(struct answer_set *set)
 /* Refuse a --set argument that is not UTF-8, at its first bad byte. */
 static int check_cli_utf8(const struct diag_src *src, struct diag *err)
 {
-	size_t bad = diag_utf8_invalid(src->text, src->len);
+	size_t bad = utf8_invalid(src->text, src->len);
 
 	if (bad == src->len)
 		return 0;
@@ -615,7 +616,7 @@ static bool reply_ok(const struct option *o, const char *text, FILE *out)
 	struct value *v;
 	bool ok;
 
-	if (diag_utf8_invalid(text, strlen(text)) < strlen(text)) {
+	if (utf8_invalid(text, strlen(text)) < strlen(text)) {
 		fputs("the answer is not valid UTF-8 text\n", out);
 		return false;
 	}
@@ -1084,20 +1085,13 @@ static bool needs_quotes(const char *s)
 /* Replace bytes that are not UTF-8 with U+FFFD, which libyaml requires. */
 static void utf8_sanitize(const char *s, size_t n, struct strbuf *out)
 {
-	static const unsigned char bad[] = { 0xef, 0xbf, 0xbd };
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, len, k;
+	size_t i = 0, len;
 
 	while (i < n) {
-		len = p[i] < 0x80 ? 1 : (p[i] & 0xe0) == 0xc0 ? 2 :
-		      (p[i] & 0xf0) == 0xe0 ? 3 : (p[i] & 0xf8) == 0xf0 ? 4 : 0;
-		for (k = 1; len && k < len; k++)
-			if (i + k >= n || (p[i + k] & 0xc0) != 0x80)
-				len = 0;
-		if (len)
-			strbuf_add(out, p + i, len);
+		if ((len = utf8_decode(s + i, n - i, NULL)))
+			strbuf_add(out, s + i, len);
 		else
-			strbuf_add(out, bad, sizeof(bad));
+			strbuf_adds(out, "\xef\xbf\xbd");
 		i += len ? len : 1;
 	}
 }

@@ -30,6 +30,7 @@
 #include "hook.h"
 #include "paths.h"
 #include "tpl.h"
+#include "utf8.h"
 #include "value-json.h"
 #include "xalloc.h"
 
@@ -667,7 +668,7 @@ static bool cc_decodable(const unsigned char *s, size_t n)
 		mb = 4;
 	}
 	for (; i < n; i += k) {
-		if (!(k = diag_utf8_len(s + i, n - i)))
+		if (!(k = utf8_decode((const char *)s + i, n - i, NULL)))
 			return false;
 		mb += k > 1;
 	}
@@ -1548,7 +1549,7 @@ static const char *cc_path_problem(const char *s, size_t n, bool *show)
 		return "a path with a NUL byte";
 	if (memchr(s, '\n', n) || memchr(s, '\r', n))
 		return "a path with a newline";
-	if (diag_utf8_invalid(s, n) < n)
+	if (utf8_invalid(s, n) < n)
 		return "a path that is not UTF-8";
 	*show = true;
 	for (; p <= end; p += strcspn(p, "/") + 1)

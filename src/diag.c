@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "strbuf.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 static char *vformat(const char *fmt, va_list ap)
@@ -22,52 +23,12 @@ static int starts_char(unsigned char c)
 	return (c & 0xC0) != 0x80;
 }
 
-size_t diag_utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len, i;
-	unsigned cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xC2 && s[0] <= 0xDF)
-		len = 2, cp = s[0] & 0x1Fu;
-	else if (s[0] >= 0xE0 && s[0] <= 0xEF)
-		len = 3, cp = s[0] & 0x0Fu;
-	else if (s[0] >= 0xF0 && s[0] <= 0xF4)
-		len = 4, cp = s[0] & 0x07u;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3Fu);
-	}
-	if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-		return 0;
-	return len;
-}
-
 /* Bytes of the column at s: one character, or one byte that is none. */
 static size_t col_bytes(const char *s, size_t n)
 {
-	size_t len = diag_utf8_len((const unsigned char *)s, n);
+	size_t len = utf8_decode(s, n, NULL);
 
 	return len ? len : 1;
-}
-
-size_t diag_utf8_invalid(const char *s, size_t n)
-{
-	size_t i = 0, len;
-
-	while (i < n) {
-		if (!(len = diag_utf8_len((const unsigned char *)s + i, n - i)))
-			return i;
-		i += len;
-	}
-	return n;
 }
 
 int diag_bad_utf8(struct diag *d, const struct diag_src *src, size_t off)
@@ -144,7 +105,7 @@ static void add_shown(struct strbuf *sb, const char *s, size_t n, size_t cols)
 	size_t i = 0, len;
 
 	while (cols-- && i < n) {
-		len = diag_utf8_len((const unsigned char *)s + i, n - i);
+		len = utf8_decode(s + i, n - i, NULL);
 		if (!len || (len == 1 && (unsigned char)s[i] < 0x20 &&
 			     s[i] != '\t') || s[i] == 0x7F)
 			strbuf_addch(sb, '?');
@@ -335,12 +296,18 @@ void diag_release(struct diag *d)
 	*d = (struct diag)DIAG_INIT;
 }
 
-/* Levenshtein distance between a and b, capped by the caller's sizes. */
-static size_t edit_distance(const char *a, const char *b)
+/*
+ * Levenshtein distance between a and b, or max + 1 when it is more than
+ * max: lengths further apart than max need no table.
+ */
+static size_t edit_distance(const char *a, const char *b, size_t max)
 {
 	size_t la = strlen(a), lb = strlen(b), i, j;
-	size_t *row = xcalloc(lb + 1, sizeof(*row)), d;
+	size_t *row, d;
 
+	if ((la > lb ? la - lb : lb - la) > max)
+		return max + 1;
+	row = xcalloc(lb + 1, sizeof(*row));
 	for (j = 0; j <= lb; j++)
 		row[j] = j;
 	for (i = 1; i <= la; i++) {
@@ -361,24 +328,29 @@ static size_t edit_distance(const char *a, const char *b)
 	}
 	d = row[lb];
 	free(row);
-	return d;
+	return d > max ? max + 1 : d;
 }
 
-const char *diag_closest(const char *word, const char *const *cands, size_t n)
+const char *diag_closest_within(const char *word, const char *const *cands,
+				size_t n, size_t limit)
 {
 	const char *best = NULL;
-	size_t best_d = (size_t)-1, i;
-	size_t limit = strlen(word) / 3 + 1;
+	size_t best_d = limit + 1, i;
 
 	for (i = 0; i < n; i++) {
-		size_t d = edit_distance(word, cands[i]);
+		size_t d = edit_distance(word, cands[i], limit);
 
 		if (d < best_d) {
 			best_d = d;
 			best = cands[i];
 		}
 	}
-	if (limit < 2)
-		limit = 2;
-	return best_d <= limit ? best : NULL;
+	return best;
+}
+
+const char *diag_closest(const char *word, const char *const *cands, size_t n)
+{
+	size_t limit = strlen(word) / 3 + 1;
+
+	return diag_closest_within(word, cands, n, limit < 2 ? 2 : limit);
 }

@@ -94,20 +94,8 @@ void diag_release(struct diag *d);
 void diag_linecol(const struct diag_src *src, size_t off, unsigned *line,
 		  unsigned *col);
 /*
- * Return the length of the valid UTF-8 sequence at s (n > 0 bytes left),
- * or 0 when s[0] starts none (overlong forms, surrogates and code points
- * past U+10FFFF are invalid, as in Python's decoder).
- */
-size_t diag_utf8_len(const unsigned char *s, size_t n);
-/*
- * Return the offset of the first byte of s (n bytes) that starts no
- * valid UTF-8 sequence (overlong forms, surrogates and code points past
- * U+10FFFF are invalid), or n when all of s is UTF-8.
- */
-size_t diag_utf8_invalid(const char *s, size_t n);
-/*
  * Set the input error "invalid UTF-8" at byte offset off of src, which
- * diag_utf8_invalid() returned.  Returns ERR_INPUT.
+ * utf8_invalid() returned.  Returns ERR_INPUT.
  */
 int diag_bad_utf8(struct diag *d, const struct diag_src *src, size_t off);
 /*
@@ -115,5 +103,12 @@ int diag_bad_utf8(struct diag *d, const struct diag_src *src, size_t off);
  * is close enough to be a plausible typo.  The result points into cands.
  */
 const char *diag_closest(const char *word, const char *const *cands, size_t n);
+/*
+ * As diag_closest(), with the largest edit distance that counts as a typo
+ * given: the first of the candidates closest to word, or NULL when none
+ * is within limit edits.  This is the program's one edit distance.
+ */
+const char *diag_closest_within(const char *word, const char *const *cands,
+				size_t n, size_t limit);
 
 #endif

@@ -7,6 +7,7 @@
 #include "paths.h"
 #include "strbuf.h"
 #include "tpl.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 #define STR_(x) #x
@@ -67,7 +68,7 @@ static const char *bad_component(const char *c)
 /* Refuse a template path that is not UTF-8: .genship.yml records it. */
 static int check_path_utf8(struct render_job *job, const struct diag_src *src)
 {
-	size_t bad = diag_utf8_invalid(src->text, src->len);
+	size_t bad = utf8_invalid(src->text, src->len);
 
 	if (bad == src->len)
 		return 0;
@@ -117,7 +118,7 @@ static int render_path(struct render_job *job, const struct template_file *f,
 			ret = 1;
 		if (!ret && memchr(r, '\0', len))
 			why = "contains a NUL byte";
-		else if (!ret && diag_utf8_invalid(r, len) < len)
+		else if (!ret && utf8_invalid(r, len) < len)
 			why = "is not valid UTF-8";
 		else if (!ret)
 			why = bad_component(r);

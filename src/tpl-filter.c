@@ -190,18 +190,6 @@ static bool in_set(const char *set, int c)
 	return c && strchr(set, c);
 }
 
-/* The start of the code point that ends at end (> start). */
-static size_t utf8_back(const char *s, size_t start, size_t end)
-{
-	size_t c = end - 1;
-	uint32_t cp;
-
-	while (c > start && end - c < 4 && ((unsigned char)s[c] & 0xC0) ==
-	       0x80)
-		c--;
-	return utf8_next(s + c, end - c, &cp) == end - c ? c : end - 1;
-}
-
 /* The code point at s + i (i < n) and its length. */
 static size_t cp_at(const struct value_str *s, size_t i, uint32_t *cp)
 {
@@ -4693,38 +4681,12 @@ const struct tpl_func *tpl_func_find(enum tpl_table t, const char *name,
 		       cmp_func);
 }
 
-/* Levenshtein distance between a and b, at most 31 bytes of each. */
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), i, j, row[32], prev, up;
-
-	if (la > 31 || lb > 31)
-		return (size_t)-1;
-	for (j = 0; j <= lb; j++)
-		row[j] = j;
-	for (i = 1; i <= la; i++) {
-		prev = row[0];
-		row[0] = i;
-		for (j = 1; j <= lb; j++) {
-			up = row[j];
-			row[j] = prev + (a[i - 1] != b[j - 1]);
-			if (up + 1 < row[j])
-				row[j] = up + 1;
-			if (row[j - 1] + 1 < row[j])
-				row[j] = row[j - 1] + 1;
-			prev = up;
-		}
-	}
-	return row[lb];
-}
-
 const char *tpl_hint(const char *word, const char *const *cands, size_t n)
 {
-	const char *best = diag_closest(word, cands, n);
 	size_t len = strlen(word);
-	size_t limit = len <= 2 ? 0 : len <= 4 ? 1 : len <= 8 ? 2 : 3;
 
-	return best && edit_distance(word, best) <= limit ? best : NULL;
+	return diag_closest_within(word, cands, n, len <= 2 ? 0 : len <= 4 ?
+				   1 : len <= 8 ? 2 : 3);
 }
 
 const char *tpl_func_closest(enum tpl_table t, const char *name)

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "tpl.h"
+#include "utf8.h"
 
 /*
  * Engine-private declarations shared by tpl-lex.c, tpl-parse.c,
@@ -27,24 +28,12 @@
 /* Nesting of values that repr(), tojson and == walk before giving up. */
 #define TPL_MAX_VALUE_DEPTH 512
 
-/* ---- UTF-8 and Unicode (tpl-value.c) ------------------------------ */
+/* ---- Unicode (tpl-value.c; UTF-8 itself is utf8.h) -------------- */
 
-/*
- * Decode the code point at s (n > 0 bytes left) into *cp and return its
- * length.  A malformed byte decodes as itself with length 1, so every
- * byte string can be walked.
- */
-size_t utf8_next(const char *s, size_t n, uint32_t *cp);
-/* Encode cp into buf (room for 4 bytes) and return the length. */
-size_t utf8_put(char *buf, uint32_t cp);
-/* Return the number of code points in the n bytes at s. */
-size_t utf8_count(const char *s, size_t n);
-/* Return the byte offset of code point index i (n if past the end). */
-size_t utf8_offset(const char *s, size_t n, size_t i);
 /* Python's str.isspace() for one code point. */
 bool uc_isspace(uint32_t cp);
 /* Length of the whitespace character at s, or 0 when there is none. */
-size_t utf8_space(const char *s, size_t n);
+size_t uc_space(const char *s, size_t n);
 /* Python's str.isprintable() for one code point (approximate, see .c). */
 bool uc_isprintable(uint32_t cp);
 
@@ -484,7 +473,7 @@ const struct tpl_func *tpl_func_find(enum tpl_table t, const char *name,
 				     size_t len);
 /*
  * The candidate closest to word for a "did you mean" hint: a likely typo
- * (diag_closest() with a tighter limit), or NULL.
+ * (diag_closest_within() with a limit by length), or NULL.
  */
 const char *tpl_hint(const char *word, const char *const *cands, size_t n);
 /* The entry of t closest to name, for "did you mean" hints, or NULL. */

@@ -89,7 +89,7 @@ void lex_init(struct lexer *lx, const struct diag_src *src,
 	lx->expr_only = expr_only;
 	lx->in_tag = expr_only;
 	lx->tag_end = TOK_EOF;
-	lx->bad_utf8 = diag_utf8_invalid(src->text, src->len);
+	lx->bad_utf8 = utf8_invalid(src->text, src->len);
 }
 
 /* The text of each operator, indexed by kind - TOK_ADD. */
@@ -141,7 +141,7 @@ static size_t lex_skip_space(const struct lexer *lx, size_t pos)
 {
 	size_t n;
 
-	while ((n = utf8_space(lx->src + pos, lx->len - pos)))
+	while ((n = uc_space(lx->src + pos, lx->len - pos)))
 		pos += n;
 	return pos;
 }
@@ -150,13 +150,10 @@ static size_t lex_skip_space(const struct lexer *lx, size_t pos)
 static size_t lex_rstrip(const struct lexer *lx, size_t start, size_t end)
 {
 	while (end > start) {
-		size_t c = end - 1;
+		size_t c = utf8_back(lx->src, start, end);
 		uint32_t cp;
 
-		while (c > start && end - c < 4 &&
-		       ((unsigned char)lx->src[c] & 0xC0) == 0x80)
-			c--;
-		if (utf8_next(lx->src + c, end - c, &cp) != end - c ||
+		if (utf8_decode(lx->src + c, end - c, &cp) != end - c ||
 		    !uc_isspace(cp))
 			break;
 		end = c;
@@ -576,8 +573,8 @@ static int lex_name(struct lexer *lx, struct token *tok)
 
 		if (cc_table[c] == NM || cc_table[c] == DG)
 			p++;
-		else if (cc_table[c] == HI && !utf8_space(lx->src + p,
-							   lx->len - p))
+		else if (cc_table[c] == HI && !uc_space(lx->src + p,
+							lx->len - p))
 			p++;
 		else
 			break;
@@ -828,7 +825,7 @@ static int lex_tag(struct lexer *lx, struct token *tok)
 			lx->in_tag = false;
 			return 0;
 		}
-		if (!(n = utf8_space(lx->src + lx->pos, lx->len - lx->pos)))
+		if (!(n = uc_space(lx->src + lx->pos, lx->len - lx->pos)))
 			break;
 		lx->pos += n;
 	}

@@ -192,88 +192,7 @@ struct value *value_copy(struct arena *a, const struct value *v)
 	}
 }
 
-
-/* ---- UTF-8 --------------------------------------------------------------- */
-
-size_t utf8_next(const char *s, size_t n, uint32_t *cp)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t len, i;
-	uint32_t c;
-
-	if (p[0] < 0x80 || p[0] < 0xC2 || p[0] > 0xF4) {
-		*cp = p[0];
-		return 1;
-	}
-	len = p[0] < 0xE0 ? 2 : p[0] < 0xF0 ? 3 : 4;
-	if (len > n)
-		goto bad;
-	c = p[0] & (0x7F >> len);
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xC0) != 0x80)
-			goto bad;
-		c = (c << 6) | (p[i] & 0x3F);
-	}
-	if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 ||
-						    c > 0x10FFFF)))
-		goto bad;
-	*cp = c;
-	return len;
-bad:
-	*cp = p[0];
-	return 1;
-}
-
-size_t utf8_put(char *buf, uint32_t cp)
-{
-	unsigned char *b = (unsigned char *)buf;
-
-	if (cp < 0x80) {
-		b[0] = (unsigned char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		b[0] = (unsigned char)(0xC0 | (cp >> 6));
-		b[1] = (unsigned char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		b[0] = (unsigned char)(0xE0 | (cp >> 12));
-		b[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-		b[2] = (unsigned char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	b[0] = (unsigned char)(0xF0 | (cp >> 18));
-	b[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-	b[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-	b[3] = (unsigned char)(0x80 | (cp & 0x3F));
-	return 4;
-}
-
-size_t utf8_count(const char *s, size_t n)
-{
-	size_t i = 0, count = 0;
-	uint32_t cp;
-
-	while (i < n) {
-		if ((unsigned char)s[i] < 0x80)
-			i++;
-		else
-			i += utf8_next(s + i, n - i, &cp);
-		count++;
-	}
-	return count;
-}
-
-size_t utf8_offset(const char *s, size_t n, size_t index)
-{
-	size_t i = 0;
-	uint32_t cp;
-
-	while (index-- && i < n)
-		i += utf8_next(s + i, n - i, &cp);
-	return i;
-}
+/* ---- Unicode ------------------------------------------------------------- */
 
 bool uc_isspace(uint32_t cp)
 {
@@ -284,7 +203,7 @@ bool uc_isspace(uint32_t cp)
 	       cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
 }
 
-size_t utf8_space(const char *s, size_t n)
+size_t uc_space(const char *s, size_t n)
 {
 	uint32_t cp;
 	size_t len;

@@ -11,6 +11,7 @@
 #include "fsutil.h"
 #include "strbuf.h"
 #include "tap.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 static void test_strbuf(void)
@@ -75,6 +76,8 @@ static void test_diag(void)
 	struct diag d = DIAG_INIT;
 	unsigned line, col;
 	const char *cands[] = { "default", "pattern", "choices" };
+	const char *longs[] = { "project_name_with_a_long_prefix_x",
+				"project_name_with_a_long_suffix_xy" };
 
 	diag_linecol(&src, 9, &line, &col);
 	is_int(line, 2, "offset to line");
@@ -90,6 +93,20 @@ static void test_diag(void)
 	       "diag_closest finds a transposition");
 	ok(diag_closest("zzzzzz", cands, 3) == NULL,
 	   "diag_closest rejects far words");
+	ok(diag_closest_within("defualt", cands, 3, 1) == NULL,
+	   "a transposition is two edits");
+	is_str(diag_closest_within("pattren", cands, 3, 2), "pattern",
+	       "diag_closest_within takes a limit");
+	is_str(diag_closest_within("xhoices", cands, 3, 1), "choices",
+	       "one substitution is one edit");
+	is_str(diag_closest_within("", cands, 3, 7), "default",
+	       "the first of equally close candidates wins");
+	ok(diag_closest_within("a_very_long_option_name_here_and_more",
+			       cands, 3, 3) == NULL,
+	   "lengths further apart than the limit are not close");
+	is_str(diag_closest_within("project_name_with_a_long_suffix_x", longs,
+				   2, 3), longs[1],
+	       "long names are compared whole");
 }
 
 /* A line of n copies of c with "XY" at 0-based column at. */
@@ -143,22 +160,90 @@ static void test_diag_window(void)
 	diag_release(&d);
 }
 
-static void test_diag_utf8(void)
+/* utf8_decode() of the n bytes at s: "len U+XXXX", or "0 (0xNN)". */
+static const char *decoded(const char *s, size_t n)
+{
+	static char buf[32];
+	uint32_t cp = 0xFFFFFFFF;
+	size_t len = utf8_decode(s, n, &cp);
+
+	snprintf(buf, sizeof(buf), len ? "%zu U+%04X" : "%zu (0x%02X)", len,
+		 (unsigned)cp);
+	return buf;
+}
+
+static void test_utf8_decode(void)
+{
+	char buf[4];
+
+	is_str(decoded("a", 1), "1 U+0061", "ASCII is one byte");
+	is_str(decoded("\x00", 1), "1 U+0000", "NUL is a character");
+	is_str(decoded("\xc2\x80", 2), "2 U+0080", "the first 2-byte form");
+	is_str(decoded("\xdf\xbf", 2), "2 U+07FF", "the last 2-byte form");
+	is_str(decoded("\xe0\xa0\x80", 3), "3 U+0800", "the first 3-byte form");
+	is_str(decoded("\xed\x9f\xbf", 3), "3 U+D7FF", "just below surrogates");
+	is_str(decoded("\xee\x80\x80", 3), "3 U+E000", "just above surrogates");
+	is_str(decoded("\xef\xbf\xbf", 3), "3 U+FFFF", "the last 3-byte form");
+	is_str(decoded("\xf0\x90\x80\x80", 4), "4 U+10000",
+	       "the first 4-byte form");
+	is_str(decoded("\xf4\x8f\xbf\xbf", 4), "4 U+10FFFF",
+	       "the last code point");
+	is_str(decoded("\xed\xa0\x80", 3), "0 (0xED)",
+	       "a high surrogate is no character");
+	is_str(decoded("\xed\xbf\xbf", 3), "0 (0xED)",
+	       "a low surrogate is no character");
+	is_str(decoded("\xc0\x80", 2), "0 (0xC0)", "an overlong NUL is bad");
+	is_str(decoded("\xc1\xbf", 2), "0 (0xC1)", "an overlong 2-byte form");
+	is_str(decoded("\xe0\x9f\xbf", 3), "0 (0xE0)",
+	       "an overlong 3-byte form");
+	is_str(decoded("\xf0\x8f\xbf\xbf", 4), "0 (0xF0)",
+	       "an overlong 4-byte form");
+	is_str(decoded("\xf4\x90\x80\x80", 4), "0 (0xF4)",
+	       "past U+10FFFF is bad");
+	is_str(decoded("\xf5\x80\x80\x80", 4), "0 (0xF5)",
+	       "a lead byte past F4 is bad");
+	is_str(decoded("\x80", 1), "0 (0x80)", "a lone continuation is bad");
+	is_str(decoded("\xe2\x82", 2), "0 (0xE2)", "a truncated sequence");
+	is_str(decoded("\xe2\x82\xac", 2), "0 (0xE2)",
+	       "n bounds the sequence");
+	is_str(decoded("\xe2(\xac", 3), "0 (0xE2)", "a missing continuation");
+	is_int((long long)utf8_decode("\xc3\xa9", 2, NULL), 2,
+	       "the code point is optional");
+	is_int((long long)utf8_next("\xed\xa0\x80", 3, NULL), 1,
+	       "utf8_next steps over a surrogate byte by byte");
+	is_int((long long)utf8_count("a\xed\xa0\x80\xc3\xa9", 6), 5,
+	       "utf8_count counts each bad byte as one");
+	is_int((long long)utf8_offset("\xc3\xa9\xe2\x82\xacz", 6, 2), 5,
+	       "utf8_offset of a character index");
+	is_int((long long)utf8_offset("ab", 2, 9), 2,
+	       "utf8_offset past the end is the length");
+	is_int((long long)utf8_back("a\xe2\x82\xac", 0, 4), 1,
+	       "utf8_back finds the start of a character");
+	is_int((long long)utf8_back("a\x82\xac", 0, 3), 2,
+	       "utf8_back steps back one bad byte");
+	is_int((long long)utf8_put(buf, 0x20AC), 3, "utf8_put's length");
+	ok(!memcmp(buf, "\xe2\x82\xac", 3), "utf8_put's bytes");
+	is_int((long long)utf8_put(buf, 0x10FFFF), 4, "utf8_put of the last");
+	ok(!memcmp(buf, "\xf4\x8f\xbf\xbf", 4), "utf8_put round-trips");
+}
+
+static void test_utf8_invalid(void)
 {
 	static const char good[] = "a\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80";
 	struct diag_src src = { "t", "ab\xff", 3, 0, 0 };
 	struct diag d = DIAG_INIT;
 
-	is_int((long long)diag_utf8_invalid(good, sizeof(good) - 1),
+	is_int((long long)utf8_invalid(good, sizeof(good) - 1),
 	       (long long)sizeof(good) - 1, "valid UTF-8 has no bad byte");
-	is_int((long long)diag_utf8_invalid("ab\xc3(", 4), 2,
+	is_int((long long)utf8_invalid("ab\xc3(", 4), 2,
 	       "a truncated sequence is bad where it starts");
-	is_int((long long)diag_utf8_invalid("\xc0\xaf", 2), 0,
+	is_int((long long)utf8_invalid("\xc0\xaf", 2), 0,
 	       "an overlong form is bad");
-	is_int((long long)diag_utf8_invalid("x\xed\xa0\x80", 4), 1,
+	is_int((long long)utf8_invalid("x\xed\xa0\x80", 4), 1,
 	       "a surrogate is bad");
-	is_int((long long)diag_utf8_invalid("\xf4\x90\x80\x80", 4), 0,
+	is_int((long long)utf8_invalid("\xf4\x90\x80\x80", 4), 0,
 	       "a code point past U+10FFFF is bad");
+	is_int((long long)utf8_invalid("", 0), 0, "nothing is valid");
 	is_int(diag_bad_utf8(&d, &src, 2), ERR_INPUT,
 	       "diag_bad_utf8 is an input error");
 	is_str(d.msg, "invalid UTF-8: unexpected byte 0xff",
@@ -231,7 +316,8 @@ int main(void)
 	test_arena();
 	test_diag();
 	test_diag_window();
-	test_diag_utf8();
+	test_utf8_decode();
+	test_utf8_invalid();
 	test_fsutil_blob();
 	test_fsutil_read_input();
 	return tap_done();
