@@ -26,14 +26,14 @@ struct tpl_expr {
 	struct tpl_program prog;
 };
 
-static int eval(struct render *r, const struct node *n, struct value **out);
-static int exec_body(struct render *r, const struct node_list *body);
-static int call_macro(struct render *r, const struct value *fn,
+static int eval(struct evaluator *r, const struct node *n, struct value **out);
+static int exec_body(struct evaluator *r, const struct node_list *body);
+static int call_macro(struct evaluator *r, const struct value *fn,
 		      const struct tpl_args *args, size_t off,
 		      struct value **out);
-static int call_super(struct render *r, const struct value *fn,
+static int call_super(struct evaluator *r, const struct value *fn,
 		      size_t off, struct value **out);
-static struct value *super_value(struct render *r);
+static struct value *super_value(struct evaluator *r);
 
 /* What a scope binds a name to until its first assignment. */
 static struct value unbound_v = { .kind = VALUE_UNDEFINED };
@@ -47,7 +47,7 @@ static const struct tpl_callable changed_desc = { CALLABLE_LOOP_METHOD,
 
 /* ---- errors and helpers shared with tpl-filter.c ------------------------- */
 
-int render_fail(struct render *r, size_t off, const char *fmt, ...)
+int ev_fail(struct evaluator *r, size_t off, const char *fmt, ...)
 {
 	struct strbuf sb = STRBUF_INIT;
 	va_list ap;
@@ -69,7 +69,7 @@ int render_fail(struct render *r, size_t off, const char *fmt, ...)
 	return ERR_INPUT;
 }
 
-struct value *render_undef(struct render *r, size_t off, const char *msg)
+struct value *ev_undef(struct evaluator *r, size_t off, const char *msg)
 {
 	struct value *v = ARENA_NEW(r->a, struct value);
 	struct tpl_undef *u = ARENA_NEW(r->a, struct tpl_undef);
@@ -83,10 +83,10 @@ struct value *render_undef(struct render *r, size_t off, const char *msg)
 }
 
 /* A lenient undefined (jinja2.Undefined), for `a if false`. */
-static struct value *render_undef_lenient(struct render *r, size_t off,
-					  const char *msg)
+static struct value *ev_undef_lenient(struct evaluator *r, size_t off,
+				      const char *msg)
 {
-	struct value *v = render_undef(r, off, msg);
+	struct value *v = ev_undef(r, off, msg);
 
 	((struct tpl_undef *)v->u.call.data)->lenient = true;
 	return v;
@@ -105,7 +105,7 @@ static bool is_strict_undef(const struct value *v)
 }
 
 /* Hint at the key of u->keys closest to the missing name, if any. */
-static void undef_hint(struct render *r, const struct tpl_undef *u)
+static void undef_hint(struct evaluator *r, const struct tpl_undef *u)
 {
 	const struct value *d = u->keys;
 	const char **cands, *hint;
@@ -123,47 +123,47 @@ static void undef_hint(struct render *r, const struct tpl_undef *u)
 	free(cands);
 }
 
-int render_undef_error(struct render *r, const struct value *v, size_t off)
+int ev_undef_error(struct evaluator *r, const struct value *v, size_t off)
 {
 	const struct tpl_undef *u = undef_info(v);
 
 	if (u && u->owner == r->prog)
 		off = u->off;
 	if (u) {
-		render_fail(r, off, "%s", u->msg);
+		ev_fail(r, off, "%s", u->msg);
 		undef_hint(r, u);
 		return ERR_INPUT;
 	}
 	if (v->u.call.name.ptr)
-		return render_fail(r, off, "'%s' is undefined",
-				   v->u.call.name.ptr);
-	return render_fail(r, off, "value is undefined");
+		return ev_fail(r, off, "'%s' is undefined",
+			       v->u.call.name.ptr);
+	return ev_fail(r, off, "value is undefined");
 }
 
-int render_defined(struct render *r, const struct value *v, size_t off)
+int ev_defined(struct evaluator *r, const struct value *v, size_t off)
 {
-	return is_strict_undef(v) ? render_undef_error(r, v, off) : 0;
+	return is_strict_undef(v) ? ev_undef_error(r, v, off) : 0;
 }
 
-int render_charge(struct render *r, size_t n, size_t off)
+int ev_charge(struct evaluator *r, size_t n, size_t off)
 {
 	r->work += n;
 	if (r->work > TPL_MAX_WORK)
-		return render_fail(r, off, "template does too much work "
-				   "(more than %zu bytes processed)",
-				   (size_t)TPL_MAX_WORK);
+		return ev_fail(r, off, "template does too much work "
+			       "(more than %zu bytes processed)",
+			       (size_t)TPL_MAX_WORK);
 	return 0;
 }
 
-int render_charge_search(struct render *r, size_t hay, size_t needle,
-			 size_t off)
+int ev_charge_search(struct evaluator *r, size_t hay, size_t needle,
+		     size_t off)
 {
 	if (needle > 1 && hay > TPL_MAX_WORK / needle)
-		return render_charge(r, TPL_MAX_WORK + 1, off);
-	return render_charge(r, hay * (needle ? needle : 1), off);
+		return ev_charge(r, TPL_MAX_WORK + 1, off);
+	return ev_charge(r, hay * (needle ? needle : 1), off);
 }
 
-const char *render_type_repr(struct render *r, const struct value *v)
+const char *ev_type_repr(struct evaluator *r, const struct value *v)
 {
 	switch (v->kind) {
 	case VALUE_NONE:
@@ -187,22 +187,22 @@ const char *render_type_repr(struct render *r, const struct value *v)
 	}
 }
 
-int render_take(struct render *r, struct strbuf *sb, size_t off,
-		struct value **out)
+int ev_take(struct evaluator *r, struct strbuf *sb, size_t off,
+	    struct value **out)
 {
 	int rc = 0;
 
 	if (sb->overflow)
-		rc = render_fail(r, off, "string exceeds %u bytes",
-				 TPL_MAX_OUTPUT);
+		rc = ev_fail(r, off, "string exceeds %u bytes",
+			     TPL_MAX_OUTPUT);
 	else
 		*out = value_strn(r->a, sb->buf, sb->len);
 	strbuf_release(sb);
 	return rc;
 }
 
-int render_str(struct render *r, const struct value *v, size_t off,
-	       struct value_str *s)
+int ev_str(struct evaluator *r, const struct value *v, size_t off,
+	   struct value_str *s)
 {
 	struct value *str = NULL;
 	struct strbuf sb;
@@ -214,27 +214,27 @@ int render_str(struct render *r, const struct value *v, size_t off,
 		*s = v->u.s;
 		return 0;
 	}
-	if ((rc = render_defined(r, v, off)))
+	if ((rc = ev_defined(r, v, off)))
 		return rc;
 	strbuf_init(&sb, TPL_MAX_OUTPUT);
 	value_to_string(&sb, v);
-	if ((rc = render_take(r, &sb, off, &str)))
+	if ((rc = ev_take(r, &sb, off, &str)))
 		return rc;
 	*s = str->u.s;
 	return 0;
 }
 
-int render_truthy(struct render *r, const struct value *v, size_t off,
-		  bool *res)
+int ev_truthy(struct evaluator *r, const struct value *v, size_t off,
+	      bool *res)
 {
-	int rc = render_defined(r, v, off);
+	int rc = ev_defined(r, v, off);
 
 	*res = !rc && value_truthy(v);
 	return rc;
 }
 
-struct value *render_callable(struct render *r, const struct tpl_callable *k,
-			      const void *data, const char *name)
+struct value *ev_callable(struct evaluator *r, const struct tpl_callable *k,
+			  const void *data, const char *name)
 {
 	struct value *v = ARENA_NEW(r->a, struct value);
 
@@ -253,7 +253,7 @@ struct scope_mark {
 	bool at_top;
 };
 
-static struct scope_mark scope_push(struct render *r)
+static struct scope_mark scope_push(struct evaluator *r)
 {
 	struct scope_mark m = { r->frame, r->nvars, r->at_top };
 
@@ -262,7 +262,7 @@ static struct scope_mark scope_push(struct render *r)
 	return m;
 }
 
-static void scope_pop(struct render *r, struct scope_mark m)
+static void scope_pop(struct evaluator *r, struct scope_mark m)
 {
 	r->frame = m.frame;
 	r->nvars = m.nvars;
@@ -279,7 +279,7 @@ static bool name_eq(const char *a, const char *b)
 }
 
 /* The innermost binding of name, skipping the hidden windows. */
-static struct value *scope_get(const struct render *r, const char *name)
+static struct value *scope_get(const struct evaluator *r, const char *name)
 {
 	const struct scope_link *l = r->link;
 	size_t i = r->nvars;
@@ -295,10 +295,10 @@ static struct value *scope_get(const struct render *r, const char *name)
 	}
 }
 
-static void scope_set(struct render *r, const char *name, struct value *v);
+static void scope_set(struct evaluator *r, const char *name, struct value *v);
 
 /* Bind the names a scope starts without (see struct name_list). */
-static void scope_unbind(struct render *r, const struct name_list *names)
+static void scope_unbind(struct evaluator *r, const struct name_list *names)
 {
 	size_t i;
 
@@ -307,7 +307,7 @@ static void scope_unbind(struct render *r, const struct name_list *names)
 }
 
 /* Bind name in the innermost scope. */
-static void scope_set(struct render *r, const char *name, struct value *v)
+static void scope_set(struct evaluator *r, const char *name, struct value *v)
 {
 	size_t i;
 
@@ -326,7 +326,7 @@ static void scope_set(struct render *r, const char *name, struct value *v)
 /* ---- iteration, comparison and membership -------------------------------- */
 
 /* The characters of s as one-character strings. */
-static void items_of_string(struct render *r, const struct value *v,
+static void items_of_string(struct evaluator *r, const struct value *v,
 			    struct value ***items, size_t *n)
 {
 	size_t count = utf8_count(v->u.s.ptr, v->u.s.len), i = 0, k;
@@ -342,7 +342,7 @@ static void items_of_string(struct render *r, const struct value *v,
 	*n = count;
 }
 
-static void items_of_dict(struct render *r, const struct value *v,
+static void items_of_dict(struct evaluator *r, const struct value *v,
 			  struct value ***items, size_t *n)
 {
 	size_t i, count = v->u.dict.len;
@@ -354,8 +354,8 @@ static void items_of_dict(struct render *r, const struct value *v,
 	*n = count;
 }
 
-int render_items(struct render *r, const struct value *v, size_t off,
-		 struct value ***items, size_t *n)
+int ev_items(struct evaluator *r, const struct value *v, size_t off,
+	     struct value ***items, size_t *n)
 {
 	int rc;
 
@@ -368,31 +368,31 @@ int render_items(struct render *r, const struct value *v, size_t off,
 		items_of_dict(r, v, items, n);
 		return 0;
 	case VALUE_STRING:
-		if ((rc = render_charge(r, v->u.s.len, off)))
+		if ((rc = ev_charge(r, v->u.s.len, off)))
 			return rc;
 		if (utf8_count(v->u.s.ptr, v->u.s.len) > TPL_MAX_ITEMS)
-			return render_fail(r, off, "list exceeds %d items",
-					   TPL_MAX_ITEMS);
+			return ev_fail(r, off, "list exceeds %d items",
+				       TPL_MAX_ITEMS);
 		items_of_string(r, v, items, n);
 		return 0;
 	case VALUE_UNDEFINED:
 		*items = NULL;
 		*n = 0;
-		return render_defined(r, v, off);
+		return ev_defined(r, v, off);
 	default:
-		return render_fail(r, off, "'%s' object is not iterable",
-				   value_type_name(v));
+		return ev_fail(r, off, "'%s' object is not iterable",
+			       value_type_name(v));
 	}
 }
 
 /* Fail on undefined operands of an operator (even lenient ones). */
-static int check_operands(struct render *r, const struct value *a,
+static int check_operands(struct evaluator *r, const struct value *a,
 			  const struct value *b, size_t off)
 {
 	if (a->kind == VALUE_UNDEFINED)
-		return render_undef_error(r, a, off);
+		return ev_undef_error(r, a, off);
 	if (b && b->kind == VALUE_UNDEFINED)
-		return render_undef_error(r, b, off);
+		return ev_undef_error(r, b, off);
 	return 0;
 }
 
@@ -408,15 +408,15 @@ static size_t compare_cost(const struct value *a, const struct value *b)
 	return 1;
 }
 
-int render_equal(struct render *r, const struct value *a,
-		 const struct value *b, size_t off, bool *res)
+int ev_equal(struct evaluator *r, const struct value *a,
+	     const struct value *b, size_t off, bool *res)
 {
 	int rc;
 
 	*res = false;
-	if ((rc = render_defined(r, a, off)) ||
-	    (rc = render_defined(r, b, off)) ||
-	    (rc = render_charge(r, compare_cost(a, b), off)))
+	if ((rc = ev_defined(r, a, off)) ||
+	    (rc = ev_defined(r, b, off)) ||
+	    (rc = ev_charge(r, compare_cost(a, b), off)))
 		return rc;
 	*res = value_equal(a, b);
 	return 0;
@@ -436,21 +436,21 @@ static const char *cmp_symbol(enum tok_kind op)
 	}
 }
 
-int render_order(struct render *r, enum tok_kind op, const struct value *a,
-		 const struct value *b, size_t off, bool *res)
+int ev_order(struct evaluator *r, enum tok_kind op, const struct value *a,
+	     const struct value *b, size_t off, bool *res)
 {
 	enum value_ordering o;
 	int rc;
 
 	*res = false;
 	if ((rc = check_operands(r, a, b, off)) ||
-	    (rc = render_charge(r, compare_cost(a, b), off)))
+	    (rc = ev_charge(r, compare_cost(a, b), off)))
 		return rc;
 	o = value_order(a, b);
 	if (o == VALUE_UNORDERABLE)
-		return render_fail(r, off, "unsupported operand types for %s: "
-				   "'%s' and '%s'", cmp_symbol(op),
-				   value_type_name(a), value_type_name(b));
+		return ev_fail(r, off, "unsupported operand types for %s: "
+			       "'%s' and '%s'", cmp_symbol(op),
+			       value_type_name(a), value_type_name(b));
 	if (o == VALUE_UNORDERED)
 		return 0;
 	switch (op) {
@@ -478,7 +478,7 @@ static bool str_contains(const struct value_str *hay,
 				      needle->len);
 }
 
-static int contains_in_list(struct render *r, const struct value *item,
+static int contains_in_list(struct evaluator *r, const struct value *item,
 			    const struct value *seq, size_t off, bool *res)
 {
 	size_t i;
@@ -486,29 +486,29 @@ static int contains_in_list(struct render *r, const struct value *item,
 
 	*res = false;
 	for (i = 0; i < seq->u.list.len && !*res; i++)
-		if ((rc = render_equal(r, seq->u.list.items[i], item, off,
-				       res)))
+		if ((rc = ev_equal(r, seq->u.list.items[i], item, off,
+				   res)))
 			return rc;
 	return 0;
 }
 
-int render_contains(struct render *r, const struct value *item,
-		    const struct value *seq, size_t off, bool *res)
+int ev_contains(struct evaluator *r, const struct value *item,
+		const struct value *seq, size_t off, bool *res)
 {
 	int rc;
 
 	*res = false;
 	if (seq->kind == VALUE_UNDEFINED)
-		return render_defined(r, seq, off);
-	if ((rc = render_defined(r, item, off)))
+		return ev_defined(r, seq, off);
+	if ((rc = ev_defined(r, item, off)))
 		return rc;
 	switch (seq->kind) {
 	case VALUE_STRING:
 		if (item->kind != VALUE_STRING)
-			return render_fail(r, off, "'in <string>' requires "
-					   "string as left operand, not %s",
-					   value_type_name(item));
-		if ((rc = render_charge_search(r, seq->u.s.len,
+			return ev_fail(r, off, "'in <string>' requires "
+				       "string as left operand, not %s",
+				       value_type_name(item));
+		if ((rc = ev_charge_search(r, seq->u.s.len,
 						item->u.s.len, off)))
 			return rc;
 		*res = str_contains(&seq->u.s, &item->u.s);
@@ -518,23 +518,23 @@ int render_contains(struct render *r, const struct value *item,
 	case VALUE_DICT:
 		if (item->kind == VALUE_LIST || item->kind == VALUE_DICT) {
 			if (!item->u.list.tuple || item->kind == VALUE_DICT)
-				return render_fail(r, off,
-						   "unhashable type: '%s'",
-						   value_type_name(item));
+				return ev_fail(r, off,
+					       "unhashable type: '%s'",
+					       value_type_name(item));
 		}
 		*res = item->kind == VALUE_STRING &&
 		       value_dict_getn(seq, item->u.s.ptr, item->u.s.len);
 		return 0;
 	default:
-		return render_fail(r, off, "argument of type '%s' is not "
-				   "iterable", value_type_name(seq));
+		return ev_fail(r, off, "argument of type '%s' is not "
+			       "iterable", value_type_name(seq));
 	}
 }
 
 /* ---- attributes and items ------------------------------------------------ */
 
 /* A bound method of self from table t, or NULL. */
-static struct value *bound_method(struct render *r, enum tpl_table t,
+static struct value *bound_method(struct evaluator *r, enum tpl_table t,
 				  struct value *self, const char *name,
 				  size_t len)
 {
@@ -548,11 +548,11 @@ static struct value *bound_method(struct render *r, enum tpl_table t,
 	k->func = f;
 	k->what = arena_printf(r->a, "method '%s.%s'", value_type_name(self),
 			       f->name);
-	return render_callable(r, k, self, "builtin_function_or_method");
+	return ev_callable(r, k, self, "builtin_function_or_method");
 }
 
 /* The method `name` of obj, or NULL when obj has none. */
-static struct value *method_of(struct render *r, struct value *obj,
+static struct value *method_of(struct evaluator *r, struct value *obj,
 			       const char *name, size_t len)
 {
 	switch (obj->kind) {
@@ -568,11 +568,11 @@ static struct value *method_of(struct render *r, struct value *obj,
 }
 
 /* The undefined value of a missing name, with where to look for a hint. */
-static struct value *undef_named(struct render *r, size_t off,
+static struct value *undef_named(struct evaluator *r, size_t off,
 				 const char *msg, const char *name,
 				 size_t len, const struct value *keys)
 {
-	struct value *v = render_undef(r, off, msg);
+	struct value *v = ev_undef(r, off, msg);
 	struct tpl_undef *u = (struct tpl_undef *)v->u.call.data;
 
 	u->name = arena_strndup(r->a, name, len);
@@ -580,36 +580,36 @@ static struct value *undef_named(struct render *r, size_t off,
 	return v;
 }
 
-static struct value *undef_attr(struct render *r, const struct value *obj,
+static struct value *undef_attr(struct evaluator *r, const struct value *obj,
 				const char *name, size_t len, size_t off)
 {
 	return undef_named(r, off, arena_printf(r->a,
 			   "'%s' has no attribute '%.*s'",
-			   render_type_repr(r, obj), (int)len, name),
+			   ev_type_repr(r, obj), (int)len, name),
 			   name, len, obj);
 }
 
 /* A value looked up in a dict, mapping a stored undefined to a message. */
-static struct value *dict_value(struct render *r, struct value *v,
+static struct value *dict_value(struct evaluator *r, struct value *v,
 				const char *name, size_t len, size_t off)
 {
 	if (v->kind == VALUE_UNDEFINED && !v->u.call.data)
-		return render_undef(r, off, arena_printf(r->a,
+		return ev_undef(r, off, arena_printf(r->a,
 				    "'%.*s' is undefined", (int)len, name));
 	return v;
 }
 
-static int loop_attr(struct render *r, struct value *obj, const char *name,
+static int loop_attr(struct evaluator *r, struct value *obj, const char *name,
 		     size_t off, struct value **out);
 
-int render_getattr(struct render *r, struct value *obj, const char *name,
-		   size_t len, size_t off, struct value **out)
+int ev_getattr(struct evaluator *r, struct value *obj, const char *name,
+	       size_t len, size_t off, struct value **out)
 {
 	const struct tpl_callable *k;
 	struct value *v;
 
 	if (obj->kind == VALUE_UNDEFINED)
-		return render_undef_error(r, obj, off);
+		return ev_undef_error(r, obj, off);
 	if (obj->kind == VALUE_CALLABLE) {
 		k = obj->u.call.fn;
 		if (k->kind == CALLABLE_LOOP)
@@ -620,7 +620,7 @@ int render_getattr(struct render *r, struct value *obj, const char *name,
 			return 0;
 		}
 	}
-	if (obj->kind == VALUE_DICT && render_charge(r, obj->u.dict.len, off))
+	if (obj->kind == VALUE_DICT && ev_charge(r, obj->u.dict.len, off))
 		return ERR_INPUT;
 	if (obj->kind == VALUE_DICT && !tpl_dict_attr_is_method(name, len) &&
 	    (v = value_dict_getn(obj, name, len))) {
@@ -632,8 +632,8 @@ int render_getattr(struct render *r, struct value *obj, const char *name,
 		return 0;
 	}
 	if (obj->kind == VALUE_DICT && tpl_dict_attr_is_method(name, len))
-		return render_fail(r, off, "dict method '%.*s' is not "
-				   "supported", (int)len, name);
+		return ev_fail(r, off, "dict method '%.*s' is not "
+			       "supported", (int)len, name);
 	*out = undef_attr(r, obj, name, len, off);
 	return 0;
 }
@@ -651,7 +651,7 @@ static bool key_index(const struct value *key, long long *i)
 }
 
 /* seq[i] for a list or string, with negative indexes; NULL if absent. */
-static struct value *index_seq(struct render *r, struct value *seq,
+static struct value *index_seq(struct evaluator *r, struct value *seq,
 			       long long i)
 {
 	size_t n, b, e;
@@ -673,7 +673,7 @@ static struct value *index_seq(struct render *r, struct value *seq,
 	return value_str_borrow(r->a, seq->u.s.ptr + b, e - b);
 }
 
-static struct value *undef_element(struct render *r, const struct value *obj,
+static struct value *undef_element(struct evaluator *r, const struct value *obj,
 				   const struct value *key, size_t off)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -681,27 +681,27 @@ static struct value *undef_element(struct render *r, const struct value *obj,
 
 	value_repr(&sb, key);
 	msg = arena_printf(r->a, "'%s' has no element %s",
-			   render_type_repr(r, obj), sb.buf);
+			   ev_type_repr(r, obj), sb.buf);
 	strbuf_release(&sb);
-	return render_undef(r, off, msg);
+	return ev_undef(r, off, msg);
 }
 
-int render_getitem(struct render *r, struct value *obj, struct value *key,
-		   size_t off, struct value **out)
+int ev_getitem(struct evaluator *r, struct value *obj, struct value *key,
+	       size_t off, struct value **out)
 {
 	struct value *v = NULL;
 	long long i;
 	int rc;
 
 	if (obj->kind == VALUE_UNDEFINED)
-		return render_undef_error(r, obj, off);
-	if ((rc = render_defined(r, key, off)))
+		return ev_undef_error(r, obj, off);
+	if ((rc = ev_defined(r, key, off)))
 		return rc;
 	if ((obj->kind == VALUE_STRING || (obj->kind == VALUE_LIST &&
 					    !obj->u.list.view)) &&
 	    key_index(key, &i)) {
-		if ((rc = render_charge(r, obj->kind == VALUE_STRING ?
-					obj->u.s.len : 1, off)))
+		if ((rc = ev_charge(r, obj->kind == VALUE_STRING ?
+				    obj->u.s.len : 1, off)))
 			return rc;
 		v = index_seq(r, obj, i);
 	} else if (obj->kind == VALUE_DICT && key->kind == VALUE_STRING) {
@@ -714,8 +714,8 @@ int render_getitem(struct render *r, struct value *obj, struct value *key,
 		return 0;
 	}
 	if (key->kind == VALUE_STRING && obj->kind != VALUE_DICT)
-		return render_getattr(r, obj, key->u.s.ptr, key->u.s.len, off,
-				      out);
+		return ev_getattr(r, obj, key->u.s.ptr, key->u.s.len, off,
+				  out);
 	if (key->kind == VALUE_STRING &&
 	    (v = method_of(r, obj, key->u.s.ptr, key->u.s.len))) {
 		*out = v;
@@ -735,7 +735,7 @@ struct slice {
 };
 
 /* One slice bound: an int, a bool or None (NULL); *set tells which. */
-static int slice_bound(struct render *r, const struct node *n,
+static int slice_bound(struct evaluator *r, const struct node *n,
 		       long long *v, bool *set)
 {
 	struct value *val;
@@ -748,11 +748,11 @@ static int slice_bound(struct render *r, const struct node *n,
 		return rc;
 	if (val->kind == VALUE_NONE)
 		return 0;
-	if ((rc = render_defined(r, val, n->off)))
+	if ((rc = ev_defined(r, val, n->off)))
 		return rc;
 	if (!key_index(val, v))
-		return render_fail(r, n->off, "slice indices must be integers "
-				   "or None");
+		return ev_fail(r, n->off, "slice indices must be integers "
+			       "or None");
 	*set = true;
 	return 0;
 }
@@ -770,7 +770,7 @@ static long long slice_clamp(long long v, long long len, bool neg_step)
 	return v;
 }
 
-static int slice_eval(struct render *r, const struct node *n, size_t len,
+static int slice_eval(struct evaluator *r, const struct node *n, size_t len,
 		      struct slice *s)
 {
 	bool has_start, has_stop, has_step;
@@ -784,7 +784,7 @@ static int slice_eval(struct render *r, const struct node *n, size_t len,
 	if (!has_step)
 		s->step = 1;
 	if (!s->step)
-		return render_fail(r, n->off, "slice step cannot be zero");
+		return ev_fail(r, n->off, "slice step cannot be zero");
 	s->start = has_start ? slice_clamp(s->start, l, s->step < 0) :
 		   s->step < 0 ? l - 1 : 0;
 	s->stop = has_stop ? slice_clamp(s->stop, l, s->step < 0) :
@@ -800,7 +800,7 @@ static int slice_eval(struct render *r, const struct node *n, size_t len,
 	return 0;
 }
 
-static int slice_list(struct render *r, struct value *obj,
+static int slice_list(struct evaluator *r, struct value *obj,
 		      const struct slice *s, struct value **out)
 {
 	struct value *v = obj->u.list.tuple ? value_tuple(r->a, s->count) :
@@ -832,7 +832,7 @@ static size_t cp_move(const char *s, size_t n, size_t pos, long long delta)
 	return pos;
 }
 
-static int slice_string(struct render *r, struct value *obj,
+static int slice_string(struct evaluator *r, struct value *obj,
 			const struct slice *s, size_t off, struct value **out)
 {
 	const char *p = obj->u.s.ptr;
@@ -852,11 +852,11 @@ static int slice_string(struct render *r, struct value *obj,
 		strbuf_add(&sb, p + b, utf8_next(p + b, n - b, &cp));
 		b = cp_move(p, n, b, s->step);
 	}
-	return render_take(r, &sb, off, out);
+	return ev_take(r, &sb, off, out);
 }
 
 /* obj[a:b:c] */
-static int eval_slice_of(struct render *r, struct value *obj,
+static int eval_slice_of(struct evaluator *r, struct value *obj,
 			 const struct node *n, struct value **out)
 {
 	struct slice s;
@@ -864,15 +864,15 @@ static int eval_slice_of(struct render *r, struct value *obj,
 	int rc;
 
 	if (obj->kind == VALUE_UNDEFINED)
-		return render_undef_error(r, obj, n->off);
+		return ev_undef_error(r, obj, n->off);
 	if (obj->kind != VALUE_LIST && obj->kind != VALUE_STRING)
-		return render_fail(r, n->off, "'%s' object cannot be sliced",
-				   value_type_name(obj));
+		return ev_fail(r, n->off, "'%s' object cannot be sliced",
+			       value_type_name(obj));
 	len = obj->kind == VALUE_LIST ? obj->u.list.len :
 	      utf8_count(obj->u.s.ptr, obj->u.s.len);
 	if ((rc = slice_eval(r, n, len, &s)) ||
-	    (rc = render_charge(r, s.count * (obj->kind == VALUE_LIST ? 8 :
-					      4) + len, n->off)))
+	    (rc = ev_charge(r, s.count * (obj->kind == VALUE_LIST ? 8 :
+					  4) + len, n->off)))
 		return rc;
 	if (obj->kind == VALUE_LIST)
 		return slice_list(r, obj, &s, out);
@@ -881,12 +881,12 @@ static int eval_slice_of(struct render *r, struct value *obj,
 
 /* ---- the loop variable --------------------------------------------------- */
 
-static struct value *loop_int(struct render *r, size_t i)
+static struct value *loop_int(struct evaluator *r, size_t i)
 {
 	return value_int(r->a, (long long)i);
 }
 
-static int loop_attr(struct render *r, struct value *obj, const char *name,
+static int loop_attr(struct evaluator *r, struct value *obj, const char *name,
 		     size_t off, struct value **out)
 {
 	const struct tpl_loop *l = obj->u.call.data;
@@ -912,23 +912,23 @@ static int loop_attr(struct render *r, struct value *obj, const char *name,
 		*out = loop_int(r, 0);
 	else if (!strcmp(name, "previtem"))
 		*out = i ? l->items[i - 1] :
-		       render_undef(r, off, "there is no previous item");
+		       ev_undef(r, off, "there is no previous item");
 	else if (!strcmp(name, "nextitem"))
 		*out = i + 1 < n ? l->items[i + 1] :
-		       render_undef(r, off, "there is no next item");
+		       ev_undef(r, off, "there is no next item");
 	else if (!strcmp(name, "cycle"))
-		*out = render_callable(r, &cycle_desc, l, "method");
+		*out = ev_callable(r, &cycle_desc, l, "method");
 	else if (!strcmp(name, "changed"))
-		*out = render_callable(r, &changed_desc, l, "method");
+		*out = ev_callable(r, &changed_desc, l, "method");
 	else
-		*out = render_undef(r, off, arena_printf(r->a,
+		*out = ev_undef(r, off, arena_printf(r->a,
 				    "'LoopContext object' has no attribute "
 				    "'%s'", name));
 	return 0;
 }
 
 /* loop.cycle(a, b) and loop.changed(x). */
-static int loop_call(struct render *r, const struct value *callee,
+static int loop_call(struct evaluator *r, const struct value *callee,
 		     const struct tpl_args *args, size_t off,
 		     struct value **out)
 {
@@ -937,13 +937,13 @@ static int loop_call(struct render *r, const struct value *callee,
 	size_t i;
 
 	if (args->nkw)
-		return render_fail(r, off, "%s() takes no keyword arguments",
-				   ((const struct tpl_callable *)
-				    callee->u.call.fn)->what);
+		return ev_fail(r, off, "%s() takes no keyword arguments",
+			       ((const struct tpl_callable *)
+				callee->u.call.fn)->what);
 	if (callee->u.call.fn == &cycle_desc) {
 		if (!args->npos)
-			return render_fail(r, off,
-					   "no items for cycling given");
+			return ev_fail(r, off,
+				       "no items for cycling given");
 		*out = args->pos[l->i % args->npos];
 		return 0;
 	}
@@ -958,7 +958,7 @@ static int loop_call(struct render *r, const struct value *callee,
 
 /* ---- expressions --------------------------------------------------------- */
 
-static int eval_name(struct render *r, const struct node *n,
+static int eval_name(struct evaluator *r, const struct node *n,
 		     struct value **out)
 {
 	const char *name = n->u.name.name;
@@ -967,13 +967,13 @@ static int eval_name(struct render *r, const struct node *n,
 	struct value *v;
 	int rc;
 
-	if ((rc = render_charge(r, r->nvars + (r->ctx && r->ctx->kind ==
-					       VALUE_DICT ?
-					       r->ctx->u.dict.len : 0),
-				n->off)))
+	if ((rc = ev_charge(r, r->nvars + (r->ctx && r->ctx->kind ==
+					   VALUE_DICT ?
+					   r->ctx->u.dict.len : 0),
+			    n->off)))
 		return rc;
 	if ((v = scope_get(r, name))) {
-		*out = v != &unbound_v ? v : render_undef(r, n->off,
+		*out = v != &unbound_v ? v : ev_undef(r, n->off,
 				arena_printf(r->a, "'%s' is undefined", name));
 		return 0;
 	}
@@ -991,7 +991,7 @@ static int eval_name(struct render *r, const struct node *n,
 		k->kind = CALLABLE_FUNC;
 		k->func = f;
 		k->what = arena_printf(r->a, "'%s'", f->name);
-		*out = render_callable(r, k, NULL, "function");
+		*out = ev_callable(r, k, NULL, "function");
 		return 0;
 	}
 	*out = undef_named(r, n->off, arena_printf(r->a, "'%s' is undefined",
@@ -1000,7 +1000,7 @@ static int eval_name(struct render *r, const struct node *n,
 	return 0;
 }
 
-static int eval_items(struct render *r, const struct node *n,
+static int eval_items(struct evaluator *r, const struct node *n,
 		      struct value **out)
 {
 	const struct node_list *l = &n->u.items;
@@ -1018,7 +1018,7 @@ static int eval_items(struct render *r, const struct node *n,
 	return 0;
 }
 
-static int eval_dict(struct render *r, const struct node *n,
+static int eval_dict(struct evaluator *r, const struct node *n,
 		     struct value **out)
 {
 	const struct node_list *l = &n->u.items;
@@ -1028,20 +1028,20 @@ static int eval_dict(struct render *r, const struct node *n,
 
 	for (i = 0; i + 1 < l->n; i += 2) {
 		if ((rc = eval(r, l->v[i], &k)) ||
-		    (rc = render_defined(r, k, l->v[i]->off)) ||
+		    (rc = ev_defined(r, k, l->v[i]->off)) ||
 		    (rc = eval(r, l->v[i + 1], &v)))
 			return rc;
 		if (k->kind != VALUE_STRING)
-			return render_fail(r, l->v[i]->off, "dict keys must "
-					   "be strings, not '%s'",
-					   value_type_name(k));
+			return ev_fail(r, l->v[i]->off, "dict keys must "
+				       "be strings, not '%s'",
+				       value_type_name(k));
 		value_dict_setn(r->a, d, k->u.s.ptr, k->u.s.len, v);
 	}
 	*out = d;
 	return 0;
 }
 
-static int eval_getattr(struct render *r, const struct node *n,
+static int eval_getattr(struct evaluator *r, const struct node *n,
 			struct value **out)
 {
 	struct value *obj;
@@ -1049,11 +1049,11 @@ static int eval_getattr(struct render *r, const struct node *n,
 
 	if ((rc = eval(r, n->u.attr.obj, &obj)))
 		return rc;
-	return render_getattr(r, obj, n->u.attr.attr, n->u.attr.len, n->off,
-			      out);
+	return ev_getattr(r, obj, n->u.attr.attr, n->u.attr.len, n->off,
+			  out);
 }
 
-static int eval_getitem(struct render *r, const struct node *n,
+static int eval_getitem(struct evaluator *r, const struct node *n,
 			struct value **out)
 {
 	struct value *obj, *key;
@@ -1065,11 +1065,11 @@ static int eval_getitem(struct render *r, const struct node *n,
 		return eval_slice_of(r, obj, n->u.item.key, out);
 	if ((rc = eval(r, n->u.item.key, &key)))
 		return rc;
-	return render_getitem(r, obj, key, n->off, out);
+	return ev_getitem(r, obj, key, n->off, out);
 }
 
 /* Evaluate call arguments into args (arrays in the render arena). */
-static int eval_args(struct render *r, const struct node_args *na,
+static int eval_args(struct evaluator *r, const struct node_args *na,
 		     struct tpl_args *args)
 {
 	size_t i;
@@ -1091,17 +1091,17 @@ static int eval_args(struct render *r, const struct node_args *na,
 }
 
 /* Call the value fn with args. */
-static int call_value(struct render *r, struct value *fn,
+static int call_value(struct evaluator *r, struct value *fn,
 		      const struct tpl_args *args, size_t off,
 		      struct value **out)
 {
 	const struct tpl_callable *k;
 
 	if (fn->kind == VALUE_UNDEFINED)
-		return render_undef_error(r, fn, off);
+		return ev_undef_error(r, fn, off);
 	if (fn->kind != VALUE_CALLABLE)
-		return render_fail(r, off, "'%s' object is not callable",
-				   value_type_name(fn));
+		return ev_fail(r, off, "'%s' object is not callable",
+			       value_type_name(fn));
 	k = fn->u.call.fn;
 	switch (k->kind) {
 	case CALLABLE_FUNC:
@@ -1115,12 +1115,12 @@ static int call_value(struct render *r, struct value *fn,
 	case CALLABLE_SUPER:
 		return call_super(r, fn, off, out);
 	default:
-		return render_fail(r, off, "'%s' object is not callable",
-				   value_type_name(fn));
+		return ev_fail(r, off, "'%s' object is not callable",
+			       value_type_name(fn));
 	}
 }
 
-static int eval_call(struct render *r, const struct node *n,
+static int eval_call(struct evaluator *r, const struct node *n,
 		     struct value **out)
 {
 	struct tpl_args args;
@@ -1134,21 +1134,21 @@ static int eval_call(struct render *r, const struct node *n,
 }
 
 /* Report an unknown filter or test when it is about to run. */
-static int fail_unknown(struct render *r, const struct node *n)
+static int fail_unknown(struct evaluator *r, const struct node *n)
 {
 	bool test = n->kind == NODE_TEST;
 	const char *hint = tpl_func_closest(test ? TPL_TESTS : TPL_FILTERS,
 					    n->u.filter.name);
 
-	render_fail(r, n->off, "unknown %s '%s'", test ? "test" : "filter",
-		    n->u.filter.name);
+	ev_fail(r, n->off, "unknown %s '%s'", test ? "test" : "filter",
+		n->u.filter.name);
 	if (hint)
 		diag_hint(r->err, "did you mean '%s'?", hint);
 	return ERR_INPUT;
 }
 
 /* A filter or a test: f(arg, args...). */
-static int eval_filter(struct render *r, const struct node *n,
+static int eval_filter(struct evaluator *r, const struct node *n,
 		       struct value **out)
 {
 	bool test = n->kind == NODE_TEST;
@@ -1172,17 +1172,17 @@ static int eval_filter(struct render *r, const struct node *n,
 			     v, &args, n->off, out);
 }
 
-int render_call_named(struct render *r, bool test, const char *name,
-		      struct value *v, const struct tpl_args *args,
-		      size_t off, struct value **out)
+int ev_call_named(struct evaluator *r, bool test, const char *name,
+		  struct value *v, const struct tpl_args *args,
+		  size_t off, struct value **out)
 {
 	enum tpl_table t = test ? TPL_TESTS : TPL_FILTERS;
 	const struct tpl_func *f = tpl_func_find(t, name, strlen(name));
 	const char *hint;
 
 	if (!f) {
-		render_fail(r, off, "unknown %s '%s'", test ? "test" :
-			    "filter", name);
+		ev_fail(r, off, "unknown %s '%s'", test ? "test" :
+			"filter", name);
 		if ((hint = tpl_func_closest(t, name)))
 			diag_hint(r->err, "did you mean '%s'?", hint);
 		return ERR_INPUT;
@@ -1192,7 +1192,7 @@ int render_call_named(struct render *r, bool test, const char *name,
 			     v, args, off, out);
 }
 
-static int eval_not(struct render *r, const struct node *n,
+static int eval_not(struct evaluator *r, const struct node *n,
 		    struct value **out)
 {
 	struct value *v;
@@ -1200,13 +1200,13 @@ static int eval_not(struct render *r, const struct node *n,
 	int rc;
 
 	if ((rc = eval(r, n->u.operand, &v)) ||
-	    (rc = render_truthy(r, v, n->u.operand->off, &t)))
+	    (rc = ev_truthy(r, v, n->u.operand->off, &t)))
 		return rc;
 	*out = value_bool(!t);
 	return 0;
 }
 
-static int eval_neg(struct render *r, const struct node *n,
+static int eval_neg(struct evaluator *r, const struct node *n,
 		    struct value **out)
 {
 	bool neg = n->kind == NODE_NEG;
@@ -1222,18 +1222,18 @@ static int eval_neg(struct render *r, const struct node *n,
 		long long i = v->kind == VALUE_INT ? v->u.i : v->u.b;
 
 		if (neg && i == LLONG_MIN)
-			return render_fail(r, n->off, "integer overflow");
+			return ev_fail(r, n->off, "integer overflow");
 		*out = value_int(r->a, neg ? -i : i);
 	} else {
-		return render_fail(r, n->off, "unsupported operand type for "
-				   "unary %c: '%s'", neg ? '-' : '+',
-				   value_type_name(v));
+		return ev_fail(r, n->off, "unsupported operand type for "
+			       "unary %c: '%s'", neg ? '-' : '+',
+			       value_type_name(v));
 	}
 	return 0;
 }
 
 /* `a and b`, `a or b`: Python's operand-returning semantics. */
-static int eval_logic(struct render *r, const struct node *n,
+static int eval_logic(struct evaluator *r, const struct node *n,
 		      struct value **out)
 {
 	struct value *l;
@@ -1241,7 +1241,7 @@ static int eval_logic(struct render *r, const struct node *n,
 	int rc;
 
 	if ((rc = eval(r, n->u.bin.l, &l)) ||
-	    (rc = render_truthy(r, l, n->u.bin.l->off, &t)))
+	    (rc = ev_truthy(r, l, n->u.bin.l->off, &t)))
 		return rc;
 	if (t == (n->kind == NODE_OR)) {
 		*out = l;
@@ -1314,32 +1314,32 @@ static void float_divmod(double a, double b, double *div, double *mod)
 	*mod = m;
 }
 
-static int float_pow(struct render *r, double a, double b, size_t off,
+static int float_pow(struct evaluator *r, double a, double b, size_t off,
 		     struct value **out)
 {
 	double v;
 
 	if (a == 0 && b < 0)
-		return render_fail(r, off, "0.0 cannot be raised to a "
-				   "negative power");
+		return ev_fail(r, off, "0.0 cannot be raised to a "
+			       "negative power");
 	if (a < 0 && b != floor(b) && isfinite(b))
-		return render_fail(r, off, "complex results are not "
-				   "supported");
+		return ev_fail(r, off, "complex results are not "
+			       "supported");
 	v = pow(a, b);
 	if (isinf(v) && isfinite(a) && isfinite(b))
-		return render_fail(r, off, "numerical result out of range");
+		return ev_fail(r, off, "numerical result out of range");
 	*out = value_float(r->a, v);
 	return 0;
 }
 
-static int float_arith(struct render *r, enum tok_kind op, double a,
+static int float_arith(struct evaluator *r, enum tok_kind op, double a,
 		       double b, size_t off, struct value **out)
 {
 	double div, mod, v = 0;
 
 	if (b == 0 && (op == TOK_DIV || op == TOK_FLOORDIV || op == TOK_MOD))
-		return render_fail(r, off, op == TOK_MOD ? "modulo by zero" :
-				   "division by zero");
+		return ev_fail(r, off, op == TOK_MOD ? "modulo by zero" :
+			       "division by zero");
 	switch (op) {
 	case TOK_ADD:
 		v = a + b;
@@ -1366,7 +1366,7 @@ static int float_arith(struct render *r, enum tok_kind op, double a,
 }
 
 /* Integer a ** b for b >= 0, failing on overflow. */
-static int int_pow(struct render *r, long long a, long long b, size_t off,
+static int int_pow(struct evaluator *r, long long a, long long b, size_t off,
 		   struct value **out)
 {
 	long long result = 1;
@@ -1381,24 +1381,24 @@ static int int_pow(struct render *r, long long a, long long b, size_t off,
 	*out = value_int(r->a, result);
 	return 0;
 overflow:
-	return render_fail(r, off, "integer overflow (integers are 64-bit)");
+	return ev_fail(r, off, "integer overflow (integers are 64-bit)");
 }
 
-static int int_divmod(struct render *r, enum tok_kind op, long long a,
+static int int_divmod(struct evaluator *r, enum tok_kind op, long long a,
 		      long long b, size_t off, struct value **out)
 {
 	long long q, m;
 
 	if (b == 0)
-		return render_fail(r, off, op == TOK_MOD ? "modulo by zero" :
-				   "division by zero");
+		return ev_fail(r, off, op == TOK_MOD ? "modulo by zero" :
+			       "division by zero");
 	if (a == LLONG_MIN && b == -1) {
 		if (op == TOK_MOD) {
 			*out = value_int(r->a, 0);
 			return 0;
 		}
-		return render_fail(r, off, "integer overflow "
-				   "(integers are 64-bit)");
+		return ev_fail(r, off, "integer overflow "
+			       "(integers are 64-bit)");
 	}
 	q = a / b;
 	m = a % b;
@@ -1410,7 +1410,7 @@ static int int_divmod(struct render *r, enum tok_kind op, long long a,
 	return 0;
 }
 
-static int int_arith(struct render *r, enum tok_kind op, long long a,
+static int int_arith(struct evaluator *r, enum tok_kind op, long long a,
 		     long long b, size_t off, struct value **out)
 {
 	long long v = 0;
@@ -1437,14 +1437,14 @@ static int int_arith(struct render *r, enum tok_kind op, long long a,
 		return int_pow(r, a, b, off, out);
 	}
 	if (over)
-		return render_fail(r, off, "integer overflow "
-				   "(integers are 64-bit)");
+		return ev_fail(r, off, "integer overflow "
+			       "(integers are 64-bit)");
 	*out = value_int(r->a, v);
 	return 0;
 }
 
 /* seq * count for strings and lists. */
-static int repeat(struct render *r, struct value *seq, long long count,
+static int repeat(struct evaluator *r, struct value *seq, long long count,
 		  size_t off, struct value **out)
 {
 	size_t n = seq->kind == VALUE_STRING ? seq->u.s.len :
@@ -1457,12 +1457,12 @@ static int repeat(struct render *r, struct value *seq, long long count,
 		count = 0;
 	if (seq->kind == VALUE_LIST && n &&
 	    (unsigned long long)count > TPL_MAX_ITEMS / n)
-		return render_fail(r, off, "list exceeds %d items",
-				   TPL_MAX_ITEMS);
+		return ev_fail(r, off, "list exceeds %d items",
+			       TPL_MAX_ITEMS);
 	if (n && (unsigned long long)count > TPL_MAX_OUTPUT / n)
-		return render_fail(r, off, "string exceeds %u bytes",
-				   TPL_MAX_OUTPUT);
-	if ((rc = render_charge(r, n * (size_t)count, off)))
+		return ev_fail(r, off, "string exceeds %u bytes",
+			       TPL_MAX_OUTPUT);
+	if ((rc = ev_charge(r, n * (size_t)count, off)))
 		return rc;
 	if (seq->kind == VALUE_LIST) {
 		v = seq->u.list.tuple ? value_tuple(r->a, n * (size_t)count) :
@@ -1476,24 +1476,24 @@ static int repeat(struct render *r, struct value *seq, long long count,
 	strbuf_init(&sb, TPL_MAX_OUTPUT);
 	for (k = 0; k < (size_t)count; k++)
 		strbuf_add(&sb, seq->u.s.ptr, n);
-	return render_take(r, &sb, off, out);
+	return ev_take(r, &sb, off, out);
 }
 
-static int concat_two(struct render *r, struct value *a, struct value *b,
+static int concat_two(struct evaluator *r, struct value *a, struct value *b,
 		      size_t off, struct value **out)
 {
 	struct strbuf sb;
 	size_t i;
 	int rc;
 
-	if ((rc = render_charge(r, a->kind == VALUE_STRING ? a->u.s.len +
-				b->u.s.len : 8 * (a->u.list.len +
-						  b->u.list.len), off)))
+	if ((rc = ev_charge(r, a->kind == VALUE_STRING ? a->u.s.len +
+			    b->u.s.len : 8 * (a->u.list.len +
+					      b->u.list.len), off)))
 		return rc;
 	if (a->kind == VALUE_LIST && a->u.list.len + b->u.list.len >
 	    TPL_MAX_ITEMS)
-		return render_fail(r, off, "list exceeds %d items",
-				   TPL_MAX_ITEMS);
+		return ev_fail(r, off, "list exceeds %d items",
+			       TPL_MAX_ITEMS);
 	if (a->kind == VALUE_LIST) {
 		struct value *v = a->u.list.tuple ?
 				  value_tuple(r->a, a->u.list.len +
@@ -1511,7 +1511,7 @@ static int concat_two(struct render *r, struct value *a, struct value *b,
 	strbuf_init(&sb, TPL_MAX_OUTPUT);
 	strbuf_add(&sb, a->u.s.ptr, a->u.s.len);
 	strbuf_add(&sb, b->u.s.ptr, b->u.s.len);
-	return render_take(r, &sb, off, out);
+	return ev_take(r, &sb, off, out);
 }
 
 /* True when a and b are both strings, both lists or both tuples. */
@@ -1525,7 +1525,7 @@ static bool same_sequence(const struct value *a, const struct value *b)
 }
 
 /* Arithmetic on strings and lists, or the TypeError Python raises. */
-static int seq_arith(struct render *r, enum tok_kind op, struct value *a,
+static int seq_arith(struct evaluator *r, enum tok_kind op, struct value *a,
 		     struct value *b, size_t off, struct value **out)
 {
 	bool seq_a = a->kind == VALUE_STRING || a->kind == VALUE_LIST;
@@ -1541,13 +1541,13 @@ static int seq_arith(struct render *r, enum tok_kind op, struct value *a,
 		return repeat(r, b, as_int(a), off, out);
 	if (op == TOK_MOD && a->kind == VALUE_STRING)
 		return tpl_format_percent(r, a, b, off, out);
-	return render_fail(r, off, "unsupported operand types for %s: "
-			   "'%s' and '%s'", op_symbol(op), value_type_name(a),
-			   value_type_name(b));
+	return ev_fail(r, off, "unsupported operand types for %s: "
+		       "'%s' and '%s'", op_symbol(op), value_type_name(a),
+		       value_type_name(b));
 }
 
-int render_arith(struct render *r, enum tok_kind op, struct value *a,
-		 struct value *b, size_t off, struct value **out)
+int ev_arith(struct evaluator *r, enum tok_kind op, struct value *a,
+	     struct value *b, size_t off, struct value **out)
 {
 	int rc;
 
@@ -1561,20 +1561,20 @@ int render_arith(struct render *r, enum tok_kind op, struct value *a,
 }
 
 /* -(|a| ** b): how Python reads Jinja's compiled "-3 ** x". */
-static int neg_pow(struct render *r, struct value *a, struct value *b,
+static int neg_pow(struct evaluator *r, struct value *a, struct value *b,
 		   size_t off, struct value **out)
 {
 	struct value pos = *a;
 	int rc;
 
 	if (a->kind == VALUE_INT && a->u.i == LLONG_MIN)
-		return render_fail(r, off, "integer overflow "
-				   "(integers are 64-bit)");
+		return ev_fail(r, off, "integer overflow "
+			       "(integers are 64-bit)");
 	if (a->kind == VALUE_INT)
 		pos.u.i = -a->u.i;
 	else
 		pos.u.f = -a->u.f;
-	if ((rc = render_arith(r, TOK_POW, &pos, b, off, out)))
+	if ((rc = ev_arith(r, TOK_POW, &pos, b, off, out)))
 		return rc;
 	if ((*out)->kind == VALUE_INT)
 		*out = value_int(r->a, -(*out)->u.i);
@@ -1583,7 +1583,7 @@ static int neg_pow(struct render *r, struct value *a, struct value *b,
 	return 0;
 }
 
-static int eval_binary(struct render *r, const struct node *n,
+static int eval_binary(struct evaluator *r, const struct node *n,
 		       struct value **out)
 {
 	struct value *a, *b;
@@ -1594,10 +1594,10 @@ static int eval_binary(struct render *r, const struct node *n,
 	if (n->u.bin.const_base && ((a->kind == VALUE_INT && a->u.i < 0) ||
 				    (a->kind == VALUE_FLOAT && signbit(a->u.f))))
 		return neg_pow(r, a, b, n->off, out);
-	return render_arith(r, n->u.bin.op, a, b, n->off, out);
+	return ev_arith(r, n->u.bin.op, a, b, n->off, out);
 }
 
-static int eval_concat(struct render *r, const struct node *n,
+static int eval_concat(struct evaluator *r, const struct node *n,
 		       struct value **out)
 {
 	struct value_str s;
@@ -1611,19 +1611,19 @@ static int eval_concat(struct render *r, const struct node *n,
 		const struct node *item = n->u.items.v[i];
 
 		if (!(rc = eval(r, item, &v)) &&
-		    !(rc = render_str(r, v, item->off, &s)) &&
-		    !(rc = render_charge(r, s.len, n->off)))
+		    !(rc = ev_str(r, v, item->off, &s)) &&
+		    !(rc = ev_charge(r, s.len, n->off)))
 			strbuf_add(&sb, s.ptr, s.len);
 	}
 	if (rc) {
 		strbuf_release(&sb);
 		return rc;
 	}
-	return render_take(r, &sb, n->off, out);
+	return ev_take(r, &sb, n->off, out);
 }
 
 /* One comparison a <op> b. */
-static int compare(struct render *r, enum tok_kind op, struct value *a,
+static int compare(struct evaluator *r, enum tok_kind op, struct value *a,
 		   struct value *b, size_t off, bool *res)
 {
 	int rc;
@@ -1631,23 +1631,23 @@ static int compare(struct render *r, enum tok_kind op, struct value *a,
 	switch (op) {
 	case TOK_EQ:
 	case TOK_NE:
-		rc = render_equal(r, a, b, off, res);
+		rc = ev_equal(r, a, b, off, res);
 		if (op == TOK_NE)
 			*res = !*res;
 		return rc;
 	case TOK_IN:
 	case TOK_NOTIN:
-		rc = render_contains(r, a, b, off, res);
+		rc = ev_contains(r, a, b, off, res);
 		if (op == TOK_NOTIN)
 			*res = !*res;
 		return rc;
 	default:
-		return render_order(r, op, a, b, off, res);
+		return ev_order(r, op, a, b, off, res);
 	}
 }
 
 /* a < b < c: each operand is evaluated once, stopping at a false link. */
-static int eval_compare(struct render *r, const struct node *n,
+static int eval_compare(struct evaluator *r, const struct node *n,
 			struct value **out)
 {
 	struct value *a, *b;
@@ -1668,7 +1668,7 @@ static int eval_compare(struct render *r, const struct node *n,
 	return 0;
 }
 
-static int eval_cond(struct render *r, const struct node *n,
+static int eval_cond(struct evaluator *r, const struct node *n,
 		     struct value **out)
 {
 	struct value *t;
@@ -1676,27 +1676,27 @@ static int eval_cond(struct render *r, const struct node *n,
 	int rc;
 
 	if ((rc = eval(r, n->u.cond.test, &t)) ||
-	    (rc = render_truthy(r, t, n->u.cond.test->off, &yes)))
+	    (rc = ev_truthy(r, t, n->u.cond.test->off, &yes)))
 		return rc;
 	if (yes)
 		return eval(r, n->u.cond.then, out);
 	if (n->u.cond.otherwise)
 		return eval(r, n->u.cond.otherwise, out);
-	*out = render_undef_lenient(r, n->off, "the inline if-expression "
-				    "evaluated to false and no else section "
-				    "was defined");
+	*out = ev_undef_lenient(r, n->off, "the inline if-expression "
+				"evaluated to false and no else section "
+				"was defined");
 	return 0;
 }
 
-static int eval(struct render *r, const struct node *n, struct value **out)
+static int eval(struct evaluator *r, const struct node *n, struct value **out)
 {
 	int rc;
 
 	if (r->depth > 2 * TPL_MAX_DEPTH + 8)
-		return render_fail(r, n->off, "template nests too deeply");
+		return ev_fail(r, n->off, "template nests too deeply");
 	if (r->a->total - r->mem_base > TPL_MAX_MEMORY)
-		return render_fail(r, n->off, "render needs more than %zu "
-				   "bytes of memory", TPL_MAX_MEMORY);
+		return ev_fail(r, n->off, "render needs more than %zu "
+			       "bytes of memory", TPL_MAX_MEMORY);
 	r->depth++;
 	switch (n->kind) {
 	case NODE_CONST:
@@ -1750,8 +1750,8 @@ static int eval(struct render *r, const struct node *n, struct value **out)
 		rc = eval_cond(r, n, out);
 		break;
 	default:
-		rc = render_fail(r, n->off, "slices are only allowed in "
-				 "subscripts");
+		rc = ev_fail(r, n->off, "slices are only allowed in "
+			     "subscripts");
 		break;
 	}
 	r->depth--;
@@ -1761,27 +1761,27 @@ static int eval(struct render *r, const struct node *n, struct value **out)
 /* ---- statements ---------------------------------------------------------- */
 
 /* Fail when the output passed its cap. */
-static int check_output(struct render *r, size_t off)
+static int check_output(struct evaluator *r, size_t off)
 {
 	if (!r->out->overflow)
 		return 0;
-	return render_fail(r, off, "output exceeds %zu bytes",
-			   r->out->max - r->out_start);
+	return ev_fail(r, off, "output exceeds %zu bytes",
+		       r->out->max - r->out_start);
 }
 
-static int exec_text(struct render *r, const struct node *n)
+static int exec_text(struct evaluator *r, const struct node *n)
 {
 	strbuf_add(r->out, n->u.constant->u.s.ptr, n->u.constant->u.s.len);
 	return check_output(r, n->off);
 }
 
-static int exec_print(struct render *r, const struct node *n)
+static int exec_print(struct evaluator *r, const struct node *n)
 {
 	struct value *v;
 	int rc;
 
 	if ((rc = eval(r, n->u.operand, &v)) ||
-	    (rc = render_defined(r, v, n->off)))
+	    (rc = ev_defined(r, v, n->off)))
 		return rc;
 	if (v->kind == VALUE_STRING)
 		strbuf_add(r->out, v->u.s.ptr, v->u.s.len);
@@ -1790,20 +1790,20 @@ static int exec_print(struct render *r, const struct node *n)
 	return check_output(r, n->off);
 }
 
-static int exec_if(struct render *r, const struct node *n)
+static int exec_if(struct evaluator *r, const struct node *n)
 {
 	struct value *v;
 	bool yes;
 	int rc;
 
 	if ((rc = eval(r, n->u.if_.test, &v)) ||
-	    (rc = render_truthy(r, v, n->u.if_.test->off, &yes)))
+	    (rc = ev_truthy(r, v, n->u.if_.test->off, &yes)))
 		return rc;
 	return exec_body(r, yes ? &n->u.if_.body : &n->u.if_.orelse);
 }
 
 /* Assign v to a name or unpack it into a tuple of targets. */
-static int bind_target(struct render *r, const struct node *t,
+static int bind_target(struct evaluator *r, const struct node *t,
 		       struct value *v, size_t off)
 {
 	struct value **items;
@@ -1817,16 +1817,16 @@ static int bind_target(struct render *r, const struct node *t,
 	want = t->u.items.n;
 	if (v->kind != VALUE_LIST && v->kind != VALUE_DICT &&
 	    v->kind != VALUE_STRING && v->kind != VALUE_UNDEFINED)
-		return render_fail(r, off, "cannot unpack non-iterable %s "
-				   "object", value_type_name(v));
-	if ((rc = render_items(r, v, off, &items, &n)))
+		return ev_fail(r, off, "cannot unpack non-iterable %s "
+			       "object", value_type_name(v));
+	if ((rc = ev_items(r, v, off, &items, &n)))
 		return rc;
 	if (n < want)
-		return render_fail(r, off, "not enough values to unpack "
-				   "(expected %zu, got %zu)", want, n);
+		return ev_fail(r, off, "not enough values to unpack "
+			       "(expected %zu, got %zu)", want, n);
 	if (n > want)
-		return render_fail(r, off, "too many values to unpack "
-				   "(expected %zu)", want);
+		return ev_fail(r, off, "too many values to unpack "
+			       "(expected %zu)", want);
 	for (i = 0; i < n; i++)
 		if ((rc = bind_target(r, t->u.items.v[i], items[i], off)))
 			return rc;
@@ -1834,16 +1834,16 @@ static int bind_target(struct render *r, const struct node *t,
 }
 
 /* Count one loop iteration against TPL_MAX_LOOP. */
-static int count_iteration(struct render *r, size_t off)
+static int count_iteration(struct evaluator *r, size_t off)
 {
 	if (++r->iterations > TPL_MAX_LOOP)
-		return render_fail(r, off, "loops run more than %d iterations",
-				   TPL_MAX_LOOP);
+		return ev_fail(r, off, "loops run more than %d iterations",
+			       TPL_MAX_LOOP);
 	return 0;
 }
 
 /* Keep the items for which the loop's `if` condition holds. */
-static int filter_items(struct render *r, const struct node *n,
+static int filter_items(struct evaluator *r, const struct node *n,
 			struct value ***items, size_t *count)
 {
 	struct value **kept = arena_alloc(r->a, (*count + 1) *
@@ -1859,7 +1859,7 @@ static int filter_items(struct render *r, const struct node *n,
 		    (rc = bind_target(r, n->u.for_.target, (*items)[i],
 				      n->u.for_.target->off)) ||
 		    (rc = eval(r, n->u.for_.cond, &v)) ||
-		    (rc = render_truthy(r, v, n->u.for_.cond->off, &yes)))
+		    (rc = ev_truthy(r, v, n->u.for_.cond->off, &yes)))
 			break;
 		if (yes)
 			kept[k++] = (*items)[i];
@@ -1870,11 +1870,11 @@ static int filter_items(struct render *r, const struct node *n,
 	return rc;
 }
 
-static int exec_loop_body(struct render *r, const struct node *n,
+static int exec_loop_body(struct evaluator *r, const struct node *n,
 			  struct tpl_loop *l)
 {
-	struct value *loopv = render_callable(r, &loop_desc, l,
-					      "LoopContext");
+	struct value *loopv = ev_callable(r, &loop_desc, l,
+					  "LoopContext");
 	struct scope_mark m = scope_push(r);
 	int rc = 0;
 
@@ -1892,7 +1892,7 @@ static int exec_loop_body(struct render *r, const struct node *n,
 	return rc;
 }
 
-static int exec_for(struct render *r, const struct node *n)
+static int exec_for(struct evaluator *r, const struct node *n)
 {
 	struct tpl_loop *l = ARENA_NEW(r->a, struct tpl_loop);
 	struct scope_mark m;
@@ -1900,8 +1900,8 @@ static int exec_for(struct render *r, const struct node *n)
 	int rc;
 
 	if ((rc = eval(r, n->u.for_.iter, &seq)) ||
-	    (rc = render_items(r, seq, n->u.for_.iter->off, &l->items,
-			       &l->n)))
+	    (rc = ev_items(r, seq, n->u.for_.iter->off, &l->items,
+			   &l->n)))
 		return rc;
 	if (n->u.for_.cond && (rc = filter_items(r, n, &l->items, &l->n)))
 		return rc;
@@ -1915,26 +1915,26 @@ static int exec_for(struct render *r, const struct node *n)
 }
 
 /* {% set ns.attr = v %} */
-static int assign_nsref(struct render *r, const struct node *t,
+static int assign_nsref(struct evaluator *r, const struct node *t,
 			struct value *v)
 {
 	struct value *ns;
 	int rc;
 
 	if ((rc = eval(r, t->u.attr.obj, &ns)) ||
-	    (rc = render_defined(r, ns, t->u.attr.obj->off)))
+	    (rc = ev_defined(r, ns, t->u.attr.obj->off)))
 		return rc;
 	if (ns->kind != VALUE_CALLABLE || ((const struct tpl_callable *)
 					   ns->u.call.fn)->kind !=
 	    CALLABLE_NAMESPACE)
-		return render_fail(r, t->off, "cannot assign attribute on "
-				   "non-namespace object");
+		return ev_fail(r, t->off, "cannot assign attribute on "
+			       "non-namespace object");
 	value_dict_setn(r->a, (struct value *)ns->u.call.data, t->u.attr.attr,
 			t->u.attr.len, v);
 	return 0;
 }
 
-static int assign(struct render *r, const struct node *t, struct value *v,
+static int assign(struct evaluator *r, const struct node *t, struct value *v,
 		  size_t off)
 {
 	if (t->kind == NODE_NSREF)
@@ -1942,7 +1942,7 @@ static int assign(struct render *r, const struct node *t, struct value *v,
 	return bind_target(r, t, v, off);
 }
 
-static int exec_set(struct render *r, const struct node *n)
+static int exec_set(struct evaluator *r, const struct node *n)
 {
 	struct value *v;
 	int rc;
@@ -1953,7 +1953,7 @@ static int exec_set(struct render *r, const struct node *n)
 }
 
 /* Render body in its own scope into a string value. */
-static int render_block(struct render *r, const struct node_list *body,
+static int exec_capture(struct evaluator *r, const struct node_list *body,
 			const struct name_list *unbound, struct value **out)
 {
 	size_t start = r->out->len;
@@ -1972,7 +1972,7 @@ static int render_block(struct render *r, const struct node_list *body,
 }
 
 /* Apply a filter chain (whose innermost input is NULL) to v. */
-static int apply_filters(struct render *r, const struct node *chain,
+static int apply_filters(struct evaluator *r, const struct node *chain,
 			 struct value *v, struct value **out)
 {
 	struct value *saved = r->block_input;
@@ -1988,33 +1988,33 @@ static int apply_filters(struct render *r, const struct node *chain,
 	return rc;
 }
 
-static int exec_set_block(struct render *r, const struct node *n)
+static int exec_set_block(struct evaluator *r, const struct node *n)
 {
 	struct value *v;
 	int rc;
 
-	if ((rc = render_block(r, &n->u.set.body, &n->u.set.unbound, &v)) ||
+	if ((rc = exec_capture(r, &n->u.set.body, &n->u.set.unbound, &v)) ||
 	    (rc = apply_filters(r, n->u.set.value, v, &v)))
 		return rc;
 	return assign(r, n->u.set.target, v, n->off);
 }
 
-static int exec_filter_block(struct render *r, const struct node *n)
+static int exec_filter_block(struct evaluator *r, const struct node *n)
 {
 	struct value_str s;
 	struct value *v;
 	int rc;
 
-	if ((rc = render_block(r, &n->u.fblock.body, &n->u.fblock.unbound,
+	if ((rc = exec_capture(r, &n->u.fblock.body, &n->u.fblock.unbound,
 				&v)) ||
 	    (rc = apply_filters(r, n->u.fblock.filter, v, &v)) ||
-	    (rc = render_str(r, v, n->off, &s)))
+	    (rc = ev_str(r, v, n->off, &s)))
 		return rc;
 	strbuf_add(r->out, s.ptr, s.len);
 	return check_output(r, n->off);
 }
 
-static int exec_with(struct render *r, const struct node *n)
+static int exec_with(struct evaluator *r, const struct node *n)
 {
 	const struct node_list *t = &n->u.with.targets;
 	struct value **vals = arena_alloc(r->a, (t->n + 1) * sizeof(*vals));
@@ -2035,14 +2035,14 @@ static int exec_with(struct render *r, const struct node *n)
 	return rc;
 }
 
-static int exec_body(struct render *r, const struct node_list *body);
+static int exec_body(struct evaluator *r, const struct node_list *body);
 
 /* ---- macros -------------------------------------------------------------- */
 
 /* The bindings visible now, outermost first, with room for one more. */
-static struct tpl_env *env_snapshot(struct render *r)
+static struct tpl_frame *frame_capture(struct evaluator *r)
 {
-	struct tpl_env *e = ARENA_NEW(r->a, struct tpl_env);
+	struct tpl_frame *e = ARENA_NEW(r->a, struct tpl_frame);
 	const struct scope_link *l = r->link;
 	size_t i = r->nvars, n = 0, j;
 	struct binding t;
@@ -2070,12 +2070,12 @@ static struct tpl_env *env_snapshot(struct render *r)
  * that level's names as they are when it runs (an imported template's as
  * they were when the import finished); elsewhere, those visible now.
  */
-static int exec_macro(struct render *r, const struct node *n)
+static int exec_macro(struct evaluator *r, const struct node *n)
 {
 	static const struct tpl_callable desc = { CALLABLE_MACRO, NULL,
 						  "macro" };
 	struct tpl_macro *m = ARENA_NEW(r->a, struct tpl_macro);
-	struct tpl_env *e = NULL;
+	struct tpl_frame *e = NULL;
 	struct value *v;
 	int rc;
 
@@ -2083,13 +2083,13 @@ static int exec_macro(struct render *r, const struct node *n)
 	m->prog = r->prog;
 	m->ctx = r->ctx;
 	if (r->at_top) {
-		m->env = r->module;
+		m->frame = r->module;
 	} else {
-		if ((rc = render_charge(r, r->nvars, n->off)))
+		if ((rc = ev_charge(r, r->nvars, n->off)))
 			return rc;
-		m->env = e = env_snapshot(r);
+		m->frame = e = frame_capture(r);
 	}
-	v = render_callable(r, &desc, m, n->u.macro.name);
+	v = ev_callable(r, &desc, m, n->u.macro.name);
 	if (e) {
 		e->v[e->n].name = n->u.macro.name;
 		e->v[e->n++].val = v;
@@ -2110,28 +2110,28 @@ static long macro_param(const struct node *d, const char *name)
 }
 
 /* Check the arguments of a call to macro d. */
-static int macro_check(struct render *r, const struct node *d,
+static int macro_check(struct evaluator *r, const struct node *d,
 		       const struct tpl_args *args, size_t off)
 {
 	size_t i;
 	long p;
 
 	if (args->npos > d->u.macro.params.n)
-		return render_fail(r, off, "macro '%s' takes not more than "
-				   "%zu argument(s)", d->u.macro.name,
-				   d->u.macro.params.n);
+		return ev_fail(r, off, "macro '%s' takes not more than "
+			       "%zu argument(s)", d->u.macro.name,
+			       d->u.macro.params.n);
 	for (i = 0; i < args->nkw; i++) {
 		p = macro_param(d, args->kwnames[i]);
 		if (p < 0 || (size_t)p < args->npos)
-			return render_fail(r, off, "macro '%s' takes no "
-					   "keyword argument '%s'",
-					   d->u.macro.name, args->kwnames[i]);
+			return ev_fail(r, off, "macro '%s' takes no "
+				       "keyword argument '%s'",
+				       d->u.macro.name, args->kwnames[i]);
 	}
 	return 0;
 }
 
 /* The argument for parameter i: given, its default, or undefined. */
-static int macro_arg(struct render *r, const struct node *d, size_t i,
+static int macro_arg(struct evaluator *r, const struct node *d, size_t i,
 		     const struct tpl_args *args, struct value **out)
 {
 	const struct node_list *defs = &d->u.macro.defaults;
@@ -2149,14 +2149,14 @@ static int macro_arg(struct render *r, const struct node *d, size_t i,
 		}
 	if (i >= first)
 		return eval(r, defs->v[i - first], out);
-	*out = render_undef(r, d->u.macro.params.v[i]->off,
-			    arena_printf(r->a, "parameter '%s' was not "
-					 "provided", name));
+	*out = ev_undef(r, d->u.macro.params.v[i]->off,
+			arena_printf(r->a, "parameter '%s' was not "
+				     "provided", name));
 	return 0;
 }
 
 /* Bind the parameters of d in the current frame. */
-static int macro_bind(struct render *r, const struct node *d,
+static int macro_bind(struct evaluator *r, const struct node *d,
 		      const struct tpl_args *args)
 {
 	struct value *v;
@@ -2171,12 +2171,13 @@ static int macro_bind(struct render *r, const struct node *d,
 	return 0;
 }
 
-/* Push the bindings of e (a finished environment) as they are. */
-static int env_push(struct render *r, const struct tpl_env *e, size_t off)
+/* Push the bindings of e (a captured frame) as they are. */
+static int frame_push(struct evaluator *r, const struct tpl_frame *e,
+		      size_t off)
 {
 	int rc;
 
-	if ((rc = render_charge(r, e->n, off)))
+	if ((rc = ev_charge(r, e->n, off)))
 		return rc;
 	XALLOC_GROW(r->vars, r->nvars + e->n, r->alloc);
 	if (e->n)
@@ -2187,11 +2188,11 @@ static int env_push(struct render *r, const struct tpl_env *e, size_t off)
 }
 
 /* Run the body of macro m with args; its output becomes *out. */
-static int macro_run(struct render *r, const struct tpl_macro *m,
+static int macro_run(struct evaluator *r, const struct tpl_macro *m,
 		     const struct tpl_args *args, size_t off,
 		     struct value **out)
 {
-	bool live = !m->env || !m->env->v;
+	bool live = !m->frame || !m->frame->v;
 	struct scope_link link = { r->nvars, live ? r->top_n : 0, r->link };
 	size_t start = r->out->len;
 	struct scope_mark mk = scope_push(r);
@@ -2202,7 +2203,7 @@ static int macro_run(struct render *r, const struct tpl_macro *m,
 	r->ctx = m->ctx;
 	r->cur_block = 0;
 	if (!live)
-		rc = env_push(r, m->env, off);
+		rc = frame_push(r, m->frame, off);
 	scope_unbind(r, &m->def->u.macro.unbound);
 	if (!rc)
 		rc = macro_bind(r, m->def, args);
@@ -2217,7 +2218,7 @@ static int macro_run(struct render *r, const struct tpl_macro *m,
 }
 
 /* Call the macro fn: Jinja's Macro.__call__. */
-static int call_macro(struct render *r, const struct value *fn,
+static int call_macro(struct evaluator *r, const struct value *fn,
 		      const struct tpl_args *args, size_t off,
 		      struct value **out)
 {
@@ -2241,7 +2242,7 @@ static int call_macro(struct render *r, const struct value *fn,
 /* ---- blocks and template inheritance ------------------------------------- */
 
 /* Append the blocks of prog to the chain. */
-static void blocks_register(struct render *r, const struct tpl_program *prog)
+static void blocks_register(struct evaluator *r, const struct tpl_program *prog)
 {
 	size_t i;
 
@@ -2253,7 +2254,7 @@ static void blocks_register(struct render *r, const struct tpl_program *prog)
 }
 
 /* The first block of the chain after index from called name, or nblocks. */
-static size_t blocks_find(const struct render *r, size_t from,
+static size_t blocks_find(const struct evaluator *r, size_t from,
 			  const char *name)
 {
 	for (; from < r->nblocks; from++)
@@ -2263,7 +2264,7 @@ static size_t blocks_find(const struct render *r, size_t from,
 }
 
 /* Render block i of the chain, seeing the context and top-level names. */
-static int run_block(struct render *r, size_t i)
+static int run_block(struct evaluator *r, size_t i)
 {
 	const struct node *n = r->blocks[i].node;
 	struct scope_link link = { r->nvars, r->top_n, r->link };
@@ -2286,7 +2287,7 @@ static int run_block(struct render *r, size_t i)
 }
 
 /* {% block %}: render the chain's first block of that name. */
-static int exec_block(struct render *r, const struct node *n)
+static int exec_block(struct evaluator *r, const struct node *n)
 {
 	size_t i;
 
@@ -2294,13 +2295,13 @@ static int exec_block(struct render *r, const struct node *n)
 		return 0;	/* after {% extends %}: output is dropped */
 	i = blocks_find(r, r->blocks_base, n->u.block.name);
 	if (i == r->nblocks)
-		return render_fail(r, n->off, "block '%s' is not defined",
-				   n->u.block.name);
+		return ev_fail(r, n->off, "block '%s' is not defined",
+			       n->u.block.name);
 	return run_block(r, i);
 }
 
 /* super(): the next block of the running block's name, as a string. */
-static int call_super(struct render *r, const struct value *fn,
+static int call_super(struct evaluator *r, const struct value *fn,
 		      size_t off, struct value **out)
 {
 	size_t cur = *(const size_t *)fn->u.call.data, start = r->out->len;
@@ -2309,8 +2310,8 @@ static int call_super(struct render *r, const struct value *fn,
 	int rc;
 
 	if (i == r->nblocks)
-		return render_fail(r, off, "there is no parent block called "
-				   "'%s'", name);
+		return ev_fail(r, off, "there is no parent block called "
+			       "'%s'", name);
 	rc = run_block(r, i);
 	if (!rc)
 		*out = value_strn(r->a, r->out->buf + start,
@@ -2320,21 +2321,21 @@ static int call_super(struct render *r, const struct value *fn,
 }
 
 /* The value of `super` inside a block. */
-static struct value *super_value(struct render *r)
+static struct value *super_value(struct evaluator *r)
 {
 	static const struct tpl_callable desc = { CALLABLE_SUPER, NULL,
 						  "'super'" };
 	size_t *i = ARENA_NEW(r->a, size_t);
 
 	*i = r->cur_block - 1;
-	return render_callable(r, &desc, i, "function");
+	return ev_callable(r, &desc, i, "function");
 }
 
 /*
  * Evaluate the template name at node n and load it through the loader.
  * verb names the tag in messages ("extend").
  */
-static int load_named(struct render *r, const struct node *n,
+static int load_named(struct evaluator *r, const struct node *n,
 		      const char *verb, const struct tpl **t,
 		      struct value_str *s)
 {
@@ -2342,21 +2343,21 @@ static int load_named(struct render *r, const struct node *n,
 	int rc;
 
 	if ((rc = eval(r, n, &name)) ||
-	    (rc = render_defined(r, name, n->off)) ||
-	    (rc = render_str(r, name, n->off, s)))
+	    (rc = ev_defined(r, name, n->off)) ||
+	    (rc = ev_str(r, name, n->off, s)))
 		return rc;
 	if (!r->loader)
-		return render_fail(r, n->off, "cannot %s '%s': this template "
-				   "has no loader", verb, s->ptr);
+		return ev_fail(r, n->off, "cannot %s '%s': this template "
+			       "has no loader", verb, s->ptr);
 	rc = r->loader->load(r->loader->ud, s->ptr, s->len, t, r->err);
 	if (rc == 1)
-		return render_fail(r, n->off, "template '%s' not found",
-				   s->ptr);
+		return ev_fail(r, n->off, "template '%s' not found",
+			       s->ptr);
 	return rc;
 }
 
 /* Fail when prog is running already (a cycle) or nesting is too deep. */
-static int check_chain(struct render *r, const struct tpl_program *prog,
+static int check_chain(struct evaluator *r, const struct tpl_program *prog,
 		       size_t off, const char *what, const char *name)
 {
 	size_t i;
@@ -2365,23 +2366,23 @@ static int check_chain(struct render *r, const struct tpl_program *prog,
 		if (r->chain[i] == prog)
 			break;
 	if (i < r->nchain || r->prog == prog)
-		return render_fail(r, off, "template '%s' %s itself", name,
-				   what);
+		return ev_fail(r, off, "template '%s' %s itself", name,
+			       what);
 	if (r->nchain >= TPL_MAX_INCLUDE)
-		return render_fail(r, off, "templates nest deeper than %d",
-				   TPL_MAX_INCLUDE);
+		return ev_fail(r, off, "templates nest deeper than %d",
+			       TPL_MAX_INCLUDE);
 	return 0;
 }
 
 /* {% extends %}: note the parent; the rest of the output is dropped. */
-static int exec_extends(struct render *r, const struct node *n)
+static int exec_extends(struct evaluator *r, const struct node *n)
 {
 	const struct tpl *t = NULL;
 	struct value_str s;
 	int rc;
 
 	if (r->parent)
-		return render_fail(r, n->off, "extended multiple times");
+		return ev_fail(r, n->off, "extended multiple times");
 	if ((rc = load_named(r, n->u.include.name, "extend", &t, &s)) ||
 	    (rc = check_chain(r, &t->prog, n->off, "extends", s.ptr)))
 		return rc;
@@ -2391,7 +2392,7 @@ static int exec_extends(struct render *r, const struct node *n)
 }
 
 /* Render the parent named by {% extends %} in place of the child. */
-static int exec_parent(struct render *r)
+static int exec_parent(struct evaluator *r)
 {
 	const struct tpl_program *p = r->parent;
 
@@ -2409,7 +2410,7 @@ static int exec_parent(struct render *r)
  * level: its blocks join a new chain, and an {% extends %} hands over to
  * the parent at the end.
  */
-static int exec_template(struct render *r, const struct tpl_program *prog)
+static int exec_template(struct evaluator *r, const struct tpl_program *prog)
 {
 	const struct tpl_program *saved = r->prog, *parent = r->parent;
 	size_t base = r->blocks_base, nblocks = r->nblocks;
@@ -2448,7 +2449,7 @@ static int exec_template(struct render *r, const struct tpl_program *prog)
  * closed by now) into e, and export those not starting with '_' as the
  * dict *ns.
  */
-static void module_export(struct render *r, struct tpl_env *e, size_t from,
+static void module_export(struct evaluator *r, struct tpl_frame *e, size_t from,
 			  struct value **ns)
 {
 	struct value *d = value_dict(r->a, r->nvars - from);
@@ -2467,11 +2468,11 @@ static void module_export(struct render *r, struct tpl_env *e, size_t from,
 }
 
 /* Render t as a module (output discarded) and export its names. */
-static int module_run(struct render *r, const struct tpl *t, bool with_ctx,
+static int module_run(struct evaluator *r, const struct tpl *t, bool with_ctx,
 		      struct value **ns)
 {
 	struct scope_link link = { r->nvars, 0, r->link };
-	struct tpl_env *e = ARENA_NEW(r->a, struct tpl_env);
+	struct tpl_frame *e = ARENA_NEW(r->a, struct tpl_frame);
 	struct strbuf scratch = STRBUF_INIT;
 	struct scope_mark mk = scope_push(r);
 	int rc;
@@ -2492,13 +2493,13 @@ static int module_run(struct render *r, const struct tpl *t, bool with_ctx,
 }
 
 /* Import t: render it in a fresh top level and return its exports. */
-static int import_module(struct render *r, const struct node *n,
+static int import_module(struct evaluator *r, const struct node *n,
 			 const struct tpl *t, const char *name,
 			 struct value **ns)
 {
 	const struct scope_link *link = r->link;
 	const struct value *ctx = r->ctx;
-	struct tpl_env *module = r->module;
+	struct tpl_frame *module = r->module;
 	struct strbuf *out = r->out;
 	size_t out_start = r->out_start;
 	int rc;
@@ -2517,7 +2518,7 @@ static int import_module(struct render *r, const struct node *n,
 }
 
 /* {% import %} and {% from ... import %}. */
-static int exec_import(struct render *r, const struct node *n)
+static int exec_import(struct evaluator *r, const struct node *n)
 {
 	const struct tpl *t = NULL;
 	struct value *ns, *v;
@@ -2537,7 +2538,7 @@ static int exec_import(struct render *r, const struct node *n)
 	for (i = 0; i < n->u.import.n; i++) {
 		v = value_dict_get(ns, n->u.import.names[i]);
 		if (!v)
-			v = render_undef(r, n->off, arena_printf(r->a,
+			v = ev_undef(r, n->off, arena_printf(r->a,
 				"the template '%s' (imported on line %u) "
 				"does not export the requested name '%s'",
 				s.ptr, line, n->u.import.names[i]));
@@ -2547,7 +2548,7 @@ static int exec_import(struct render *r, const struct node *n)
 }
 
 /* Render the template t was loaded as, in the includer's scope. */
-static int exec_included(struct render *r, const struct tpl *t, size_t off,
+static int exec_included(struct evaluator *r, const struct tpl *t, size_t off,
 			 const char *name)
 {
 	const struct tpl_program *saved = r->prog;
@@ -2557,11 +2558,11 @@ static int exec_included(struct render *r, const struct tpl *t, size_t off,
 
 	for (i = 0; i < r->nchain; i++)
 		if (r->chain[i] == &t->prog || saved == &t->prog)
-			return render_fail(r, off, "template '%s' includes "
-					   "itself", name);
+			return ev_fail(r, off, "template '%s' includes "
+				       "itself", name);
 	if (r->nchain >= TPL_MAX_INCLUDE)
-		return render_fail(r, off, "includes nest deeper than %d",
-				   TPL_MAX_INCLUDE);
+		return ev_fail(r, off, "includes nest deeper than %d",
+			       TPL_MAX_INCLUDE);
 	r->chain[r->nchain++] = saved;
 	m = scope_push(r);
 	rc = exec_template(r, &t->prog);
@@ -2572,7 +2573,7 @@ static int exec_included(struct render *r, const struct tpl *t, size_t off,
 }
 
 /* {% include name %}: load the template and render it here. */
-static int exec_include(struct render *r, const struct node *n)
+static int exec_include(struct evaluator *r, const struct node *n)
 {
 	const struct tpl *t = NULL;
 	struct value *name;
@@ -2580,24 +2581,24 @@ static int exec_include(struct render *r, const struct node *n)
 	int rc;
 
 	if ((rc = eval(r, n->u.include.name, &name)) ||
-	    (rc = render_defined(r, name, n->u.include.name->off)) ||
-	    (rc = render_str(r, name, n->u.include.name->off, &s)))
+	    (rc = ev_defined(r, name, n->u.include.name->off)) ||
+	    (rc = ev_str(r, name, n->u.include.name->off, &s)))
 		return rc;
 	if (!r->loader)
-		return render_fail(r, n->off, "cannot include '%s': this "
-				   "template has no loader", s.ptr);
+		return ev_fail(r, n->off, "cannot include '%s': this "
+			       "template has no loader", s.ptr);
 	rc = r->loader->load(r->loader->ud, s.ptr, s.len, &t, r->err);
 	if (rc == 1 && n->u.include.ignore_missing)
 		return 0;
 	if (rc == 1)
-		return render_fail(r, n->u.include.name->off, "template '%s' "
-				   "not found", s.ptr);
+		return ev_fail(r, n->u.include.name->off, "template '%s' "
+			       "not found", s.ptr);
 	if (rc)
 		return rc;
 	return exec_included(r, t, n->off, s.ptr);
 }
 
-static int exec_node(struct render *r, const struct node *n)
+static int exec_node(struct evaluator *r, const struct node *n)
 {
 	switch (n->kind) {
 	case NODE_INCLUDE:
@@ -2627,18 +2628,18 @@ static int exec_node(struct render *r, const struct node *n)
 	case NODE_FILTER_BLOCK:
 		return exec_filter_block(r, n);
 	default:
-		return render_fail(r, n->off, "not a statement");
+		return ev_fail(r, n->off, "not a statement");
 	}
 }
 
-static int exec_body(struct render *r, const struct node_list *body)
+static int exec_body(struct evaluator *r, const struct node_list *body)
 {
 	size_t i;
 	int rc = 0;
 
 	if (r->depth > 2 * TPL_MAX_DEPTH + 8)
-		return render_fail(r, body->n ? body->v[0]->off : 0,
-				   "template nests too deeply");
+		return ev_fail(r, body->n ? body->v[0]->off : 0,
+			       "template nests too deeply");
 	r->depth++;
 	for (i = 0; i < body->n && !rc; i++)
 		rc = exec_node(r, body->v[i]);
@@ -2648,9 +2649,9 @@ static int exec_body(struct render *r, const struct node_list *body)
 
 /* ---- public API ---------------------------------------------------------- */
 
-static void render_init(struct render *r, const struct tpl_program *prog,
-			struct arena *a, struct strbuf *out,
-			const struct value *ctx, struct diag *err)
+static void ev_init(struct evaluator *r, const struct tpl_program *prog,
+		    struct arena *a, struct strbuf *out,
+		    const struct value *ctx, struct diag *err)
 {
 	memset(r, 0, sizeof(*r));
 	r->prog = prog;
@@ -2715,12 +2716,12 @@ int tpl_render_with(const struct tpl *t, const struct value *ctx,
 {
 	struct arena a = ARENA_INIT;
 	size_t saved_max = out->max, limit = out->len + TPL_MAX_OUTPUT;
-	struct render r;
+	struct evaluator r;
 	int rc;
 
 	if (!out->max || out->max > limit)
 		out->max = limit;
-	render_init(&r, &t->prog, &a, out, ctx, err);
+	ev_init(&r, &t->prog, &a, out, ctx, err);
 	r.loader = ld;
 	r.out_start = out->len;
 	rc = exec_template(&r, &t->prog);
@@ -2761,14 +2762,14 @@ int tpl_expr_eval(const struct tpl_expr *e, const struct value *ctx,
 		  struct arena *a, struct value **out, struct diag *err)
 {
 	struct strbuf none = STRBUF_INIT;
-	struct render r;
+	struct evaluator r;
 	struct value *v;
 	int rc;
 
-	render_init(&r, &e->prog, a, &none, ctx, err);
+	ev_init(&r, &e->prog, a, &none, ctx, err);
 	rc = eval(&r, e->prog.expr, &v);
 	if (!rc && v->kind == VALUE_UNDEFINED)
-		rc = render_undef_error(&r, v, e->prog.expr->off);
+		rc = ev_undef_error(&r, v, e->prog.expr->off);
 	free(r.vars);
 	strbuf_release(&none);
 	if (!rc)

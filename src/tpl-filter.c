@@ -25,7 +25,7 @@
 
 /* Every filter, test, method and global has this signature. */
 #define TPL_FN(name)                                                   \
-	static int name(struct render *r, size_t off, struct value *self, \
+	static int name(struct evaluator *r, size_t off, struct value *self, \
 			struct value **argv, const struct tpl_args *args,  \
 			struct value **out)
 
@@ -197,7 +197,7 @@ static size_t cp_at(const struct value_str *s, size_t i, uint32_t *cp)
 }
 
 /* A new string value holding n bytes at p (borrowed from a live value). */
-static struct value *str_borrow(struct render *r, const char *p, size_t n)
+static struct value *str_borrow(struct evaluator *r, const char *p, size_t n)
 {
 	return value_str_borrow(r->a, p, n);
 }
@@ -209,53 +209,53 @@ static void sb_start(struct strbuf *sb)
 }
 
 /* str(self) for a filter, charging its length as work. */
-static int self_str(struct render *r, struct value *v, size_t off,
+static int self_str(struct evaluator *r, struct value *v, size_t off,
 		    struct value_str *s)
 {
-	int rc = render_str(r, v, off, s);
+	int rc = ev_str(r, v, off, s);
 
-	return rc ? rc : render_charge(r, s->len, off);
+	return rc ? rc : ev_charge(r, s->len, off);
 }
 
 /* A str argument of a Python method: str only, as CPython insists. */
-static int need_str(struct render *r, const struct value *v, size_t off,
+static int need_str(struct evaluator *r, const struct value *v, size_t off,
 		    const char *what, struct value_str *s)
 {
 	int rc;
 
 	s->ptr = "";
 	s->len = 0;
-	if ((rc = render_defined(r, v, off)))
+	if ((rc = ev_defined(r, v, off)))
 		return rc;
 	if (v->kind != VALUE_STRING)
-		return render_fail(r, off, "%s: argument must be str, not "
-				   "'%s'", what, value_type_name(v));
+		return ev_fail(r, off, "%s: argument must be str, not "
+			       "'%s'", what, value_type_name(v));
 	*s = v->u.s;
 	return 0;
 }
 
 /* An integer argument (bools count), as Python's __index__. */
-static int need_int(struct render *r, const struct value *v, size_t off,
+static int need_int(struct evaluator *r, const struct value *v, size_t off,
 		    long long *i)
 {
 	int rc;
 
 	*i = 0;
-	if ((rc = render_defined(r, v, off)))
+	if ((rc = ev_defined(r, v, off)))
 		return rc;
 	if (v->kind == VALUE_INT)
 		*i = v->u.i;
 	else if (v->kind == VALUE_BOOL)
 		*i = v->u.b;
 	else
-		return render_fail(r, off, "'%s' object cannot be "
-				   "interpreted as an integer",
-				   value_type_name(v));
+		return ev_fail(r, off, "'%s' object cannot be "
+			       "interpreted as an integer",
+			       value_type_name(v));
 	return 0;
 }
 
 /* An optional integer argument with a default. */
-static int opt_int(struct render *r, const struct value *v, size_t off,
+static int opt_int(struct evaluator *r, const struct value *v, size_t off,
 		   long long def, long long *i)
 {
 	*i = def;
@@ -337,7 +337,7 @@ static size_t str_rfind(const struct value_str *hay, const char *needle,
 }
 
 /* Python's str.replace(old, new, count) into a new value. */
-static int str_replace(struct render *r, const struct value_str *s,
+static int str_replace(struct evaluator *r, const struct value_str *s,
 		       const struct value_str *old, const struct value_str *new,
 		       long long count, size_t off, struct value **out)
 {
@@ -349,7 +349,7 @@ static int str_replace(struct render *r, const struct value_str *s,
 	uint32_t cp;
 	int rc;
 
-	if ((rc = render_charge_search(r, s->len, old->len, off)))
+	if ((rc = ev_charge_search(r, s->len, old->len, off)))
 		return rc;
 	sb_start(&sb);
 	if (!old->len) {
@@ -365,7 +365,7 @@ static int str_replace(struct render *r, const struct value_str *s,
 		}
 		if (i < s->len)
 			strbuf_add(&sb, s->ptr + i, s->len - i);
-		return render_take(r, &sb, off, out);
+		return ev_take(r, &sb, off, out);
 	}
 	for (; left && (at = str_find(s, old->ptr, old->len, i)) !=
 	       (size_t)-1; left--) {
@@ -374,12 +374,12 @@ static int str_replace(struct render *r, const struct value_str *s,
 		i = at + old->len;
 	}
 	strbuf_add(&sb, s->ptr + i, s->len - i);
-	return render_take(r, &sb, off, out);
+	return ev_take(r, &sb, off, out);
 }
 
 enum case_op { CASE_LOWER, CASE_UPPER, CASE_SWAP };
 
-static int str_case(struct render *r, const struct value_str *s,
+static int str_case(struct evaluator *r, const struct value_str *s,
 		    enum case_op op, size_t off, struct value **out)
 {
 	struct strbuf sb;
@@ -394,11 +394,11 @@ static int str_case(struct render *r, const struct value_str *s,
 		else
 			add_upper(&sb, cp, false);
 	}
-	return render_take(r, &sb, off, out);
+	return ev_take(r, &sb, off, out);
 }
 
 /* Python's str.capitalize(): title-case the first character. */
-static int str_capitalize(struct render *r, const struct value_str *s,
+static int str_capitalize(struct evaluator *r, const struct value_str *s,
 			  size_t off, struct value **out)
 {
 	struct strbuf sb;
@@ -415,11 +415,11 @@ static int str_capitalize(struct render *r, const struct value_str *s,
 		else
 			add_lower(&sb, cp);
 	}
-	return render_take(r, &sb, off, out);
+	return ev_take(r, &sb, off, out);
 }
 
 /* Python's str.title(): upper after uncased characters, else lower. */
-static int str_title(struct render *r, const struct value_str *s, size_t off,
+static int str_title(struct evaluator *r, const struct value_str *s, size_t off,
 		     struct value **out)
 {
 	bool prev_cased = false;
@@ -436,7 +436,7 @@ static int str_title(struct render *r, const struct value_str *s, size_t off,
 			add_upper(&sb, cp, true);
 		prev_cased = uc_cased(cp);
 	}
-	return render_take(r, &sb, off, out);
+	return ev_take(r, &sb, off, out);
 }
 
 /* Append fill n times. */
@@ -454,7 +454,7 @@ static void add_fill(struct strbuf *sb, uint32_t fill, size_t n)
 }
 
 /* s padded to width with fill: align is '<', '>' or '^'. */
-static int str_pad(struct render *r, const struct value_str *s,
+static int str_pad(struct evaluator *r, const struct value_str *s,
 		   long long width, uint32_t fill, char align, size_t off,
 		   struct value **out)
 {
@@ -466,8 +466,8 @@ static int str_pad(struct render *r, const struct value_str *s,
 		return 0;
 	}
 	if (width > TPL_MAX_OUTPUT)
-		return render_fail(r, off, "string exceeds %u bytes",
-				   TPL_MAX_OUTPUT);
+		return ev_fail(r, off, "string exceeds %u bytes",
+			       TPL_MAX_OUTPUT);
 	pad = (size_t)width - len;
 	left = align == '<' ? 0 : align == '>' ? pad :
 	       pad / 2 + (pad & (size_t)width & 1);
@@ -475,11 +475,11 @@ static int str_pad(struct render *r, const struct value_str *s,
 	add_fill(&sb, fill, left);
 	strbuf_add(&sb, s->ptr, s->len);
 	add_fill(&sb, fill, pad - left);
-	return render_take(r, &sb, off, out);
+	return ev_take(r, &sb, off, out);
 }
 
 /* The single code point of a fill argument, or an error. */
-static int fill_char(struct render *r, const struct value *v, size_t off,
+static int fill_char(struct evaluator *r, const struct value *v, size_t off,
 		     const char *what, uint32_t *fill)
 {
 	struct value_str s;
@@ -491,8 +491,8 @@ static int fill_char(struct render *r, const struct value *v, size_t off,
 	if ((rc = need_str(r, v, off, what, &s)))
 		return rc;
 	if (utf8_count(s.ptr, s.len) != 1)
-		return render_fail(r, off, "the fill character must be "
-				   "exactly one character long");
+		return ev_fail(r, off, "the fill character must be "
+			       "exactly one character long");
 	utf8_next(s.ptr, s.len, fill);
 	return 0;
 }
@@ -503,7 +503,7 @@ static int fill_char(struct render *r, const struct value *v, size_t off,
  * Jinja's make_attrgetter: "a.0.b" looks up each part with getitem,
  * parts of digits as integers.  Missing values give undefined, or def.
  */
-static int attr_get(struct render *r, struct value *item,
+static int attr_get(struct evaluator *r, struct value *item,
 		    const struct value_str *path, struct value *def,
 		    size_t off, struct value **out)
 {
@@ -521,7 +521,7 @@ static int attr_get(struct render *r, struct value *item,
 			key = value_int(r->a, strtoll(path->ptr + i, NULL, 10));
 		else
 			key = str_borrow(r, path->ptr + i, j - i);
-		if ((rc = render_getitem(r, item, key, off, &item)))
+		if ((rc = ev_getitem(r, item, key, off, &item)))
 			return rc;
 		if (item->kind == VALUE_UNDEFINED && def) {
 			item = def;
@@ -534,7 +534,7 @@ static int attr_get(struct render *r, struct value *item,
 }
 
 /* An attribute argument: a string path, or an integer index. */
-static int attr_arg(struct render *r, struct value *v, size_t off,
+static int attr_arg(struct evaluator *r, struct value *v, size_t off,
 		    struct value_str *path)
 {
 	struct value_str s;
@@ -546,14 +546,14 @@ static int attr_arg(struct render *r, struct value *v, size_t off,
 		*path = s;
 		return 0;
 	}
-	if ((rc = render_str(r, v, off, &s)))
+	if ((rc = ev_str(r, v, off, &s)))
 		return rc;
 	*path = s;
 	return 0;
 }
 
 /* Lower-case v when it is a string (Jinja's ignore_case). */
-static int fold_case(struct render *r, struct value *v, size_t off,
+static int fold_case(struct evaluator *r, struct value *v, size_t off,
 		     struct value **out)
 {
 	if (v->kind != VALUE_STRING) {
@@ -567,7 +567,7 @@ static int fold_case(struct render *r, struct value *v, size_t off,
  * The sort key of item: itself or its attributes (comma-separated, giving
  * a list), lower-cased unless case_sensitive.
  */
-static int sort_key(struct render *r, struct value *item,
+static int sort_key(struct evaluator *r, struct value *item,
 		    const struct value_str *attrs, bool case_sensitive,
 		    size_t off, struct value **out)
 {
@@ -605,7 +605,7 @@ static int sort_key(struct render *r, struct value *item,
 /* ---- sorting ------------------------------------------------------------- */
 
 struct sorter {
-	struct render *r;
+	struct evaluator *r;
 	struct value **keys;
 	bool reverse;
 	size_t off;
@@ -619,9 +619,9 @@ static bool sort_before(struct sorter *s, size_t b, size_t a)
 
 	if (s->rc)
 		return false;
-	s->rc = render_order(s->r, TOK_LT, s->reverse ? s->keys[a] :
-			     s->keys[b], s->reverse ? s->keys[b] : s->keys[a],
-			     s->off, &res);
+	s->rc = ev_order(s->r, TOK_LT, s->reverse ? s->keys[a] :
+			 s->keys[b], s->reverse ? s->keys[b] : s->keys[a],
+			 s->off, &res);
 	return res;
 }
 
@@ -645,7 +645,7 @@ static void sort_merge(struct sorter *s, size_t *idx, size_t *tmp, size_t n)
 }
 
 /* Sort items by keys; the result is a new list. */
-static int sort_items(struct render *r, struct value **items,
+static int sort_items(struct evaluator *r, struct value **items,
 		      struct value **keys, size_t n, bool reverse, size_t off,
 		      struct value **out)
 {
@@ -656,7 +656,7 @@ static int sort_items(struct render *r, struct value **items,
 
 	for (i = 0; i < n; i++)
 		idx[i] = i;
-	s.rc = render_charge(r, 16 * n, off);
+	s.rc = ev_charge(r, 16 * n, off);
 	sort_merge(&s, idx, tmp, n);
 	for (i = 0; i < n && !s.rc; i++)
 		value_list_push(r->a, list, items[idx[i]]);
@@ -677,15 +677,15 @@ static size_t param_count(const struct tpl_func *f)
 	return n;
 }
 
-static int bind_kwargs(struct render *r, const struct tpl_func *f,
+static int bind_kwargs(struct evaluator *r, const struct tpl_func *f,
 		       const char *what, const struct tpl_args *args,
 		       struct value **argv, size_t off)
 {
 	size_t i, j, n = param_count(f);
 
 	if (args->nkw && (f->flags & TPL_F_NOKW))
-		return render_fail(r, off, "%s takes no keyword arguments",
-				   what);
+		return ev_fail(r, off, "%s takes no keyword arguments",
+			       what);
 	for (i = 0; i < args->nkw; i++) {
 		for (j = 0; j < n; j++)
 			if (!strcmp(f->params[j], args->kwnames[i]))
@@ -693,21 +693,21 @@ static int bind_kwargs(struct render *r, const struct tpl_func *f,
 		if (j == n) {
 			if (f->flags & TPL_F_KWARGS)
 				continue;
-			return render_fail(r, off, "%s got an unexpected "
-					   "keyword argument '%s'", what,
-					   args->kwnames[i]);
+			return ev_fail(r, off, "%s got an unexpected "
+				       "keyword argument '%s'", what,
+				       args->kwnames[i]);
 		}
 		if (argv[j])
-			return render_fail(r, off, "%s got multiple values "
-					   "for argument '%s'", what,
-					   f->params[j]);
+			return ev_fail(r, off, "%s got multiple values "
+				       "for argument '%s'", what,
+				       f->params[j]);
 		argv[j] = args->kw[i];
 	}
 	return 0;
 }
 
 /* Fail on a strict undefined argument of a function that uses it. */
-static int check_args(struct render *r, const struct tpl_func *f,
+static int check_args(struct evaluator *r, const struct tpl_func *f,
 		      const struct tpl_args *args, size_t off)
 {
 	size_t i;
@@ -716,12 +716,12 @@ static int check_args(struct render *r, const struct tpl_func *f,
 	if (f->flags & TPL_F_UNDEF_ARGS)
 		return 0;
 	for (i = 0; i < args->npos + args->nkw; i++)
-		if ((rc = render_defined(r, args->pos[i], off)))
+		if ((rc = ev_defined(r, args->pos[i], off)))
 			return rc;
 	return 0;
 }
 
-int tpl_func_call(struct render *r, const struct tpl_func *f,
+int tpl_func_call(struct evaluator *r, const struct tpl_func *f,
 		  const char *what, struct value *self,
 		  const struct tpl_args *args, size_t off, struct value **out)
 {
@@ -730,23 +730,23 @@ int tpl_func_call(struct render *r, const struct tpl_func *f,
 	int rc;
 
 	if (self && !(f->flags & TPL_F_UNDEF) &&
-	    (rc = render_defined(r, self, off)))
+	    (rc = ev_defined(r, self, off)))
 		return rc;
 	if ((rc = check_args(r, f, args, off)))
 		return rc;
 	if (args->npos > n && !(f->flags & TPL_F_VARARGS))
-		return render_fail(r, off, "%s takes at most %zu argument%s "
-				   "(%zu given)", what, n, n == 1 ? "" : "s",
-				   args->npos);
+		return ev_fail(r, off, "%s takes at most %zu argument%s "
+			       "(%zu given)", what, n, n == 1 ? "" : "s",
+			       args->npos);
 	for (i = 0; i < args->npos && i < n; i++)
 		argv[i] = args->pos[i];
 	if ((rc = bind_kwargs(r, f, what, args, argv, off)))
 		return rc;
 	for (i = 0; i < f->min; i++)
 		if (!argv[i])
-			return render_fail(r, off, "%s is missing the required "
-					   "argument '%s'", what,
-					   f->params[i]);
+			return ev_fail(r, off, "%s is missing the required "
+				       "argument '%s'", what,
+				       f->params[i]);
 	return f->fn(r, off, self, argv, args, out);
 }
 
@@ -805,7 +805,7 @@ TPL_FN(f_title)
 			add_lower(&sb, cp);
 		start = title_sep(cp);
 	}
-	return render_take(r, &sb, off, out);
+	return ev_take(r, &sb, off, out);
 }
 
 TPL_FN(f_trim)
@@ -832,8 +832,8 @@ TPL_FN(f_replace)
 	int rc;
 
 	if ((rc = self_str(r, self, off, &s)) ||
-	    (rc = render_str(r, argv[0], off, &old)) ||
-	    (rc = render_str(r, argv[1], off, &new)) ||
+	    (rc = ev_str(r, argv[0], off, &old)) ||
+	    (rc = ev_str(r, argv[1], off, &new)) ||
 	    (rc = opt_int(r, argv[2], off, -1, &count)))
 		return rc;
 	return str_replace(r, &s, &old, &new, count, off, out);
@@ -875,7 +875,7 @@ TPL_FN(f_wordcount)
 TPL_FN(f_string)
 {
 	struct value_str s;
-	int rc = render_str(r, self, off, &s);
+	int rc = ev_str(r, self, off, &s);
 
 	if (!rc)
 		*out = self->kind == VALUE_STRING ? self :
@@ -899,7 +899,7 @@ static size_t line_break(const struct value_str *s, size_t i)
 }
 
 /* Split s into lines as str.splitlines(); ends get the break lengths. */
-static size_t split_lines(struct render *r, const struct value_str *s,
+static size_t split_lines(struct evaluator *r, const struct value_str *s,
 			  struct value_str **lines, size_t **ends)
 {
 	size_t i = 0, start = 0, n = 0, alloc = 8, br;
@@ -934,7 +934,7 @@ static size_t split_lines(struct render *r, const struct value_str *s,
 }
 
 /* The indentation of indent(): a string, or width spaces. */
-static int indent_str(struct render *r, struct value *w, size_t off,
+static int indent_str(struct evaluator *r, struct value *w, size_t off,
 		      struct value_str *ind)
 {
 	long long n;
@@ -952,8 +952,8 @@ static int indent_str(struct render *r, struct value *w, size_t off,
 	if (n < 0)
 		n = 0;
 	if (n > TPL_MAX_OUTPUT)
-		return render_fail(r, off, "string exceeds %u bytes",
-				   TPL_MAX_OUTPUT);
+		return ev_fail(r, off, "string exceeds %u bytes",
+			       TPL_MAX_OUTPUT);
 	p = arena_alloc(r->a, (size_t)n + 1);
 	memset(p, ' ', (size_t)n);
 	ind->ptr = p;
@@ -972,10 +972,10 @@ TPL_FN(f_indent)
 	char *copy;
 
 	if (self->kind != VALUE_STRING)	/* Jinja does s += "\n" */
-		return render_defined(r, self, off) ? ERR_INPUT :
-		       render_fail(r, off, "unsupported operand types for "
-				   "+=: '%s' and 'str'",
-				   value_type_name(self));
+		return ev_defined(r, self, off) ? ERR_INPUT :
+		       ev_fail(r, off, "unsupported operand types for "
+			       "+=: '%s' and 'str'",
+			       value_type_name(self));
 	if ((rc = self_str(r, self, off, &s)) ||
 	    (rc = indent_str(r, argv[0], off, &ind)))
 		return rc;
@@ -995,7 +995,7 @@ TPL_FN(f_indent)
 			strbuf_add(&sb, ind.ptr, ind.len);
 		strbuf_add(&sb, lines[i].ptr, lines[i].len);
 	}
-	return render_take(r, &sb, off, out);
+	return ev_take(r, &sb, off, out);
 }
 
 /* len <= length + leeway, for length and leeway >= 0, without overflow. */
@@ -1006,12 +1006,12 @@ static bool truncate_fits(size_t len, long long length, long long leeway)
 }
 
 /* Jinja's asserts: length >= len(end) and leeway >= 0. */
-static int truncate_check(struct render *r, long long length,
+static int truncate_check(struct evaluator *r, long long length,
 			  long long leeway, size_t end_len, size_t off)
 {
 	if (length < 0 || (unsigned long long)length < end_len || leeway < 0)
-		return render_fail(r, off, "expected length >= %zu and "
-				   "leeway >= 0", end_len);
+		return ev_fail(r, off, "expected length >= %zu and "
+			       "leeway >= 0", end_len);
 	return 0;
 }
 
@@ -1036,11 +1036,11 @@ TPL_FN(f_truncate)
 			return 0;
 	}
 	if (self->kind != VALUE_STRING)
-		return render_defined(r, self, off) ? ERR_INPUT :
-		       render_fail(r, off, "truncate: expected a string, got "
-				   "'%s'", value_type_name(self));
+		return ev_defined(r, self, off) ? ERR_INPUT :
+		       ev_fail(r, off, "truncate: expected a string, got "
+			       "'%s'", value_type_name(self));
 	if ((rc = self_str(r, self, off, &s)) ||
-	    (argv[2] && (rc = render_str(r, argv[2], off, &end))))
+	    (argv[2] && (rc = ev_str(r, argv[2], off, &end))))
 		return rc;
 	end_len = utf8_count(end.ptr, end.len);
 	if ((rc = truncate_check(r, length, leeway, end_len, off)))
@@ -1060,7 +1060,7 @@ TPL_FN(f_truncate)
 	sb_start(&sb);
 	strbuf_add(&sb, s.ptr, cut);
 	strbuf_add(&sb, end.ptr, end.len);
-	return render_take(r, &sb, off, out);
+	return ev_take(r, &sb, off, out);
 }
 
 /* HTML escaping as markupsafe.escape does it. */
@@ -1095,7 +1095,7 @@ TPL_FN(f_escape)
 			strbuf_addch(&sb, s.ptr[i]);
 		}
 	}
-	return render_take(r, &sb, off, out);
+	return ev_take(r, &sb, off, out);
 }
 
 TPL_FN(f_safe)
@@ -1132,21 +1132,21 @@ TPL_FN(f_urlencode)
 
 	sb_start(&sb);
 	if (self->kind != VALUE_DICT) {
-		if ((rc = render_str(r, self, off, &s)))
+		if ((rc = ev_str(r, self, off, &s)))
 			goto fail;
 		url_quote(&sb, &s, true);
-		return render_take(r, &sb, off, out);
+		return ev_take(r, &sb, off, out);
 	}
 	for (i = 0; i < self->u.dict.len; i++) {
 		if (i)
 			strbuf_addch(&sb, '&');
 		url_quote(&sb, &self->u.dict.items[i].key, false);
 		strbuf_addch(&sb, '=');
-		if ((rc = render_str(r, self->u.dict.items[i].val, off, &s)))
+		if ((rc = ev_str(r, self->u.dict.items[i].val, off, &s)))
 			goto fail;
 		url_quote(&sb, &s, false);
 	}
-	return render_take(r, &sb, off, out);
+	return ev_take(r, &sb, off, out);
 fail:
 	strbuf_release(&sb);
 	return rc;
@@ -1158,8 +1158,8 @@ TPL_FN(f_format)
 	size_t i;
 
 	if (args->npos && args->nkw)
-		return render_fail(r, off, "can't handle positional and "
-				   "keyword arguments at the same time");
+		return ev_fail(r, off, "can't handle positional and "
+			       "keyword arguments at the same time");
 	if (args->nkw) {
 		tuple = value_dict(r->a, args->nkw);
 		for (i = 0; i < args->nkw; i++)
@@ -1172,7 +1172,7 @@ TPL_FN(f_format)
 	}
 	if (self->kind != VALUE_STRING) {
 		struct value_str s;
-		int rc = render_str(r, self, off, &s);
+		int rc = ev_str(r, self, off, &s);
 
 		if (rc)
 			return rc;
@@ -1317,18 +1317,18 @@ static bool parse_float(const struct value_str *s, double *v)
 }
 
 /* int(float) as Python: truncation, failing on inf and nan. */
-static int float_to_int(struct render *r, double f, size_t off, bool *ok,
+static int float_to_int(struct evaluator *r, double f, size_t off, bool *ok,
 			long long *v)
 {
 	*ok = !isnan(f);
 	if (isinf(f))
-		return render_fail(r, off, "cannot convert float infinity to "
-				   "integer");
+		return ev_fail(r, off, "cannot convert float infinity to "
+			       "integer");
 	if (!*ok)
 		return 0;
 	if (f >= 9223372036854775808.0 || f < -9223372036854775808.0)
-		return render_fail(r, off, "integer overflow "
-				   "(integers are 64-bit)");
+		return ev_fail(r, off, "integer overflow "
+			       "(integers are 64-bit)");
 	*v = (long long)f;
 	return 0;
 }
@@ -1389,12 +1389,12 @@ TPL_FN(f_abs)
 		long long i = self->kind == VALUE_INT ? self->u.i : self->u.b;
 
 		if (i == LLONG_MIN)
-			return render_fail(r, off, "integer overflow "
-					   "(integers are 64-bit)");
+			return ev_fail(r, off, "integer overflow "
+				       "(integers are 64-bit)");
 		*out = value_int(r->a, i < 0 ? -i : i);
 	} else {
-		return render_fail(r, off, "bad operand type for abs(): '%s'",
-				   value_type_name(self));
+		return ev_fail(r, off, "bad operand type for abs(): '%s'",
+			       value_type_name(self));
 	}
 	return 0;
 }
@@ -1450,12 +1450,12 @@ TPL_FN(f_round)
 	int rc;
 
 	if ((rc = opt_int(r, argv[0], off, 0, &prec)) ||
-	    (argv[1] && (rc = render_str(r, argv[1], off, &method))))
+	    (argv[1] && (rc = ev_str(r, argv[1], off, &method))))
 		return rc;
 	if (self->kind != VALUE_INT && self->kind != VALUE_BOOL &&
 	    self->kind != VALUE_FLOAT)
-		return render_fail(r, off, "type %s doesn't define "
-				   "__round__ method", value_type_name(self));
+		return ev_fail(r, off, "type %s doesn't define "
+			       "__round__ method", value_type_name(self));
 	if (method.len == 6 && !memcmp(method.ptr, "common", 6)) {
 		long long i;
 
@@ -1465,15 +1465,15 @@ TPL_FN(f_round)
 		}
 		if (!round_int(self->kind == VALUE_INT ? self->u.i :
 			       self->u.b, prec, &i))
-			return render_fail(r, off, "integer overflow "
-					   "(integers are 64-bit)");
+			return ev_fail(r, off, "integer overflow "
+				       "(integers are 64-bit)");
 		*out = value_int(r->a, i);
 		return 0;
 	}
 	if ((method.len != 4 || memcmp(method.ptr, "ceil", 4)) &&
 	    (method.len != 5 || memcmp(method.ptr, "floor", 5)))
-		return render_fail(r, off, "method must be common, ceil or "
-				   "floor");
+		return ev_fail(r, off, "method must be common, ceil or "
+			       "floor");
 	x = self->kind == VALUE_FLOAT ? self->u.f : self->kind == VALUE_INT ?
 	    (double)self->u.i : self->u.b;
 	p = pow(10.0, (double)prec);
@@ -1485,14 +1485,14 @@ TPL_FN(f_round)
 /* ---- sequence filters ---------------------------------------------------- */
 
 /* Python len(v). */
-static int value_len(struct render *r, const struct value *v, size_t off,
+static int value_len(struct evaluator *r, const struct value *v, size_t off,
 		     long long *n)
 {
 	int rc;
 
 	switch (v->kind) {
 	case VALUE_STRING:
-		if ((rc = render_charge(r, v->u.s.len, off)))
+		if ((rc = ev_charge(r, v->u.s.len, off)))
 			return rc;
 		*n = (long long)utf8_count(v->u.s.ptr, v->u.s.len);
 		return 0;
@@ -1504,10 +1504,10 @@ static int value_len(struct render *r, const struct value *v, size_t off,
 		return 0;
 	case VALUE_UNDEFINED:
 		*n = 0;
-		return render_defined(r, v, off);
+		return ev_defined(r, v, off);
 	default:
-		return render_fail(r, off, "object of type '%s' has no len()",
-				   value_type_name(v));
+		return ev_fail(r, off, "object of type '%s' has no len()",
+			       value_type_name(v));
 	}
 }
 
@@ -1528,7 +1528,7 @@ TPL_FN(f_list)
 	size_t n, i;
 	int rc;
 
-	if ((rc = render_items(r, self, off, &items, &n)))
+	if ((rc = ev_items(r, self, off, &items, &n)))
 		return rc;
 	list = value_list(r->a, n);
 	for (i = 0; i < n; i++)
@@ -1551,10 +1551,10 @@ TPL_FN(f_first)
 							      &cp));
 		return 0;
 	}
-	if ((rc = render_items(r, self, off, &items, &n)))
+	if ((rc = ev_items(r, self, off, &items, &n)))
 		return rc;
-	*out = n ? items[0] : render_undef(r, off, "no first item, sequence "
-					   "was empty");
+	*out = n ? items[0] : ev_undef(r, off, "no first item, sequence "
+				       "was empty");
 	return 0;
 }
 
@@ -1570,15 +1570,15 @@ TPL_FN(f_last)
 		*out = str_borrow(r, self->u.s.ptr + b, self->u.s.len - b);
 		return 0;
 	}
-	if ((rc = render_items(r, self, off, &items, &n)))
+	if ((rc = ev_items(r, self, off, &items, &n)))
 		return rc;
-	*out = n ? items[n - 1] : render_undef(r, off, "no last item, "
-					       "sequence was empty");
+	*out = n ? items[n - 1] : ev_undef(r, off, "no last item, "
+					   "sequence was empty");
 	return 0;
 }
 
 /* The items of self mapped through the attribute argument (or not). */
-static int mapped_items(struct render *r, struct value *self,
+static int mapped_items(struct evaluator *r, struct value *self,
 			struct value *attribute, size_t off,
 			struct value ***items, size_t *n)
 {
@@ -1587,7 +1587,7 @@ static int mapped_items(struct render *r, struct value *self,
 	size_t i;
 	int rc;
 
-	if ((rc = render_items(r, self, off, items, n)))
+	if ((rc = ev_items(r, self, off, items, n)))
 		return rc;
 	if (!attribute || attribute->kind == VALUE_NONE)
 		return 0;
@@ -1611,12 +1611,12 @@ TPL_FN(f_join)
 	int rc;
 
 	if ((rc = mapped_items(r, self, argv[1], off, &items, &n)) ||
-	    (argv[0] && (rc = render_str(r, argv[0], off, &sep))))
+	    (argv[0] && (rc = ev_str(r, argv[0], off, &sep))))
 		return rc;
 	sb_start(&sb);
 	for (i = 0; i < n; i++) {
-		if ((rc = render_str(r, items[i], off, &s)) ||
-		    (rc = render_charge(r, s.len + sep.len, off))) {
+		if ((rc = ev_str(r, items[i], off, &s)) ||
+		    (rc = ev_charge(r, s.len + sep.len, off))) {
 			strbuf_release(&sb);
 			return rc;
 		}
@@ -1624,11 +1624,11 @@ TPL_FN(f_join)
 			strbuf_add(&sb, sep.ptr, sep.len);
 		strbuf_add(&sb, s.ptr, s.len);
 	}
-	return render_take(r, &sb, off, out);
+	return ev_take(r, &sb, off, out);
 }
 
 /* The comma-separated attribute list of sort(), or NULL. */
-static int attrs_arg(struct render *r, struct value *v, size_t off,
+static int attrs_arg(struct evaluator *r, struct value *v, size_t off,
 		     struct value_str *path, const struct value_str **out)
 {
 	int rc;
@@ -1650,7 +1650,7 @@ TPL_FN(f_sort)
 	size_t n, i;
 	int rc;
 
-	if ((rc = render_items(r, self, off, &items, &n)) ||
+	if ((rc = ev_items(r, self, off, &items, &n)) ||
 	    (rc = attrs_arg(r, argv[2], off, &path, &attrs)))
 		return rc;
 	keys = arena_alloc(r->a, (n + 1) * sizeof(*keys));
@@ -1671,14 +1671,14 @@ TPL_FN(f_dictsort)
 	int rc;
 
 	if (self->kind != VALUE_DICT)
-		return render_fail(r, off, "dictsort: expected a dict, got "
-				   "'%s'", value_type_name(self));
-	if (argv[1] && (rc = render_str(r, argv[1], off, &by)))
+		return ev_fail(r, off, "dictsort: expected a dict, got "
+			       "'%s'", value_type_name(self));
+	if (argv[1] && (rc = ev_str(r, argv[1], off, &by)))
 		return rc;
 	by_value = by.len == 5 && !memcmp(by.ptr, "value", 5);
 	if (!by_value && (by.len != 3 || memcmp(by.ptr, "key", 3)))
-		return render_fail(r, off, "you can only sort by either "
-				   "\"key\" or \"value\"");
+		return ev_fail(r, off, "you can only sort by either "
+			       "\"key\" or \"value\"");
 	n = self->u.dict.len;
 	items = arena_alloc(r->a, (n + 1) * sizeof(*items));
 	keys = arena_alloc(r->a, (n + 1) * sizeof(*keys));
@@ -1708,8 +1708,8 @@ TPL_FN(f_items)
 		return 0;
 	}
 	if (self->kind != VALUE_DICT)
-		return render_fail(r, off, "can only get item pairs from a "
-				   "mapping");
+		return ev_fail(r, off, "can only get item pairs from a "
+			       "mapping");
 	list = value_list(r->a, self->u.dict.len);
 	for (i = 0; i < self->u.dict.len; i++) {
 		pair = value_tuple(r->a, 2);
@@ -1732,16 +1732,16 @@ TPL_FN(f_reverse)
 	int rc;
 
 	if (self->kind == VALUE_STRING) {
-		if ((rc = render_items(r, self, off, &items, &n)))
+		if ((rc = ev_items(r, self, off, &items, &n)))
 			return rc;
 		sb_start(&sb);
 		while (n--)
 			strbuf_add(&sb, items[n]->u.s.ptr, items[n]->u.s.len);
-		return render_take(r, &sb, off, out);
+		return ev_take(r, &sb, off, out);
 	}
 	if (self->kind != VALUE_LIST && self->kind != VALUE_DICT)
-		return render_fail(r, off, "argument must be iterable");
-	if ((rc = render_items(r, self, off, &items, &n)))
+		return ev_fail(r, off, "argument must be iterable");
+	if ((rc = ev_items(r, self, off, &items, &n)))
 		return rc;
 	list = value_list(r->a, n);
 	for (i = n; i-- > 0;)
@@ -1753,7 +1753,7 @@ TPL_FN(f_reverse)
 /* ---- hashing for unique() ------------------------------------------------ */
 
 /* A hash consistent with value_equal, or an error for unhashable kinds. */
-static int value_hash(struct render *r, const struct value *v, size_t off,
+static int value_hash(struct evaluator *r, const struct value *v, size_t off,
 		      uint64_t *h)
 {
 	uint64_t x = 1469598103934665603ULL, sub;
@@ -1788,7 +1788,7 @@ static int value_hash(struct render *r, const struct value *v, size_t off,
 	case VALUE_DICT:
 		goto unhashable;
 	case VALUE_UNDEFINED:
-		return render_defined(r, v, off);
+		return ev_defined(r, v, off);
 	default:
 		x = 0;
 		break;
@@ -1796,8 +1796,8 @@ static int value_hash(struct render *r, const struct value *v, size_t off,
 	*h = x * 0x9E3779B97F4A7C15ULL;
 	return 0;
 unhashable:
-	return render_fail(r, off, "unhashable type: '%s'",
-			   value_type_name(v));
+	return ev_fail(r, off, "unhashable type: '%s'",
+		       value_type_name(v));
 }
 
 TPL_FN(f_unique)
@@ -1809,7 +1809,7 @@ TPL_FN(f_unique)
 	uint64_t h;
 	int rc;
 
-	if ((rc = render_items(r, self, off, &items, &n)) ||
+	if ((rc = ev_items(r, self, off, &items, &n)) ||
 	    (rc = attrs_arg(r, argv[1], off, &path, &attrs)))
 		return rc;
 	while (size < 2 * n)
@@ -1836,7 +1836,7 @@ TPL_FN(f_unique)
 
 /* ---- min, max, sum, batch, attr ------------------------------------------ */
 
-static int min_or_max(struct render *r, size_t off, struct value *self,
+static int min_or_max(struct evaluator *r, size_t off, struct value *self,
 		      struct value **argv, bool max, struct value **out)
 {
 	const struct value_str *attrs;
@@ -1846,14 +1846,14 @@ static int min_or_max(struct render *r, size_t off, struct value *self,
 	bool better;
 	int rc;
 
-	if ((rc = render_items(r, self, off, &items, &n)) ||
+	if ((rc = ev_items(r, self, off, &items, &n)) ||
 	    (rc = attrs_arg(r, argv[1], off, &path, &attrs)))
 		return rc;
 	for (i = 0; i < n; i++) {
 		if ((rc = sort_key(r, items[i], attrs, opt_bool(argv[0]), off,
 				   &key)))
 			return rc;
-		if (best_key && (rc = render_order(r, max ? TOK_GT : TOK_LT,
+		if (best_key && (rc = ev_order(r, max ? TOK_GT : TOK_LT,
 						    key, best_key, off,
 						    &better)))
 			return rc;
@@ -1862,8 +1862,8 @@ static int min_or_max(struct render *r, size_t off, struct value *self,
 			best = i;
 		}
 	}
-	*out = n ? items[best] : render_undef(r, off, "no aggregated item, "
-					      "sequence was empty");
+	*out = n ? items[best] : ev_undef(r, off, "no aggregated item, "
+					  "sequence was empty");
 	return 0;
 }
 
@@ -1887,8 +1887,8 @@ TPL_FN(f_sum)
 		return rc;
 	total = argv[1] ? argv[1] : value_int(r->a, 0);
 	for (i = 0; i < n; i++)
-		if ((rc = render_arith(r, TOK_ADD, total, items[i], off,
-				       &total)))
+		if ((rc = ev_arith(r, TOK_ADD, total, items[i], off,
+				   &total)))
 			return rc;
 	*out = total;
 	return 0;
@@ -1901,14 +1901,14 @@ TPL_FN(f_batch)
 	size_t n, i;
 	int rc;
 
-	if ((rc = render_items(r, self, off, &items, &n)) ||
+	if ((rc = ev_items(r, self, off, &items, &n)) ||
 	    (rc = need_int(r, argv[0], off, &size)))
 		return rc;
 	if (size <= 0)
-		return render_fail(r, off, "batch size must be positive");
+		return ev_fail(r, off, "batch size must be positive");
 	if (argv[1] && n && size > TPL_MAX_ITEMS)	/* the fill */
-		return render_fail(r, off, "list exceeds %d items",
-				   TPL_MAX_ITEMS);
+		return ev_fail(r, off, "list exceeds %d items",
+			       TPL_MAX_ITEMS);
 	list = value_list(r->a, n / (size_t)size + 1);
 	for (i = 0; i < n; i++) {
 		if (i % (size_t)size == 0) {
@@ -1930,15 +1930,15 @@ TPL_FN(f_attr)
 	struct value_str name;
 	int rc;
 
-	if ((rc = render_str(r, argv[0], off, &name)))
+	if ((rc = ev_str(r, argv[0], off, &name)))
 		return rc;
 	if (self->kind == VALUE_DICT) {
-		*out = render_undef(r, off, arena_printf(r->a,
+		*out = ev_undef(r, off, arena_printf(r->a,
 				    "'dict object' has no attribute '%.*s'",
 				    (int)name.len, name.ptr));
 		return 0;
 	}
-	return render_getattr(r, self, name.ptr, name.len, off, out);
+	return ev_getattr(r, self, name.ptr, name.len, off, out);
 }
 
 /* ---- map, select, reject ------------------------------------------------- */
@@ -1954,16 +1954,16 @@ static struct tpl_args args_shift(const struct tpl_args *args, size_t skip)
 }
 
 /* The name argument of map/select: a string. */
-static int name_arg(struct render *r, const struct tpl_args *args, size_t i,
+static int name_arg(struct evaluator *r, const struct tpl_args *args, size_t i,
 		    size_t off, const char **name)
 {
 	struct value_str s;
 	int rc;
 
 	if (args->npos <= i)
-		return render_fail(r, off, "missing the name of a filter or "
-				   "test");
-	if ((rc = render_str(r, args->pos[i], off, &s)))
+		return ev_fail(r, off, "missing the name of a filter or "
+			       "test");
+	if ((rc = ev_str(r, args->pos[i], off, &s)))
 		return rc;
 	*name = arena_strndup(r->a, s.ptr, s.len);
 	return 0;
@@ -1989,7 +1989,7 @@ TPL_FN(f_map)
 	size_t n, i;
 	int rc;
 
-	if ((rc = render_items(r, self, off, &items, &n)))
+	if ((rc = ev_items(r, self, off, &items, &n)))
 		return rc;
 	list = value_list(r->a, n);
 	if (!args->npos && attr) {
@@ -2006,15 +2006,15 @@ TPL_FN(f_map)
 		return rc;
 	rest = args_shift(args, 1);
 	for (i = 0; i < n && !rc; i++)
-		if (!(rc = render_call_named(r, false, name, items[i], &rest,
-					     off, &v)))
+		if (!(rc = ev_call_named(r, false, name, items[i], &rest,
+					 off, &v)))
 			value_list_push(r->a, list, v);
 	*out = list;
 	return rc;
 }
 
 /* select, reject, selectattr and rejectattr. */
-static int select_items(struct render *r, size_t off, struct value *self,
+static int select_items(struct evaluator *r, size_t off, struct value *self,
 			const struct tpl_args *args, bool attr, bool keep,
 			struct value **out)
 {
@@ -2026,12 +2026,12 @@ static int select_items(struct render *r, size_t off, struct value *self,
 	bool yes;
 	int rc;
 
-	if ((rc = render_items(r, self, off, &items, &n)))
+	if ((rc = ev_items(r, self, off, &items, &n)))
 		return rc;
 	if (attr && (args->npos < 1 ||
 		     (rc = attr_arg(r, args->pos[0], off, &path))))
-		return rc ? rc : render_fail(r, off, "missing parameter for "
-					     "attribute name");
+		return rc ? rc : ev_fail(r, off, "missing parameter for "
+					 "attribute name");
 	if (args->npos > skip && (rc = name_arg(r, args, skip, off, &name)))
 		return rc;
 	rest = args_shift(args, args->npos > skip ? skip + 1 : skip);
@@ -2039,9 +2039,9 @@ static int select_items(struct render *r, size_t off, struct value *self,
 	for (i = 0; i < n; i++) {
 		v = items[i];
 		if ((attr && (rc = attr_get(r, v, &path, NULL, off, &v))) ||
-		    (name && (rc = render_call_named(r, true, name, v, &rest,
-						     off, &res))) ||
-		    (rc = render_truthy(r, name ? res : v, off, &yes)))
+		    (name && (rc = ev_call_named(r, true, name, v, &rest,
+						 off, &res))) ||
+		    (rc = ev_truthy(r, name ? res : v, off, &yes)))
 			return rc;
 		if (yes == keep)
 			value_list_push(r->a, list, items[i]);
@@ -2073,7 +2073,7 @@ TPL_FN(f_rejectattr)
 /* ---- JSON ---------------------------------------------------------------- */
 
 struct json {
-	struct render *r;
+	struct evaluator *r;
 	struct strbuf sb;
 	struct value_str indent;	/* ptr NULL: no indentation */
 	bool html;			/* escape < > & ' as tojson does */
@@ -2196,8 +2196,8 @@ static int json_dict(struct json *j, const struct value *v, unsigned level)
 static int json_value(struct json *j, const struct value *v, unsigned level)
 {
 	if (level > TPL_MAX_VALUE_DEPTH)
-		return render_fail(j->r, j->off, "value nests too deeply for "
-				   "JSON");
+		return ev_fail(j->r, j->off, "value nests too deeply for "
+			       "JSON");
 	if (j->sb.overflow)
 		return 0;
 	switch (v->kind) {
@@ -2225,15 +2225,15 @@ static int json_value(struct json *j, const struct value *v, unsigned level)
 	case VALUE_DICT:
 		return json_dict(j, v, level);
 	case VALUE_UNDEFINED:
-		return render_undef_error(j->r, v, j->off);
+		return ev_undef_error(j->r, v, j->off);
 	default:
-		return render_fail(j->r, j->off, "object of type %s is not "
-				   "JSON serializable", value_type_name(v));
+		return ev_fail(j->r, j->off, "object of type %s is not "
+			       "JSON serializable", value_type_name(v));
 	}
 }
 
 /* json.dumps(self, sort_keys=True, indent=indent). */
-static int json_dump(struct render *r, size_t off, struct value *self,
+static int json_dump(struct evaluator *r, size_t off, struct value *self,
 		     struct value *indent, bool html, struct value **out)
 {
 	struct json j = { r, STRBUF_INIT, { NULL, 0 }, html, off };
@@ -2257,7 +2257,7 @@ static int json_dump(struct render *r, size_t off, struct value *self,
 		strbuf_release(&j.sb);
 		return rc;
 	}
-	return render_take(r, &j.sb, off, out);
+	return ev_take(r, &j.sb, off, out);
 }
 
 TPL_FN(f_tojson)
@@ -2498,7 +2498,7 @@ static void slug_truncate(struct strbuf *sb, size_t max, bool words,
 }
 
 /* Apply replacements, a list of [old, new] pairs, to sb. */
-static int slug_replace(struct render *r, struct strbuf *sb,
+static int slug_replace(struct evaluator *r, struct strbuf *sb,
 			const struct value *pairs, size_t off)
 {
 	struct value_str s, old, new;
@@ -2515,8 +2515,8 @@ static int slug_replace(struct render *r, struct strbuf *sb,
 				   &old)) ||
 		    (rc = need_str(r, p->u.list.items[1], off, "slugify",
 				   &new)))
-			return render_fail(r, off, "slugify: replacements "
-					   "must be [old, new] pairs");
+			return ev_fail(r, off, "slugify: replacements "
+				       "must be [old, new] pairs");
 		s.ptr = sb->buf;
 		s.len = sb->len;
 		if ((rc = str_replace(r, &s, &old, &new, -1, off, &v)))
@@ -2528,7 +2528,7 @@ static int slug_replace(struct render *r, struct strbuf *sb,
 }
 
 /* The slug of s with separator '-', before truncation. */
-static int slug_core(struct render *r, const struct value_str *s,
+static int slug_core(struct evaluator *r, const struct value_str *s,
 		     struct value **kw, size_t off, struct strbuf *out)
 {
 	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
@@ -2573,17 +2573,17 @@ TPL_FN(f_slugify)
 		for (k = 0; k < 11 && strcmp(names[k], args->kwnames[i]); k++)
 			;
 		if (k >= 10)
-			return render_fail(r, off, "slugify: argument '%s' is "
-					   "not supported", args->kwnames[i]);
+			return ev_fail(r, off, "slugify: argument '%s' is "
+				       "not supported", args->kwnames[i]);
 		kw[k] = args->kw[i];
 	}
 	if (self->kind != VALUE_STRING)	/* python-slugify wants a str */
-		return render_defined(r, self, off) ? ERR_INPUT :
-		       render_fail(r, off, "slugify: expected a string, got "
-				   "'%s'", value_type_name(self));
+		return ev_defined(r, self, off) ? ERR_INPUT :
+		       ev_fail(r, off, "slugify: expected a string, got "
+			       "'%s'", value_type_name(self));
 	if ((rc = self_str(r, self, off, &s)) ||
 	    (rc = opt_int(r, kw[0], off, 0, &max)) ||
-	    (kw[2] && (rc = render_str(r, kw[2], off, &sep))))
+	    (kw[2] && (rc = ev_str(r, kw[2], off, &sep))))
 		return rc;
 	sb_start(&sb);
 	if ((rc = slug_core(r, &s, kw, off, &sb))) {
@@ -2601,7 +2601,7 @@ TPL_FN(f_slugify)
 		strbuf_release(&sb);
 		return rc;
 	}
-	return render_take(r, &sb, off, out);
+	return ev_take(r, &sb, off, out);
 }
 
 /* ---- printf-style and str.format() formatting ---------------------------- */
@@ -2794,7 +2794,7 @@ static long long fmt_number(const char **p, const char *end)
 }
 
 /* Parse a format spec of str.format() into f. */
-static int fmt_parse_spec(struct render *r, const char *p, const char *end,
+static int fmt_parse_spec(struct evaluator *r, const char *p, const char *end,
 			  size_t off, struct fmt_spec *f)
 {
 	uint32_t cp;
@@ -2824,29 +2824,29 @@ static int fmt_parse_spec(struct render *r, const char *p, const char *end,
 	if (p < end && *p == '.') {
 		p++;
 		if (p >= end || !uc_isdigit((unsigned char)*p))
-			return render_fail(r, off, "format specifier missing "
-					   "precision");
+			return ev_fail(r, off, "format specifier missing "
+				       "precision");
 		f->prec = fmt_number(&p, end);
 	}
 	if (f->width > INT_MAX || f->prec > INT_MAX)
-		return render_fail(r, off, "%s too big", f->prec > INT_MAX ?
-				   "precision" : "width");
+		return ev_fail(r, off, "%s too big", f->prec > INT_MAX ?
+			       "precision" : "width");
 	if (p < end)
 		f->type = *p++;
 	if (p < end || (f->type && !in_set("bcdeEfFgGnosxX%", f->type)))
-		return render_fail(r, off, "invalid format specifier");
+		return ev_fail(r, off, "invalid format specifier");
 	return 0;
 }
 
 /* format(v, spec) for the value kinds we have. */
-static int fmt_value(struct render *r, struct strbuf *sb, struct value *v,
+static int fmt_value(struct evaluator *r, struct strbuf *sb, struct value *v,
 		     const char *spec, const char *end, size_t off)
 {
 	struct fmt_spec f;
 	struct value_str s;
 	int rc;
 
-	if ((rc = render_defined(r, v, off)) ||
+	if ((rc = ev_defined(r, v, off)) ||
 	    (rc = fmt_parse_spec(r, spec, end, off, &f)))
 		return rc;
 	if (v->kind == VALUE_BOOL && spec == end)
@@ -2875,44 +2875,44 @@ static int fmt_value(struct render *r, struct strbuf *sb, struct value *v,
 		return 0;
 	default:
 		if (spec != end)
-			return render_fail(r, off, "unsupported format string "
-					   "passed to %s.__format__",
-					   value_type_name(v));
-		if ((rc = render_str(r, v, off, &s)))
+			return ev_fail(r, off, "unsupported format string "
+				       "passed to %s.__format__",
+				       value_type_name(v));
+		if ((rc = ev_str(r, v, off, &s)))
 			return rc;
 		strbuf_add(sb, s.ptr, s.len);
 		return 0;
 	}
-	return render_fail(r, off, "invalid format specifier for a '%s'",
-			   value_type_name(v));
+	return ev_fail(r, off, "invalid format specifier for a '%s'",
+		       value_type_name(v));
 }
 
 /* The next positional argument of a % format, or an error. */
-static int pct_next(struct render *r, struct value **items, size_t n,
+static int pct_next(struct evaluator *r, struct value **items, size_t n,
 		    size_t *used, size_t off, struct value **out)
 {
 	*out = NULL;
 	if (*used >= n)
-		return render_fail(r, off, "not enough arguments for format "
-				   "string");
+		return ev_fail(r, off, "not enough arguments for format "
+			       "string");
 	*out = items[(*used)++];
 	return 0;
 }
 
 /* One conversion of a % format, with its flags already in f. */
-static int pct_convert(struct render *r, struct strbuf *sb, char conv,
+static int pct_convert(struct evaluator *r, struct strbuf *sb, char conv,
 		       struct value *v, struct fmt_spec *f, size_t off)
 {
 	struct strbuf tmp = STRBUF_INIT;
 	struct value_str s;
 	int rc = 0;
 
-	if ((rc = render_defined(r, v, off)))
+	if ((rc = ev_defined(r, v, off)))
 		return rc;
 	f->type = conv == 'i' || conv == 'u' ? 'd' : conv;
 	if (in_set("sra", conv)) {
 		if (conv == 's') {
-			rc = render_str(r, v, off, &s);
+			rc = ev_str(r, v, off, &s);
 		} else {
 			value_repr(&tmp, v);
 			s.ptr = tmp.buf;
@@ -2923,32 +2923,32 @@ static int pct_convert(struct render *r, struct strbuf *sb, char conv,
 	} else if (in_set("dxXoiu", conv)) {
 		if (v->kind == VALUE_FLOAT && f->type == 'd' &&
 		    !isfinite(v->u.f))
-			rc = render_fail(r, off, "cannot convert float %s to "
-					 "integer", isnan(v->u.f) ? "NaN" :
-					 "infinity");
+			rc = ev_fail(r, off, "cannot convert float %s to "
+				     "integer", isnan(v->u.f) ? "NaN" :
+				     "infinity");
 		else if (v->kind == VALUE_FLOAT && f->type == 'd')
 			fmt_float_int(sb, v->u.f, f);
 		else if (v->kind == VALUE_INT || v->kind == VALUE_BOOL)
 			fmt_int(sb, v->kind == VALUE_INT ? v->u.i : v->u.b, f);
 		else
-			rc = render_fail(r, off, "%%%c format: %s is required, "
-					 "not %s", conv, f->type == 'd' ?
-					 "a real number" : "an integer",
-					 value_type_name(v));
+			rc = ev_fail(r, off, "%%%c format: %s is required, "
+				     "not %s", conv, f->type == 'd' ?
+				     "a real number" : "an integer",
+				     value_type_name(v));
 	} else if (v->kind == VALUE_FLOAT || v->kind == VALUE_INT ||
 		   v->kind == VALUE_BOOL) {
 		fmt_float(sb, v->kind == VALUE_FLOAT ? v->u.f :
 			  (double)(v->kind == VALUE_INT ? v->u.i : v->u.b), f);
 	} else {
-		rc = render_fail(r, off, "must be real number, not %s",
-				 value_type_name(v));
+		rc = ev_fail(r, off, "must be real number, not %s",
+			     value_type_name(v));
 	}
 	strbuf_release(&tmp);
 	return rc;
 }
 
 /* Parse the flags, width and precision of a % conversion at *p. */
-static int pct_spec(struct render *r, const char **p, const char *end,
+static int pct_spec(struct evaluator *r, const char **p, const char *end,
 		    struct value **items, size_t n, size_t *used, size_t off,
 		    struct fmt_spec *f)
 {
@@ -2994,15 +2994,15 @@ static int pct_spec(struct render *r, const char **p, const char *end,
 		}
 	}
 	if (f->width > INT_MAX || f->prec > INT_MAX)
-		return render_fail(r, off, "%s too big", f->prec > INT_MAX ?
-				   "precision" : "width");
+		return ev_fail(r, off, "%s too big", f->prec > INT_MAX ?
+			       "precision" : "width");
 	while (*p < end && in_set("hlL", **p))
 		(*p)++;
 	return 0;
 }
 
 /* A %(name) key: the mapping's value. */
-static int pct_key(struct render *r, const char **p, const char *end,
+static int pct_key(struct evaluator *r, const char **p, const char *end,
 		   const struct value *args, size_t off, struct value **out)
 {
 	const char *start = ++*p;
@@ -3013,18 +3013,18 @@ static int pct_key(struct render *r, const char **p, const char *end,
 		(*p)++;
 	}
 	if (depth)
-		return render_fail(r, off, "incomplete format key");
+		return ev_fail(r, off, "incomplete format key");
 	if (args->kind != VALUE_DICT)
-		return render_fail(r, off, "format requires a mapping");
+		return ev_fail(r, off, "format requires a mapping");
 	*out = value_dict_getn(args, start, (size_t)(*p - 1 - start));
 	if (!*out)
-		return render_fail(r, off, "key '%.*s' is not in the mapping",
-				   (int)(*p - 1 - start), start);
+		return ev_fail(r, off, "key '%.*s' is not in the mapping",
+			       (int)(*p - 1 - start), start);
 	return 0;
 }
 
 /* One %-directive at *p (just after '%'). */
-static int pct_directive(struct render *r, struct strbuf *sb, const char **p,
+static int pct_directive(struct evaluator *r, struct strbuf *sb, const char **p,
 			 const char *end, const struct value *args,
 			 struct value **items, size_t n, size_t *used,
 			 size_t off, const char *start)
@@ -3040,25 +3040,25 @@ static int pct_directive(struct render *r, struct strbuf *sb, const char **p,
 	if ((rc = pct_spec(r, p, end, items, n, used, off, &f)))
 		return rc;
 	if (*p >= end)
-		return render_fail(r, off, "incomplete format");
+		return ev_fail(r, off, "incomplete format");
 	conv = *(*p)++;
 	if (conv == '%') {
 		strbuf_addch(sb, '%');
 		return 0;
 	}
 	if (!in_set("sradiuoxXeEfFgGc", conv))
-		return render_fail(r, off, "unsupported format character "
-				   "'%c' (0x%x) at index %zu", conv,
-				   (unsigned char)conv,
-				   (size_t)(*p - 1 - start));
+		return ev_fail(r, off, "unsupported format character "
+			       "'%c' (0x%x) at index %zu", conv,
+			       (unsigned char)conv,
+			       (size_t)(*p - 1 - start));
 	if (!v && (rc = pct_next(r, items, n, used, off, &v)))
 		return rc;
 	if (conv == 'c')
-		return render_fail(r, off, "%%c format is not supported");
+		return ev_fail(r, off, "%%c format is not supported");
 	return pct_convert(r, sb, conv, v, &f, off);
 }
 
-int tpl_format_percent(struct render *r, const struct value *fmt,
+int tpl_format_percent(struct evaluator *r, const struct value *fmt,
 		       const struct value *args, size_t off,
 		       struct value **out)
 {
@@ -3087,45 +3087,45 @@ int tpl_format_percent(struct render *r, const struct value *fmt,
 	}
 	if (used < n && (tuple || (args->kind != VALUE_DICT &&
 				   args->kind != VALUE_LIST))) {
-		rc = render_fail(r, off, "not all arguments converted during "
-				 "string formatting");
+		rc = ev_fail(r, off, "not all arguments converted during "
+			     "string formatting");
 		goto fail;
 	}
-	return render_take(r, &sb, off, out);
+	return ev_take(r, &sb, off, out);
 fail:
 	strbuf_release(&sb);
 	return rc;
 }
 
 /* The positional argument i of str.format(), or an error. */
-static int field_positional(struct render *r, const struct tpl_args *args,
+static int field_positional(struct evaluator *r, const struct tpl_args *args,
 			    size_t i, size_t off, struct value **out)
 {
 	if (i >= args->npos)
-		return render_fail(r, off, "replacement index %zu out of "
-				   "range for positional args tuple", i);
+		return ev_fail(r, off, "replacement index %zu out of "
+			       "range for positional args tuple", i);
 	*out = args->pos[i];
 	return 0;
 }
 
 /* The argument a field names: "" (automatic), "0" or "name". */
-static int field_arg(struct render *r, const char *p, const char *q,
+static int field_arg(struct evaluator *r, const char *p, const char *q,
 		     const struct tpl_args *args, size_t *auto_idx,
 		     size_t off, struct value **out)
 {
 	size_t i;
 
 	if (q == p && *auto_idx == (size_t)-1)
-		return render_fail(r, off, "cannot switch from manual field "
-				   "specification to automatic field "
-				   "numbering");
+		return ev_fail(r, off, "cannot switch from manual field "
+			       "specification to automatic field "
+			       "numbering");
 	if (q == p)
 		return field_positional(r, args, (*auto_idx)++, off, out);
 	if (uc_isdigit((unsigned char)*p)) {
 		if (*auto_idx && *auto_idx != (size_t)-1)
-			return render_fail(r, off, "cannot switch from "
-					   "automatic field numbering to "
-					   "manual field specification");
+			return ev_fail(r, off, "cannot switch from "
+				       "automatic field numbering to "
+				       "manual field specification");
 		*auto_idx = (size_t)-1;
 		return field_positional(r, args, strtoul(p, NULL, 10), off,
 					out);
@@ -3136,12 +3136,12 @@ static int field_arg(struct render *r, const char *p, const char *q,
 			*out = args->kw[i];
 			return 0;
 		}
-	return render_fail(r, off, "no argument named '%.*s'", (int)(q - p),
-			   p);
+	return ev_fail(r, off, "no argument named '%.*s'", (int)(q - p),
+		       p);
 }
 
 /* The value of a str.format() field name such as 0, name, a.b or a[0]. */
-static int field_value(struct render *r, const char *p, const char *end,
+static int field_value(struct evaluator *r, const char *p, const char *end,
 		       const struct tpl_args *args, size_t *auto_idx,
 		       size_t off, struct value **out)
 {
@@ -3161,19 +3161,19 @@ static int field_value(struct render *r, const char *p, const char *end,
 			      value_int(r->a, strtoll(s, NULL, 10)) :
 			      str_borrow(r, s, (size_t)(q - s));
 			q += q < end && *q == ']';
-			rc = render_getitem(r, *out, key, off, out);
+			rc = ev_getitem(r, *out, key, off, out);
 		} else {
-			rc = render_getattr(r, *out, s, (size_t)(q - s), off,
-					    out);
+			rc = ev_getattr(r, *out, s, (size_t)(q - s), off,
+					out);
 		}
-		if (rc || (rc = render_defined(r, *out, off)))
+		if (rc || (rc = ev_defined(r, *out, off)))
 			return rc;
 	}
 	return 0;
 }
 
 /* One {field!conv:spec} replacement; *p is just after '{'. */
-static int format_field(struct render *r, struct strbuf *sb, const char **p,
+static int format_field(struct evaluator *r, struct strbuf *sb, const char **p,
 			const char *end, const struct tpl_args *args,
 			size_t *auto_idx, size_t off)
 {
@@ -3184,10 +3184,10 @@ static int format_field(struct render *r, struct strbuf *sb, const char **p,
 	int rc;
 
 	if (!(close = memchr(start, '}', (size_t)(end - start))))
-		return render_fail(r, off, "expected '}' before end of string");
+		return ev_fail(r, off, "expected '}' before end of string");
 	if (memchr(start, '{', (size_t)(close - start)))
-		return render_fail(r, off, "nested format fields are not "
-				   "supported");
+		return ev_fail(r, off, "nested format fields are not "
+			       "supported");
 	for (name_end = start; name_end < close && *name_end != '!' &&
 	     *name_end != ':'; name_end++)
 		;
@@ -3196,7 +3196,7 @@ static int format_field(struct render *r, struct strbuf *sb, const char **p,
 		spec = name_end + 2;
 		if (!in_set("rsa", conv) ||
 		    (spec < close && *spec != ':'))
-			return render_fail(r, off, "invalid conversion");
+			return ev_fail(r, off, "invalid conversion");
 	} else {
 		spec = name_end;
 	}
@@ -3210,7 +3210,7 @@ static int format_field(struct render *r, struct strbuf *sb, const char **p,
 	} else if (conv == 's') {
 		struct value_str s;
 
-		if ((rc = render_str(r, v, off, &s)))
+		if ((rc = ev_str(r, v, off, &s)))
 			goto out;
 		v = str_borrow(r, s.ptr, s.len);
 	}
@@ -3222,7 +3222,7 @@ out:
 }
 
 /* Python's str.format(*args, **kwargs). */
-static int str_format(struct render *r, const struct value_str *fmt,
+static int str_format(struct evaluator *r, const struct value_str *fmt,
 		      const struct tpl_args *args, size_t off,
 		      struct value **out)
 {
@@ -3237,8 +3237,8 @@ static int str_format(struct render *r, const struct value_str *fmt,
 			strbuf_addch(&sb, *p);
 			p += 2;
 		} else if (*p == '}') {
-			rc = render_fail(r, off, "single '}' encountered in "
-					 "format string");
+			rc = ev_fail(r, off, "single '}' encountered in "
+				     "format string");
 		} else if (*p == '{') {
 			p++;
 			rc = format_field(r, &sb, &p, end, args, &auto_idx,
@@ -3251,7 +3251,7 @@ static int str_format(struct render *r, const struct value_str *fmt,
 		strbuf_release(&sb);
 		return rc;
 	}
-	return render_take(r, &sb, off, out);
+	return ev_take(r, &sb, off, out);
 }
 
 /* ---- tests --------------------------------------------------------------- */
@@ -3372,23 +3372,23 @@ TPL_FN(t_sameas)
 TPL_FN(t_in)
 {
 	bool res;
-	int rc = render_contains(r, self, argv[0], off, &res);
+	int rc = ev_contains(r, self, argv[0], off, &res);
 
 	return rc ? rc : bool_out(out, res);
 }
 
 /* The comparison tests: eq, ne, lt, le, gt, ge and their aliases. */
-static int compare_test(struct render *r, size_t off, struct value *a,
+static int compare_test(struct evaluator *r, size_t off, struct value *a,
 			struct value *b, enum tok_kind op, struct value **out)
 {
 	bool res;
 	int rc;
 
 	if (op == TOK_EQ || op == TOK_NE) {
-		rc = render_equal(r, a, b, off, &res);
+		rc = ev_equal(r, a, b, off, &res);
 		res = op == TOK_EQ ? res : !res;
 	} else {
-		rc = render_order(r, op, a, b, off, &res);
+		rc = ev_order(r, op, a, b, off, &res);
 	}
 	return rc ? rc : bool_out(out, res);
 }
@@ -3424,13 +3424,13 @@ TPL_FN(t_ge)
 }
 
 /* value % num == want, for odd, even and divisibleby. */
-static int mod_test(struct render *r, size_t off, struct value *v,
+static int mod_test(struct evaluator *r, size_t off, struct value *v,
 		    long long num, long long want, struct value **out)
 {
 	struct value n = { .kind = VALUE_INT, .u.i = num };
 	struct value w = { .kind = VALUE_INT, .u.i = want };
 	struct value *m;
-	int rc = render_arith(r, TOK_MOD, v, &n, off, &m);
+	int rc = ev_arith(r, TOK_MOD, v, &n, off, &m);
 
 	return rc ? rc : bool_out(out, value_equal(m, &w));
 }
@@ -3449,13 +3449,13 @@ TPL_FN(t_divisibleby)
 {
 	struct value zero = { .kind = VALUE_INT, .u.i = 0 };
 	struct value *m;
-	int rc = render_arith(r, TOK_MOD, self, argv[0], off, &m);
+	int rc = ev_arith(r, TOK_MOD, self, argv[0], off, &m);
 
 	return rc ? rc : bool_out(out, value_equal(m, &zero));
 }
 
 /* Python's islower()/isupper(): some cased character, none the other. */
-static int case_test(struct render *r, size_t off, struct value *self,
+static int case_test(struct evaluator *r, size_t off, struct value *self,
 		     bool upper, struct value **out)
 {
 	bool cased = false;
@@ -3486,11 +3486,11 @@ TPL_FN(t_upper)
 }
 
 /* `is filter` and `is test`: whether the name exists. */
-static int has_name(struct render *r, size_t off, struct value *self,
+static int has_name(struct evaluator *r, size_t off, struct value *self,
 		    enum tpl_table t, struct value **out)
 {
 	struct value_str s;
-	int rc = render_str(r, self, off, &s);
+	int rc = ev_str(r, self, off, &s);
 
 	return rc ? rc : bool_out(out, tpl_func_find(t, s.ptr, s.len));
 }
@@ -3533,7 +3533,7 @@ TPL_FN(m_capitalize)
 }
 
 /* strip, lstrip and rstrip. */
-static int strip_method(struct render *r, size_t off, struct value *self,
+static int strip_method(struct evaluator *r, size_t off, struct value *self,
 			struct value *chars, bool left, bool right,
 			struct value **out)
 {
@@ -3542,8 +3542,8 @@ static int strip_method(struct render *r, size_t off, struct value *self,
 
 	if (chars && chars->kind != VALUE_NONE) {
 		if (chars->kind != VALUE_STRING)
-			return render_fail(r, off, "strip arg must be None or "
-					   "str");
+			return ev_fail(r, off, "strip arg must be None or "
+				       "str");
 		set = chars->u.s;
 	}
 	str_strip(&self->u.s, chars && chars->kind != VALUE_NONE ? &set :
@@ -3568,7 +3568,7 @@ TPL_FN(m_rstrip)
 }
 
 /* Split on runs of whitespace, at most max times (-1: no limit). */
-static void split_space(struct render *r, const struct value_str *s,
+static void split_space(struct evaluator *r, const struct value_str *s,
 			long long max, bool from_right, struct value *list)
 {
 	size_t b = 0, e = s->len, i, w;
@@ -3617,7 +3617,7 @@ static void split_space(struct render *r, const struct value_str *s,
 }
 
 /* Split on sep, at most max times (-1: no limit). */
-static void split_sep(struct render *r, const struct value_str *s,
+static void split_sep(struct evaluator *r, const struct value_str *s,
 		      const struct value_str *sep, long long max,
 		      bool from_right, struct value *list)
 {
@@ -3648,7 +3648,7 @@ static void split_sep(struct render *r, const struct value_str *s,
 		value_list_push(r->a, list, rev->u.list.items[i]);
 }
 
-static int split_method(struct render *r, size_t off, struct value *self,
+static int split_method(struct evaluator *r, size_t off, struct value *self,
 			struct value **argv, bool from_right,
 			struct value **out)
 {
@@ -3658,7 +3658,7 @@ static int split_method(struct render *r, size_t off, struct value *self,
 	int rc;
 
 	if ((rc = opt_int(r, argv[1], off, -1, &max)) ||
-	    (rc = render_charge(r, self->u.s.len, off)))
+	    (rc = ev_charge(r, self->u.s.len, off)))
 		return rc;
 	if (max < 0 || max > TPL_MAX_ITEMS)	/* more would fail below */
 		max = TPL_MAX_ITEMS;
@@ -3668,15 +3668,15 @@ static int split_method(struct render *r, size_t off, struct value *self,
 		if ((rc = need_str(r, argv[0], off, "split", &sep)))
 			return rc;
 		if (!sep.len)
-			return render_fail(r, off, "empty separator");
-		if ((rc = render_charge_search(r, self->u.s.len, sep.len,
-					       off)))
+			return ev_fail(r, off, "empty separator");
+		if ((rc = ev_charge_search(r, self->u.s.len, sep.len,
+					   off)))
 			return rc;
 		split_sep(r, &self->u.s, &sep, max, from_right, list);
 	}
 	if (list->u.list.len > TPL_MAX_ITEMS)
-		return render_fail(r, off, "list exceeds %d items",
-				   TPL_MAX_ITEMS);
+		return ev_fail(r, off, "list exceeds %d items",
+			       TPL_MAX_ITEMS);
 	*out = list;
 	return 0;
 }
@@ -3708,7 +3708,7 @@ TPL_FN(m_splitlines)
 }
 
 /* Byte window of s for code point bounds start/end (Python slicing). */
-static int str_window(struct render *r, const struct value_str *s,
+static int str_window(struct evaluator *r, const struct value_str *s,
 		      struct value *start, struct value *end, size_t off,
 		      struct value_str *win, bool *empty_past_end)
 {
@@ -3734,7 +3734,7 @@ static int str_window(struct render *r, const struct value_str *s,
 }
 
 /* startswith and endswith, with a str or a tuple of str. */
-static int affix_method(struct render *r, size_t off, struct value *self,
+static int affix_method(struct evaluator *r, size_t off, struct value *self,
 			struct value **argv, bool ends, struct value **out)
 {
 	struct value **cands = &argv[0];
@@ -3754,10 +3754,10 @@ static int affix_method(struct render *r, size_t off, struct value *self,
 		const struct value *c = cands[i];
 
 		if (c->kind != VALUE_STRING)
-			return render_fail(r, off, "%s first arg must be str "
-					   "or a tuple of str, not %s",
-					   ends ? "endswith" : "startswith",
-					   value_type_name(c));
+			return ev_fail(r, off, "%s first arg must be str "
+				       "or a tuple of str, not %s",
+				       ends ? "endswith" : "startswith",
+				       value_type_name(c));
 		if (!past && c->u.s.len <= win.len &&
 		    !memcmp(win.ptr + (ends ? win.len - c->u.s.len : 0),
 			    c->u.s.ptr, c->u.s.len))
@@ -3785,14 +3785,14 @@ TPL_FN(m_replace)
 	if ((rc = need_str(r, argv[0], off, "replace", &old)) ||
 	    (rc = need_str(r, argv[1], off, "replace", &new)) ||
 	    (rc = opt_int(r, argv[2], off, -1, &count)) ||
-	    (rc = render_charge(r, self->u.s.len, off)))
+	    (rc = ev_charge(r, self->u.s.len, off)))
 		return rc;
 	return str_replace(r, &self->u.s, &old, &new, count, off, out);
 }
 
 enum find_op { FIND, RFIND, INDEX, RINDEX, COUNT };
 
-static int find_method(struct render *r, size_t off, struct value *self,
+static int find_method(struct evaluator *r, size_t off, struct value *self,
 		       struct value **argv, enum find_op op,
 		       struct value **out)
 {
@@ -3805,7 +3805,7 @@ static int find_method(struct render *r, size_t off, struct value *self,
 	if ((rc = need_str(r, argv[0], off, "find", &sub)) ||
 	    (rc = str_window(r, &self->u.s, argv[1], argv[2], off, &win,
 			     &past)) ||
-	    (rc = render_charge_search(r, win.len, sub.len, off)))
+	    (rc = ev_charge_search(r, win.len, sub.len, off)))
 		return rc;
 	if (op == COUNT) {
 		while (!past && (at = str_find(&win, sub.ptr, sub.len, from)) !=
@@ -3823,7 +3823,7 @@ static int find_method(struct render *r, size_t off, struct value *self,
 	     str_find(&win, sub.ptr, sub.len, 0) :
 	     str_rfind(&win, sub.ptr, sub.len, win.len);
 	if (at == (size_t)-1 && (op == INDEX || op == RINDEX))
-		return render_fail(r, off, "substring not found");
+		return ev_fail(r, off, "substring not found");
 	*out = value_int(r->a, at == (size_t)-1 ? -1 : (long long)
 			 utf8_count(self->u.s.ptr, (size_t)(win.ptr -
 							    self->u.s.ptr) +
@@ -3863,25 +3863,25 @@ TPL_FN(m_join)
 	size_t n, i;
 	int rc;
 
-	if ((rc = render_items(r, argv[0], off, &items, &n)))
+	if ((rc = ev_items(r, argv[0], off, &items, &n)))
 		return rc;
 	sb_start(&sb);
 	for (i = 0; i < n; i++) {
 		if (items[i]->kind != VALUE_STRING) {
 			strbuf_release(&sb);
-			return render_fail(r, off, "sequence item %zu: "
-					   "expected str instance, %s found", i,
-					   value_type_name(items[i]));
+			return ev_fail(r, off, "sequence item %zu: "
+				       "expected str instance, %s found", i,
+				       value_type_name(items[i]));
 		}
 		if (i)
 			strbuf_add(&sb, self->u.s.ptr, self->u.s.len);
 		strbuf_add(&sb, items[i]->u.s.ptr, items[i]->u.s.len);
 	}
-	if ((rc = render_charge(r, sb.len, off))) {
+	if ((rc = ev_charge(r, sb.len, off))) {
 		strbuf_release(&sb);
 		return rc;
 	}
-	return render_take(r, &sb, off, out);
+	return ev_take(r, &sb, off, out);
 }
 
 TPL_FN(m_format)
@@ -3890,7 +3890,7 @@ TPL_FN(m_format)
 }
 
 /* center, ljust and rjust. */
-static int pad_method(struct render *r, size_t off, struct value *self,
+static int pad_method(struct evaluator *r, size_t off, struct value *self,
 		      struct value **argv, char align, struct value **out)
 {
 	long long width;
@@ -3933,14 +3933,14 @@ TPL_FN(m_zfill)
 		return 0;
 	}
 	if (width > TPL_MAX_OUTPUT)
-		return render_fail(r, off, "string exceeds %u bytes",
-				   TPL_MAX_OUTPUT);
+		return ev_fail(r, off, "string exceeds %u bytes",
+			       TPL_MAX_OUTPUT);
 	sb_start(&sb);
 	if (sign)
 		strbuf_addch(&sb, s->ptr[0]);
 	strbuf_addchars(&sb, '0', (size_t)(width - len));
 	strbuf_add(&sb, s->ptr + sign, s->len - sign);
-	return render_take(r, &sb, off, out);
+	return ev_take(r, &sb, off, out);
 }
 
 /* isalnum, isalpha, isdigit, isspace: non-empty and all match. */
@@ -3995,7 +3995,7 @@ TPL_FN(m_isupper)
 }
 
 /* partition and rpartition: a 3-tuple. */
-static int partition_method(struct render *r, size_t off, struct value *self,
+static int partition_method(struct evaluator *r, size_t off, struct value *self,
 			    struct value *sepv, bool from_right,
 			    struct value **out)
 {
@@ -4008,8 +4008,8 @@ static int partition_method(struct render *r, size_t off, struct value *self,
 	if ((rc = need_str(r, sepv, off, "partition", &sep)))
 		return rc;
 	if (!sep.len)
-		return render_fail(r, off, "empty separator");
-	if ((rc = render_charge_search(r, s->len, sep.len, off)))
+		return ev_fail(r, off, "empty separator");
+	if ((rc = ev_charge_search(r, s->len, sep.len, off)))
 		return rc;
 	at = from_right ? str_rfind(s, sep.ptr, sep.len, s->len) :
 	     str_find(s, sep.ptr, sep.len, 0);
@@ -4038,7 +4038,7 @@ TPL_FN(m_rpartition)
 }
 
 /* removeprefix and removesuffix. */
-static int remove_affix(struct render *r, size_t off, struct value *self,
+static int remove_affix(struct evaluator *r, size_t off, struct value *self,
 			struct value *arg, bool suffix, struct value **out)
 {
 	const struct value_str *s = &self->u.s;
@@ -4071,13 +4071,13 @@ TPL_FN(d_get)
 {
 	struct value *v = NULL;
 
-	if (render_defined(r, argv[0], off))	/* the default may be */
+	if (ev_defined(r, argv[0], off))	/* the default may be */
 		return ERR_INPUT;
 	if (argv[0]->kind == VALUE_STRING)
 		v = value_dict_getn(self, argv[0]->u.s.ptr, argv[0]->u.s.len);
 	else if (argv[0]->kind == VALUE_LIST || argv[0]->kind == VALUE_DICT)
-		return render_fail(r, off, "unhashable type: '%s'",
-				   value_type_name(argv[0]));
+		return ev_fail(r, off, "unhashable type: '%s'",
+			       value_type_name(argv[0]));
 	*out = v ? v : argv[1] ? argv[1] : VALUE_NONE_P;
 	return 0;
 }
@@ -4092,7 +4092,7 @@ TPL_FN(d_items)
 }
 
 /* keys() and values() as lists. */
-static int dict_column(struct render *r, struct value *self, bool values,
+static int dict_column(struct evaluator *r, struct value *self, bool values,
 		       struct value **out)
 {
 	struct value *list = value_list(r->a, self->u.dict.len);
@@ -4133,8 +4133,8 @@ TPL_FN(l_count)
 	int rc;
 
 	for (i = 0; i < self->u.list.len; i++) {
-		if ((rc = render_equal(r, self->u.list.items[i], argv[0], off,
-				       &eq)))
+		if ((rc = ev_equal(r, self->u.list.items[i], argv[0], off,
+				   &eq)))
 			return rc;
 		n += eq;
 	}
@@ -4149,16 +4149,16 @@ TPL_FN(l_index)
 	int rc;
 
 	for (i = 0; i < self->u.list.len; i++) {
-		if ((rc = render_equal(r, self->u.list.items[i], argv[0], off,
-				       &eq)))
+		if ((rc = ev_equal(r, self->u.list.items[i], argv[0], off,
+				   &eq)))
 			return rc;
 		if (eq) {
 			*out = value_int(r->a, (long long)i);
 			return 0;
 		}
 	}
-	return render_fail(r, off, "%s.index(x): x not in %s",
-			   value_type_name(self), value_type_name(self));
+	return ev_fail(r, off, "%s.index(x): x not in %s",
+		       value_type_name(self), value_type_name(self));
 }
 
 /* ---- globals ------------------------------------------------------------- */
@@ -4195,11 +4195,11 @@ TPL_FN(g_range)
 			return rc;
 	}
 	if (!step)
-		return render_fail(r, off, "range() arg 3 must not be zero");
+		return ev_fail(r, off, "range() arg 3 must not be zero");
 	n = range_count(start, stop, step);
 	if (n > TPL_MAX_LOOP)
-		return render_fail(r, off, "range() of %llu items exceeds the "
-				   "limit of %d", n, TPL_MAX_LOOP);
+		return ev_fail(r, off, "range() of %llu items exceeds the "
+			       "limit of %d", n, TPL_MAX_LOOP);
 	list = value_list(r->a, (size_t)n);
 	/* Every item lies between start and stop: the wrap-around sum is
 	 * exact once converted back. */
@@ -4212,15 +4212,15 @@ TPL_FN(g_range)
 }
 
 /* dict(mapping_or_pairs, **kwargs) into a new dict. */
-static int build_dict(struct render *r, size_t off,
+static int build_dict(struct evaluator *r, size_t off,
 		      const struct tpl_args *args, struct value **out)
 {
 	struct value *d = value_dict(r->a, args->nkw + 4), *src, *p;
 	size_t i;
 
 	if (args->npos > 1)
-		return render_fail(r, off, "dict expected at most 1 argument, "
-				   "got %zu", args->npos);
+		return ev_fail(r, off, "dict expected at most 1 argument, "
+			       "got %zu", args->npos);
 	src = args->npos ? args->pos[0] : NULL;
 	for (i = 0; src && src->kind == VALUE_DICT && i < src->u.dict.len;
 	     i++)
@@ -4232,15 +4232,15 @@ static int build_dict(struct render *r, size_t off,
 		p = src->u.list.items[i];
 		if (p->kind != VALUE_LIST || p->u.list.len != 2 ||
 		    p->u.list.items[0]->kind != VALUE_STRING)
-			return render_fail(r, off, "dict() needs pairs of a "
-					   "string key and a value");
+			return ev_fail(r, off, "dict() needs pairs of a "
+				       "string key and a value");
 		value_dict_setn(r->a, d, p->u.list.items[0]->u.s.ptr,
 				p->u.list.items[0]->u.s.len,
 				p->u.list.items[1]);
 	}
 	if (src && src->kind != VALUE_DICT && src->kind != VALUE_LIST)
-		return render_fail(r, off, "'%s' object is not iterable",
-				   value_type_name(src));
+		return ev_fail(r, off, "'%s' object is not iterable",
+			       value_type_name(src));
 	for (i = 0; i < args->nkw; i++)
 		value_dict_set(r->a, d, args->kwnames[i], args->kw[i]);
 	*out = d;
@@ -4261,14 +4261,14 @@ TPL_FN(g_namespace)
 
 	if ((rc = build_dict(r, off, args, &d)))
 		return rc;
-	*out = render_callable(r, &ns, d, "Namespace");
+	*out = ev_callable(r, &ns, d, "Namespace");
 	return 0;
 }
 
 /* ---- cookiecutter's globals ---------------------------------------------- */
 
 /* Fill buf with n random bytes from the kernel. */
-static int random_bytes(struct render *r, size_t off, unsigned char *buf,
+static int random_bytes(struct evaluator *r, size_t off, unsigned char *buf,
 			size_t n)
 {
 	FILE *fp = fopen("/dev/urandom", "rb");
@@ -4276,7 +4276,7 @@ static int random_bytes(struct render *r, size_t off, unsigned char *buf,
 
 	if (fp)
 		fclose(fp);
-	return got == n ? 0 : render_fail(r, off, "cannot read random bytes");
+	return got == n ? 0 : ev_fail(r, off, "cannot read random bytes");
 }
 
 /* random_ascii_string(length, punctuation=False), cookiecutter's global. */
@@ -4297,8 +4297,8 @@ TPL_FN(g_random_ascii_string)
 	if ((rc = need_int(r, argv[0], off, &n)))
 		return rc;
 	if (n > (long long)TPL_MAX_OUTPUT)
-		return render_fail(r, off, "random_ascii_string() of %lld "
-				   "characters is too long", n);
+		return ev_fail(r, off, "random_ascii_string() of %lld "
+			       "characters is too long", n);
 	k = sizeof(letters) - 1 + (with_punct ? sizeof(punct) - 1 : 0);
 	for (i = 0; i < n && !rc; i++) {
 		do {
@@ -4312,7 +4312,7 @@ TPL_FN(g_random_ascii_string)
 		strbuf_release(&sb);
 		return rc;
 	}
-	return render_take(r, &sb, off, out);
+	return ev_take(r, &sb, off, out);
 }
 
 /* uuid4(): a random UUID as text, cookiecutter 2.x's global. */
@@ -4333,7 +4333,7 @@ TPL_FN(g_uuid4)
 	for (i = 0; i < 16; i++)
 		strbuf_addf(&sb, "%s%02x", i == 4 || i == 6 || i == 8 ||
 			    i == 10 ? "-" : "", u[i]);
-	return render_take(r, &sb, off, out);
+	return ev_take(r, &sb, off, out);
 }
 
 /* The clock `now` reads: $SOURCE_DATE_EPOCH when set, for reproducibility. */
@@ -4364,7 +4364,7 @@ static int month_days(int year, int mon)
 }
 
 /* Apply a relativedelta offset "days=1, hours=2" with sign to *tm. */
-static int now_offset(struct render *r, size_t off, const char *spec,
+static int now_offset(struct evaluator *r, size_t off, const char *spec,
 		      int sign, bool utc, struct tm *tm)
 {
 	double secs = 0;
@@ -4378,7 +4378,7 @@ static int now_offset(struct render *r, size_t off, const char *spec,
 		while (*spec == ' ')
 			spec++, n--;
 		if (spec[n] != '=' || n >= sizeof(key))
-			return render_fail(r, off, "invalid offset '%s'", spec);
+			return ev_fail(r, off, "invalid offset '%s'", spec);
 		memcpy(key, spec, n);
 		while (n && key[n - 1] == ' ')
 			n--;
@@ -4399,7 +4399,7 @@ static int now_offset(struct render *r, size_t off, const char *spec,
 		else if (!strcmp(key, "seconds"))
 			secs += v;
 		else
-			return render_fail(r, off, "unknown offset '%s'", key);
+			return ev_fail(r, off, "unknown offset '%s'", key);
 		spec = end + strspn(end, " ,");
 	}
 	tm->tm_year += tm->tm_mon >= 0 ? tm->tm_mon / 12 :
@@ -4432,14 +4432,14 @@ TPL_FN(g_now)
 
 	(void)self;
 	(void)args;
-	if ((rc = render_str(r, argv[0], off, &tz)) ||
+	if ((rc = ev_str(r, argv[0], off, &tz)) ||
 	    (argv[3] && argv[3]->kind != VALUE_NONE &&
-	     (rc = render_str(r, argv[3], off, &fmt))))
+	     (rc = ev_str(r, argv[3], off, &fmt))))
 		return rc;
 	utc = !tz.len || !strcasecmp(tz.ptr, "utc");
 	if (!utc && strcasecmp(tz.ptr, "local"))
-		return render_fail(r, off, "unknown time zone '%s': genship "
-				   "knows 'utc' and 'local'", tz.ptr);
+		return ev_fail(r, off, "unknown time zone '%s': genship "
+			       "knows 'utc' and 'local'", tz.ptr);
 	if (utc)
 		gmtime_r(&t, &tm);
 	else
@@ -4453,7 +4453,7 @@ TPL_FN(g_now)
 	strbuf_grow(&sb, 256 + fmt.len * 8);
 	n = fmt.len ? strftime(sb.buf, sb.alloc, fmt.ptr, &tm) : 0;
 	strbuf_setlen(&sb, n);
-	return render_take(r, &sb, off, out);
+	return ev_take(r, &sb, off, out);
 }
 
 static const struct tpl_func now_func = {

@@ -320,8 +320,12 @@ struct scope_link {
 	const struct scope_link *prev;
 };
 
-/* Top-level bindings of an imported template, captured after it ran. */
-struct tpl_env {
+/*
+ * Bindings captured as one frame: the top-level names of an imported
+ * template once it ran, or the names a macro defined in a nested scope
+ * sees.
+ */
+struct tpl_frame {
 	struct binding *v;
 	size_t n;
 };
@@ -332,7 +336,7 @@ struct tpl_block_ref {
 	const struct tpl_program *prog;
 };
 
-struct render {
+struct evaluator {
 	const struct tpl_program *prog;
 	struct arena *a;
 	struct strbuf *out;
@@ -353,7 +357,7 @@ struct render {
 	const struct scope_link *link;	/* innermost hidden window */
 	bool at_top;		/* the innermost frame is a top level */
 	size_t top_n;		/* end of the top-level frame's bindings */
-	struct tpl_env *module;	/* set while an import runs */
+	struct tpl_frame *module;	/* set while an import runs */
 	struct tpl_block_ref *blocks;	/* of every running template */
 	size_t nblocks, ablocks, blocks_base;
 	size_t cur_block;	/* 1 + index of the running block, or 0 */
@@ -381,62 +385,62 @@ struct tpl_args {
 };
 
 /* Set an error at byte offset off of the running template. */
-int render_fail(struct render *r, size_t off, const char *fmt, ...)
+int ev_fail(struct evaluator *r, size_t off, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Return a new strict undefined value with message msg, made at off. */
-struct value *render_undef(struct render *r, size_t off, const char *msg);
+struct value *ev_undef(struct evaluator *r, size_t off, const char *msg);
 /* Fail with v's undefined message when v is (strictly) undefined. */
-int render_defined(struct render *r, const struct value *v, size_t off);
+int ev_defined(struct evaluator *r, const struct value *v, size_t off);
 /* Fail with v's message even for a lenient undefined. */
-int render_undef_error(struct render *r, const struct value *v, size_t off);
+int ev_undef_error(struct evaluator *r, const struct value *v, size_t off);
 /* Charge n bytes of work; fails when the render is too expensive. */
-int render_charge(struct render *r, size_t n, size_t off);
+int ev_charge(struct evaluator *r, size_t n, size_t off);
 /* Charge a substring search: at worst hay times needle bytes. */
-int render_charge_search(struct render *r, size_t hay, size_t needle,
-			 size_t off);
+int ev_charge_search(struct evaluator *r, size_t hay, size_t needle,
+		     size_t off);
 /* Python str(v) into *s (borrowed for strings, else in r's arena). */
-int render_str(struct render *r, const struct value *v, size_t off,
-	       struct value_str *s);
+int ev_str(struct evaluator *r, const struct value *v, size_t off,
+	   struct value_str *s);
 /* Turn sb into a string value in r's arena and release sb. */
-int render_take(struct render *r, struct strbuf *sb, size_t off,
-		struct value **out);
+int ev_take(struct evaluator *r, struct strbuf *sb, size_t off,
+	    struct value **out);
 /* Jinja's getattr(obj, name) (attribute, then item). */
-int render_getattr(struct render *r, struct value *obj, const char *name,
-		   size_t len, size_t off, struct value **out);
+int ev_getattr(struct evaluator *r, struct value *obj, const char *name,
+	       size_t len, size_t off, struct value **out);
 /* Jinja's getitem(obj, key) (item, then attribute). */
-int render_getitem(struct render *r, struct value *obj, struct value *key,
-		   size_t off, struct value **out);
+int ev_getitem(struct evaluator *r, struct value *obj, struct value *key,
+	       size_t off, struct value **out);
 /*
  * Python iter(v) as an array: list items (borrowed), dict keys, string
  * characters.  Lenient undefined is empty; other types are errors.
  */
-int render_items(struct render *r, const struct value *v, size_t off,
-		 struct value ***items, size_t *n);
+int ev_items(struct evaluator *r, const struct value *v, size_t off,
+	     struct value ***items, size_t *n);
 /* Python <, <=, >, >= between a and b (op is TOK_LT...); sets *res. */
-int render_order(struct render *r, enum tok_kind op, const struct value *a,
-		 const struct value *b, size_t off, bool *res);
+int ev_order(struct evaluator *r, enum tok_kind op, const struct value *a,
+	     const struct value *b, size_t off, bool *res);
 /* Python ==, failing on strict undefined. */
-int render_equal(struct render *r, const struct value *a,
-		 const struct value *b, size_t off, bool *res);
+int ev_equal(struct evaluator *r, const struct value *a,
+	     const struct value *b, size_t off, bool *res);
 /* Python `a in b`. */
-int render_contains(struct render *r, const struct value *item,
-		    const struct value *seq, size_t off, bool *res);
+int ev_contains(struct evaluator *r, const struct value *item,
+		const struct value *seq, size_t off, bool *res);
 /* Call the filter or test called name on v (for map, select, ...). */
-int render_call_named(struct render *r, bool test, const char *name,
-		      struct value *v, const struct tpl_args *args,
-		      size_t off, struct value **out);
+int ev_call_named(struct evaluator *r, bool test, const char *name,
+		  struct value *v, const struct tpl_args *args,
+		  size_t off, struct value **out);
 /* The truthiness of v, failing on strict undefined. */
-int render_truthy(struct render *r, const struct value *v, size_t off,
-		  bool *res);
+int ev_truthy(struct evaluator *r, const struct value *v, size_t off,
+	      bool *res);
 /* Python arithmetic a <op> b, op one of TOK_ADD ... TOK_POW. */
-int render_arith(struct render *r, enum tok_kind op, struct value *a,
-		 struct value *b, size_t off, struct value **out);
+int ev_arith(struct evaluator *r, enum tok_kind op, struct value *a,
+	     struct value *b, size_t off, struct value **out);
 /* Python type of v for messages: 'dict object', 'None'. */
-const char *render_type_repr(struct render *r, const struct value *v);
+const char *ev_type_repr(struct evaluator *r, const struct value *v);
 
 /* ---- filters, tests, methods and globals (tpl-filter.c) ----------- */
 
-typedef int tpl_fn(struct render *r, size_t off, struct value *self,
+typedef int tpl_fn(struct evaluator *r, size_t off, struct value *self,
 		   struct value **argv, const struct tpl_args *args,
 		   struct value **out);
 
@@ -482,7 +486,7 @@ const char *tpl_func_closest(enum tpl_table t, const char *name);
  * Bind args to f's parameters and call it.  what names the callee in
  * messages ("filter 'indent'").
  */
-int tpl_func_call(struct render *r, const struct tpl_func *f,
+int tpl_func_call(struct evaluator *r, const struct tpl_func *f,
 		  const char *what, struct value *self,
 		  const struct tpl_args *args, size_t off, struct value **out);
 /* True when a dict attribute name is a Python dict method. */
@@ -490,7 +494,7 @@ bool tpl_dict_attr_is_method(const char *name, size_t len);
 /* The function behind the {% now %} tag (jinja2_time's). */
 const struct tpl_func *tpl_now_func(void);
 /* Python `fmt % args` for a string fmt (printf-style formatting). */
-int tpl_format_percent(struct render *r, const struct value *fmt,
+int tpl_format_percent(struct evaluator *r, const struct value *fmt,
 		       const struct value *args, size_t off,
 		       struct value **out);
 
@@ -505,12 +509,12 @@ enum tpl_callable_kind {
 	CALLABLE_SUPER,		/* super() in a block: data is a size_t */
 };
 
-/* A defined macro.  env NULL: the live top-level names of the template. */
+/* A defined macro.  frame NULL: the live top-level names of its template. */
 struct tpl_macro {
 	const struct node *def;
 	const struct tpl_program *prog;
 	const struct value *ctx;
-	const struct tpl_env *env;
+	const struct tpl_frame *frame;
 };
 
 /* What u.call.fn points to for VALUE_CALLABLE values made here. */
@@ -527,7 +531,7 @@ struct tpl_loop {
 };
 
 /* Return a callable value of kind k with data (u.call.data) and name. */
-struct value *render_callable(struct render *r, const struct tpl_callable *k,
-			      const void *data, const char *name);
+struct value *ev_callable(struct evaluator *r, const struct tpl_callable *k,
+			  const void *data, const char *name);
 
 #endif
