@@ -24,6 +24,7 @@
 #include <yaml.h>
 
 #include "fsutil.h"
+#include "hostenv.h"
 #include "ly.h"
 #include "paths.h"
 #include "utf8.h"
@@ -435,7 +436,7 @@ static int option_active(struct resolver *r, const struct option *o,
 	*active = true;
 	if (!o->when)
 		return 0;
-	ret = tpl_expr_eval(o->when, r->ctx, r->a, &v, r->err);
+	ret = tpl_expr_eval(o->when, r->ctx, hostenv_tpl(), r->a, &v, r->err);
 	if (!ret)
 		*active = value_truthy(v);
 	return ret;
@@ -507,8 +508,8 @@ static int resolve_computed(struct resolver *r, const struct computed *c)
 	int ret;
 
 	ret = tpl_render_string(r->m->file, c->value, strlen(c->value),
-				c->pos.line, c->pos.col, NULL, r->ctx, r->a,
-				&out, &len, r->err);
+				c->pos.line, c->pos.col, NULL, r->ctx,
+				hostenv_tpl(), r->a, &out, &len, r->err);
 	if (!ret)
 		value_dict_set(r->a, r->ctx, c->name,
 			       value_str_borrow(r->a, out, len));
@@ -523,12 +524,13 @@ static int check_constraint(struct resolver *r, const struct constraint *c)
 	size_t len;
 	int ret;
 
-	ret = tpl_expr_eval(c->require, r->ctx, r->a, &v, r->err);
+	ret = tpl_expr_eval(c->require, r->ctx, hostenv_tpl(), r->a, &v,
+			    r->err);
 	if (ret || value_truthy(v))
 		return ret;
 	ret = tpl_render_string(r->m->file, c->message, strlen(c->message),
-				c->pos.line, c->pos.col, NULL, r->ctx, r->a,
-				&msg, &len, r->err);
+				c->pos.line, c->pos.col, NULL, r->ctx,
+				hostenv_tpl(), r->a, &msg, &len, r->err);
 	if (ret)
 		return ret;
 	manifest_diag_src(r->m, &src);

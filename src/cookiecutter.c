@@ -27,6 +27,7 @@
 
 #include "blob.h"
 #include "fsutil.h"
+#include "hostenv.h"
 #include "hook.h"
 #include "paths.h"
 #include "tpl.h"
@@ -1108,8 +1109,8 @@ static int cc_render_str(struct cc_resolver *r, const struct value *s,
 	if (p)
 		cc_linecol(r->cc, p->off + exact, &line, &col);
 	ret = tpl_render_string(r->cc->json_file, s->u.s.ptr, s->u.s.len,
-				line, col, NULL, r->ctx, r->a, &text, &len,
-				r->err);
+				line, col, NULL, r->ctx, hostenv_tpl(), r->a,
+				&text, &len, r->err);
 	if (ret) {
 		cc_fix_excerpt(r->cc, r->err, exact, line, col);
 		if (!r->err->hint)
@@ -1528,8 +1529,8 @@ static int cc_render_path(struct cc_job *job, const char *s, size_t n,
 		return 0;
 	}
 	name = cc_file_name(job->cc, s);
-	ret = tpl_render_string(name, s, n, 1, 1, NULL, job->ctx, job->arena,
-				&r, &len, job->err);
+	ret = tpl_render_string(name, s, n, 1, 1, NULL, job->ctx, hostenv_tpl(),
+				job->arena, &r, &len, job->err);
 	if (!ret)
 		strbuf_add(out, r, len);
 	free(name);
@@ -1774,10 +1775,11 @@ static int cc_render_content(struct cc_job *job, struct template_file *f,
 	if (ret)
 		return ret;
 	if (!nl || !strcmp(nl, "\n"))
-		return tpl_render_with(f->compiled, job->ctx, &ld, out,
-				       job->err);
+		return tpl_render_with(f->compiled, job->ctx, &ld,
+				       hostenv_tpl(), out, job->err);
 	strbuf_init(&body, TPL_MAX_OUTPUT);
-	ret = tpl_render_with(f->compiled, job->ctx, &ld, &body, job->err);
+	ret = tpl_render_with(f->compiled, job->ctx, &ld, hostenv_tpl(), &body,
+			      job->err);
 	if (!ret)
 		cc_put_newlines(out, body.buf, body.len, nl);
 	strbuf_release(&body);
@@ -1864,7 +1866,8 @@ int cookiecutter_project_name(const struct template *t,
 	char *r = NULL;
 	size_t len = 0;
 	int ret = tpl_render_string(cc->dir, cc->project, strlen(cc->project),
-				    1, 1, NULL, ctx, a, &r, &len, err);
+				    1, 1, NULL, ctx, hostenv_tpl(), a, &r,
+				    &len, err);
 	const char *why = NULL;
 
 	if (ret)
@@ -1918,8 +1921,8 @@ static int cc_run_hook(const struct template *t, const char *name,
 	if (!hf)
 		return 0;
 	file = xasprintf("%s/hooks/%s", cc_of(t)->dir, hf->path);
-	ret = tpl_render_string(file, hf->data, hf->len, 1, 1, NULL, ctx, &a,
-				&text, &len, err);
+	ret = tpl_render_string(file, hf->data, hf->len, 1, 1, NULL, ctx,
+				hostenv_tpl(), &a, &text, &len, err);
 	free(file);
 	if (!ret) {
 		run = (struct hook_script){ hf->path, text, len,

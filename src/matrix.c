@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "answers.h"
+#include "hostenv.h"
 #include "template.h"
 #include "value-json.h"
 #include "xalloc.h"
@@ -216,7 +217,8 @@ static int option_active(struct walk *w, const struct option *o,
 	*active = true;
 	if (!o->when)
 		return 0;
-	ret = tpl_expr_eval(o->when, ctx, &w->scratch, &v, w->err);
+	ret = tpl_expr_eval(o->when, ctx, hostenv_tpl(), &w->scratch, &v,
+			    w->err);
 	if (!ret)
 		*active = value_truthy(v);
 	return ret;

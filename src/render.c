@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hostenv.h"
 #include "paths.h"
 #include "strbuf.h"
 #include "tpl.h"
@@ -112,8 +113,9 @@ static int render_path(struct render_job *job, const struct template_file *f,
 		if (has_marker(comp, syn))
 			ret = tpl_render_string(name, comp, n, 1,
 						(unsigned)(p - f->path) + 1,
-						syn, job->ctx, job->arena, &r,
-						&len, job->err);
+						syn, job->ctx, hostenv_tpl(),
+						job->arena, &r, &len,
+						job->err);
 		if (!ret && !len)
 			ret = 1;
 		if (!ret && memchr(r, '\0', len))
@@ -186,8 +188,8 @@ static int render_content(struct render_job *job, struct template_file *f,
 	struct tpl_loader ld = { tree_load, job };
 	int ret = compile_file(job, f, job->err);
 
-	return ret ? ret : tpl_render_with(f->compiled, job->ctx, &ld, out,
-					   job->err);
+	return ret ? ret : tpl_render_with(f->compiled, job->ctx, &ld,
+					   hostenv_tpl(), out, job->err);
 }
 
 /* Copy f's bytes into body, within the same size cap as rendered files. */
@@ -227,7 +229,8 @@ static int rule_applies(struct render_job *job, const struct file_rule *r)
 
 	if (!r || !r->when)
 		return 1;
-	ret = tpl_expr_eval(r->when, job->ctx, job->arena, &v, job->err);
+	ret = tpl_expr_eval(r->when, job->ctx, hostenv_tpl(), job->arena, &v,
+			    job->err);
 	return ret < 0 ? ret : value_truthy(v);
 }
 
@@ -332,7 +335,8 @@ static int render_each(struct render_job *job, struct template_file *f,
 	size_t i;
 	int ret;
 
-	ret = tpl_expr_eval(rule->each, ctx, job->arena, &list, job->err);
+	ret = tpl_expr_eval(rule->each, ctx, hostenv_tpl(), job->arena, &list,
+			    job->err);
 	if (!ret && list->kind != VALUE_LIST) {
 		struct diag_src src;
 

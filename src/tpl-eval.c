@@ -2651,13 +2651,15 @@ static int exec_body(struct evaluator *r, const struct node_list *body)
 
 static void ev_init(struct evaluator *r, const struct tpl_program *prog,
 		    struct arena *a, struct strbuf *out,
-		    const struct value *ctx, struct diag *err)
+		    const struct value *ctx, const struct tpl_env *env,
+		    struct diag *err)
 {
 	memset(r, 0, sizeof(*r));
 	r->prog = prog;
 	r->a = a;
 	r->out = out;
 	r->ctx = ctx;
+	r->env = env;
 	r->err = err;
 	r->mem_base = a->total;
 	r->block_input = VALUE_UNDEFINED_P;
@@ -2705,14 +2707,14 @@ int tpl_compile(const char *name, const char *src, size_t len,
 }
 
 int tpl_render(const struct tpl *t, const struct value *ctx,
-	       struct strbuf *out, struct diag *err)
+	       const struct tpl_env *env, struct strbuf *out, struct diag *err)
 {
-	return tpl_render_with(t, ctx, NULL, out, err);
+	return tpl_render_with(t, ctx, NULL, env, out, err);
 }
 
 int tpl_render_with(const struct tpl *t, const struct value *ctx,
-		    const struct tpl_loader *ld, struct strbuf *out,
-		    struct diag *err)
+		    const struct tpl_loader *ld, const struct tpl_env *env,
+		    struct strbuf *out, struct diag *err)
 {
 	struct arena a = ARENA_INIT;
 	size_t saved_max = out->max, limit = out->len + TPL_MAX_OUTPUT;
@@ -2721,7 +2723,7 @@ int tpl_render_with(const struct tpl *t, const struct value *ctx,
 
 	if (!out->max || out->max > limit)
 		out->max = limit;
-	ev_init(&r, &t->prog, &a, out, ctx, err);
+	ev_init(&r, &t->prog, &a, out, ctx, env, err);
 	r.loader = ld;
 	r.out_start = out->len;
 	rc = exec_template(&r, &t->prog);
@@ -2759,14 +2761,15 @@ int tpl_expr_compile(const char *name, const char *src, size_t len,
 }
 
 int tpl_expr_eval(const struct tpl_expr *e, const struct value *ctx,
-		  struct arena *a, struct value **out, struct diag *err)
+		  const struct tpl_env *env, struct arena *a,
+		  struct value **out, struct diag *err)
 {
 	struct strbuf none = STRBUF_INIT;
 	struct evaluator r;
 	struct value *v;
 	int rc;
 
-	ev_init(&r, &e->prog, a, &none, ctx, err);
+	ev_init(&r, &e->prog, a, &none, ctx, env, err);
 	rc = eval(&r, e->prog.expr, &v);
 	if (!rc && v->kind == VALUE_UNDEFINED)
 		rc = ev_undef_error(&r, v, e->prog.expr->off);
@@ -2788,8 +2791,8 @@ void tpl_expr_free(struct tpl_expr *e)
 int tpl_render_string(const char *name, const char *src, size_t len,
 		      unsigned line, unsigned col,
 		      const struct tpl_syntax *syntax, const struct value *ctx,
-		      struct arena *a, char **out, size_t *out_len,
-		      struct diag *err)
+		      const struct tpl_env *env, struct arena *a, char **out,
+		      size_t *out_len, struct diag *err)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct tpl *t;
@@ -2797,7 +2800,7 @@ int tpl_render_string(const char *name, const char *src, size_t len,
 
 	if ((rc = compile_at(name, src, len, line, col, syntax, &t, err)))
 		return rc;
-	rc = tpl_render(t, ctx, &sb, err);
+	rc = tpl_render(t, ctx, env, &sb, err);
 	if (!rc) {
 		*out = arena_strndup(a, sb.buf, sb.len);
 		if (out_len)

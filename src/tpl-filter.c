@@ -4267,16 +4267,25 @@ TPL_FN(g_namespace)
 
 /* ---- cookiecutter's globals ---------------------------------------------- */
 
-/* Fill buf with n random bytes from the kernel. */
-static int random_bytes(struct evaluator *r, size_t off, unsigned char *buf,
-			size_t n)
+/* Fail because the caller's tpl_env does not give fn what it needs. */
+static int env_missing(struct evaluator *r, size_t off, const char *fn,
+		       const char *what)
 {
-	FILE *fp = fopen("/dev/urandom", "rb");
-	size_t got = fp ? fread(buf, 1, n, fp) : 0;
+	return ev_fail(r, off, "%s needs %s, which this render is not given",
+		       fn, what);
+}
 
-	if (fp)
-		fclose(fp);
-	return got == n ? 0 : ev_fail(r, off, "cannot read random bytes");
+/* Fill buf with n random bytes from the caller's tpl_env. */
+static int random_bytes(struct evaluator *r, size_t off, const char *fn,
+			unsigned char *buf, size_t n)
+{
+	const struct tpl_env *e = r->env;
+
+	if (!e || !e->random)
+		return env_missing(r, off, fn, "randomness");
+	if (e->random(e->ud, buf, n))
+		return ev_fail(r, off, "cannot read random bytes");
+	return 0;
 }
 
 /* random_ascii_string(length, punctuation=False), cookiecutter's global. */
@@ -4302,7 +4311,8 @@ TPL_FN(g_random_ascii_string)
 	k = sizeof(letters) - 1 + (with_punct ? sizeof(punct) - 1 : 0);
 	for (i = 0; i < n && !rc; i++) {
 		do {
-			rc = random_bytes(r, off, &b, 1);
+			rc = random_bytes(r, off, "random_ascii_string()",
+					  &b, 1);
 		} while (!rc && b >= 256 - 256 % k);
 		if (!rc)
 			strbuf_addch(&sb, b % k < 52 ? letters[b % k] :
@@ -4321,7 +4331,7 @@ TPL_FN(g_uuid4)
 	unsigned char u[16];
 	struct strbuf sb = STRBUF_INIT;
 	size_t i;
-	int rc = random_bytes(r, off, u, sizeof(u));
+	int rc = random_bytes(r, off, "uuid4()", u, sizeof(u));
 
 	(void)self;
 	(void)argv;
@@ -4336,19 +4346,36 @@ TPL_FN(g_uuid4)
 	return ev_take(r, &sb, off, out);
 }
 
-/* The clock `now` reads: $SOURCE_DATE_EPOCH when set, for reproducibility. */
-static time_t now_clock(void)
+/* Set *tm to the time t in UTC, or in the caller's local time zone. */
+static int now_to_tm(struct evaluator *r, size_t off, bool utc, long long t,
+		     struct tm *tm)
 {
-	const char *e = getenv("SOURCE_DATE_EPOCH");
-	char *end;
-	long long v;
+	const struct tpl_env *e = r->env;
+	time_t tt = (time_t)t;
 
-	if (e && *e) {
-		v = strtoll(e, &end, 10);
-		if (!*end)
-			return (time_t)v;
+	if (utc)
+		return gmtime_r(&tt, tm) ? 0 : ev_fail(r, off, "the time %lld "
+						       "is out of range", t);
+	if (!e || !e->to_local || !e->from_local)
+		return env_missing(r, off, "tag 'now'", "the local time zone");
+	return e->to_local(e->ud, t, tm) ?
+	       ev_fail(r, off, "the time %lld is out of range", t) : 0;
+}
+
+/* Set *t to the time of *tm (UTC or local), normalising *tm's fields. */
+static int now_from_tm(struct evaluator *r, size_t off, bool utc,
+		       struct tm *tm, long long *t)
+{
+	const struct tpl_env *e = r->env;
+
+	if (utc) {
+		*t = (long long)timegm(tm);
+		return 0;
 	}
-	return time(NULL);
+	if (!e || !e->from_local)
+		return env_missing(r, off, "tag 'now'", "the local time zone");
+	return e->from_local(e->ud, tm, t) ?
+	       ev_fail(r, off, "the offset leaves the local calendar") : 0;
 }
 
 /* Days in month mon (0-11) of year (since 1900). */
@@ -4368,7 +4395,8 @@ static int now_offset(struct evaluator *r, size_t off, const char *spec,
 		      int sign, bool utc, struct tm *tm)
 {
 	double secs = 0;
-	time_t t;
+	long long t;
+	int rc;
 
 	while (*spec) {
 		char key[16], *end;
@@ -4407,12 +4435,9 @@ static int now_offset(struct evaluator *r, size_t off, const char *spec,
 	tm->tm_mon = ((tm->tm_mon % 12) + 12) % 12;
 	if (tm->tm_mday > month_days(tm->tm_year, tm->tm_mon))
 		tm->tm_mday = month_days(tm->tm_year, tm->tm_mon);
-	t = (utc ? timegm(tm) : mktime(tm)) + (time_t)secs;
-	if (utc)
-		gmtime_r(&t, tm);
-	else
-		localtime_r(&t, tm);
-	return 0;
+	if ((rc = now_from_tm(r, off, utc, tm, &t)))
+		return rc;
+	return now_to_tm(r, off, utc, t + (long long)secs, tm);
 }
 
 /*
@@ -4422,7 +4447,7 @@ static int now_offset(struct evaluator *r, size_t off, const char *spec,
  */
 TPL_FN(g_now)
 {
-	time_t t = now_clock();
+	const struct tpl_env *e = r->env;
 	struct value_str tz = { "utc", 3 }, fmt = { "%Y-%m-%d", 8 };
 	struct strbuf sb = STRBUF_INIT;
 	struct tm tm;
@@ -4440,10 +4465,10 @@ TPL_FN(g_now)
 	if (!utc && strcasecmp(tz.ptr, "local"))
 		return ev_fail(r, off, "unknown time zone '%s': genship "
 			       "knows 'utc' and 'local'", tz.ptr);
-	if (utc)
-		gmtime_r(&t, &tm);
-	else
-		localtime_r(&t, &tm);
+	if (!e || !e->now)
+		return env_missing(r, off, "tag 'now'", "a clock");
+	if ((rc = now_to_tm(r, off, utc, e->now(e->ud), &tm)))
+		return rc;
 	if (argv[1] && argv[1]->kind == VALUE_STRING && argv[2] &&
 	    argv[2]->kind == VALUE_STRING)
 		rc = now_offset(r, off, argv[2]->u.s.ptr,

@@ -341,6 +341,7 @@ struct evaluator {
 	struct arena *a;
 	struct strbuf *out;
 	const struct value *ctx;
+	const struct tpl_env *env;	/* clock, randomness; may be NULL */
 	struct diag *err;
 	struct binding *vars;
 	size_t nvars, alloc;

@@ -2,6 +2,7 @@
 #define GENSHIP_TPL_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include "arena.h"
 #include "diag.h"
@@ -13,7 +14,8 @@
  * cookiecutter configures it (keep_trailing_newline=True, StrictUndefined).
  * Pipeline: tpl-lex.c -> tpl-parse.c (AST in the template's arena) ->
  * tpl-eval.c, with values in tpl-value.c and filters/tests/methods in
- * tpl-filter.c.  The engine does no file I/O and spawns nothing.
+ * tpl-filter.c.  The engine does no I/O and spawns nothing: the clock,
+ * randomness and time zone come in through struct tpl_env.
  *
  * Ownership: a compiled template owns its arena (tokens, AST, literals)
  * and is freed with tpl_free().  Rendering never modifies the template or
@@ -44,6 +46,29 @@ struct tpl;
 struct tpl_expr;
 
 /*
+ * What a render needs from the world, passed in by the caller: the
+ * engine reads no clock, no randomness and no environment itself.
+ * hostenv.h has the process's; tests pass fixed ones.  ud is passed to
+ * every member.  Without random (or with a NULL env) uuid4() and
+ * random_ascii_string() fail; without now, {% now %} fails; without
+ * to_local and from_local, {% now 'local' %} fails.
+ */
+struct tpl_env {
+	/* Fill buf with n random bytes.  Returns 0, or -1 when it cannot. */
+	int (*random)(void *ud, unsigned char *buf, size_t n);
+	/* The current time, in seconds since the epoch. */
+	long long (*now)(void *ud);
+	/* Set *tm to the local time of t (localtime()).  0, or -1. */
+	int (*to_local)(void *ud, long long t, struct tm *tm);
+	/*
+	 * Set *t to the time of local time *tm, normalising *tm's fields
+	 * as mktime() does.  0, or -1.
+	 */
+	int (*from_local)(void *ud, struct tm *tm, long long *t);
+	void *ud;
+};
+
+/*
  * Compile src (len bytes, need not be NUL-terminated) named `name` in
  * errors.  syntax may be NULL.  On success *out is a new template.
  */
@@ -52,11 +77,12 @@ int tpl_compile(const char *name, const char *src, size_t len,
 		struct diag *err);
 
 /*
- * Render t with ctx (a VALUE_DICT of top-level names) and append the output
- * to out.  On failure out may hold partial output; the caller discards it.
+ * Render t with ctx (a VALUE_DICT of top-level names) and env (NULL: none)
+ * and append the output to out.  On failure out may hold partial output;
+ * the caller discards it.
  */
 int tpl_render(const struct tpl *t, const struct value *ctx,
-	       struct strbuf *out, struct diag *err);
+	       const struct tpl_env *env, struct strbuf *out, struct diag *err);
 
 /*
  * Where {% include %}, {% import %}, {% from %} and {% extends %} find
@@ -82,8 +108,8 @@ struct tpl_loader {
  * rendered (a cycle) and nesting deeper than TPL_MAX_INCLUDE.
  */
 int tpl_render_with(const struct tpl *t, const struct value *ctx,
-		    const struct tpl_loader *ld, struct strbuf *out,
-		    struct diag *err);
+		    const struct tpl_loader *ld, const struct tpl_env *env,
+		    struct strbuf *out, struct diag *err);
 
 /* Free t and everything in its arena. NULL is allowed. */
 void tpl_free(struct tpl *t);
@@ -97,11 +123,13 @@ int tpl_expr_compile(const char *name, const char *src, size_t len,
 		     struct diag *err);
 
 /*
- * Evaluate e against ctx.  *out lives in arena a (or is a static value).
- * Undefined names are errors, as in templates.
+ * Evaluate e against ctx, with env as tpl_render() has it.  *out lives in
+ * arena a (or is a static value).  Undefined names are errors, as in
+ * templates.
  */
 int tpl_expr_eval(const struct tpl_expr *e, const struct value *ctx,
-		  struct arena *a, struct value **out, struct diag *err);
+		  const struct tpl_env *env, struct arena *a,
+		  struct value **out, struct diag *err);
 
 /* Free e. NULL is allowed. */
 void tpl_expr_free(struct tpl_expr *e);
@@ -113,7 +141,7 @@ void tpl_expr_free(struct tpl_expr *e);
 int tpl_render_string(const char *name, const char *src, size_t len,
 		      unsigned line, unsigned col,
 		      const struct tpl_syntax *syntax, const struct value *ctx,
-		      struct arena *a, char **out, size_t *out_len,
-		      struct diag *err);
+		      const struct tpl_env *env, struct arena *a, char **out,
+		      size_t *out_len, struct diag *err);
 
 #endif

@@ -21,6 +21,7 @@
 #include "arena.h"
 #include "diag.h"
 #include "fsutil.h"
+#include "hostenv.h"
 #include "strbuf.h"
 #include "tpl-value.h"
 #include "tpl.h"
@@ -232,7 +233,8 @@ int main(int argc, char **argv)
 	    load_context(argc > 2 && *argv[2] ? argv[2] : NULL, &a, &ctx,
 			 &err) < 0 ||
 	    tpl_compile(argv[1], src, len, NULL, &t, &err) < 0 ||
-	    tpl_render_with(t, ctx, has_files ? &ld : NULL, &out, &err) < 0 ||
+	    tpl_render_with(t, ctx, has_files ? &ld : NULL, hostenv_tpl(),
+			    &out, &err) < 0 ||
 	    write_output(&out, &err) < 0) {
 		diag_print(&err, stderr);
 		goto out;

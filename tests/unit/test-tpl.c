@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "arena.h"
 #include "diag.h"
@@ -17,6 +18,61 @@
 static struct arena A;
 static struct value *CTX;
 static char *last;
+
+/*
+ * A fixed world for renders: the clock stands at 2023-11-14 22:13:20 UTC,
+ * the local zone is "XST", two hours east of UTC, and random bytes count
+ * up from `next` in steps of 37.  Nothing here reads the real world, so
+ * outputs that depend on it are exact.
+ */
+struct world {
+	long long now;
+	unsigned char next;
+	bool broken;		/* random bytes cannot be read */
+};
+
+static struct world WORLD = { 1700000000, 0, false };
+
+static int world_random(void *ud, unsigned char *buf, size_t n)
+{
+	struct world *w = ud;
+
+	if (w->broken)
+		return -1;
+	while (n--) {
+		*buf++ = w->next;
+		w->next = (unsigned char)(w->next + 37);
+	}
+	return 0;
+}
+
+static long long world_now(void *ud)
+{
+	return ((const struct world *)ud)->now;
+}
+
+static int world_to_local(void *ud, long long t, struct tm *tm)
+{
+	time_t local = (time_t)(t + 7200);
+
+	(void)ud;
+	if (!gmtime_r(&local, tm))
+		return -1;
+	tm->tm_gmtoff = 7200;
+	tm->tm_zone = "XST";
+	return 0;
+}
+
+static int world_from_local(void *ud, struct tm *tm, long long *t)
+{
+	*t = (long long)timegm(tm) - 7200;
+	return world_to_local(ud, *t, tm);
+}
+
+static const struct tpl_env FIXED = {
+	world_random, world_now, world_to_local, world_from_local, &WORLD
+};
+static const struct tpl_env *ENV = &FIXED;
 
 /* The test context: a few values of every kind. */
 static struct value *make_ctx(void)
@@ -69,7 +125,7 @@ static const char *render_with(const char *src,
 
 	free(last);
 	if (tpl_compile("t.j2", src, strlen(src), syntax, &t, &err) ||
-	    tpl_render(t, CTX, &out, &err))
+	    tpl_render(t, CTX, ENV, &out, &err))
 		last = describe(&err);
 	else
 		last = strbuf_detach(&out, NULL);
@@ -564,7 +620,7 @@ static const char *render_loaded(const char *src)
 
 	free(last);
 	if (tpl_compile("t.j2", src, strlen(src), NULL, &t, &err) ||
-	    tpl_render_with(t, CTX, &ld, &out, &err))
+	    tpl_render_with(t, CTX, &ld, ENV, &out, &err))
 		last = describe(&err);
 	else
 		last = strbuf_detach(&out, NULL);
@@ -757,8 +813,8 @@ static void test_syntax_and_reuse(void)
 	value_dict_set(&A, other, "name", value_str(&A, "Bob"));
 	ok(!tpl_compile("r", src, strlen(src), NULL, &t, &err),
 	   "compile once");
-	ok(!tpl_render(t, CTX, &out, &err) && !tpl_render(t, other, &out,
-							  &err),
+	ok(!tpl_render(t, CTX, ENV, &out, &err) &&
+	   !tpl_render(t, other, ENV, &out, &err),
 	   "render twice with two contexts");
 	is_str(out.buf, "Hi World!Hi Bob!", "renders append to the buffer");
 	tpl_free(t);
@@ -776,18 +832,18 @@ static void test_expr_api(void)
 
 	ok(!tpl_expr_compile("genship.yml", "n > 2 and name == 'World'", 25,
 			     7, 11, &e, &err), "compile a bare expression");
-	ok(!tpl_expr_eval(e, CTX, &A, &v, &err) && v->kind == VALUE_BOOL &&
-	   v->u.b, "evaluate it to True");
+	ok(!tpl_expr_eval(e, CTX, ENV, &A, &v, &err) &&
+	   v->kind == VALUE_BOOL && v->u.b, "evaluate it to True");
 	tpl_expr_free(e);
 	ok(!tpl_expr_compile("genship.yml", "['a', n]", 8, 1, 1, &e, &err) &&
-	   !tpl_expr_eval(e, CTX, &A, &v, &err), "a list expression");
+	   !tpl_expr_eval(e, CTX, ENV, &A, &v, &err), "a list expression");
 	tpl_expr_free(e);
 	ok(v->kind == VALUE_LIST && v->u.list.len == 2 &&
 	   v->u.list.items[0]->kind == VALUE_STRING,
 	   "its value outlives the expression");
 	ok(tpl_expr_compile("genship.yml", "db == 'pg'", 10, 7, 11, &e,
 			    &err) == 0, "compile a condition");
-	ok(tpl_expr_eval(e, CTX, &A, &v, &err) == ERR_INPUT,
+	ok(tpl_expr_eval(e, CTX, ENV, &A, &v, &err) == ERR_INPUT,
 	   "an undefined name fails");
 	desc = describe(&err);
 	is_str(desc, "genship.yml:7:11: 'db' is undefined",
@@ -803,17 +859,82 @@ static void test_expr_api(void)
 	free(desc);
 	diag_release(&err);
 	ok(!tpl_expr_compile("x", "missing", 7, 1, 1, &e, &err) &&
-	   tpl_expr_eval(e, CTX, &A, &v, &err) == ERR_INPUT,
+	   tpl_expr_eval(e, CTX, ENV, &A, &v, &err) == ERR_INPUT,
 	   "an undefined result is an error");
 	diag_release(&err);
 	tpl_expr_free(e);
 	ok(!tpl_render_string("path", "{{ name|lower }}.txt", 20, 1, 1, NULL,
-			      CTX, &A, &s, &len, &err) &&
+			      CTX, ENV, &A, &s, &len, &err) &&
 	   !strcmp(s, "world.txt") && len == 9, "tpl_render_string");
-	ok(tpl_render_string("path", "{{ nope }}", 10, 3, 1, NULL, CTX, &A,
-			     &s, &len, &err) == ERR_INPUT && err.line == 3,
+	ok(tpl_render_string("path", "{{ nope }}", 10, 3, 1, NULL, CTX, ENV,
+			     &A, &s, &len, &err) == ERR_INPUT && err.line == 3,
 	   "tpl_render_string places errors");
 	diag_release(&err);
+}
+
+/* Render src with env and the world reset to `now` and random seed 0. */
+static const char *render_in(const struct tpl_env *env, long long now,
+			     const char *src)
+{
+	const struct tpl_env *saved = ENV;
+	const char *s;
+
+	WORLD.now = now;
+	WORLD.next = 0;
+	ENV = env;
+	s = render(src);
+	ENV = saved;
+	WORLD.now = 1700000000;
+	return s;
+}
+
+#define W(src, want) is_str(render_in(&FIXED, 1700000000, src), want, src)
+
+static void test_env(void)
+{
+	const struct tpl_env no_local = { world_random, world_now, NULL,
+					  NULL, &WORLD };
+
+	W("{% now 'utc' %}", "2023-11-14");
+	W("{% now 'UTC', '%Y-%m-%d %H:%M:%S' %}", "2023-11-14 22:13:20");
+	W("{% now 'local', '%Y-%m-%d %H:%M %Z %z' %}",
+	  "2023-11-15 00:13 XST +0200");
+	W("{% now 'utc' + 'days=1, hours=2', '%Y-%m-%d %H:%M' %}",
+	  "2023-11-16 00:13");
+	W("{% now 'utc' - 'months=11' %}", "2022-12-14");
+	W("{% now 'local' - 'years=1, minutes=14', '%Y-%m-%d %H:%M' %}",
+	  "2022-11-14 23:59");
+	W("{% now 'utc' + 'weeks=1, seconds=40', '%d %H:%M:%S' %}",
+	  "21 22:14:00");
+	is_str(render_in(&FIXED, 1706702400, "{% now 'utc' + 'months=1' %}"),
+	       "2024-02-29", "a month after January 31 is February's last day");
+	is_str(render_in(&FIXED, 1706702400,
+			 "{% now 'local' - 'months=13', '%F %T' %}"),
+	       "2022-12-31 14:00:00", "months past a year carry into years");
+	W("{{ uuid4() }}", "00254a6f-94b9-4e03-a84d-7297bce1062b");
+	W("{{ random_ascii_string(12) }}", "aLwhSDdOzkVG");
+	W("{{ random_ascii_string(12, punctuation=True) }}", "aL[B-r#dO^E:");
+	W("{{ random_ascii_string(2) }}{{ random_ascii_string(2) }}", "aLwh");
+	W("{{ uuid4() == uuid4() }}", "False");
+	W("{% now 'mars' %}", "t.j2:1:4: unknown time zone 'mars': genship "
+	  "knows 'utc' and 'local'");
+	W("{% now 'utc' + 'fortnights=1' %}",
+	  "t.j2:1:4: unknown offset 'fortnights'");
+	is_str(render_in(&no_local, 1700000000, "{% now 'local' %}"),
+	       "t.j2:1:4: tag 'now' needs the local time zone, which this "
+	       "render is not given", "no local zone, no local time");
+	is_str(render_in(&no_local, 1700000000, "{% now 'utc' %}"),
+	       "2023-11-14", "UTC needs only the clock");
+	is_str(render_in(NULL, 0, "{% now 'utc' %}"),
+	       "t.j2:1:4: tag 'now' needs a clock, which this render is not "
+	       "given", "no environment, no clock");
+	is_str(render_in(NULL, 0, "{{ uuid4() }}"),
+	       "t.j2:1:9: uuid4() needs randomness, which this render is not "
+	       "given", "no environment, no randomness");
+	WORLD.broken = true;
+	W("{{ random_ascii_string(1) }}",
+	  "t.j2:1:23: cannot read random bytes");
+	WORLD.broken = false;
 }
 
 static void test_values(void)
@@ -875,6 +996,7 @@ int main(void)
 	test_limits();
 	test_syntax_and_reuse();
 	test_expr_api();
+	test_env();
 	test_values();
 	free(last);
 	for (i = 0; i < NFILES; i++)
