@@ -18,14 +18,6 @@
 
 #include "xalloc.h"
 
-struct tpl {
-	struct tpl_program prog;
-};
-
-struct tpl_expr {
-	struct tpl_program prog;
-};
-
 static int eval(struct evaluator *r, const struct node *n, struct value **out);
 static int exec_body(struct evaluator *r, const struct node_list *body);
 static int call_macro(struct evaluator *r, const struct value *fn,
@@ -2647,7 +2639,7 @@ static int exec_body(struct evaluator *r, const struct node_list *body)
 	return rc;
 }
 
-/* ---- public API ---------------------------------------------------------- */
+/* ---- entry points (tpl.c) ------------------------------------------------- */
 
 static void ev_init(struct evaluator *r, const struct tpl_program *prog,
 		    struct arena *a, struct strbuf *out,
@@ -2666,55 +2658,9 @@ static void ev_init(struct evaluator *r, const struct tpl_program *prog,
 	r->at_top = true;
 }
 
-/* Set up prog's arena and source (a copy of src). */
-static void program_init(struct tpl_program *prog, const char *name,
-			 const char *src, size_t len, unsigned line,
-			 unsigned col)
-{
-	arena_init(&prog->arena);
-	prog->src.name = arena_strdup(&prog->arena, name ? name : "<template>");
-	prog->src.text = arena_strndup(&prog->arena, src, len);
-	prog->src.len = len;
-	prog->src.line_base = line;
-	prog->src.col_base = col;
-}
-
-/* Compile a template whose text starts at line/col of its file. */
-static int compile_at(const char *name, const char *src, size_t len,
-		      unsigned line, unsigned col,
-		      const struct tpl_syntax *syntax, struct tpl **out,
-		      struct diag *err)
-{
-	struct tpl *t = xcalloc(1, sizeof(*t));
-	struct tpl_delims d;
-	int rc;
-
-	program_init(&t->prog, name, src, len, line, col);
-	lex_delims_init(&d, syntax);
-	if ((rc = tpl_parse(&t->prog, &d, false, err))) {
-		tpl_free(t);
-		return rc;
-	}
-	*out = t;
-	return 0;
-}
-
-int tpl_compile(const char *name, const char *src, size_t len,
-		const struct tpl_syntax *syntax, struct tpl **out,
-		struct diag *err)
-{
-	return compile_at(name, src, len, 0, 0, syntax, out, err);
-}
-
-int tpl_render(const struct tpl *t, const struct value *ctx,
-	       const struct tpl_env *env, struct strbuf *out, struct diag *err)
-{
-	return tpl_render_with(t, ctx, NULL, env, out, err);
-}
-
-int tpl_render_with(const struct tpl *t, const struct value *ctx,
-		    const struct tpl_loader *ld, const struct tpl_env *env,
-		    struct strbuf *out, struct diag *err)
+int tpl_eval_template(const struct tpl_program *prog, const struct value *ctx,
+		      const struct tpl_loader *ld, const struct tpl_env *env,
+		      struct strbuf *out, struct diag *err)
 {
 	struct arena a = ARENA_INIT;
 	size_t saved_max = out->max, limit = out->len + TPL_MAX_OUTPUT;
@@ -2723,10 +2669,10 @@ int tpl_render_with(const struct tpl *t, const struct value *ctx,
 
 	if (!out->max || out->max > limit)
 		out->max = limit;
-	ev_init(&r, &t->prog, &a, out, ctx, env, err);
+	ev_init(&r, prog, &a, out, ctx, env, err);
 	r.loader = ld;
 	r.out_start = out->len;
-	rc = exec_template(&r, &t->prog);
+	rc = exec_template(&r, prog);
 	out->max = saved_max;
 	free(r.vars);
 	free(r.blocks);
@@ -2734,33 +2680,7 @@ int tpl_render_with(const struct tpl *t, const struct value *ctx,
 	return rc;
 }
 
-void tpl_free(struct tpl *t)
-{
-	if (!t)
-		return;
-	arena_release(&t->prog.arena);
-	free(t);
-}
-
-int tpl_expr_compile(const char *name, const char *src, size_t len,
-		     unsigned line, unsigned col, struct tpl_expr **out,
-		     struct diag *err)
-{
-	struct tpl_expr *e = xcalloc(1, sizeof(*e));
-	struct tpl_delims d;
-	int rc;
-
-	program_init(&e->prog, name, src, len, line, col);
-	lex_delims_init(&d, NULL);
-	if ((rc = tpl_parse(&e->prog, &d, true, err))) {
-		tpl_expr_free(e);
-		return rc;
-	}
-	*out = e;
-	return 0;
-}
-
-int tpl_expr_eval(const struct tpl_expr *e, const struct value *ctx,
+int tpl_eval_expr(const struct tpl_program *prog, const struct value *ctx,
 		  const struct tpl_env *env, struct arena *a,
 		  struct value **out, struct diag *err)
 {
@@ -2769,44 +2689,13 @@ int tpl_expr_eval(const struct tpl_expr *e, const struct value *ctx,
 	struct value *v;
 	int rc;
 
-	ev_init(&r, &e->prog, a, &none, ctx, env, err);
-	rc = eval(&r, e->prog.expr, &v);
+	ev_init(&r, prog, a, &none, ctx, env, err);
+	rc = eval(&r, prog->expr, &v);
 	if (!rc && v->kind == VALUE_UNDEFINED)
-		rc = ev_undef_error(&r, v, e->prog.expr->off);
+		rc = ev_undef_error(&r, v, prog->expr->off);
 	free(r.vars);
 	strbuf_release(&none);
 	if (!rc)
 		*out = value_copy(a, v);
-	return rc;
-}
-
-void tpl_expr_free(struct tpl_expr *e)
-{
-	if (!e)
-		return;
-	arena_release(&e->prog.arena);
-	free(e);
-}
-
-int tpl_render_string(const char *name, const char *src, size_t len,
-		      unsigned line, unsigned col,
-		      const struct tpl_syntax *syntax, const struct value *ctx,
-		      const struct tpl_env *env, struct arena *a, char **out,
-		      size_t *out_len, struct diag *err)
-{
-	struct strbuf sb = STRBUF_INIT;
-	struct tpl *t;
-	int rc;
-
-	if ((rc = compile_at(name, src, len, line, col, syntax, &t, err)))
-		return rc;
-	rc = tpl_render(t, ctx, env, &sb, err);
-	if (!rc) {
-		*out = arena_strndup(a, sb.buf, sb.len);
-		if (out_len)
-			*out_len = sb.len;
-	}
-	strbuf_release(&sb);
-	tpl_free(t);
 	return rc;
 }

@@ -296,6 +296,11 @@ struct tpl_program {
 	struct node *expr;	/* bare expressions */
 };
 
+/* A compiled template (tpl.h) is its program. */
+struct tpl {
+	struct tpl_program prog;
+};
+
 /*
  * Parse src into prog (whose arena and src are set up by the caller).
  * expr_only parses one bare expression.  Returns 0 or ERR_INPUT.
@@ -304,6 +309,21 @@ int tpl_parse(struct tpl_program *prog, const struct tpl_delims *d,
 	      bool expr_only, struct diag *err);
 
 /* ---- rendering (tpl-eval.c) --------------------------------------- */
+
+/*
+ * Render prog with ctx, env and loader ld (NULL: none), appending at most
+ * TPL_MAX_OUTPUT bytes to out: tpl_render_with() of tpl.h.
+ */
+int tpl_eval_template(const struct tpl_program *prog, const struct value *ctx,
+		      const struct tpl_loader *ld, const struct tpl_env *env,
+		      struct strbuf *out, struct diag *err);
+/*
+ * Evaluate the bare expression of prog against ctx and env; *out is a
+ * copy in a: tpl_expr_eval() of tpl.h.
+ */
+int tpl_eval_expr(const struct tpl_program *prog, const struct value *ctx,
+		  const struct tpl_env *env, struct arena *a,
+		  struct value **out, struct diag *err);
 
 struct binding {
 	const char *name;	/* interned */
