@@ -2639,7 +2639,7 @@ static int exec_body(struct evaluator *r, const struct node_list *body)
 	return rc;
 }
 
-/* ---- entry points (tpl.c) ------------------------------------------------- */
+/* ---- entry points (tpl.c) ------------------------------------------------ */
 
 static void ev_init(struct evaluator *r, const struct tpl_program *prog,
 		    struct arena *a, struct strbuf *out,

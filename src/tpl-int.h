@@ -28,7 +28,7 @@
 /* Nesting of values that repr(), tojson and == walk before giving up. */
 #define TPL_MAX_VALUE_DEPTH 512
 
-/* ---- Unicode (tpl-value.c; UTF-8 itself is utf8.h) -------------- */
+/* ---- Unicode (tpl-unicode.c; UTF-8 itself is utf8.h) -------------- */
 
 /* Python's str.isspace() for one code point. */
 bool uc_isspace(uint32_t cp);
@@ -36,6 +36,27 @@ bool uc_isspace(uint32_t cp);
 size_t uc_space(const char *s, size_t n);
 /* Python's str.isprintable() for one code point (approximate, see .c). */
 bool uc_isprintable(uint32_t cp);
+/* Python's str.isalpha(), isdigit() (ASCII digits), isalnum(). */
+bool uc_isalpha(uint32_t cp);
+bool uc_isdigit(uint32_t cp);
+bool uc_isalnum(uint32_t cp);
+/* Python's \w: letters, digits and underscore. */
+bool uc_isword(uint32_t cp);
+/* Python's "cased" characters: letters that have a case. */
+bool uc_cased(uint32_t cp);
+/* The simple lower and upper case of cp (cp itself when it has none). */
+uint32_t uc_lower(uint32_t cp);
+uint32_t uc_upper(uint32_t cp);
+/* The value of digit c in bases up to 36, or 99 when it is none. */
+int uc_digit_value(int c);
+/* Append cp to sb as UTF-8. */
+void uc_add_cp(struct strbuf *sb, uint32_t cp);
+/* Append the full upper case of cp (title case when title is set). */
+void uc_add_upper(struct strbuf *sb, uint32_t cp, bool title);
+/* Append the full lower case of cp. */
+void uc_add_lower(struct strbuf *sb, uint32_t cp);
+/* Append cp n times. */
+void uc_add_fill(struct strbuf *sb, uint32_t cp, size_t n);
 
 /* ---- delimiters and tokens (tpl-lex.c) ---------------------------- */
 
@@ -459,7 +480,7 @@ int ev_arith(struct evaluator *r, enum tok_kind op, struct value *a,
 /* Python type of v for messages: 'dict object', 'None'. */
 const char *ev_type_repr(struct evaluator *r, const struct value *v);
 
-/* ---- filters, tests, methods and globals (tpl-filter.c) ----------- */
+/* ---- filters, tests, methods and globals (tpl-func.c) ------------- */
 
 typedef int tpl_fn(struct evaluator *r, size_t off, struct value *self,
 		   struct value **argv, const struct tpl_args *args,

@@ -2083,7 +2083,7 @@ static void check_node(void *ctx, struct node *n)
 	}
 }
 
-/* ---- scopes: Jinja's compile-time name resolution ------------------ */
+/* ---- scopes: Jinja's compile-time name resolution ------------------------ */
 
 /*
  * Jinja2 decides at compile time where each name of a scope comes from

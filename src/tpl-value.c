@@ -192,62 +192,6 @@ struct value *value_copy(struct arena *a, const struct value *v)
 	}
 }
 
-/* ---- Unicode ------------------------------------------------------------- */
-
-bool uc_isspace(uint32_t cp)
-{
-	if (cp < 0x80)
-		return (cp >= 0x09 && cp <= 0x0D) || (cp >= 0x1C && cp <= 0x20);
-	return cp == 0x85 || cp == 0xA0 || cp == 0x1680 ||
-	       (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 ||
-	       cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
-}
-
-size_t uc_space(const char *s, size_t n)
-{
-	uint32_t cp;
-	size_t len;
-
-	if (!n)
-		return 0;
-	if ((unsigned char)s[0] < 0x80)
-		return uc_isspace((unsigned char)s[0]) ? 1 : 0;
-	len = utf8_next(s, n, &cp);
-	return len > 1 && uc_isspace(cp) ? len : 0;
-}
-
-/*
- * Python's str.isprintable() without the Unicode database: controls,
- * format characters, separators other than ' ', surrogates and private
- * use are not printable.  Unassigned code points count as printable.
- */
-bool uc_isprintable(uint32_t cp)
-{
-	static const uint32_t ranges[][2] = {
-		{ 0x0000, 0x001F }, { 0x007F, 0x00A0 }, { 0x00AD, 0x00AD },
-		{ 0x0600, 0x0605 }, { 0x061C, 0x061C }, { 0x06DD, 0x06DD },
-		{ 0x070F, 0x070F }, { 0x08E2, 0x08E2 }, { 0x1680, 0x1680 },
-		{ 0x180E, 0x180E }, { 0x2000, 0x200F }, { 0x2028, 0x202F },
-		{ 0x205F, 0x2064 }, { 0x2066, 0x206F }, { 0x3000, 0x3000 },
-		{ 0xD800, 0xF8FF }, { 0xFEFF, 0xFEFF }, { 0xFFF9, 0xFFFB },
-		{ 0xFFFE, 0xFFFF }, { 0x110BD, 0x110BD }, { 0x110CD, 0x110CD },
-		{ 0x13430, 0x1343F }, { 0x1BCA0, 0x1BCA3 },
-		{ 0x1D173, 0x1D17A }, { 0xE0001, 0xE0001 },
-		{ 0xE0020, 0xE007F }, { 0xF0000, 0x10FFFF },
-	};
-	size_t i;
-
-	if (cp >= 0x20 && cp < 0x7F)
-		return true;
-	for (i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++) {
-		if (cp < ranges[i][0])
-			return true;
-		if (cp <= ranges[i][1])
-			return false;
-	}
-	return true;
-}
-
 /* ---- Python semantics ---------------------------------------------------- */
 
 bool value_truthy(const struct value *v)

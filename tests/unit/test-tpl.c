@@ -11,6 +11,7 @@
 #include "diag.h"
 #include "strbuf.h"
 #include "tap.h"
+#include "tpl-fn.h"
 #include "tpl-int.h"
 #include "tpl.h"
 #include "xalloc.h"
@@ -937,6 +938,45 @@ static void test_env(void)
 	WORLD.broken = false;
 }
 
+/* Every table is sorted, so that bsearch finds each of its entries. */
+static void test_tables(void)
+{
+	static const struct {
+		const struct tpl_func_table *t;
+		enum tpl_table which;
+		const char *name;
+	} tables[] = {
+		{ &tpl_filter_table, TPL_FILTERS, "filters" },
+		{ &tpl_test_table, TPL_TESTS, "tests" },
+		{ &tpl_str_method_table, TPL_STR_METHODS, "str methods" },
+		{ &tpl_dict_method_table, TPL_DICT_METHODS, "dict methods" },
+		{ &tpl_list_method_table, TPL_LIST_METHODS, "list methods" },
+		{ &tpl_global_table, TPL_GLOBALS, "globals" },
+	};
+	size_t i, j;
+
+	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+		const struct tpl_func_table *t = tables[i].t;
+		bool sorted = t->n > 0, found = true;
+
+		for (j = 0; j < t->n; j++) {
+			const char *name = t->v[j].name;
+
+			sorted = sorted && (!j || strcmp(t->v[j - 1].name,
+							  name) < 0);
+			found = found && tpl_func_find(tables[i].which, name,
+						       strlen(name)) ==
+				&t->v[j];
+		}
+		ok(sorted && found, tables[i].name);
+	}
+	ok(tpl_func_find(TPL_FILTERS, "upperx", 5) ==
+	   tpl_func_find(TPL_FILTERS, "upper", 5) &&
+	   !tpl_func_find(TPL_FILTERS, "upperx", 6) &&
+	   !tpl_func_find(TPL_FILTERS, "upper\0", 6),
+	   "lookups take a length and refuse NUL bytes");
+}
+
 static void test_values(void)
 {
 	struct value *l = value_list(&A, 2), *t = value_tuple(&A, 1);
@@ -997,6 +1037,7 @@ int main(void)
 	test_syntax_and_reuse();
 	test_expr_api();
 	test_env();
+	test_tables();
 	test_values();
 	free(last);
 	for (i = 0; i < NFILES; i++)
