@@ -9,9 +9,12 @@
 #include "utf8.h"
 
 /*
- * Engine-private declarations shared by tpl-lex.c, tpl-parse.c,
- * tpl-eval.c, tpl-filter.c and tpl-value.c.  Nothing outside the engine
- * includes this header.
+ * Engine-private declarations shared by the files of the engine: tpl.c
+ * (the front door), tpl-lex.c, tpl-parse.c, the evaluator (tpl-eval.c for
+ * expressions, tpl-exec.c for statements, tpl-ops.c for what operations
+ * on values mean), the function tables (tpl-func.c and the files that
+ * include tpl-fn.h) and tpl-value.c, tpl-unicode.c.  Nothing outside the
+ * engine includes this header.
  *
  * Ownership: tokens, AST nodes, interned names and literal values live in
  * the template's arena and are never freed on their own.  Render-time
@@ -329,18 +332,18 @@ struct tpl {
 int tpl_parse(struct tpl_program *prog, const struct tpl_delims *d,
 	      bool expr_only, struct diag *err);
 
-/* ---- rendering (tpl-eval.c) --------------------------------------- */
+/* ---- rendering (tpl-eval.c, tpl-exec.c, tpl-ops.c) --------------- */
 
 /*
  * Render prog with ctx, env and loader ld (NULL: none), appending at most
- * TPL_MAX_OUTPUT bytes to out: tpl_render_with() of tpl.h.
+ * TPL_MAX_OUTPUT bytes to out: tpl_render_with() of tpl.h (tpl-exec.c).
  */
 int tpl_eval_template(const struct tpl_program *prog, const struct value *ctx,
 		      const struct tpl_loader *ld, const struct tpl_env *env,
 		      struct strbuf *out, struct diag *err);
 /*
  * Evaluate the bare expression of prog against ctx and env; *out is a
- * copy in a: tpl_expr_eval() of tpl.h.
+ * copy in a: tpl_expr_eval() of tpl.h (tpl-eval.c).
  */
 int tpl_eval_expr(const struct tpl_program *prog, const struct value *ctx,
 		  const struct tpl_env *env, struct arena *a,
@@ -426,6 +429,11 @@ struct tpl_args {
 	size_t nkw;
 };
 
+/*
+ * Python semantics with the render's errors and limits (tpl-ops.c), for
+ * the evaluator and the function files.
+ */
+
 /* Set an error at byte offset off of the running template. */
 int ev_fail(struct evaluator *r, size_t off, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -467,7 +475,7 @@ int ev_equal(struct evaluator *r, const struct value *a,
 /* Python `a in b`. */
 int ev_contains(struct evaluator *r, const struct value *item,
 		const struct value *seq, size_t off, bool *res);
-/* Call the filter or test called name on v (for map, select, ...). */
+/* Call the filter or test name on v, for map, select... (tpl-eval.c). */
 int ev_call_named(struct evaluator *r, bool test, const char *name,
 		  struct value *v, const struct tpl_args *args,
 		  size_t off, struct value **out);
@@ -479,6 +487,60 @@ int ev_arith(struct evaluator *r, enum tok_kind op, struct value *a,
 	     struct value *b, size_t off, struct value **out);
 /* Python type of v for messages: 'dict object', 'None'. */
 const char *ev_type_repr(struct evaluator *r, const struct value *v);
+/* A lenient undefined (jinja2.Undefined), for `a if false`. */
+struct value *ev_undef_lenient(struct evaluator *r, size_t off,
+			       const char *msg);
+/* The named undefined of a missing name, with keys to hint from. */
+struct value *ev_undef_named(struct evaluator *r, size_t off,
+			     const char *msg, const char *name, size_t len,
+			     const struct value *keys);
+/* v looked up in a dict: a stored undefined becomes "'name' is undefined". */
+struct value *ev_dict_value(struct evaluator *r, struct value *v,
+			    const char *name, size_t len, size_t off);
+/* An int or bool key as an index into *i; false for other kinds. */
+bool ev_key_index(const struct value *key, long long *i);
+/* Fail on undefined operands of an operator (b may be NULL). */
+int ev_check_operands(struct evaluator *r, const struct value *a,
+		      const struct value *b, size_t off);
+
+/* ---- the evaluator's own parts (tpl-eval.c, tpl-exec.c) ---------- */
+
+struct tpl_loop;
+
+/* The state a scope restores when it ends. */
+struct scope_mark {
+	size_t frame, nvars;
+	bool at_top;
+};
+
+/* Set up r to run prog with its arena a, output out, ctx and env. */
+void ev_init(struct evaluator *r, const struct tpl_program *prog,
+	     struct arena *a, struct strbuf *out, const struct value *ctx,
+	     const struct tpl_env *env, struct diag *err);
+/* Evaluate the expression n into *out. */
+int ev_eval(struct evaluator *r, const struct node *n, struct value **out);
+/* Open a scope; ev_scope_pop() with the mark closes it. */
+struct scope_mark ev_scope_push(struct evaluator *r);
+void ev_scope_pop(struct evaluator *r, struct scope_mark m);
+/* Bind name (interned) to v in the innermost scope. */
+void ev_scope_set(struct evaluator *r, const char *name, struct value *v);
+/* Bind the names a scope starts without (see struct name_list). */
+void ev_scope_unbind(struct evaluator *r, const struct name_list *names);
+/* True for the value of a name bound but not yet assigned. */
+bool ev_scope_unbound(const struct value *v);
+/* The `loop` variable of a for-loop over l (tpl-ops.c). */
+struct value *ev_loop_value(struct evaluator *r, struct tpl_loop *l);
+/* Call loop.cycle() or loop.changed() (tpl-ops.c). */
+int ev_loop_call(struct evaluator *r, const struct value *callee,
+		 const struct tpl_args *args, size_t off, struct value **out);
+/* Call the macro fn with args; its output becomes *out (tpl-exec.c). */
+int ev_call_macro(struct evaluator *r, const struct value *fn,
+		  const struct tpl_args *args, size_t off, struct value **out);
+/* Call super() of the running block (tpl-exec.c). */
+int ev_call_super(struct evaluator *r, const struct value *fn, size_t off,
+		  struct value **out);
+/* The value of `super` inside a block (tpl-exec.c). */
+struct value *ev_super_value(struct evaluator *r);
 
 /* ---- filters, tests, methods and globals (tpl-func.c) ------------- */
 
@@ -540,7 +602,7 @@ int tpl_format_percent(struct evaluator *r, const struct value *fmt,
 		       const struct value *args, size_t off,
 		       struct value **out);
 
-/* ---- callables (tpl-eval.c) --------------------------------------- */
+/* ---- callables (tpl-ops.c, tpl-exec.c) --------------------------- */
 
 enum tpl_callable_kind {
 	CALLABLE_FUNC,		/* a bound method or a global */
