@@ -12,10 +12,15 @@
 /*
  * The template engine: a Jinja2 subset with Jinja2's semantics as
  * cookiecutter configures it (keep_trailing_newline=True, StrictUndefined).
- * Pipeline: tpl-lex.c -> tpl-parse.c (AST in the template's arena) ->
- * tpl-eval.c, with values in tpl-value.c and filters/tests/methods in
- * tpl-filter.c.  The engine does no I/O and spawns nothing: the clock,
- * randomness and time zone come in through struct tpl_env.
+ * tpl.c is the front door: it compiles with tpl-lex.c and the parser
+ * (tpl-parse.c, tpl-parse-expr.c, tpl-resolve.c; the AST lives in the
+ * template's arena) and runs programs with the evaluator (tpl-exec.c for
+ * statements, tpl-eval.c for expressions, tpl-ops.c for what operations
+ * on values mean), over values in tpl-value.c and with the filters,
+ * tests, methods and globals that tpl-func.c finds in the tables of
+ * tpl-filter.c, tpl-test.c, tpl-str.c and tpl-global.c.  The engine does
+ * no I/O and spawns nothing: the clock, randomness and time zone come in
+ * through struct tpl_env.
  *
  * Ownership: a compiled template owns its arena (tokens, AST, literals)
  * and is freed with tpl_free().  Rendering never modifies the template or
