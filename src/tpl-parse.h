@@ -4,9 +4,9 @@
 #include "tpl-int.h"
 
 /*
- * Private to the parser: tpl-parse.c (machinery, statements, entry
- * point), tpl-parse-expr.c (expressions) and tpl-resolve.c (the passes
- * over the finished tree).  Every function that can fail returns 0 or
+ * Private to the parser: tpl-parse-core.c (machinery), tpl-parse.c
+ * (statements, entry point), tpl-parse-expr.c (expressions) and
+ * tpl-resolve.c (the passes over the finished tree).  Every function that can fail returns 0 or
  * ERR_INPUT with the first error set on p->err; nodes live in p->a.
  */
 
@@ -49,7 +49,7 @@ enum {
 	TUPLE_EXPLICIT = 4,	/* inside parentheses: () is allowed */
 };
 
-/* ---- tokens (tpl-parse.c) ----------------------------------------- */
+/* ---- tokens (tpl-parse-core.c) ------------------------------------ */
 
 /* Move to the next token. */
 int p_advance(struct parser *p);
@@ -70,7 +70,7 @@ int p_expect_name(struct parser *p, const char *name);
 /* Consume the current token if it is kind; *hit tells. */
 int p_skip_if(struct parser *p, enum tok_kind kind, bool *hit);
 
-/* ---- nodes (tpl-parse.c) ------------------------------------------ */
+/* ---- nodes (tpl-parse-core.c) ------------------------------------- */
 
 /* Append n to v. */
 void nvec_push(struct parser *p, struct nvec *v, struct node *n);
