@@ -28,6 +28,26 @@ static void program_init(struct tpl_program *prog, const char *name,
 	prog->src.col_base = col;
 }
 
+/*
+ * Set up prog (a copy of src, at line/col of its file) and parse it, as
+ * a template or (expr_only) a bare expression.  On failure prog holds
+ * nothing.
+ */
+static int program_compile(struct tpl_program *prog, const char *name,
+			   const char *src, size_t len, unsigned line,
+			   unsigned col, const struct tpl_syntax *syntax,
+			   bool expr_only, struct diag *err)
+{
+	struct tpl_delims d;
+	int rc;
+
+	program_init(prog, name, src, len, line, col);
+	lex_delims_init(&d, syntax);
+	if ((rc = tpl_parse(prog, &d, expr_only, err)))
+		arena_release(&prog->arena);
+	return rc;
+}
+
 /* Compile a template whose text starts at line/col of its file. */
 static int compile_at(const char *name, const char *src, size_t len,
 		      unsigned line, unsigned col,
@@ -35,13 +55,11 @@ static int compile_at(const char *name, const char *src, size_t len,
 		      struct diag *err)
 {
 	struct tpl *t = xcalloc(1, sizeof(*t));
-	struct tpl_delims d;
 	int rc;
 
-	program_init(&t->prog, name, src, len, line, col);
-	lex_delims_init(&d, syntax);
-	if ((rc = tpl_parse(&t->prog, &d, false, err))) {
-		tpl_free(t);
+	if ((rc = program_compile(&t->prog, name, src, len, line, col, syntax,
+				  false, err))) {
+		free(t);
 		return rc;
 	}
 	*out = t;
@@ -81,13 +99,11 @@ int tpl_expr_compile(const char *name, const char *src, size_t len,
 		     struct diag *err)
 {
 	struct tpl_expr *e = xcalloc(1, sizeof(*e));
-	struct tpl_delims d;
 	int rc;
 
-	program_init(&e->prog, name, src, len, line, col);
-	lex_delims_init(&d, NULL);
-	if ((rc = tpl_parse(&e->prog, &d, true, err))) {
-		tpl_expr_free(e);
+	if ((rc = program_compile(&e->prog, name, src, len, line, col, NULL,
+				  true, err))) {
+		free(e);
 		return rc;
 	}
 	*out = e;
