@@ -595,9 +595,9 @@ int tpl_func_call(struct evaluator *r, const struct tpl_func *f,
 		  const struct tpl_args *args, size_t off, struct value **out);
 /* True when a dict attribute name is a Python dict method. */
 bool tpl_dict_attr_is_method(const char *name, size_t len);
-/* The function behind the {% now %} tag (jinja2_time's). */
+/* The function behind the {% now %} tag, jinja2_time's (tpl-global.c). */
 const struct tpl_func *tpl_now_func(void);
-/* Python `fmt % args` for a string fmt (printf-style formatting). */
+/* Python `fmt % args` for a string fmt, printf-style (tpl-format.c). */
 int tpl_format_percent(struct evaluator *r, const struct value *fmt,
 		       const struct value *args, size_t off,
 		       struct value **out);
