@@ -188,14 +188,8 @@ static size_t cp_move(const char *s, size_t n, size_t pos, long long delta)
 
 	for (; delta > 0 && pos < n; delta--)
 		pos += utf8_next(s + pos, n - pos, &cp);
-	for (; delta < 0 && pos > 0; delta++) {
-		size_t c = pos - 1;
-
-		while (c > 0 && pos - c < 4 && ((unsigned char)s[c] & 0xC0) ==
-		       0x80)
-			c--;
-		pos = utf8_next(s + c, pos - c, &cp) == pos - c ? c : pos - 1;
-	}
+	for (; delta < 0 && pos > 0; delta++)
+		pos = utf8_back(s, 0, pos);
 	return pos;
 }
 

@@ -309,6 +309,11 @@ static void test_expressions(void)
 	  "[2, 3] [3, 2, 1] el \xc3\xa9");
 	R("{{ 'abcdef'[::2] }} {{ 'abc'[10:] }} {{ xs[5:] }} {{ xs.1 }}",
 	  "ace  [] 2");
+	R("{{ 'a\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80'[::-1] }} "
+	  "{{ 'a\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80'[-2:] }} "
+	  "{{ 'a\xc3\xa9\xe2\x82\xacz'[::-2] }}",
+	  "\xf0\x9f\x98\x80\xe2\x82\xac\xc3\xa9" "a "
+	  "\xe2\x82\xac\xf0\x9f\x98\x80 z\xc3\xa9");
 	R("{{ cookiecutter.project_name }} {{ cookiecutter['use_docker'] }}",
 	  "My Project y");
 	R("{{ d.items() | list }}", "[('a', 1), ('b', 'two')]");
