@@ -18,7 +18,8 @@
  *         LIST  a sequence of SUB mappings
  *         MAP   a SUB mapping
  *         DICT  a mapping of strings to strings (read from the node tree)
- *         ANY   anything (read from the node tree, typed by the option)
+ *         ANY   anything (read from the node tree and checked there:
+ *               typed by the option, or a file rule's `from`)
  *   REQ   REQ (required) or OPT; an optional STR, STRS, LIST, MAP or DICT
  *         may also be empty (`key:`), which means not given
  *   SUB   the mapping (LIST, MAP) or word list (WORD); _ otherwise
@@ -79,7 +80,7 @@
 	X(S, each,        STR,  OPT, _) \
 	X(S, render,      BOOL, OPT, _) \
 	X(S, delimiters,  STRS, OPT, _) \
-	X(S, from,        STR,  OPT, _) \
+	X(S, from,        ANY,  OPT, _) \
 	X(S, with,        DICT, OPT, _)
 
 #define HOOKS_KEYS(X, S) \

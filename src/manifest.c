@@ -9,7 +9,8 @@
  * mistyped values at their line and column; only then does libcyaml load
  * the text, which it can no longer refuse.  Fields the static schema
  * cannot type (`default`, `matrix`) libcyaml skips; they are read from the
- * node tree and typed against the option.
+ * node tree and typed against the option.  So are a file rule's `from`
+ * (a path or a sequence of them) and `with` (checked as a mapping).
  */
 #include "config.h"
 
@@ -1071,22 +1072,217 @@ static int build_each(struct loader *ld, const char *src,
 				ld->y.err);
 }
 
+/* ---- file rules: `from` and `with` ------------------------------------ */
+
+/* True when the n bytes at s hold a glob character. */
+static bool has_wildcard(const char *s, size_t n)
+{
+	return memchr(s, '*', n) || memchr(s, '?', n);
+}
+
+/* True when e is a relative path of plain components; a final '/' is
+ * allowed (a directory, as in `path:`). */
+static bool from_entry_ok(const char *e)
+{
+	const char *p = e;
+
+	if (!*e || *e == '/')
+		return false;
+	while (*p) {
+		size_t n = strcspn(p, "/");
+
+		if (!n || (n == 1 && *p == '.') ||
+		    (n == 2 && !strncmp(p, "..", 2)))
+			return false;
+		p += n + (p[n] == '/');
+	}
+	return true;
+}
+
+/*
+ * Length of the directory that holds every file entry e names: up to the
+ * first component with a wildcard, else its directory (all of it when it
+ * ends with '/').
+ */
+static size_t from_entry_dir(const char *e)
+{
+	const char *p = e;
+	size_t dir = 0;
+
+	while (*p) {
+		size_t n = strcspn(p, "/");
+
+		if (has_wildcard(p, n) || p[n] != '/')
+			break;
+		dir = (size_t)(p + n - e);
+		p += n + 1;
+	}
+	return dir;
+}
+
+/* Length of the deepest directory that both a (an) and b (bn) lie in. */
+static size_t common_dir(const char *a, size_t an, const char *b, size_t bn)
+{
+	size_t i, last = 0, n = an < bn ? an : bn;
+
+	for (i = 0; i < n && a[i] == b[i]; i++)
+		if (a[i] == '/')
+			last = i;
+	if (i == n && (an == bn || (an > n ? a[n] : b[n]) == '/'))
+		return n;
+	return last;
+}
+
+/* Set f->from_dir and f->from_base from f's entries; seq: `from` is a
+ * sequence. */
+static void from_set_base(struct loader *ld, struct file_rule *f, bool seq)
+{
+	const char *e = f->from[0];
+	size_t base = from_entry_dir(e), i;
+
+	f->from_dir = seq || has_wildcard(e, strlen(e)) ||
+		      e[strlen(e) - 1] == '/';
+	for (i = 1; i < f->nfrom; i++)
+		base = common_dir(e, base, f->from[i],
+				  from_entry_dir(f->from[i]));
+	f->from_base = arena_strndup(&ld->m->arena, e, base);
+}
+
+/* Report that `from` (at n) in f must be one path or a non-empty
+ * sequence of them, and is got. */
+static int from_bad_shape(struct loader *ld, const yaml_node_t *n,
+			  const struct file_rule *f, const char *got)
+{
+	ly_error(&ld->y, n, "'from' in file rule '%s' must be a template "
+		 "file's path or a sequence of them, not %s", f->glob, got);
+	diag_hint(ld->y.err, "for example: from: app/server.py, or "
+		  "from: [\"app/**\", pyproject.toml]");
+	return ERR_INPUT;
+}
+
+/* Copy entry i of `from` (scalar node n) into f. */
+static int from_add(struct loader *ld, const yaml_node_t *n,
+		    struct file_rule *f, size_t i)
+{
+	const char *e = ly_str(n);
+
+	if (!e || ly_null(n))
+		return from_bad_shape(ld, n, f, e ? "nothing" : ly_kind(n));
+	f->from[i] = adup(ld, e);
+	f->from_pos[i] = text_pos(n);
+	if (from_entry_ok(e))
+		return 0;
+	ly_error_text(&ld->y, n, "'from' entry '%s' in file rule '%s' is not "
+		      "a relative path inside template/", e, f->glob);
+	diag_hint(ld->y.err, "name files as template/ spells them, e.g. "
+		  "app/server.py, or with a glob such as app/**");
+	return ERR_INPUT;
+}
+
+/* Refuse key, which a rule with `from` takes from its source's rule. */
+static int from_refuses(struct loader *ld, const yaml_node_t *node,
+			const struct file_rule *f, const char *key)
+{
+	ly_error(&ld->y, key_at(ld, node, key), "'%s' does not apply to file "
+		 "rule '%s': a rule with 'from' renders each file as the "
+		 "file's own rule says", key, f->glob);
+	diag_hint(ld->y.err, "set '%s' on a rule whose path matches the "
+		  "source file", key);
+	return ERR_INPUT;
+}
+
+/* `from:` one template path or glob, or a sequence of them. */
+static int build_from(struct loader *ld, const struct raw_file *r,
+		      const yaml_node_t *node, struct file_rule *f)
+{
+	const yaml_node_t *fr = ly_get(&ld->y.doc, node, "from");
+	bool seq = ly_is_seq(fr);
+	size_t n = seq ? ly_len(fr) : 1, i;
+	int ret = 0;
+
+	if (!fr || ly_null(fr))	/* empty: not given */
+		return 0;
+	if (ly_is_map(fr) || !n)
+		return from_bad_shape(ld, fr, f, n ? "a mapping" :
+				      "an empty sequence");
+	f->from = arena_zalloc(&ld->m->arena, n * sizeof(*f->from));
+	f->from_pos = arena_zalloc(&ld->m->arena, n * sizeof(*f->from_pos));
+	f->nfrom = n;
+	for (i = 0; !ret && i < n; i++)
+		ret = from_add(ld, seq ? ly_at(&ld->y.doc, fr, i) : fr, f, i);
+	if (!ret && r->render != RAW_BOOL_UNSET)
+		ret = from_refuses(ld, node, f, "render");
+	if (!ret && r->delimiters_count)
+		ret = from_refuses(ld, node, f, "delimiters");
+	if (!ret)
+		from_set_base(ld, f, seq);
+	return ret;
+}
+
+/*
+ * Pair i of `with:` (mapping w, checked as a mapping of scalars with no
+ * key twice): a variable name and the expression bound to it.
+ */
+static int build_binding(struct loader *ld, const yaml_node_t *w, size_t i,
+			 struct file_rule *f)
+{
+	const yaml_node_t *k = ly_pair_key(&ld->y.doc, w, i),
+			  *v = ly_pair_val(&ld->y.doc, w, i);
+	const char *name = ly_str(k), *src = ly_str(v);
+	struct file_binding *b = &f->with[f->nwith];
+
+	if (check_identifier(ld, name, k, "variable"))
+		return ERR_INPUT;
+	if (ly_null(v)) {
+		ly_error(&ld->y, v, "'with' in file rule '%s' binds '%s' to "
+			 "nothing, not an expression", f->glob, name);
+		diag_hint(ld->y.err, "write the value as an expression, e.g. "
+			  "%s: \"c.%s\"", name, name);
+		return ERR_INPUT;
+	}
+	b->name = adup(ld, name);
+	f->nwith++;
+	return compile_expr(ld, src, v, &b->expr);
+}
+
+/* `with:` a mapping of variable names to expressions. */
+static int build_with(struct loader *ld, const yaml_node_t *node,
+		      struct file_rule *f)
+{
+	const yaml_node_t *w = ly_get(&ld->y.doc, node, "with");
+	size_t i, n = ly_npairs(w);
+	int ret = 0;
+
+	if (!w || !ly_is_map(w))	/* empty: not given */
+		return 0;
+	f->with = arena_zalloc(&ld->m->arena, (n + 1) * sizeof(*f->with));
+	for (i = 0; !ret && i < n; i++)
+		ret = build_binding(ld, w, i, f);
+	return ret;
+}
+
 static int build_file(struct loader *ld, const struct raw_file *r,
 		      const yaml_node_t *node, struct file_rule *f)
 {
+	const yaml_node_t *path = ly_get(&ld->y.doc, node, "path");
+
 	f->glob = adup(ld, r->path);
 	f->when_src = adup(ld, r->when);
 	f->render = r->render != RAW_BOOL_FALSE;
 	f->pos = node_pos(node);
+	f->path_pos = text_pos(path);
 	if (!*r->path || r->path[0] == '/')
-		return ly_error(&ld->y, ly_get(&ld->y.doc, node, "path"),
-				"file rule path '%s' must be a non-empty "
-				"relative glob", r->path);
+		return ly_error(&ld->y, path, "file rule path '%s' must be a "
+				"non-empty relative %s", r->path,
+				ly_get(&ld->y.doc, node, "from") ? "path" :
+				"glob");
 	if (r->when && compile_expr(ld, r->when,
 				    ly_get(&ld->y.doc, node, "when"), &f->when))
 		return ERR_INPUT;
 	if (r->each && build_each(ld, r->each,
 				  ly_get(&ld->y.doc, node, "each"), f))
+		return ERR_INPUT;
+	if (build_from(ld, r, node, f) || build_with(ld, node, f))
 		return ERR_INPUT;
 	return build_delimiters(ld, r, node, f);
 }
@@ -1268,7 +1464,7 @@ static void option_release(struct option *o)
 
 void manifest_free(struct manifest *m)
 {
-	size_t i;
+	size_t i, j;
 
 	if (!m)
 		return;
@@ -1281,6 +1477,8 @@ void manifest_free(struct manifest *m)
 	for (i = 0; i < m->nfiles; i++) {
 		tpl_expr_free(m->files[i].when);
 		tpl_expr_free(m->files[i].each);
+		for (j = 0; j < m->files[i].nwith; j++)
+			tpl_expr_free(m->files[i].with[j].expr);
 	}
 	arena_release(&m->arena);
 	free(m);
@@ -1347,7 +1545,8 @@ const struct file_rule *manifest_file_rule(const struct manifest *m,
 	size_t i;
 
 	for (i = 0; i < m->nfiles; i++)
-		if (manifest_glob_match(m->files[i].glob, relpath))
+		if (!m->files[i].from &&
+		    manifest_glob_match(m->files[i].glob, relpath))
 			return &m->files[i];
 	return NULL;
 }

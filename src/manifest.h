@@ -36,8 +36,21 @@ struct constraint {
 	struct src_pos pos;	/* of the require expression */
 };
 
+/* One `with:` binding of a file rule: name bound to expr's value. */
+struct file_binding {
+	char *name;
+	struct tpl_expr *expr;
+};
+
+/*
+ * A file rule.  Without `from`, path is a glob over the template tree and
+ * the first rule matching a file decides how it renders.  With `from`,
+ * path is an output path (rendered like a file name of the tree) and the
+ * rule renders the files `from` names there; it matches no tree file.
+ */
 struct file_rule {
-	char *glob;		/* template-relative; `**` spans directories */
+	char *glob;		/* `path:`: template-relative; `**` spans
+				 * directories */
 	char *when_src;
 	struct tpl_expr *when;	/* NULL: always */
 	bool render;		/* false: copy byte for byte */
@@ -46,6 +59,18 @@ struct file_rule {
 	char *each_var;		/* `each: "VAR in EXPR"`: the name bound to */
 	struct tpl_expr *each;	/* each element of EXPR's list; NULL: once */
 	char *each_src;		/* EXPR, for messages */
+	struct file_binding *with;	/* `with:`, in manifest order */
+	size_t nwith;
+	char **from;		/* `from:` paths or globs of template files,
+				 * as the tree spells them; NULL: none */
+	struct src_pos *from_pos;	/* of each entry */
+	size_t nfrom;
+	bool from_dir;		/* path names a directory: `from` is a list
+				 * or a glob */
+	char *from_base;	/* with from_dir: the deepest directory
+				 * holding every entry ("" for the top);
+				 * each file keeps its path below it */
+	struct src_pos path_pos;	/* of the path's text */
 	struct src_pos pos;
 };
 
@@ -96,7 +121,10 @@ const struct option *manifest_option(const struct manifest *m,
 int manifest_hook_missing(const struct manifest *m, const char *name,
 			  struct diag *err);
 
-/* Return the first file rule whose glob matches relpath, or NULL. */
+/*
+ * Return the first file rule without `from` whose glob matches relpath,
+ * or NULL.
+ */
 const struct file_rule *manifest_file_rule(const struct manifest *m,
 					   const char *relpath);
 

@@ -81,7 +81,7 @@ static int check_path_utf8(struct render_job *job, const struct diag_src *src)
 
 /* Refuse a rendered path that belongs to git or to genship (paths.h). */
 static int check_reserved(struct render_job *job, const struct diag_src *src,
-			  const struct strbuf *path)
+			  const struct strbuf *path, const char *fix)
 {
 	const char *why = paths_problem(path->buf);
 
@@ -89,21 +89,22 @@ static int check_reserved(struct render_job *job, const struct diag_src *src,
 		return 0;
 	diag_at(job->err, src, 0, "rendered path '%s' is reserved: %s",
 		path->buf, why);
-	diag_hint(job->err, "rename or remove this template file");
+	diag_hint(job->err, "%s", fix);
 	return ERR_INPUT;
 }
 
 /*
- * Render the path of f component by component into out.  Returns 1 when
- * a component renders empty (the file is skipped), 0, or ERR_INPUT.
+ * Render the path src->text component by component, appending to out.
+ * Returns 1 when a component renders empty (the file is skipped), 0, or
+ * ERR_INPUT.
  */
-static int render_path(struct render_job *job, const struct template_file *f,
+static int render_path(struct render_job *job, const struct diag_src *src,
 		       const struct tpl_syntax *syn, struct strbuf *out)
 {
-	char *name = xasprintf("%s%s", job->prefix, f->path);
-	struct diag_src src = { name, f->path, strlen(f->path), 0, 0 };
-	const char *p = f->path;
-	int ret = check_path_utf8(job, &src);
+	unsigned line = src->line_base ? src->line_base : 1,
+		 col = src->col_base ? src->col_base : 1;
+	const char *p = src->text;
+	int ret = check_path_utf8(job, src);
 
 	while (!ret && *p) {
 		size_t n = strcspn(p, "/"), len = n;
@@ -111,8 +112,8 @@ static int render_path(struct render_job *job, const struct template_file *f,
 		const char *why = NULL;
 
 		if (has_marker(comp, syn))
-			ret = tpl_render_string(name, comp, n, 1,
-						(unsigned)(p - f->path) + 1,
+			ret = tpl_render_string(src->name, comp, n, line,
+						col + (unsigned)(p - src->text),
 						syn, job->ctx, hostenv_tpl(),
 						job->arena, &r, &len,
 						job->err);
@@ -125,10 +126,10 @@ static int render_path(struct render_job *job, const struct template_file *f,
 		else if (!ret)
 			why = bad_component(r);
 		if (why)
-			ret = bad_path(job, &src, (size_t)(p - f->path), out,
+			ret = bad_path(job, src, (size_t)(p - src->text), out,
 				       r, len, why);
 		if (!ret && out->len + 1 + len >= PATH_MAX)
-			ret = bad_path(job, &src, (size_t)(p - f->path), out,
+			ret = bad_path(job, src, (size_t)(p - src->text), out,
 				       r, len, "is longer than " STR(PATH_MAX)
 				       " bytes, the limit of a path");
 		if (!ret)
@@ -136,8 +137,56 @@ static int render_path(struct render_job *job, const struct template_file *f,
 		free(comp);
 		p += n + (p[n] == '/');
 	}
+	return ret;
+}
+
+/* The syntax f renders with: its own rule's delimiters, or NULL. */
+static const struct tpl_syntax *file_syntax(struct render_job *job,
+					    const struct template_file *f)
+{
+	const struct file_rule *own = manifest_file_rule(job->t->manifest,
+							 f->path);
+
+	return own && own->has_syntax ? &own->syntax : NULL;
+}
+
+/*
+ * Render where f goes into out: its own path, or for a rule with `from`
+ * the rule's path (a file name in genship.yml), followed, when that names
+ * a directory, by f's path below the rule's base.  Returns as
+ * render_path(), or ERR_INPUT for a reserved path.
+ */
+static int render_out_path(struct render_job *job,
+			   const struct template_file *f,
+			   const struct file_rule *rule, struct strbuf *out)
+{
+	char *name = xasprintf("%s%s", job->prefix, f->path);
+	struct diag_src src = { name, f->path, strlen(f->path), 0, 0 }, rs;
+	const struct diag_src *at = &src;	/* what decides the path */
+	int ret = 0;
+
+	if (rule && rule->from) {
+		size_t base = strlen(rule->from_base);
+
+		rs = (struct diag_src){ job->t->manifest->file, rule->glob,
+					strlen(rule->glob),
+					rule->path_pos.line,
+					rule->path_pos.col };
+		at = &rs;
+		ret = render_path(job, &rs, NULL, out);
+		base += base && f->path[base] == '/';
+		src.text += base;
+		src.len -= base;
+		src.col_base = (unsigned)base + 1;
+		if (!rule->from_dir)
+			src.len = 0;
+	}
+	if (!ret && src.len)
+		ret = render_path(job, &src, file_syntax(job, f), out);
 	if (!ret)
-		ret = check_reserved(job, &src, out);
+		ret = check_reserved(job, at, out, at == &rs ? "change the "
+				     "path of the file rule" : "rename or "
+				     "remove this template file");
 	free(name);
 	return ret;
 }
@@ -251,10 +300,38 @@ static int file_dir_clash(struct render_job *job, const struct template_file *f,
 	return ret;
 }
 
-/* Report that f renders to path, which is in the plan already. */
-static int duplicate_path(struct render_job *job, const struct file_rule *r,
-			  size_t element, const char *path)
+/* Report that rule r, which has `from`, renders f to path, which is in
+ * the plan already. */
+static int duplicate_from(struct render_job *job,
+			  const struct template_file *f,
+			  const struct file_rule *r, size_t element,
+			  const char *path)
 {
+	struct diag_src src;
+
+	manifest_diag_src(job->t->manifest, &src);
+	diag_at_linecol(job->err, &src, r->pos.line, r->pos.col, "file rule "
+			"'%s' renders '%s' from '%s', which another file "
+			"rendered already", r->glob, path, f->path);
+	if (element)
+		diag_hint(job->err, "the path of a file rendered for each "
+			  "element must differ per element, e.g. {{ %s.name "
+			  "}}/...", r->each_var);
+	else
+		diag_hint(job->err, "give the rule a path no other file of "
+			  "the template renders to");
+	return ERR_INPUT;
+}
+
+/* Report that f, which rule r renders, renders to path, which is in the
+ * plan already. */
+static int duplicate_path(struct render_job *job,
+			  const struct template_file *f,
+			  const struct file_rule *r, size_t element,
+			  const char *path)
+{
+	if (r && r->from)
+		return duplicate_from(job, f, r, element, path);
 	if (!element)
 		return diag_input(job->err, NULL, "two template files render "
 				  "to '%s'", path);
@@ -275,19 +352,19 @@ static int render_one(struct render_job *job, struct template_file *f,
 		      const struct file_rule *rule, size_t element,
 		      struct plan *out)
 {
-	const struct tpl_syntax *syn = rule && rule->has_syntax ?
-		&rule->syntax : NULL;
+	const struct file_rule *own = manifest_file_rule(job->t->manifest,
+							 f->path);
 	struct strbuf path = STRBUF_INIT, body;
-	bool verbatim = (rule && !rule->render) ||
+	bool verbatim = (own && !own->render) ||
 		memchr(f->data, '\0', f->len);
 	int ret;
 
 	strbuf_init(&body, TPL_MAX_OUTPUT);
 	const char *other;
 
-	ret = render_path(job, f, syn, &path);
+	ret = render_out_path(job, f, rule, &path);
 	if (!ret && plan_find(out, path.buf))
-		ret = duplicate_path(job, rule, element, path.buf);
+		ret = duplicate_path(job, f, rule, element, path.buf);
 	else if (!ret && (other = plan_find_clash(out, path.buf)))
 		ret = file_dir_clash(job, f, path.buf, other);
 	if (!ret && verbatim)
@@ -308,24 +385,96 @@ static int render_one(struct render_job *job, struct template_file *f,
 	return ret < 0 ? ret : 0;
 }
 
-/* The context with name bound to v: a shallow copy of ctx plus one pair. */
-static struct value *ctx_with(struct render_job *job, const struct value *ctx,
-			      const char *name, struct value *v)
+/* A shallow copy of ctx with room for extra more pairs. */
+static struct value *ctx_copy(struct render_job *job, const struct value *ctx,
+			      size_t extra)
 {
-	struct value *c = value_dict(job->arena, ctx->u.dict.len + 1);
+	struct value *c = value_dict(job->arena, ctx->u.dict.len + extra);
 	size_t i;
 
 	for (i = 0; i < ctx->u.dict.len; i++)
 		value_dict_setn(job->arena, c, ctx->u.dict.items[i].key.ptr,
 				ctx->u.dict.items[i].key.len,
 				ctx->u.dict.items[i].val);
+	return c;
+}
+
+/* The context with name bound to v: a shallow copy of ctx plus one pair. */
+static struct value *ctx_with(struct render_job *job, const struct value *ctx,
+			      const char *name, struct value *v)
+{
+	struct value *c = ctx_copy(job, ctx, 1);
+
 	value_dict_set(job->arena, c, name, v);
 	return c;
 }
 
 /*
- * Render f once for each element of the list rule->each evaluates to,
- * for which the rule's `when`, evaluated with the element bound, is true.
+ * Set *out to job->ctx with rule's `with` bindings added, every
+ * expression evaluated in job->ctx; job->ctx itself when it has none.
+ * Returns 0, or < 0 with *out untouched.
+ */
+static int ctx_bind(struct render_job *job, const struct file_rule *rule,
+		    const struct value **out)
+{
+	struct value *c, *v;
+	size_t i;
+	int ret = 0;
+
+	if (!rule || !rule->nwith) {
+		*out = job->ctx;
+		return 0;
+	}
+	c = ctx_copy(job, job->ctx, rule->nwith);
+	for (i = 0; !ret && i < rule->nwith; i++) {
+		ret = tpl_expr_eval(rule->with[i].expr, job->ctx,
+				    hostenv_tpl(), job->arena, &v, job->err);
+		if (!ret)
+			value_dict_set(job->arena, c, rule->with[i].name, v);
+	}
+	if (!ret)
+		*out = c;
+	return ret;
+}
+
+/* True when an entry of rule's `from` names template path p. */
+static bool from_names(const struct file_rule *rule, const char *p)
+{
+	size_t i;
+
+	for (i = 0; i < rule->nfrom; i++)
+		if (manifest_glob_match(rule->from[i], p))
+			return true;
+	return false;
+}
+
+/*
+ * Render f, or with f NULL every file rule's `from` names, as rule says,
+ * in job->ctx with rule's `with` bindings added; element as in
+ * render_one().
+ */
+static int render_bound(struct render_job *job, struct template_file *f,
+			const struct file_rule *rule, size_t element,
+			struct plan *out)
+{
+	const struct value *ctx = job->ctx;
+	size_t i;
+	int ret = ctx_bind(job, rule, &job->ctx);
+
+	if (!ret && f)
+		ret = render_one(job, f, rule, element, out);
+	for (i = 0; !ret && !f && i < job->t->nfiles; i++)
+		if (from_names(rule, job->t->files[i].path))
+			ret = render_one(job, &job->t->files[i], rule,
+					 element, out);
+	job->ctx = ctx;
+	return ret;
+}
+
+/*
+ * Render f (NULL: the files rule's `from` names) once for each element
+ * of the list rule->each evaluates to, for which the rule's `when`,
+ * evaluated with the element bound, is true.
  */
 static int render_each(struct render_job *job, struct template_file *f,
 		       const struct file_rule *rule, struct plan *out)
@@ -351,23 +500,87 @@ static int render_each(struct render_job *job, struct template_file *f,
 		job->ctx = ctx_with(job, ctx, rule->each_var,
 				    list->u.list.items[i]);
 		ret = rule_applies(job, rule);
-		ret = ret == 1 ? render_one(job, f, rule, i + 1, out) : ret;
+		ret = ret == 1 ? render_bound(job, f, rule, i + 1, out) : ret;
 	}
 	job->ctx = ctx;
 	return ret;
 }
 
-static int render_file(struct render_job *job, struct template_file *f,
-		       struct plan *out)
+/* Render f (NULL: the files rule's `from` names) as rule says. */
+static int render_rule(struct render_job *job, struct template_file *f,
+		       const struct file_rule *rule, struct plan *out)
 {
-	const struct file_rule *rule =
-		manifest_file_rule(job->t->manifest, f->path);
 	int ret;
 
 	if (rule && rule->each)
 		return render_each(job, f, rule, out);
 	ret = rule_applies(job, rule);
-	return ret == 1 ? render_one(job, f, rule, 0, out) : ret;
+	return ret == 1 ? render_bound(job, f, rule, 0, out) : ret;
+}
+
+/* Report that entry i of rule's `from` names no file of the template. */
+static int from_missing(struct render_job *job, const struct file_rule *rule,
+			size_t i)
+{
+	const char **paths = xmalloc((job->t->nfiles + 1) * sizeof(*paths));
+	struct diag_src src;
+	const char *near;
+	size_t j;
+
+	for (j = 0; j < job->t->nfiles; j++)
+		paths[j] = job->t->files[j].path;
+	near = diag_closest(rule->from[i], paths, job->t->nfiles);
+	manifest_diag_src(job->t->manifest, &src);
+	diag_at_linecol(job->err, &src, rule->from_pos[i].line,
+			rule->from_pos[i].col, "'from' entry '%s' of file rule "
+			"'%s' names no file of the template", rule->from[i],
+			rule->glob);
+	if (near)
+		diag_hint(job->err, "did you mean '%s'?", near);
+	else
+		diag_hint(job->err, "'from' names files under %s as they are "
+			  "spelled there, before rendering", job->prefix);
+	free(paths);
+	return ERR_INPUT;
+}
+
+/* Check that every `from` entry of every rule names a file of t. */
+static int check_sources(struct render_job *job)
+{
+	const struct manifest *m = job->t->manifest;
+	size_t r, i, j;
+
+	for (r = 0; r < m->nfiles; r++) {
+		const struct file_rule *rule = &m->files[r];
+
+		for (i = 0; i < rule->nfrom; i++) {
+			for (j = 0; j < job->t->nfiles; j++)
+				if (manifest_glob_match(rule->from[i],
+							job->t->files[j].path))
+					break;
+			if (j == job->t->nfiles)
+				return from_missing(job, rule, i);
+		}
+	}
+	return 0;
+}
+
+/* Render every file of the tree by its own rule, then the rules with
+ * `from`, in manifest order. */
+static int render_all(struct render_job *job, struct plan *out)
+{
+	const struct manifest *m = job->t->manifest;
+	size_t i;
+	int ret = check_sources(job);
+
+	for (i = 0; !ret && i < job->t->nfiles; i++)
+		ret = render_rule(job, &job->t->files[i],
+				  manifest_file_rule(m, job->t->files[i].path),
+				  out);
+	for (i = 0; !ret && i < m->nfiles; i++)
+		if (m->files[i].from)
+			ret = render_rule(job, NULL, &m->files[i], out);
+	return ret;
 }
 
 int render_plan(struct template *t, const struct value *ctx,
@@ -375,12 +588,10 @@ int render_plan(struct template *t, const struct value *ctx,
 {
 	struct arena arena = ARENA_INIT;
 	struct render_job job = { t, ctx, &arena, err, NULL };
-	size_t i;
-	int ret = 0;
+	int ret;
 
 	job.prefix = template_files_prefix(t);
-	for (i = 0; !ret && i < t->nfiles; i++)
-		ret = render_file(&job, &t->files[i], out);
+	ret = render_all(&job, out);
 	if (ret)
 		plan_release(out);
 	free(job.prefix);

@@ -186,7 +186,9 @@ static const char every_key[] =
 	"    each: 'c in comps'\n"
 	"    render: Off\n"
 	"    delimiters: ['<<', '>>']\n"
+	"  - path: 'y/{{ c.id }}'\n"
 	"    from: tpl/one.txt\n"
+	"    each: 'c in comps'\n"
 	"    with: {name: c.id, n: '1'}\n"
 	"hooks:\n"
 	"  pre: []\n"
@@ -232,7 +234,8 @@ static void test_empty_keys(void)
 		"hooks:\n"));
 
 	ok(m && !m->description && !m->options[0].pattern &&
-	   !m->options[0].when && !m->files[0].when && !m->npre_hooks,
+	   !m->options[0].when && !m->files[0].when && !m->files[0].from &&
+	   !m->files[0].nwith && !m->npre_hooks,
 	   "empty optional keys load as not given");
 	manifest_free(m);
 	m = load_ok(with_head("hooks:\n  pre:\n  post:\n"));
@@ -1034,6 +1037,125 @@ static void test_aliases(void)
 	strbuf_release(&sb);
 }
 
+/* `from:` and `with:`: what a good rule holds, and each bad one. */
+static void test_file_from(void)
+{
+	struct manifest *m = load_ok(with_head(
+		"files:\n"
+		"  - path: \"svc/{{ c.name }}\"\n"
+		"    from: [\"k8s/base/*.yaml\", k8s/base/x/y.yaml]\n"
+		"    each: \"c in components\"\n"
+		"    with: {port: c.port, name: \"name ~ '-' ~ c.name\"}\n"
+		"  - path: host.yaml\n"
+		"    from: k8s/overlays/staging/ingress-host.yaml\n"
+		"  - path: \"k8s/**\"\n"));
+	const struct file_rule *r = m ? &m->files[0] : NULL;
+
+	ok(r && r->nfrom == 2 && r->from_dir &&
+	   !strcmp(r->from_base, "k8s/base") && r->nwith == 2 &&
+	   !strcmp(r->with[1].name, "name") && r->from_pos[1].line == 5 &&
+	   r->from_pos[1].col == 31,
+	   "a list of sources: a directory below their deepest common one");
+	ok(m && !m->files[1].from_dir && m->files[1].nfrom == 1,
+	   "one plain source: path names the file");
+	ok(m && manifest_file_rule(m, "k8s/base/a.yaml") == &m->files[2],
+	   "a rule with from matches no file of the tree");
+	manifest_free(m);
+	is_err(with_head("files:\n  - path: a\n    from: {x: 1}\n"),
+	       "genship.yml:5:11: error: 'from' in file rule 'a' must be a "
+	       "template file's path or a sequence of them, not a mapping\n"
+	       "    5 |     from: {x: 1}\n"
+	       "      |           ^\n"
+	       "hint: for example: from: app/server.py, or from: "
+	       "[\"app/**\", pyproject.toml]\n",
+	       "from: a mapping");
+	is_err(with_head("files:\n  - path: a\n    from: []\n"),
+	       "genship.yml:5:11: error: 'from' in file rule 'a' must be a "
+	       "template file's path or a sequence of them, not an empty "
+	       "sequence\n"
+	       "    5 |     from: []\n"
+	       "      |           ^\n"
+	       "hint: for example: from: app/server.py, or from: "
+	       "[\"app/**\", pyproject.toml]\n",
+	       "from: an empty sequence");
+	is_err(with_head("files:\n  - path: a\n    from: [b, ../genship.yml]\n"),
+	       "genship.yml:5:15: error: 'from' entry '../genship.yml' in "
+	       "file rule 'a' is not a relative path inside template/\n"
+	       "    5 |     from: [b, ../genship.yml]\n"
+	       "      |               ^\n"
+	       "hint: name files as template/ spells them, e.g. "
+	       "app/server.py, or with a glob such as app/**\n",
+	       "from: an entry outside template/");
+	is_err(with_head("files:\n  - path: a\n    from: b\n"
+			 "    delimiters: [\"[[\", \"]]\"]\n"),
+	       "genship.yml:6:5: error: 'delimiters' does not apply to file "
+	       "rule 'a': a rule with 'from' renders each file as the file's "
+	       "own rule says\n"
+	       "    6 |     delimiters: [\"[[\", \"]]\"]\n"
+	       "      |     ^\n"
+	       "hint: set 'delimiters' on a rule whose path matches the "
+	       "source file\n",
+	       "from with delimiters");
+	is_err(with_head("files:\n  - path: a\n    render: false\n"
+			 "    from: b\n"),
+	       "genship.yml:5:5: error: 'render' does not apply to file "
+	       "rule 'a': a rule with 'from' renders each file as the file's "
+	       "own rule says\n"
+	       "    5 |     render: false\n"
+	       "      |     ^\n"
+	       "hint: set 'render' on a rule whose path matches the source "
+	       "file\n",
+	       "from with render");
+	is_err(with_head("files:\n  - path: a\n    from: b\n"
+			 "    with: [port, c.port]\n"),
+	       "genship.yml:6:11: error: 'with' in file rule 'a' must be a "
+	       "mapping of names to strings, not a sequence\n"
+	       "    6 |     with: [port, c.port]\n"
+	       "      |           ^\n"
+	       "hint: write 'key: value' lines, or {key: value}\n",
+	       "with: not a mapping");
+	is_err(with_head("files:\n  - path: a\n    from: b\n"
+			 "    with: {Port: c.port}\n"),
+	       "genship.yml:6:12: error: invalid variable name 'Port'\n"
+	       "    6 |     with: {Port: c.port}\n"
+	       "      |            ^\n"
+	       "hint: names are lowercase letters, digits and '_', and do "
+	       "not start with a digit\n",
+	       "with: a key that is no variable name");
+	is_err(with_head("files:\n  - path: a\n    from: b\n"
+			 "    with: {port: c.port, port: 1}\n"),
+	       "genship.yml:6:26: error: duplicate key 'port' in 'with' in "
+	       "file rule 'a'\n"
+	       "    6 |     with: {port: c.port, port: 1}\n"
+	       "      |                          ^\n"
+	       "hint: 'port' is set at line 6 already; keep one of the two\n",
+	       "with: a name bound twice");
+	is_err(with_head("files:\n  - path: a\n    from: b\n"
+			 "    with: {port: [1, 2]}\n"),
+	       "genship.yml:6:18: error: 'port' in 'with' in file rule 'a' "
+	       "must be a string, not a sequence\n"
+	       "    6 |     with: {port: [1, 2]}\n"
+	       "      |                  ^\n"
+	       "hint: quote the value: YAML reads [...] as a sequence\n",
+	       "with: a value that is no expression");
+	is_err(with_head("files:\n  - path: a\n    from: b\n"
+			 "    with: {port: }\n"),
+	       "genship.yml:6:18: error: 'with' in file rule 'a' binds "
+	       "'port' to nothing, not an expression\n"
+	       "    6 |     with: {port: }\n"
+	       "      |                  ^\n"
+	       "hint: write the value as an expression, e.g. port: "
+	       "\"c.port\"\n",
+	       "with: a name bound to nothing");
+	is_err(with_head("files:\n  - path: a\n    from: b\n"
+			 "    with: {port: \"c.port +\"}\n"),
+	       "genship.yml:6:27: error: expected an expression, got end "
+	       "of template\n"
+	       "    6 | c.port +\n"
+	       "      |         ^\n",
+	       "with: an expression that does not compile");
+}
+
 int main(void)
 {
 	test_example();
@@ -1048,5 +1170,6 @@ int main(void)
 	test_patterns();
 	test_coerce();
 	test_aliases();
+	test_file_from();
 	return tap_done();
 }
