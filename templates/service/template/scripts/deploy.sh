@@ -1,4 +1,4 @@
-{% if k8s_flavor == 'helm' %}{% include 'partials/helm/deploy.sh' %}{% else %}#!/usr/bin/env bash
+#!/usr/bin/env bash
 {% if components -%}
 # Deploy an overlay and wait for every component's rollout; if one does not
 # finish, roll back every component this deploy changed.
@@ -258,4 +258,3 @@ if ! kubectl -n "${namespace}" rollout status "deployment/${deployment}" --timeo
 fi
 {%- endif %}
 echo "deployed ${overlay}"
-{% endif %}

@@ -1,4 +1,4 @@
-{% if k8s_flavor == 'helm' %}{% include 'partials/helm/k8s-render.sh' %}{% else %}#!/usr/bin/env bash
+#!/usr/bin/env bash
 # Render the Kustomize overlays to build/k8s/<overlay>.yaml.
 #   scripts/k8s-render.sh [overlay...]     (default: staging production)
 #
@@ -28,4 +28,3 @@ for overlay in "$@"; do
   kubectl kustomize "${dir}" >"${out_dir}/${overlay}.yaml"
   echo "rendered ${out_dir}/${overlay}.yaml"
 done
-{% endif %}

@@ -1,1 +1,0 @@
-{% include "k8s/components/backup/backup.sh" %}
