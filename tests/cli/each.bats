@@ -6,9 +6,7 @@
 load helpers
 
 setup() {
-	WORK="$BATS_TEST_TMPDIR/work"
-	mkdir -p "$WORK"
-	cd "$WORK" || return 1
+	enter_work || return 1
 	TPL=$(fixture components)
 }
 

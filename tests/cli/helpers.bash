@@ -14,10 +14,16 @@ genship() {
 	$GENSHIP_WRAPPER "$GENSHIP" "$@"
 }
 
-setup() {
+# enter_work: make $WORK, an empty scratch directory, the working
+# directory (the default setup; a file's own setup calls it first).
+enter_work() {
 	WORK="$BATS_TEST_TMPDIR/work"
 	mkdir -p "$WORK"
 	cd "$WORK" || return 1
+}
+
+setup() {
+	enter_work
 }
 
 # assert_nothing_written: the scratch directory is still empty, so a
