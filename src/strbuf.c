@@ -188,3 +188,36 @@ bool strbuf_lines_contain(const char *lines, const char *s)
 			return true;
 	return false;
 }
+
+/* The columns of the n bytes at s: UTF-8 continuation bytes take none. */
+static size_t text_columns(const char *s, size_t n)
+{
+	size_t cols = 0, i;
+
+	for (i = 0; i < n; i++)
+		cols += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return cols;
+}
+
+void strbuf_add_wrapped(struct strbuf *sb, const char *text, size_t col,
+			size_t indent, size_t width)
+{
+	size_t start = col;
+
+	while (*text) {
+		size_t n = strcspn(text, " "), w = text_columns(text, n);
+
+		if (col > start && col + 1 + w > width) {
+			strbuf_addch(sb, '\n');
+			strbuf_addchars(sb, ' ', indent);
+			col = start = indent;
+		} else if (col > start) {
+			strbuf_addch(sb, ' ');
+			col++;
+		}
+		strbuf_add(sb, text, n);
+		col += w;
+		text += n;
+		text += strspn(text, " ");
+	}
+}
