@@ -271,13 +271,11 @@ struct check_opts {
 enum { OPT_LOCK_TIMEOUT = 256, OPT_STRICT, OPT_FORMAT };
 
 const struct cmd_opt cmd_check_opts[] = {
-	{ "lock-timeout", 0, true, OPT_LOCK_TIMEOUT, "S",
-	  "wait up to S seconds for a locked project" },
+	CMD_OPT_LOCK_TIMEOUT(OPT_LOCK_TIMEOUT),
 	{ "strict", 0, false, OPT_STRICT, NULL,
 	  "fail on your own edits too, not only on drift" },
-	{ "format", 0, true, OPT_FORMAT, "text|json",
-	  "the output format (default: text)" },
-	{ NULL, 0, false, 0, NULL, NULL }
+	CMD_OPT_FORMAT_TEXT_JSON(OPT_FORMAT),
+	CMD_OPT_END
 };
 
 /* One parsed argument: an option, or the project directory. */

@@ -91,15 +91,12 @@ enum { OPT_SET = 256, OPT_LOCK_TIMEOUT, OPT_ANSWERS, OPT_STYLE, OPT_FORMAT };
 const struct cmd_opt cmd_diff_opts[] = {
 	{ "set", 0, true, OPT_SET, "K=V",
 	  "preview a change of option K to V (repeatable)" },
-	{ "lock-timeout", 0, true, OPT_LOCK_TIMEOUT, "S",
-	  "wait up to S seconds for a locked project" },
+	CMD_OPT_LOCK_TIMEOUT(OPT_LOCK_TIMEOUT),
 	{ "answers", 0, true, OPT_ANSWERS, "FILE",
 	  "preview the answers in a YAML file or a .genship.yml" },
-	{ "conflict-style", 0, true, OPT_STYLE, "merge|diff3",
-	  "conflict markers as git merges, or diff3 with the base" },
-	{ "format", 0, true, OPT_FORMAT, "text|json",
-	  "the output format (default: text)" },
-	{ NULL, 0, false, 0, NULL, NULL }
+	CMD_OPT_CONFLICT_STYLE(OPT_STYLE),
+	CMD_OPT_FORMAT_TEXT_JSON(OPT_FORMAT),
+	CMD_OPT_END
 };
 
 /* One parsed argument; a positional K=V is a --set, as for update. */

@@ -9,10 +9,8 @@
 #include "strbuf.h"
 #include "term.h"
 
-const struct cmd_opt cmd_help_opts[] = { { NULL, 0, false, 0, NULL, NULL } };
-const struct cmd_opt cmd_version_opts[] = {
-	{ NULL, 0, false, 0, NULL, NULL }
-};
+const struct cmd_opt cmd_help_opts[] = { CMD_OPT_END };
+const struct cmd_opt cmd_version_opts[] = { CMD_OPT_END };
 
 void cmd_print_help(FILE *fp)
 {
@@ -98,25 +96,11 @@ void cmd_print_command_help(const struct cmd *c, FILE *fp)
 	strbuf_release(&sb);
 }
 
-/* One parsed argument of help: the command to show. */
-static int help_arg(void *ud, int key, char *arg)
-{
-	const char **name = ud;
-
-	(void)key;
-	if (*name)
-		return cmd_usage_error(cmd_find("help"), "unexpected "
-				       "argument '%s'", arg);
-	*name = arg;
-	return 0;
-}
-
 int cmd_help(int argc, char **argv)
 {
 	const char *name = NULL;
 	const struct cmd *c;
-	int ret = cmd_parse_args(cmd_find("help"), argc, argv, help_arg,
-				 &name);
+	int ret = cmd_parse_operand(cmd_find("help"), argc, argv, &name);
 
 	if (ret)
 		return ret < 0 ? 0 : ret;
@@ -131,19 +115,9 @@ int cmd_help(int argc, char **argv)
 	return 0;
 }
 
-/* version takes no operand. */
-static int version_arg(void *ud, int key, char *arg)
-{
-	(void)ud;
-	(void)key;
-	return cmd_usage_error(cmd_find("version"), "unexpected argument "
-			       "'%s'", arg);
-}
-
 int cmd_version(int argc, char **argv)
 {
-	int ret = cmd_parse_args(cmd_find("version"), argc, argv,
-				 version_arg, NULL);
+	int ret = cmd_parse_operand(cmd_find("version"), argc, argv, NULL);
 
 	if (ret)
 		return ret < 0 ? 0 : ret;

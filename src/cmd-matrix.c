@@ -37,7 +37,7 @@ const struct cmd_opt cmd_matrix_opts[] = {
 	  "print N shards for validate --shard K/N" },
 	{ "force", 0, false, OPT_FORCE, NULL,
 	  "print a json matrix of more than 256 combinations" },
-	{ NULL, 0, false, 0, NULL, NULL }
+	CMD_OPT_END
 };
 
 /* Parse --shards N: 1 to MATRIX_MAX_JOBS. */

@@ -15,14 +15,9 @@
 enum { OPT_FORMAT = 256 };
 
 const struct cmd_opt cmd_options_opts[] = {
-	{ "format", 0, true, OPT_FORMAT, "text|json",
-	  "the output format (default: text)" },
-	{ NULL, 0, false, 0, NULL, NULL }
+	CMD_OPT_FORMAT_TEXT_JSON(OPT_FORMAT),
+	CMD_OPT_END
 };
-
-static const char *const formats[] = { "text", "json", NULL };
-
-enum { FORMAT_TEXT, FORMAT_JSON };
 
 struct options_args {
 	const char *spec;
@@ -174,7 +169,8 @@ static int options_arg(void *ud, int key, char *arg)
 	const struct cmd *c = cmd_find("options");
 
 	if (key == OPT_FORMAT)
-		return cmd_parse_format(c, arg, formats, &a->format);
+		return cmd_parse_format(c, arg, cmd_formats_text_json,
+					&a->format);
 	if (a->spec)
 		return cmd_usage_error(c, "unexpected argument '%s'", arg);
 	a->spec = arg;
@@ -184,7 +180,7 @@ static int options_arg(void *ud, int key, char *arg)
 int cmd_options(int argc, char **argv)
 {
 	struct diag err = DIAG_INIT;
-	struct options_args a = { NULL, FORMAT_TEXT };
+	struct options_args a = { NULL, CMD_FORMAT_TEXT };
 	struct template *t = NULL;
 	int ret = cmd_parse_args(cmd_find("options"), argc, argv, options_arg,
 				 &a);
@@ -192,7 +188,7 @@ int cmd_options(int argc, char **argv)
 	if (ret)
 		return ret < 0 ? 0 : ret;
 	ret = source_open(a.spec, NULL, &t, &err);
-	if (!ret && a.format == FORMAT_JSON)
+	if (!ret && a.format == CMD_FORMAT_JSON)
 		print_json(t->manifest);
 	else if (!ret)
 		print_text(t->manifest);

@@ -19,16 +19,10 @@
 enum { OPT_CONFIG = 256, OPT_FORMAT };
 
 const struct cmd_opt cmd_templates_opts[] = {
-	{ "config", 0, true, OPT_CONFIG, "FILE",
-	  "read this user config instead of the default one" },
-	{ "format", 0, true, OPT_FORMAT, "text|json",
-	  "the output format (default: text)" },
-	{ NULL, 0, false, 0, NULL, NULL }
+	CMD_OPT_CONFIG(OPT_CONFIG),
+	CMD_OPT_FORMAT_TEXT_JSON(OPT_FORMAT),
+	CMD_OPT_END
 };
-
-static const char *const formats[] = { "text", "json", NULL };
-
-enum { FORMAT_TEXT, FORMAT_JSON };
 
 struct templates_args {
 	const char *config;
@@ -129,7 +123,8 @@ static void add_table(struct strbuf *sb, const struct table *tb,
 
 static void print_text(const struct table *tpls, const struct table *abbrevs)
 {
-	static const char *const th[] = { "TEMPLATE", "VERSION", "DESCRIPTION" };
+	static const char *const th[] = { "TEMPLATE", "VERSION",
+					  "DESCRIPTION" };
 	static const char *const ah[] = { "ABBREVIATION", "EXPANDS TO" };
 	struct strbuf sb = STRBUF_INIT;
 	size_t width = term_width(stdout) - 1;
@@ -183,7 +178,8 @@ static int templates_arg(void *ud, int key, char *arg)
 	if (key == OPT_CONFIG)
 		a->config = arg;
 	else if (key == OPT_FORMAT)
-		return cmd_parse_format(c, arg, formats, &a->format);
+		return cmd_parse_format(c, arg, cmd_formats_text_json,
+					&a->format);
 	else
 		return cmd_usage_error(c, "unexpected argument '%s'", arg);
 	return 0;
@@ -191,7 +187,7 @@ static int templates_arg(void *ud, int key, char *arg)
 
 int cmd_templates(int argc, char **argv)
 {
-	struct templates_args a = { NULL, FORMAT_TEXT };
+	struct templates_args a = { NULL, CMD_FORMAT_TEXT };
 	struct diag err = DIAG_INIT;
 	struct table tpls = TABLE_INIT(&err), abbrevs = TABLE_INIT(&err);
 	struct config *cfg = NULL;
@@ -206,7 +202,7 @@ int cmd_templates(int argc, char **argv)
 		template_list_builtin(add_template, &tpls);
 		source_each_abbrev(&so, add_abbrev, &abbrevs);
 	}
-	if (!err.code && a.format == FORMAT_JSON)
+	if (!err.code && a.format == CMD_FORMAT_JSON)
 		print_json(&tpls, &abbrevs);
 	else if (!err.code)
 		print_text(&tpls, &abbrevs);

@@ -63,7 +63,7 @@ const struct cmd_opt cmd_validate_opts[] = {
 	  "validate slice K of N of the combinations" },
 	{ "list-linters", 0, false, OPT_LIST_LINTERS, NULL,
 	  "show each linter's path and version" },
-	{ NULL, 0, false, 0, NULL, NULL }
+	CMD_OPT_END
 };
 
 static int usage(const char *fmt, const char *arg)

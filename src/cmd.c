@@ -54,7 +54,7 @@ static const struct cmd cmd_table[] = {
 	  "list a template's options: type, default, choices, condition",
 	  cmd_options, 0, cmd_options_opts,
 	  { "genship options",
-	    "genship options ./my-template --format json | jq '.options[].name'" } },
+	    "genship options ./tpl --format json | jq '.options[].name'" } },
 	{ "templates", "",
 	  "list the built-in templates and the configured abbreviations",
 	  cmd_templates, 0, cmd_templates_opts,
@@ -72,7 +72,8 @@ static const struct cmd cmd_table[] = {
 	  cmd_completion, 0, cmd_completion_opts,
 	  { "source <(genship completion bash)",
 	    "genship completion zsh > ~/.zfunc/_genship",
-	    "genship completion fish > ~/.config/fish/completions/genship.fish" } },
+	    "genship completion fish > ~/.config/fish/completions/"
+	    "genship.fish" } },
 };
 
 #define NCMDS (sizeof(cmd_table) / sizeof(cmd_table[0]))
@@ -351,6 +352,33 @@ int cmd_parse_args(const struct cmd *c, int argc, char **argv,
 	strbuf_release(&shorts);
 	return ret;
 }
+
+struct operand {
+	const struct cmd *c;
+	const char **slot;	/* NULL: no operand allowed */
+};
+
+/* Take the one operand; a second one (or any, without a slot) is an error. */
+static int take_operand(void *ud, int key, char *arg)
+{
+	struct operand *o = ud;
+
+	(void)key;
+	if (!o->slot || *o->slot)
+		return cmd_usage_error(o->c, "unexpected argument '%s'", arg);
+	*o->slot = arg;
+	return 0;
+}
+
+int cmd_parse_operand(const struct cmd *c, int argc, char **argv,
+		      const char **operand)
+{
+	struct operand o = { c, operand };
+
+	return cmd_parse_args(c, argc, argv, take_operand, &o);
+}
+
+const char *const cmd_formats_text_json[] = { "text", "json", NULL };
 
 int cmd_parse_format(const struct cmd *c, const char *s,
 		     const char *const *names, int *out)

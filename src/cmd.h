@@ -38,6 +38,36 @@ struct cmd_opt {
 	const char *help;	/* what it does, lowercase, no full stop */
 };
 
+/*
+ * Options several commands take, with one help text each (git's OPT__*):
+ * CMD_OPT_LOCK_TIMEOUT(OPT_LOCK_TIMEOUT) in a table.
+ */
+#define CMD_OPT_LOCK_TIMEOUT(k) { "lock-timeout", 0, true, (k), "S", \
+	"wait up to S seconds for a locked project" }
+#define CMD_OPT_HOOK_TIMEOUT(k) { "hook-timeout", 0, true, (k), "S", \
+	"stop a hook after S seconds (default: 300)" }
+#define CMD_OPT_NO_HOOKS(k) { "no-hooks", 0, false, (k), NULL, \
+	"do not run the template's hooks" }
+#define CMD_OPT_TRUST(k) { "trust", 0, false, (k), NULL, \
+	"run the hooks of a template that is not built in" }
+#define CMD_OPT_CHECKOUT(k) { "checkout", 0, true, (k), "REF", \
+	"cookiecutter's name for --ref" }
+#define CMD_OPT_OFFLINE(k) { "offline", 0, false, (k), NULL, \
+	"use the template cache alone; never fetch" }
+#define CMD_OPT_REFRESH(k) { "refresh", 0, false, (k), NULL, \
+	"fetch the template again even when it is cached" }
+#define CMD_OPT_CONFIG(k) { "config", 0, true, (k), "FILE", \
+	"read this user config instead of the default one" }
+#define CMD_OPT_FORMAT_TEXT_JSON(k) { "format", 0, true, (k), "text|json", \
+	"the output format (default: text)" }
+#define CMD_OPT_CONFLICT_STYLE(k) { "conflict-style", 0, true, (k), \
+	"merge|diff3", "conflict markers as git merges, or diff3 with the base" }
+#define CMD_OPT_END { NULL, 0, false, 0, NULL, NULL }
+
+/* The names of --format text|json, for cmd_parse_format(). */
+extern const char *const cmd_formats_text_json[];
+enum { CMD_FORMAT_TEXT, CMD_FORMAT_JSON };
+
 #define CMD_MAX_EXAMPLES 3
 
 struct cmd {
@@ -115,6 +145,14 @@ int cmd_usage_error(const struct cmd *c, const char *fmt, ...)
  */
 int cmd_parse_args(const struct cmd *c, int argc, char **argv,
 		   int (*fn)(void *ud, int key, char *arg), void *ud);
+
+/*
+ * Parse the arguments of c when it has no options of its own (only the
+ * common ones) and at most one operand, which *operand is set to; with
+ * operand NULL, no operand is allowed.  Returns as cmd_parse_args().
+ */
+int cmd_parse_operand(const struct cmd *c, int argc, char **argv,
+		      const char **operand);
 
 /*
  * Parse the value of --format for c: the index of s in the NULL-
