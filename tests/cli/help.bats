@@ -4,6 +4,7 @@
 # command table, so these tests take the commands and their options from
 # `genship --help` and `genship help CMD` and check everything else
 # against that.
+# shellcheck disable=SC2154 # run --separate-stderr sets $stderr
 
 bats_require_minimum_version 1.5.0
 load helpers

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # Output conventions: JSON listings, the templates table, --quiet, colour
 # and the built-in hook's messages on new and on update.
+# shellcheck disable=SC2154 # run --separate-stderr sets $stderr
 
 bats_require_minimum_version 1.5.0
 load helpers
@@ -184,6 +185,7 @@ post_gen() {
 @test "hooks see GENSHIP_QUIET=1 under --quiet, and no GENSHIP_QUIET otherwise" {
 	local tpl
 	tpl=$(fixture basic)
+	# shellcheck disable=SC2016 # the hook expands them
 	printf '#!/bin/sh\necho "quiet=${GENSHIP_QUIET-unset} op=$GENSHIP_OPERATION" >&2\n' \
 		> "$tpl/hooks/post.sh"
 	run genship new "$tpl" --no-input --trust -o a
