@@ -149,21 +149,45 @@ int cmd_unknown(const char *name)
 }
 
 /* The top-level options: -h, --help, -V, --version; exit status. */
+/* True when arg is "--NAME" or "-X" of one of the common options. */
+static bool is_common_opt(const char *arg)
+{
+	const struct cmd_opt *o;
+
+	for (o = common_opts; o->name; o++)
+		if ((!strncmp(arg, "--", 2) && !strcmp(arg + 2, o->name)) ||
+		    (arg[0] == '-' && arg[1] == o->short_name && !arg[2]))
+			return true;
+	return false;
+}
+
+/* True when arg is -X or --NAME, NAME abbreviated to a prefix or not. */
+static bool is_main_opt(const char *arg, char x, const char *name)
+{
+	return (arg[0] == '-' && arg[1] == x && !arg[2]) ||
+		(!strncmp(arg, "--", 2) && arg[2] &&
+		 !strncmp(name, arg + 2, strlen(arg + 2)));
+}
+
 static int main_option(const char *arg)
 {
 	static const char *const longs[] = { "version", "help" };
-	static const char *const shorts[] = { "V", "h" };
 	static const char *const hint = "'genship --help' lists the options";
 
-	if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+	if (is_main_opt(arg, 'h', "help")) {
 		cmd_print_help(stdout);
 		return 0;
 	}
-	if (!strcmp(arg, "-V") || !strcmp(arg, "--version"))
+	if (is_main_opt(arg, 'V', "version"))
 		return cmd_version(1, (char *[]){ (char *)"version", NULL });
+	if (is_common_opt(arg)) {
+		fprintf(stderr, "genship: error: '%s' goes after the command\n"
+			"hint: genship COMMAND %s ...\n", arg, arg);
+		return 2;
+	}
 	if (!strncmp(arg, "--", 2))
 		return report_unknown("option", "--", arg + 2, longs, 2, hint);
-	return report_unknown("option", "-", arg + 1, shorts, 2, hint);
+	return report_unknown("option", "", arg, NULL, 0, hint);
 }
 
 int cmd_main(int argc, char **argv)

@@ -136,6 +136,23 @@ examples:
 	assert_line "genship: error: unexpected argument 'extra'"
 }
 
+@test "top-level options: prefixes are taken; a command's options go after it" {
+	run genship --vers
+	assert_success
+	assert_output --regexp '^genship [0-9]'
+	run genship --he
+	assert_success
+	assert_line --index 0 'usage: genship COMMAND [OPTIONS] [ARGS]'
+	run genship -q new
+	assert_failure 2
+	assert_output "genship: error: '-q' goes after the command
+hint: genship COMMAND -q ..."
+	run genship -v
+	assert_failure 2
+	assert_output "genship: error: unknown option '-v'
+hint: 'genship --help' lists the options"
+}
+
 # --- did you mean ------------------------------------------------------
 
 @test "a mistyped command names the closest one and exits 2" {
