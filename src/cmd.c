@@ -301,7 +301,7 @@ static int bad_long_option(const struct cmd *c, const char *tok)
 			       c->name);
 
 	if (prefix_matches(c, name, len, &list) > 1) {
-		cmd_usage_error(c, "option '--%.*s' is ambiguous: it starts "
+		cmd_usage_error(c, "option '--%.*s' is ambiguous: it could be "
 				"%s", (int)len, name, list.buf);
 	} else {
 		for (o = cmd_opt_next(c, NULL); o && n < CMD_MAX_OPTS;

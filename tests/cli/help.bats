@@ -213,7 +213,7 @@ usage: genship check [OPTIONS] [DIR]"
 	assert_line --index 1 "hint: 'genship help new' lists the options"
 	run genship new --re
 	assert_failure 2
-	assert_line --index 0 "genship: error: option '--re' is ambiguous: it starts '--replay', '--replay-file', '--ref', '--refresh'"
+	assert_line --index 0 "genship: error: option '--re' is ambiguous: it could be '--replay', '--replay-file', '--ref', '--refresh'"
 	assert_nothing_written
 }
 
