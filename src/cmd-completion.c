@@ -22,7 +22,7 @@ static enum arg_kind arg_kind(const char *name)
 {
 	if (!name || !*name)
 		return ARG_NONE;
-	if (!strcmp(name, "FILE"))
+	if (!strcmp(name, "FILE") || !strcmp(name, "PATH"))
 		return ARG_FILE;
 	if (!strcmp(name, "DIR") || !strcmp(name, "SUBDIR"))
 		return ARG_DIR;
@@ -261,7 +261,7 @@ static void zsh_action(struct strbuf *sb, const char *name)
 /* Append one _arguments spec for o, quoted for the shell. */
 static void zsh_option(struct strbuf *sb, const struct cmd_opt *o)
 {
-	bool multi = o->arg && !strcmp(o->arg, "K=V");
+	bool multi = o->has_arg == CMD_ARG_REPEAT;
 
 	strbuf_adds(sb, " \\\n\t\t\t\t'");
 	if (multi)

@@ -89,11 +89,11 @@ struct diff_opts {
 enum { OPT_SET = 256, OPT_LOCK_TIMEOUT, OPT_ANSWERS, OPT_STYLE, OPT_FORMAT };
 
 const struct cmd_opt cmd_diff_opts[] = {
-	{ "set", 0, true, OPT_SET, "K=V",
-	  "preview a change of option K to V (repeatable)" },
+	{ "set", 0, CMD_ARG_REPEAT, OPT_SET, "K=V",
+	  "preview option K set to V (repeatable)" },
 	CMD_OPT_LOCK_TIMEOUT(OPT_LOCK_TIMEOUT),
 	{ "answers", 0, true, OPT_ANSWERS, "FILE",
-	  "preview the answers in a YAML file or a .genship.yml" },
+	  "preview answers from a YAML file" },
 	CMD_OPT_CONFLICT_STYLE(OPT_STYLE),
 	CMD_OPT_FORMAT_TEXT_JSON(OPT_FORMAT),
 	CMD_OPT_END

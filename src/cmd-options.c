@@ -21,7 +21,7 @@ const struct cmd_opt cmd_options_opts[] = {
 
 struct options_args {
 	const char *spec;
-	int format;
+	bool json;		/* --format json */
 };
 
 /* Print v the way a user types it in --set. */
@@ -169,8 +169,7 @@ static int options_arg(void *ud, int key, char *arg)
 	const struct cmd *c = cmd_find("options");
 
 	if (key == OPT_FORMAT)
-		return cmd_parse_format(c, arg, cmd_formats_text_json,
-					&a->format);
+		return cmd_parse_json_format(c, arg, &a->json);
 	if (a->spec)
 		return cmd_usage_error(c, "unexpected argument '%s'", arg);
 	a->spec = arg;
@@ -180,7 +179,7 @@ static int options_arg(void *ud, int key, char *arg)
 int cmd_options(int argc, char **argv)
 {
 	struct diag err = DIAG_INIT;
-	struct options_args a = { NULL, CMD_FORMAT_TEXT };
+	struct options_args a = { NULL, false };
 	struct template *t = NULL;
 	int ret = cmd_parse_args(cmd_find("options"), argc, argv, options_arg,
 				 &a);
@@ -188,7 +187,7 @@ int cmd_options(int argc, char **argv)
 	if (ret)
 		return ret < 0 ? 0 : ret;
 	ret = source_open(a.spec, NULL, &t, &err);
-	if (!ret && a.format == CMD_FORMAT_JSON)
+	if (!ret && a.json)
 		print_json(t->manifest);
 	else if (!ret)
 		print_text(t->manifest);

@@ -26,7 +26,7 @@ const struct cmd_opt cmd_templates_opts[] = {
 
 struct templates_args {
 	const char *config;
-	int format;
+	bool json;		/* --format json */
 };
 
 /* One row of a table: up to three cells, caller-owned strings. */
@@ -178,8 +178,7 @@ static int templates_arg(void *ud, int key, char *arg)
 	if (key == OPT_CONFIG)
 		a->config = arg;
 	else if (key == OPT_FORMAT)
-		return cmd_parse_format(c, arg, cmd_formats_text_json,
-					&a->format);
+		return cmd_parse_json_format(c, arg, &a->json);
 	else
 		return cmd_usage_error(c, "unexpected argument '%s'", arg);
 	return 0;
@@ -187,7 +186,7 @@ static int templates_arg(void *ud, int key, char *arg)
 
 int cmd_templates(int argc, char **argv)
 {
-	struct templates_args a = { NULL, CMD_FORMAT_TEXT };
+	struct templates_args a = { NULL, false };
 	struct diag err = DIAG_INIT;
 	struct table tpls = TABLE_INIT(&err), abbrevs = TABLE_INIT(&err);
 	struct config *cfg = NULL;
@@ -202,7 +201,7 @@ int cmd_templates(int argc, char **argv)
 		template_list_builtin(add_template, &tpls);
 		source_each_abbrev(&so, add_abbrev, &abbrevs);
 	}
-	if (!err.code && a.format == CMD_FORMAT_JSON)
+	if (!err.code && a.json)
 		print_json(&tpls, &abbrevs);
 	else if (!err.code)
 		print_text(&tpls, &abbrevs);

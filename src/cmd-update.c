@@ -44,8 +44,8 @@ enum { OPT_SET = 256, OPT_TEMPLATE, OPT_DRY_RUN, OPT_NO_HOOKS, OPT_TRUST,
        OPT_CONFIG, OPT_ANSWERS, OPT_STYLE, OPT_REDO, OPT_FORMAT };
 
 const struct cmd_opt cmd_update_opts[] = {
-	{ "set", 0, true, OPT_SET, "K=V",
-	  "change option K to V; repeat for more options" },
+	{ "set", 0, CMD_ARG_REPEAT, OPT_SET, "K=V",
+	  "change option K to V (repeatable)" },
 	{ "template", 0, true, OPT_TEMPLATE, "SRC",
 	  "move the project to this template source" },
 	{ "dry-run", 0, false, OPT_DRY_RUN, NULL,
@@ -61,9 +61,9 @@ const struct cmd_opt cmd_update_opts[] = {
 	CMD_OPT_REFRESH(OPT_REFRESH),
 	CMD_OPT_CONFIG(OPT_CONFIG),
 	{ "answers", 0, true, OPT_ANSWERS, "FILE",
-	  "take answers from a YAML file or a .genship.yml" },
+	  "answers from a YAML file or .genship.yml" },
 	CMD_OPT_CONFLICT_STYLE(OPT_STYLE),
-	{ "redo", 0, true, OPT_REDO, "PATH",
+	{ "redo", 0, CMD_ARG_REPEAT, OPT_REDO, "PATH",
 	  "start the merge of PATH over (repeatable)" },
 	CMD_OPT_FORMAT_TEXT_JSON(OPT_FORMAT),
 	CMD_OPT_END

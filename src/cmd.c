@@ -26,19 +26,19 @@ static const struct cmd cmd_table[] = {
 	{ "update", "[DIR] [K=V]...",
 	  "regenerate after option or template changes, keeping edits",
 	  cmd_update, CMD_NEEDS_GIT, cmd_update_opts,
-	  { "genship update",
-	    "genship update demo --set database=postgres",
-	    "genship update --template ./my-template --dry-run" } },
+	  { "genship update demo --set database=postgres",
+	    "genship update --template ./my-template --dry-run",
+	    "genship update --redo compose.yaml --conflict-style diff3" } },
 	{ "diff", "[DIR] [K=V]...",
 	  "show what update would change, as a unified diff",
 	  cmd_diff, CMD_NEEDS_GIT, cmd_diff_opts,
-	  { "genship diff",
-	    "genship diff demo --set port=9000" } },
+	  { "genship diff demo --set port=9000",
+	    "genship diff --format json | jq -r '.files[].path'" } },
 	{ "check", "[DIR]",
 	  "exit 1 on template drift or an unresolved conflict (CI gate)",
 	  cmd_check, CMD_NEEDS_GIT, cmd_check_opts,
 	  { "genship check",
-	    "genship check demo --strict" } },
+	    "genship check demo --strict --format json" } },
 	{ "validate", "[TEMPLATE] [K=V]...",
 	  "generate option combinations and lint every output",
 	  cmd_validate, 0, cmd_validate_opts,
@@ -86,7 +86,7 @@ static const struct cmd_opt common_opts[] = {
 	{ "quiet", 'q', false, CMD_KEY_QUIET, NULL,
 	  "print only errors, warnings and results" },
 	{ "help", 'h', false, CMD_KEY_HELP, NULL, "show this help" },
-	{ NULL, 0, false, 0, NULL, NULL }
+	CMD_OPT_END
 };
 
 const struct cmd *cmd_find(const char *name)
@@ -400,27 +400,6 @@ int cmd_parse_operand(const struct cmd *c, int argc, char **argv,
 	struct operand o = { c, operand };
 
 	return cmd_parse_args(c, argc, argv, take_operand, &o);
-}
-
-const char *const cmd_formats_text_json[] = { "text", "json", NULL };
-
-int cmd_parse_format(const struct cmd *c, const char *s,
-		     const char *const *names, int *out)
-{
-	struct strbuf list = STRBUF_INIT;
-	int i;
-
-	for (i = 0; names[i]; i++)
-		if (!strcmp(s, names[i])) {
-			*out = i;
-			return 0;
-		}
-	for (i = 0; names[i]; i++)
-		strbuf_addf(&list, "%s%s", i ? (names[i + 1] ? ", " : " or ") :
-			    "", names[i]);
-	cmd_usage_error(c, "invalid --format '%s': expected %s", s, list.buf);
-	strbuf_release(&list);
-	return 2;
 }
 
 void cmd_sets_add(struct cmd_sets *s, char *kv)

@@ -23,15 +23,21 @@
 /*
  * One command-line option of a command.  arg names the option's
  * argument in help and tells completion what to offer:
- *   FILE          a file            DIR, SUBDIR   a directory
+ *   FILE, PATH    a file            DIR, SUBDIR   a directory
  *   TEMPLATE, SRC a template        COMMAND       a genship command
- *   a|b|c         one of the words  K=V           repeatable, no offer
- * Any other name (N, S, REF, LIST...) is free text.
+ *   a|b|c         one of the words
+ * Any other name (K=V, N, S, REF, LIST...) is free text.
  */
+enum cmd_arg {
+	CMD_ARG_NONE = 0,	/* a flag (false) */
+	CMD_ARG = 1,		/* takes an argument (true) */
+	CMD_ARG_REPEAT = 2	/* takes one each time, and may be repeated */
+};
+
 struct cmd_opt {
 	const char *name;	/* long name, without "--" */
 	int short_name;		/* 0 when none */
-	bool has_arg;
+	enum cmd_arg has_arg;
 	int key;		/* passed to the callback: not 0, and not
 				 * another option's short name */
 	const char *arg;	/* the argument's name; NULL when !has_arg */
@@ -49,24 +55,20 @@ struct cmd_opt {
 #define CMD_OPT_NO_HOOKS(k) { "no-hooks", 0, false, (k), NULL, \
 	"do not run the template's hooks" }
 #define CMD_OPT_TRUST(k) { "trust", 0, false, (k), NULL, \
-	"run the hooks of a template that is not built in" }
+	"run hooks of a template not built in" }
 #define CMD_OPT_CHECKOUT(k) { "checkout", 0, true, (k), "REF", \
 	"cookiecutter's name for --ref" }
 #define CMD_OPT_OFFLINE(k) { "offline", 0, false, (k), NULL, \
 	"use the template cache alone; never fetch" }
 #define CMD_OPT_REFRESH(k) { "refresh", 0, false, (k), NULL, \
-	"fetch the template again even when it is cached" }
+	"fetch the template even if it is cached" }
 #define CMD_OPT_CONFIG(k) { "config", 0, true, (k), "FILE", \
-	"read this user config instead of the default one" }
+	"read this user config, not the default" }
 #define CMD_OPT_FORMAT_TEXT_JSON(k) { "format", 0, true, (k), "text|json", \
 	"the output format (default: text)" }
 #define CMD_OPT_CONFLICT_STYLE(k) { "conflict-style", 0, true, (k), \
-	"merge|diff3", "conflict markers as git merges, or diff3 with the base" }
+	"merge|diff3", "conflict markers: merge, or diff3 with base" }
 #define CMD_OPT_END { NULL, 0, false, 0, NULL, NULL }
-
-/* The names of --format text|json, for cmd_parse_format(). */
-extern const char *const cmd_formats_text_json[];
-enum { CMD_FORMAT_TEXT, CMD_FORMAT_JSON };
 
 #define CMD_MAX_EXAMPLES 3
 
@@ -153,14 +155,6 @@ int cmd_parse_args(const struct cmd *c, int argc, char **argv,
  */
 int cmd_parse_operand(const struct cmd *c, int argc, char **argv,
 		      const char **operand);
-
-/*
- * Parse the value of --format for c: the index of s in the NULL-
- * terminated names, or a usage error listing them (exit status 2, and
- * *out untouched).  Returns 0 or 2.
- */
-int cmd_parse_format(const struct cmd *c, const char *s,
-		     const char *const *names, int *out);
 
 /* The --set K=V arguments of a command, in order (pointers into argv). */
 struct cmd_sets {

@@ -79,14 +79,15 @@ has_word() {
 exit 1 on template drift or an unresolved conflict (CI gate)
 
 options:
-      --lock-timeout S  wait up to S seconds for a locked project
-      --strict          fail on your own edits too, not only on drift
-  -q, --quiet           print only errors, warnings and results
-  -h, --help            show this help
+      --lock-timeout S    wait up to S seconds for a locked project
+      --strict            fail on your own edits too, not only on drift
+      --format text|json  the output format (default: text)
+  -q, --quiet             print only errors, warnings and results
+  -h, --help              show this help
 
 examples:
   genship check
-  genship check demo --strict"
+  genship check demo --strict --format json"
 }
 
 @test "every option has a line of help that fits 80 columns" {

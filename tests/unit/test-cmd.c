@@ -42,7 +42,7 @@ static void test_option(const struct cmd *c, const struct cmd_opt *o)
 					    o->help[0] > 'Z') &&
 	   o->help[strlen(o->help) - 1] != '.',
 	   label(c, o, "help is lowercase without a full stop"));
-	ok(o->has_arg == (o->arg != NULL),
+	ok((o->has_arg != CMD_ARG_NONE) == (o->arg != NULL),
 	   label(c, o, "names its argument exactly when it takes one"));
 	test_clashes(c, o);
 }
