@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
 #include "xalloc.h"
 
 char strbuf_empty[1];
@@ -189,23 +190,13 @@ bool strbuf_lines_contain(const char *lines, const char *s)
 	return false;
 }
 
-/* The columns of the n bytes at s: UTF-8 continuation bytes take none. */
-static size_t text_columns(const char *s, size_t n)
-{
-	size_t cols = 0, i;
-
-	for (i = 0; i < n; i++)
-		cols += ((unsigned char)s[i] & 0xc0) != 0x80;
-	return cols;
-}
-
 void strbuf_add_wrapped(struct strbuf *sb, const char *text, size_t col,
 			size_t indent, size_t width)
 {
 	size_t start = col;
 
 	while (*text) {
-		size_t n = strcspn(text, " "), w = text_columns(text, n);
+		size_t n = strcspn(text, " "), w = utf8_count(text, n);
 
 		if (col > start && col + 1 + w > width) {
 			strbuf_addch(sb, '\n');
