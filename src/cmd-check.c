@@ -28,6 +28,7 @@
 #include "cmd.h"
 #include "project.h"
 #include "template.h"
+#include "term.h"
 #include "lock.h"
 #include "writer.h"
 
@@ -211,16 +212,17 @@ static int verdict_line(const struct project *p,
 	bool drift = n->drift || n->unresolved || n->moved;
 
 	if (!n->edited && !drift) {
-		fprintf(stderr, "genship: check: '%s' matches template '%s' "
-			"and its recorded answers\n", p->dir, t->name);
+		term_info("check: '%s' matches template '%s' and its "
+			  "recorded answers", p->dir, t->name);
 		return 0;
 	}
 	if (!drift && !strict) {
-		fprintf(stderr, "genship: check passed: %zu edited by you "
-			"(update keeps them), no drift from template '%s'\n",
-			n->edited, t->name);
-		fputs("hint: pass --strict to fail on edits as well\n",
-		      stderr);
+		term_info("check passed: %zu edited by you (update keeps "
+			  "them), no drift from template '%s'", n->edited,
+			  t->name);
+		if (!term_quiet())
+			fputs("hint: pass --strict to fail on edits as "
+			      "well\n", stderr);
 		return 0;
 	}
 	fprintf(stderr, "genship: check failed: %zu edited by you, %zu "
@@ -268,11 +270,12 @@ struct check_opts {
 
 enum { OPT_LOCK_TIMEOUT = 256, OPT_STRICT, OPT_FORMAT };
 
-static const struct cmd_opt check_opts_table[] = {
-	{ "lock-timeout", 0, true, OPT_LOCK_TIMEOUT },
-	{ "strict", 0, false, OPT_STRICT },
-	{ "format", 0, true, OPT_FORMAT },
-	{ NULL, 0, false, 0 }
+const struct cmd_opt cmd_check_opts[] = {
+	CMD_OPT_LOCK_TIMEOUT(OPT_LOCK_TIMEOUT),
+	{ "strict", 0, false, OPT_STRICT, NULL,
+	  "fail on your own edits too, not only on drift" },
+	CMD_OPT_FORMAT_TEXT_JSON(OPT_FORMAT),
+	CMD_OPT_END
 };
 
 /* One parsed argument: an option, or the project directory. */
@@ -324,8 +327,8 @@ int cmd_check(int argc, char **argv)
 	struct check_opts o = { NULL, 0, false, false };
 	struct diag err = DIAG_INIT;
 	int status = 0;
-	int ret = cmd_parse_args(cmd_find("check"), argc, argv,
-				 check_opts_table, check_arg, &o);
+	int ret = cmd_parse_args(cmd_find("check"), argc, argv, check_arg,
+				 &o);
 
 	if (ret)
 		return ret < 0 ? 0 : ret;

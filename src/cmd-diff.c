@@ -15,6 +15,7 @@
 #include "gitsrc.h"
 #include "project.h"
 #include "lock.h"
+#include "term.h"
 #include "writer.h"
 
 /* Print the patch from old to new (either may be NULL: absent). */
@@ -31,7 +32,7 @@ static int print_patch(const char *path, const char *old, size_t old_len,
 		ret = diag_fail(err, "cannot diff '%s': %s", path,
 				gitsrc_last_error());
 	} else {
-		fwrite(buf.ptr, 1, buf.size, stdout);
+		term_put_diff(stdout, buf.ptr, buf.size);
 	}
 	git_buf_dispose(&buf);
 	git_patch_free(patch);
@@ -87,13 +88,15 @@ struct diff_opts {
 
 enum { OPT_SET = 256, OPT_LOCK_TIMEOUT, OPT_ANSWERS, OPT_STYLE, OPT_FORMAT };
 
-static const struct cmd_opt diff_opts_table[] = {
-	{ "set", 0, true, OPT_SET },
-	{ "lock-timeout", 0, true, OPT_LOCK_TIMEOUT },
-	{ "answers", 0, true, OPT_ANSWERS },
-	{ "conflict-style", 0, true, OPT_STYLE },
-	{ "format", 0, true, OPT_FORMAT },
-	{ NULL, 0, false, 0 }
+const struct cmd_opt cmd_diff_opts[] = {
+	{ "set", 0, CMD_ARG_REPEAT, OPT_SET, "K=V",
+	  "preview option K set to V (repeatable)" },
+	CMD_OPT_LOCK_TIMEOUT(OPT_LOCK_TIMEOUT),
+	{ "answers", 0, true, OPT_ANSWERS, "FILE",
+	  "preview answers from a YAML file" },
+	CMD_OPT_CONFLICT_STYLE(OPT_STYLE),
+	CMD_OPT_FORMAT_TEXT_JSON(OPT_FORMAT),
+	CMD_OPT_END
 };
 
 /* One parsed argument; a positional K=V is a --set, as for update. */
@@ -188,8 +191,7 @@ int cmd_diff(int argc, char **argv)
 			       MERGE_STYLE_MERGE, false };
 	struct diag err = DIAG_INIT;
 	int status = 0;
-	int ret = cmd_parse_args(cmd_find("diff"), argc, argv,
-				 diff_opts_table, diff_arg, &o);
+	int ret = cmd_parse_args(cmd_find("diff"), argc, argv, diff_arg, &o);
 
 	if (!ret)
 		ret = cmd_finish(diff(&o, &status, &err), &err);

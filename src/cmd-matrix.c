@@ -14,6 +14,7 @@
 #include "matrix.h"
 #include "source.h"
 #include "template.h"
+#include "term.h"
 
 #define MATRIX_MAX_JOBS 256	/* GitHub Actions' jobs per matrix */
 
@@ -27,12 +28,16 @@ struct matrix_cmd {
 
 enum { OPT_FORMAT = 256, OPT_SHARD, OPT_SHARDS, OPT_FORCE };
 
-static const struct cmd_opt matrix_opts_table[] = {
-	{ "format", 0, true, OPT_FORMAT },
-	{ "shard", 0, true, OPT_SHARD },
-	{ "shards", 0, true, OPT_SHARDS },
-	{ "force", 0, false, OPT_FORCE },
-	{ NULL, 0, false, 0 }
+const struct cmd_opt cmd_matrix_opts[] = {
+	{ "format", 0, true, OPT_FORMAT, "json|lines",
+	  "strategy.matrix JSON, or one combination a line" },
+	{ "shard", 0, true, OPT_SHARD, "K/N",
+	  "print only slice K of N of the combinations" },
+	{ "shards", 0, true, OPT_SHARDS, "N",
+	  "print N shards for validate --shard K/N" },
+	{ "force", 0, false, OPT_FORCE, NULL,
+	  "print a json matrix of more than 256 combinations" },
+	CMD_OPT_END
 };
 
 /* Parse --shards N: 1 to MATRIX_MAX_JOBS. */
@@ -119,14 +124,13 @@ static void print_result(const struct matrix_cmd *o, const struct matrix *mx,
 	fwrite(out.buf, 1, out.len, stdout);
 	strbuf_release(&out);
 	if (shard->n)
-		fprintf(stderr, "genship: %zu of %zu combinations in shard "
-			"%u/%u\n", mx->len, mx->total, shard->k, shard->n);
+		term_info("%zu of %zu combinations in shard %u/%u", mx->len,
+			  mx->total, shard->k, shard->n);
 	else
-		fprintf(stderr, "genship: %zu combinations%s\n", mx->total,
-			o->shards ? " in the shards" : "");
-	fprintf(stderr, "genship: a CI matrix job K of N runs: genship "
-		"validate %s --shard K/N\n", o->template ? o->template :
-		TEMPLATE_DEFAULT);
+		term_info("%zu combinations%s", mx->total,
+			  o->shards ? " in the shards" : "");
+	term_info("a CI matrix job K of N runs: genship validate %s --shard "
+		  "K/N", o->template ? o->template : TEMPLATE_DEFAULT);
 }
 
 /* Enumerate, slice and print. */
@@ -158,8 +162,8 @@ int cmd_matrix(int argc, char **argv)
 {
 	struct matrix_cmd o = { NULL, "lines", NULL, 0, false };
 	struct diag err = DIAG_INIT;
-	int ret = cmd_parse_args(cmd_find("matrix"), argc, argv,
-				 matrix_opts_table, matrix_arg, &o);
+	int ret = cmd_parse_args(cmd_find("matrix"), argc, argv, matrix_arg,
+				 &o);
 
 	if (ret)
 		return ret < 0 ? 0 : ret;

@@ -20,6 +20,7 @@
 #include "signals.h"
 #include "source.h"
 #include "template.h"
+#include "term.h"
 #include "txn.h"
 #include "userconfig.h"
 #include "writer.h"
@@ -45,28 +46,40 @@ enum { OPT_OUTPUT = 'o', OPT_FORCE = 'f', OPT_SKIP = 's', OPT_SET = 256,
        OPT_HOOK_TIMEOUT, OPT_REPLAY, OPT_REPLAY_FILE, OPT_LOCK_TIMEOUT,
        OPT_REF, OPT_DIRECTORY, OPT_OFFLINE, OPT_REFRESH, OPT_CONFIG };
 
-static const struct cmd_opt new_opts_table[] = {
-	{ "output", 'o', true, OPT_OUTPUT },
-	{ "set", 0, true, OPT_SET },
-	{ "answers", 0, true, OPT_ANSWERS },
-	{ "no-input", 0, false, OPT_NO_INPUT },
-	{ "dry-run", 0, false, OPT_DRY_RUN },
-	{ "force", 'f', false, OPT_FORCE },
-	{ "no-hooks", 0, false, OPT_NO_HOOKS },
-	{ "trust", 0, false, OPT_TRUST },
-	{ "hook-timeout", 0, true, OPT_HOOK_TIMEOUT },
-	{ "lock-timeout", 0, true, OPT_LOCK_TIMEOUT },
-	{ "overwrite-if-exists", 0, false, OPT_FORCE },
-	{ "skip-if-file-exists", 's', false, OPT_SKIP },
-	{ "replay", 0, false, OPT_REPLAY },
-	{ "replay-file", 0, true, OPT_REPLAY_FILE },
-	{ "ref", 0, true, OPT_REF },
-	{ "checkout", 0, true, OPT_REF },
-	{ "directory", 0, true, OPT_DIRECTORY },
-	{ "offline", 0, false, OPT_OFFLINE },
-	{ "refresh", 0, false, OPT_REFRESH },
-	{ "config", 0, true, OPT_CONFIG },
-	{ NULL, 0, false, 0 }
+const struct cmd_opt cmd_new_opts[] = {
+	{ "output", 'o', true, OPT_OUTPUT, "DIR",
+	  "the project directory (default: ./PROJECT_NAME)" },
+	{ "set", 0, CMD_ARG_REPEAT, OPT_SET, "K=V",
+	  "set option K to V (repeatable)" },
+	{ "answers", 0, true, OPT_ANSWERS, "FILE",
+	  "answers from a YAML file or .genship.yml" },
+	{ "no-input", 0, false, OPT_NO_INPUT, NULL,
+	  "never prompt; take the defaults" },
+	{ "dry-run", 0, false, OPT_DRY_RUN, NULL,
+	  "list the files it would write; write nothing" },
+	{ "force", 'f', false, OPT_FORCE, NULL,
+	  "replace generated files in an existing directory" },
+	CMD_OPT_NO_HOOKS(OPT_NO_HOOKS),
+	CMD_OPT_TRUST(OPT_TRUST),
+	CMD_OPT_HOOK_TIMEOUT(OPT_HOOK_TIMEOUT),
+	CMD_OPT_LOCK_TIMEOUT(OPT_LOCK_TIMEOUT),
+	{ "overwrite-if-exists", 0, false, OPT_FORCE, NULL,
+	  "cookiecutter's name for --force" },
+	{ "skip-if-file-exists", 's', false, OPT_SKIP, NULL,
+	  "with -f, keep existing files (cookiecutter)" },
+	{ "replay", 0, false, OPT_REPLAY, NULL,
+	  "reuse the last run's answers (cookiecutter)" },
+	{ "replay-file", 0, true, OPT_REPLAY_FILE, "FILE",
+	  "take answers from a replay file (cookiecutter)" },
+	{ "ref", 0, true, OPT_REF, "REF",
+	  "the tag, branch or commit of a git template" },
+	CMD_OPT_CHECKOUT(OPT_REF),
+	{ "directory", 0, true, OPT_DIRECTORY, "SUBDIR",
+	  "the template's directory inside the repository" },
+	CMD_OPT_OFFLINE(OPT_OFFLINE),
+	CMD_OPT_REFRESH(OPT_REFRESH),
+	CMD_OPT_CONFIG(OPT_CONFIG),
+	CMD_OPT_END
 };
 
 /* One parsed argument; a positional K=V is extra context, like --set. */
@@ -356,8 +369,8 @@ static int write_checked(const struct template *t, const struct new_opts *o,
 	if (!ret)
 		ret = write_project(t, o, ctx, plan, target, hooks, err);
 	if (!ret)
-		fprintf(stderr, "genship: created '%s': %zu files from %s %s\n",
-			target, plan->nfiles, t->name, t->manifest->version);
+		term_info("created '%s': %zu files from %s %s", target,
+			  plan->nfiles, t->name, t->manifest->version);
 	lock_release(&lock);
 	return ret;
 }
@@ -466,8 +479,7 @@ int cmd_new(int argc, char **argv)
 {
 	struct new_opts o = { 0 };
 	struct diag err = DIAG_INIT;
-	int ret = cmd_parse_args(cmd_find("new"), argc, argv, new_opts_table,
-				 new_arg, &o);
+	int ret = cmd_parse_args(cmd_find("new"), argc, argv, new_arg, &o);
 
 	if (ret) {
 		cmd_sets_release(&o.sets);

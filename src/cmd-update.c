@@ -20,6 +20,7 @@
 #include "redo.h"
 #include "signals.h"
 #include "source.h"
+#include "term.h"
 #include "txn.h"
 #include "userconfig.h"
 #include "writer.h"
@@ -42,24 +43,30 @@ enum { OPT_SET = 256, OPT_TEMPLATE, OPT_DRY_RUN, OPT_NO_HOOKS, OPT_TRUST,
        OPT_HOOK_TIMEOUT, OPT_LOCK_TIMEOUT, OPT_REF, OPT_OFFLINE, OPT_REFRESH,
        OPT_CONFIG, OPT_ANSWERS, OPT_STYLE, OPT_REDO, OPT_FORMAT };
 
-static const struct cmd_opt update_opts_table[] = {
-	{ "set", 0, true, OPT_SET },
-	{ "template", 0, true, OPT_TEMPLATE },
-	{ "dry-run", 0, false, OPT_DRY_RUN },
-	{ "no-hooks", 0, false, OPT_NO_HOOKS },
-	{ "trust", 0, false, OPT_TRUST },
-	{ "hook-timeout", 0, true, OPT_HOOK_TIMEOUT },
-	{ "lock-timeout", 0, true, OPT_LOCK_TIMEOUT },
-	{ "ref", 0, true, OPT_REF },
-	{ "checkout", 0, true, OPT_REF },
-	{ "offline", 0, false, OPT_OFFLINE },
-	{ "refresh", 0, false, OPT_REFRESH },
-	{ "config", 0, true, OPT_CONFIG },
-	{ "answers", 0, true, OPT_ANSWERS },
-	{ "conflict-style", 0, true, OPT_STYLE },
-	{ "redo", 0, true, OPT_REDO },
-	{ "format", 0, true, OPT_FORMAT },
-	{ NULL, 0, false, 0 }
+const struct cmd_opt cmd_update_opts[] = {
+	{ "set", 0, CMD_ARG_REPEAT, OPT_SET, "K=V",
+	  "change option K to V (repeatable)" },
+	{ "template", 0, true, OPT_TEMPLATE, "SRC",
+	  "move the project to this template source" },
+	{ "dry-run", 0, false, OPT_DRY_RUN, NULL,
+	  "list what would change; write nothing" },
+	CMD_OPT_NO_HOOKS(OPT_NO_HOOKS),
+	CMD_OPT_TRUST(OPT_TRUST),
+	CMD_OPT_HOOK_TIMEOUT(OPT_HOOK_TIMEOUT),
+	CMD_OPT_LOCK_TIMEOUT(OPT_LOCK_TIMEOUT),
+	{ "ref", 0, true, OPT_REF, "REF",
+	  "the tag, branch or commit to move to" },
+	CMD_OPT_CHECKOUT(OPT_REF),
+	CMD_OPT_OFFLINE(OPT_OFFLINE),
+	CMD_OPT_REFRESH(OPT_REFRESH),
+	CMD_OPT_CONFIG(OPT_CONFIG),
+	{ "answers", 0, true, OPT_ANSWERS, "FILE",
+	  "answers from a YAML file or .genship.yml" },
+	CMD_OPT_CONFLICT_STYLE(OPT_STYLE),
+	{ "redo", 0, CMD_ARG_REPEAT, OPT_REDO, "PATH",
+	  "start the merge of PATH over (repeatable)" },
+	CMD_OPT_FORMAT_TEXT_JSON(OPT_FORMAT),
+	CMD_OPT_END
 };
 
 /* What the run did, for the summary and the exit status. */
@@ -438,16 +445,16 @@ static int run(const struct update_opts *o, struct project *p,
 	if (!changes) {
 		if (o->json)
 			report_json(cmp, "up-to-date");
-		fprintf(stderr, "genship: '%s' is up to date with %s %s\n",
-			dir, t->name, t->manifest->version);
+		term_info("'%s' is up to date with %s %s", dir, t->name,
+			  t->manifest->version);
 		return 0;
 	}
 	if (o->dry_run) {
 		if (o->json)
 			report_json(cmp, rep->nconflicts ? "conflict" :
 				    "updated");
-		fprintf(stderr, "genship: dry run: %zu files would change; "
-			"nothing written\n", rep->nchanged);
+		term_info("dry run: %zu files would change; nothing written",
+			  rep->nchanged);
 		return 0;
 	}
 	if (!template_has(t, TEMPLATE_KIND_UPDATE_HOOKS))
@@ -458,9 +465,8 @@ static int run(const struct update_opts *o, struct project *p,
 	if (!ret && o->json)
 		report_json(cmp, rep->nconflicts ? "conflict" : "updated");
 	if (!ret)
-		fprintf(stderr, "genship: updated '%s' to %s %s: %zu files "
-			"changed\n", dir, t->name, t->manifest->version,
-			rep->nchanged);
+		term_info("updated '%s' to %s %s: %zu files changed", dir,
+			  t->name, t->manifest->version, rep->nchanged);
 	return ret;
 }
 
@@ -493,11 +499,12 @@ static void report_ref(const struct project *p, const struct template *t)
 
 	if (!t->url || !t->ref)
 		return;
-	fprintf(stderr, "genship: template '%s' at ref '%s' (commit %.12s)",
-		t->url, t->ref, t->commit);
 	if (was && strcmp(was, t->ref))
-		fprintf(stderr, ", moved from '%s'", was);
-	fputc('\n', stderr);
+		term_info("template '%s' at ref '%s' (commit %.12s), moved "
+			  "from '%s'", t->url, t->ref, t->commit, was);
+	else
+		term_info("template '%s' at ref '%s' (commit %.12s)", t->url,
+			  t->ref, t->commit);
 }
 
 /* Load the user config; trust the template's hooks if it says so. */
@@ -903,8 +910,8 @@ int cmd_update(int argc, char **argv)
 {
 	struct update_opts o = { 0 };
 	struct diag err = DIAG_INIT;
-	int ret = cmd_parse_args(cmd_find("update"), argc, argv,
-				 update_opts_table, update_arg, &o);
+	int ret = cmd_parse_args(cmd_find("update"), argc, argv, update_arg,
+				 &o);
 
 	if (!ret && o.redo.len && (o.sets.len || o.answers || o.template ||
 				   o.src.ref))

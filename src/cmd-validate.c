@@ -22,6 +22,7 @@
 #include "signals.h"
 #include "source.h"
 #include "template.h"
+#include "term.h"
 #include "value-json.h"
 #include "xalloc.h"
 
@@ -43,17 +44,26 @@ struct validate_opts {
 enum { OPT_JOBS = 'j', OPT_SET = 256, OPT_ANSWERS, OPT_ALL, OPT_LINT,
        OPT_LINT_DIR, OPT_FORMAT, OPT_SHARD, OPT_LIST_LINTERS };
 
-static const struct cmd_opt validate_opts_table[] = {
-	{ "all", 0, false, OPT_ALL },
-	{ "set", 0, true, OPT_SET },
-	{ "answers", 0, true, OPT_ANSWERS },
-	{ "jobs", 'j', true, OPT_JOBS },
-	{ "lint", 0, true, OPT_LINT },
-	{ "lint-dir", 0, true, OPT_LINT_DIR },
-	{ "format", 0, true, OPT_FORMAT },
-	{ "shard", 0, true, OPT_SHARD },
-	{ "list-linters", 0, false, OPT_LIST_LINTERS },
-	{ NULL, 0, false, 0 }
+const struct cmd_opt cmd_validate_opts[] = {
+	{ "all", 0, false, OPT_ALL, NULL,
+	  "validate every combination (the default)" },
+	{ "set", 0, CMD_ARG_REPEAT, OPT_SET, "K=V",
+	  "validate only with option K=V (repeatable)" },
+	{ "answers", 0, true, OPT_ANSWERS, "FILE",
+	  "validate the combination these answers give" },
+	{ "jobs", 'j', true, OPT_JOBS, "N",
+	  "run N linters at once (default: one per CPU)" },
+	{ "lint", 0, true, OPT_LINT, "LIST",
+	  "comma-separated linters to run, or all or none" },
+	{ "lint-dir", 0, true, OPT_LINT_DIR, "DIR",
+	  "where the npm linters live (tools/lint)" },
+	{ "format", 0, true, OPT_FORMAT, "text|json|junit",
+	  "the report's format (default: text)" },
+	{ "shard", 0, true, OPT_SHARD, "K/N",
+	  "validate slice K of N of the combinations" },
+	{ "list-linters", 0, false, OPT_LIST_LINTERS, NULL,
+	  "show each linter's path and version" },
+	CMD_OPT_END
 };
 
 static int usage(const char *fmt, const char *arg)
@@ -917,10 +927,10 @@ static int lint_all(const struct matrix *mx, struct lint_run *run,
 /* The command: options, template, combinations, linting, report. */
 static int validate(const struct validate_opts *o, struct diag *err)
 {
-	bool tty = isatty(STDERR_FILENO);
-	struct progress pg = { tty && o->format == FORMAT_TEXT, !tty,
-			       PROGRESS_INTERVAL, lint_clock(), NULL, 0, 0, 0,
-			       0 };
+	bool tty = isatty(STDERR_FILENO), show = !term_quiet();
+	struct progress pg = { show && tty && o->format == FORMAT_TEXT,
+			       show && !tty, PROGRESS_INTERVAL, lint_clock(),
+			       NULL, 0, 0, 0, 0 };
 	struct lint_options lo = { (1u << LINTER_COUNT) - 1, o->jobs,
 				   NULL, progress_show, &pg };
 	struct matrix mx = MATRIX_INIT;
@@ -973,8 +983,8 @@ int cmd_validate(int argc, char **argv)
 	int ret;
 
 	o.jobs = default_jobs();
-	ret = cmd_parse_args(cmd_find("validate"), argc, argv,
-			     validate_opts_table, validate_arg, &o);
+	ret = cmd_parse_args(cmd_find("validate"), argc, argv, validate_arg,
+			     &o);
 	if (!ret)
 		ret = check_selection(&o);
 	if (ret) {

@@ -1,6 +1,12 @@
+/*
+ * The command table, dispatch, and the option parser every command uses.
+ * Help is printed by cmd-help.c and completion scripts by
+ * cmd-completion.c, both from this table.
+ */
 #include "cmd.h"
 
 #include <getopt.h>
+#include <git2.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,46 +14,80 @@
 
 #include "merge.h"
 #include "strbuf.h"
+#include "term.h"
 #include "xalloc.h"
 
 static const struct cmd cmd_table[] = {
-	{ "new", "[TEMPLATE] [-o DIR] [--set K=V]... [--answers FILE] "
-	  "[--no-input] [--dry-run] [-f|--force] [-s|--skip-if-file-exists] "
-	  "[--no-hooks] [--trust] [--hook-timeout S] [--lock-timeout S] "
-	  "[--replay | --replay-file FILE] [--ref REF] [--directory SUBDIR] "
-	  "[--offline | --refresh] [--config FILE] [K=V]...",
-	  "generate a project from a template", cmd_new, 0 },
-	{ "update", "[DIR] [--set K=V]... [--answers FILE] [--template SRC] "
-	  "[--dry-run] [--conflict-style merge|diff3] [--redo PATH]... "
-	  "[--format text|json] [--no-hooks] [--trust] [--hook-timeout S] "
-	  "[--lock-timeout S] [--ref REF] [--offline | --refresh] "
-	  "[--config FILE]",
+	{ "new", "[TEMPLATE] [K=V]...",
+	  "generate a project from a template", cmd_new, 0, cmd_new_opts,
+	  { "genship new --no-input -o demo",
+	    "genship new --set language=go --set kubernetes=false",
+	    "genship new gh:acme/templates@v2 --directory service" } },
+	{ "update", "[DIR] [K=V]...",
 	  "regenerate after option or template changes, keeping edits",
-	  cmd_update, CMD_NEEDS_GIT },
-	{ "diff", "[DIR] [--set K=V]... [--answers FILE] "
-	  "[--conflict-style merge|diff3] [--format text|json] "
-	  "[--lock-timeout S]",
+	  cmd_update, CMD_NEEDS_GIT, cmd_update_opts,
+	  { "genship update demo --set database=postgres",
+	    "genship update --template ./my-template --dry-run",
+	    "genship update --redo compose.yaml --conflict-style diff3" } },
+	{ "diff", "[DIR] [K=V]...",
 	  "show what update would change, as a unified diff",
-	  cmd_diff, CMD_NEEDS_GIT },
-	{ "check", "[DIR] [--strict] [--format text|json] [--lock-timeout S]",
+	  cmd_diff, CMD_NEEDS_GIT, cmd_diff_opts,
+	  { "genship diff demo --set port=9000",
+	    "genship diff --format json | jq -r '.files[].path'" } },
+	{ "check", "[DIR]",
 	  "exit 1 on template drift or an unresolved conflict (CI gate)",
-	  cmd_check, CMD_NEEDS_GIT },
-	{ "validate", "[TEMPLATE] [--all | --set K=V... | --answers FILE] "
-	  "[-j N] [--lint LIST] [--lint-dir DIR] [--format text|json|junit] "
-	  "[--shard K/N] [--list-linters]",
-	  "generate option combinations and lint every output", cmd_validate, 0 },
-	{ "matrix", "[TEMPLATE] [--format json|lines] [--shard K/N | --shards N] "
-	  "[--force]",
-	  "print the option combinations for a CI matrix", cmd_matrix, 0 },
+	  cmd_check, CMD_NEEDS_GIT, cmd_check_opts,
+	  { "genship check",
+	    "genship check demo --strict --format json" } },
+	{ "validate", "[TEMPLATE] [K=V]...",
+	  "generate option combinations and lint every output",
+	  cmd_validate, 0, cmd_validate_opts,
+	  { "genship validate --set language=go",
+	    "genship validate ./my-template --all -j 4",
+	    "genship validate --shard 3/8 --format junit > report.xml" } },
+	{ "matrix", "[TEMPLATE]",
+	  "print the option combinations for a CI matrix", cmd_matrix, 0,
+	  cmd_matrix_opts,
+	  { "genship matrix --format lines",
+	    "genship matrix --shards 16" } },
 	{ "options", "[TEMPLATE]",
 	  "list a template's options: type, default, choices, condition",
-	  cmd_options, 0 },
-	{ "templates", "[--config FILE]",
+	  cmd_options, 0, cmd_options_opts,
+	  { "genship options",
+	    "genship options ./tpl --format json | jq '.options[].name'" } },
+	{ "templates", "",
 	  "list the built-in templates and the configured abbreviations",
-	  cmd_templates, 0 },
+	  cmd_templates, 0, cmd_templates_opts,
+	  { "genship templates",
+	    "genship templates --format json" } },
+	{ "help", "[COMMAND]",
+	  "show the help of genship or of one command", cmd_help, 0,
+	  cmd_help_opts,
+	  { "genship help new" } },
+	{ "version", "", "print genship's version", cmd_version, 0,
+	  cmd_version_opts,
+	  { "genship version" } },
+	{ "completion", "bash|zsh|fish",
+	  "print the shell completion script for bash, zsh or fish",
+	  cmd_completion, 0, cmd_completion_opts,
+	  { "source <(genship completion bash)",
+	    "genship completion zsh > ~/.zfunc/_genship",
+	    "genship completion fish > ~/.config/fish/completions/"
+	    "genship.fish" } },
 };
 
 #define NCMDS (sizeof(cmd_table) / sizeof(cmd_table[0]))
+
+#define CMD_MAX_OPTS 64	/* did-you-mean candidates per command */
+#define CMD_KEY_HELP (-1000)
+#define CMD_KEY_QUIET (-1001)
+
+static const struct cmd_opt common_opts[] = {
+	{ "quiet", 'q', false, CMD_KEY_QUIET, NULL,
+	  "print only errors, warnings and results" },
+	{ "help", 'h', false, CMD_KEY_HELP, NULL, "show this help" },
+	CMD_OPT_END
+};
 
 const struct cmd *cmd_find(const char *name)
 {
@@ -59,24 +99,123 @@ const struct cmd *cmd_find(const char *name)
 	return NULL;
 }
 
-void cmd_print_help(FILE *fp)
+const struct cmd *cmd_list(size_t *n)
 {
+	*n = NCMDS;
+	return cmd_table;
+}
+
+const struct cmd_opt *cmd_opt_next(const struct cmd *c,
+				   const struct cmd_opt *prev)
+{
+	const struct cmd_opt *o = prev ? prev + 1 : c->opts;
+	bool in_common = o >= common_opts && o < common_opts +
+		sizeof(common_opts) / sizeof(common_opts[0]);
+
+	if (o->name)
+		return o;
+	return in_common ? NULL : common_opts;
+}
+
+/*
+ * Report the unknown what (a command or an option) prefix+word on
+ * stderr, with the closest of the n candidates as a hint, or the hint
+ * fallback when none is close.  Returns exit status 2.
+ */
+static int report_unknown(const char *what, const char *prefix,
+			  const char *word, const char *const *cands,
+			  size_t n, const char *fallback)
+{
+	const char *best = diag_closest(word, cands, n);
+
+	fprintf(stderr, "genship: error: unknown %s '%s%s'\n", what, prefix,
+		word);
+	if (best)
+		fprintf(stderr, "hint: did you mean '%s%s'?\n", prefix, best);
+	else
+		fprintf(stderr, "hint: %s\n", fallback);
+	return 2;
+}
+
+int cmd_unknown(const char *name)
+{
+	const char *names[NCMDS];
 	size_t i;
 
-	fputs("usage: genship COMMAND [ARGS]\n"
-	      "       genship --help | --version\n\n"
-	      "genship bootstraps the deployment layer of a new service "
-	      "from a template.\n\ncommands:\n", fp);
 	for (i = 0; i < NCMDS; i++)
-		fprintf(fp, "  %-10s %s\n", cmd_table[i].name,
-			cmd_table[i].summary);
-	fputs("\n'genship COMMAND --help' shows a command's options; "
-	      "'man genship' has the rest.\n", fp);
+		names[i] = cmd_table[i].name;
+	return report_unknown("command", "", name, names, NCMDS,
+			      "'genship --help' lists the commands");
+}
+
+/* The top-level options: -h, --help, -V, --version; exit status. */
+/* True when arg is "--NAME" or "-X" of one of the common options. */
+static bool is_common_opt(const char *arg)
+{
+	const struct cmd_opt *o;
+
+	for (o = common_opts; o->name; o++)
+		if ((!strncmp(arg, "--", 2) && !strcmp(arg + 2, o->name)) ||
+		    (arg[0] == '-' && arg[1] == o->short_name && !arg[2]))
+			return true;
+	return false;
+}
+
+/* True when arg is -X or --NAME, NAME abbreviated to a prefix or not. */
+static bool is_main_opt(const char *arg, char x, const char *name)
+{
+	return (arg[0] == '-' && arg[1] == x && !arg[2]) ||
+		(!strncmp(arg, "--", 2) && arg[2] &&
+		 !strncmp(name, arg + 2, strlen(arg + 2)));
+}
+
+static int main_option(const char *arg)
+{
+	static const char *const longs[] = { "version", "help" };
+	static const char *const hint = "'genship --help' lists the options";
+
+	if (is_main_opt(arg, 'h', "help")) {
+		cmd_print_help(stdout);
+		return 0;
+	}
+	if (is_main_opt(arg, 'V', "version"))
+		return cmd_version(1, (char *[]){ (char *)"version", NULL });
+	if (is_common_opt(arg)) {
+		fprintf(stderr, "genship: error: '%s' goes after the command\n"
+			"hint: genship COMMAND %s ...\n", arg, arg);
+		return 2;
+	}
+	if (!strncmp(arg, "--", 2))
+		return report_unknown("option", "--", arg + 2, longs, 2, hint);
+	return report_unknown("option", "", arg, NULL, 0, hint);
+}
+
+int cmd_main(int argc, char **argv)
+{
+	const struct cmd *c;
+	int ret;
+
+	if (argc < 2) {
+		cmd_print_help(stderr);
+		return 2;
+	}
+	if (argv[1][0] == '-')
+		return main_option(argv[1]);
+	c = cmd_find(argv[1]);
+	if (!c)
+		return cmd_unknown(argv[1]);
+	if (c->flags & CMD_NEEDS_GIT)
+		git_libgit2_init();
+	ret = c->fn(argc - 1, argv + 1);
+	if (c->flags & CMD_NEEDS_GIT)
+		git_libgit2_shutdown();
+	return ret;
 }
 
 void cmd_print_usage(const struct cmd *c, FILE *fp)
 {
-	fprintf(fp, "usage: genship %s %s\n", c->name, c->usage);
+	fprintf(fp, "usage: genship %s [OPTIONS]%s%s\n", c->name,
+		*c->usage ? " " : "", c->usage);
 }
 
 int cmd_finish(int ret, struct diag *err)
@@ -102,61 +241,133 @@ int cmd_usage_error(const struct cmd *c, const char *fmt, ...)
 	return 2;
 }
 
-#define CMD_KEY_HELP (-1000)
-
-/* Translate opts into getopt_long's tables. */
-static struct option *build_longopts(const struct cmd_opt *opts,
+/* Translate c's options into getopt_long's tables. */
+static struct option *build_longopts(const struct cmd *c,
 				     struct strbuf *shorts)
 {
-	size_t n = 0, i;
+	const struct cmd_opt *o;
+	size_t n = 0;
 	struct option *lo;
 
-	while (opts[n].name)
+	for (o = cmd_opt_next(c, NULL); o; o = cmd_opt_next(c, o))
 		n++;
-	lo = xcalloc(n + 2, sizeof(*lo));
-	for (i = 0; i < n; i++) {
-		lo[i].name = opts[i].name;
-		lo[i].has_arg = opts[i].has_arg ? required_argument :
-			no_argument;
-		lo[i].val = opts[i].key;
-		if (opts[i].short_name)
-			strbuf_addf(shorts, "%c%s", opts[i].short_name,
-				    opts[i].has_arg ? ":" : "");
+	lo = xcalloc(n + 1, sizeof(*lo));
+	strbuf_addch(shorts, ':');	/* ':' for a missing argument */
+	for (n = 0, o = cmd_opt_next(c, NULL); o; o = cmd_opt_next(c, o)) {
+		lo[n].name = o->name;
+		lo[n].has_arg = o->has_arg ? required_argument : no_argument;
+		lo[n++].val = o->key;
+		if (o->short_name)
+			strbuf_addf(shorts, "%c%s", o->short_name,
+				    o->has_arg ? ":" : "");
 	}
-	lo[n].name = "help";
-	lo[n].val = CMD_KEY_HELP;
 	return lo;
 }
 
-/* Map a short option letter back to its key. */
-static int short_key(const struct cmd_opt *opts, int ch)
+/* The option of c whose short name (when is_short) or key is k. */
+static const struct cmd_opt *find_opt(const struct cmd *c, int k,
+				      bool is_short)
 {
-	for (; opts->name; opts++)
-		if (opts->short_name == ch)
-			return opts->key;
-	return ch;
+	const struct cmd_opt *o;
+
+	for (o = cmd_opt_next(c, NULL); o; o = cmd_opt_next(c, o))
+		if (is_short ? o->short_name == k : o->key == k)
+			return o;
+	return NULL;
+}
+
+/* The long options of c that start with the n bytes of name. */
+static size_t prefix_matches(const struct cmd *c, const char *name, size_t n,
+			     struct strbuf *list)
+{
+	const struct cmd_opt *o;
+	size_t count = 0;
+
+	for (o = cmd_opt_next(c, NULL); o; o = cmd_opt_next(c, o))
+		if (!strncmp(o->name, name, n))
+			strbuf_addf(list, "%s'--%s'", count++ ? ", " : "",
+				    o->name);
+	return count;
+}
+
+/* An unknown or ambiguous long option tok ("--name[=value]"); exit 2. */
+static int bad_long_option(const struct cmd *c, const char *tok)
+{
+	const char *name = tok + 2, *names[CMD_MAX_OPTS];
+	size_t len = strcspn(name, "="), n = 0;
+	struct strbuf list = STRBUF_INIT, word = STRBUF_INIT;
+	const struct cmd_opt *o;
+	char *hint = xasprintf("'genship help %s' lists the options",
+			       c->name);
+
+	if (prefix_matches(c, name, len, &list) > 1) {
+		cmd_usage_error(c, "option '--%.*s' is ambiguous: it could be "
+				"%s", (int)len, name, list.buf);
+	} else {
+		for (o = cmd_opt_next(c, NULL); o && n < CMD_MAX_OPTS;
+		     o = cmd_opt_next(c, o))
+			names[n++] = o->name;
+		strbuf_add(&word, name, len);
+		report_unknown("option", "--", word.buf, names, n, hint);
+		cmd_print_usage(c, stderr);
+	}
+	free(hint);
+	strbuf_release(&word);
+	strbuf_release(&list);
+	return 2;
+}
+
+/*
+ * getopt_long returned ch, '?' (a bad option) or ':' (a missing
+ * argument), for the option in argv[optind - 1]; report it, exit 2.
+ */
+static int bad_option(const struct cmd *c, int ch, char **argv)
+{
+	const char *tok = argv[optind - 1];
+	bool is_long = !strncmp(tok, "--", 2);
+	const struct cmd_opt *o = find_opt(c, optopt, !is_long);
+	char letter[2] = { (char)optopt, 0 };
+
+	if (ch == ':' && o)
+		return cmd_usage_error(c, "option '%s%s' needs an argument "
+				       "(%s)", is_long ? "--" : "-",
+				       is_long ? o->name : letter, o->arg);
+	if (!optopt)
+		return bad_long_option(c, tok);
+	if (o && is_long && strchr(tok, '='))
+		return cmd_usage_error(c, "option '--%s' takes no argument",
+				       o->name);
+	fprintf(stderr, "genship: error: unknown option '-%s'\n", letter);
+	fprintf(stderr, "hint: 'genship help %s' lists the options\n",
+		c->name);
+	cmd_print_usage(c, stderr);
+	return 2;
 }
 
 int cmd_parse_args(const struct cmd *c, int argc, char **argv,
-		   const struct cmd_opt *opts,
 		   int (*fn)(void *ud, int key, char *arg), void *ud)
 {
 	struct strbuf shorts = STRBUF_INIT;
-	struct option *lo = build_longopts(opts, &shorts);
+	struct option *lo = build_longopts(c, &shorts);
+	const struct cmd_opt *o;
 	int ch, ret = 0;
 
 	optind = 0;
-	opterr = 1;
+	opterr = 0;
 	while (!ret && (ch = getopt_long(argc, argv, shorts.buf, lo,
 					 NULL)) != -1) {
-		if (ch == CMD_KEY_HELP) {
-			cmd_print_usage(c, stdout);
+		o = ch == '?' || ch == ':' ? NULL : find_opt(c, ch, false);
+		if (!o && ch != '?' && ch != ':')
+			o = find_opt(c, ch, true);
+		if (!o) {
+			ret = bad_option(c, ch, argv);
+		} else if (o->key == CMD_KEY_HELP) {
+			cmd_print_command_help(c, stdout);
 			ret = -1;
-		} else if (ch == '?') {
-			cmd_print_usage(c, stderr);
-			ret = 2;
+		} else if (o->key == CMD_KEY_QUIET) {
+			term_set_quiet(true);
 		} else {
-			ret = fn(ud, short_key(opts, ch), optarg);
+			ret = fn(ud, o->key, optarg);
 		}
 	}
 	for (; !ret && optind < argc; optind++)
@@ -164,6 +375,31 @@ int cmd_parse_args(const struct cmd *c, int argc, char **argv,
 	free(lo);
 	strbuf_release(&shorts);
 	return ret;
+}
+
+struct operand {
+	const struct cmd *c;
+	const char **slot;	/* NULL: no operand allowed */
+};
+
+/* Take the one operand; a second one (or any, without a slot) is an error. */
+static int take_operand(void *ud, int key, char *arg)
+{
+	struct operand *o = ud;
+
+	(void)key;
+	if (!o->slot || *o->slot)
+		return cmd_usage_error(o->c, "unexpected argument '%s'", arg);
+	*o->slot = arg;
+	return 0;
+}
+
+int cmd_parse_operand(const struct cmd *c, int argc, char **argv,
+		      const char **operand)
+{
+	struct operand o = { c, operand };
+
+	return cmd_parse_args(c, argc, argv, take_operand, &o);
 }
 
 void cmd_sets_add(struct cmd_sets *s, char *kv)
@@ -207,48 +443,4 @@ int cmd_parse_conflict_style(const struct cmd *c, const char *s,
 		return cmd_usage_error(c, "invalid --conflict-style '%s': "
 				       "expected merge or diff3", s);
 	return 0;
-}
-
-struct one_arg {
-	const struct cmd *c;
-	const char **arg;
-	bool seen;
-	unsigned *lock_timeout;
-};
-
-enum { OPT_LOCK_TIMEOUT = 256 };
-
-static int take_one_arg(void *ud, int key, char *arg)
-{
-	struct one_arg *o = ud;
-
-	if (key == OPT_LOCK_TIMEOUT)
-		return cmd_parse_seconds(o->c, "--lock-timeout", arg,
-					 o->lock_timeout);
-	if (o->seen)
-		return cmd_usage_error(o->c, "unexpected argument '%s'", arg);
-	o->seen = true;
-	*o->arg = arg;
-	return 0;
-}
-
-int cmd_parse_one_arg(const struct cmd *c, int argc, char **argv,
-		      const char **arg)
-{
-	static const struct cmd_opt none[] = { { NULL, 0, false, 0 } };
-	struct one_arg o = { c, arg, false, NULL };
-
-	return cmd_parse_args(c, argc, argv, none, take_one_arg, &o);
-}
-
-int cmd_parse_project_args(const struct cmd *c, int argc, char **argv,
-			   const char **dir, unsigned *lock_timeout)
-{
-	static const struct cmd_opt opts[] = {
-		{ "lock-timeout", 0, true, OPT_LOCK_TIMEOUT },
-		{ NULL, 0, false, 0 }
-	};
-	struct one_arg o = { c, dir, false, lock_timeout };
-
-	return cmd_parse_args(c, argc, argv, opts, take_one_arg, &o);
 }

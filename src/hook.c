@@ -21,6 +21,7 @@
 #include "proc.h"
 #include "signals.h"
 #include "strbuf.h"
+#include "term.h"
 #include "xalloc.h"
 
 extern char **environ;
@@ -100,6 +101,8 @@ char **hook_env_new(const struct hook_ctx *hc)
 	if (hc->changed)
 		env_push(&e, xasprintf("GENSHIP_CHANGED_FILES=%s",
 				       hc->changed));
+	if (term_quiet())
+		env_push(&e, xstrdup("GENSHIP_QUIET=1"));
 	return e.v;
 }
 

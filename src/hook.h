@@ -11,8 +11,8 @@
  * Hooks: executables run with an argv vector and an environment vector,
  * never through a shell string.  Answers reach a hook only through the
  * environment (GENSHIP_OPT_<NAME>, GENSHIP_OPERATION, GENSHIP_OUTPUT_DIR,
- * always absolute, GENSHIP_TEMPLATE_DIR and, on update,
- * GENSHIP_CHANGED_FILES).  A hook's stdout and stderr pass through with
+ * always absolute, GENSHIP_TEMPLATE_DIR, on update GENSHIP_CHANGED_FILES,
+ * and GENSHIP_QUIET=1 under --quiet, term.h).  A hook's stdout and stderr pass through with
  * each line prefixed by "[name] ".
  *
  * Hooks are contained: each runs under a supervisor process, a child
@@ -43,7 +43,7 @@ struct hook_ctx {
 
 /*
  * Build the hook environment: the current environment minus any GENSHIP_*
- * variable, plus the hook variables.  NULL-terminated, caller frees with
+ * variable, plus the hook variables (GENSHIP_QUIET when term_quiet()).  NULL-terminated, caller frees with
  * hook_env_free().  Bools are "true"/"false", lists comma-joined.
  */
 char **hook_env_new(const struct hook_ctx *hc);

@@ -20,6 +20,7 @@
 #include "gitsrc.h"
 #include "userconfig.h"
 #include "strbuf.h"
+#include "term.h"
 #include "xalloc.h"
 
 #define FILE_URL "file://"
@@ -422,7 +423,7 @@ static int fetch_into(git_repository *repo, const char *url,
 	char *specs[] = { heads, tags };
 	const git_strarray refspecs = { specs, 2 };
 	git_remote_create_options ro;
-	struct fetch f = { url, isatty(STDERR_FILENO) != 0, false, 0 };
+	struct fetch f = { url, term_progress(stderr), false, 0 };
 	git_fetch_options fo;
 	git_remote *remote = NULL;
 	git_buf head = { NULL, 0, 0 };

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
 #include "xalloc.h"
 
 char strbuf_empty[1];
@@ -187,4 +188,27 @@ bool strbuf_lines_contain(const char *lines, const char *s)
 		if ((p == lines || p[-1] == '\n') && p[n] == '\n')
 			return true;
 	return false;
+}
+
+void strbuf_add_wrapped(struct strbuf *sb, const char *text, size_t col,
+			size_t indent, size_t width)
+{
+	size_t start = col;
+
+	while (*text) {
+		size_t n = strcspn(text, " "), w = utf8_count(text, n);
+
+		if (col > start && col + 1 + w > width) {
+			strbuf_addch(sb, '\n');
+			strbuf_addchars(sb, ' ', indent);
+			col = start = indent;
+		} else if (col > start) {
+			strbuf_addch(sb, ' ');
+			col++;
+		}
+		strbuf_add(sb, text, n);
+		col += w;
+		text += n;
+		text += strspn(text, " ");
+	}
 }

@@ -55,6 +55,15 @@ bool strbuf_lines_contain(const char *lines, const char *s);
  * message: 'a', 'b', 'c'.  Returns how many lines there were.
  */
 size_t strbuf_add_quoted_lines(struct strbuf *sb, const char *lines);
+/*
+ * Append the words of text (split at spaces) filled to width columns: the
+ * first line continues from column col (what the caller already wrote on
+ * it), later lines start with indent spaces.  A word longer than a line
+ * stands alone, unbroken.  Columns count UTF-8 characters.  No final
+ * newline is added.
+ */
+void strbuf_add_wrapped(struct strbuf *sb, const char *text, size_t col,
+			size_t indent, size_t width);
 /* Append printf-formatted text. */
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

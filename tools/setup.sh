@@ -14,11 +14,12 @@ cd "$(dirname "$0")/.."
 # (PostgreSQL for migrations, promtool for the alert rules, jq and curl).  The Go packages build
 # tools/helm-render, the test-only Helm template renderer.  python3-venv
 # makes tools/venv (see install_python_tools); python3-jinja2 and
-# python3-slugify are the reference of tests/conformance/regen.py.
+# python3-slugify are the reference of tests/conformance/regen.py.  zsh
+# and fish run the generated completion scripts (tests/cli/help.bats).
 APT_PACKAGES=(
 	gcc make autoconf automake pkg-config git ca-certificates
 	libyaml-dev libcyaml-dev libgit2-dev libjansson-dev
-	bats bats-support bats-assert
+	bats bats-support bats-assert zsh fish
 	python3 python3-venv python3-jinja2 python3-slugify python3-yaml
 	yamllint shellcheck valgrind
 	golang-go golang-github-masterminds-sprig-dev golang-k8s-sigs-yaml-dev

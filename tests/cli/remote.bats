@@ -297,8 +297,8 @@ changed=<unset>'
 	assert_line --partial 'port'
 	run genship templates
 	assert_success
-	assert_line "loop:        $BASE/{0}.git"
-	assert_line "gh:          https://github.com/{0}.git"
+	assert_line "loop:         $BASE/{0}.git"
+	assert_line "gh:           https://github.com/{0}.git"
 }
 
 @test "--config and GENSHIP_CONFIG name the config; errors are located" {

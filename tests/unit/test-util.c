@@ -53,6 +53,25 @@ static void test_strbuf(void)
 	strbuf_release(&capped);
 }
 
+static void test_strbuf_wrapped(void)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_adds(&sb, "ab: ");
+	strbuf_add_wrapped(&sb, "one two  three four", 4, 2, 14);
+	is_str(sb.buf, "ab: one two\n  three four",
+	       "strbuf_add_wrapped fills lines to the width, then indents");
+	strbuf_reset(&sb);
+	strbuf_add_wrapped(&sb, "averyveryverylongword x", 0, 1, 10);
+	is_str(sb.buf, "averyveryverylongword\n x",
+	       "a word longer than a line stands alone");
+	strbuf_reset(&sb);
+	strbuf_add_wrapped(&sb, "\xc3\xa9\xc3\xa9\xc3\xa9 abc", 0, 0, 7);
+	is_str(sb.buf, "\xc3\xa9\xc3\xa9\xc3\xa9 abc",
+	       "columns count characters, not bytes");
+	strbuf_release(&sb);
+}
+
 static void test_arena(void)
 {
 	struct arena a = ARENA_INIT;
@@ -313,6 +332,7 @@ static void test_fsutil_read_input(void)
 int main(void)
 {
 	test_strbuf();
+	test_strbuf_wrapped();
 	test_arena();
 	test_diag();
 	test_diag_window();
