@@ -17,66 +17,17 @@
 #include "term.h"
 #include "xalloc.h"
 
-static const struct cmd cmd_table[] = {
-	{ "new", "[TEMPLATE] [K=V]...",
-	  "generate a project from a template", cmd_new, 0, cmd_new_opts,
-	  { "genship new --no-input -o demo",
-	    "genship new --set language=go --set kubernetes=false",
-	    "genship new gh:acme/templates@v2 --directory service" } },
-	{ "update", "[DIR] [K=V]...",
-	  "regenerate after option or template changes, keeping edits",
-	  cmd_update, CMD_NEEDS_GIT, cmd_update_opts,
-	  { "genship update demo --set database=postgres",
-	    "genship update --template ./my-template --dry-run",
-	    "genship update --redo compose.yaml --conflict-style diff3" } },
-	{ "diff", "[DIR] [K=V]...",
-	  "show what update would change, as a unified diff",
-	  cmd_diff, CMD_NEEDS_GIT, cmd_diff_opts,
-	  { "genship diff demo --set port=9000",
-	    "genship diff --format json | jq -r '.files[].path'" } },
-	{ "check", "[DIR]",
-	  "exit 1 on template drift or an unresolved conflict (CI gate)",
-	  cmd_check, CMD_NEEDS_GIT, cmd_check_opts,
-	  { "genship check",
-	    "genship check demo --strict --format json" } },
-	{ "validate", "[TEMPLATE] [K=V]...",
-	  "generate option combinations and lint every output",
-	  cmd_validate, 0, cmd_validate_opts,
-	  { "genship validate --set language=go",
-	    "genship validate ./my-template --all -j 4",
-	    "genship validate --shard 3/8 --format junit > report.xml" } },
-	{ "matrix", "[TEMPLATE]",
-	  "print the option combinations for a CI matrix", cmd_matrix, 0,
-	  cmd_matrix_opts,
-	  { "genship matrix --format lines",
-	    "genship matrix --shards 16" } },
-	{ "options", "[TEMPLATE]",
-	  "list a template's options: type, default, choices, condition",
-	  cmd_options, 0, cmd_options_opts,
-	  { "genship options",
-	    "genship options ./tpl --format json | jq '.options[].name'" } },
-	{ "templates", "",
-	  "list the built-in templates and the configured abbreviations",
-	  cmd_templates, 0, cmd_templates_opts,
-	  { "genship templates",
-	    "genship templates --format json" } },
-	{ "help", "[COMMAND]",
-	  "show the help of genship or of one command", cmd_help, 0,
-	  cmd_help_opts,
-	  { "genship help new" } },
-	{ "version", "", "print genship's version", cmd_version, 0,
-	  cmd_version_opts,
-	  { "genship version" } },
-	{ "completion", "bash|zsh|fish",
-	  "print the shell completion script for bash, zsh or fish",
-	  cmd_completion, 0, cmd_completion_opts,
-	  { "source <(genship completion bash)",
-	    "genship completion zsh > ~/.zfunc/_genship",
-	    "genship completion fish > ~/.config/fish/completions/"
-	    "genship.fish" } },
-};
+/* The command table in use, given by cmd_use_table(). */
+static const struct cmd *cmd_table;
+static size_t ncmds;
 
-#define NCMDS (sizeof(cmd_table) / sizeof(cmd_table[0]))
+#define NCMDS ncmds
+
+void cmd_use_table(const struct cmd *table, size_t n)
+{
+	cmd_table = table;
+	ncmds = n;
+}
 
 #define CMD_MAX_OPTS 64	/* did-you-mean candidates per command */
 #define CMD_KEY_HELP (-1000)
@@ -139,13 +90,16 @@ static int report_unknown(const char *what, const char *prefix,
 
 int cmd_unknown(const char *name)
 {
-	const char *names[NCMDS];
+	const char **names = xcalloc(NCMDS + 1, sizeof(*names));
 	size_t i;
+	int ret;
 
 	for (i = 0; i < NCMDS; i++)
 		names[i] = cmd_table[i].name;
-	return report_unknown("command", "", name, names, NCMDS,
-			      "'genship --help' lists the commands");
+	ret = report_unknown("command", "", name, names, NCMDS,
+			     "'genship --help' lists the commands");
+	free(names);
+	return ret;
 }
 
 /* The top-level options: -h, --help, -V, --version; exit status. */
@@ -179,7 +133,8 @@ static int main_option(const char *arg)
 		return 0;
 	}
 	if (is_main_opt(arg, 'V', "version"))
-		return cmd_version(1, (char *[]){ (char *)"version", NULL });
+		return cmd_find("version")->fn(1, (char *[]){
+			(char *)"version", NULL });
 	if (is_common_opt(arg)) {
 		fprintf(stderr, "genship: error: '%s' goes after the command\n"
 			"hint: genship COMMAND %s ...\n", arg, arg);
@@ -190,7 +145,7 @@ static int main_option(const char *arg)
 	return report_unknown("option", "", arg, NULL, 0, hint);
 }
 
-int cmd_main(int argc, char **argv)
+int cmd_run(int argc, char **argv)
 {
 	const struct cmd *c;
 	int ret;
@@ -443,4 +398,90 @@ int cmd_parse_conflict_style(const struct cmd *c, const char *s,
 		return cmd_usage_error(c, "invalid --conflict-style '%s': "
 				       "expected merge or diff3", s);
 	return 0;
+}
+
+/* ---- help --------------------------------------------------------- */
+
+void cmd_print_help(FILE *fp)
+{
+	const struct cmd *cmds;
+	size_t n, i;
+
+	cmds = cmd_list(&n);
+	fputs("usage: genship COMMAND [OPTIONS] [ARGS]\n"
+	      "       genship -h | --help | -V | --version\n\n"
+	      "genship bootstraps the deployment layer of a new service "
+	      "from a template.\n\ncommands:\n", fp);
+	for (i = 0; i < n; i++)
+		fprintf(fp, "  %-11s %s\n", cmds[i].name, cmds[i].summary);
+	fputs("\n'genship help COMMAND' shows a command's options and "
+	      "examples;\n'man genship' has the rest.\n", fp);
+}
+
+/* Append o's flags column: "  -o, --output DIR" or "      --set K=V". */
+static void add_flags(struct strbuf *sb, const struct cmd_opt *o)
+{
+	if (o->short_name)
+		strbuf_addf(sb, "  -%c, ", o->short_name);
+	else
+		strbuf_adds(sb, "      ");
+	strbuf_addf(sb, "--%s", o->name);
+	if (o->has_arg)
+		strbuf_addf(sb, " %s", o->arg ? o->arg : "VALUE");
+}
+
+/* The width of c's flags column: its widest entry, at most 34. */
+static size_t flags_width(const struct cmd *c)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const struct cmd_opt *o;
+	size_t w = 0;
+
+	for (o = cmd_opt_next(c, NULL); o; o = cmd_opt_next(c, o)) {
+		strbuf_reset(&sb);
+		add_flags(&sb, o);
+		if (sb.len > w)
+			w = sb.len;
+	}
+	strbuf_release(&sb);
+	return w > 34 ? 34 : w;
+}
+
+/* Append one line per option of c, help wrapped to width columns. */
+static void add_options(struct strbuf *sb, const struct cmd *c,
+			size_t width)
+{
+	size_t col = flags_width(c) + 2, start;
+	const struct cmd_opt *o;
+
+	strbuf_adds(sb, "options:\n");
+	for (o = cmd_opt_next(c, NULL); o; o = cmd_opt_next(c, o)) {
+		start = sb->len;
+		add_flags(sb, o);
+		if (sb->len - start + 2 > col) {
+			strbuf_addch(sb, '\n');
+			strbuf_addchars(sb, ' ', col);
+		} else {
+			strbuf_addchars(sb, ' ', col - (sb->len - start));
+		}
+		strbuf_add_wrapped(sb, o->help ? o->help : "", col, col,
+				   width);
+		strbuf_addch(sb, '\n');
+	}
+}
+
+void cmd_print_command_help(const struct cmd *c, FILE *fp)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	strbuf_addf(&sb, "usage: genship %s [OPTIONS]%s%s\n\n%s\n\n", c->name,
+		    *c->usage ? " " : "", c->usage, c->summary);
+	add_options(&sb, c, term_width(fp) - 1);
+	if (c->examples[0])
+		strbuf_adds(&sb, "\nexamples:\n");
+	for (i = 0; c->examples[i]; i++)
+		strbuf_addf(&sb, "  %s\n", c->examples[i]);
+	fputs(sb.buf, fp);
+	strbuf_release(&sb);
 }

@@ -103,9 +103,22 @@ extern const struct cmd_opt cmd_new_opts[], cmd_update_opts[],
 
 /*
  * Run genship with main()'s arguments: the top-level options (-h, --help,
- * -V, --version) or a command.  Returns the exit status.
+ * -V, --version) or a command.  Returns the exit status.  cmd-table.c:
+ * it gives cmd.c the command table first (cmd_table_use()).
  */
 int cmd_main(int argc, char **argv);
+
+/* Make the built-in command table the one in use (cmd-table.c). */
+void cmd_table_use(void);
+
+/*
+ * Use the n commands of table from now on: cmd_find(), cmd_list(),
+ * cmd_run() and the help see only these.  table must outlive its use.
+ */
+void cmd_use_table(const struct cmd *table, size_t n);
+
+/* cmd_main() with the table already in use. */
+int cmd_run(int argc, char **argv);
 /* Return the command called name, or NULL. */
 const struct cmd *cmd_find(const char *name);
 /* Return the command table; *n is set to its length. */

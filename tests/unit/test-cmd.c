@@ -83,6 +83,7 @@ static void test_common(void)
 
 int main(void)
 {
+	cmd_table_use();
 	test_table();
 	test_common();
 	return tap_done();
