@@ -25,58 +25,8 @@
 #include "strbuf.h"
 #include "tpl-value.h"
 #include "tpl.h"
+#include "value-json.h"
 #include "xalloc.h"
-
-static struct value *from_json(struct arena *a, json_t *j);
-
-/* Convert a JSON object, keeping its key order. */
-static struct value *from_object(struct arena *a, json_t *j)
-{
-	struct value *d = value_dict(a, json_object_size(j));
-	const char *key;
-	json_t *v;
-
-	json_object_foreach(j, key, v)
-		value_dict_set(a, d, key, from_json(a, v));
-	return d;
-}
-
-/* Convert a JSON array. */
-static struct value *from_array(struct arena *a, json_t *j)
-{
-	struct value *l = value_list(a, json_array_size(j));
-	size_t i;
-	json_t *v;
-
-	json_array_foreach(j, i, v)
-		value_list_push(a, l, from_json(a, v));
-	return l;
-}
-
-/* Convert any JSON value into a template value in a. */
-static struct value *from_json(struct arena *a, json_t *j)
-{
-	switch (json_typeof(j)) {
-	case JSON_OBJECT:
-		return from_object(a, j);
-	case JSON_ARRAY:
-		return from_array(a, j);
-	case JSON_STRING:
-		return value_strn(a, json_string_value(j),
-				  json_string_length(j));
-	case JSON_INTEGER:
-		return value_int(a, json_integer_value(j));
-	case JSON_REAL:
-		return value_float(a, json_real_value(j));
-	case JSON_TRUE:
-		return value_bool(true);
-	case JSON_FALSE:
-		return value_bool(false);
-	case JSON_NULL:
-		break;
-	}
-	return VALUE_NONE_P;
-}
 
 /*
  * Load the context object from path into a.  NULL or an empty file gives
@@ -108,7 +58,7 @@ static int load_context(const char *path, struct arena *a,
 	else if (!json_is_object(j))
 		ret = diag_input(err, path, "the context is not a JSON object");
 	else
-		*out = from_json(a, j);
+		*out = value_json_decode(a, j);
 out:
 	json_decref(j);
 	free(data);
