@@ -29,6 +29,7 @@
 #include "strbuf.h"
 #include "tpl-value.h"
 #include "tpl.h"
+#include "value-json.h"
 
 /*
  * A fixed world, so that no input waits on the real one: a clock that
@@ -136,56 +137,6 @@ static struct arena ctx_arena;
 static struct value *ctx;
 static struct tpl *compiled_parts[NPARTS];
 
-static struct value *from_json(const json_t *j);
-
-/* Convert a JSON object, keeping its key order. */
-static struct value *from_object(const json_t *j)
-{
-	struct value *d = value_dict(&ctx_arena, json_object_size(j));
-	const char *key;
-	json_t *v;
-
-	json_object_foreach((json_t *)j, key, v)
-		value_dict_set(&ctx_arena, d, key, from_json(v));
-	return d;
-}
-
-/* Convert a JSON array. */
-static struct value *from_array(const json_t *j)
-{
-	struct value *l = value_list(&ctx_arena, json_array_size(j));
-	size_t i;
-	json_t *v;
-
-	json_array_foreach(j, i, v)
-		value_list_push(&ctx_arena, l, from_json(v));
-	return l;
-}
-
-/* Convert any JSON value into a template value in ctx_arena. */
-static struct value *from_json(const json_t *j)
-{
-	switch (json_typeof(j)) {
-	case JSON_OBJECT:
-		return from_object(j);
-	case JSON_ARRAY:
-		return from_array(j);
-	case JSON_STRING:
-		return value_strn(&ctx_arena, json_string_value(j),
-				  json_string_length(j));
-	case JSON_INTEGER:
-		return value_int(&ctx_arena, json_integer_value(j));
-	case JSON_REAL:
-		return value_float(&ctx_arena, json_real_value(j));
-	case JSON_TRUE:
-		return value_bool(true);
-	case JSON_FALSE:
-		return value_bool(false);
-	default:
-		return VALUE_NONE_P;
-	}
-}
-
 /* Build the context and compile the loader's templates, once. */
 static void fuzz_once(void)
 {
@@ -199,7 +150,7 @@ static void fuzz_once(void)
 	j = json_loads(ctx_json, JSON_ALLOW_NUL, &jerr);
 	FUZZ_CHECK(j && json_is_object(j), "the fixed context parses");
 	arena_init(&ctx_arena);
-	ctx = from_json(j);
+	ctx = value_json_decode(&ctx_arena, j);
 	json_decref(j);
 	value_dict_set(&ctx_arena, ctx, "gone", VALUE_UNDEFINED_P);
 	for (i = 0; i < NPARTS; i++)
