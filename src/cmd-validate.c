@@ -931,7 +931,8 @@ static int validate(const struct validate_opts *o, struct diag *err)
 	struct progress pg = { show && tty && o->format == FORMAT_TEXT,
 			       show && !tty, PROGRESS_INTERVAL, lint_clock(),
 			       NULL, 0, 0, 0, 0 };
-	struct lint_options lo = { (1u << LINTER_COUNT) - 1, o->jobs,
+	struct lint_options lo = { &lint_builtin_checks,
+				   (1u << LINTER_COUNT) - 1, o->jobs,
 				   NULL, progress_show, &pg };
 	struct matrix mx = MATRIX_INIT;
 	struct template *t = NULL;

@@ -146,12 +146,6 @@ static bool base_is(const char *path, const char *name)
 	return !strcmp(slash ? slash + 1 : path, name);
 }
 
-bool lint_helm_template(const char *path, const char *data)
-{
-	return (!strncmp(path, "templates/", 10) ||
-		strstr(path, "/templates/")) && strstr(data, "{{");
-}
-
 bool lint_ext_wants(enum linter l, const char *path, const char *data)
 {
 	bool yaml = ends_with(path, ".yaml") || ends_with(path, ".yml");

@@ -68,60 +68,6 @@ void lint_yaml_file(struct lint_ctx *lc, const struct lint_file *f)
 		check_dups(lc, f, &y->docs[i], ly_root(&y->docs[i]), 0);
 }
 
-/* ---- parsing, cached by the run --------------------------------------- */
-
-/* Record the parser's problem in y. */
-static void yaml_failure(struct lint_yaml *y, const yaml_parser_t *p)
-{
-	const yaml_mark_t *m = p->context ? &p->context_mark :
-		&p->problem_mark;
-
-	if (p->problem_mark.line || p->problem_mark.column)
-		m = &p->problem_mark;
-	y->failed = true;
-	y->err_line = (unsigned)m->line + 1;
-	y->err_col = (unsigned)m->column + 1;
-	y->err_msg = xasprintf("%s%s%s", p->context ? p->context : "",
-			       p->context ? ": " : "",
-			       p->problem ? p->problem : "syntax error");
-}
-
-void lint_yaml_parse(struct lint_yaml *y, const char *data, size_t len)
-{
-	yaml_parser_t p;
-	size_t alloc = 0;
-
-	memset(y, 0, sizeof(*y));
-	yaml_parser_initialize(&p);
-	yaml_parser_set_input_string(&p, (const unsigned char *)data, len);
-	for (;;) {
-		yaml_document_t doc;
-
-		if (!yaml_parser_load(&p, &doc)) {
-			yaml_failure(y, &p);
-			break;
-		}
-		if (!yaml_document_get_root_node(&doc)) {
-			yaml_document_delete(&doc);
-			break;
-		}
-		XALLOC_GROW(y->docs, y->ndocs + 1, alloc);
-		y->docs[y->ndocs++] = doc;
-	}
-	yaml_parser_delete(&p);
-}
-
-void lint_yaml_release(struct lint_yaml *y)
-{
-	size_t i;
-
-	for (i = 0; i < y->ndocs; i++)
-		yaml_document_delete(&y->docs[i]);
-	free(y->docs);
-	free(y->err_msg);
-	memset(y, 0, sizeof(*y));
-}
-
 /* ---- unrendered markers ----------------------------------------------- */
 
 /* Skip a whitespace-control sign and blanks after a marker. */

@@ -92,7 +92,42 @@ typedef void (*lint_progress_fn)(void *ud, const char *phase, size_t done,
 /* Seconds on the monotonic clock, for timings. */
 double lint_clock(void);
 
+struct lint_ctx;
+struct lint_file;
+struct lint_tree;
+struct lint_rule_table;
+
+/* A file check: runs on every file whose path matches glob. */
+struct lint_file_check {
+	const char *glob;
+	void (*fn)(struct lint_ctx *lc, const struct lint_file *f);
+	bool not_in_charts;	/* skipped for a Helm template */
+};
+
+/* A tree check: sees every file of a combination matching one of globs. */
+struct lint_tree_check {
+	const char *const *globs;	/* NULL-terminated */
+	void (*fn)(struct lint_ctx *lc, const struct lint_tree *t);
+};
+
+/* The checks a run applies, and the rules they may report. */
+struct lint_checks {
+	const struct lint_rule_table *const *rules;
+	size_t nrules;
+	const struct lint_file_check *files;
+	size_t nfiles;
+	const struct lint_tree_check *trees;	/* the Kubernetes tree check
+						 * first: LINT_TREE_K8S */
+	size_t ntrees;
+};
+
+#define LINT_TREE_K8S 0u
+
+/* genship's built-in checks (lint-checks.c). */
+extern const struct lint_checks lint_builtin_checks;
+
 struct lint_options {
+	const struct lint_checks *checks;	/* lint_builtin_checks */
 	unsigned linters;	/* bit set of enabled linters */
 	unsigned jobs;		/* parallel external invocations, >= 1 */
 	const char *lint_dir;	/* tools/lint, or NULL when not found */
@@ -158,8 +193,9 @@ struct lint_rule {
 	const char *fix;
 };
 
-/* Call fn once per built-in rule, sorted by id. */
-void lint_rules_foreach(void (*fn)(const struct lint_rule *r, void *ud),
+/* Call fn once per rule of catalogue c, sorted by id. */
+void lint_rules_foreach(const struct lint_checks *c,
+			void (*fn)(const struct lint_rule *r, void *ud),
 			void *ud);
 
 /* ==== for the rule modules (lint-*.c) ================================= */

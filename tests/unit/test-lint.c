@@ -30,8 +30,8 @@ static const char manifest[] =
 static char *lint_files(const char *const *files)
 {
 	struct template *t = template_new(&genship_kind, "test", "mem");
-	struct lint_options lo = { 1u << LINTER_BUILTIN, 1, NULL, NULL,
-				   NULL };
+	struct lint_options lo = { &lint_builtin_checks, 1u << LINTER_BUILTIN,
+				   1, NULL, NULL, NULL };
 	struct matrix mx = MATRIX_INIT;
 	struct diag err = DIAG_INIT;
 	struct strbuf out = STRBUF_INIT;
@@ -752,7 +752,7 @@ static void test_rules(void)
 {
 	struct rule_check rc = { NULL, 0, 0 };
 
-	lint_rules_foreach(check_rule, &rc);
+	lint_rules_foreach(&lint_builtin_checks, check_rule, &rc);
 	ok(rc.n > 80, "the built-in rule table is complete");
 	is_int(rc.bad, 0, "every rule has a unique id, a summary and a fix");
 }
