@@ -446,3 +446,79 @@ for d in yaml.safe_load_all(open(sys.argv[1])):
 	assert_output --regexp 'helm +ran: 3 unique chart renders'
 	assert_output --partial '1 combination, 1 passed, 0 failed; 0 unique findings'
 }
+
+# first_deploy DIR: the "First deploy" section of DIR's README.
+first_deploy() {
+	sed -n '/^## First deploy$/,/^## Changing the choices$/p' "$1/README.md"
+}
+
+@test "README: no First deploy checklist without Kubernetes" {
+	generate minimal
+	run first_deploy minimal
+	assert_success
+	assert_output ''
+}
+
+@test "README: the First deploy checklist of everything names its secrets and CRDs" {
+	generate everything
+	run first_deploy everything
+	assert_success
+	assert_line '- [ ] **The image the overlays pin is in the registry.**'
+	assert_line '  `ghcr.io/acme/everything-demo:0.1.0`.'
+	assert_line '  `everything-demo-tls` and `everything-demo-staging-tls`:'
+	assert_line '- [ ] **The Prometheus Operator CRDs.** The overlays apply a'
+	assert_line '  `KUSTOMIZE_SECRETS_ENV`, and optionally'
+	assert_line '  `SLACK_WEBHOOK_URL`.'
+	assert_line '  The repository variable `SMOKE_TEST_VIA` (`ingress` or `port-forward`)'
+	refute_line --partial 'REGISTRY_USERNAME'
+}
+
+@test "README: the First deploy checklist of a Helm chart without GitHub Actions" {
+	genship new --answers "$TOP_SRCDIR/examples/minimal.yml" \
+		--set kubernetes=true --set k8s_flavor=helm \
+		--set registry=registry.example.com --set cache=redis \
+		--no-input -o hello >/dev/null
+	run first_deploy hello
+	assert_success
+	assert_output - <<-'EOF2'
+	## First deploy
+
+	Check each item once per cluster, before the first `make deploy-staging`:
+
+	- [ ] **The image the chart pins is in the registry.**
+	  The chart deploys its `appVersion`, tag `0.1.0`, unless
+	  `image.tag` or a digest is set:
+	  `registry.example.com/acme/hello:0.1.0`.
+	  Build it with `make build TAG=0.1.0`, then
+	  `podman push` it.
+	  The cluster needs pull access to `registry.example.com` (an image pull secret
+	  or node credentials).
+	- [ ] **Redis is reachable in both namespaces** as the Service `redis` on
+	  port 6379 (`REDIS_HOST`), with `REDIS_PASSWORD` in
+	  `secrets-<env>.yaml`.
+	- [ ] **ingress-nginx and cert-manager.** The Ingress uses
+	  `ingressClassName: nginx` and the NetworkPolicy admits HTTP only from the
+	  `ingress-nginx` namespace: install ingress-nginx there (or change both).
+	  TLS certificates are read from the secrets
+	  `hello-tls` and `hello-staging-tls`:
+	  install cert-manager and add the annotation
+	  `cert-manager.io/cluster-issuer: <issuer>` to the Ingress, or create
+	  the secrets yourself. Point DNS for
+	  `hello.example.com` and `staging.hello.example.com`
+	  at the controller.
+
+	## Changing the choices
+	EOF2
+}
+
+@test "README: the First deploy checklist of four-components-helm lists every image" {
+	generate four-components-helm
+	run first_deploy four-components-helm
+	assert_success
+	assert_line '- [ ] **The images the chart pins are in the registry.**'
+	assert_line '  `ghcr.io/acme/fleet-backend:0.1.0`;'
+	assert_line '  `ghcr.io/acme/fleet-agent:0.1.0`.'
+	assert_line '  `fleet-<name>-tls` and `fleet-<name>-staging-tls`:'
+	assert_line '  `HELM_SECRETS_VALUES`.'
+	refute_line --partial 'PrometheusRule'
+}
