@@ -522,3 +522,44 @@ first_deploy() {
 	assert_line '  `HELM_SECRETS_VALUES`.'
 	refute_line --partial 'PrometheusRule'
 }
+
+@test "edge policy: the Ingress forces HTTPS and limits bodies with default-safe annotations" {
+	generate everything
+	run grep -A2 '^  annotations:$' everything/k8s/base/ingress.yaml
+	assert_output - <<-'EOF2'
+	  annotations:
+	    # Plain HTTP gets a 308 to HTTPS, TLS or not at the controller.
+	    nginx.ingress.kubernetes.io/force-ssl-redirect: "true"
+	EOF2
+	run grep -F 'proxy-body-size' everything/k8s/base/ingress.yaml
+	assert_output '    nginx.ingress.kubernetes.io/proxy-body-size: 1m'
+	run grep -c 'snippet:' everything/k8s/base/ingress.yaml
+	assert_output 0
+}
+
+# app_tests LANGUAGE: generate the minimal project in LANGUAGE and run its
+# own unit tests, which assert the security headers of every response.
+app_tests() {
+	genship new --answers "$TOP_SRCDIR/examples/minimal.yml" \
+		--set "language=$1" --no-input -o "app-$1" >/dev/null
+	cd "app-$1"
+	case "$1" in
+	python) python3 -m unittest -v ;;
+	node) node --test ;;
+	go) go vet ./... && go test -v ./... ;;
+	esac
+}
+
+@test "the generated apps' own tests pass and assert the security headers" {
+	run app_tests python
+	assert_success
+	assert_output --partial 'test_security_headers (tests.test_server.ServerTest'
+	command -v node >/dev/null || skip "node is not installed"
+	run app_tests node
+	assert_success
+	assert_output --partial 'ok 4 - every response carries the security headers'
+	command -v go >/dev/null || skip "go is not installed"
+	run app_tests go
+	assert_success
+	assert_output --partial -- '--- PASS: TestSecurityHeaders'
+}

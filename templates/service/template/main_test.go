@@ -38,6 +38,26 @@ func TestEndpoints(t *testing.T) {
 	}
 }
 
+func TestSecurityHeaders(t *testing.T) {
+	h := (&app{log: newLogger("error")}).routes()
+	want := map[string]string{
+		"X-Content-Type-Options":  "nosniff",
+		"X-Frame-Options":         "DENY",
+		"Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+		"Referrer-Policy":         "no-referrer",
+		"Cache-Control":           "no-store",
+	}
+	for _, path := range []string{"/healthz", "/nope"} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		for name, value := range want {
+			if got := rec.Header().Get(name); got != value {
+				t.Errorf("%s: %s = %q, want %q", path, name, got, value)
+			}
+		}
+	}
+}
+
 func TestDependencies(t *testing.T) {
 	env := map[string]string{"PGHOST": "db", "REDIS_HOST": "cache", "REDIS_PORT": "6380"}
 	got := dependencies(func(k string) string { return env[k] })

@@ -34,6 +34,22 @@ test('unknown paths are 404', async () => {
   assert.equal((await get('/nope'))[0], 404);
 });
 
+test('every response carries the security headers', async () => {
+  for (const path of ['/healthz', '/nope']) {
+    const res = await fetch(base + path);
+    await res.arrayBuffer();
+    assert.equal(res.headers.get('x-content-type-options'), 'nosniff', path);
+    assert.equal(res.headers.get('x-frame-options'), 'DENY', path);
+    assert.equal(
+      res.headers.get('content-security-policy'),
+      "default-src 'none'; frame-ancestors 'none'",
+      path,
+    );
+    assert.equal(res.headers.get('referrer-policy'), 'no-referrer', path);
+    assert.equal(res.headers.get('cache-control'), 'no-store', path);
+  }
+});
+
 test('dependencies come from the environment', () => {
   assert.deepEqual(dependencies({}), []);
   assert.deepEqual(dependencies({ PGHOST: 'db', REDIS_HOST: 'cache', REDIS_PORT: '6380' }), [

@@ -39,6 +39,23 @@ class ServerTest(unittest.TestCase):
     def test_unknown_path(self):
         self.assertEqual(self.get("/nope")[0], 404)
 
+    def test_security_headers(self):
+        expected = {
+            "X-Content-Type-Options": "nosniff",
+            "X-Frame-Options": "DENY",
+            "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+            "Referrer-Policy": "no-referrer",
+            "Cache-Control": "no-store",
+        }
+        for path in ("/healthz", "/nope"):
+            try:
+                with urllib.request.urlopen(self.base + path, timeout=5) as response:
+                    headers = response.headers
+            except urllib.error.HTTPError as err:
+                headers = err.headers
+            for name, value in expected.items():
+                self.assertEqual(headers[name], value, path + " " + name)
+
     def test_dependencies_from_environment(self):
         self.assertEqual(dependencies({}), [])
         self.assertEqual(
