@@ -563,3 +563,52 @@ app_tests() {
 	assert_success
 	assert_output --partial -- '--- PASS: TestSecurityHeaders'
 }
+
+@test "image_tags: latest only on the default branch, and only when asked" {
+	genship new --answers "$TOP_SRCDIR/examples/everything.yml" \
+		--set image_tags=version,sha,latest --no-input -o latest >/dev/null
+	generate everything
+	run grep -F 'type=raw,value=latest' latest/.github/workflows/build.yml
+	assert_output '            type=raw,value=latest,enable={{is_default_branch}}'
+	run grep -c 'type=raw,value=latest' everything/.github/workflows/build.yml
+	assert_output 0
+	for e in latest everything; do
+		run grep -A1 '^          flavor: |$' "$e/.github/workflows/build.yml"
+		assert_line '            latest=false'
+	done
+}
+
+@test "trivy_severity: trivy.yaml and both scans of the security workflow" {
+	genship new --answers "$TOP_SRCDIR/examples/everything.yml" \
+		--set trivy_severity=CRITICAL --no-input -o crit >/dev/null
+	run sed -n '3,5p' crit/trivy.yaml
+	assert_output - <<-'EOF2'
+	# Fail on fixable CRITICAL findings; accepted risks go to .trivyignore.
+	severity:
+	  - CRITICAL
+	EOF2
+	run grep 'severity:' crit/.github/workflows/security.yml
+	assert_output - <<-'EOF2'
+	          severity: CRITICAL
+	          severity: CRITICAL
+	EOF2
+	run genship new --answers "$TOP_SRCDIR/examples/everything.yml" \
+		--set trivy_severity=SEVERE --no-input -o bad
+	assert_failure 2
+	assert_output --partial "invalid value 'SEVERE' for option 'trivy_severity'"
+	[ ! -e bad ]
+}
+
+@test "build.yml builds only after ci.yml, which it calls" {
+	generate everything
+	run sed -n '/^jobs:$/,/^    needs: ci$/p' everything/.github/workflows/build.yml
+	assert_line '    uses: ./.github/workflows/ci.yml'
+	assert_line '    needs: ci'
+	run sed -n '/^on:$/,/^$/p' everything/.github/workflows/ci.yml
+	assert_output - <<-'EOF2'
+	on:
+	  workflow_call:
+	  workflow_dispatch:
+
+	EOF2
+}

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Scan the image and the configuration with Trivy, using trivy.yaml and
-# .trivyignore. Fails on fixable CRITICAL/HIGH findings.
+# .trivyignore. Fails on fixable {{ trivy_severity.split(',') | unique | join('/') }} findings.
 #   scripts/scan.sh IMAGE_REF{% if components %}...      (one per component){% endif %}
 set -euo pipefail
 
