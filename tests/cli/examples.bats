@@ -612,3 +612,24 @@ app_tests() {
 
 	EOF2
 }
+
+@test "postgres_image=pgvector: compose runs pgvector, the jobs keep the client image" {
+	genship new --answers "$TOP_SRCDIR/examples/everything.yml" \
+		--set postgres_image=pgvector --no-input -o vec >/dev/null
+	for f in compose.yaml compose.prod.yaml; do
+		run grep -A1 '^  postgres:$' "vec/$f"
+		assert_line '    image: docker.io/pgvector/pgvector:0.8.1-pg18-bookworm'
+	done
+	run grep -h 'image:' vec/k8s/components/backup/cronjob.yaml \
+		vec/k8s/components/migrations/job.yaml
+	assert_output - <<-'EOF2'
+	              image: docker.io/library/postgres:18-bookworm
+	          image: docker.io/library/postgres:18-bookworm
+	EOF2
+	run grep -F '| `postgres_image` |' vec/README.md
+	assert_output '| `postgres_image` | `pgvector` | compose runs `docker.io/pgvector/pgvector:0.8.1-pg18-bookworm`; enable the extension with `CREATE EXTENSION vector` |'
+	run genship new --answers "$TOP_SRCDIR/examples/everything.yml" \
+		--set postgres_image=timescale --no-input -o bad
+	assert_failure 2
+	[ ! -e bad ]
+}
