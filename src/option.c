@@ -18,6 +18,7 @@
 #include "ly.h"
 #include "manifest-schema.h"
 #include "strbuf.h"
+#include "value-json.h"
 #include "xalloc.h"
 
 /* ---- values: coercion and formatting ----------------------------------- */
@@ -33,55 +34,18 @@ const char *option_type_name(enum option_type t)
 	return names[t];
 }
 
-/* Append the n bytes at s as a JSON string. */
-static void format_json_string(struct strbuf *sb, const char *s, size_t n)
-{
-	size_t i;
-
-	strbuf_addch(sb, '"');
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '"' || c == '\\')
-			strbuf_addf(sb, "\\%c", c);
-		else if (c < 0x20)
-			strbuf_addf(sb, "\\u%04x", c);
-		else
-			strbuf_addch(sb, (char)c);
-	}
-	strbuf_addch(sb, '"');
-}
-
-/* Append v as JSON: how lists of mappings are shown and passed on. */
+/*
+ * Append v as JSON (", " and ": " between items, as Python writes it):
+ * how lists of mappings are shown and passed on.
+ */
 static void format_json(struct strbuf *sb, const struct value *v)
 {
-	size_t i;
+	json_t *j = value_json_encode(v);
+	char *text = json_dumps(j, JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
 
-	if (v->kind == VALUE_STRING) {
-		format_json_string(sb, v->u.s.ptr, v->u.s.len);
-	} else if (v->kind == VALUE_LIST) {
-		strbuf_addch(sb, '[');
-		for (i = 0; i < v->u.list.len; i++) {
-			strbuf_adds(sb, i ? ", " : "");
-			format_json(sb, v->u.list.items[i]);
-		}
-		strbuf_addch(sb, ']');
-	} else if (v->kind == VALUE_DICT) {
-		strbuf_addch(sb, '{');
-		for (i = 0; i < v->u.dict.len; i++) {
-			const struct value_pair *p = &v->u.dict.items[i];
-
-			strbuf_adds(sb, i ? ", " : "");
-			format_json_string(sb, p->key.ptr, p->key.len);
-			strbuf_adds(sb, ": ");
-			format_json(sb, p->val);
-		}
-		strbuf_addch(sb, '}');
-	} else if (v->kind == VALUE_BOOL || v->kind == VALUE_INT) {
-		option_format_value(sb, v);
-	} else {
-		strbuf_adds(sb, "null");
-	}
+	strbuf_adds(sb, text ? text : "null");
+	free(text);
+	json_decref(j);
 }
 
 /* Whether v is a mapping or a list holding one. */
