@@ -564,7 +564,7 @@ static struct rendered *rendered_for(struct rendered **list, size_t *n,
 }
 
 /*
- * Split helm-render's output ("---\n# Source: CHART/templates/F\n...")
+ * Split helm template's output ("---\n# Source: CHART/templates/F\n...")
  * into one file per template, named by its path in the project.
  */
 static size_t split_rendered(const char *dir, const char *out,
