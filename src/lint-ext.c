@@ -36,7 +36,7 @@ extern char **environ;
 #define GENSHIP_LIBEXEC_REL "../libexec/genship"
 #endif
 
-#define BATCH_MAX 128		/* files per invocation */
+#define BATCH_MAX 1024		/* files per invocation: few starts */
 #define EXT_TIMEOUT_MS (600 * 1000)
 #define OUTPUT_MAX (16u << 20)	/* bytes kept per stream */
 #define BUILDS_MAX (1u << 30)	/* kustomize-build: every overlay's output */
@@ -66,6 +66,7 @@ struct ext_def {
 	const char *const *version_args;	/* NULL: --version */
 	const char *config_flag;	/* passes the project's config */
 	size_t batch_max;	/* files per invocation; 0: BATCH_MAX */
+	bool one_batch;		/* every file in one invocation */
 	/* Appended to the names of files that are not YAML (checkov reads
 	 * a Containerfile only under a Dockerfile name). */
 	const char *suffix;
@@ -144,12 +145,17 @@ static const struct ext_def defs[] = {
 	  .hint = "tools/setup.sh installs it into tools/venv",
 	  .start_cost = 0.5, .file_cost = 0.05, .env = "GENSHIP_ZIZMOR",
 	  .tree = "tools/venv/bin/zizmor", .config_flag = "--config" },
-	/* One process is ~3 s of CPU before the first file: big batches. */
+	/*
+	 * One process for every file: it costs ~3 s of CPU before the
+	 * first, and its graph checks (a pod's NetworkPolicy) need the
+	 * related objects in the same run.
+	 */
 	{ .l = LINTER_CHECKOV, .program = "checkov", .args = checkov_args,
 	  .hint = "tools/setup.sh installs it into tools/venv-checkov",
 	  .start_cost = 3.0, .file_cost = 0.02, .env = "GENSHIP_CHECKOV",
 	  .tree = "tools/venv-checkov/bin/checkov",
-	  .config_flag = "--config-file", .batch_max = 4096,
+	  .config_flag = "--config-file", .batch_max = SIZE_MAX,
+	  .one_batch = true,
 	  .suffix = ".dockerfile", .files_flag = "--file" },
 };
 
@@ -570,6 +576,12 @@ static char **linter_env(void)
 			strvec_push(&env, xstrdup(*p));
 	strvec_push(&env, xstrdup("NO_COLOR=1"));
 	strvec_push(&env, xstrdup("FORCE_COLOR=0"));
+	/*
+	 * The Go helpers: collect garbage at 4x the live heap, not 2x.  For
+	 * kustomize-build's builds that is 30% less CPU for ~120 MB.
+	 */
+	if (!getenv("GOGC"))
+		strvec_push(&env, xstrdup("GOGC=400"));
 	/* checkov: no update check and no download of its guidelines. */
 	strvec_push(&env, xstrdup("CKV_SKIP_PACKAGE_UPDATE_CHECK=true"));
 	strvec_push(&env, xstrdup("BC_SKIP_MAPPING=TRUE"));
@@ -654,6 +666,20 @@ static struct invocation *work_push(struct work *w,
 	return inv;
 }
 
+/*
+ * The number of items of the batch that starts at item i: at most per,
+ * and never past a change of the items' group.
+ */
+static size_t inv_n(const struct lint_ext_job *job, size_t i, size_t per)
+{
+	size_t n = 1;
+
+	while (i + n < job->nitems && n < per &&
+	       job->items[i + n].group == job->items[i].group)
+		n++;
+	return n;
+}
+
 /* Write job's items and split them into batches of at most per files. */
 static int plan_items(struct work *w, const struct lint_ext_job *job,
 		      const char *program, size_t per, struct diag *err)
@@ -673,7 +699,7 @@ static int plan_items(struct work *w, const struct lint_ext_job *job,
 	if (!ret && job->config)
 		ret = write_file(w->tmpdir, job->config->path,
 				 job->config->data, job->config->len, err);
-	for (i = 0; !ret && i < job->nitems; i += per) {
+	for (i = 0; !ret && i < job->nitems; i += inv_n(job, i, per)) {
 		struct invocation *inv = work_push(w, job);
 
 		base_argv(&inv->argv, def, program, &cx);
@@ -684,7 +710,7 @@ static int plan_items(struct work *w, const struct lint_ext_job *job,
 		if (def->files_flag)
 			strvec_push(&inv->argv, xstrdup(def->files_flag));
 		inv->first = i;
-		inv->n = job->nitems - i < per ? job->nitems - i : per;
+		inv->n = inv_n(job, i, per);
 		inv->cost = def_of(job->linter)->start_cost +
 			def_of(job->linter)->file_cost * (double)inv->n;
 		for (j = i; j < i + inv->n; j++)
@@ -846,7 +872,8 @@ static size_t chart_renders(const struct lint_ext_job *job)
 static size_t batch_size(const struct ext_def *def, size_t nitems,
 			 unsigned jobs)
 {
-	size_t per = (nitems + jobs - 1) / (jobs ? jobs : 1);
+	size_t per = def->one_batch ? nitems :
+		(nitems + jobs - 1) / (jobs ? jobs : 1);
 	size_t max = def->batch_max ? def->batch_max : BATCH_MAX;
 
 	if (per < 1)
@@ -1372,8 +1399,8 @@ static size_t checkov_failed(const struct emit *em,
 	it = checkov_item(em, inv, json_string_value(path));
 	if (!it || !id || !name)
 		return 0;
-	msg = dockerfile && res && strrchr(res, '.') ?
-		xasprintf("%s (%s)", name, strrchr(res, '.') + 1) :
+	res = res ? strrchr(res, '.') : NULL;
+	msg = dockerfile && res && res[1] ? xasprintf("%s (%s)", name, res + 1) :
 		xstrdup(name);
 	emit_finding(em, inv, it->owner, it->path, (unsigned)json_integer_value(
 			     json_array_get(range, 0)), 0, id, msg);

@@ -463,6 +463,15 @@ sys.exit(128 - st if st < 0 else st)' \
 	kustomize_ready
 	mutation hpa-min-replicas
 }
+@test "mutation: production chart values under the schema's minimum are helm's" {
+	need_helm
+	mutation helm-values-schema
+}
+@test "mutation: no USER is checkov's CKV_DOCKER_3" {
+	[ -x "${GENSHIP_CHECKOV:-$TOP_SRCDIR/tools/venv-checkov/bin/checkov}" ] ||
+		skip "checkov is not installed: run tools/setup.sh"
+	mutation checkov-missing-user
+}
 @test "mutation: a NodePort Service is GS-209" { mutation node-port; }
 @test "mutation: a kustomization listing a missing file is GS-204" {
 	mutation missing-kustomize-file
@@ -601,7 +610,7 @@ ok p/k8s/overlays/staging"
 	run genship validate --list-linters
 	assert_success
 	assert_line --index 0 --regexp '^builtin +in genship [0-9.]+$'
-	[ "${#lines[@]}" -eq 11 ]
+	[ "${#lines[@]}" -eq 12 ]
 	if command -v yamllint >/dev/null; then
 		assert_line --regexp "^yamllint +$(command -v yamllint) \(yamllint [0-9.]+\)$"
 	fi
@@ -610,10 +619,18 @@ ok p/k8s/overlays/staging"
 			validate --list-linters
 		assert_line --regexp '^kustomize +/.*kustomize-build \(kustomize-build \(sigs.k8s.io/kustomize/api v[0-9.]+\)\)$'
 	fi
+	if [ -x "$TOP_SRCDIR/tools/bin/helm" ]; then
+		assert_line "helm              $TOP_SRCDIR/tools/bin/helm (helm v4.3.2)"
+	fi
+	if [ -x "$TOP_SRCDIR/tools/venv-checkov/bin/checkov" ]; then
+		assert_line "checkov           $TOP_SRCDIR/tools/venv-checkov/bin/checkov (checkov 3.3.30)"
+	fi
 	run env GENSHIP_KUSTOMIZE_BUILD=/nonexistent "$GENSHIP" validate \
 		--list-linters
 	assert_success
 	assert_line "kustomize         missing: GENSHIP_KUSTOMIZE_BUILD='/nonexistent' is not an executable file"
+	run env GENSHIP_CHECKOV=/nonexistent "$GENSHIP" validate --list-linters
+	assert_line "checkov           missing: GENSHIP_CHECKOV='/nonexistent' is not an executable file"
 }
 
 @test "kustomize is skipped with a notice when kustomize-build is absent" {
