@@ -757,6 +757,16 @@ maintainer: ops' "$tpl/template/deploy/chart/Chart.yaml"
 			echo "# $l is not installed: run tools/setup.sh" >&3
 		fi
 	done
+	if [ -x "$TOP_SRCDIR/tools/venv-checkov/bin/checkov" ]; then
+		assert_output --regexp "  checkov +ran: [0-9]+ unique files, 2 invocations"
+	else
+		echo "# checkov is not installed: run tools/setup.sh" >&3
+	fi
+	if [ -x "$TOP_SRCDIR/tools/bin/helm" ]; then
+		assert_output --regexp "  helm +ran: [0-9]+ unique chart renders"
+	else
+		echo "# helm is not built: run tools/setup.sh" >&3
+	fi
 	if [ -x "$KUSTOMIZE_BUILD" ]; then
 		assert_output --regexp "  kustomize +ran: [0-9]+ unique overlay builds, 1 invocation"
 	else
