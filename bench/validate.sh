@@ -24,10 +24,11 @@ run() {
 	shift
 	start=$(date +%s.%N)
 	"$genship" validate service --all --format json "$@" \
-		>"$tmp/$name.json" || status=$?
+		>"$tmp/$name.json" 2>"$tmp/$name.err" || status=$?
 	end=$(date +%s.%N)
 	if [ "$status" -gt 1 ]; then
 		echo "validate ($name) failed with status $status" >&2
+		tail -n 5 "$tmp/$name.err" >&2
 		return 1
 	fi
 	echo "$name $start $end" >>"$tmp/times"
