@@ -1,3 +1,8 @@
+// helm itself, built by tools/setup.sh into tools/bin/helm from the tool
+// line below: no Go source of genship's.  A module of its own, because
+// helm's k8s.io dependencies would move the kustomize API that
+// ../go.mod pins for kustomize-build.  Change the version with
+//   go get -tool helm.sh/helm/v4/cmd/helm@vX.Y.Z && go mod tidy
 module genship.invalid/tools/helm
 
 go 1.26.0
