@@ -147,43 +147,31 @@ static bool lint_dir_ok(const char *dir)
 	return ok;
 }
 
-/* The directory of the running binary, caller-owned, or NULL. */
-static char *exe_dir(void)
-{
-	char *buf = xcalloc(PATH_MAX + 1, 1), *dir = NULL;
-	ssize_t n = readlink("/proc/self/exe", buf, PATH_MAX);
-
-	if (n > 0)
-		dir = fs_dirname(buf);
-	free(buf);
-	return dir;
-}
-
 /*
- * Locate tools/lint: --lint-dir, else $GENSHIP_LINT_DIR, else the source
- * tree the binary was built from (GENSHIP_SRCDIR when the build defines
- * it), else tools/lint beside or above the binary, else ./tools/lint.
- * *out is an absolute path, or NULL when none is found.  A --lint-dir
- * that is not a lint directory is ERR_INPUT.
+ * Locate the npm linters' directory (tools/lint, installed as lint/ in
+ * the helper directory): --lint-dir, else $GENSHIP_LINT_DIR, else lint/
+ * in the helper directory (lint_libexec_dir), else tools/lint beside or
+ * above the binary (a build tree), else ./tools/lint.  *out is an
+ * absolute path, or NULL when none is found.  A --lint-dir that is not a
+ * lint directory is ERR_INPUT.
  */
 static int find_lint_dir(const char *given, char **out, struct diag *err)
 {
 	const char *env = getenv("GENSHIP_LINT_DIR");
-	char *exe = exe_dir(), *cands[5] = { NULL };
+	char *exe = fs_exe_dir(), *lib = lint_libexec_dir(), *cands[5];
 	size_t i, n = 0;
 
 	*out = NULL;
 	if (given && !lint_dir_ok(given)) {
 		free(exe);
+		free(lib);
 		diag_input(err, NULL, "--lint-dir '%s' has no package.json",
 			   given);
 		diag_hint(err, "point it at genship's tools/lint directory");
 		return ERR_INPUT;
 	}
 	cands[n++] = xstrdup(given ? given : env && *env ? env : "");
-#ifdef GENSHIP_SRCDIR
-	cands[n++] = xstrdup(GENSHIP_SRCDIR "/tools/lint");
-#endif
+	cands[n++] = lib ? fs_join(lib, "lint") : xstrdup("");
 	cands[n++] = exe ? fs_join(exe, "tools/lint") : xstrdup("");
 	cands[n++] = exe ? fs_join(exe, "../tools/lint") : xstrdup("");
 	cands[n++] = xstrdup("tools/lint");
@@ -193,6 +181,7 @@ static int find_lint_dir(const char *given, char **out, struct diag *err)
 		free(cands[i]);
 	}
 	free(exe);
+	free(lib);
 	return 0;
 }
 
@@ -640,13 +629,14 @@ static void print_linters(const struct report *r)
 			       lr->skipped ? lr->skipped : "not run");
 		else
 			printf("  %-17s ran: %zu unique %s%s, %zu "
-			       "invocation%s, %.1f s\n",
+			       "invocation%s, %.1f s (%.1f s CPU)\n",
 			       linter_name((enum linter)l), lr->files,
 			       l == LINTER_KUSTOMIZE ? "overlay build" :
 			       l == LINTER_HELM ? "chart render" : "file",
 			       lr->files == 1 ? "" : "s",
 			       lr->invocations,
-			       lr->invocations == 1 ? "" : "s", lr->seconds);
+			       lr->invocations == 1 ? "" : "s", lr->seconds,
+			       lr->cpu_seconds);
 	}
 }
 
@@ -672,9 +662,10 @@ static void report_text(const struct report *r)
 	       r->mx->len - r->failed, r->failed, groups,
 	       groups == 1 ? "" : "s");
 	printf("%zu files rendered, %zu unique, %zu unique contents; "
-	       "render and built-in checks %.2f s, external linters %.1f s "
-	       "(%zu invocations)\n", st->files, st->entries, st->contents,
-	       st->render_seconds, st->external_seconds, st->invocations);
+	       "render and built-in checks %.2f s (%.2f s CPU), external "
+	       "linters %.1f s (%zu invocations)\n", st->files, st->entries,
+	       st->contents, st->render_seconds, st->render_cpu_seconds,
+	       st->external_seconds, st->invocations);
 	free(h);
 }
 
@@ -719,6 +710,8 @@ static json_t *linters_json(const struct report *r)
 		json_object_set_new(j, "invocations",
 				    json_integer(lr->invocations));
 		json_object_set_new(j, "seconds", json_real(lr->seconds));
+		json_object_set_new(j, "cpu_seconds",
+				    json_real(lr->cpu_seconds));
 		json_array_append_new(arr, j);
 	}
 	return arr;
@@ -770,6 +763,8 @@ static void report_json(const struct report *r)
 			    json_integer(st->invocations));
 	json_object_set_new(stats, "render_seconds",
 			    json_real(st->render_seconds));
+	json_object_set_new(stats, "render_cpu_seconds",
+			    json_real(st->render_cpu_seconds));
 	json_object_set_new(stats, "external_seconds",
 			    json_real(st->external_seconds));
 	json_object_set_new(root, "stats", stats);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -291,6 +292,17 @@ char *fs_basename(const char *path)
 	while (start > path && start[-1] != '/')
 		start--;
 	return xstrndup(start, (size_t)(path + len - start));
+}
+
+char *fs_exe_dir(void)
+{
+	char *buf = xcalloc(PATH_MAX + 1, 1), *dir = NULL;
+	ssize_t n = readlink("/proc/self/exe", buf, PATH_MAX);
+
+	if (n > 0)
+		dir = fs_dirname(buf);
+	free(buf);
+	return dir;
 }
 
 int fs_move_noreplace(const char *from, const char *to)

@@ -63,5 +63,10 @@ char *fs_join(const char *a, const char *b);
 char *fs_dirname(const char *path);
 /* Return the last component of path, caller-owned. */
 char *fs_basename(const char *path);
+/*
+ * Return the directory of the running program (from /proc/self/exe,
+ * symlinks resolved), caller-owned; NULL when it cannot be read.
+ */
+char *fs_exe_dir(void);
 
 #endif

@@ -107,6 +107,7 @@ static struct lint_ext_item *ext_items(struct lint_run *r, enum linter l,
 			blob_id(b->data, b->len, b->id);
 		XALLOC_GROW(items, *n + 1, alloc);
 		it = &items[(*n)++];
+		memset(it, 0, sizeof(*it));
 		it->path = e->file.path;
 		memcpy(it->blob, b->id, sizeof(it->blob));
 		it->data = b->data;
@@ -564,7 +565,7 @@ static struct rendered *rendered_for(struct rendered **list, size_t *n,
 }
 
 /*
- * Split helm-render's output ("---\n# Source: CHART/templates/F\n...")
+ * Split helm template's output ("---\n# Source: CHART/templates/F\n...")
  * into one file per template, named by its path in the project.
  */
 static size_t split_rendered(const char *dir, const char *out,
@@ -735,49 +736,9 @@ static void merge_report(struct lint_run *r, struct lint_linter_report *rep)
 		k->files += rep->files;
 		k->invocations += rep->invocations;
 		k->seconds += rep->seconds;
+		k->cpu_seconds += rep->cpu_seconds;
 	}
 	free(rep->skipped);
-}
-
-/*
- * Run k8s-schema on the manifests the charts rendered to, after the
- * renders: the same strict schema check the kustomize resources get.
- */
-static int chart_schema(struct lint_run *r, const struct charts *cs,
-			struct diag *err)
-{
-	struct lint_linter_report rep;
-	struct lint_ext_job job;
-	struct lint_ext_item *ext;
-	size_t n, i;
-	struct schema_item *items = schema_items(cs, &n);
-	int ret;
-
-	if (!n)
-		return 0;
-	memset(&rep, 0, sizeof(rep));
-	memset(&job, 0, sizeof(job));
-	rep.enabled = true;
-	ext = xcalloc(n + 1, sizeof(*ext));
-	for (i = 0; i < n; i++) {
-		ext[i].path = items[i].file->path;
-		blob_id(items[i].file->data.buf, items[i].file->data.len,
-			ext[i].blob);
-		ext[i].data = items[i].file->data.buf;
-		ext[i].len = items[i].file->data.len;
-		ext[i].owner = &items[i];
-	}
-	job.linter = LINTER_K8S_SCHEMA;
-	job.items = ext;
-	job.nitems = n;
-	job.report = &rep;
-	ret = lint_ext_run(&job, 1, &r->opts, chart_schema_sink, r, err);
-	merge_report(r, &rep);
-	for (i = 0; i < n; i++)
-		free(items[i].uses);
-	free(items);
-	free(ext);
-	return ret;
 }
 
 /* ---- built overlays: the same rules on what deploys ------------------- */
@@ -1109,50 +1070,6 @@ static void built_schema_sink(void *ud, const struct lint_ext_job *job,
 		built_finding(ud, it->uses[i].b, it->uses[i].di, f);
 }
 
-/*
- * Run k8s-schema on the objects the overlays built to: the same strict
- * schema check the source files get.
- */
-static int built_schema(struct lint_run *r, const struct builds *bs,
-			struct diag *err)
-{
-	struct built_items bi = { NULL, 0, 0, { NULL, 0, 0 } };
-	struct lint_linter_report rep;
-	struct lint_ext_job job;
-	struct lint_ext_item *ext;
-	size_t i;
-	int ret = 0;
-
-	built_items_of(bs, &bi);
-	if (!bi.n)
-		return 0;
-	memset(&rep, 0, sizeof(rep));
-	memset(&job, 0, sizeof(job));
-	rep.enabled = true;
-	ext = xcalloc(bi.n + 1, sizeof(*ext));
-	for (i = 0; i < bi.n; i++) {
-		blob_id(bi.items[i].doc->data, bi.items[i].doc->len,
-			ext[i].blob);
-		ext[i].path = arena_printf(&r->arena, "%s/built.yaml",
-					   bi.items[i].uses[0].b->overlay);
-		ext[i].data = bi.items[i].doc->data;
-		ext[i].len = bi.items[i].doc->len;
-		ext[i].owner = &bi.items[i];
-	}
-	job.linter = LINTER_K8S_SCHEMA;
-	job.items = ext;
-	job.nitems = bi.n;
-	job.report = &rep;
-	ret = lint_ext_run(&job, 1, &r->opts, built_schema_sink, r, err);
-	merge_report(r, &rep);
-	for (i = 0; i < bi.n; i++)
-		free(bi.items[i].uses);
-	free(bi.items);
-	free(bi.tab.slots);
-	free(ext);
-	return ret;
-}
-
 /* Attach an external finding to every entry holding its content. */
 static void ext_sink(void *ud, const struct lint_ext_job *job, void *owner,
 		     const struct lint_finding *f)
@@ -1201,6 +1118,132 @@ static const struct lint_file *project_config(const struct lint_run *r,
 	return NULL;
 }
 
+/* ---- what deploys: k8s-schema and checkov on built and rendered objects */
+
+/* Where the findings on one item of the deploy checks go. */
+struct deploy_owner {
+	lint_ext_sink sink;
+	void *owner;
+};
+
+/* Hand a deploy check's finding to its item's own sink. */
+static void deploy_sink(void *ud, const struct lint_ext_job *job,
+			void *owner, const struct lint_finding *f)
+{
+	const struct deploy_owner *o = owner;
+
+	o->sink(ud, job, o->owner, f);
+}
+
+/* The items of the deploy checks, and where each one's findings go. */
+struct deploy {
+	struct lint_ext_item *items;
+	struct deploy_owner *owners;
+	size_t n;
+};
+
+static void deploy_add(struct lint_run *r, struct deploy *d,
+		       const struct lint_ext_item *it, lint_ext_sink sink,
+		       void *owner)
+{
+	struct lint_ext_item *x = &d->items[d->n];
+
+	*x = *it;
+	if (!x->blob[0])
+		blob_id(x->data, x->len, x->blob);
+	x->path = arena_strdup(&r->arena, x->path);
+	d->owners[d->n] = (struct deploy_owner){ sink, owner };
+	x->owner = &d->owners[d->n++];
+}
+
+/*
+ * Fill d: the Containerfiles (checkov only, first), then every file the
+ * charts rendered, then (group 1) every object the overlays built.  A
+ * one-process linter (checkov) runs once per group: two processes that
+ * each see whole renders and whole builds.  Returns how many items lead,
+ * for checkov alone.
+ */
+static size_t deploy_items(struct lint_run *r, struct deploy *d,
+			   const struct lint_ext_item *cf, size_t ncf,
+			   struct schema_item *si, size_t nsi,
+			   struct built_items *bi)
+{
+	size_t i, total = ncf + nsi + bi->n;
+
+	d->items = xcalloc(total + 1, sizeof(*d->items));
+	d->owners = xcalloc(total + 1, sizeof(*d->owners));
+	d->n = 0;
+	for (i = 0; i < ncf; i++)
+		deploy_add(r, d, &cf[i], ext_sink, cf[i].owner);
+	for (i = 0; i < nsi; i++)
+		deploy_add(r, d, &(struct lint_ext_item){
+				   .path = si[i].file->path,
+				   .data = si[i].file->data.buf,
+				   .len = si[i].file->data.len },
+			   chart_schema_sink, &si[i]);
+	for (i = 0; i < bi->n; i++)
+		deploy_add(r, d, &(struct lint_ext_item){
+				   .path = arena_printf(&r->arena,
+						"%s/built.yaml",
+						bi->items[i].uses[0].b->overlay),
+				   .data = bi->items[i].doc->data,
+				   .len = bi->items[i].doc->len, .group = 1 },
+			   built_schema_sink, &bi->items[i]);
+	return ncf;
+}
+
+/*
+ * After the renders and builds: the strict schema check (k8s-schema) and
+ * checkov on what deploys, every chart render and every built overlay
+ * object, unique by content; checkov on the Containerfiles too, with the
+ * project's own .checkov.yaml.  One run, so that their processes share
+ * the job slots.
+ */
+static int deploy_checks(struct lint_run *r, const struct charts *cs,
+			 const struct builds *bs, const unsigned char *role,
+			 struct diag *err)
+{
+	struct built_items bi = { NULL, 0, 0, { NULL, 0, 0 } };
+	struct lint_linter_report rep;
+	struct lint_ext_job jobs[2];
+	struct lint_ext_item *cf = NULL;
+	struct deploy d;
+	size_t nsi, ncf = 0, lead, i, njobs = 0;
+	struct schema_item *si = schema_items(cs, &nsi);
+	int ret;
+
+	built_items_of(bs, &bi);
+	if (r->opts.linters & (1u << LINTER_CHECKOV))
+		cf = ext_items(r, LINTER_CHECKOV, role, &ncf);
+	lead = deploy_items(r, &d, cf, ncf, si, nsi, &bi);
+	memset(jobs, 0, sizeof(jobs));
+	memset(&rep, 0, sizeof(rep));
+	rep.enabled = true;
+	if ((r->opts.linters & (1u << LINTER_K8S_SCHEMA)) && d.n > lead)
+		jobs[njobs++] = (struct lint_ext_job){
+			.linter = LINTER_K8S_SCHEMA, .items = d.items + lead,
+			.nitems = d.n - lead, .report = &rep };
+	if (r->opts.linters & (1u << LINTER_CHECKOV))
+		jobs[njobs++] = (struct lint_ext_job){
+			.linter = LINTER_CHECKOV, .items = d.items,
+			.nitems = d.n, .report = &r->reports[LINTER_CHECKOV],
+			.config = project_config(r, ".checkov.yaml") };
+	ret = njobs ? lint_ext_run(jobs, njobs, &r->opts, deploy_sink, r,
+				   err) : 0;
+	merge_report(r, &rep);
+	for (i = 0; i < nsi; i++)
+		free(si[i].uses);
+	for (i = 0; i < bi.n; i++)
+		free(bi.items[i].uses);
+	free(si);
+	free(bi.items);
+	free(bi.tab.slots);
+	free(d.items);
+	free(d.owners);
+	free(cf);
+	return ret;
+}
+
 int lint_run_external(struct lint_run *r, struct diag *err)
 {
 	struct lint_ext_job jobs[LINTER_COUNT];
@@ -1215,7 +1258,8 @@ int lint_run_external(struct lint_run *r, struct diag *err)
 
 	memset(jobs, 0, sizeof(jobs));
 	for (l = 0; l < LINTER_COUNT; l++) {
-		if (l == LINTER_BUILTIN || !(r->opts.linters & (1u << l)))
+		if (l == LINTER_BUILTIN || l == LINTER_CHECKOV ||
+		    !(r->opts.linters & (1u << l)))
 			continue;
 		jobs[n].linter = (enum linter)l;
 		jobs[n].report = &r->reports[l];
@@ -1234,10 +1278,8 @@ int lint_run_external(struct lint_run *r, struct diag *err)
 		n++;
 	}
 	ret = lint_ext_run(jobs, n, &r->opts, ext_sink, r, err);
-	if (!ret && (r->opts.linters & (1u << LINTER_K8S_SCHEMA)))
-		ret = chart_schema(r, &cs, err);
-	if (!ret && (r->opts.linters & (1u << LINTER_K8S_SCHEMA)))
-		ret = built_schema(r, &bs, err);
+	if (!ret)
+		ret = deploy_checks(r, &cs, &bs, role, err);
 	for (i = 0; i < n; i++) {
 		size_t t;
 

@@ -60,7 +60,8 @@ static int linter_add(const char *s, size_t n, unsigned *set,
 	else
 		diag_hint(err, "linters: builtin, yamllint, shellcheck, "
 			  "kustomize, helm, k8s-schema, actionlint, dclint, "
-			  "dockerfile-utils, all, none");
+			  "dockerfile-utils, hadolint, zizmor, checkov, all, "
+			  "none");
 out:
 	free(name);
 	return ret;
@@ -226,6 +227,15 @@ double lint_clock(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The CPU time genship itself has used so far. */
+static double cpu_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
@@ -634,7 +644,7 @@ int lint_run_add(struct lint_run *r, const struct matrix_combo *mc)
 {
 	struct plan plan = PLAN_INIT;
 	struct diag err = DIAG_INIT;
-	double start = lint_clock();
+	double start = lint_clock(), cpu = cpu_seconds();
 	struct combo *c;
 	size_t i;
 
@@ -655,6 +665,7 @@ int lint_run_add(struct lint_run *r, const struct matrix_combo *mc)
 	diag_release(&err);
 	r->stats.combos = r->ncombos;
 	r->stats.render_seconds += lint_clock() - start;
+	r->stats.render_cpu_seconds += cpu_seconds() - cpu;
 	return 0;
 }
 

@@ -41,7 +41,8 @@
 	X(LINTER_DCLINT, "dclint")                             \
 	X(LINTER_DOCKERFILE, "dockerfile-utils")                \
 	X(LINTER_HADOLINT, "hadolint")                         \
-	X(LINTER_ZIZMOR, "zizmor")
+	X(LINTER_ZIZMOR, "zizmor")                             \
+	X(LINTER_CHECKOV, "checkov")
 
 #define LINTER_ENUM(id, name) id,
 enum linter { LINTER_LIST(LINTER_ENUM) LINTER_COUNT };
@@ -79,6 +80,7 @@ struct lint_linter_report {
 	size_t files;		/* unique contents (or trees) checked */
 	size_t invocations;	/* processes started */
 	double seconds;		/* wall time of its invocations */
+	double cpu_seconds;	/* their CPU time, user and system */
 };
 
 /*
@@ -144,6 +146,7 @@ struct lint_stats {
 	size_t trees;		/* unique tree-check groups */
 	size_t invocations;	/* external processes started */
 	double render_seconds;	/* rendering plus built-in checks */
+	double render_cpu_seconds;	/* the same, CPU time */
 	double external_seconds;
 };
 
@@ -290,6 +293,9 @@ struct lint_ext_item {
 	const char *data;
 	size_t len;
 	bool patch;		/* k8s-schema: a partial object (a patch) */
+	/* Items of different groups never share an invocation; a job's
+	 * items are sorted by group. */
+	unsigned group;
 	void *owner;		/* the run's handle, for the sink */
 };
 
@@ -303,8 +309,8 @@ struct lint_ext_tree {
 
 /*
  * One Helm chart (every file under its directory) and the renders to
- * make of it: helm-render --check-chart once, then one render per values
- * file, each with the chart's values.yaml underneath.
+ * make of it: per values file (each with the chart's values.yaml
+ * underneath), `helm lint --strict` and `helm template`.
  */
 struct lint_ext_chart {
 	const char *dir;	/* the directory holding Chart.yaml */
@@ -315,6 +321,24 @@ struct lint_ext_chart {
 	size_t nvalues;		/* for values.yaml alone */
 	void *owner;
 };
+
+/*
+ * Receives one finding of helm: a project path, 1-based or 0 positions;
+ * chart_wide when it is about the chart whatever the values (Chart.yaml).
+ */
+typedef void (*lint_helm_fn)(void *ud, const char *file, unsigned line,
+			     unsigned col, const char *msg, bool chart_wide);
+
+/*
+ * lint-helm.c: turn what helm printed about chart c into findings.  text
+ * is the stdout of `helm lint` (lint true) or the stderr of `helm
+ * template`; values is the values file the run added ("" for none), used
+ * to find the key a schema violation is about.  Calls fn once per
+ * finding and returns their number.
+ */
+size_t lint_helm_parse(const struct lint_ext_chart *c, const char *values,
+		       bool lint, const char *text, lint_helm_fn fn,
+		       void *ud);
 
 struct lint_ext_job;
 
@@ -336,7 +360,7 @@ struct lint_ext_job {
 	const struct lint_ext_chart *charts;	/* helm only */
 	size_t ncharts;
 	lint_ext_output_fn output;	/* helm: gets each render's output */
-	/* The project's own config for the tool (zizmor), or NULL. */
+	/* The project's own config for the tool (zizmor, checkov), or NULL. */
 	const struct lint_file *config;
 	struct lint_linter_report *report;	/* filled in */
 };
@@ -358,8 +382,9 @@ bool lint_ext_wants(enum linter l, const char *path, const char *data);
 /*
  * Run every job: write the items and trees under a private temporary
  * directory, batch them, and run up to opts->jobs processes at once
- * across all jobs.  helm-render is found through $GENSHIP_HELM_RENDER,
- * then PATH, then the build tree genship was built in.  A missing tool
+ * across all jobs.  The helpers are found through their variable
+ * ($GENSHIP_HELM ...), then lint_libexec_dir(), then the build tree the
+ * binary sits in, then PATH.  A missing tool
  * sets the job's report->skipped (a string the caller frees) and is not
  * an error.  Returns 0, or ERR_FAIL when the temporary files cannot be
  * written.
@@ -367,6 +392,15 @@ bool lint_ext_wants(enum linter l, const char *path, const char *data);
 int lint_ext_run(struct lint_ext_job *jobs, size_t njobs,
 		 const struct lint_options *opts, lint_ext_sink sink,
 		 void *sink_ud, struct diag *err);
+
+/*
+ * Return genship's helper directory, caller-owned: $GENSHIP_LIBEXECDIR
+ * when set, else where `make install` puts the helpers, found relative
+ * to the running binary ($(pkglibexecdir) seen from $(bindir)); NULL
+ * when there is none.  It holds bin/ (helm, kustomize-build, hadolint,
+ * zizmor, checkov) and lint/ (the npm linters).
+ */
+char *lint_libexec_dir(void);
 
 /*
  * Describe external linter l for --list-linters: when its program is

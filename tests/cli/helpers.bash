@@ -49,3 +49,11 @@ wait_for() {
 	done
 	fail "$1 never appeared"
 }
+
+# need_helm: skip with a notice unless tools/setup.sh built helm (or
+# GENSHIP_HELM names one); sets HELM and points genship at it.
+need_helm() {
+	HELM=${GENSHIP_HELM:-$TOP_SRCDIR/tools/bin/helm}
+	[ -x "$HELM" ] || skip "helm is not built: run tools/setup.sh"
+	export GENSHIP_HELM="$HELM"
+}

@@ -463,6 +463,15 @@ sys.exit(128 - st if st < 0 else st)' \
 	kustomize_ready
 	mutation hpa-min-replicas
 }
+@test "mutation: production chart values under the schema's minimum are helm's" {
+	need_helm
+	mutation helm-values-schema
+}
+@test "mutation: no USER is checkov's CKV_DOCKER_3" {
+	[ -x "${GENSHIP_CHECKOV:-$TOP_SRCDIR/tools/venv-checkov/bin/checkov}" ] ||
+		skip "checkov is not installed: run tools/setup.sh"
+	mutation checkov-missing-user
+}
 @test "mutation: a NodePort Service is GS-209" { mutation node-port; }
 @test "mutation: a kustomization listing a missing file is GS-204" {
 	mutation missing-kustomize-file
@@ -601,7 +610,7 @@ ok p/k8s/overlays/staging"
 	run genship validate --list-linters
 	assert_success
 	assert_line --index 0 --regexp '^builtin +in genship [0-9.]+$'
-	[ "${#lines[@]}" -eq 11 ]
+	[ "${#lines[@]}" -eq 12 ]
 	if command -v yamllint >/dev/null; then
 		assert_line --regexp "^yamllint +$(command -v yamllint) \(yamllint [0-9.]+\)$"
 	fi
@@ -610,10 +619,18 @@ ok p/k8s/overlays/staging"
 			validate --list-linters
 		assert_line --regexp '^kustomize +/.*kustomize-build \(kustomize-build \(sigs.k8s.io/kustomize/api v[0-9.]+\)\)$'
 	fi
+	if [ -x "$TOP_SRCDIR/tools/bin/helm" ]; then
+		assert_line "helm              $TOP_SRCDIR/tools/bin/helm (helm v4.3.2)"
+	fi
+	if [ -x "$TOP_SRCDIR/tools/venv-checkov/bin/checkov" ]; then
+		assert_line "checkov           $TOP_SRCDIR/tools/venv-checkov/bin/checkov (checkov 3.3.30)"
+	fi
 	run env GENSHIP_KUSTOMIZE_BUILD=/nonexistent "$GENSHIP" validate \
 		--list-linters
 	assert_success
 	assert_line "kustomize         missing: GENSHIP_KUSTOMIZE_BUILD='/nonexistent' is not an executable file"
+	run env GENSHIP_CHECKOV=/nonexistent "$GENSHIP" validate --list-linters
+	assert_line "checkov           missing: GENSHIP_CHECKOV='/nonexistent' is not an executable file"
 }
 
 @test "kustomize is skipped with a notice when kustomize-build is absent" {
@@ -623,14 +640,7 @@ ok p/k8s/overlays/staging"
 	assert_output --partial "kustomize         skipped: GENSHIP_KUSTOMIZE_BUILD='/nonexistent/kustomize-build' is not an executable file"
 }
 
-# --- Helm charts: helm-render, then the Kubernetes rules on its output ---------------
-
-# helm_ready: skip unless helm-render was built, and point genship at it.
-helm_ready() {
-	[ -n "${HELM_RENDER:-}" ] && [ -x "$HELM_RENDER" ] ||
-		skip "helm-render is not built: ${HELM_RENDER_MISSING:-go is missing}"
-	export GENSHIP_HELM_RENDER="$HELM_RENDER"
-}
+# --- Helm charts: helm lint and helm template, then the Kubernetes rules -------
 
 # helm_case: a copy of the helm-chart fixture to edit; prints its path.
 helm_case() {
@@ -639,29 +649,31 @@ helm_case() {
 }
 
 @test "validate renders a generated chart per values file and applies the k8s rules" {
-	helm_ready
+	need_helm
 	run genship validate "$CASES/helm-chart" --lint builtin,helm
 	assert_failure 1
 	assert_output --partial "deploy/chart/templates/deployment.yaml: KSV014: container 'app': readOnlyRootFilesystem is not true (rendered with deploy/chart/values-production.yaml, line 65) [builtin]"
 	assert_output --partial "in 1 of 2 combinations, e.g. 8ae41ef5 (hardened=false)"
 	assert_output --partial "helm-chart 1.0.0: 2 combinations, 1 passed, 1 failed; 1 unique finding"
-	assert_output --partial "helm              ran: 6 unique chart renders, 6 invocations"
+	assert_output --partial "helm              ran: 4 unique chart renders, 8 invocations"
 	# The chart's templates are Go templates: no YAML syntax findings.
 	refute_output --partial "GS-002"
 }
 
 @test "chart values that break values.schema.json are found at their line" {
-	helm_ready
+	need_helm
 	tpl=$(helm_case)
 	sed -i 's/^  tag: "1.0.0-rc.1"$/  tag: 1/' \
 		"$tpl/template/deploy/chart/values-staging.yaml"
 	run genship validate "$tpl" --set hardened=true --lint helm
 	assert_failure 1
-	assert_output --partial "deploy/chart/values-staging.yaml:2:3: helm: value 'image.tag' does not match the schema: Invalid type. Expected: string, given: integer; change the value, or the schema in deploy/chart/values.schema.json (rendered with deploy/chart/values-staging.yaml) [helm]"
+	assert_output --partial "deploy/chart/values-staging.yaml:2:3: helm: value 'image.tag' does not match the schema: got number, want string; change the value, or the schema in deploy/chart/values.schema.json (rendered with deploy/chart/values-staging.yaml) [helm]"
+	# helm lint and helm template both report it: one finding.
+	assert_output --partial "1 unique finding"
 }
 
 @test "a template error in a chart names the template line" {
-	helm_ready
+	need_helm
 	tpl=$(helm_case)
 	sed -i 's/^  tag: "1.0.0"$/  tag: ""/' \
 		"$tpl/template/deploy/chart/values-production.yaml"
@@ -671,18 +683,20 @@ helm_case() {
 }
 
 @test "Chart.yaml is checked structurally" {
-	helm_ready
+	need_helm
 	tpl=$(helm_case)
 	sed -i 's/^version: 0.1.0$/version: "0.1"/; $a\
 maintainer: ops' "$tpl/template/deploy/chart/Chart.yaml"
 	run genship validate "$tpl" --set hardened=true --lint helm
 	assert_failure 1
-	assert_output --partial "deploy/chart/Chart.yaml:5:10: helm: version '0.1' is not a SemVer 2 version; use MAJOR.MINOR.PATCH, such as 0.1.0 [helm]"
-	assert_output --partial "deploy/chart/Chart.yaml:7:1: helm: unknown key 'maintainer' in Chart.yaml; did you mean 'maintainers'? [helm]"
+	assert_output --partial "deploy/chart/Chart.yaml:5:1: helm: version '0.1' is not a valid SemVerV2 [helm]"
+	assert_output --partial "deploy/chart/Chart.yaml:7:1: helm: failed to strictly parse chart metadata file; error unmarshaling JSON: while decoding JSON: json: unknown field \"maintainer\" [helm]"
+	# About the chart, whatever the values: once, not once per values file.
+	assert_output --partial "2 unique findings"
 }
 
 @test "the strict Kubernetes schema check runs on rendered charts" {
-	helm_ready
+	need_helm
 	command -v node >/dev/null || skip "node is not installed"
 	[ -d "$GENSHIP_LINT_DIR/node_modules" ] || skip "tools/lint is not installed"
 	tpl=$(helm_case)
@@ -695,11 +709,11 @@ maintainer: ops' "$tpl/template/deploy/chart/Chart.yaml"
 	assert_output --regexp "k8s-schema +ran: 5 unique files"
 }
 
-@test "helm is skipped with a notice when helm-render is absent" {
-	run env GENSHIP_HELM_RENDER=/nonexistent/helm-render "$GENSHIP" \
+@test "helm is skipped with a notice when helm is absent" {
+	run env GENSHIP_HELM=/nonexistent/helm "$GENSHIP" \
 		validate "$CASES/helm-chart" --lint builtin,helm
 	assert_success
-	assert_output --partial "helm              skipped: GENSHIP_HELM_RENDER='/nonexistent/helm-render' is not an executable file"
+	assert_output --partial "helm              skipped: GENSHIP_HELM='/nonexistent/helm' is not an executable file"
 }
 
 # --- the project's own CI workflow ---------------------------------------------------
@@ -743,6 +757,16 @@ maintainer: ops' "$tpl/template/deploy/chart/Chart.yaml"
 			echo "# $l is not installed: run tools/setup.sh" >&3
 		fi
 	done
+	if [ -x "$TOP_SRCDIR/tools/venv-checkov/bin/checkov" ]; then
+		assert_output --regexp "  checkov +ran: [0-9]+ unique files, 2 invocations"
+	else
+		echo "# checkov is not installed: run tools/setup.sh" >&3
+	fi
+	if [ -x "$TOP_SRCDIR/tools/bin/helm" ]; then
+		assert_output --regexp "  helm +ran: [0-9]+ unique chart renders"
+	else
+		echo "# helm is not built: run tools/setup.sh" >&3
+	fi
 	if [ -x "$KUSTOMIZE_BUILD" ]; then
 		assert_output --regexp "  kustomize +ran: [0-9]+ unique overlay builds, 1 invocation"
 	else

@@ -56,8 +56,7 @@ pkg-config --exists "${pkgs[@]}" ||
 	die "pkg-config cannot find ${pkgs[*]}: install their -dev packages"
 
 cppflags=(-include "$builddir/config.h" -I"$builddir" -I"$srcdir/src"
-	-I"$builddir/src"
-	-DGENSHIP_SRCDIR="\"$srcdir\"")
+	-I"$builddir/src")
 warnings=(-std=c11 -Wall -Wextra -Wmissing-prototypes -Wshadow
 	-Wwrite-strings -Wno-unused-parameter)
 sanitize=(-g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all)

@@ -7,7 +7,8 @@ A mutation breaks exactly one rule: every finding the mutated run has and
 the baseline lacks (per combination id) must be RULE in FILE, there must be
 at least one, and no baseline finding may disappear.  A component's copy of
 a file (services/<name>/FILE, k8s/base/<name>/FILE) includes FILE, so a
-finding there counts as one in FILE.  Prints a summary line; exits 1 with
+finding there counts as one in FILE; a chart's charts/<project>/FILE is
+charts/CHART/FILE.  Prints a summary line; exits 1 with
 the offending findings otherwise.
 """
 import json
@@ -16,7 +17,9 @@ import sys
 
 
 def source(path):
-    """The single-service file that the generated file at path renders."""
+    """The single-service file that the generated file at path renders;
+    a chart's files are under charts/CHART/ whatever the project's name."""
+    path = re.sub(r"^charts/[^/]+/", "charts/CHART/", path)
     return re.sub(r"^(?:services/[^/]+/|(k8s/base/)[^/]+/)", r"\1", path)
 
 

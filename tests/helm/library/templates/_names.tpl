@@ -1,1 +1,0 @@
-{{- define "library.name" -}}lib{{- end -}}
