@@ -16,6 +16,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 
 #include <yaml.h>
 
+#include "cond.h"
 #include "fsutil.h"
 #include "hostenv.h"
 #include "ly.h"
@@ -303,7 +305,12 @@ out:
 int answer_set_add_mapping(struct answer_set *set, struct ly_doc *y,
 			   const yaml_node_t *map)
 {
-	return add_mapping(set, y, map, "answers map");
+	size_t i = set->len;
+	int ret = add_mapping(set, y, map, "answers map");
+
+	for (; i < set->len; i++)
+		set->items[i].is_default = true;
+	return ret;
 }
 
 void answer_set_add_answer(struct answer_set *set, const struct answer *a)
@@ -330,14 +337,36 @@ int answer_set_gather(struct answer_set *set, const char *answers_path,
 
 /* ---- resolving the context --------------------------------------------- */
 
+/*
+ * Most questions a resolution asks again (after a conflict or a refused
+ * value) before giving up: a bound for a prompter that repeats itself.
+ */
+#define RESOLVE_MAX_AGAIN 1000
+
+/* Where one option stands in a resolution. */
+struct opt_state {
+	struct value *val;	/* its value; NULL until resolved */
+	struct value *reply;	/* the prompter's answer, kept when the
+				 * resolution goes back to an earlier one */
+	const struct answer *given;	/* the last given answer, or NULL */
+	const char *problem;	/* why it is asked again, or NULL */
+	bool active;		/* its `when` is true */
+	bool asked;		/* put to the prompter at least once */
+};
+
 struct resolver {
 	const struct manifest *m;
 	const struct answer_set *given;
-	answers_prompt_fn prompt;
-	void *prompt_ud;
+	struct answers_opts *o;		/* never NULL */
 	struct arena *a;
+	struct arena scratch;		/* trial evaluations */
 	struct value *ctx;
 	struct diag *err;
+	struct opt_state *st;		/* per option */
+	struct cond_deps *deps;		/* per constraint */
+	size_t *ready;			/* per constraint: checked once
+					 * this option is resolved */
+	unsigned again;			/* questions asked again */
 };
 
 /* Every given answer must name an option. */
@@ -396,7 +425,8 @@ static void format_given(struct strbuf *sb, const struct option *o,
 
 /*
  * Type in as o's value.  A bad value is an error at ans (or without a
- * position for a prompt reply), with o's help as the hint for patterns.
+ * position for a prompt reply), with o's help as the hint for patterns
+ * that the manifest does not explain in words.
  */
 static int coerce_answer(struct resolver *r, const struct option *o,
 			 const struct value *in, const struct answer *ans,
@@ -418,7 +448,8 @@ static int coerce_answer(struct resolver *r, const struct option *o,
 		if (in->kind == VALUE_LIST && o->type != OPTION_MULTI)
 			diag_hint(r->err, "option '%s' takes one value, "
 				  "written without brackets", o->name);
-		else if (o->type == OPTION_STRING && o->pattern && o->help)
+		else if (o->type == OPTION_STRING && o->pattern &&
+			 !o->pattern_help && o->help)
 			diag_hint(r->err, "%s", o->help);
 	}
 	strbuf_release(&why);
@@ -426,9 +457,9 @@ static int coerce_answer(struct resolver *r, const struct option *o,
 	return ret;
 }
 
-/* Whether o is asked: its `when` is true in the context so far. */
+/* Whether o applies: its `when` is true in ctx. */
 static int option_active(struct resolver *r, const struct option *o,
-			 bool *active)
+			 struct value *ctx, bool *active)
 {
 	struct value *v;
 	int ret;
@@ -436,31 +467,28 @@ static int option_active(struct resolver *r, const struct option *o,
 	*active = true;
 	if (!o->when)
 		return 0;
-	ret = tpl_expr_eval(o->when, r->ctx, hostenv_tpl(), r->a, &v, r->err);
+	ret = tpl_expr_eval(o->when, ctx, hostenv_tpl(), r->a, &v, r->err);
 	if (!ret)
 		*active = value_truthy(v);
 	return ret;
 }
 
-/* Ask the prompter for o, offering *cur; the reply replaces *cur. */
-static int ask(struct resolver *r, const struct option *o,
-	       struct value **cur)
+/* Whether option i, which applies, is put to the prompter. */
+static bool wants_asking(const struct resolver *r, size_t i)
 {
-	char *reply = NULL;
-	int ret;
+	const struct opt_state *s = &r->st[i];
 
-	if (r->prompt(r->prompt_ud, o, *cur, &reply))
-		return diag_fail(r->err, "no answer for option '%s'",
-				 o->name);
-	ret = coerce_answer(r, o, value_str(r->a, reply), NULL, cur);
-	free(reply);
-	return ret;
+	if (!r->o->prompt || (s->reply && !s->problem))
+		return false;
+	return r->o->ask_all || !s->given || s->given->is_default ||
+	       s->problem;
 }
 
 /*
- * An active option that nobody answered takes its default, which must
- * pass the option's checks: the implicit "" of a string option need not
- * match its pattern, and a project made with it could never be updated.
+ * An option that applies and that nobody answered takes its default,
+ * which must pass the option's checks: the implicit "" of a string option
+ * need not match its pattern, and a project made with it could never be
+ * updated.
  */
 static int check_default(struct resolver *r, const struct option *o,
 			 const struct value *def)
@@ -482,22 +510,240 @@ static int check_default(struct resolver *r, const struct option *o,
 	return ret;
 }
 
-static int resolve_option(struct resolver *r, const struct option *o)
+/* ---- what a question offers -------------------------------------------- */
+
+/* The constraint's message rendered in ctx, or its text when that fails. */
+static const char *constraint_text(struct resolver *r,
+				   const struct constraint *c,
+				   struct value *ctx, struct arena *a)
 {
-	struct value *cur = value_copy(r->a, o->def);
-	const struct answer *ans = NULL;
+	struct diag err = DIAG_INIT;
+	char *msg;
+	size_t len;
+
+	if (tpl_render_string(r->m->file, c->message, strlen(c->message),
+			      c->pos.line, c->pos.col, NULL, ctx, hostenv_tpl(),
+			      a, &msg, &len, &err))
+		msg = c->message;
+	diag_release(&err);
+	return msg;
+}
+
+/*
+ * Why option i may not take v, given the options before it: the message
+ * of a constraint that no values of the later options could satisfy, or
+ * NULL.
+ */
+static const char *ruled_out(struct resolver *r, size_t i, struct value *v)
+{
+	const struct manifest *m = r->m;
+	struct value *trial;
+	size_t k;
+
+	for (k = 0; k < m->nconstraints; k++) {
+		if (!cond_deps_has(&r->deps[k], i) || r->deps[k].computed)
+			continue;
+		trial = cond_ctx_copy(&r->scratch, r->ctx);
+		value_dict_set(&r->scratch, trial, m->options[i].name, v);
+		if (!cond_possible(m, m->constraints[k].require, &r->deps[k],
+				   trial, i, &r->scratch))
+			return arena_strdup(r->a, constraint_text(r,
+					&m->constraints[k], trial, &r->scratch));
+	}
+	return NULL;
+}
+
+/* The value a choice of o stands for: the choice, or a list of it. */
+static struct value *choice_value(struct resolver *r, const struct option *o,
+				  size_t c)
+{
+	struct value *v = value_str(&r->scratch, o->choices[c]), *l;
+
+	if (o->type != OPTION_MULTI)
+		return v;
+	l = value_list(&r->scratch, 1);
+	value_list_push(&r->scratch, l, v);
+	return l;
+}
+
+/* Drop from *def what why_not rules out: elements, or the choice. */
+static void offer_default(struct resolver *r, const struct option *o,
+			  const char **why_not, struct value **def)
+{
+	struct value *kept;
+	size_t c, k;
+
+	if (o->type == OPTION_CHOICE) {
+		for (c = 0; c < o->nchoices; c++)
+			if (!why_not[c] && value_equal(*def, value_str(
+					&r->scratch, o->choices[c])))
+				return;
+		for (c = 0; why_not[c]; c++)
+			;
+		*def = value_str(r->a, o->choices[c]);
+		return;
+	}
+	kept = value_list(r->a, 0);
+	for (k = 0; (*def)->kind == VALUE_LIST && k < (*def)->u.list.len; k++)
+		for (c = 0; c < o->nchoices; c++)
+			if (!why_not[c] && value_equal((*def)->u.list.items[k],
+					value_str(&r->scratch, o->choices[c])))
+				value_list_push(r->a, kept,
+						(*def)->u.list.items[k]);
+	*def = kept;
+}
+
+/*
+ * The choices of option i that the options before it still allow: NULL
+ * when all are, or when none is (then the conflict is with the earlier
+ * answers, and the constraint check reports it).  *def loses what is
+ * ruled out.
+ */
+static const char **offered_choices(struct resolver *r, size_t i,
+				    struct value **def)
+{
+	const struct option *o = &r->m->options[i];
+	const char **why_not;
+	size_t c, out = 0;
+
+	if ((o->type != OPTION_CHOICE && o->type != OPTION_MULTI) ||
+	    o->nfields)
+		return NULL;
+	why_not = arena_zalloc(r->a, (o->nchoices + 1) * sizeof(*why_not));
+	for (c = 0; c < o->nchoices; c++) {
+		why_not[c] = ruled_out(r, i, choice_value(r, o, c));
+		out += why_not[c] != NULL;
+	}
+	arena_release(&r->scratch);
+	if (!out || out == o->nchoices)
+		return NULL;
+	offer_default(r, o, why_not, def);
+	return why_not;
+}
+
+/* The value option k is expected to take when the interview reaches it. */
+static struct value *expected_value(struct resolver *r, size_t k)
+{
+	const struct opt_state *s = &r->st[k];
+	const struct option *o = &r->m->options[k];
+	struct strbuf why = STRBUF_INIT;
+	struct value *v = o->def;
+
+	if (s->reply)
+		v = s->reply;
+	else if (s->given && option_coerce(o, s->given->val, &r->scratch, &v,
+					   &why))
+		v = o->def;
+	strbuf_release(&why);
+	return v;
+}
+
+/*
+ * Progress for option i, offering def: its number among the questions,
+ * and about how many there are, supposing the later options take their
+ * answers or defaults (their `when` may change with the answers).
+ */
+static void progress(struct resolver *r, size_t i, struct value *def,
+		     unsigned *number, unsigned *total)
+{
+	struct value *trial = cond_ctx_copy(&r->scratch, r->ctx);
+	struct diag err = DIAG_INIT;
+	struct value *w;
+	size_t k;
 	bool active;
+
+	*number = 1;
+	for (k = 0; k < i; k++)
+		*number += r->st[k].active && r->st[k].asked;
+	*total = *number;
+	value_dict_set(&r->scratch, trial, r->m->options[i].name, def);
+	for (k = i + 1; k < r->m->noptions; k++) {
+		const struct option *o = &r->m->options[k];
+
+		active = !o->when || tpl_expr_eval(o->when, trial,
+				hostenv_tpl(), &r->scratch, &w, &err) ||
+			 value_truthy(w);
+		diag_release(&err);
+		value_dict_set(&r->scratch, trial, o->name, active ?
+			       expected_value(r, k) : o->def);
+		*total += active && (r->st[k].reply || wants_asking(r, k));
+	}
+	arena_release(&r->scratch);
+}
+
+/* ---- asking -------------------------------------------------------------- */
+
+/*
+ * Put option i to the prompter, offering *cur (or, asked again because
+ * *cur did not fit, the default); the reply replaces *cur.
+ */
+static int ask(struct resolver *r, size_t i, struct value **cur)
+{
+	struct opt_state *s = &r->st[i];
+	const struct option *o = &r->m->options[i];
+	struct answers_question q = { o, *cur, NULL, 0, 0, s->asked,
+				      s->problem };
+	struct value *def = s->problem ? o->def : *cur;
+	char *reply = NULL;
 	int ret;
 
-	ret = option_active(r, o, &active);
-	if (!ret && active && (ans = last_given(r, o->name)))
-		ret = coerce_answer(r, o, ans->val, ans, &cur);
-	if (!ret && active && r->prompt)
-		ret = ask(r, o, &cur);
-	else if (!ret && active && !ans)
-		ret = check_default(r, o, cur);
+	if (s->problem && ++r->again > RESOLVE_MAX_AGAIN)
+		return diag_fail(r->err, "gave up on option '%s' after %d "
+				 "answers that did not fit", o->name,
+				 RESOLVE_MAX_AGAIN);
+	q.why_not = offered_choices(r, i, &def);
+	q.def = def;
+	progress(r, i, def, &q.number, &q.total);
+	if (r->o->prompt(r->o->prompt_ud, &q, &reply))
+		return diag_fail(r->err, "no answer for option '%s'",
+				 o->name);
+	s->asked = true;
+	s->problem = NULL;
+	r->o->asked++;
+	ret = coerce_answer(r, o, value_str(r->a, reply), NULL, cur);
+	free(reply);
 	if (!ret)
+		s->reply = *cur;
+	return ret;
+}
+
+/* Ask option i again while the caller's check refuses its value. */
+static int check_value(struct resolver *r, size_t i, struct value **cur)
+{
+	struct strbuf why = STRBUF_INIT;
+	int ret = 0;
+
+	while (!ret && r->o->check(r->o->check_ud, &r->m->options[i], *cur,
+				   &why)) {
+		r->st[i].problem = arena_strdup(r->a, why.buf);
+		strbuf_reset(&why);
+		ret = ask(r, i, cur);
+	}
+	strbuf_release(&why);
+	return ret;
+}
+
+static int resolve_option(struct resolver *r, size_t i)
+{
+	struct opt_state *s = &r->st[i];
+	const struct option *o = &r->m->options[i];
+	struct value *cur = value_copy(r->a, o->def);
+	int ret = option_active(r, o, r->ctx, &s->active);
+
+	if (!ret && s->active && s->reply)
+		cur = s->reply;
+	else if (!ret && s->active && s->given)
+		ret = coerce_answer(r, o, s->given->val, s->given, &cur);
+	else if (!ret && s->active && !r->o->prompt)
+		ret = check_default(r, o, cur);
+	if (!ret && s->active && wants_asking(r, i))
+		ret = ask(r, i, &cur);
+	if (!ret && s->active && r->o->prompt && r->o->check)
+		ret = check_value(r, i, &cur);
+	if (!ret) {
 		value_dict_set(r->a, r->ctx, o->name, cur);
+		s->val = cur;
+	}
 	return ret;
 }
 
@@ -516,12 +762,68 @@ static int resolve_computed(struct resolver *r, const struct computed *c)
 	return ret;
 }
 
-static int check_constraint(struct resolver *r, const struct constraint *c)
+/* ---- constraints --------------------------------------------------------- */
+
+/*
+ * Name the answers a failed constraint hinges on in text ("a=x conflicts
+ * with b=y") and their options in names ("'a' or 'b'"); *last is the
+ * last of them that applies, or SIZE_MAX.
+ */
+static void clash_text(struct resolver *r, const struct constraint *c,
+		       const struct cond_deps *d, struct strbuf *text,
+		       struct strbuf *names, size_t *last)
 {
-	struct diag_src src;
+	struct cond_culprit *cul = xcalloc(d->n + 1, sizeof(*cul));
+	size_t n, k;
+
+	cond_culprits(r->m, c->require, d, r->ctx, &r->scratch, cul, &n);
+	*last = SIZE_MAX;
+	for (k = 0; k < n; k++) {
+		if (r->st[cul[k].opt].active)
+			*last = cul[k].opt;
+		strbuf_addf(names, "%s'%s'", !k ? "" : k + 1 < n ? ", " :
+			    " or ", r->m->options[cul[k].opt].name);
+	}
+	cond_format_culprits(r->m, cul, n > 1 ? 1 : n, text);
+	if (n == 1)
+		strbuf_adds(text, " is not allowed");
+	else if (n > 1)
+		strbuf_adds(text, " conflicts with ");
+	if (n > 1)
+		cond_format_culprits(r->m, cul + 1, n - 1, text);
+	free(cul);
+	arena_release(&r->scratch);
+}
+
+/* Fail on constraint c, at the given answer of option last if any. */
+static int constraint_error(struct resolver *r, const struct constraint *c,
+			    size_t last, const char *text, const char *names)
+{
+	const struct answer *ans = last < r->m->noptions ?
+		r->st[last].given : NULL;
+
+	r->o->violated = c;
+	if (ans && !ans->is_default)
+		diag_at_linecol(r->err, &ans->src, ans->line, ans->col, "%s",
+				text);
+	else
+		diag_input(r->err, NULL, "%s", text);
+	if (*names)
+		diag_hint(r->err, "change %s", names);
+	return ERR_INPUT;
+}
+
+/*
+ * Check constraint k.  When it fails and a prompter can ask the last
+ * option it hinges on again, *back is that option; else it is an error.
+ */
+static int check_constraint(struct resolver *r, size_t k, size_t *back)
+{
+	const struct constraint *c = &r->m->constraints[k];
+	struct strbuf text = STRBUF_INIT, names = STRBUF_INIT;
 	struct value *v;
+	size_t last, len;
 	char *msg;
-	size_t len;
 	int ret;
 
 	ret = tpl_expr_eval(c->require, r->ctx, hostenv_tpl(), r->a, &v,
@@ -533,133 +835,208 @@ static int check_constraint(struct resolver *r, const struct constraint *c)
 				hostenv_tpl(), r->a, &msg, &len, r->err);
 	if (ret)
 		return ret;
-	manifest_diag_src(r->m, &src);
-	return diag_at_linecol(r->err, &src, c->pos.line, c->pos.col, "%s",
-			       msg);
-}
-
-int answers_resolve(const struct manifest *m, const struct answer_set *given,
-		    answers_prompt_fn prompt, void *prompt_ud,
-		    struct arena *a, struct value **ctx, struct diag *err)
-{
-	static const struct answer_set none = ANSWER_SET_INIT;
-	struct resolver r = { m, given ? given : &none, prompt, prompt_ud, a,
-			      NULL, err };
-	size_t i;
-	int ret;
-
-	r.ctx = value_dict(a, m->noptions + m->ncomputed);
-	ret = check_names(&r);
-	for (i = 0; !ret && i < m->noptions; i++)
-		ret = resolve_option(&r, &m->options[i]);
-	for (i = 0; !ret && i < m->ncomputed; i++)
-		ret = resolve_computed(&r, &m->computed[i]);
-	for (i = 0; !ret && i < m->nconstraints; i++)
-		ret = check_constraint(&r, &m->constraints[i]);
-	if (!ret)
-		*ctx = r.ctx;
+	clash_text(r, c, &r->deps[k], &text, &names, &last);
+	strbuf_addf(&text, "%s%s", text.len ? ": " : "", msg);
+	if (r->o->prompt && last != SIZE_MAX) {
+		r->st[last].problem = arena_strdup(r->a, text.buf);
+		*back = last;
+	} else {
+		ret = constraint_error(r, c, last, text.buf, names.buf);
+	}
+	strbuf_release(&text);
+	strbuf_release(&names);
 	return ret;
 }
 
-/* ---- the terminal prompter --------------------------------------------- */
+/* Check the constraints decided once option i is resolved. */
+static int check_ready(struct resolver *r, size_t i, size_t *back)
+{
+	size_t k;
+	int ret = 0;
 
-/* Build the question for o: help line, label, choices, default. */
-static void prompt_question(const struct option *o, const struct value *def,
-			    struct strbuf *q)
+	for (k = 0; !ret && *back == SIZE_MAX && k < r->m->nconstraints;
+	     k++)
+		if (r->ready[k] == i)
+			ret = check_constraint(r, k, back);
+	return ret;
+}
+
+/* Go back to option j: forget what was resolved from there on. */
+static void go_back(struct resolver *r, size_t j)
+{
+	size_t k;
+
+	r->ctx = value_dict(r->a, r->m->noptions + r->m->ncomputed);
+	for (k = 0; k < j; k++)
+		value_dict_set(r->a, r->ctx, r->m->options[k].name,
+			       r->st[k].val);
+	for (k = j; k < r->m->noptions; k++)
+		r->st[k].val = NULL;
+}
+
+/* ---- given values that do not apply -------------------------------------- */
+
+/* Why option o does not apply: its `when` and the answers it hinges on. */
+static void why_not_applies(struct resolver *r, const struct option *o,
+			    struct strbuf *sb)
+{
+	struct cond_deps d = COND_DEPS_INIT;
+	struct cond_culprit *cul;
+	size_t n;
+
+	cond_deps_find(r->m, o->when, &d);
+	cul = xcalloc(d.n + 1, sizeof(*cul));
+	strbuf_addf(sb, "applies only when %s", o->when_src);
+	cond_culprits(r->m, o->when, &d, r->ctx, &r->scratch, cul, &n);
+	if (n) {
+		strbuf_adds(sb, ", and ");
+		cond_format_culprits(r->m, cul, n, sb);
+	}
+	free(cul);
+	cond_deps_release(&d);
+	arena_release(&r->scratch);
+}
+
+/* Warn about (or with strict refuse) option i's given value, if ignored. */
+static int note_ignored(struct resolver *r, size_t i)
+{
+	const struct option *o = &r->m->options[i];
+	const struct answer *ans = r->st[i].given;
+	struct strbuf why = STRBUF_INIT, reason = STRBUF_INIT;
+	struct value *v;
+	int ret = 0;
+
+	if (r->st[i].active || !ans || ans->is_default ||
+	    (!option_coerce(o, ans->val, r->a, &v, &why) &&
+	     value_equal(v, o->def)))
+		goto out;
+	why_not_applies(r, o, &reason);
+	if (r->o->strict) {
+		ret = diag_at_linecol(r->err, &ans->src, ans->key_line,
+				      ans->key_col, "option '%s' does not "
+				      "apply: it %s", o->name, reason.buf);
+		diag_hint(r->err, "leave the answer out, or drop --strict to "
+			  "ignore it");
+		goto out;
+	}
+	strbuf_addf(r->o->notes, "ignoring %s=", o->name);
+	format_given(r->o->notes, o, ans->val);
+	strbuf_addf(r->o->notes, " (%s", ans->src.name);
+	if (strcmp(ans->src.name, "--set"))
+		strbuf_addf(r->o->notes, ":%u", ans->key_line);
+	strbuf_addf(r->o->notes, "): option '%s' %s\n", o->name, reason.buf);
+out:
+	strbuf_release(&why);
+	strbuf_release(&reason);
+	return ret;
+}
+
+/* Report every given value whose option does not apply. */
+static int note_all_ignored(struct resolver *r)
+{
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; !ret && r->o->notes && i < r->m->noptions; i++)
+		ret = note_ignored(r, i);
+	return ret;
+}
+
+/* ---- the whole resolution ------------------------------------------------ */
+
+/*
+ * Resolve from option `from` to the end: options, their constraints,
+ * then computed values and the constraints that read them.  *back is
+ * set when a conflict sends the resolution back to an earlier option.
+ */
+static int resolve_from(struct resolver *r, size_t from, size_t *back)
+{
+	size_t i, n = r->m->noptions;
+	int ret = 0;
+
+	*back = SIZE_MAX;
+	for (i = from; !ret && *back == SIZE_MAX && i < n; i++) {
+		ret = resolve_option(r, i);
+		if (!ret)
+			ret = check_ready(r, i, back);
+	}
+	if (ret || *back != SIZE_MAX)
+		return ret;
+	ret = note_all_ignored(r);
+	for (i = 0; !ret && i < r->m->ncomputed; i++)
+		ret = resolve_computed(r, &r->m->computed[i]);
+	if (!ret)
+		ret = check_ready(r, n, back);
+	return ret;
+}
+
+/* Set up the per-option and per-constraint state. */
+static void resolver_init(struct resolver *r)
+{
+	const struct manifest *m = r->m;
+	size_t i;
+
+	arena_init(&r->scratch);
+	r->ctx = value_dict(r->a, m->noptions + m->ncomputed);
+	r->st = xcalloc(m->noptions + 1, sizeof(*r->st));
+	r->deps = xcalloc(m->nconstraints + 1, sizeof(*r->deps));
+	r->ready = xcalloc(m->nconstraints + 1, sizeof(*r->ready));
+	for (i = 0; i < m->noptions; i++)
+		r->st[i].given = last_given(r, m->options[i].name);
+	for (i = 0; i < m->nconstraints; i++) {
+		cond_deps_find(m, m->constraints[i].require, &r->deps[i]);
+		r->ready[i] = cond_deps_ready(m, &r->deps[i]);
+		if (r->ready[i] >= m->noptions)
+			r->ready[i] = m->noptions;
+	}
+}
+
+static void resolver_release(struct resolver *r)
 {
 	size_t i;
 
-	if (o->help)
-		strbuf_addf(q, "%s\n", o->help);
-	strbuf_adds(q, o->prompt ? o->prompt : o->name);
-	for (i = 0; i < o->nchoices; i++)
-		strbuf_addf(q, "%s%s", i ? ", " : " (", o->choices[i]);
-	if (o->nchoices)
-		strbuf_adds(q, o->type == OPTION_MULTI ?
-			    "; comma-separated)" : ")");
-	if (o->nfields)
-		strbuf_adds(q, " (a list like [{...}, ...] in YAML flow or "
-			    "JSON syntax)");
-	if (o->type == OPTION_BOOL) {
-		strbuf_adds(q, value_truthy(def) ? " [Y/n]" : " [y/N]");
-	} else {
-		size_t mark = q->len;
-
-		strbuf_adds(q, " [");
-		option_format_value(q, def);
-		if (q->len == mark + 2)
-			strbuf_setlen(q, mark);	/* no default to show */
-		else
-			strbuf_addch(q, ']');
-	}
-	strbuf_adds(q, ": ");
+	for (i = 0; i < r->m->nconstraints; i++)
+		cond_deps_release(&r->deps[i]);
+	free(r->deps);
+	free(r->ready);
+	free(r->st);
+	arena_release(&r->scratch);
 }
 
-/* Read one line from in without its line ending; false at EOF. */
-static bool read_line(FILE *in, struct strbuf *line)
+/* Copy every resolved option that applies into o->answered. */
+static void fill_answered(struct resolver *r)
 {
-	int c;
+	size_t i;
 
-	strbuf_reset(line);
-	while ((c = getc(in)) != EOF && c != '\n')
-		strbuf_addch(line, c);
-	if (c == EOF && !line->len)
-		return false;
-	if (line->len && line->buf[line->len - 1] == '\r')
-		strbuf_setlen(line, line->len - 1);
-	return true;
+	for (i = 0; r->o->answered && i < r->m->noptions; i++)
+		if (r->st[i].val && r->st[i].active)
+			value_dict_set(r->a, r->o->answered,
+				       r->m->options[i].name, r->st[i].val);
 }
 
-/* Check a reply; print why it is wrong to out. */
-static bool reply_ok(const struct option *o, const char *text, FILE *out)
+int answers_resolve(const struct manifest *m, const struct answer_set *given,
+		    struct answers_opts *o, struct arena *a,
+		    struct value **ctx, struct diag *err)
 {
-	struct strbuf why = STRBUF_INIT;
-	struct arena a = ARENA_INIT;
-	struct value *v;
-	bool ok;
+	static const struct answer_set none = ANSWER_SET_INIT;
+	struct answers_opts plain = { 0 };
+	struct resolver r = { m, given ? given : &none, o ? o : &plain, a,
+			      ARENA_INIT, NULL, err, NULL, NULL, NULL, 0 };
+	size_t back = 0;
+	int ret;
 
-	if (utf8_invalid(text, strlen(text)) < strlen(text)) {
-		fputs("the answer is not valid UTF-8 text\n", out);
-		return false;
+	r.o->violated = NULL;
+	resolver_init(&r);
+	ret = check_names(&r);
+	while (!ret && back != SIZE_MAX) {
+		ret = resolve_from(&r, back, &back);
+		if (!ret && back != SIZE_MAX)
+			go_back(&r, back);
 	}
-	ok = !option_coerce(o, value_str(&a, text), &a, &v, &why);
-	if (!ok)
-		fprintf(out, "invalid value '%s' for option '%s': %s\n", text,
-			o->name, why.buf);
-	strbuf_release(&why);
-	arena_release(&a);
-	return ok;
-}
-
-int answers_prompt_tty(void *ud, const struct option *opt,
-		       const struct value *def, char **reply)
-{
-	const struct answers_tty *tty = ud;
-	FILE *in = tty && tty->in ? tty->in : stdin;
-	FILE *out = tty && tty->out ? tty->out : stderr;
-	struct strbuf q = STRBUF_INIT, dflt = STRBUF_INIT, line = STRBUF_INIT;
-	int ret = ERR_FAIL;
-
-	prompt_question(opt, def, &q);
-	option_format_value(&dflt, def);
-	for (;;) {
-		fputs(q.buf, out);
-		fflush(out);
-		if (!read_line(in, &line)) {
-			fputc('\n', out);
-			break;
-		}
-		if (!line.len)
-			strbuf_adds(&line, dflt.buf);
-		if (reply_ok(opt, line.buf, out)) {
-			*reply = strbuf_detach(&line, NULL);
-			ret = 0;
-			break;
-		}
-	}
-	strbuf_release(&q);
-	strbuf_release(&dflt);
-	strbuf_release(&line);
+	fill_answered(&r);
+	if (!ret)
+		*ctx = r.ctx;
+	resolver_release(&r);
 	return ret;
 }
 
@@ -1226,10 +1603,11 @@ static bool emit_template(yaml_emitter_t *e, const struct answers_file *af)
 	return ok && emit_map_end(e);
 }
 
-static bool emit_answers(yaml_emitter_t *e, const struct value *answers)
+/* Emit the mapping of option name -> answer (NULL: an empty one). */
+static bool emit_answer_map(yaml_emitter_t *e, const struct value *answers)
 {
 	size_t n = answers ? answers->u.dict.len : 0, i;
-	bool ok = emit_cstr(e, "answers") && emit_map_start(e, !n);
+	bool ok = emit_map_start(e, !n);
 
 	for (i = 0; ok && i < n; i++) {
 		const struct value_pair *p = &answers->u.dict.items[i];
@@ -1238,6 +1616,11 @@ static bool emit_answers(yaml_emitter_t *e, const struct value *answers)
 		     emit_value(e, p->val);
 	}
 	return ok && emit_map_end(e);
+}
+
+static bool emit_answers(yaml_emitter_t *e, const struct value *answers)
+{
+	return emit_cstr(e, "answers") && emit_answer_map(e, answers);
 }
 
 static int entry_ptr_cmp(const void *a, const void *b)
@@ -1309,17 +1692,54 @@ static bool emit_document(yaml_emitter_t *e, const struct answers_file *af)
 	return emit(e, &ev, ok && yaml_stream_end_event_initialize(&ev));
 }
 
+/* Emit a document holding answers alone, as one mapping. */
+static bool emit_mapping_document(yaml_emitter_t *e,
+				  const struct value *answers)
+{
+	yaml_event_t ev;
+	bool ok;
+
+	ok = emit(e, &ev, yaml_stream_start_event_initialize(&ev,
+		  YAML_UTF8_ENCODING));
+	ok = emit(e, &ev, ok && yaml_document_start_event_initialize(&ev,
+		  NULL, NULL, NULL, 1));
+	ok = ok && emit_answer_map(e, answers);
+	ok = emit(e, &ev, ok && yaml_document_end_event_initialize(&ev, 1));
+	return emit(e, &ev, ok && yaml_stream_end_event_initialize(&ev));
+}
+
+/* Set up emitter e to append to out, as both formats write. */
+static bool emitter_open(yaml_emitter_t *e, struct strbuf *out)
+{
+	if (!yaml_emitter_initialize(e))
+		return false;
+	yaml_emitter_set_output(e, emit_write, out);
+	yaml_emitter_set_unicode(e, 1);
+	yaml_emitter_set_width(e, -1);
+	yaml_emitter_set_indent(e, 2);
+	return true;
+}
+
+void answers_format_mapping(const struct value *answers, const char *header,
+			    struct strbuf *out)
+{
+	yaml_emitter_t e;
+
+	strbuf_adds(out, header);
+	if (!emitter_open(&e, out))
+		return;
+	emit_mapping_document(&e, answers);
+	yaml_emitter_flush(&e);
+	yaml_emitter_delete(&e);
+}
+
 void answers_file_format(const struct answers_file *af, struct strbuf *out)
 {
 	yaml_emitter_t e;
 
 	strbuf_adds(out, af_header);
-	if (!yaml_emitter_initialize(&e))
+	if (!emitter_open(&e, out))
 		return;
-	yaml_emitter_set_output(&e, emit_write, out);
-	yaml_emitter_set_unicode(&e, 1);
-	yaml_emitter_set_width(&e, -1);
-	yaml_emitter_set_indent(&e, 2);
 	emit_document(&e, af);
 	yaml_emitter_flush(&e);
 	yaml_emitter_delete(&e);

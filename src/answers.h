@@ -14,13 +14,18 @@
 /*
  * Answers: where option values come from, how they are resolved into the
  * render context, and the answers file `.genship.yml` that records them in
- * the generated project.
+ * the generated project.  Nothing here prints or reads a terminal: an
+ * interview (interview.h) plugs in as a prompter.
  *
  * Resolution order, each overriding the one before: defaults, the user
  * config's default answers, --answers FILE, --set K=V, interactive
- * prompts (which offer the value so far as their default).  An option whose `when` is false is
- * pinned to its default and not asked.  Then `computed` values are rendered
- * in order and `constraints` are checked.
+ * prompts.  A prompter is asked for the options nobody answered (the
+ * config's answers are only defaults), or for every option with
+ * ask_all, offering the value so far.  An option whose `when` is false is
+ * pinned to its default and not asked.  Each constraint is checked as
+ * soon as every option it reads is resolved; with a prompter, a failure
+ * asks the last option it hinges on again.  Then `computed` values are
+ * rendered in order, and the constraints that read them are checked.
  */
 
 /* One given answer, with where it came from for diagnostics. */
@@ -30,6 +35,8 @@ struct answer {
 	struct diag_src src;	/* the text the answer came from */
 	unsigned line, col;	/* of the value within src */
 	unsigned key_line, key_col;	/* of the name within src */
+	bool is_default;	/* from the user config: a default, still
+				 * asked, and never warned about */
 };
 
 /* An ordered collection of given answers; later entries win. */
@@ -63,7 +70,8 @@ int answer_set_add_file(struct answer_set *set, const char *file,
 /*
  * Add the answers of mapping map of y (whose source text must outlive
  * set), typed as answer_set_add_file() types them.  A node that is not a
- * mapping is ERR_INPUT on y->err at its position.  For the user config.
+ * mapping is ERR_INPUT on y->err at its position.  For the user config:
+ * the answers are marked is_default.
  */
 struct ly_doc;
 struct yaml_node_s;
@@ -82,37 +90,79 @@ void answer_set_add_answer(struct answer_set *set, const struct answer *a);
 int answer_set_gather(struct answer_set *set, const char *answers_path,
 		      char *const *sets, size_t nsets, struct diag *err);
 
-/*
- * Asks for one option on a terminal.  def is the value that applies when
- * the user just presses enter.  On success *reply is a malloc'd string.
- * Returns 0, or ERR_FAIL on EOF or read error.
- */
-typedef int (*answers_prompt_fn)(void *ud, const struct option *opt,
-				 const struct value *def, char **reply);
-
-/* Streams for answers_prompt_tty(); NULL members mean stdin/stderr. */
-struct answers_tty {
-	FILE *in, *out;
+/* One question, as the resolver puts it to a prompter. */
+struct answers_question {
+	const struct option *opt;
+	const struct value *def;	/* what an empty reply takes */
+	const char *const *why_not;	/* choice and multi options: per
+					 * choice, NULL when it is offered,
+					 * else why earlier answers rule it
+					 * out; NULL when all are offered */
+	unsigned number, total;		/* progress: question number of
+					 * about total; 0 when unknown */
+	bool again;			/* asked before, so its help was
+					 * shown already */
+	const char *problem;		/* why it is asked again, or NULL */
 };
 
 /*
- * The prompter used on a TTY: prints the option's help, its question,
- * its choices and the default to stderr, and reads a line from stdin; an
- * empty line takes the default.  An invalid reply is explained and asked
- * again.  ud is NULL, or a struct answers_tty naming other streams.
+ * Ask question q.  On success *reply is a malloc'd string that
+ * option_coerce() accepts for q->opt (a choice spelled as the manifest
+ * spells it).  Returns 0, or ERR_FAIL when there is no answer (end of
+ * input, an interrupt): the resolution then fails.
  */
-int answers_prompt_tty(void *ud, const struct option *opt,
-		       const struct value *def, char **reply);
+typedef int (*answers_prompt_fn)(void *ud, const struct answers_question *q,
+				 char **reply);
+
+/*
+ * Checks a value of option opt beyond its type (an interview refuses a
+ * project name whose directory exists).  Returns 0, or non-zero with the
+ * reason appended to why.
+ */
+typedef int (*answers_check_fn)(void *ud, const struct option *opt,
+				const struct value *v, struct strbuf *why);
+
+struct constraint;
+
+/* How answers_resolve() asks and what it reports back; zero it first. */
+struct answers_opts {
+	answers_prompt_fn prompt;	/* NULL: ask nothing */
+	void *prompt_ud;
+	bool ask_all;		/* ask answered options too */
+	bool strict;		/* a given value that its option's `when`
+				 * leaves out is an error, not a warning */
+	answers_check_fn check;	/* with prompt: refusals are asked again */
+	void *check_ud;
+	struct strbuf *notes;	/* warnings, one a line; NULL: none made */
+	/* Results, set whether or not the resolution succeeds: */
+	struct value *answered;	/* NULL, or a dict that receives every
+				 * resolved option that applies (its `when`
+				 * is true), in manifest order */
+	const struct constraint *violated;	/* the constraint that
+						 * failed, or NULL */
+	unsigned asked;		/* how many questions were put */
+};
 
 /*
  * Resolve the context: a dict holding every option and computed value,
  * allocated in a.  An answer naming no option is ERR_INPUT suggesting the
- * closest name; wrong types, patterns, choices (the message lists them),
- * ranges and failed constraints are ERR_INPUT.  prompt may be NULL.
+ * closest name; wrong types, patterns, choices (the message lists them)
+ * and ranges are ERR_INPUT, and so is a failed constraint, named by the
+ * answers it hinges on ("k8s_flavor=helm conflicts with extras=alerts:
+ * MESSAGE").  A prompter that gives no answer is ERR_FAIL.  o may be
+ * NULL: no questions, no notes.
  */
 int answers_resolve(const struct manifest *m, const struct answer_set *given,
-		    answers_prompt_fn prompt, void *prompt_ud,
-		    struct arena *a, struct value **ctx, struct diag *err);
+		    struct answers_opts *o, struct arena *a,
+		    struct value **ctx, struct diag *err);
+
+/*
+ * Append answers (a dict of option name -> value, as answers_resolve()
+ * fills `answered`) as a YAML mapping that --answers reads back to the
+ * same values, after header (comment lines, or "").
+ */
+void answers_format_mapping(const struct value *answers, const char *header,
+			    struct strbuf *out);
 
 /* ---- the answers file, .genship.yml -------------------------------- */
 

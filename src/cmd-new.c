@@ -14,6 +14,7 @@
 #include "cookiecutter.h"
 #include "fsutil.h"
 #include "hook.h"
+#include "interview.h"
 #include "lock.h"
 #include "project.h"
 #include "plan.h"
@@ -26,12 +27,28 @@
 #include "writer.h"
 #include "xalloc.h"
 
+/*
+ * The interview of one run, on a terminal (see interview.h): it lives
+ * outside struct new_opts's constness, as the run fills it in.
+ */
+struct new_interview {
+	struct interview ui;
+	bool on;		/* questions go to the terminal */
+	struct value *answered;	/* the answers so far, in the run's arena */
+	struct strbuf kept;	/* where they were kept; printed last */
+};
+
 struct new_opts {
 	const char *template;
 	const char *output;
 	const char *answers;
 	struct cmd_sets sets;
 	bool no_input, dry_run, force, no_hooks, trust;
+	bool yes;		/* --yes: no confirmation before writing */
+	bool ask_all;		/* --ask-all: ask answered options too */
+	bool strict;		/* --strict: an answer that does not apply
+				 * is an error */
+	struct new_interview *iv;
 	unsigned hook_timeout, lock_timeout;
 	/* cookiecutter templates: */
 	bool skip_existing;	/* -s: keep files that exist */
@@ -44,7 +61,8 @@ struct new_opts {
 enum { OPT_OUTPUT = 'o', OPT_FORCE = 'f', OPT_SKIP = 's', OPT_SET = 256,
        OPT_ANSWERS, OPT_NO_INPUT, OPT_DRY_RUN, OPT_NO_HOOKS, OPT_TRUST,
        OPT_HOOK_TIMEOUT, OPT_REPLAY, OPT_REPLAY_FILE, OPT_LOCK_TIMEOUT,
-       OPT_REF, OPT_DIRECTORY, OPT_OFFLINE, OPT_REFRESH, OPT_CONFIG };
+       OPT_REF, OPT_DIRECTORY, OPT_OFFLINE, OPT_REFRESH, OPT_CONFIG,
+       OPT_YES, OPT_ASK_ALL, OPT_STRICT };
 
 const struct cmd_opt cmd_new_opts[] = {
 	{ "output", 'o', true, OPT_OUTPUT, "DIR",
@@ -54,7 +72,13 @@ const struct cmd_opt cmd_new_opts[] = {
 	{ "answers", 0, true, OPT_ANSWERS, "FILE",
 	  "answers from a YAML file or .genship.yml" },
 	{ "no-input", 0, false, OPT_NO_INPUT, NULL,
-	  "never prompt; take the defaults" },
+	  "never ask; take the defaults" },
+	{ "yes", 'y', false, OPT_YES, NULL,
+	  "write without the summary and confirmation" },
+	{ "ask-all", 0, false, OPT_ASK_ALL, NULL,
+	  "on a terminal, ask answered options too" },
+	{ "strict", 0, false, OPT_STRICT, NULL,
+	  "an answer for an option that does not apply is an error" },
 	{ "dry-run", 0, false, OPT_DRY_RUN, NULL,
 	  "list the files it would write; write nothing" },
 	{ "force", 'f', false, OPT_FORCE, NULL,
@@ -112,6 +136,9 @@ static int new_arg(void *ud, int key, char *arg)
 	case OPT_OFFLINE: o->src.offline = true; return 0;
 	case OPT_REFRESH: o->src.refresh = true; return 0;
 	case OPT_CONFIG: o->config = arg; return 0;
+	case OPT_YES: o->yes = true; return 0;
+	case OPT_ASK_ALL: o->ask_all = true; return 0;
+	case OPT_STRICT: o->strict = true; return 0;
 	}
 	if (strchr(arg, '='))
 		cmd_sets_add(&o->sets, arg);
@@ -121,6 +148,199 @@ static int new_arg(void *ud, int key, char *arg)
 		return cmd_usage_error(cmd_find("new"), "unexpected argument "
 				       "'%s'", arg);
 	return 0;
+}
+
+/* ---- the interview ------------------------------------------------- */
+
+/* Whether questions go to the terminal: stdin is one, and not --no-input. */
+static bool new_interactive(const struct new_opts *o)
+{
+	return !o->no_input && isatty(STDIN_FILENO);
+}
+
+/*
+ * Begin the interview, on a terminal: Ctrl-C is caught from now on, so
+ * that it ends the questions cleanly, and the -o target is checked
+ * before the first question.
+ */
+static int new_interview_begin(const struct new_opts *o,
+			       const struct template *t, struct diag *err)
+{
+	struct plan none = PLAN_INIT;
+	struct stat st;
+
+	o->iv->on = new_interactive(o);
+	if (!o->iv->on)
+		return 0;
+	interview_init(&o->iv->ui, stdin, stderr);
+	signals_catch();
+	if (!o->output || o->dry_run)
+		return 0;
+	if (!template_has(t, TEMPLATE_KIND_COOKIECUTTER_CLI))
+		return writer_check_target(&none, o->output, o->force, err);
+	if (!o->force && lstat(o->output, &st) == 0) {
+		diag_input(err, o->output, "directory already exists");
+		diag_hint(err, "pass -f to overwrite the files the template "
+			  "generates, and -s as well to keep those that "
+			  "exist");
+		return ERR_INPUT;
+	}
+	return 0;
+}
+
+/*
+ * Without -o the project directory is named by project_name: a name
+ * whose directory is in the way is refused while it can still be asked
+ * again.
+ */
+static int check_project_name(void *ud, const struct option *opt,
+			      const struct value *v, struct strbuf *why)
+{
+	const struct new_opts *o = ud;
+	struct plan none = PLAN_INIT;
+	struct diag err = DIAG_INIT;
+	int ret;
+
+	if (strcmp(opt->name, "project_name") || v->kind != VALUE_STRING ||
+	    !v->u.s.len)
+		return 0;
+	ret = writer_check_target(&none, v->u.s.ptr, o->force, &err);
+	if (ret)
+		strbuf_addf(why, "'%s': %s; choose another name, or pass -o "
+			    "DIR or --force", v->u.s.ptr, err.msg);
+	diag_release(&err);
+	return ret;
+}
+
+/* Print the resolver's notes, one warning a line. */
+static void print_notes(const struct strbuf *notes)
+{
+	const char *p = notes->buf;
+	size_t n;
+
+	for (; *p; p += n + (p[n] == '\n')) {
+		n = strcspn(p, "\n");
+		fprintf(stderr, "genship: warning: %.*s\n", (int)n, p);
+	}
+}
+
+/* How answers_resolve() asks and reports, for this run. */
+static void new_answers_opts(const struct new_opts *o, struct arena *a,
+			     struct strbuf *notes, struct answers_opts *how)
+{
+	memset(how, 0, sizeof(*how));
+	how->ask_all = o->ask_all;
+	how->strict = o->strict;
+	how->notes = notes;
+	how->answered = o->iv->answered = value_dict(a, 0);
+	if (!o->iv->on)
+		return;
+	how->prompt = interview_ask;
+	how->prompt_ud = &o->iv->ui;
+	if (!o->output && !o->dry_run) {
+		how->check = check_project_name;
+		how->check_ud = (void *)o;
+	}
+}
+
+/*
+ * On a terminal, show the answers and ask before writing (not with --yes
+ * or --dry-run).  No is ERR_FAIL: nothing is written.
+ */
+static int new_confirm(const struct new_opts *o, const char *target,
+		       struct diag *err)
+{
+	char *q;
+	int ret;
+
+	if (!o->iv->on || o->yes || o->dry_run)
+		return 0;
+	interview_summary(&o->iv->ui, o->iv->answered);
+	q = xasprintf("Write the project to '%s'?", target);
+	ret = interview_confirm(&o->iv->ui, q);
+	free(q);
+	if (ret == 1)
+		return 0;
+	return ret ? ret : diag_fail(err, "not confirmed: nothing was "
+				     "written");
+}
+
+/* Append arg to sb as one word of a POSIX shell command line. */
+static void add_word(struct strbuf *sb, const char *arg)
+{
+	strbuf_addch(sb, ' ');
+	strbuf_add_shell_quoted(sb, arg, strlen(arg));
+}
+
+/* Append flag and, when arg is set, its argument. */
+static void add_flag(struct strbuf *sb, bool on, const char *flag,
+		     const char *arg)
+{
+	if (on)
+		add_word(sb, flag);
+	if (on && arg)
+		add_word(sb, arg);
+}
+
+/* The command that runs this one again from the answers kept in file. */
+static void resume_command(const struct new_opts *o, const char *file,
+			   const char *target, struct strbuf *sb)
+{
+	char num[2][24];
+
+	snprintf(num[0], sizeof(num[0]), "%u", o->hook_timeout);
+	snprintf(num[1], sizeof(num[1]), "%u", o->lock_timeout);
+	strbuf_adds(sb, "genship new");
+	add_flag(sb, true, "--answers", file);
+	if (o->template)
+		add_word(sb, o->template);
+	add_flag(sb, target, "-o", target);
+	add_flag(sb, o->force, "--force", NULL);
+	add_flag(sb, o->skip_existing, "-s", NULL);
+	add_flag(sb, o->no_hooks, "--no-hooks", NULL);
+	add_flag(sb, o->trust, "--trust", NULL);
+	add_flag(sb, o->hook_timeout, "--hook-timeout", num[0]);
+	add_flag(sb, o->lock_timeout, "--lock-timeout", num[1]);
+	add_flag(sb, o->src.ref, "--ref", o->src.ref);
+	add_flag(sb, o->src.directory, "--directory", o->src.directory);
+	add_flag(sb, o->src.offline, "--offline", NULL);
+	add_flag(sb, o->config, "--config", o->config);
+	add_flag(sb, o->dry_run, "--dry-run", NULL);
+	add_flag(sb, o->yes, "--yes", NULL);
+	add_flag(sb, o->ask_all, "--ask-all", NULL);
+	add_flag(sb, o->strict, "--strict", NULL);
+}
+
+/*
+ * A run that failed after the interview keeps its answers and says how
+ * to resume from them; a run the user aborted keeps nothing.
+ */
+static void new_keep_answers(const struct new_opts *o,
+			     const struct template *t, const char *target)
+{
+	struct new_interview *iv = o->iv;
+	struct diag err = DIAG_INIT;
+	char *name, *header, *file = NULL;
+
+	if (!iv->on || iv->ui.aborted || signals_pending() || !iv->answered ||
+	    !iv->answered->u.dict.len)
+		return;
+	name = target ? fs_basename(target) : xstrdup(t->name);
+	header = xasprintf("# Answers to 'genship new' (template %s %s), "
+			   "kept when the run failed.\n", t->name,
+			   t->manifest->version);
+	if (interview_save(iv->answered, name, header, &file, &err)) {
+		strbuf_addf(&iv->kept, "genship: warning: %s\n", err.msg);
+	} else {
+		strbuf_addf(&iv->kept, "genship: your answers are kept in "
+			    "'%s'; resume with:\n  ", file);
+		resume_command(o, file, target, &iv->kept);
+		strbuf_addch(&iv->kept, '\n');
+	}
+	diag_release(&err);
+	free(file);
+	free(header);
+	free(name);
 }
 
 /* The directory the project goes into, absolute: -o's parent, or ".". */
@@ -165,7 +385,7 @@ static int read_replay(const struct template *t, const struct new_opts *o,
 
 /*
  * Where the answers come from: a replay file, or the user config,
- * --answers and --set; then prompts on a TTY.
+ * --answers and --set; then the interview on a TTY.
  */
 static int gather(const struct template *t, const struct new_opts *o,
 		  struct answer_set *given, struct arena *a,
@@ -190,8 +410,8 @@ static int gather(const struct template *t, const struct new_opts *o,
 	rq->given = given;
 	rq->fixed = fixed;
 	rq->template_arg = o->template;
-	if (!o->no_input && !replay && isatty(STDIN_FILENO))
-		rq->prompt = answers_prompt_tty;
+	if (replay)
+		rq->how->prompt = NULL;	/* a replay asks nothing */
 	return ret;
 }
 
@@ -203,15 +423,17 @@ static int resolve_context(const struct template *t, const struct new_opts *o,
 	struct answer_set given = ANSWER_SET_INIT;
 	struct template_request rq = TEMPLATE_REQUEST_INIT;
 	struct strbuf notes = STRBUF_INIT;
+	struct answers_opts how;
 	char *parent = output_parent(o);
-	int ret = gather(t, o, &given, a, &rq, err);
+	int ret;
 
+	new_answers_opts(o, a, &notes, &how);
+	rq.how = &how;
+	ret = gather(t, o, &given, a, &rq, err);
 	rq.output_dir = parent;
-	rq.notes = &notes;
 	if (!ret)
 		ret = template_resolve(t, &rq, a, ctx, err);
-	if (notes.len)
-		fprintf(stderr, "genship: warning: %s", notes.buf);
+	print_notes(&notes);
 	strbuf_release(&notes);
 	free(parent);
 	answer_set_release(&given);
@@ -438,12 +660,16 @@ static int generate_from(const struct new_opts *o, struct template *t,
 		ret = cc_check_existing(o, target, &plan, err);
 	if (!ret)
 		project_add_answers_file(t, ctx, &plan);
+	if (!ret)
+		ret = new_confirm(o, target, err);
 	if (!ret && o->dry_run)
 		print_plan(&plan, target);
 	else if (!ret)
 		ret = write_checked(t, o, ctx, &plan, target, err);
 	if (!ret && cc_cli && !o->dry_run)
 		cc_save_replay(t, ctx);
+	if (ret)
+		new_keep_answers(o, t, target ? target : o->output);
 	plan_release(&plan);
 	free(target);
 	arena_release(&arena);
@@ -464,6 +690,8 @@ static int generate(struct new_opts *o, struct diag *err)
 		ret = source_open(o->template, &o->src, &t, err);
 	if (!ret && config_trusts(cfg, t->source, t->url))
 		o->trust = true;	/* the user config trusts it */
+	if (!ret)
+		ret = new_interview_begin(o, t, err);
 	if (!ret && !template_has(t, TEMPLATE_KIND_COOKIECUTTER_CLI) &&
 	    (o->skip_existing || o->replay || o->replay_file))
 		ret = diag_input(err, NULL, "-s, --replay and --replay-file "
@@ -475,9 +703,27 @@ static int generate(struct new_opts *o, struct diag *err)
 	return ret;
 }
 
+/*
+ * The exit status of a run: an interview the user ended (Ctrl-D) or
+ * interrupted (Ctrl-C) says "aborted" and exits 130, as a shell reports
+ * an interrupt; else cmd_finish()'s, and then where the answers were kept.
+ */
+static int new_finish(const struct new_opts *o, int ret, struct diag *err)
+{
+	if (ret && o->iv->ui.aborted) {
+		diag_release(err);
+		fputs("genship: aborted\n", stderr);
+		return 130;
+	}
+	ret = cmd_finish(ret, err);
+	fputs(o->iv->kept.buf, stderr);
+	return ret;
+}
+
 int cmd_new(int argc, char **argv)
 {
-	struct new_opts o = { 0 };
+	struct new_interview iv = { .kept = STRBUF_INIT };
+	struct new_opts o = { .iv = &iv };
 	struct diag err = DIAG_INIT;
 	int ret = cmd_parse_args(cmd_find("new"), argc, argv, new_arg, &o);
 
@@ -485,8 +731,9 @@ int cmd_new(int argc, char **argv)
 		cmd_sets_release(&o.sets);
 		return ret < 0 ? 0 : ret;
 	}
-	ret = cmd_finish(generate(&o, &err), &err);
+	ret = new_finish(&o, generate(&o, &err), &err);
 	cmd_sets_release(&o.sets);
+	strbuf_release(&iv.kept);
 	signals_reraise();
 	return ret;
 }

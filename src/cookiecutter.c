@@ -888,6 +888,7 @@ struct cc_resolver {
 	struct value *ctx;	/* {"cookiecutter": vars} */
 	const char *key;	/* the variable being resolved */
 	struct diag *err;
+	unsigned asked, questions;	/* questions put, and to put */
 };
 
 const struct value *cookiecutter_vars(const struct value *ctx)
@@ -1181,6 +1182,7 @@ static int cc_ask(struct cc_resolver *r, enum option_type type,
 		  const struct value *def, const struct value *choices,
 		  struct value **out)
 {
+	struct answers_question q = { NULL, def, NULL, 0, 0, false, NULL };
 	struct option o;
 	struct strbuf why = STRBUF_INIT;
 	char *reply = NULL;
@@ -1199,7 +1201,10 @@ static int cc_ask(struct cc_resolver *r, enum option_type type,
 			o.choices[i] = (char *)cc_str_value(r->a,
 				choices->u.list.items[i])->u.s.ptr;
 	}
-	ret = r->in->prompt(r->in->prompt_ud, &o, def, &reply);
+	q.opt = &o;
+	q.number = ++r->asked;
+	q.total = r->questions > q.number ? r->questions : q.number;
+	ret = r->in->prompt(r->in->prompt_ud, &q, &reply);
 	if (ret)
 		return diag_fail(r->err, "no answer for '%s'", r->key);
 	if (type == OPTION_BOOL)
@@ -1319,6 +1324,22 @@ static int cc_first(struct cc_resolver *r, const char *key,
 	return ret;
 }
 
+/* How many variables the passes ask: every public one nobody gave. */
+static unsigned cc_count_questions(struct cc_resolver *r)
+{
+	const struct value *w = r->work, *fixed = r->in->fixed;
+	unsigned n = 0;
+	size_t i;
+
+	for (i = 0; r->in->prompt && i < w->u.dict.len; i++) {
+		const char *key = w->u.dict.items[i].key.ptr;
+
+		n += key[0] != '_' && !cc_given(r, key) &&
+		     !(fixed && value_dict_get(fixed, key));
+	}
+	return n;
+}
+
 /* The two passes of prompt_for_config(), over r->work in order. */
 static int cc_passes(struct cc_resolver *r)
 {
@@ -1407,7 +1428,8 @@ static int cc_resolve_input(const struct template *t,
 			    const struct cc_input *in, struct arena *a,
 			    struct value **ctx, struct diag *err)
 {
-	struct cc_resolver r = { cc_of(t), in, a, NULL, NULL, NULL, NULL, err };
+	struct cc_resolver r = { cc_of(t), in, a, NULL, NULL, NULL, NULL, err,
+				 0, 0 };
 	struct value *c;
 	size_t i;
 	int ret = 0;
@@ -1421,6 +1443,7 @@ static int cc_resolve_input(const struct template *t,
 		value_dict(a, r.work->u.dict.len);
 	r.ctx = value_dict(a, 1);
 	value_dict_set(a, r.ctx, "cookiecutter", r.vars);
+	r.questions = cc_count_questions(&r);
 	ret = cc_passes(&r);
 	if (ret)
 		return ret;
@@ -1429,6 +1452,19 @@ static int cc_resolve_input(const struct template *t,
 	value_dict_set(a, c, "_cookiecutter", cc_originals(&r));
 	*ctx = c;
 	return 0;
+}
+
+/* Copy the variables a person answers (not _private ones) to out. */
+static void cc_answered(const struct value *vars, struct arena *a,
+			struct value *out)
+{
+	size_t i;
+
+	for (i = 0; i < vars->u.dict.len; i++)
+		if (vars->u.dict.items[i].key.ptr[0] != '_')
+			value_dict_setn(a, out, vars->u.dict.items[i].key.ptr,
+					vars->u.dict.items[i].key.len,
+					vars->u.dict.items[i].val);
 }
 
 /* The final values: rq's fixed ones, then the recorded answers that
@@ -1461,9 +1497,11 @@ static int cc_resolve(const struct template *t,
 		      const struct template_request *rq, struct arena *a,
 		      struct value **ctx, struct diag *err)
 {
-	struct cc_input in = { rq->given, cc_fixed(rq, a), rq->prompt,
-			       rq->prompt_ud, rq->template_arg, rq->output_dir,
-			       rq->notes };
+	struct answers_opts *how = rq->how;
+	struct cc_input in = { rq->given, cc_fixed(rq, a),
+			       how ? how->prompt : NULL,
+			       how ? how->prompt_ud : NULL, rq->template_arg,
+			       rq->output_dir, how ? how->notes : NULL };
 	char *cwd = NULL;
 	int ret;
 
@@ -1472,6 +1510,8 @@ static int cc_resolve(const struct template *t,
 	if (!in.output_dir)	/* cookiecutter makes it absolute */
 		in.output_dir = cwd = getcwd(NULL, 0);
 	ret = cc_resolve_input(t, &in, a, ctx, err);
+	if (!ret && how && how->answered)
+		cc_answered(cookiecutter_vars(*ctx), a, how->answered);
 	free(cwd);
 	return ret;
 }

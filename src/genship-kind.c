@@ -24,8 +24,7 @@ static int genship_resolve(const struct template *t,
 		answer_set_add_answer(&all, &rq->recorded->items[i]);
 	for (i = 0; rq->given && i < rq->given->len; i++)
 		answer_set_add_answer(&all, &rq->given->items[i]);
-	ret = answers_resolve(t->manifest, &all, rq->prompt, rq->prompt_ud,
-			      a, ctx, err);
+	ret = answers_resolve(t->manifest, &all, rq->how, a, ctx, err);
 	answer_set_release(&all);
 	return ret;
 }

@@ -49,6 +49,7 @@
 	X(S, type,        WORD, REQ, option_type) \
 	X(S, default,     ANY,  OPT, _) \
 	X(S, pattern,     STR,  OPT, _) \
+	X(S, pattern_help, STR, OPT, _) \
 	X(S, help,        STR,  OPT, _) \
 	X(S, choices,     STRS, OPT, _) \
 	X(S, min,         INT,  OPT, _) \
@@ -61,7 +62,8 @@
 	X(S, fields,      LIST, OPT, field)
 
 #define FIELD_ONLY_KEYS(X, S) \
-	X(S, unique,      BOOL, OPT, _)
+	X(S, unique,      BOOL, OPT, _) \
+	X(S, refers_to,   STR,  OPT, _)
 
 #define OPTION_KEYS(X, S) TYPED_VALUE_KEYS(X, S) OPTION_ONLY_KEYS(X, S)
 #define FIELD_KEYS(X, S) TYPED_VALUE_KEYS(X, S) FIELD_ONLY_KEYS(X, S)

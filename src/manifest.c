@@ -634,6 +634,10 @@ static int build_pattern(struct loader *ld, const struct raw_option *r,
 	int ret = 0, rc;
 	size_t n;
 
+	if (!r->pattern && r->pattern_help)
+		return ly_error(&ld->y, key_at(ld, node, "pattern_help"),
+				"'pattern_help' explains a 'pattern', and "
+				"'%s' has none", o->name);
 	if (!r->pattern)
 		return 0;
 	if (o->type != OPTION_STRING)
@@ -642,6 +646,7 @@ static int build_pattern(struct loader *ld, const struct raw_option *r,
 				"and '%s' is %s", o->name,
 				option_type_name(o->type));
 	o->pattern = adup(ld, r->pattern);
+	o->pattern_help = adup(ld, r->pattern_help);
 	if (re_translate(r->pattern, &ere, &bad)) {
 		ret = ly_error_text(&ld->y, at, "invalid pattern '%s' in "
 				    "option '%s': '\\%c' cannot be used inside "
@@ -860,6 +865,7 @@ static int build_field(struct loader *ld, const struct raw_option *r,
 	f->type = (enum option_type)r->type;
 	f->help = adup(ld, r->help);
 	f->unique = r->unique == RAW_BOOL_TRUE;
+	f->refers_to = adup(ld, r->refers_to);
 	f->pos = node_pos(node);
 	if (f->type == OPTION_MULTI)
 		return ly_error(&ld->y, ly_get(&ld->y.doc, node, "type"),
@@ -879,6 +885,31 @@ static int build_field(struct loader *ld, const struct raw_option *r,
 }
 
 /* `fields:` turns a multi option into a list of typed objects. */
+/*
+ * `refers_to: F` makes a string field a comma-separated list of values
+ * of another string field F of the same elements.
+ */
+static int check_refers_to(struct loader *ld, const struct option *o,
+			   size_t index, const yaml_node_t *node)
+{
+	const struct option *f = &o->fields[index], *to = NULL;
+	size_t i;
+
+	if (!f->refers_to)
+		return 0;
+	for (i = 0; i < o->nfields; i++)
+		if (i != index && !strcmp(o->fields[i].name, f->refers_to))
+			to = &o->fields[i];
+	if (f->type == OPTION_STRING && to && to->type == OPTION_STRING)
+		return 0;
+	ly_error(&ld->y, ly_get(&ld->y.doc, node, "refers_to"), "'refers_to' "
+		 "of field '%s' must name another string field of option "
+		 "'%s', not '%s'", f->name, o->name, f->refers_to);
+	diag_hint(ld->y.err, "both fields are strings: this one lists, "
+		  "comma-separated, values the other field has");
+	return ERR_INPUT;
+}
+
 static int build_fields(struct loader *ld, const struct raw_option *r,
 			const yaml_node_t *node, struct option *o)
 {
@@ -899,6 +930,8 @@ static int build_fields(struct loader *ld, const struct raw_option *r,
 	for (i = 0; !ret && i < o->nfields; i++)
 		ret = build_field(ld, &r->fields[i], i,
 				  ly_at(&ld->y.doc, seq, i), o);
+	for (i = 0; !ret && i < o->nfields; i++)
+		ret = check_refers_to(ld, o, i, ly_at(&ld->y.doc, seq, i));
 	return ret;
 }
 

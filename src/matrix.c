@@ -270,19 +270,6 @@ static void given_from(const struct manifest *m, const struct value *ans,
 	}
 }
 
-/* True when err is the failure of one of m's constraints. */
-static bool is_constraint_failure(const struct manifest *m,
-				  const struct diag *err)
-{
-	size_t i;
-
-	for (i = 0; err->msg && i < m->nconstraints; i++)
-		if (err->line == m->constraints[i].pos.line &&
-		    !strcmp(err->msg, m->constraints[i].message))
-			return true;
-	return false;
-}
-
 /* Append a combination for the resolved context ctx (in mx's arena). */
 static void push_combo(struct matrix *mx, const struct manifest *m,
 		       struct value *ctx)
@@ -315,21 +302,23 @@ static int leaf_resolve(struct walk *w, const struct value *ans)
 {
 	struct answer_set given = ANSWER_SET_INIT;
 	struct template_request rq = TEMPLATE_REQUEST_INIT;
+	struct answers_opts how = { 0 };
 	struct value *ctx;
 	int ret;
 
 	given_from(w->m, ans, &given);
 	rq.given = &given;
+	rq.how = &how;
 	if (w->out->t)
 		ret = template_resolve(w->out->t, &rq, &w->out->arena, &ctx,
 				       w->err);
 	else
-		ret = answers_resolve(w->m, &given, NULL, NULL,
-				      &w->out->arena, &ctx, w->err);
+		ret = answers_resolve(w->m, &given, &how, &w->out->arena,
+				      &ctx, w->err);
 	free(given.items);
 	if (!ret) {
 		push_combo(w->out, w->m, ctx);
-	} else if (is_constraint_failure(w->m, w->err)) {
+	} else if (how.violated) {
 		diag_release(w->err);
 		ret = 0;
 	}

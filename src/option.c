@@ -221,7 +221,11 @@ static int coerce_string(const struct option *o, const struct value *in,
 		ret = ERR_INPUT;
 	} else if (o->pattern_re && regexec(o->pattern_re, sb.buf, 0, NULL,
 					    0)) {
-		strbuf_addf(why, "does not match pattern '%s'", o->pattern);
+		if (o->pattern_help)
+			strbuf_addf(why, "expected %s", o->pattern_help);
+		else
+			strbuf_addf(why, "does not match pattern '%s'",
+				    o->pattern);
 		ret = ERR_INPUT;
 	} else {
 		*out = value_strn(a, sb.buf, sb.len);
@@ -422,6 +426,27 @@ static int coerce_record(const struct option *o, const struct value *in,
 	return 0;
 }
 
+/*
+ * Append " ('a' and 'b')": what elements i and j are called by o's first
+ * unique string field, unless that is field k itself or there is none.
+ */
+static void add_element_names(const struct option *o, const struct value *l,
+			      size_t i, size_t j, size_t k, struct strbuf *sb)
+{
+	const struct value *a, *b;
+	size_t f;
+
+	for (f = 0; f < o->nfields; f++)
+		if (o->fields[f].unique && o->fields[f].type == OPTION_STRING)
+			break;
+	if (f == o->nfields || f == k)
+		return;
+	a = value_dict_get(l->u.list.items[i], o->fields[f].name);
+	b = value_dict_get(l->u.list.items[j], o->fields[f].name);
+	if (a && b && a->kind == VALUE_STRING && b->kind == VALUE_STRING)
+		strbuf_addf(sb, " ('%s' and '%s')", a->u.s.ptr, b->u.s.ptr);
+}
+
 /* No two elements of list may share the value of a unique field. */
 static int records_check_unique(const struct option *o,
 				const struct value *list, struct strbuf *why)
@@ -440,9 +465,10 @@ static int records_check_unique(const struct option *o,
 
 				if (!value_equal(a, b))
 					continue;
-				strbuf_addf(why, "elements %zu and %zu have "
-					    "the same %s '", j + 1, i + 1,
-					    name);
+				strbuf_addf(why, "elements %zu and %zu",
+					    j + 1, i + 1);
+				add_element_names(o, list, j, i, k, why);
+				strbuf_addf(why, " have the same %s '", name);
 				option_format_value(why, a);
 				strbuf_addf(why, "'; each element needs its "
 					    "own %s", name);
@@ -450,6 +476,67 @@ static int records_check_unique(const struct option *o,
 			}
 	}
 	return 0;
+}
+
+/*
+ * Check element k's field f, which refers to the field named by
+ * f->refers_to: each comma-separated word must be one of the n values
+ * that field has in the list.
+ */
+static int record_check_ref(const struct option *f, const struct value *rec,
+			    size_t k, const char *const *values, size_t n,
+			    struct strbuf *why)
+{
+	const struct value *v = value_dict_get(rec, f->name);
+	const char *p, *end, *best;
+	char *word;
+	size_t i;
+
+	for (p = v && v->kind == VALUE_STRING ? v->u.s.ptr : ""; *p; p = end) {
+		end = p + strcspn(p, ",");
+		word = xstrndup(p, (size_t)(end - p));
+		for (i = 0; i < n && strcmp(values[i], word); i++)
+			;
+		if (*word && i == n) {
+			strbuf_addf(why, "element %zu, field '%s': no element "
+				    "has %s '%s'", k, f->name, f->refers_to,
+				    word);
+			best = diag_closest(word, values, n);
+			if (best)
+				strbuf_addf(why, "; did you mean '%s'?", best);
+			free(word);
+			return ERR_INPUT;
+		}
+		free(word);
+		end += *end == ',';
+	}
+	return 0;
+}
+
+/* The fields with `refers_to` must name values their elements have. */
+static int records_check_refs(const struct option *o,
+			      const struct value *list, struct strbuf *why)
+{
+	size_t n = list->u.list.len, i, k;
+	const char **values = xcalloc(n + 1, sizeof(*values));
+	int ret = 0;
+
+	for (k = 0; !ret && k < o->nfields; k++) {
+		const struct option *f = &o->fields[k];
+
+		for (i = 0; f->refers_to && i < n; i++) {
+			const struct value *v = value_dict_get(
+				list->u.list.items[i], f->refers_to);
+
+			values[i] = v && v->kind == VALUE_STRING ?
+				    v->u.s.ptr : "";
+		}
+		for (i = 0; !ret && f->refers_to && i < n; i++)
+			ret = record_check_ref(f, list->u.list.items[i], i + 1,
+					       values, n, why);
+	}
+	free(values);
+	return ret;
 }
 
 /* Parse text (YAML flow or JSON) into an untyped value. */
@@ -513,7 +600,8 @@ static int coerce_records(const struct option *o, const struct value *in,
 			return ERR_INPUT;
 		value_list_push(a, list, rec);
 	}
-	if (records_check_unique(o, list, why))
+	if (records_check_unique(o, list, why) ||
+	    records_check_refs(o, list, why))
 		return ERR_INPUT;
 	*out = list;
 	return 0;

@@ -38,6 +38,8 @@ struct option {
 	struct value *def;	/* typed default, never NULL after load */
 	char *pattern;		/* POSIX extended regex source, or NULL */
 	regex_t *pattern_re;	/* compiled pattern, or NULL */
+	char *pattern_help;	/* the pattern in words, completing
+				 * "expected ...", or NULL */
 	char **choices;		/* choice and multi only */
 	size_t nchoices;
 	bool has_min, has_max;	/* int only */
@@ -53,6 +55,8 @@ struct option {
 	size_t nfields;
 	bool required;		/* a field without a default */
 	bool unique;		/* a field no two elements may share */
+	char *refers_to;	/* a field listing, comma-separated, values
+				 * of this other field of the elements */
 	struct src_pos pos;
 };
 

@@ -148,16 +148,18 @@ struct template_request {
 	const struct answer_set *recorded;	/* a project's answers on
 						 * update, or NULL */
 	const struct value *fixed;	/* a replay file's values, or NULL */
-	answers_prompt_fn prompt;	/* NULL: no questions */
-	void *prompt_ud;
+	struct answers_opts *how;	/* questions, notes, and what the
+					 * resolution reports back
+					 * (answers.h); NULL: none.  A
+					 * cookiecutter template uses the
+					 * prompter, notes, answered and
+					 * asked */
 	const char *template_arg;	/* the template as named, or NULL */
 	const char *output_dir;		/* where the project goes, absolute,
 					 * or NULL for "." */
-	struct strbuf *notes;		/* warnings, one a line, or NULL */
 };
 
-#define TEMPLATE_REQUEST_INIT { NULL, NULL, NULL, NULL, NULL, NULL, NULL, \
-				NULL }
+#define TEMPLATE_REQUEST_INIT { NULL, NULL, NULL, NULL, NULL, NULL }
 
 /* When a kind's hooks run. */
 enum template_stage { TEMPLATE_PRE_GEN, TEMPLATE_POST_GEN };

@@ -332,6 +332,14 @@ struct tpl {
 int tpl_parse(struct tpl_program *prog, const struct tpl_delims *d,
 	      bool expr_only, struct diag *err);
 
+/*
+ * Call fn(ud, name) for every name expression n (an expression, not a
+ * template body) reads, in source order, repeats included
+ * (tpl-resolve.c): tpl_expr_names() of tpl.h.
+ */
+void tpl_node_names(struct node *n, void (*fn)(void *ud, const char *name),
+		    void *ud);
+
 /* ---- rendering (tpl-eval.c, tpl-exec.c, tpl-ops.c) --------------- */
 
 /*

@@ -472,3 +472,29 @@ void p_resolve(struct parser *p, struct tpl_program *prog)
 
 	sym_scope(p, &root, &prog->body, &prog->unbound);
 }
+
+/* ---- the names an expression reads -------------------------------------- */
+
+/* What tpl_node_names() carries through node_visit(). */
+struct name_walk {
+	void (*fn)(void *ud, const char *name);
+	void *ud;
+};
+
+static void names_child(void *ctx, struct node *n)
+{
+	struct name_walk *w = ctx;
+
+	if (n->kind == NODE_NAME)
+		w->fn(w->ud, n->u.name.name);
+	else
+		node_visit(n, names_child, w);
+}
+
+void tpl_node_names(struct node *n, void (*fn)(void *ud, const char *name),
+		    void *ud)
+{
+	struct name_walk w = { fn, ud };
+
+	names_child(&w, n);
+}

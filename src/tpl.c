@@ -117,6 +117,12 @@ int tpl_expr_eval(const struct tpl_expr *e, const struct value *ctx,
 	return tpl_eval_expr(&e->prog, ctx, env, a, out, err);
 }
 
+void tpl_expr_names(const struct tpl_expr *e,
+		    void (*fn)(void *ud, const char *name), void *ud)
+{
+	tpl_node_names(e->prog.expr, fn, ud);
+}
+
 void tpl_expr_free(struct tpl_expr *e)
 {
 	if (!e)

@@ -136,6 +136,14 @@ int tpl_expr_eval(const struct tpl_expr *e, const struct value *ctx,
 		  const struct tpl_env *env, struct arena *a,
 		  struct value **out, struct diag *err);
 
+/*
+ * Call fn(ud, name) for every name e reads from its context (variables,
+ * and globals such as `range`), in source order, repeats included: what
+ * e depends on.
+ */
+void tpl_expr_names(const struct tpl_expr *e,
+		    void (*fn)(void *ud, const char *name), void *ud);
+
 /* Free e. NULL is allowed. */
 void tpl_expr_free(struct tpl_expr *e);
 

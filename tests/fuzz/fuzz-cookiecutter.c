@@ -222,10 +222,12 @@ static void fuzz_defaults(struct template *t)
 	struct arena a = ARENA_INIT;
 	struct diag err = DIAG_INIT;
 	struct strbuf notes = STRBUF_INIT;
+	struct answers_opts how = { 0 };
 	struct template_request in = resolve_input(NULL, NULL);
 	struct value *ctx;
 
-	in.notes = &notes;
+	how.notes = &notes;
+	in.how = &how;
 	if (!template_resolve(t, &in, &a, &ctx, &err)) {
 		generate(t, ctx, &a);
 		check_replay(t, ctx, &a);
@@ -246,6 +248,7 @@ static void fuzz_extra(const struct template *t)
 	struct arena a = ARENA_INIT;
 	struct diag err = DIAG_INIT;
 	struct strbuf notes = STRBUF_INIT;
+	struct answers_opts how = { 0 };
 	struct template_request in = resolve_input(&extra, NULL);
 	struct value *ctx;
 	size_t i;
@@ -253,7 +256,8 @@ static void fuzz_extra(const struct template *t)
 	for (i = 0; i < sizeof(sets) / sizeof(sets[0]); i++)
 		if (answer_set_add_cli(&extra, sets[i], &err))
 			fuzz_fail("a fixed --set parses", &err, sets[i]);
-	in.notes = &notes;
+	how.notes = &notes;
+	in.how = &how;
 	(void)template_resolve(t, &in, &a, &ctx, &err);
 	strbuf_release(&notes);
 	answer_set_release(&extra);

@@ -233,7 +233,7 @@ static struct value *resolve(struct answer_set *set, struct arena *a,
 {
 	struct value *ctx = NULL;
 
-	if (answers_resolve(man, set, NULL, NULL, a, &ctx, err))
+	if (answers_resolve(man, set, NULL, a, &ctx, err))
 		return NULL;
 	return ctx;
 }
@@ -332,10 +332,10 @@ static void test_default_pattern(void)
 		diag_release(&err);
 		return;
 	}
-	ok(!answers_resolve(m, &set, NULL, NULL, &a, &ctx, &err),
+	ok(!answers_resolve(m, &set, NULL, &a, &ctx, &err),
 	   "an inactive option keeps its default unchecked");
 	add_sets(&set, "custom=true", NULL);
-	ok(answers_resolve(m, &set, NULL, NULL, &a, &ctx, &err) == ERR_INPUT,
+	ok(answers_resolve(m, &set, NULL, &a, &ctx, &err) == ERR_INPUT,
 	   "an active option needs a default that passes its pattern");
 	is_diag(&err, "p.yml:6:5: error: option 'owner' has no valid "
 		"default: does not match pattern '^[a-z]+$'\n"
@@ -344,7 +344,7 @@ static void test_default_pattern(void)
 		"hint: give it a value with --set owner=VALUE\n",
 		"no valid default message");
 	add_sets(&set, "owner=abc", NULL);
-	ok(!answers_resolve(m, &set, NULL, NULL, &a, &ctx, &err),
+	ok(!answers_resolve(m, &set, NULL, &a, &ctx, &err),
 	   "an answer replaces the invalid default");
 	is_ctx(ctx, "owner", "abc", "the answer is used");
 	answer_set_release(&set);
@@ -410,11 +410,12 @@ static void test_errors(void)
 		       "hint: DNS-safe name used for the image\n",
 		       "pattern mismatch shows the pattern and the help");
 	is_resolve_err("port=9999",
-		       "genship.yml:40:15: error: port 9999 is reserved for "
-		       "the sidecar\n"
-		       "   40 |   - require: \"port != 9999\"\n"
-		       "      |               ^\n",
-		       "failed constraint points into genship.yml");
+		       "--set:1:6: error: port=9999 is not allowed: port 9999 "
+		       "is reserved for the sidecar\n"
+		       "    1 | port=9999\n"
+		       "      |      ^\n"
+		       "hint: change 'port'\n",
+		       "a failed constraint names the answer, at its place");
 	answer_set_add_file(&set, "a.yml", file, strlen(file), &err);
 	ok(!resolve(&set, &a, &err), "out-of-range answer in a file fails");
 	is_diag(&err, "a.yml:2:7: error: invalid value '80' for option "
@@ -450,14 +451,27 @@ struct script {
 	struct strbuf log;
 };
 
-static int scripted(void *ud, const struct option *opt,
-		    const struct value *def, char **reply)
+/*
+ * Log "name(n/total)[default]" and, when set, "{ruled out: choices}" and
+ * "!problem", then reply.
+ */
+static int scripted(void *ud, const struct answers_question *q, char **reply)
 {
 	struct script *s = ud;
+	size_t c;
 
-	strbuf_addf(&s->log, "%s[", opt->name);
-	option_format_value(&s->log, def);
-	strbuf_adds(&s->log, "] ");
+	strbuf_addf(&s->log, "%s(%u/%u)[", q->opt->name, q->number,
+		    q->total);
+	option_format_value(&s->log, q->def);
+	strbuf_adds(&s->log, "]");
+	for (c = 0; q->why_not && c < q->opt->nchoices; c++)
+		if (q->why_not[c])
+			strbuf_addf(&s->log, "{%s}", q->opt->choices[c]);
+	if (q->again)
+		strbuf_adds(&s->log, "+again");
+	if (q->problem)
+		strbuf_addf(&s->log, "!%s", q->problem);
+	strbuf_addch(&s->log, ' ');
 	if (!s->replies[s->next])
 		return ERR_FAIL;
 	*reply = strdup(s->replies[s->next++]);
@@ -467,42 +481,53 @@ static int scripted(void *ud, const struct option *opt,
 static void test_prompt(void)
 {
 	static const char *const replies[] = {
-		"svc", "go", "", "2000", "postgres", "y", "yes", "quay.io",
-		"me", NULL,
+		"svc", "go", "", "postgres", "y", "yes", "quay.io", "me", NULL,
 	};
 	static const char *const bad[] = { "svc", "go", "", "soon", NULL };
 	struct script s = { replies, 0, STRBUF_INIT };
 	struct answer_set set = ANSWER_SET_INIT;
+	struct answers_opts how = { 0 };
 	struct arena a = ARENA_INIT;
 	struct diag err = DIAG_INIT;
 	struct value *ctx = NULL;
 
 	add_sets(&set, "port=3000", NULL);
-	ok(!answers_resolve(man, &set, scripted, &s, &a, &ctx, &err),
+	how.prompt = scripted;
+	how.prompt_ud = &s;
+	how.answered = value_dict(&a, 0);
+	ok(!answers_resolve(man, &set, &how, &a, &ctx, &err),
 	   "prompted resolve");
-	is_str(s.log.buf, "project_name[my-service] language[python] "
-	       "extras[metrics] port[3000] database[none] kubernetes[true] "
-	       "backup[false] registry[ghcr.io] owner[acme] ",
-	       "each active option is asked, offered the current value");
+	is_str(s.log.buf, "project_name(1/7)[my-service] "
+	       "language(2/7)[python] extras(3/7)[metrics] "
+	       "database(4/7)[none] kubernetes(5/8)[true] "
+	       "backup(6/8)[false] registry(7/8)[ghcr.io] owner(8/8)[acme] ",
+	       "options nobody answered are asked; the count follows when");
+	is_int(how.asked, 8, "eight questions");
 	if (ctx) {
-		is_ctx(ctx, "port", "int:2000", "the prompt beats --set");
+		is_ctx(ctx, "port", "int:3000", "--set is not asked again");
 		is_ctx(ctx, "backup", "bool:true", "when sees earlier replies");
 		is_ctx(ctx, "extras", "list:", "an empty reply is an answer");
 		is_ctx(ctx, "image", "quay.io/me/svc",
 		       "computed after prompts");
 	}
+	is_int(how.answered->u.dict.len, 9, "answered: every option");
 	arena_release(&a);
+	how.ask_all = true;
+	how.answered = NULL;
 	s.replies = bad;
 	s.next = 0;
 	strbuf_reset(&s.log);
-	ok(answers_resolve(man, &set, scripted, &s, &a, &ctx, &err) ==
+	ok(answers_resolve(man, &set, &how, &a, &ctx, &err) ==
 	   ERR_INPUT, "an invalid reply fails");
+	is_str(s.log.buf, "project_name(1/8)[my-service] "
+	       "language(2/8)[python] extras(3/8)[metrics] "
+	       "port(4/8)[3000] ", "--ask-all asks given options too");
 	is_diag(&err, "genship: error: invalid value 'soon' for option "
 		"'port': expected an integer\n", "invalid reply message");
 	arena_release(&a);
 	s.replies = bad + 4;
 	s.next = 0;
-	ok(answers_resolve(man, &set, scripted, &s, &a, &ctx, &err) ==
+	ok(answers_resolve(man, &set, &how, &a, &ctx, &err) ==
 	   ERR_FAIL, "no reply (EOF) is a failure");
 	is_diag(&err, "genship: error: no answer for option 'project_name'\n",
 		"EOF message");
@@ -511,61 +536,121 @@ static void test_prompt(void)
 	answer_set_release(&set);
 }
 
-/* Run the tty prompter for opt with input; return its reply or "EOF". */
-static char *tty_run(const struct option *opt, const char *input,
-		     struct strbuf *shown)
+static const char clash_text[] =
+	"name: t\nversion: 1.0.0\noptions:\n"
+	"  - name: flavor\n    type: choice\n    choices: [kustomize, helm]\n"
+	"  - name: extras\n    type: multi\n    default: [gitleaks]\n"
+	"    choices: [alerts, gitleaks, smoke]\n"
+	"  - name: notify\n    type: choice\n    choices: [none, slack]\n"
+	"  - name: port\n    type: int\n    default: 8080\n"
+	"constraints:\n"
+	"  - require: \"flavor == 'kustomize' or ('alerts' not in extras "
+	"and 'smoke' not in extras and notify == 'none')\"\n"
+	"    message: alerts and notifications need kustomize\n"
+	"  - require: \"port != 5432\"\n"
+	"    message: port 5432 is taken\n";
+
+/* Resolve m with --set args and a script; the log in s, *ctx set. */
+static int resolve_scripted(const struct manifest *m, const char *sets,
+			    struct script *s, struct answers_opts *how,
+			    struct arena *a, struct value **ctx,
+			    struct diag *err)
 {
-	char *obuf = NULL, *reply = NULL;
-	size_t olen = 0;
-	struct answers_tty tty;
+	struct answer_set set = ANSWER_SET_INIT;
+	char *copy = strdup(sets), *arg, *save = NULL;
 	int ret;
 
-	tty.in = fmemopen((void *)input, strlen(input), "r");
-	tty.out = open_memstream(&obuf, &olen);
-	ret = answers_prompt_tty(&tty, opt, opt->def, &reply);
-	fclose(tty.in);
-	fclose(tty.out);
-	strbuf_reset(shown);
-	strbuf_adds(shown, obuf);
-	free(obuf);
-	return ret ? strdup("EOF") : reply;
+	for (arg = strtok_r(copy, " ", &save); arg;
+	     arg = strtok_r(NULL, " ", &save))
+		add_sets(&set, arg, NULL);
+	how->prompt = s ? scripted : NULL;
+	how->prompt_ud = s;
+	ret = answers_resolve(m, &set, how, a, ctx, err);
+	answer_set_release(&set);
+	free(copy);
+	return ret;
 }
 
-static void is_tty(const char *opt, const char *input, const char *reply,
-		   const char *shown, const char *name)
+static void test_constraint_clash(void)
 {
-	struct strbuf out = STRBUF_INIT;
-	char *got = tty_run(manifest_option(man, opt), input, &out);
+	static const char *const replies[] = {
+		"helm", "alerts", "none", "gitleaks", "5432", "80", NULL,
+	};
+	struct script s = { replies, 0, STRBUF_INIT };
+	struct answers_opts how = { 0 };
+	struct manifest *m = NULL;
+	struct arena a = ARENA_INIT;
+	struct diag err = DIAG_INIT;
+	struct value *ctx = NULL;
 
-	is_str(got, reply, name);
-	is_str(out.buf, shown, name);
-	free(got);
-	strbuf_release(&out);
+	if (manifest_load("t.yml", clash_text, strlen(clash_text), &m,
+			  &err)) {
+		ok(0, "conflict manifest loads");
+		diag_release(&err);
+		return;
+	}
+	ok(resolve_scripted(m, "flavor=helm extras=alerts,gitleaks", NULL,
+			    &how, &a, &ctx, &err) == ERR_INPUT,
+	   "a conflict without a terminal fails");
+	ok(how.violated == &m->constraints[0], "it names the constraint");
+	is_diag(&err, "--set:1:8: error: flavor=helm conflicts with "
+		"extras=alerts: alerts and notifications need kustomize\n"
+		"    1 | extras=alerts,gitleaks\n"
+		"      |        ^\n"
+		"hint: change 'flavor' or 'extras'\n",
+		"the clashing answers in the user's terms, no more");
+	ok(!resolve_scripted(m, "", &s, &how, &a, &ctx, &err),
+	   "a conflict on a terminal is asked again");
+	is_str(s.log.buf, "flavor(1/4)[kustomize] "
+	       "extras(2/4)[gitleaks]{alerts}{smoke} notify(3/4)[none] "
+	       "extras(2/4)[gitleaks]{alerts}{smoke}+again!flavor=helm "
+	       "conflicts with extras=alerts: alerts and notifications need "
+	       "kustomize port(4/4)[8080] port(4/4)[8080]+again!port=5432 is "
+	       "not allowed: port 5432 is taken ",
+	       "ruled-out choices, then the last option involved again");
+	is_int(how.asked, 6, "six questions, two of them again");
+	if (ctx) {
+		is_ctx(ctx, "extras", "list:gitleaks", "the new reply counts");
+		is_ctx(ctx, "notify", "none", "a later reply is kept");
+	}
+	arena_release(&a);
+	strbuf_release(&s.log);
+	manifest_free(m);
 }
 
-static void test_tty(void)
+static void test_ignored(void)
 {
-	is_tty("port", "\n", "8080", "port [8080]: ",
-	       "empty line takes the default");
-	is_tty("language", "go\n", "go", "language (python, node, go) "
-	       "[python]: ", "choices are listed");
-	is_tty("extras", "tracing\n", "tracing", "extras (metrics, tracing, "
-	       "profiling; comma-separated) [metrics]: ", "multi prompt");
-	is_tty("kubernetes", "n\r\n", "n", "kubernetes [Y/n]: ",
-	       "bool shows [Y/n]");
-	is_tty("backup", "", "EOF", "backup [y/N]: \n", "EOF fails");
-	is_tty("project_name", "Bad Name\nok-name\n", "ok-name",
-	       "DNS-safe name used for the image\n"
-	       "project_name [my-service]: invalid value 'Bad Name' for "
-	       "option 'project_name': does not match pattern "
-	       "'^[a-z][a-z0-9-]{1,38}[a-z0-9]$'\n"
-	       "DNS-safe name used for the image\n"
-	       "project_name [my-service]: ",
-	       "help above the question; invalid replies are asked again");
-	is_tty("language", "g\xffo\ngo\n", "go", "language (python, node, "
-	       "go) [python]: the answer is not valid UTF-8 text\n"
-	       "language (python, node, go) [python]: ",
-	       "a reply that is not UTF-8 is asked again");
+	struct strbuf notes = STRBUF_INIT;
+	struct answers_opts how = { 0 };
+	struct arena a = ARENA_INIT;
+	struct diag err = DIAG_INIT;
+	struct value *ctx = NULL;
+
+	how.notes = &notes;
+	how.answered = value_dict(&a, 0);
+	ok(!resolve_scripted(man, "backup=true database=none", NULL, &how,
+			     &a, &ctx, &err), "an ignored value is no error");
+	is_str(notes.buf, "ignoring backup=true (--set): option 'backup' "
+	       "applies only when database == 'postgres' and kubernetes, "
+	       "and database=none\n", "a warning names the option and why");
+	ok(!value_dict_get(how.answered, "backup"),
+	   "answered leaves out what does not apply");
+	strbuf_reset(&notes);
+	ok(!resolve_scripted(man, "backup=false", NULL, &how, &a, &ctx,
+			     &err), "the default value of a pinned option");
+	is_str(notes.buf, "", "is no news");
+	how.strict = true;
+	ok(resolve_scripted(man, "backup=yes kubernetes=no", NULL, &how, &a,
+			    &ctx, &err) == ERR_INPUT, "--strict refuses it");
+	is_diag(&err, "--set:1:1: error: option 'backup' does not apply: it "
+		"applies only when database == 'postgres' and kubernetes, and "
+		"database=none\n"
+		"    1 | backup=yes\n"
+		"      | ^\n"
+		"hint: leave the answer out, or drop --strict to ignore it\n",
+		"--strict message");
+	strbuf_release(&notes);
+	arena_release(&a);
 }
 
 static const char af_text[] =
@@ -857,7 +942,8 @@ int main(void)
 	test_errors();
 	test_default_pattern();
 	test_prompt();
-	test_tty();
+	test_constraint_clash();
+	test_ignored();
 	test_answers_file();
 	test_answers_file_quoting();
 	test_answers_file_errors();
