@@ -12,6 +12,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <poll.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "signals.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -39,6 +41,7 @@ void interview_init(struct interview *iv, FILE *in, FILE *out)
 	iv->in = in;
 	iv->out = out;
 	iv->aborted = false;
+	setvbuf(in, NULL, _IONBF, 0);
 	if (ioctl(fileno(out), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
 		w = ws.ws_col;
 	else if (cols && atol(cols) > 0)
@@ -197,16 +200,43 @@ static void add_question(const struct answers_question *q,
 /* ---- reading replies ----------------------------------------------------- */
 
 /*
+ * Wait until in has a byte to read; false once a signal is pending.  A
+ * signal that comes just before a blocking read would not interrupt it,
+ * so the read waits on the signals' descriptor too; in is unbuffered
+ * (interview_init()), so no byte hides in its buffer.
+ */
+static bool wait_input(FILE *in)
+{
+	struct pollfd p[2] = { { fileno(in), POLLIN, 0 },
+			       { signals_fd(), POLLIN, 0 } };
+	int n;
+
+	for (;;) {
+		if (signals_pending())
+			return false;
+		if (p[0].fd < 0)
+			return true;	/* a memory stream: never waits */
+		n = poll(p, p[1].fd >= 0 ? 2 : 1, -1);
+		if (n < 0 && errno != EINTR)
+			return true;	/* let the read report it */
+		if (n > 0 && p[0].revents)
+			return true;
+	}
+}
+
+/*
  * Read one line from in without its line ending; false at the end of
- * the input or on an error (an interrupt).
+ * the input, on an error, or on an interrupt.
  */
 static bool read_line(FILE *in, struct strbuf *line)
 {
-	int c;
+	int c = EOF;
 
 	strbuf_reset(line);
-	while ((c = getc(in)) != EOF && c != '\n')
+	while (wait_input(in) && (c = getc(in)) != EOF && c != '\n')
 		strbuf_addch(line, c);
+	if (signals_pending())
+		return false;
 	if (c == EOF && (!line->len || ferror(in)))
 		return false;
 	if (line->len && line->buf[line->len - 1] == '\r')

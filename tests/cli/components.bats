@@ -224,14 +224,20 @@ need_kubectl() {
 }
 
 @test "bad list: a call to no component, a shared port, a reserved name" {
+	# The messages name the values: which call, which two components.
+	run genship new --no-input -o out \
+		--set 'components=[{name: api, port: 9000}, {name: web, calls: "apii"}]'
+	assert_failure 2
+	assert_line --partial "for option 'components': element 2, field 'calls': no element has name 'apii'; did you mean 'api'?"
 	run genship new --no-input -o out \
 		--set 'components=[{name: web, calls: "api"}]'
 	assert_failure 2
-	assert_line --partial "error: every name in a component's calls must be the name of a component"
+	assert_line --partial "element 1, field 'calls': no element has name 'api'"
+	refute_output --partial 'did you mean'
 	run genship new --no-input -o out \
 		--set 'components=[{name: api}, {name: web}]'
 	assert_failure 2
-	assert_line --partial 'error: components need distinct ports (compose publishes each on 127.0.0.1:<port>)'
+	assert_line --partial "for option 'components': elements 1 and 2 ('api' and 'web') have the same port '8080'; each element needs its own port"
 	run genship new --no-input -o out \
 		--set 'components=[{name: postgres, port: 9000}]'
 	assert_failure 2

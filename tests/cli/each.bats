@@ -239,6 +239,6 @@ TWO='[{name: api, language: go, public: true}, {name: web, language: node, port:
 @test "bad answer: a constraint message names the offending value" {
 	run genship new "$TPL" -o out --no-input --trust --set system=admin
 	assert_failure 2
-	assert_line --partial "error: system name 'admin' is reserved for the platform"
+	assert_line "--set:1:8: error: system=admin is not allowed: system name 'admin' is reserved for the platform"
 	assert_nothing_written
 }

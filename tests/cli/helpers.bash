@@ -20,6 +20,8 @@ enter_work() {
 	WORK="$BATS_TEST_TMPDIR/work"
 	mkdir -p "$WORK"
 	cd "$WORK" || return 1
+	# Where an interview keeps its answers when a run fails.
+	export XDG_STATE_HOME="$BATS_TEST_TMPDIR/state"
 }
 
 setup() {

@@ -54,7 +54,7 @@ class Session:
     def __init__(self, cmd, cols):
         self.pid, self.fd = pty.fork()
         if self.pid == 0:
-            os.execv(cmd[0], cmd)
+            os.execvp(cmd[0], cmd)
         fcntl.ioctl(self.fd, termios.TIOCSWINSZ,
                     struct.pack("HHHH", 24, cols, 0, 0))
         self.out = b""

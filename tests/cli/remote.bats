@@ -69,6 +69,7 @@ setup() {
 	cd "$WORK" || return 1
 	export XDG_CACHE_HOME="$BATS_TEST_TMPDIR/cache"
 	export XDG_CONFIG_HOME="$BATS_TEST_TMPDIR/config"
+	export XDG_STATE_HOME="$BATS_TEST_TMPDIR/state"
 	export GENSHIP_LOCK_WAIT=0
 	unset GENSHIP_CONFIG GENSHIP_GIT_TOKEN
 }

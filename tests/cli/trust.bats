@@ -193,8 +193,9 @@ on_tty() {
 @test "a third-party template's hooks run after a yes on the terminal" {
 	command -v script >/dev/null || skip "script (util-linux) is not installed"
 	tpl=$(fixture basic)
-	# Six prompts for the options (Enter keeps each default), then yes.
-	on_tty '\n\n\n\n\n\ny\n' "$GENSHIP" new "$tpl" -o out
+	# Six prompts for the options (Enter keeps each default), Enter to
+	# confirm the summary, then yes.
+	on_tty '\n\n\n\n\n\n\ny\n' "$GENSHIP" new "$tpl" -o out
 	assert_success
 	assert_output --partial "wants to run hooks on this machine. Run them? [y/N]"
 	assert_output --partial '[post.sh] post hook ran'
@@ -205,7 +206,7 @@ on_tty() {
 @test "no on the terminal: the hooks do not run and nothing is written" {
 	command -v script >/dev/null || skip "script (util-linux) is not installed"
 	tpl=$(fixture basic)
-	on_tty '\n\n\n\n\n\nn\n' "$GENSHIP" new "$tpl" -o out
+	on_tty '\n\n\n\n\n\n\nn\n' "$GENSHIP" new "$tpl" -o out
 	assert_failure 2
 	assert_output --partial "hooks of template 'basic' not trusted: nothing was written"
 	assert_output --partial 'pass --no-hooks'

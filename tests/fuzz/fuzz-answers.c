@@ -64,7 +64,7 @@ static void fuzz_answer_set(const char *text, size_t len)
 
 	if (!answer_set_add_file(&set, "answers.yml", text, len, &err))
 		(void)answers_resolve(fuzz_service_manifest(), &set, NULL,
-				      NULL, &a, &ctx, &err);
+				      &a, &ctx, &err);
 	answer_set_release(&set);
 	arena_release(&a);
 	fuzz_diag_done(&err);

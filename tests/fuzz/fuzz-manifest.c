@@ -69,7 +69,7 @@ static void exercise(const struct manifest *m)
 	match_files(m);
 	for (i = 0; i < m->noptions; i++)
 		coerce_values(&m->options[i], &a);
-	if (!answers_resolve(m, NULL, NULL, NULL, &a, &ctx, &err))
+	if (!answers_resolve(m, NULL, NULL, &a, &ctx, &err))
 		fuzz_check_round_trip(m, ctx, &a);
 	arena_release(&a);
 	fuzz_diag_done(&err);

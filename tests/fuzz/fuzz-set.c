@@ -6,7 +6,7 @@
  * is one line typed at the prompt (without the '?'); every other piece is
  * one --set argument, added with answer_set_add_cli() until one fails, as
  * answer_set_gather() does.  The answers are then resolved, through the
- * terminal prompter reading the typed lines when there are any.  A
+ * interview reading the typed lines when there are any.  A
  * context that resolves must survive being recorded in .genship.yml and
  * resolved again.
  */
@@ -18,6 +18,7 @@
 #include "arena.h"
 #include "diag.h"
 #include "fuzz.h"
+#include "interview.h"
 #include "strbuf.h"
 #include "tpl-value.h"
 
@@ -38,24 +39,28 @@ static void format_args(const struct value *ctx)
 static void resolve(const struct answer_set *set, const struct strbuf *typed)
 {
 	const struct manifest *m = fuzz_service_manifest();
-	struct answers_tty tty = { NULL, fuzz_null() };
+	struct answers_opts how = { 0 };
+	struct interview iv;
 	struct arena a = ARENA_INIT;
 	struct diag err = DIAG_INIT;
 	struct value *ctx = NULL;
+	FILE *in = NULL;
 	int ret;
 
 	if (typed->len) {
-		tty.in = fmemopen(typed->buf, typed->len, "r");
-		FUZZ_CHECK(tty.in, "fmemopen works");
+		in = fmemopen(typed->buf, typed->len, "r");
+		FUZZ_CHECK(in, "fmemopen works");
+		interview_init(&iv, in, fuzz_null());
+		how.prompt = interview_ask;
+		how.prompt_ud = &iv;
 	}
-	ret = answers_resolve(m, set, tty.in ? answers_prompt_tty : NULL,
-			      &tty, &a, &ctx, &err);
+	ret = answers_resolve(m, set, &how, &a, &ctx, &err);
 	if (!ret) {
 		format_args(ctx);
 		fuzz_check_round_trip(m, ctx, &a);
 	}
-	if (tty.in)
-		fclose(tty.in);
+	if (in)
+		fclose(in);
 	arena_release(&a);
 	fuzz_diag_done(&err);
 }

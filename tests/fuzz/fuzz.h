@@ -153,7 +153,7 @@ static inline void fuzz_check_round_trip(const struct manifest *m,
 	fuzz_record(m, ctx, &text);
 	if (answer_set_add_file(&set, ".genship.yml", text.buf, text.len,
 				&err) ||
-	    answers_resolve(m, &set, NULL, NULL, a, &again, &err))
+	    answers_resolve(m, &set, NULL, a, &again, &err))
 		fuzz_fail("recorded answers resolve", &err, text.buf);
 	for (i = 0; i < m->noptions; i++)
 		if (!value_equal(value_dict_get(ctx, m->options[i].name),
