@@ -543,7 +543,7 @@ static const char *ruled_out(struct resolver *r, size_t i, struct value *v)
 	for (k = 0; k < m->nconstraints; k++) {
 		if (!cond_deps_has(&r->deps[k], i) || r->deps[k].computed)
 			continue;
-		trial = cond_ctx_copy(&r->scratch, r->ctx);
+		trial = value_dict_clone(&r->scratch, r->ctx);
 		value_dict_set(&r->scratch, trial, m->options[i].name, v);
 		if (!cond_possible(m, m->constraints[k].require, &r->deps[k],
 				   trial, i, &r->scratch))
@@ -646,7 +646,7 @@ static struct value *expected_value(struct resolver *r, size_t k)
 static void progress(struct resolver *r, size_t i, struct value *def,
 		     unsigned *number, unsigned *total)
 {
-	struct value *trial = cond_ctx_copy(&r->scratch, r->ctx);
+	struct value *trial = value_dict_clone(&r->scratch, r->ctx);
 	struct diag err = DIAG_INIT;
 	struct value *w;
 	size_t k;
@@ -1672,8 +1672,29 @@ static bool emit_conflicts(yaml_emitter_t *e, const struct answers_file *af)
 	return ok && emit_map_end(e);
 }
 
-/* Emit the whole document: stream, document, top-level mapping. */
-static bool emit_document(yaml_emitter_t *e, const struct answers_file *af)
+/* The top-level mapping of .genship.yml. */
+static bool emit_project_map(yaml_emitter_t *e, const void *data)
+{
+	const struct answers_file *af = data;
+
+	return emit_map_start(e, false) &&
+	       emit_cstr(e, "genship_version") &&
+	       emit_cstr(e, af->genship_version ? af->genship_version :
+			 PACKAGE_VERSION) &&
+	       emit_template(e, af) && emit_answers(e, af->answers) &&
+	       emit_files(e, af) && emit_conflicts(e, af) && emit_map_end(e);
+}
+
+/* A mapping of answers alone, as --answers reads it. */
+static bool emit_answers_only(yaml_emitter_t *e, const void *data)
+{
+	return emit_answer_map(e, data);
+}
+
+/* Emit one whole document (stream and document events) around body. */
+static bool emit_document(yaml_emitter_t *e,
+			  bool (*body)(yaml_emitter_t *, const void *),
+			  const void *data)
 {
 	yaml_event_t ev;
 	bool ok;
@@ -1682,65 +1703,40 @@ static bool emit_document(yaml_emitter_t *e, const struct answers_file *af)
 		  YAML_UTF8_ENCODING));
 	ok = emit(e, &ev, ok && yaml_document_start_event_initialize(&ev,
 		  NULL, NULL, NULL, 1));
-	ok = ok && emit_map_start(e, false) &&
-	     emit_cstr(e, "genship_version") &&
-	     emit_cstr(e, af->genship_version ? af->genship_version :
-		       PACKAGE_VERSION) &&
-	     emit_template(e, af) && emit_answers(e, af->answers) &&
-	     emit_files(e, af) && emit_conflicts(e, af) && emit_map_end(e);
+	ok = ok && body(e, data);
 	ok = emit(e, &ev, ok && yaml_document_end_event_initialize(&ev, 1));
 	return emit(e, &ev, ok && yaml_stream_end_event_initialize(&ev));
 }
 
-/* Emit a document holding answers alone, as one mapping. */
-static bool emit_mapping_document(yaml_emitter_t *e,
-				  const struct value *answers)
+/*
+ * Append header, then one YAML document with body's content, emitted as
+ * both formats write: UTF-8 as it is, no line folding, indent 2.
+ */
+static void format_document(struct strbuf *out, const char *header,
+			    bool (*body)(yaml_emitter_t *, const void *),
+			    const void *data)
 {
-	yaml_event_t ev;
-	bool ok;
+	yaml_emitter_t e;
 
-	ok = emit(e, &ev, yaml_stream_start_event_initialize(&ev,
-		  YAML_UTF8_ENCODING));
-	ok = emit(e, &ev, ok && yaml_document_start_event_initialize(&ev,
-		  NULL, NULL, NULL, 1));
-	ok = ok && emit_answer_map(e, answers);
-	ok = emit(e, &ev, ok && yaml_document_end_event_initialize(&ev, 1));
-	return emit(e, &ev, ok && yaml_stream_end_event_initialize(&ev));
-}
-
-/* Set up emitter e to append to out, as both formats write. */
-static bool emitter_open(yaml_emitter_t *e, struct strbuf *out)
-{
-	if (!yaml_emitter_initialize(e))
-		return false;
-	yaml_emitter_set_output(e, emit_write, out);
-	yaml_emitter_set_unicode(e, 1);
-	yaml_emitter_set_width(e, -1);
-	yaml_emitter_set_indent(e, 2);
-	return true;
+	strbuf_adds(out, header);
+	if (!yaml_emitter_initialize(&e))
+		return;
+	yaml_emitter_set_output(&e, emit_write, out);
+	yaml_emitter_set_unicode(&e, 1);
+	yaml_emitter_set_width(&e, -1);
+	yaml_emitter_set_indent(&e, 2);
+	emit_document(&e, body, data);
+	yaml_emitter_flush(&e);
+	yaml_emitter_delete(&e);
 }
 
 void answers_format_mapping(const struct value *answers, const char *header,
 			    struct strbuf *out)
 {
-	yaml_emitter_t e;
-
-	strbuf_adds(out, header);
-	if (!emitter_open(&e, out))
-		return;
-	emit_mapping_document(&e, answers);
-	yaml_emitter_flush(&e);
-	yaml_emitter_delete(&e);
+	format_document(out, header, emit_answers_only, answers);
 }
 
 void answers_file_format(const struct answers_file *af, struct strbuf *out)
 {
-	yaml_emitter_t e;
-
-	strbuf_adds(out, af_header);
-	if (!emitter_open(&e, out))
-		return;
-	emit_document(&e, af);
-	yaml_emitter_flush(&e);
-	yaml_emitter_delete(&e);
+	format_document(out, af_header, emit_project_map, af);
 }

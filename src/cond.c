@@ -90,18 +90,6 @@ bool cond_deps_has(const struct cond_deps *d, size_t i)
 	return false;
 }
 
-struct value *cond_ctx_copy(struct arena *a, const struct value *ctx)
-{
-	struct value *c = value_dict(a, ctx->u.dict.len + 1);
-	size_t i;
-
-	for (i = 0; i < ctx->u.dict.len; i++)
-		value_dict_setn(a, c, ctx->u.dict.items[i].key.ptr,
-				ctx->u.dict.items[i].key.len,
-				ctx->u.dict.items[i].val);
-	return c;
-}
-
 /* ---- trial evaluations ------------------------------------------------- */
 
 /*
@@ -215,7 +203,7 @@ void cond_culprits(const struct manifest *m, const struct tpl_expr *e,
 		   const struct cond_deps *d, const struct value *ctx,
 		   struct arena *a, struct cond_culprit *out, size_t *n)
 {
-	struct value *trial = cond_ctx_copy(a, ctx), *cur;
+	struct value *trial = value_dict_clone(a, ctx), *cur;
 	size_t k;
 
 	*n = 0;
@@ -296,7 +284,7 @@ bool cond_possible(const struct manifest *m, const struct tpl_expr *e,
 		   size_t upto, struct arena *a)
 {
 	size_t *later = xcalloc(d->n + 1, sizeof(*later)), nlater = 0;
-	struct value *trial = cond_ctx_copy(a, ctx);
+	struct value *trial = value_dict_clone(a, ctx);
 	size_t c, combos;
 	int holds = 1;
 

@@ -53,9 +53,6 @@ size_t cond_deps_ready(const struct manifest *m, const struct cond_deps *d);
 /* Whether option index i is among d's options. */
 bool cond_deps_has(const struct cond_deps *d, size_t i);
 
-/* Return a new dict in a holding the pairs of ctx (values shared). */
-struct value *cond_ctx_copy(struct arena *a, const struct value *ctx);
-
 /*
  * One answer a false condition hinges on, and its value as a message
  * shows it: for a multi option only the elements that clash.

@@ -899,19 +899,6 @@ const struct value *cookiecutter_vars(const struct value *ctx)
 	return v && v->kind == VALUE_DICT ? v : ctx;
 }
 
-/* A copy of dict d whose pairs can be replaced without touching d. */
-static struct value *dict_clone(struct arena *a, const struct value *d)
-{
-	struct value *c = value_dict(a, d->u.dict.len);
-	size_t i;
-
-	for (i = 0; i < d->u.dict.len; i++)
-		value_dict_setn(a, c, d->u.dict.items[i].key.ptr,
-				d->u.dict.items[i].key.len,
-				d->u.dict.items[i].val);
-	return c;
-}
-
 /* The text of a scalar answer, or NULL for lists and dicts. */
 static const char *scalar_text(struct arena *a, const struct value *v)
 {
@@ -1005,7 +992,7 @@ static int extra_bool(struct cc_resolver *r, const struct answer *ans,
 static struct value *extra_dict(struct arena *a, const struct value *base,
 				const struct value *upd)
 {
-	struct value *d = dict_clone(a, base);
+	struct value *d = value_dict_clone(a, base);
 	size_t i;
 
 	for (i = 0; i < upd->u.dict.len; i++) {
@@ -1434,12 +1421,12 @@ static int cc_resolve_input(const struct template *t,
 	size_t i;
 	int ret = 0;
 
-	r.work = dict_clone(a, cc_of(t)->raw);
+	r.work = value_dict_clone(a, cc_of(t)->raw);
 	for (i = 0; !ret && in->extra && i < in->extra->len; i++)
 		ret = extra_apply(&r, &in->extra->items[i]);
 	if (ret)
 		return ret;
-	r.vars = in->fixed ? dict_clone(a, in->fixed) :
+	r.vars = in->fixed ? value_dict_clone(a, in->fixed) :
 		value_dict(a, r.work->u.dict.len);
 	r.ctx = value_dict(a, 1);
 	value_dict_set(a, r.ctx, "cookiecutter", r.vars);
@@ -1477,7 +1464,7 @@ static const struct value *cc_fixed(const struct template_request *rq,
 
 	if (!rq->recorded)
 		return rq->fixed;
-	fixed = rq->fixed ? dict_clone(a, rq->fixed) :
+	fixed = rq->fixed ? value_dict_clone(a, rq->fixed) :
 		value_dict(a, rq->recorded->len);
 	for (i = 0; i < rq->recorded->len; i++) {
 		const struct answer *ans = &rq->recorded->items[i];

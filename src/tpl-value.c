@@ -159,6 +159,18 @@ void value_dict_set(struct arena *a, struct value *dict, const char *key,
 	value_dict_setn(a, dict, key, strlen(key), val);
 }
 
+struct value *value_dict_clone(struct arena *a, const struct value *d)
+{
+	struct value *c = value_dict(a, d->u.dict.len + 1);
+	size_t i;
+
+	for (i = 0; i < d->u.dict.len; i++)
+		value_dict_setn(a, c, d->u.dict.items[i].key.ptr,
+				d->u.dict.items[i].key.len,
+				d->u.dict.items[i].val);
+	return c;
+}
+
 struct value *value_copy(struct arena *a, const struct value *v)
 {
 	struct value *c;

@@ -107,6 +107,11 @@ struct value *value_dict_getn(const struct value *dict, const char *key,
 			      size_t n);
 /* Return dict[key] for a NUL-terminated key, or NULL when absent. */
 struct value *value_dict_get(const struct value *dict, const char *key);
+/*
+ * Return a new dict in a holding the pairs of dict d, values shared: a
+ * copy whose pairs can be replaced without touching d.
+ */
+struct value *value_dict_clone(struct arena *a, const struct value *d);
 /* Return a deep copy of v in arena a (callables are shared, not copied). */
 struct value *value_copy(struct arena *a, const struct value *v);
 
