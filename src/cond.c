@@ -189,7 +189,7 @@ static struct value *clashing_elements(const struct tpl_expr *e,
 	struct value *shown = value_list(a, 0), *one;
 	size_t k;
 
-	for (k = 0; !o->nfields && k < cur->u.list.len; k++) {
+	for (k = 0; k < cur->u.list.len; k++) {
 		one = value_list(a, 1);
 		value_list_push(a, one, cur->u.list.items[k]);
 		if (holds_with(e, ctx, o, one, a) == 0)
@@ -227,16 +227,61 @@ void cond_culprits(const struct manifest *m, const struct tpl_expr *e,
 	}
 }
 
+/* The first unique string field of a list option: what names elements. */
+static const char *label_field(const struct option *o)
+{
+	size_t f;
+
+	for (f = 0; f < o->nfields; f++)
+		if (o->fields[f].unique && o->fields[f].type == OPTION_STRING)
+			return o->fields[f].name;
+	return NULL;
+}
+
+/*
+ * Append the elements of a list option by their names ("components
+ * 'api' and 'web'"), or as --set takes the list when they have none.
+ */
+static void add_elements(const struct option *o, const struct value *l,
+			 struct strbuf *sb)
+{
+	const char *field = label_field(o);
+	const struct value *name;
+	size_t k;
+
+	for (k = 0; field && k < l->u.list.len; k++) {
+		name = value_dict_get(l->u.list.items[k], field);
+		if (!name || name->kind != VALUE_STRING)
+			field = NULL;
+	}
+	if (!field || !l->u.list.len) {
+		strbuf_addf(sb, "%s=", o->name);
+		option_format_arg(sb, l);
+		return;
+	}
+	strbuf_adds(sb, o->name);
+	for (k = 0; k < l->u.list.len; k++)
+		strbuf_addf(sb, "%s'%s'", !k ? " " : k + 1 < l->u.list.len ?
+			    ", " : " and ", value_dict_get(l->u.list.items[k],
+							   field)->u.s.ptr);
+}
+
 void cond_format_culprits(const struct manifest *m,
 			  const struct cond_culprit *c, size_t n,
 			  struct strbuf *sb)
 {
+	const struct option *o;
 	size_t k;
 
 	for (k = 0; k < n; k++) {
+		o = &m->options[c[k].opt];
 		if (k)
 			strbuf_adds(sb, k + 1 == n ? " and " : ", ");
-		strbuf_addf(sb, "%s=", m->options[c[k].opt].name);
+		if (o->nfields && c[k].shown->kind == VALUE_LIST) {
+			add_elements(o, c[k].shown, sb);
+			continue;
+		}
+		strbuf_addf(sb, "%s=", o->name);
 		option_format_arg(sb, c[k].shown);
 	}
 }

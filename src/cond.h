@@ -75,7 +75,8 @@ void cond_culprits(const struct manifest *m, const struct tpl_expr *e,
 
 /*
  * Append the culprits as answers the user gave: "a=x", "a=x and b=y",
- * "a=x, b=y and c=z" (values as --set takes them).
+ * "a=x, b=y and c=z" (values as --set takes them); the elements of a
+ * list option by their names when they have one: "components 'api'".
  */
 void cond_format_culprits(const struct manifest *m,
 			  const struct cond_culprit *c, size_t n,

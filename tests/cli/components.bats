@@ -241,11 +241,11 @@ need_kubectl() {
 	run genship new --no-input -o out \
 		--set 'components=[{name: postgres, port: 9000}]'
 	assert_failure 2
-	assert_line --partial 'error: the component names postgres, redis and pg-backup are taken by the compose services and the backup job'
+	assert_line "--set:1:12: error: components 'postgres' is not allowed: the component names postgres, redis and pg-backup are taken by the compose services and the backup job"
 	run genship new --no-input -o out \
 		--set 'components=[{name: api, port: 5432}]'
 	assert_failure 2
-	assert_line --partial "error: a component's port collides with the PostgreSQL or Redis port"
+	assert_line "--set:1:12: error: components 'api' is not allowed: a component's port collides with the PostgreSQL or Redis port used by the dev stack and the NetworkPolicy"
 	run genship new --no-input -o out \
 		--set 'components=[{name: API}]'
 	assert_failure 2
