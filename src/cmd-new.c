@@ -159,36 +159,6 @@ static bool new_interactive(const struct new_opts *o)
 }
 
 /*
- * Begin the interview, on a terminal: Ctrl-C is caught from now on, so
- * that it ends the questions cleanly, and the -o target is checked
- * before the first question.
- */
-static int new_interview_begin(const struct new_opts *o,
-			       const struct template *t, struct diag *err)
-{
-	struct plan none = PLAN_INIT;
-	struct stat st;
-
-	o->iv->on = new_interactive(o);
-	if (!o->iv->on)
-		return 0;
-	interview_init(&o->iv->ui, stdin, stderr);
-	signals_catch();
-	if (!o->output || o->dry_run)
-		return 0;
-	if (!template_has(t, TEMPLATE_KIND_COOKIECUTTER_CLI))
-		return writer_check_target(&none, o->output, o->force, err);
-	if (!o->force && lstat(o->output, &st) == 0) {
-		diag_input(err, o->output, "directory already exists");
-		diag_hint(err, "pass -f to overwrite the files the template "
-			  "generates, and -s as well to keep those that "
-			  "exist");
-		return ERR_INPUT;
-	}
-	return 0;
-}
-
-/*
  * Without -o the project directory is named by project_name: a name
  * whose directory is in the way is refused while it can still be asked
  * again.
@@ -627,6 +597,28 @@ static int cc_check_existing(const struct new_opts *o, const char *target,
 	if (o->skip_existing)
 		plan->nfiles = kept;
 	return 0;
+}
+
+/*
+ * Begin the interview, on a terminal: Ctrl-C is caught from now on, so
+ * that it ends the questions cleanly, and the -o target is checked
+ * before the first question, as the kind checks it before writing.
+ */
+static int new_interview_begin(const struct new_opts *o,
+			       const struct template *t, struct diag *err)
+{
+	struct plan none = PLAN_INIT;
+
+	o->iv->on = new_interactive(o);
+	if (!o->iv->on)
+		return 0;
+	interview_init(&o->iv->ui, stdin, stderr);
+	signals_catch();
+	if (!o->output || o->dry_run)
+		return 0;
+	if (template_has(t, TEMPLATE_KIND_COOKIECUTTER_CLI))
+		return cc_check_existing(o, o->output, &none, err);
+	return writer_check_target(&none, o->output, o->force, err);
 }
 
 /* Save the context where --replay finds it; a failure only warns. */
