@@ -17,11 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "fsutil.h"
 #include "signals.h"
+#include "term.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -34,68 +34,28 @@
 
 void interview_init(struct interview *iv, FILE *in, FILE *out)
 {
-	struct winsize ws;
-	const char *cols = getenv("COLUMNS");
-	long w = 80;
+	unsigned w = term_width(out);
 
 	iv->in = in;
 	iv->out = out;
 	iv->aborted = false;
 	setvbuf(in, NULL, _IONBF, 0);
-	if (ioctl(fileno(out), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-		w = ws.ws_col;
-	else if (cols && atol(cols) > 0)
-		w = atol(cols);
-	if (w > INTERVIEW_MAX_WIDTH)
-		w = INTERVIEW_MAX_WIDTH;
-	iv->width = w < 40 ? 40 : (unsigned)w;
+	iv->width = w > INTERVIEW_MAX_WIDTH ? INTERVIEW_MAX_WIDTH : w;
 }
 
 /* ---- layout -------------------------------------------------------------- */
 
-/* Columns of the UTF-8 text s (n bytes): one per character. */
-static size_t text_cols(const char *s, size_t n)
-{
-	size_t cols = 0, i;
-
-	for (i = 0; i < n; i++)
-		cols += ((unsigned char)s[i] & 0xc0) != 0x80;
-	return cols;
-}
-
 /*
  * Append text as lines narrower than width columns (a line that fills
  * the terminal's last column makes some terminals wrap twice), each
- * indented by indent spaces and ending in a newline; words (split at
- * blanks) longer than a line stand alone.
+ * indented by indent spaces and ending in a newline.
  */
 static void add_wrapped(struct strbuf *sb, const char *text, size_t indent,
 			size_t width)
 {
-	size_t col = 0, n;
-
-	while (*text) {
-		text += strspn(text, " \t\n");
-		n = strcspn(text, " \t\n");
-		if (!n)
-			break;
-		if (col && col + 1 + text_cols(text, n) >= width) {
-			strbuf_addch(sb, '\n');
-			col = 0;
-		}
-		if (!col) {
-			strbuf_addchars(sb, ' ', indent);
-			col = indent;
-		} else {
-			strbuf_addch(sb, ' ');
-			col++;
-		}
-		strbuf_add(sb, text, n);
-		col += text_cols(text, n);
-		text += n;
-	}
-	if (col)
-		strbuf_addch(sb, '\n');
+	strbuf_addchars(sb, ' ', indent);
+	strbuf_add_wrapped(sb, text, indent, indent, width - 1);
+	strbuf_addch(sb, '\n');
 }
 
 /* Write sb to the interview's output and empty it. */

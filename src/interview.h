@@ -31,8 +31,8 @@ struct interview {
 };
 
 /*
- * Set up iv to read replies from in and write to out; the width is out's
- * terminal's, else $COLUMNS, else 80, and at most 100.
+ * Set up iv to read replies from in (made unbuffered) and write to out;
+ * the width is term_width(out), at most 100.
  */
 void interview_init(struct interview *iv, FILE *in, FILE *out);
 
