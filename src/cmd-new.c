@@ -78,7 +78,7 @@ const struct cmd_opt cmd_new_opts[] = {
 	{ "ask-all", 0, false, OPT_ASK_ALL, NULL,
 	  "on a terminal, ask answered options too" },
 	{ "strict", 0, false, OPT_STRICT, NULL,
-	  "an answer for an option that does not apply is an error" },
+	  "an answer that does not apply is an error" },
 	{ "dry-run", 0, false, OPT_DRY_RUN, NULL,
 	  "list the files it would write; write nothing" },
 	{ "force", 'f', false, OPT_FORCE, NULL,
