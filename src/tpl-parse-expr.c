@@ -768,38 +768,37 @@ static int p_not(struct parser *p, struct node **out)
 	return p_seal(p, n, out);
 }
 
-static int p_and(struct parser *p, struct node **out)
+/*
+ * A left-associative chain "x WORD y WORD z" of kind, each operand parsed
+ * by operand.
+ */
+static int p_chain(struct parser *p, const char *word, enum node_kind kind,
+		   int (*operand)(struct parser *, struct node **),
+		   struct node **out)
 {
 	struct node *r;
 	size_t off;
 	int rc;
 
-	if ((rc = p_not(p, out)))
+	if ((rc = operand(p, out)))
 		return rc;
-	while (p_is(p, "and")) {
+	while (p_is(p, word)) {
 		off = p->tok.off;
-		if ((rc = p_advance(p)) || (rc = p_not(p, &r)) ||
-		    (rc = p_binary(p, NODE_AND, TOK_EOF, off, *out, r, out)))
+		if ((rc = p_advance(p)) || (rc = operand(p, &r)) ||
+		    (rc = p_binary(p, kind, TOK_EOF, off, *out, r, out)))
 			return rc;
 	}
 	return 0;
 }
 
+static int p_and(struct parser *p, struct node **out)
+{
+	return p_chain(p, "and", NODE_AND, p_not, out);
+}
+
 static int p_or(struct parser *p, struct node **out)
 {
-	struct node *r;
-	size_t off;
-	int rc;
-
-	if ((rc = p_and(p, out)))
-		return rc;
-	while (p_is(p, "or")) {
-		off = p->tok.off;
-		if ((rc = p_advance(p)) || (rc = p_and(p, &r)) ||
-		    (rc = p_binary(p, NODE_OR, TOK_EOF, off, *out, r, out)))
-			return rc;
-	}
-	return 0;
+	return p_chain(p, "or", NODE_OR, p_and, out);
 }
 
 /* "a if b else c" chains: the else part recurses. */
