@@ -59,6 +59,7 @@
 	X(S, prompt,      STR,  OPT, _) \
 	X(S, when,        STR,  OPT, _) \
 	X(S, matrix,      ANY,  OPT, _) \
+	X(S, rotate,      BOOL, OPT, _) \
 	X(S, fields,      LIST, OPT, field)
 
 #define FIELD_ONLY_KEYS(X, S) \

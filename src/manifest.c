@@ -946,6 +946,7 @@ static int build_option(struct loader *ld, const struct raw_option *r,
 	o->help = adup(ld, r->help);
 	o->prompt = adup(ld, r->prompt);
 	o->when_src = adup(ld, r->when);
+	o->rotate = r->rotate == RAW_BOOL_TRUE;
 	o->pos = node_pos(node);
 	ret = check_option_name(ld, o, index, node);
 	if (!ret)

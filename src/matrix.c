@@ -173,16 +173,17 @@ static void axis_init(struct axis *ax, const struct option *o,
 		      struct arena *a)
 {
 	size_t cap = 2 + o->nchoices, i;
+	bool spans = o->type == OPTION_CHOICE || o->type == OPTION_BOOL ||
+		(o->type == OPTION_MULTI && !o->nfields);
 
 	ax->o = o;
-	ax->product = o->type == OPTION_CHOICE || o->type == OPTION_BOOL ||
-		(o->type == OPTION_MULTI && !o->nfields);
+	ax->product = spans && !o->rotate;
 	if (o->matrix && o->matrix->u.list.len > cap)
 		cap = o->matrix->u.list.len;
 	ax->vals = arena_alloc(a, cap * sizeof(*ax->vals));
 	for (i = 0; o->matrix && i < o->matrix->u.list.len; i++)
 		axis_add(ax, o->matrix->u.list.items[i], cap);
-	if (!ax->n && ax->product)
+	if (!ax->n && spans)
 		axis_fill_implicit(ax, a, cap);
 	if (!ax->n)
 		axis_add(ax, o->def, cap);

@@ -20,10 +20,13 @@
  *   every choice (choice), the default and then its negation (bool), or
  *   the default, each single choice and all choices (multi, duplicates
  *   dropped), so a multi option adds at most n + 2 values, not 2^n.
- * - string and int options, and multi options of objects (with `fields`),
- *   do not multiply the product.  Each takes its
- *   default, or rotates through its `matrix:` list over the combinations
- *   in which it is active: the i-th such combination gets value
+ * - string and int options, multi options of objects (with `fields`),
+ *   and options marked `rotate: true` do not multiply the product.  A
+ *   rotated choice, bool or multi option rotates through the values it
+ *   would otherwise span (its `matrix:` list, or the implicit values
+ *   above); the others take their default, or rotate through their
+ *   `matrix:` list.  A rotating option steps over the combinations in
+ *   which it is active: the i-th such combination gets value
  *   (i / s) mod k, where k is the list's length and s the product of the
  *   list lengths of the rotated options before it.  The rotated options
  *   count like the digits of a number, so every value, and every mix of

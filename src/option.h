@@ -49,6 +49,8 @@ struct option {
 	char *help;
 	char *prompt;		/* the question; NULL means use the name */
 	struct value *matrix;	/* list of values validate tries, or NULL */
+	bool rotate;		/* a choice, bool or multi option whose
+				 * values rotate instead of multiplying */
 	struct option *fields;	/* multi of objects: each element's typed
 				 * fields (options without when, matrix or
 				 * fields of their own); NULL otherwise */

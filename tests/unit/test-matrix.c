@@ -184,6 +184,36 @@ static void test_rotation(void)
 	manifest_free(m);
 }
 
+static const char rotate_choice_yml[] =
+	"name: t\nversion: 1.0.0\noptions:\n"
+	"  - name: lang\n    type: choice\n    choices: [py, js, go]\n"
+	"  - name: file\n    type: choice\n    choices: [Containerfile, Dockerfile]\n"
+	"    rotate: true\n"
+	"  - name: runner\n    type: choice\n    choices: [make, task, just]\n"
+	"    matrix: [make, task]\n    rotate: true\n"
+	"  - name: dev\n    type: bool\n    rotate: true\n";
+
+/* rotate: true turns a choice or bool axis into a rotating one. */
+static void test_rotate_choice(void)
+{
+	struct manifest *m = load(rotate_choice_yml);
+	struct matrix mx = MATRIX_INIT;
+
+	if (!m)
+		return;
+	is_int(enumerate(m, &mx), 3, "rotated options do not multiply");
+	is_int(count_answer(&mx, "file", "Containerfile"), 2,
+	       "a rotated choice starts at its first value");
+	is_int(count_answer(&mx, "file", "Dockerfile"), 1,
+	       "a rotated choice reaches its other values");
+	is_int(count_answer(&mx, "runner", "just"), 0,
+	       "a rotated choice keeps to its matrix list");
+	is_int(count_answer(&mx, "runner", "task"), 1,
+	       "the second rotated option steps after the first");
+	matrix_release(&mx);
+	manifest_free(m);
+}
+
 /* Two enumerations give the same ids in the same order, all distinct. */
 static void test_ids(void)
 {
@@ -319,6 +349,7 @@ int main(void)
 	test_when_collapse();
 	test_constraints();
 	test_rotation();
+	test_rotate_choice();
 	test_ids();
 	test_shards();
 	test_parse_shard();
