@@ -172,7 +172,7 @@ static pid_t sup_start_hook(const struct sup_args *a, const sigset_t *mask,
 			    int *exec_errno)
 {
 	struct proc_spec spec = { a->argv, a->env, a->cwd, NULL, a->out,
-				  a->err, mask, NULL, 0 };
+				  a->err, mask };
 	pid_t pid = proc_spawn(&spec, exec_errno);
 
 	close(a->out);

@@ -41,6 +41,7 @@ extern char **environ;
 #define EXT_TIMEOUT_MS (600 * 1000)
 #define OUTPUT_MAX (16u << 20)	/* bytes kept per stream */
 #define BUILDS_MAX (1u << 30)	/* kustomize-build: every overlay's output */
+#define HELM_BATCH_MAX 32	/* helm commands per helm-batch process */
 
 /* ---- the linters ------------------------------------------------------ */
 
@@ -118,10 +119,10 @@ static const struct ext_def defs[] = {
 	  .hint = "tools/setup.sh builds it", .start_cost = 30.0,
 	  .env = "GENSHIP_KUSTOMIZE_BUILD",
 	  .tree = "tools/bin/kustomize-build" },
-	{ .l = LINTER_HELM, .program = "helm", .args = no_args,
+	{ .l = LINTER_HELM, .program = "helm-batch", .args = no_args,
 	  .hint = "tools/setup.sh builds it", .start_cost = 0.3,
-	  .env = "GENSHIP_HELM", .tree = "tools/bin/helm",
-	  .version_args = helm_version_args },
+	  .file_cost = 0.05, .env = "GENSHIP_HELM_BATCH",
+	  .tree = "tools/bin/helm-batch", .version_args = helm_version_args },
 	{ .l = LINTER_K8S_SCHEMA, .program = "node",
 	  .script = "k8s-validate.mjs", .args = no_args,
 	  .hint = "npm ci --prefix tools/lint", .start_cost = 1.0,
@@ -263,12 +264,21 @@ static char *find_program(const char *program)
 
 /* ---- invocations ------------------------------------------------------ */
 
+/* One helm command: `helm lint --strict` (check) or `helm template` of a
+ * chart with one of its values files. */
+struct chart_cmd {
+	size_t chart, variant;
+	bool check;
+};
+
 struct invocation {
 	const struct lint_ext_job *job;
 	struct strvec argv;
-	size_t first, n;	/* items of the job it checks */
+	size_t first, n;	/* items of the job it checks; helm: commands */
+	char *stdin_path;	/* kustomize, helm: the list it reads; or NULL */
+	struct chart_cmd *cmds;	/* helm: the n commands of the batch */
+	/* helm, in the view of one command of a batch (collect_batch()): */
 	size_t tree;		/* kustomize: the tree; helm: the chart */
-	char *stdin_path;	/* kustomize: the overlay list; or NULL */
 	size_t variant;		/* helm: an index of the chart's values */
 	bool check;		/* helm: `helm lint`, not `helm template` */
 	struct strbuf out, err;
@@ -421,7 +431,7 @@ static bool proc_start(struct proc *p, struct invocation *inv,
 {
 	int out[2] = { -1, -1 }, errp[2] = { -1, -1 }, e = 0;
 	struct proc_spec spec = { inv->argv.v, env, cwd, inv->stdin_path,
-				  -1, -1, NULL, NULL, 0 };
+				  -1, -1, NULL };
 
 	p->inv = inv;
 	p->start = lint_clock();
@@ -792,47 +802,99 @@ static char *values_namespace(const char *v)
 	return n ? xstrndup(v, n) : xstrdup("default");
 }
 
-/*
- * Queue `helm lint --strict` (check) or `helm template` of chart ci with
- * its values file variant, as the project's own CI runs them.
- */
-static void queue_chart(struct work *w, const struct lint_ext_job *job,
-			const char *program, size_t ci, size_t variant,
-			bool check)
+/* The number of renders a job's charts need: one per values file. */
+static size_t chart_renders(const struct lint_ext_job *job)
 {
-	const struct lint_ext_chart *c = &job->charts[ci];
-	struct invocation *inv = work_push(w, job);
-	const char *v = c->values[variant];
-	struct strvec *a = &inv->argv;
+	size_t i, n = 0;
 
-	inv->tree = ci;
-	inv->variant = variant;
-	inv->check = check;
-	inv->cost = def_of(job->linter)->start_cost;
-	strvec_push(a, xstrdup(program));
-	strvec_push(a, xstrdup(check ? "lint" : "template"));
-	if (check) {
-		strvec_push(a, xstrdup("--strict"));
-		strvec_push(a, xstrdup("--quiet"));
-	} else {
-		strvec_push(a, xstrdup(c->release));
-	}
-	strvec_push(a, xasprintf("c%zu/%s", ci, c->dir));
-	strvec_push(a, xstrdup("--namespace"));
-	strvec_push(a, values_namespace(v));
-	strvec_push(a, xstrdup("--color"));
-	strvec_push(a, xstrdup("never"));
-	if (*v) {
-		strvec_push(a, xstrdup("-f"));
-		strvec_push(a, xasprintf("c%zu/%s/%s", ci, c->dir, v));
-	}
+	for (i = 0; i < job->ncharts; i++)
+		n += job->charts[i].nvalues;
+	return n;
 }
 
-/* Write each chart under c<i>/ and queue its check and its renders. */
-static int plan_charts(struct work *w, const struct lint_ext_job *job,
-		       const char *program, struct diag *err)
+/*
+ * Append to list the JSON line of helm's arguments for cmd, as the
+ * project's own CI runs it.
+ */
+static void chart_cmd_line(struct strbuf *list, const struct lint_ext_job *job,
+			   const struct chart_cmd *cmd)
 {
-	size_t ci, i;
+	const struct lint_ext_chart *c = &job->charts[cmd->chart];
+	const char *v = c->values[cmd->variant];
+	json_t *a = json_array();
+	char *s;
+
+	json_array_append_new(a, json_string(cmd->check ? "lint" :
+					     "template"));
+	if (cmd->check) {
+		json_array_append_new(a, json_string("--strict"));
+		json_array_append_new(a, json_string("--quiet"));
+	} else {
+		json_array_append_new(a, json_string(c->release));
+	}
+	s = xasprintf("c%zu/%s", cmd->chart, c->dir);
+	json_array_append_new(a, json_string(s));
+	free(s);
+	s = values_namespace(v);
+	json_array_append_new(a, json_string("--namespace"));
+	json_array_append_new(a, json_string(s));
+	free(s);
+	json_array_append_new(a, json_string("--color"));
+	json_array_append_new(a, json_string("never"));
+	if (*v) {
+		s = xasprintf("c%zu/%s/%s", cmd->chart, c->dir, v);
+		json_array_append_new(a, json_string("-f"));
+		json_array_append_new(a, json_string(s));
+		free(s);
+	}
+	s = json_dumps(a, JSON_COMPACT);
+	strbuf_addf(list, "%s\n", s);
+	free(s);
+	json_decref(a);
+}
+
+/* Queue one helm-batch process for the n commands at cmds. */
+static int queue_chart_batch(struct work *w, const struct lint_ext_job *job,
+			     const char *program, const struct chart_cmd *cmds,
+			     size_t n, struct diag *err)
+{
+	struct strbuf list = STRBUF_INIT;
+	struct invocation *inv;
+	char *rel = xasprintf("helm%zu.list", w->n);
+	size_t i;
+	int ret;
+
+	for (i = 0; i < n; i++)
+		chart_cmd_line(&list, job, &cmds[i]);
+	ret = write_file(w->tmpdir, rel, list.buf, list.len, err);
+	strbuf_release(&list);
+	if (ret) {
+		free(rel);
+		return ret;
+	}
+	inv = work_push(w, job);
+	inv->n = n;
+	inv->cmds = xcalloc(n, sizeof(*cmds));
+	memcpy(inv->cmds, cmds, n * sizeof(*cmds));
+	inv->stdin_path = rel;
+	inv->cost = def_of(job->linter)->start_cost +
+		def_of(job->linter)->file_cost * (double)n;
+	inv->out.max = BUILDS_MAX;
+	strvec_push(&inv->argv, xstrdup(program));
+	return 0;
+}
+
+/*
+ * Write each chart under c<i>/ and queue its check and its render per
+ * values file, in helm-batch processes of at most HELM_BATCH_MAX commands,
+ * enough of them to keep every job slot busy.
+ */
+static int plan_charts(struct work *w, const struct lint_ext_job *job,
+		       const char *program, unsigned jobs, struct diag *err)
+{
+	struct chart_cmd *cmds = xcalloc(2 * chart_renders(job) + 1,
+					 sizeof(*cmds));
+	size_t ci, i, n = 0, per;
 	int ret = 0;
 
 	for (ci = 0; !ret && ci < job->ncharts; ci++) {
@@ -846,24 +908,18 @@ static int plan_charts(struct work *w, const struct lint_ext_job *job,
 					 c->files[i]->len, err);
 			free(rel);
 		}
-		if (ret)
-			break;
 		for (i = 0; i < c->nvalues; i++) {
-			queue_chart(w, job, program, ci, i, true);
-			queue_chart(w, job, program, ci, i, false);
+			cmds[n++] = (struct chart_cmd){ ci, i, true };
+			cmds[n++] = (struct chart_cmd){ ci, i, false };
 		}
 	}
+	per = (n + jobs - 1) / (jobs ? jobs : 1);
+	per = per < 1 ? 1 : per > HELM_BATCH_MAX ? HELM_BATCH_MAX : per;
+	for (i = 0; !ret && i < n; i += per)
+		ret = queue_chart_batch(w, job, program, cmds + i,
+					n - i < per ? n - i : per, err);
+	free(cmds);
 	return ret;
-}
-
-/* The number of renders a job's charts need: one per values file. */
-static size_t chart_renders(const struct lint_ext_job *job)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < job->ncharts; i++)
-		n += job->charts[i].nvalues;
-	return n;
 }
 
 /*
@@ -903,7 +959,7 @@ static int plan_job(struct work *w, struct lint_ext_job *job,
 		if (job->linter == LINTER_KUSTOMIZE)
 			ret = plan_trees(w, job, program, jobs, err);
 		else if (job->linter == LINTER_HELM)
-			ret = plan_charts(w, job, program, err);
+			ret = plan_charts(w, job, program, jobs, err);
 		else
 			ret = plan_items(w, job, program,
 					 batch_size(def, job->nitems, jobs), err);
@@ -1360,6 +1416,71 @@ static void collect_chart(const struct emit *em, struct invocation *inv)
 	free(label);
 }
 
+/*
+ * Read one frame of helm-batch at *pos: "STATUS N M\n", N bytes of stdout
+ * and M of stderr, into view's status, out and err.  Returns false at the
+ * end or on a malformed frame.
+ */
+static bool next_command(const struct strbuf *out, size_t *pos,
+			 struct invocation *view)
+{
+	const char *p = out->buf + *pos, *nl = memchr(p, '\n', out->len - *pos);
+	unsigned long long n, m;
+	char *end;
+	long st;
+
+	if (!nl)
+		return false;
+	st = strtol(p, &end, 10);
+	if (end == p || *end != ' ')
+		return false;
+	n = strtoull(end + 1, &end, 10);
+	if (*end != ' ')
+		return false;
+	m = strtoull(end + 1, &end, 10);
+	if (end != nl || n > out->len - (size_t)(nl + 1 - out->buf) ||
+	    m > out->len - (size_t)(nl + 1 - out->buf) - n)
+		return false;
+	view->status = (int)st;
+	strbuf_add(&view->out, nl + 1, (size_t)n);
+	strbuf_add(&view->err, nl + 1 + n, (size_t)m);
+	*pos = (size_t)(nl + 1 - out->buf) + (size_t)(n + m);
+	return true;
+}
+
+/*
+ * helm-batch: each frame is one helm command, collected as if it had run
+ * alone.  Commands without a frame (the process died) get the process's
+ * failure.
+ */
+static void collect_batch(const struct emit *em, struct invocation *inv)
+{
+	size_t pos = 0, i;
+	bool framed = true;
+
+	for (i = 0; i < inv->n; i++) {
+		struct invocation view = *inv;
+
+		view.tree = inv->cmds[i].chart;
+		view.variant = inv->cmds[i].variant;
+		view.check = inv->cmds[i].check;
+		strbuf_init(&view.out, 0);
+		strbuf_init(&view.err, 0);
+		framed = framed && next_command(&inv->out, &pos, &view);
+		if (framed) {
+			view.timed_out = view.spawn_failed = false;
+		} else {
+			strbuf_reset(&view.out);
+			strbuf_reset(&view.err);
+			strbuf_add(&view.err, inv->err.buf, inv->err.len);
+			view.status = inv->status ? inv->status : 1;
+		}
+		collect_chart(em, &view);
+		strbuf_release(&view.out);
+		strbuf_release(&view.err);
+	}
+}
+
 /* ---- checkov's JSON ------------------------------------------------------ */
 
 /* The item a checkov path names: "/BLOB/PATH", relative to the run. */
@@ -1465,7 +1586,7 @@ static void collect(const struct emit *em, struct invocation *inv)
 		return;
 	}
 	if (inv->job->linter == LINTER_HELM) {
-		collect_chart(em, inv);
+		collect_batch(em, inv);
 		return;
 	}
 	count = inv->job->linter == LINTER_CHECKOV ?
@@ -1490,6 +1611,7 @@ static void work_release(struct work *w)
 		strbuf_release(&w->invs[i].out);
 		strbuf_release(&w->invs[i].err);
 		free(w->invs[i].stdin_path);
+		free(w->invs[i].cmds);
 	}
 	free(w->invs);
 }

@@ -28,6 +28,8 @@ struct axis {
 	struct value **vals;
 	size_t n;
 	bool product;		/* choice, bool, multi: branch over vals */
+	bool shapes;		/* rotated, and a product option's when reads
+				 * it: decided before deduplication */
 	size_t turn;		/* rotation counter for string and int */
 	size_t stride;		/* turns per step of the rotation */
 };
@@ -196,13 +198,56 @@ static void axis_init(struct axis *ax, const struct option *o,
  */
 static void set_strides(struct axis *axes, size_t n)
 {
-	size_t stride = 1, i;
+	size_t stride[2] = { 1, 1 }, i;
 
 	for (i = 0; i < n; i++) {
-		axes[i].stride = stride;
-		if (!axes[i].product && axes[i].n > 1 &&
-		    stride <= MATRIX_MAX)
-			stride *= axes[i].n;
+		size_t *s = &stride[axes[i].shapes];
+
+		axes[i].stride = *s;
+		if (!axes[i].product && axes[i].n > 1 && *s <= MATRIX_MAX)
+			*s *= axes[i].n;
+	}
+}
+
+struct shape_mark {
+	struct axis *axes;
+	size_t n;
+	bool changed;
+};
+
+/* Mark the rotated option called name as shaping the product. */
+static void mark_shapes(void *ud, const char *name)
+{
+	struct shape_mark *sm = ud;
+	size_t i;
+
+	for (i = 0; i < sm->n; i++)
+		if (!strcmp(sm->axes[i].o->name, name) &&
+		    !sm->axes[i].product && sm->axes[i].n > 1 &&
+		    !sm->axes[i].shapes)
+			sm->axes[i].shapes = sm->changed = true;
+}
+
+/*
+ * A rotated option shapes the product when the `when` of a product
+ * option reads it, directly or through the `when` of another shaping
+ * option: its value decides which product options are pinned, so it is
+ * decided before combinations are deduplicated.  Every other rotated
+ * option is decided after, so that adding one never changes which
+ * combinations there are, only the values they try.
+ */
+static void find_shapes(struct axis *axes, size_t n)
+{
+	struct shape_mark sm = { axes, n, true };
+	size_t i;
+
+	while (sm.changed) {
+		sm.changed = false;
+		for (i = 0; i < n; i++)
+			if ((axes[i].product || axes[i].shapes) &&
+			    axes[i].o->when)
+				tpl_expr_names(axes[i].o->when, mark_shapes,
+					       &sm);
 	}
 }
 
@@ -225,8 +270,13 @@ static int option_active(struct walk *w, const struct option *o,
 	return ret;
 }
 
-/* The second pass: every option's value at this leaf, in order. */
-static int leaf_answers(struct walk *w, struct value **out)
+/*
+ * Every option's value at this leaf, in order: the walk's picks, and the
+ * next turn of the rotated options that shape the product (shaping) or,
+ * after deduplication, of the others, whose values in a leaf that is
+ * not yet decided are their defaults.
+ */
+static int leaf_answers(struct walk *w, bool shaping, struct value **out)
 {
 	struct value *ans = value_dict(&w->scratch, w->m->noptions);
 	size_t i;
@@ -240,8 +290,13 @@ static int leaf_answers(struct walk *w, struct value **out)
 		ret = option_active(w, ax->o, ans, &active);
 		if (!ret && active && ax->product)
 			v = w->pick[i];
-		else if (!ret && active && ax->n > 1)
+		else if (!ret && active && ax->n > 1 && ax->shapes)
+			v = shaping ? ax->vals[(ax->turn++ / ax->stride) %
+					       ax->n] : w->pick[i];
+		else if (!ret && active && ax->n > 1 && !shaping)
 			v = ax->vals[(ax->turn++ / ax->stride) % ax->n];
+		if (shaping && ax->shapes)
+			w->pick[i] = v;
 		value_dict_set(&w->scratch, ans, ax->o->name, v);
 	}
 	if (!ret)
@@ -326,18 +381,24 @@ static int leaf_resolve(struct walk *w, const struct value *ans)
 	return ret;
 }
 
-/* One leaf of the walk: final answers, dedupe, then resolve. */
+/*
+ * One leaf of the walk: the shaping values, dedupe, the other rotated
+ * values, then resolve.
+ */
 static int walk_leaf(struct walk *w)
 {
 	struct value *ans;
 	char *canon;
-	int ret = leaf_answers(w, &ans);
+	int ret = leaf_answers(w, true, &ans);
 
 	if (ret)
 		return ret;
 	canon = canonical_answers(ans);
 	if (!strset_add(&w->seen, canon))
 		return 0;
+	ret = leaf_answers(w, false, &ans);
+	if (ret)
+		return ret;
 	if (w->out->len >= MATRIX_MAX) {
 		diag_input(w->err, w->m->file, "more than %d option "
 			   "combinations", MATRIX_MAX);
@@ -438,6 +499,7 @@ int matrix_enumerate(const struct manifest *m, struct matrix *out,
 	w.pick = xcalloc(m->noptions + 1, sizeof(*w.pick));
 	for (i = 0; i < m->noptions; i++)
 		axis_init(&w.axes[i], &m->options[i], &w.scratch);
+	find_shapes(w.axes, m->noptions);
 	set_strides(w.axes, m->noptions);
 	w.ctx = value_dict(&w.scratch, m->noptions);
 	ret = walk(&w, 0);

@@ -31,6 +31,12 @@
  *   list lengths of the rotated options before it.  The rotated options
  *   count like the digits of a number, so every value, and every mix of
  *   their values, is tried next to many different others.
+ * - a rotated option that the `when` of a product option reads (directly
+ *   or through another such option) shapes the product: it is decided
+ *   before deduplication, and it counts with the other shaping options.
+ *   Every other rotated option is decided after deduplication, counting
+ *   the combinations kept, so adding one changes the values the
+ *   combinations try but never which combinations there are.
  * - options are decided in manifest order.  An option whose `when` is
  *   false, given the options before it, is pinned to its default and
  *   does not branch, so equivalent combinations collapse into one.

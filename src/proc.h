@@ -8,11 +8,11 @@
 /*
  * Starting child processes, the one way genship does it (git's
  * run-command, tmux's job.c): an argv vector and an env vector, never a
- * shell string.  After fork the child joins its own process group, wires
- * stdin, stdout and stderr, changes directory, closes every other
- * descriptor and execs; if exec fails it reports errno to the parent
- * through a close-on-exec pipe and exits 127.  The hook supervisor
- * (hook.c) and the linter runner (lint-ext.c) both start children here.
+ * shell string.  The child joins its own process group, changes
+ * directory, wires stdin, stdout and stderr, closes every other
+ * descriptor and execs, all inside posix_spawn(), which reports a failed
+ * exec as its errno.  The hook supervisor (hook.c) and the linter runner
+ * (lint-ext.c) both start children here.
  */
 
 /* A NULL-terminated vector of strings the vector owns. */
@@ -40,13 +40,11 @@ struct proc_spec {
 	const char *stdin_path;	/* opened after the chdir; NULL: /dev/null */
 	int out_fd, err_fd;	/* become the child's stdout and stderr */
 	const sigset_t *mask;	/* signal mask for the child, or NULL */
-	const int *keep;	/* descriptors the child keeps open too */
-	size_t nkeep;
 };
 
 /*
  * Start spec's program.  Returns its pid, after the exec succeeded; or -1
- * with *exec_errno set when fork or exec failed (the child is reaped).
+ * with *exec_errno set when the spawn or exec failed (the child is reaped).
  * The parent's descriptors are untouched.
  */
 pid_t proc_spawn(const struct proc_spec *spec, int *exec_errno);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install genship's linter helpers from a source tree that tools/setup.sh
 # set up into DEST, which `make install` gives as $(pkglibexecdir):
-#   DEST/bin/helm, DEST/bin/kustomize-build   the Go helpers of tools/bin
+#   DEST/bin/helm-batch, DEST/bin/kustomize-build   the Go helpers of tools/bin
 #   DEST/bin/hadolint, DEST/bin/zizmor        native programs, tools/venv
 #   DEST/bin/checkov, DEST/python/            a launcher and checkov's
 #                                             packages, tools/venv-checkov
@@ -72,7 +72,7 @@ lint() {
 }
 
 install -d "$dest/bin"
-program "$src/tools/bin/helm"
+program "$src/tools/bin/helm-batch"
 program "$src/tools/bin/kustomize-build"
 program "$src/tools/venv/bin/hadolint"
 program "$src/tools/venv/bin/zizmor"

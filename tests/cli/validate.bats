@@ -619,8 +619,8 @@ ok p/k8s/overlays/staging"
 			validate --list-linters
 		assert_line --regexp '^kustomize +/.*kustomize-build \(kustomize-build \(sigs.k8s.io/kustomize/api v[0-9.]+\)\)$'
 	fi
-	if [ -x "$TOP_SRCDIR/tools/bin/helm" ]; then
-		assert_line "helm              $TOP_SRCDIR/tools/bin/helm (helm v4.3.2)"
+	if [ -x "$TOP_SRCDIR/tools/bin/helm-batch" ]; then
+		assert_line "helm              $TOP_SRCDIR/tools/bin/helm-batch (helm v4.3.2)"
 	fi
 	if [ -x "$TOP_SRCDIR/tools/venv-checkov/bin/checkov" ]; then
 		assert_line "checkov           $TOP_SRCDIR/tools/venv-checkov/bin/checkov (checkov 3.3.30)"
@@ -710,10 +710,10 @@ maintainer: ops' "$tpl/template/deploy/chart/Chart.yaml"
 }
 
 @test "helm is skipped with a notice when helm is absent" {
-	run env GENSHIP_HELM=/nonexistent/helm "$GENSHIP" \
+	run env GENSHIP_HELM_BATCH=/nonexistent/helm-batch "$GENSHIP" \
 		validate "$CASES/helm-chart" --lint builtin,helm
 	assert_success
-	assert_output --partial "helm              skipped: GENSHIP_HELM='/nonexistent/helm' is not an executable file"
+	assert_output --partial "helm              skipped: GENSHIP_HELM_BATCH='/nonexistent/helm-batch' is not an executable file"
 }
 
 # --- the project's own CI workflow ---------------------------------------------------
@@ -762,10 +762,10 @@ maintainer: ops' "$tpl/template/deploy/chart/Chart.yaml"
 	else
 		echo "# checkov is not installed: run tools/setup.sh" >&3
 	fi
-	if [ -x "$TOP_SRCDIR/tools/bin/helm" ]; then
+	if [ -x "$TOP_SRCDIR/tools/bin/helm-batch" ]; then
 		assert_output --regexp "  helm +ran: [0-9]+ unique chart renders"
 	else
-		echo "# helm is not built: run tools/setup.sh" >&3
+		echo "# helm-batch is not built: run tools/setup.sh" >&3
 	fi
 	if [ -x "$KUSTOMIZE_BUILD" ]; then
 		assert_output --regexp "  kustomize +ran: [0-9]+ unique overlay builds, 1 invocation"

@@ -214,6 +214,47 @@ static void test_rotate_choice(void)
 	manifest_free(m);
 }
 
+#define SHAPE_YML \
+	"name: t\nversion: 1.0.0\noptions:\n" \
+	"  - name: comps\n    type: multi\n    default: []\n" \
+	"    fields: [{name: n, type: string}]\n" \
+	"    matrix: [[], [{n: a}], [{n: b}]]\n" \
+	"  - name: lang\n    type: choice\n    choices: [py, js, go]\n" \
+	"    when: not comps\n" \
+	"  - name: db\n    type: bool\n"
+
+/*
+ * A rotated option that a product option's when reads shapes the
+ * combinations; one that nothing reads only changes their values.
+ */
+static void test_shaping(void)
+{
+	struct manifest *plain = load(SHAPE_YML);
+	struct manifest *more = load(SHAPE_YML
+		"  - name: file\n    type: choice\n    rotate: true\n"
+		"    choices: [Containerfile, Dockerfile]\n"
+		"  - name: tag\n    type: string\n    default: a\n"
+		"    matrix: [a, b, c]\n");
+	struct matrix a = MATRIX_INIT, b = MATRIX_INIT;
+	long na, nb;
+
+	if (!plain || !more)
+		return;
+	na = enumerate(plain, &a);
+	nb = enumerate(more, &b);
+	ok(na > 2 && na == nb, "free rotated options add no combinations");
+	ok(count_answer(&a, "comps", "") > 0 &&
+	   count_answer(&a, "comps", "") < (size_t)na,
+	   "the shaping option tries the empty and the other lists");
+	ok(count_answer(&b, "file", "Dockerfile") > 0 &&
+	   count_answer(&b, "tag", "c") > 0,
+	   "the free rotated options reach every value");
+	matrix_release(&a);
+	matrix_release(&b);
+	manifest_free(plain);
+	manifest_free(more);
+}
+
 /* Two enumerations give the same ids in the same order, all distinct. */
 static void test_ids(void)
 {
@@ -350,6 +391,7 @@ int main(void)
 	test_constraints();
 	test_rotation();
 	test_rotate_choice();
+	test_shaping();
 	test_ids();
 	test_shards();
 	test_parse_shard();
