@@ -207,6 +207,51 @@ builtin_k8s() {
 	done
 }
 
+# helm_commands CHART: the helm commands validate runs on CHART, plus ones
+# that fail (a missing values file, a template error, a schema breach).
+helm_commands() {
+	local c=$1 v
+	for v in "" values-staging.yaml values-production.yaml; do
+		echo "lint --strict --quiet $c --namespace x --color never${v:+ -f $c/$v}"
+		echo "template rel $c --namespace x --color never${v:+ -f $c/$v}"
+	done
+	echo "template rel $c -f $c/missing.yaml"
+	echo "lint --strict $c --set replicaCount=-1"
+	echo "template rel $c --set image.repository="
+	echo "version --short"
+}
+
+@test "helm-batch writes what the helm binary writes, command by command" {
+	need_helm
+	BATCH=${GENSHIP_HELM_BATCH:-$TOP_SRCDIR/tools/bin/helm-batch}
+	[ -x "$BATCH" ] || skip "helm-batch is not built: run tools/setup.sh"
+	generate backup $(case_args backup)
+	chart="backup/charts/$(project_of backup)"
+	helm_commands "$chart" | jq -R -c 'split(" ")' >jobs
+	"$BATCH" <jobs >frames
+	python3 - frames <<-'PY' >batch.txt
+	import sys
+	d = open(sys.argv[1], 'rb').read()
+	pos = 0
+	while pos < len(d):
+	    nl = d.index(b'\n', pos)
+	    st, n, m = map(int, d[pos:nl].split())
+	    out, err = d[nl + 1:nl + 1 + n], d[nl + 1 + n:nl + 1 + n + m]
+	    sys.stdout.buffer.write(b'status %d\n%s--\n%s==\n' % (st, out, err))
+	    pos = nl + 1 + n + m
+	PY
+	while read -r line; do
+		# shellcheck disable=SC2086
+		"$HELM" $line >out 2>err && st=0 || st=$?
+		printf 'status %d\n%s--\n%s==\n' "$st" "$(cat out; echo x)" \
+			"$(cat err; echo x)" | sed 's/^x--$/--/; s/^x==$/==/'
+	done < <(helm_commands "$chart") >binary.txt
+	run grep -c '^status [1-9]' binary.txt
+	assert_output 3
+	run diff binary.txt batch.txt
+	assert_success
+}
+
 @test "the rendered chart matches tests/golden/helm byte for byte" {
 	need_helm
 	for c in "${CASES[@]}"; do
