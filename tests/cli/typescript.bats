@@ -16,6 +16,14 @@ export GENSHIP_LINT_DIR="$TOP_SRCDIR/tools/lint"
 MIXED='[{name: api, language: typescript, public: true},
 	{name: web, language: node, port: 3000, public: true, calls: api, database: false}]'
 
+# The app skeleton of a TypeScript service, as app_files lists it.
+TS_APP='package-lock.json
+package.json
+src/healthcheck.ts
+src/server.ts
+test/server.test.ts
+tsconfig.json'
+
 # new_ts DIR [ARGS...]: generate the TypeScript service into DIR, without hooks.
 new_ts() {
 	local dir=$1
@@ -37,14 +45,7 @@ app_files() {
 @test "typescript: TypeScript sources, a strict tsconfig and an exactly pinned compiler" {
 	new_ts ts
 	run app_files ts
-	assert_output - <<-'EOF'
-	package-lock.json
-	package.json
-	src/healthcheck.ts
-	src/server.ts
-	test/server.test.ts
-	tsconfig.json
-	EOF
+	assert_output "$TS_APP"
 	run jq -r '.compilerOptions | [.strict, .noUncheckedIndexedAccess,
 		.exactOptionalPropertyTypes, .outDir] | map(tostring) | join(" ")' \
 		ts/tsconfig.json
@@ -115,14 +116,7 @@ app_files() {
 	genship new --no-input --no-hooks -o mixed --set project_name=shop \
 		--set "components=$MIXED" >/dev/null
 	run app_files mixed/services/api
-	assert_output - <<-'EOF'
-	package-lock.json
-	package.json
-	src/healthcheck.ts
-	src/server.ts
-	test/server.test.ts
-	tsconfig.json
-	EOF
+	assert_output "$TS_APP"
 	[ ! -e mixed/services/web/tsconfig.json ]
 	[ -f mixed/services/web/src/server.js ]
 	run grep -F "export const SERVICE = " mixed/services/api/src/server.ts
