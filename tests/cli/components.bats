@@ -263,7 +263,7 @@ need_kubectl() {
 	assert_output --partial - <<-'EOF'
 	language (choice)
 	  default: python
-	  choices: python, node, go
+	  choices: python, node, go, typescript
 	  when: not components
 	EOF
 	assert_output --partial - <<-'EOF'

@@ -139,7 +139,7 @@ build_and_probe() {
 # these build ARGs, and podman would silently ignore a renamed one.
 @test "e2e: each generated Containerfile declares the base-image ARGs the e2e overrides" {
 	local lang
-	for lang in python node go; do
+	for lang in python node go typescript; do
 		run e2e_generate "$lang" "$WORK/$lang"
 		assert_success
 		run e2e_check_args "$lang" "$WORK/$lang"
@@ -169,6 +169,12 @@ build_and_probe() {
 
 @test "e2e go: builds from local images, /healthz 200, healthy, SIGTERM exits 0 within grace" {
 	container_e2e go
+}
+
+# The builder stage installs the pinned compiler with npm ci: this one
+# needs the npm registry during the build.
+@test "e2e typescript: builds from local images, /healthz 200, healthy, SIGTERM exits 0 within grace" {
+	container_e2e typescript
 }
 
 @test "e2e two-components-kustomize: each component builds from services/<name>, /healthz 200, healthy, SIGTERM exits 0" {

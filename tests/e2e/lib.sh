@@ -14,6 +14,9 @@
 #   GENSHIP_E2E_PORT      port the generated app listens on (default 8181)
 #   GENSHIP_E2E_RUNTIME   OCI runtime for podman (default: probe, see
 #                         e2e_select_runtime); "default" means podman's own
+#   GENSHIP_E2E_CA_BUNDLE CA bundle that build steps which download (npm ci)
+#                         trust (default: the host npm's cafile, if set;
+#                         see e2e_ca_volume)
 
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # podman's default rlimits can exceed the host's hard limits, and the OCI
@@ -111,10 +114,10 @@ e2e_image_ref() {
 e2e_build_args() {
 	case $1 in
 	python) printf '%s\n' 'PYTHON_IMAGE python' ;;
-	node) printf '%s\n' 'NODE_IMAGE node' ;;
+	node | typescript) printf '%s\n' 'NODE_IMAGE node' ;;
 	go) printf '%s\n' 'GO_IMAGE go' 'RUNTIME_IMAGE static' ;;
 	*)
-		e2e_log "unknown language '$1' (python, node, go)"
+		e2e_log "unknown language '$1' (python, node, go, typescript)"
 		return 1
 		;;
 	esac
@@ -148,6 +151,23 @@ e2e_check_args() {
 	return "$rc"
 }
 
+# e2e_ca_volume: the podman build --volume argument that lays the host's
+# CA bundle over the base image's, for the RUN steps that download
+# packages (the TypeScript builder's npm ci): behind a TLS-inspecting proxy
+# only the host's bundle holds the proxy's CA. The Debian base images use
+# the system bundle, and a build volume never reaches an image layer. The
+# bundle is GENSHIP_E2E_CA_BUNDLE, else the cafile the host's npm uses;
+# prints nothing when there is none.
+e2e_ca_volume() {
+	local bundle=${GENSHIP_E2E_CA_BUNDLE:-}
+	if [[ -z $bundle ]] && command -v npm >/dev/null 2>&1; then
+		bundle=$(npm config get cafile 2>/dev/null) || bundle=
+	fi
+	if [[ -n $bundle && $bundle != null && $bundle != undefined && -r $bundle ]]; then
+		printf '%s\n' "--volume=$bundle:/etc/ssl/certs/ca-certificates.crt:ro"
+	fi
+}
+
 # e2e_build LANG DIR TAG: build DIR's Containerfile with the local base images.
 e2e_build() {
 	local arg name ref args=()
@@ -155,6 +175,7 @@ e2e_build() {
 		ref=$(e2e_image_ref "$name") || return 1
 		args+=(--build-arg "$arg=$ref")
 	done < <(e2e_build_args "$1")
+	mapfile -t -O "${#args[@]}" args < <(e2e_ca_volume)
 	e2e_podman build --pull=never --format docker "${E2E_ULIMITS[@]}" \
 		"${args[@]}" -t "$3" -f "$2/Containerfile" "$2"
 }

@@ -6,7 +6,7 @@
 # HEALTHCHECK passes, and `podman stop` (SIGTERM) ends it with exit code 0
 # well within the grace period.
 #
-# usage: run.sh [LANG...]      LANG: python node go (default: all three)
+# usage: run.sh [LANG...]      LANG: python node go typescript (default: all four)
 #
 # Environment: GENSHIP (binary; default genship on PATH, else ../../genship),
 # GENSHIP_E2E_GRACE (stop grace seconds, default 10), GENSHIP_E2E_PORT,
@@ -46,7 +46,7 @@ usage() {
 # fail LANG STEP DETAIL: record a failure of LANG at STEP.
 fail() {
 	e2e_log "$1: FAIL at $2: $3"
-	summary+=("$(printf '%-7s FAIL at %s: %s' "$1" "$2" "$3")")
+	summary+=("$(printf '%-10s FAIL at %s: %s' "$1" "$2" "$3")")
 	failed=1
 }
 
@@ -105,18 +105,18 @@ e2e_lang() {
 		fail "$lang" "SIGTERM" "stopped after ${elapsed}s, not within the ${GENSHIP_E2E_GRACE}s grace"
 		return 1
 	fi
-	summary+=("$(printf '%-7s ok   build %6ss  /healthz %s after %5ss  healthcheck %-8s  stop %5ss exit %s  total %6ss' \
+	summary+=("$(printf '%-10s ok   build %6ss  /healthz %s after %5ss  healthcheck %-8s  stop %5ss exit %s  total %6ss' \
 		"$lang" "$build_s" "$status" "$ready_s" "$health" "$elapsed" "$code" "$(e2e_since "$start")")")
 }
 
 main() {
 	local langs=("$@") lang why names total_start
 	if [[ ${#langs[@]} -eq 0 ]]; then
-		langs=(python node go)
+		langs=(python node go typescript)
 	fi
 	for lang in "${langs[@]}"; do
 		case $lang in
-		python | node | go) ;;
+		python | node | go | typescript) ;;
 		*) usage ;;
 		esac
 	done

@@ -19,6 +19,19 @@ run() {
   echo "+ $*"
   "$@" || status=1
 }
+{%- set languages = components | map(attribute='language') | list if components else [language] %}
+{%- if 'typescript' in languages %}
+
+# typecheck DIR: tsc --noEmit with DIR's own pinned compiler, which
+# `npm ci` in DIR installs.
+typecheck() {
+  if [ -x "$1/node_modules/.bin/tsc" ]; then
+    run "$1/node_modules/.bin/tsc" --noEmit --project "$1"
+  else
+    skipped="${skipped} tsc(npm ci in $1)"
+  fi
+}
+{%- endif %}
 
 if have yamllint; then
   run yamllint --strict .
@@ -46,6 +59,9 @@ run python3 -m compileall -q services/{{ c.name }}/app services/{{ c.name }}/tes
 {%- for c in components | selectattr('language', 'eq', 'node') %}
 run node --check services/{{ c.name }}/src/server.js
 {%- endfor %}
+{%- for c in components | selectattr('language', 'eq', 'typescript') %}
+typecheck services/{{ c.name }}
+{%- endfor %}
 {%- set go_names = components | selectattr('language', 'eq', 'go') | map(attribute='name') | list %}
 {%- if go_names %}
 if have go; then
@@ -64,6 +80,8 @@ fi
 run python3 -m compileall -q app tests
 {%- elif language == 'node' %}
 run node --check src/server.js
+{%- elif language == 'typescript' %}
+typecheck .
 {%- else %}
 if have go; then
   run go vet ./...

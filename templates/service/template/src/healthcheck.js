@@ -1,4 +1,4 @@
-// Container HEALTHCHECK: `node src/healthcheck.js` exits 0 when /healthz answers 200.
+// Container HEALTHCHECK: `node {{ 'dist/src' if language == 'typescript' else 'src' }}/healthcheck.js` exits 0 when /healthz answers 200.
 import http from 'node:http';
 
 const port = Number(process.env.PORT || {{ port }});
