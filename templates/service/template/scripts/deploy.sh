@@ -33,7 +33,6 @@ components=({% for c in components %}{{ c.name }}{{ '' if loop.last else ' ' }}{
 timeout=${ROLLOUT_TIMEOUT:-300s}
 {%- if 'migrations' in extras %}
 job="{{ migrate_job_name }}"
-job_timeout=${MIGRATION_TIMEOUT:-660}
 {%- endif %}
 
 declare -A refs=()
@@ -85,7 +84,6 @@ deployment="{{ project_name }}"
 timeout=${ROLLOUT_TIMEOUT:-300s}
 {%- if 'migrations' in extras %}
 job="{{ migrate_job_name }}"
-job_timeout=${MIGRATION_TIMEOUT:-660}
 {%- endif %}
 {%- endif %}
 
@@ -142,26 +140,9 @@ split_manifest() {
   ' "$1/all.yaml"
 }
 
-# wait_for_job NAME: until job/NAME completes (0), fails or times out (1).
-wait_for_job() {
-  local deadline=$((SECONDS + job_timeout)) state
-  while [ "${SECONDS}" -lt "${deadline}" ]; do
-    state=$(kubectl -n "${namespace}" get "job/$1" \
-      -o jsonpath='{range .status.conditions[?(@.status=="True")]}{.type}{" "}{end}')
-    case " ${state} " in
-      *" Complete "*) return 0 ;;
-      *" Failed "*) break ;;
-    esac
-    sleep 5
-  done
-  echo "error: job/$1 did not complete; its log:" >&2
-  kubectl -n "${namespace}" logs "job/$1" --all-containers --tail=100 >&2 || true
-  return 1
-}
-
 # wait_for_migrations: until the migration Job completes (0) or not (1).
 wait_for_migrations() {
-  wait_for_job "${job}"
+  scripts/k8s-job.sh wait "${namespace}" "${job}"
 }
 {%- endif %}
 
@@ -233,11 +214,7 @@ kubectl apply -f "${work}/resources.yaml"
 
 # A verified dump before the schema changes: a Job from the backup CronJob
 # (applied above), which writes to the backup volume as on schedule.
-backup="{{ project_name }}-pre-migrate"
-kubectl -n "${namespace}" delete "job/${backup}" --ignore-not-found --cascade=foreground --timeout=120s
-kubectl -n "${namespace}" create job "${backup}" --from="cronjob/{{ backup_job_name }}"
-echo "backing up before the migrations (job/${backup})"
-if ! wait_for_job "${backup}"; then
+if ! scripts/k8s-job.sh backup "${namespace}" "{{ project_name }}-pre-migrate"; then
   echo "error: the backup failed; no migration ran and {{ 'no Deployment was changed' if components else 'the deployment was not changed' }}" >&2
   exit 1
 fi

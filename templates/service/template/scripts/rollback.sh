@@ -28,7 +28,6 @@ target=${1:?${usage}}
 steps=${2:-1}
 project="{{ project_name }}"
 job="{{ migrate_job_name }}"
-job_timeout=${MIGRATION_TIMEOUT:-660}
 
 if ! [[ "${steps}" =~ ^[1-9][0-9]{0,3}$ ]]; then
   echo "error: STEPS '${steps}' is not a number of migrations such as 1" >&2
@@ -54,23 +53,6 @@ if [ ! -f "${secrets}" ]; then
   echo "error: ${secrets} is missing: create it from secrets.env.example with real values" >&2
   exit 1
 fi
-
-# wait_for_job NAME: until job/NAME completes (0), fails or times out (1).
-wait_for_job() {
-  local deadline=$((SECONDS + job_timeout)) state
-  while [ "${SECONDS}" -lt "${deadline}" ]; do
-    state=$(kubectl -n "${namespace}" get "job/$1" \
-      -o jsonpath='{range .status.conditions[?(@.status=="True")]}{.type}{" "}{end}')
-    case " ${state} " in
-      *" Complete "*) return 0 ;;
-      *" Failed "*) break ;;
-    esac
-    sleep 5
-  done
-  echo "error: job/$1 did not complete; its log:" >&2
-  kubectl -n "${namespace}" logs "job/$1" --all-containers --tail=100 >&2 || true
-  return 1
-}
 
 # pick KIND NAME_PREFIX: the documents of all.yaml of that kind whose name
 # starts with NAME_PREFIX.
@@ -101,11 +83,7 @@ fi
 
 # A verified dump first: a Job from the backup CronJob, the one that writes
 # to the backup volume on schedule.
-backup="{{ project_name }}-pre-rollback"
-kubectl -n "${namespace}" delete "job/${backup}" --ignore-not-found --cascade=foreground --timeout=120s
-kubectl -n "${namespace}" create job "${backup}" --from="cronjob/{{ backup_job_name }}"
-echo "backing up before the rollback (job/${backup})"
-if ! wait_for_job "${backup}"; then
+if ! scripts/k8s-job.sh backup "${namespace}" "{{ project_name }}-pre-rollback"; then
   echo "error: the backup failed; nothing was rolled back" >&2
   exit 1
 fi
@@ -117,7 +95,7 @@ kubectl set env --local -f "${work}/job.yaml" -o yaml \
   MIGRATE_ACTION=rollback "MIGRATE_STEPS=${steps}" >"${work}/rollback.yaml"
 kubectl apply -f "${work}/rollback.yaml"
 echo "rolling back ${steps} migration(s) in ${target} (job/${job})"
-if ! wait_for_job "${job}"; then
+if ! scripts/k8s-job.sh wait "${namespace}" "${job}"; then
   echo "error: the rollback failed; the migration being rolled back, if any, is still applied" >&2
   exit 1
 fi
