@@ -186,13 +186,20 @@ fake_kubectl() {
 	chmod +x bin/kubectl
 }
 
+# fake_cluster DIR: the fake kubectl, and DIR's overlays given secrets.env
+# files with real-looking values, as deploy.sh wants them.
+fake_cluster() {
+	local e
+	fake_kubectl
+	for e in "$1"/k8s/overlays/*/secrets.env.example; do
+		sed 's/change-me/s3cret/' "$e" >"${e%.example}"
+	done
+}
+
 @test "migrations: deploy.sh runs the Job to completion before the rollout" {
 	need kubectl
 	gen m --set database=postgres --set extras=migrations
-	fake_kubectl
-	for e in m/k8s/overlays/*/secrets.env.example; do
-		sed 's/change-me/s3cret/' "$e" >"${e%.example}"
-	done
+	fake_cluster m
 	export KUBECTL_LOG="$PWD/log" JOB_STATE=Complete
 	run env PATH="$PWD/bin:$PATH" m/scripts/deploy.sh staging sha256:abc
 	assert_success
@@ -219,10 +226,7 @@ fake_kubectl() {
 @test "migrations: a failed Job stops the deploy before the Deployment changes" {
 	need kubectl
 	gen m --set database=postgres --set extras=migrations
-	fake_kubectl
-	for e in m/k8s/overlays/*/secrets.env.example; do
-		sed 's/change-me/s3cret/' "$e" >"${e%.example}"
-	done
+	fake_cluster m
 	export KUBECTL_LOG="$PWD/log" JOB_STATE="Failed FailureTarget"
 	run env PATH="$PWD/bin:$PATH" m/scripts/deploy.sh production
 	assert_failure 1
@@ -466,10 +470,7 @@ fake_compose() {
 @test "migrations with backup: deploy.sh dumps through the backup CronJob before the migration Job" {
 	need kubectl
 	gen m --set database=postgres --set backup=true --set extras=migrations
-	fake_kubectl
-	for e in m/k8s/overlays/*/secrets.env.example; do
-		sed 's/change-me/s3cret/' "$e" >"${e%.example}"
-	done
+	fake_cluster m
 	export KUBECTL_LOG="$PWD/log" JOB_STATE=Complete
 	run env PATH="$PWD/bin:$PATH" m/scripts/deploy.sh staging
 	assert_success
@@ -500,10 +501,7 @@ fake_compose() {
 @test "migrations: rollback.sh staging runs the overlay's Job with MIGRATE_ACTION=rollback after a dump" {
 	need kubectl
 	gen m --set database=postgres --set backup=true --set extras=migrations
-	fake_kubectl
-	for e in m/k8s/overlays/*/secrets.env.example; do
-		sed 's/change-me/s3cret/' "$e" >"${e%.example}"
-	done
+	fake_cluster m
 	export KUBECTL_LOG="$PWD/log" JOB_STATE=Complete
 	run env PATH="$PWD/bin:$PATH" m/scripts/rollback.sh staging 2
 	assert_success
