@@ -88,10 +88,10 @@ targets() {
 @test "container_file and task_runner refuse other values and write nothing" {
 	run genship new --no-input --no-hooks -o x --set container_file=dockerfile
 	assert_failure 2
-	assert_output --partial "expected Containerfile or Dockerfile"
+	assert_output --partial "invalid value 'dockerfile' for option 'container_file': expected one of Containerfile, Dockerfile"
 	run genship new --no-input --no-hooks -o y --set task_runner=just
 	assert_failure 2
-	assert_output --partial "expected make or task"
+	assert_output --partial "invalid value 'just' for option 'task_runner': expected one of make, task"
 	assert_nothing_written
 }
 
