@@ -23,6 +23,7 @@ git_init=${GENSHIP_OPT_GIT_INIT:-false}
 kubernetes=${GENSHIP_OPT_KUBERNETES:-false}
 k8s_flavor=${GENSHIP_OPT_K8S_FLAVOR:-kustomize}
 container_tool=${GENSHIP_OPT_CONTAINER_TOOL:-podman}
+runner=${GENSHIP_OPT_TASK_RUNNER:-make}
 github_actions=${GENSHIP_OPT_GITHUB_ACTIONS:-false}
 trivy=${GENSHIP_OPT_TRIVY:-false}
 extras=",${GENSHIP_OPT_EXTRAS:-},"
@@ -107,19 +108,19 @@ fi
 say ""
 say "Next steps for ${project}:"
 say "  cd ${output_dir}"
-say "  make test                 # unit tests"
-say "  make up                   # dev stack with ${container_tool} compose (creates .env)"
+say "  ${runner} test                 # unit tests"
+say "  ${runner} up                   # dev stack with ${container_tool} compose (creates .env)"
 if [ "${trivy}" = true ]; then
-  say "  make scan                 # Trivy image and config scan"
+  say "  ${runner} scan                 # Trivy image and config scan"
 fi
 if has_extra gitleaks; then
   say "  pre-commit install        # gitleaks scans every commit (.pre-commit-config.yaml)"
 fi
 if [ "${kubernetes}" = true ] && [ "${k8s_flavor}" = helm ]; then
-  say "  make k8s-render           # helm lint and helm template for both environments"
+  say "  ${runner} k8s-render           # helm lint and helm template for both environments"
   say "  copy charts/*/secrets.example.yaml to secrets-<env>.yaml with real values"
 elif [ "${kubernetes}" = true ]; then
-  say "  make k8s-render           # render the staging and production overlays"
+  say "  ${runner} k8s-render           # render the staging and production overlays"
   say "  edit k8s/overlays/*/secrets.env with real values before deploying"
 fi
 if has_extra migrations; then

@@ -811,7 +811,8 @@ void lint_ignorefile_file(struct lint_ctx *lc, const struct lint_file *f)
 			    "does not keep the example file");
 }
 
-/* Every Containerfile, at the root or in a component's directory. */
+/* Every Containerfile or Dockerfile, at the root or in a component's
+ * directory. */
 void lint_container_tree(struct lint_ctx *lc, const struct lint_tree *t)
 {
 	size_t i;
@@ -822,14 +823,14 @@ void lint_container_tree(struct lint_ctx *lc, const struct lint_tree *t)
 		char *ignore;
 
 		base = base ? base + 1 : path;
-		if (strcmp(base, "Containerfile"))
+		if (strcmp(base, "Containerfile") && strcmp(base, "Dockerfile"))
 			continue;
 		ignore = xasprintf("%.*s.dockerignore", (int)(base - path),
 				   path);
 		if (!lint_tree_find(t, ignore))
-			lint_report(lc, "GS-107", path, 0, 0, "Containerfile "
-				    "without .dockerignore: docker would send "
-				    "the whole directory, .env included");
+			lint_report(lc, "GS-107", path, 0, 0, "%s without "
+				    ".dockerignore: docker would send the "
+				    "whole directory, .env included", base);
 		free(ignore);
 	}
 }

@@ -153,7 +153,7 @@ step_run() {
 		# The SQL and the runner travel in the generated ConfigMap.
 		run yq "m-$o.yaml" '[sorted(c["data"]) for c in kind("ConfigMap")
 			if c["metadata"]["name"].startswith("my-service-migrations-")]'
-		assert_output "['0001_create_app_settings.sql', 'migrate.sh']"
+		assert_output "['0001_create_app_settings.down.sql', '0001_create_app_settings.sql', 'migrate.sh']"
 	done
 }
 
@@ -168,6 +168,8 @@ fake_kubectl() {
 		#!/usr/bin/env bash
 		if [ "\$1" = kustomize ]; then exec "$real" "\$@"; fi
 		printf '%s\n' "\$*" >>"\$KUBECTL_LOG"
+		# Offline edits of a manifest are the real ones.
+		if [ "\$1 \$2 \$3" = "set env --local" ]; then exec "$real" "\$@"; fi
 		prev= file=
 		for a in "\$@"; do
 			[ "\$prev" = -f ] && file=\$a
@@ -184,13 +186,20 @@ fake_kubectl() {
 	chmod +x bin/kubectl
 }
 
+# fake_cluster DIR: the fake kubectl, and DIR's overlays given secrets.env
+# files with real-looking values, as deploy.sh wants them.
+fake_cluster() {
+	local e
+	fake_kubectl
+	for e in "$1"/k8s/overlays/*/secrets.env.example; do
+		sed 's/change-me/s3cret/' "$e" >"${e%.example}"
+	done
+}
+
 @test "migrations: deploy.sh runs the Job to completion before the rollout" {
 	need kubectl
 	gen m --set database=postgres --set extras=migrations
-	fake_kubectl
-	for e in m/k8s/overlays/*/secrets.env.example; do
-		sed 's/change-me/s3cret/' "$e" >"${e%.example}"
-	done
+	fake_cluster m
 	export KUBECTL_LOG="$PWD/log" JOB_STATE=Complete
 	run env PATH="$PWD/bin:$PATH" m/scripts/deploy.sh staging sha256:abc
 	assert_success
@@ -217,10 +226,7 @@ fake_kubectl() {
 @test "migrations: a failed Job stops the deploy before the Deployment changes" {
 	need kubectl
 	gen m --set database=postgres --set extras=migrations
-	fake_kubectl
-	for e in m/k8s/overlays/*/secrets.env.example; do
-		sed 's/change-me/s3cret/' "$e" >"${e%.example}"
-	done
+	fake_cluster m
 	export KUBECTL_LOG="$PWD/log" JOB_STATE="Failed FailureTarget"
 	run env PATH="$PWD/bin:$PATH" m/scripts/deploy.sh production
 	assert_failure 1
@@ -330,6 +336,200 @@ teardown() {
 	gen plain --set database=postgres
 	run sed -n '/^up:/,/^$/p' plain/Makefile
 	refute_output --partial migrate
+}
+
+# schema SQL: print psql's unaligned answer to SQL.
+schema() {
+	psql -XAtc "$1"
+}
+
+@test "migrations: up, rollback and up again against a real PostgreSQL" {
+	need psql
+	gen m --set database=postgres --set extras=migrations
+	pg_start
+	local dir=m/k8s/components/migrations
+	export MIGRATIONS_DIR="$PWD/$dir/sql"
+	local tables="SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public'"
+	local applied="SELECT coalesce(string_agg(version, ',' ORDER BY version), '') FROM public.schema_migrations"
+	# Nothing to roll back yet: refused, nothing created.
+	run bash "$dir/migrate.sh" rollback
+	assert_failure 1
+	assert_output --partial 'cannot roll back 1 migration(s): 0 applied'
+	run bash "$dir/migrate.sh"
+	assert_success
+	run schema "$tables"
+	assert_output app_settings,schema_migrations
+	run schema "SELECT string_agg(column_name, ',' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_name = 'app_settings'"
+	assert_output key,value,updated_at
+	# Down: the table and its row go, in one transaction.
+	run bash "$dir/migrate.sh" rollback
+	assert_success
+	assert_output --partial '"msg":"rolling back 0001_create_app_settings"'
+	assert_output --partial 'rolled back 1 migration(s): 0 applied'
+	run schema "$tables"
+	assert_output schema_migrations
+	run schema "$applied"
+	assert_output ''
+	# Up again: the same schema as the first time.
+	run bash "$dir/migrate.sh" up
+	assert_success
+	assert_output --partial '"msg":"applying 0001_create_app_settings"'
+	run schema "$tables"
+	assert_output app_settings,schema_migrations
+	# A migration without a down file cannot be rolled back, nor can the
+	# ones before it: nothing changes.
+	printf 'CREATE TABLE orders (id bigint PRIMARY KEY);\n' >"$dir/sql/0002_create_orders.sql"
+	run bash "$dir/migrate.sh"
+	assert_success
+	run bash "$dir/migrate.sh" rollback 2
+	assert_failure 1
+	assert_output --partial '0002_create_orders has no down migration (0002_create_orders.down.sql): nothing was rolled back'
+	run schema "$applied"
+	assert_output 0001_create_app_settings,0002_create_orders
+	# A failing down file leaves the schema and its row as they were.
+	printf 'DROP TABLE orders;\nSELECT 1/0;\n' >"$dir/sql/0002_create_orders.down.sql"
+	run bash "$dir/migrate.sh" rollback
+	assert_failure 1
+	assert_output --partial 'division by zero'
+	assert_output --partial 'rollback failed'
+	run schema "$tables"
+	assert_output app_settings,orders,schema_migrations
+	run schema "$applied"
+	assert_output 0001_create_app_settings,0002_create_orders
+	# Fixed, two steps go newest first.
+	printf 'DROP TABLE orders;\n' >"$dir/sql/0002_create_orders.down.sql"
+	run bash "$dir/migrate.sh" rollback 2
+	assert_success
+	assert_line --index 1 '{"level":"info","msg":"rolling back 0002_create_orders"}'
+	assert_line --index 2 '{"level":"info","msg":"rolling back 0001_create_app_settings"}'
+	run schema "$tables"
+	assert_output schema_migrations
+	# Bad arguments and stray down files are refused before the database.
+	run bash "$dir/migrate.sh" rollback 0
+	assert_failure 2
+	assert_output --partial "STEPS '0' is not a number of migrations such as 1"
+	run bash "$dir/migrate.sh" down
+	assert_failure 2
+	assert_output --partial "unknown action 'down': use up or rollback [STEPS]"
+	printf 'SELECT 1;\n' >"$dir/sql/0003_gone.down.sql"
+	run bash "$dir/migrate.sh"
+	assert_failure 1
+	assert_output --partial '0003_gone.down.sql: there is no 0003_gone.sql for it to undo'
+}
+
+# fake_compose: a container tool on PATH whose `compose run --rm migrate
+# bash /migrations/migrate.sh ARGS` runs the generated migrate.sh on the
+# host (against pg_start's server); every call is logged to $TOOL_LOG.
+fake_compose() {
+	mkdir -p bin
+	cat >bin/podman <<-'EOF'
+		#!/usr/bin/env bash
+		printf '%s\n' "$*" >>"$TOOL_LOG"
+		[ "$1 $2 $3 $4 $5 $6" = "compose run --rm migrate bash /migrations/migrate.sh" ] || exit 3
+		shift 6
+		exec bash "$MIGRATE_SH" "$@"
+	EOF
+	chmod +x bin/podman
+}
+
+@test "migrations: make rollback and scripts/rollback.sh compose roll back through the migrate service" {
+	need psql
+	need make
+	gen m --set database=postgres --set extras=migrations
+	pg_start
+	fake_compose
+	export MIGRATIONS_DIR="$PWD/m/k8s/components/migrations/sql" TOOL_LOG="$PWD/log"
+	export MIGRATE_SH="$PWD/m/k8s/components/migrations/migrate.sh"
+	printf 'CREATE TABLE orders (id bigint);\n' >"$MIGRATIONS_DIR/0002_create_orders.sql"
+	printf 'DROP TABLE orders;\n' >"$MIGRATIONS_DIR/0002_create_orders.down.sql"
+	run bash "$MIGRATE_SH"
+	assert_success
+	touch m/.env
+	run env PATH="$PWD/bin:$PATH" make -s -C m rollback
+	assert_success
+	assert_output --partial 'rolled back 1 migration(s): 1 applied'
+	run env PATH="$PWD/bin:$PATH" m/scripts/rollback.sh compose 1
+	assert_success
+	run schema "SELECT count(*) FROM public.schema_migrations"
+	assert_output 0
+	run cat log
+	assert_output $'compose run --rm migrate bash /migrations/migrate.sh rollback 1\ncompose run --rm migrate bash /migrations/migrate.sh rollback 1'
+	# Up again through the migrate service's own command.
+	run bash "$MIGRATE_SH"
+	assert_success
+	run schema "SELECT string_agg(version, ',' ORDER BY version) FROM public.schema_migrations"
+	assert_output 0001_create_app_settings,0002_create_orders
+	run m/scripts/rollback.sh qa
+	assert_failure 2
+	assert_output --partial "error: unknown target 'qa' (compose, staging or production)"
+	run m/scripts/rollback.sh compose two
+	assert_failure 2
+	assert_output --partial "error: STEPS 'two' is not a number of migrations such as 1"
+}
+
+@test "migrations with backup: deploy.sh dumps through the backup CronJob before the migration Job" {
+	need kubectl
+	gen m --set database=postgres --set backup=true --set extras=migrations
+	fake_cluster m
+	export KUBECTL_LOG="$PWD/log" JOB_STATE=Complete
+	run env PATH="$PWD/bin:$PATH" m/scripts/deploy.sh staging
+	assert_success
+	run sed -E 's#[^ ]*/(resources|jobs|deployments)\.yaml#\1#' log
+	assert_line --index 0 "apply -f resources"
+	assert_line --index 1 "-n my-service-staging delete job/my-service-pre-migrate --ignore-not-found --cascade=foreground --timeout=120s"
+	assert_line --index 2 "-n my-service-staging create job my-service-pre-migrate --from=cronjob/my-service-pg-backup"
+	assert_line --index 3 --partial "-n my-service-staging get job/my-service-pre-migrate -o jsonpath="
+	assert_line --index 4 "-n my-service-staging delete job/my-service-migrate --ignore-not-found --cascade=foreground --timeout=120s"
+	assert_line --index 5 "apply -f jobs"
+	# The CronJob the dump comes from is applied with the resources.
+	run grep -c '^kind: CronJob' log.resources.yaml
+	assert_output 1
+	# A failed dump stops the deploy before any migration.
+	rm log*
+	export JOB_STATE=Failed
+	run env PATH="$PWD/bin:$PATH" m/scripts/deploy.sh production
+	assert_failure 1
+	assert_output --partial "error: the backup failed; no migration ran and the deployment was not changed"
+	run grep -c 'jobs.yaml\|deployments.yaml\|job/my-service-migrate' log
+	assert_output 0
+	# Without backups the deploy runs no dump.
+	gen plain --set database=postgres --set extras=migrations
+	run grep -c 'cronjob\|pre-migrate' plain/scripts/deploy.sh plain/scripts/rollback.sh
+	assert_output $'plain/scripts/deploy.sh:0\nplain/scripts/rollback.sh:0'
+}
+
+@test "migrations: rollback.sh staging runs the overlay's Job with MIGRATE_ACTION=rollback after a dump" {
+	need kubectl
+	gen m --set database=postgres --set backup=true --set extras=migrations
+	fake_cluster m
+	export KUBECTL_LOG="$PWD/log" JOB_STATE=Complete
+	run env PATH="$PWD/bin:$PATH" m/scripts/rollback.sh staging 2
+	assert_success
+	assert_output --partial 'rolled back 2 migration(s) in staging'
+	run sed -E 's#[^ ]*/(configmap|job|rollback)\.yaml#\1#' log
+	assert_line --index 0 "-n my-service-staging delete job/my-service-pre-rollback --ignore-not-found --cascade=foreground --timeout=120s"
+	assert_line --index 1 "-n my-service-staging create job my-service-pre-rollback --from=cronjob/my-service-pg-backup"
+	assert_line --index 2 --partial "-n my-service-staging get job/my-service-pre-rollback -o jsonpath="
+	assert_line --index 3 "apply -f configmap"
+	assert_line --index 4 "-n my-service-staging delete job/my-service-migrate --ignore-not-found --cascade=foreground --timeout=120s"
+	assert_line --index 5 "set env --local -f job -o yaml MIGRATE_ACTION=rollback MIGRATE_STEPS=2"
+	assert_line --index 6 "apply -f rollback"
+	# What reached the cluster: the migrations ConfigMap with the down file,
+	# and the migration Job told to roll back two steps.
+	run yq log.configmap.yaml '[sorted(c["data"]) for c in kind("ConfigMap")]'
+	assert_output "['0001_create_app_settings.down.sql', '0001_create_app_settings.sql', 'migrate.sh']"
+	run yq log.rollback.yaml '[(j["metadata"]["name"], j["metadata"]["namespace"],
+		[(e["name"], e.get("value")) for e in j["spec"]["template"]["spec"]["containers"][0]["env"]
+		 if e["name"].startswith("MIGRATE_")]) for j in kind("Job")]'
+	assert_output "('my-service-migrate', 'my-service-staging', [('MIGRATE_ACTION', 'rollback'), ('MIGRATE_STEPS', '2')])"
+	# A failed dump stops before the rollback.
+	rm log*
+	export JOB_STATE=Failed
+	run env PATH="$PWD/bin:$PATH" m/scripts/rollback.sh production
+	assert_failure 1
+	assert_output --partial 'error: the backup failed; nothing was rolled back'
+	run grep -c 'configmap.yaml\|rollback.yaml\|job/my-service-migrate' log
+	assert_output 0
 }
 
 # --- alerts ----------------------------------------------------------------

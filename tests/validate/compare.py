@@ -8,8 +8,9 @@ the baseline lacks (per combination id) must be RULE in FILE, there must be
 at least one, and no baseline finding may disappear.  A component's copy of
 a file (services/<name>/FILE, k8s/base/<name>/FILE) includes FILE, so a
 finding there counts as one in FILE; a chart's charts/<project>/FILE is
-charts/CHART/FILE.  Prints a summary line; exits 1 with
-the offending findings otherwise.
+charts/CHART/FILE; a Dockerfile and docker-compose*.yml count as the
+Containerfile and compose*.yaml they render.  Prints a summary line;
+exits 1 with the offending findings otherwise.
 """
 import json
 import re
@@ -18,8 +19,12 @@ import sys
 
 def source(path):
     """The single-service file that the generated file at path renders;
-    a chart's files are under charts/CHART/ whatever the project's name."""
+    a chart's files are under charts/CHART/ whatever the project's name,
+    and a Dockerfile or docker-compose file (container_file=Dockerfile) is
+    its Containerfile or compose file under Docker's name."""
     path = re.sub(r"^charts/[^/]+/", "charts/CHART/", path)
+    path = re.sub(r"(^|/)Dockerfile$", r"\1Containerfile", path)
+    path = re.sub(r"^docker-compose(\.prod)?\.yml$", r"compose\1.yaml", path)
     return re.sub(r"^(?:services/[^/]+/|(k8s/base/)[^/]+/)", r"\1", path)
 
 

@@ -15,6 +15,10 @@
 # migration Job is applied, then the {{ migrate_job_name }} Job runs to completion
 # (MIGRATION_TIMEOUT seconds at most), and only then do the components' Deployments
 # roll out. A failed migration stops the deploy with every Deployment unchanged.
+{%- if backup %}
+# Before the migrations, a dump from the {{ backup_job_name }} CronJob runs to
+# completion; a failed dump stops the deploy the same way.
+{%- endif %}
 {%- endif %}
 set -euo pipefail
 
@@ -29,7 +33,6 @@ components=({% for c in components %}{{ c.name }}{{ '' if loop.last else ' ' }}{
 timeout=${ROLLOUT_TIMEOUT:-300s}
 {%- if 'migrations' in extras %}
 job="{{ migrate_job_name }}"
-job_timeout=${MIGRATION_TIMEOUT:-660}
 {%- endif %}
 
 declare -A refs=()
@@ -65,6 +68,10 @@ done
 # migration Job is applied, then the {{ migrate_job_name }} Job runs to completion
 # (MIGRATION_TIMEOUT seconds at most), and only then does the Deployment
 # roll out. A failed migration stops the deploy with the Deployment unchanged.
+{%- if backup %}
+# Before the migrations, a dump from the {{ backup_job_name }} CronJob runs to
+# completion; a failed dump stops the deploy the same way.
+{%- endif %}
 {%- endif %}
 set -euo pipefail
 
@@ -77,7 +84,6 @@ deployment="{{ project_name }}"
 timeout=${ROLLOUT_TIMEOUT:-300s}
 {%- if 'migrations' in extras %}
 job="{{ migrate_job_name }}"
-job_timeout=${MIGRATION_TIMEOUT:-660}
 {%- endif %}
 {%- endif %}
 
@@ -134,21 +140,9 @@ split_manifest() {
   ' "$1/all.yaml"
 }
 
-# wait_for_migrations: until the Job completes (0), fails or times out (1).
+# wait_for_migrations: until the migration Job completes (0) or not (1).
 wait_for_migrations() {
-  local deadline=$((SECONDS + job_timeout)) state
-  while [ "${SECONDS}" -lt "${deadline}" ]; do
-    state=$(kubectl -n "${namespace}" get "job/${job}" \
-      -o jsonpath='{range .status.conditions[?(@.status=="True")]}{.type}{" "}{end}')
-    case " ${state} " in
-      *" Complete "*) return 0 ;;
-      *" Failed "*) break ;;
-    esac
-    sleep 5
-  done
-  echo "error: the migration job did not complete; its log:" >&2
-  kubectl -n "${namespace}" logs "job/${job}" --all-containers --tail=100 >&2 || true
-  return 1
+  scripts/k8s-job.sh wait "${namespace}" "${job}"
 }
 {%- endif %}
 
@@ -216,6 +210,15 @@ if [ ! -s "${work}/jobs.yaml" ] || [ ! -s "${work}/deployments.yaml" ]; then
   exit 1
 fi
 kubectl apply -f "${work}/resources.yaml"
+{%- if backup %}
+
+# A verified dump before the schema changes: a Job from the backup CronJob
+# (applied above), which writes to the backup volume as on schedule.
+if ! scripts/k8s-job.sh backup "${namespace}" "{{ project_name }}-pre-migrate"; then
+  echo "error: the backup failed; no migration ran and {{ 'no Deployment was changed' if components else 'the deployment was not changed' }}" >&2
+  exit 1
+fi
+{%- endif %}
 
 # A Job cannot be updated in place: replace the previous run.
 kubectl -n "${namespace}" delete "job/${job}" --ignore-not-found --cascade=foreground --timeout=120s

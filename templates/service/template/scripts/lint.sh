@@ -41,7 +41,7 @@ if have shellcheck; then
   run shellcheck "${scripts[@]}"
 fi
 if have hadolint; then
-  run hadolint{% for c in components %} services/{{ c.name }}/Containerfile{% else %} Containerfile{% endfor %}
+  run hadolint{% for c in components %} services/{{ c.name }}/{{ container_file }}{% else %} {{ container_file }}{% endfor %}
 fi
 {%- if kubernetes and k8s_flavor == 'helm' %}
 if have helm; then

@@ -21,7 +21,7 @@ if ! command -v trivy >/dev/null 2>&1; then
 fi
 {%- if kubernetes %}
 
-# Misconfigurations in the Containerfile, compose files and rendered {% if k8s_flavor == 'helm' %}chart{% else %}overlays{% endif %}.
+# Misconfigurations in the {{ container_file }}, compose files and rendered {% if k8s_flavor == 'helm' %}chart{% else %}overlays{% endif %}.
 scripts/k8s-render.sh
 {%- endif %}
 trivy config --config trivy.yaml .

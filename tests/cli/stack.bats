@@ -1,0 +1,170 @@
+#!/usr/bin/env bats
+# The stack choices of the built-in service template (issue #18):
+# container_file names the build file and the compose files after it, and
+# task_runner swaps the Makefile for a Taskfile.yml with the same targets.
+# The defaults generate what they always did (the golden hashes pin that).
+
+bats_require_minimum_version 1.5.0
+
+load helpers
+
+COMPONENTS='components=[{name: api, language: go, port: 8080}, {name: web, language: node, port: 3000, public: true, calls: api, database: false}]'
+
+# gen DIR ARGS...: generate the built-in service into DIR (no hooks).
+gen() {
+	local dir=$1
+	shift
+	genship new --no-input --no-hooks -o "$dir" "$@" >/dev/null
+}
+
+# targets DIR: "name<TAB>description" for every target of DIR's Makefile
+# or Taskfile.yml, sorted (an empty description for undocumented ones).
+targets() {
+	python3 - "$1" <<-'EOF'
+		import os, re, sys, yaml
+		d = sys.argv[1]
+		rows = []
+		if os.path.exists(os.path.join(d, "Makefile")):
+		    for line in open(os.path.join(d, "Makefile")):
+		        m = re.match(r"^([A-Za-z0-9_.-]+):(?!=)[^#]*(?:## (.*))?$", line.rstrip("\n"))
+		        if m and m.group(1) != ".PHONY":
+		            rows.append((m.group(1), m.group(2) or ""))
+		else:
+		    tasks = yaml.safe_load(open(os.path.join(d, "Taskfile.yml")))["tasks"]
+		    rows = [(n, t.get("desc", "")) for n, t in tasks.items()]
+		for n, desc in sorted(rows):
+		    print(f"{n}\t{desc}")
+	EOF
+}
+
+# --- container_file ----------------------------------------------------------
+
+@test "container_file=Dockerfile: Docker's names for one build file and the compose files" {
+	gen c --set database=postgres --set extras=migrations
+	gen d --set database=postgres --set extras=migrations --set container_file=Dockerfile
+	[ -f c/Containerfile ] && [ -f c/compose.yaml ] && [ -f c/compose.prod.yaml ]
+	for f in Containerfile compose.yaml compose.prod.yaml; do
+		[ ! -e "d/$f" ]
+	done
+	# The same build file, byte for byte, under the other name.
+	cmp c/Containerfile d/Dockerfile
+	# compose builds from it; otherwise the stacks are the same.
+	diff c/compose.yaml d/docker-compose.yml | tail -n +2 >diff.txt || true
+	run cat diff.txt
+	assert_output $'<       dockerfile: Containerfile\n---\n>       dockerfile: Dockerfile'
+	run diff c/compose.prod.yaml d/docker-compose.prod.yml
+	assert_output --partial '> #   podman compose -f docker-compose.prod.yml --env-file .env run --rm migrate'
+	# Every reference names the Dockerfile; only the ignore files' comment
+	# still says .containerignore, which Podman reads.
+	run grep -rl Containerfile d
+	assert_output ''
+	run grep -rlF compose.yaml d
+	assert_output ''
+	run grep -h 'Dockerfile' d/Makefile d/scripts/lint.sh d/.github/workflows/build.yml d/.github/workflows/ci.yml
+	assert_line --partial '$(CONTAINER_TOOL) build --file Dockerfile --tag $(IMAGE):$(TAG) \'
+	assert_line '  run hadolint Dockerfile'
+	assert_line '          file: ./Dockerfile'
+	assert_line --partial 'hadolint --failure-threshold warning - < Dockerfile'
+	run grep -x 'docker-compose\*\.yml' d/.dockerignore d/.containerignore
+	assert_output $'d/.dockerignore:docker-compose*.yml\nd/.containerignore:docker-compose*.yml'
+}
+
+@test "container_file=Dockerfile: each component builds from services/<name>/Dockerfile" {
+	gen c --set "$COMPONENTS"
+	gen d --set "$COMPONENTS" --set container_file=Dockerfile
+	for n in api web; do
+		cmp "c/services/$n/Containerfile" "d/services/$n/Dockerfile"
+		[ -f "d/services/$n/.dockerignore" ] && [ -f "d/services/$n/.containerignore" ]
+		[ ! -e "d/services/$n/Containerfile" ]
+	done
+	run grep -c 'services/\(api\|web\)/Dockerfile' d/Makefile
+	assert_output 2
+	run grep -F 'file: ./services/${{ matrix.component }}/Dockerfile' d/.github/workflows/build.yml
+	assert_success
+	run grep -rl Containerfile d
+	assert_output ''
+}
+
+@test "container_file and task_runner refuse other values and write nothing" {
+	run genship new --no-input --no-hooks -o x --set container_file=dockerfile
+	assert_failure 2
+	assert_output --partial "invalid value 'dockerfile' for option 'container_file': expected one of Containerfile, Dockerfile"
+	run genship new --no-input --no-hooks -o y --set task_runner=just
+	assert_failure 2
+	assert_output --partial "invalid value 'just' for option 'task_runner': expected one of make, task"
+	assert_nothing_written
+}
+
+# --- task_runner -------------------------------------------------------------
+
+@test "task_runner=task: a Taskfile.yml instead of the Makefile, named in the README and comments" {
+	gen t --set task_runner=task --set database=postgres --set extras=migrations,gitleaks
+	[ -f t/Taskfile.yml ] && [ ! -e t/Makefile ]
+	run bash -c "grep -rnw make t --exclude=main.go | grep -v 'make it public'"
+	assert_output ''
+	run grep -E '^task (test|up|logs|down) ' t/README.md
+	assert_line --index 0 --partial 'task test        # unit tests'
+	assert_line --index 1 --partial 'task up          # development stack'
+	run grep -c '^| `task_runner` | `task` | `Taskfile.yml` for Task v3 (no Makefile) |$' t/README.md
+	assert_output 1
+	run grep -x 'Taskfile.yml' t/.dockerignore
+	assert_success
+}
+
+@test "task_runner=task: the hook's next steps name task" {
+	run genship new --no-input -o t --set task_runner=task --set git_init=false
+	assert_success
+	assert_line '[post-gen.sh]   task test                 # unit tests'
+	assert_line '[post-gen.sh]   task up                   # dev stack with podman compose (creates .env)'
+	refute_output --partial 'make '
+}
+
+# The Taskfile offers the Makefile's targets with the Makefile's
+# descriptions, in every shape of project: a target added to one and not
+# the other fails here.
+@test "task_runner: the Taskfile and the Makefile have the same targets and descriptions" {
+	local i=0 args
+	while IFS= read -r args; do
+		i=$((i + 1))
+		eval "set -- $args"
+		gen "m$i" "$@"
+		gen "t$i" "$@" --set task_runner=task
+		targets "m$i" >"m$i.txt"
+		targets "t$i" >"t$i.txt"
+		run diff "m$i.txt" "t$i.txt"
+		assert_success
+		[ "$(wc -l <"m$i.txt")" -ge 9 ]
+	done <<-EOF
+		--set trivy=true
+		--set kubernetes=false --set trivy=false --set github_actions=false
+		--set database=postgres --set backup=true --set extras=migrations,alerts,smoke_test,gitleaks
+		--set k8s_flavor=helm --set extras=gitleaks --set '$COMPONENTS'
+		--set database=postgres --set extras=migrations,smoke_test --set container_file=Dockerfile --set '$COMPONENTS'
+	EOF
+	# The comparison sees what it should: undocumented .env, per-component
+	# targets, the extras' targets.
+	run cut -f1 t4.txt
+	assert_output "$(printf '%s\n' .env build build-api build-web deploy-production deploy-staging down help k8s-render lint logs run-api run-web scan secret-scan test test-api test-web up)"
+	run grep -c $'^rollback\tRoll back the latest migration' t3.txt t5.txt
+	assert_output $'t3.txt:1\nt5.txt:1'
+}
+
+# With Task installed, its own listing agrees with `make help`.
+@test "task_runner: task --list and make help print the same targets" {
+	command -v task >/dev/null || skip "task is not installed"
+	command -v make >/dev/null || skip "make is not installed"
+	gen m --set database=postgres --set extras=migrations,smoke_test --set "$COMPONENTS"
+	gen t --set database=postgres --set extras=migrations,smoke_test --set "$COMPONENTS" \
+		--set task_runner=task
+	make -s -C m help | sed -E 's/^  ([^ ]+) +/\1 /' | sort >make.txt
+	task --dir t --list | sed -nE 's/^\* ([^:]+): +(.*[^ ]) *$/\1 \2/p' |
+		sed 's/ *(aliases: default)$//' | sort >task.txt
+	run diff make.txt task.txt
+	assert_success
+	[ "$(wc -l <make.txt)" -ge 15 ]
+	# Variables override like make's: on the command line or in the
+	# environment.
+	run env CONTAINER_TOOL=docker task --dir t --dry build-api TAG=1.2.3
+	assert_success
+	assert_output --partial 'docker build --file services/api/Containerfile --tag ghcr.io/acme/my-service-api:1.2.3 --build-arg VERSION=1.2.3'
+}
