@@ -21,6 +21,11 @@ new_service() {
 	genship new service --no-input --no-hooks "${args[@]}" -o "$dir" >/dev/null
 }
 
+# mk ARGS...: make, as a user runs it (not as a sub-make of make check).
+mk() {
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory "$@"
+}
+
 # stages FILE: the stage names of a Containerfile, in order, one line.
 stages() {
 	sed -nE 's/^FROM .* AS ([a-z0-9_-]+)$/\1/p' "$1" | paste -sd' '
@@ -187,12 +192,12 @@ four/services/worker/dev/reload.py'
 @test "dev: make help lists the dev targets, and make dev runs compose.yaml with compose.dev.yaml" {
 	new_service both database=postgres cache=redis extras=migrations
 	cd both
-	run make help
+	run mk help
 	assert_line '  dev                Development loop: source mounted, restart on every change (Ctrl-C stops)'
 	assert_line '  dev-tools          Start Adminer and Redis Commander (profile tools) beside `make dev`'
 	assert_line '  dev-down           Remove the containers of `make dev` and `make dev-tools`'
 	touch .env
-	run make -n dev dev-tools dev-down
+	run mk -n dev dev-tools dev-down
 	assert_output 'podman compose --file compose.yaml --file compose.dev.yaml run --rm migrate
 podman compose --file compose.yaml --file compose.dev.yaml up --build
 podman compose --file compose.yaml --file compose.dev.yaml --profile tools up --detach adminer redis-commander
@@ -200,10 +205,10 @@ podman compose --file compose.yaml --file compose.dev.yaml --profile tools down'
 	cd ..
 	new_service plain container_tool=docker
 	cd plain
-	run make help
+	run mk help
 	refute_line --partial 'dev-tools'
 	touch .env
-	run make -n dev
+	run mk -n dev
 	assert_output 'docker compose --file compose.yaml --file compose.dev.yaml up --build'
 }
 
