@@ -87,6 +87,23 @@ for c in yaml.safe_load(open(sys.argv[1]))["components"]:
 ' "$TOP_SRCDIR/examples/$1.yml"
 }
 
+# build_image LANG CONTEXT TAG LABEL [TARGET]: build CONTEXT's Containerfile
+# as TAG (up to stage TARGET when given), note the time under LABEL, and
+# check that the image runs as the numeric non-root user.
+build_image() {
+	local t what="podman build${5:+ --target $5}"
+
+	t=$(e2e_now)
+	run e2e_build "$1" "$2" "$3" "${5:-}"
+	if [ "$status" -ne 0 ]; then
+		printf '%s\n' "${lines[@]: -40}"
+		fail "$what of the generated $4 Containerfile failed (exit $status)"
+	fi
+	note "$4: $what $(e2e_since "$t")s"
+	run e2e_podman image inspect -f '{{.Config.User}}' "$3"
+	assert_output '65532:65532'
+}
+
 # build_and_probe LANG CONTEXT TAG LABEL: build CONTEXT's Containerfile as
 # TAG, run it (on port $GENSHIP_E2E_PORT), probe /healthz and the
 # HEALTHCHECK, and stop it; LABEL names it in the notes.
@@ -95,17 +112,7 @@ build_and_probe() {
 	local start t url elapsed code
 
 	start=$(e2e_now)
-	t=$(e2e_now)
-	run e2e_build "$lang" "$dir" "$tag"
-	if [ "$status" -ne 0 ]; then
-		printf '%s\n' "${lines[@]: -40}"
-		fail "podman build of the generated $label Containerfile failed (exit $status)"
-	fi
-	note "$label: podman build $(e2e_since "$t")s"
-
-	# The final image runs as the numeric non-root user.
-	run e2e_podman image inspect -f '{{.Config.User}}' "$tag"
-	assert_output '65532:65532'
+	build_image "$lang" "$dir" "$tag" "$label"
 
 	E2E_CONTAINER="genship-e2e-${label//[^a-z0-9]/-}-$$"
 	t=$(e2e_now)
@@ -207,15 +214,7 @@ dev_e2e() {
 	dir="$E2E_DEV_DIR/$lang"
 	run e2e_generate "$lang" "$dir"
 	assert_success
-	t=$(e2e_now)
-	run e2e_build "$lang" "$dir" "$tag" dev
-	if [ "$status" -ne 0 ]; then
-		printf '%s\n' "${lines[@]: -40}"
-		fail "podman build --target dev of the generated $lang Containerfile failed (exit $status)"
-	fi
-	note "$lang dev: podman build --target dev $(e2e_since "$t")s"
-	run e2e_podman image inspect -f '{{.Config.User}}' "$tag"
-	assert_output '65532:65532'
+	build_image "$lang" "$dir" "$tag" "$lang dev" dev
 
 	# compose.dev.yaml's one bind mount: - ./HOST:TARGET:ro
 	IFS='|' read -r host target < <(sed -nE 's#^      - \.(/[^:]*)?:([^:]+):ro$#\1|\2#p' "$dir/compose.dev.yaml")
