@@ -69,6 +69,7 @@ need_kubectl() {
 	.yamllint.yml
 	Makefile
 	README.md
+	compose.dev.yaml
 	compose.prod.yaml
 	compose.yaml
 	k8s/base/api/deployment.yaml
@@ -98,6 +99,7 @@ need_kubectl() {
 	services/api/app/__main__.py
 	services/api/app/healthcheck.py
 	services/api/app/server.py
+	services/api/dev/reload.py
 	services/api/pyproject.toml
 	services/api/tests/__init__.py
 	services/api/tests/test_server.py
@@ -105,8 +107,9 @@ need_kubectl() {
 	# The app is the single-service app, named after the component.
 	run grep -E '^SERVICE = ' one/services/api/app/server.py
 	assert_output 'SERVICE = "shop-api"'
+	# The dev stage's, then the runtime stage's.
 	run grep -E '^    PORT=|^EXPOSE' one/services/api/Containerfile
-	assert_output $'    PORT=8080\nEXPOSE 8080'
+	assert_output $'    PORT=8080\nEXPOSE 8080\n    PORT=8080\nEXPOSE 8080'
 	run grep -F 'org.opencontainers.image.source=' one/services/api/Containerfile
 	assert_output --partial '"https://github.com/acme/shop"'
 }
@@ -185,6 +188,7 @@ need_kubectl() {
 	assert_output - <<-'EOF'
 	four/services/backend:
 	Containerfile
+	dev
 	go.mod
 	main.go
 	main_test.go
@@ -199,6 +203,7 @@ need_kubectl() {
 	four/services/worker:
 	Containerfile
 	app
+	dev
 	pyproject.toml
 	tests
 	EOF

@@ -61,6 +61,9 @@ teardown() {
 	if [ -n "${E2E_CONTAINER:-}" ]; then
 		e2e_remove "$E2E_CONTAINER"
 	fi
+	if [ -n "${E2E_DEV_DIR:-}" ]; then
+		rm -rf -- "$E2E_DEV_DIR"
+	fi
 }
 
 # container_e2e LANG: generate, build, run, probe and stop LANG's service.
@@ -84,6 +87,23 @@ for c in yaml.safe_load(open(sys.argv[1]))["components"]:
 ' "$TOP_SRCDIR/examples/$1.yml"
 }
 
+# build_image LANG CONTEXT TAG LABEL [TARGET]: build CONTEXT's Containerfile
+# as TAG (up to stage TARGET when given), note the time under LABEL, and
+# check that the image runs as the numeric non-root user.
+build_image() {
+	local t what="podman build${5:+ --target $5}"
+
+	t=$(e2e_now)
+	run e2e_build "$1" "$2" "$3" "${5:-}"
+	if [ "$status" -ne 0 ]; then
+		printf '%s\n' "${lines[@]: -40}"
+		fail "$what of the generated $4 Containerfile failed (exit $status)"
+	fi
+	note "$4: $what $(e2e_since "$t")s"
+	run e2e_podman image inspect -f '{{.Config.User}}' "$3"
+	assert_output '65532:65532'
+}
+
 # build_and_probe LANG CONTEXT TAG LABEL: build CONTEXT's Containerfile as
 # TAG, run it (on port $GENSHIP_E2E_PORT), probe /healthz and the
 # HEALTHCHECK, and stop it; LABEL names it in the notes.
@@ -92,17 +112,7 @@ build_and_probe() {
 	local start t url elapsed code
 
 	start=$(e2e_now)
-	t=$(e2e_now)
-	run e2e_build "$lang" "$dir" "$tag"
-	if [ "$status" -ne 0 ]; then
-		printf '%s\n' "${lines[@]: -40}"
-		fail "podman build of the generated $label Containerfile failed (exit $status)"
-	fi
-	note "$label: podman build $(e2e_since "$t")s"
-
-	# The final image runs as the numeric non-root user.
-	run e2e_podman image inspect -f '{{.Config.User}}' "$tag"
-	assert_output '65532:65532'
+	build_image "$lang" "$dir" "$tag" "$label"
 
 	E2E_CONTAINER="genship-e2e-${label//[^a-z0-9]/-}-$$"
 	t=$(e2e_now)
@@ -192,4 +202,79 @@ build_and_probe() {
 		GENSHIP_E2E_PORT=$port build_and_probe "$lang" "$dir/services/$name" \
 			"localhost/genship-e2e/two-$name:e2e" "two-components/$name"
 	done
+}
+
+# dev_e2e LANG FILE: build LANG's dev target, run it with the source
+# mounted read-only where compose.dev.yaml mounts it, change the service
+# name in FILE and wait until GET / answers with the new one: the
+# reloader restarted the app on the edited code. Then SIGTERM stops it.
+dev_e2e() {
+	local lang=$1 file=$2 tag="localhost/genship-e2e/dev-$1:e2e"
+	local dir host target url t body i elapsed code
+
+	skip_unless_enabled
+	# The container user (65532) reads the mounted source: a directory
+	# every user may enter, unlike the test's own temporary directory.
+	E2E_DEV_DIR=$(mktemp -d "${TMPDIR:-/tmp}/genship-e2e-dev.XXXXXX")
+	chmod 755 "$E2E_DEV_DIR"
+	dir="$E2E_DEV_DIR/$lang"
+	run e2e_generate "$lang" "$dir"
+	assert_success
+	build_image "$lang" "$dir" "$tag" "$lang dev" dev
+
+	# compose.dev.yaml's one bind mount: - ./HOST:TARGET:ro
+	IFS='|' read -r host target < <(sed -nE 's#^      - \.(/[^:]*)?:([^:]+):ro$#\1|\2#p' "$dir/compose.dev.yaml")
+	[ -n "$target" ] || fail "no bind mount in $dir/compose.dev.yaml"
+	E2E_CONTAINER="genship-e2e-dev-$lang-$$"
+	t=$(e2e_now)
+	run e2e_podman_nosd run -d --name "$E2E_CONTAINER" "${E2E_ULIMITS[@]}" \
+		--cap-drop ALL --security-opt no-new-privileges \
+		-v "$dir$host:$target:ro" -p "127.0.0.1::$GENSHIP_E2E_PORT" "$tag"
+	assert_success
+	url=$(e2e_url "$E2E_CONTAINER" /)
+	# Go compiles the server in the container first.
+	run --separate-stderr e2e_wait_status "$E2E_CONTAINER" "$url" 600
+	if [ "$status" -ne 0 ]; then
+		e2e_podman logs "$E2E_CONTAINER" 2>&1 | tail -n 20
+	fi
+	assert_output 200
+	run curl -fsS "$url"
+	assert_output --partial "\"e2e-$lang\""
+	note "$lang dev: GET / answers after $(e2e_since "$t")s"
+
+	sed -i -E "s/e2e-$lang([\"'])/e2e-$lang-reloaded\1/" "$dir/$file"
+	grep -q "e2e-$lang-reloaded" "$dir/$file"
+	t=$(e2e_now)
+	for ((i = 0; i < 600; i++)); do
+		body=$(curl -fsS --max-time 2 "$url" 2>/dev/null) || body=
+		[[ $body == *'"e2e-'"$lang"'-reloaded"'* ]] && break
+		sleep 0.5
+	done
+	if [[ $body != *'"e2e-'"$lang"'-reloaded"'* ]]; then
+		e2e_podman logs "$E2E_CONTAINER" 2>&1 | tail -n 20
+		fail "GET / still answers '$body' after the change to $file"
+	fi
+	note "$lang dev: restarted on the edited $file in $(e2e_since "$t")s"
+
+	run --separate-stderr e2e_stop "$E2E_CONTAINER" "$GENSHIP_E2E_GRACE"
+	assert_success
+	note "$lang dev: podman stop -> $output (seconds, exit code)"
+	read -r elapsed code <<<"$output"
+	e2e_lt "$elapsed" "$GENSHIP_E2E_GRACE" ||
+		fail "stopped after ${elapsed}s, not within the ${GENSHIP_E2E_GRACE}s grace period"
+	assert_equal "$code" 0
+	e2e_remove "$E2E_CONTAINER"
+	E2E_CONTAINER=
+}
+
+@test "e2e python dev: the dev target runs dev/reload.py, which restarts the app when app/ changes" {
+	dev_e2e python app/server.py
+}
+
+@test "e2e node dev: the dev target runs node --watch, which restarts the server when src/ changes" {
+	dev_e2e node src/server.js
+}
+
+@test "e2e go dev: the dev target runs dev/reload.sh, which rebuilds the server when a .go file changes" {
+	dev_e2e go main.go
 }

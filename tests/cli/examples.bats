@@ -209,7 +209,7 @@ for g in yaml.safe_load(open(sys.argv[1]))["spec"]["groups"]:
 		fi
 		run node "$LINT/node_modules/dclint/bin/dclint.cjs" \
 			--max-warnings 0 --color false "$e/compose.yaml" \
-			"$e/compose.prod.yaml"
+			"$e/compose.prod.yaml" "$e/compose.dev.yaml"
 		assert_success
 		mapfile -t files < <(containerfiles "$e")
 		run node "$LINT/dockerfile-lint.mjs" "${files[@]}"

@@ -168,7 +168,8 @@ e2e_ca_volume() {
 	fi
 }
 
-# e2e_build LANG DIR TAG: build DIR's Containerfile with the local base images.
+# e2e_build LANG DIR TAG [TARGET]: build DIR's Containerfile with the local
+# base images; up to stage TARGET when given (the final stage otherwise).
 e2e_build() {
 	local arg name ref args=()
 	while read -r arg name; do
@@ -176,6 +177,9 @@ e2e_build() {
 		args+=(--build-arg "$arg=$ref")
 	done < <(e2e_build_args "$1")
 	mapfile -t -O "${#args[@]}" args < <(e2e_ca_volume)
+	if [[ -n ${4:-} ]]; then
+		args+=(--target "$4")
+	fi
 	e2e_podman build --pull=never --format docker "${E2E_ULIMITS[@]}" \
 		"${args[@]}" -t "$3" -f "$2/Containerfile" "$2"
 }

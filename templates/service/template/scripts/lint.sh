@@ -37,7 +37,7 @@ if have yamllint; then
   run yamllint --strict .
 fi
 if have shellcheck; then
-  mapfile -t scripts < <(find scripts {% if backup or 'migrations' in extras %}{{ 'charts' if k8s_flavor == 'helm' else 'k8s' }} {% endif %}-type f -name '*.sh' | sort)
+  mapfile -t scripts < <(find scripts{{ reload_script_dirs }} {% if backup or 'migrations' in extras %}{{ 'charts' if k8s_flavor == 'helm' else 'k8s' }} {% endif %}-type f -name '*.sh' | sort)
   run shellcheck "${scripts[@]}"
 fi
 if have hadolint; then
