@@ -175,6 +175,26 @@ build() {
 	make -j"$(nproc)"
 }
 
+# fill_npm_cache: the npm packages that generated Node and TypeScript
+# projects pin, into tools/npm-cache, so that the tests run their npm ci
+# offline (tests reach only loopback; tests/cli/helpers.bash points npm at
+# the cache).  Filled by npm ci in projects genship generates, so it
+# follows the template's package-lock.json.
+fill_npm_cache() {
+	local tmp l cache=$PWD/tools/npm-cache
+	tmp=$(mktemp -d) || return 1
+	for l in node typescript; do
+		if ! ./genship new --quiet --no-input --no-hooks --set language="$l" \
+			-o "$tmp/$l" >/dev/null ||
+			! (cd "$tmp/$l" && npm ci --cache "$cache" --ignore-scripts \
+				--no-audit --no-fund --loglevel=error); then
+			rm -rf "$tmp"
+			return 1
+		fi
+	done
+	rm -rf "$tmp"
+}
+
 demo() {
 	if [ -e demo ]; then
 		echo "setup: ./demo exists; leaving it as it is"
@@ -196,6 +216,6 @@ wait "$python_pid" || exit
 [ "$go_status" -eq 0 ] || exit "$go_status"
 case "${1:-}" in
 --deps) exit 0 ;;
---build) build ;;
-*) build && demo ;;
+--build) build && fill_npm_cache ;;
+*) build && fill_npm_cache && demo ;;
 esac

@@ -7,6 +7,10 @@ bats_load_library bats-assert
 : "${GENSHIP:=$TOP_SRCDIR/genship}"
 FIXTURES="$TOP_SRCDIR/tests/cli/fixtures"
 
+# Tests reach only loopback: npm in a generated project installs from the
+# cache tools/setup.sh fills (tools/npm-cache), or fails.
+export npm_config_cache="$TOP_SRCDIR/tools/npm-cache" npm_config_offline=true
+
 # genship ARGS...: run the binary under test (through valgrind when
 # configured) from the test's scratch directory.
 genship() {
