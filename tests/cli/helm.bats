@@ -192,6 +192,7 @@ builtin_k8s() {
 }
 
 @test "every chart passes helm lint --strict with each values file" {
+	linters_once
 	need_helm
 	for c in "${CASES[@]}"; do
 		# shellcheck disable=SC2046
@@ -272,6 +273,7 @@ helm_commands() {
 }
 
 @test "every render passes the strict Kubernetes schema (unknown fields too)" {
+	linters_once
 	need_helm
 	need_node_tools
 	for c in "${CASES[@]}"; do
@@ -605,6 +607,7 @@ helm_commands() {
 }
 
 @test "yamllint, shellcheck and actionlint find nothing in helm projects" {
+	linters_once
 	for c in "${CASES[@]}"; do
 		# shellcheck disable=SC2046
 		generate "$c" $(case_args "$c")

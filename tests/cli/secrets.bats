@@ -344,6 +344,7 @@ env_example_values() {
 }
 
 @test "secrets: no high-entropy string in any sampled combination or example" {
+	linters_once
 	run scan "$BATS_FILE_TMPDIR/out"
 	assert_success
 	assert_output ''

@@ -96,6 +96,7 @@ lacks() {
 }
 
 @test "every system shape validates clean with every linter found" {
+	linters_once
 	local s
 	for s in "${SHAPES[@]}"; do
 		run genship validate --answers "$TOP_SRCDIR/examples/$s.yml" \

@@ -76,19 +76,9 @@ apply_case() {
 
 # mutation CASE: validate a mutated copy of service and check that exactly
 # the case's rule, in the case's file, appeared, and nothing else changed.
-# sweep_only_once: skip a linter sweep over every combination when
-# GENSHIP_NO_SWEEPS is set.  CI sets it for the runs of the suite under
-# valgrind and ASan: the sweeps call "$GENSHIP" directly and check the
-# linters, which the plain make check already did; the built-in sweep
-# below keeps genship's own render path under the sanitizers.
-sweep_only_once() {
-	[ -z "${GENSHIP_NO_SWEEPS:-}" ] ||
-		skip "linter sweeps run once, in the plain make check"
-}
-
 mutation() {
 	local rule file lint tpl="$BATS_TEST_TMPDIR/service"
-	sweep_only_once
+	linters_once
 	rule=$(case_field "$1" rule)
 	file=$(case_field "$1" file)
 	lint=$(case_field "$1" lint)
@@ -738,7 +728,7 @@ maintainer: ops' "$tpl/template/deploy/chart/Chart.yaml"
 }
 
 @test "validate --all passes on the built-in service with every linter" {
-	sweep_only_once
+	linters_once
 	[ -d "$GENSHIP_LINT_DIR/node_modules" ] ||
 		skip "the npm linters are not installed: tools/setup.sh installs them"
 	run "$GENSHIP" validate --all
