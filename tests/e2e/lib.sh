@@ -14,9 +14,8 @@
 #   GENSHIP_E2E_PORT      port the generated app listens on (default 8181)
 #   GENSHIP_E2E_RUNTIME   OCI runtime for podman (default: probe, see
 #                         e2e_select_runtime); "default" means podman's own
-#   GENSHIP_E2E_CA_BUNDLE CA bundle that build steps which download (npm ci)
-#                         trust (default: the host npm's cafile, if set;
-#                         see e2e_ca_volume)
+#   npm_config_cache      the npm cache the builders install from, offline
+#                         (default: tools/npm-cache; see e2e_npm_volumes)
 
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # podman's default rlimits can exceed the host's hard limits, and the OCI
@@ -151,21 +150,18 @@ e2e_check_args() {
 	return "$rc"
 }
 
-# e2e_ca_volume: the podman build --volume argument that lays the host's
-# CA bundle over the base image's, for the RUN steps that download
-# packages (the TypeScript builder's npm ci): behind a TLS-inspecting proxy
-# only the host's bundle holds the proxy's CA. The Debian base images use
-# the system bundle, and a build volume never reaches an image layer. The
-# bundle is GENSHIP_E2E_CA_BUNDLE, else the cafile the host's npm uses;
-# prints nothing when there is none.
-e2e_ca_volume() {
-	local bundle=${GENSHIP_E2E_CA_BUNDLE:-}
-	if [[ -z $bundle ]] && command -v npm >/dev/null 2>&1; then
-		bundle=$(npm config get cafile 2>/dev/null) || bundle=
-	fi
-	if [[ -n $bundle && $bundle != null && $bundle != undefined && -r $bundle ]]; then
-		printf '%s\n' "--volume=$bundle:/etc/ssl/certs/ca-certificates.crt:ro"
-	fi
+# e2e_npm_volumes: the podman build --volume arguments that give the
+# builder's npm (root, so ~ is /root) the packages tools/setup.sh cached,
+# offline: tests reach only loopback, and the TypeScript builder's npm ci
+# needs the compiler.  The cache is $npm_config_cache, else
+# tools/npm-cache; a build volume never reaches an image layer.  Prints
+# nothing when there is no cache (npm then reaches for the registry).
+e2e_npm_volumes() {
+	local cache=${npm_config_cache:-$E2E_DIR/../../tools/npm-cache}
+	[[ -d $cache ]] || return 0
+	[[ -f $cache/e2e.npmrc ]] || printf 'offline=true\n' >"$cache/e2e.npmrc"
+	printf '%s\n' "--volume=$cache:/root/.npm" \
+		"--volume=$cache/e2e.npmrc:/root/.npmrc:ro"
 }
 
 # e2e_build LANG DIR TAG [TARGET]: build DIR's Containerfile with the local
@@ -176,7 +172,7 @@ e2e_build() {
 		ref=$(e2e_image_ref "$name") || return 1
 		args+=(--build-arg "$arg=$ref")
 	done < <(e2e_build_args "$1")
-	mapfile -t -O "${#args[@]}" args < <(e2e_ca_volume)
+	mapfile -t -O "${#args[@]}" args < <(e2e_npm_volumes)
 	if [[ -n ${4:-} ]]; then
 		args+=(--target "$4")
 	fi
