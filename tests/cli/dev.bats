@@ -229,6 +229,7 @@ podman compose --file compose.yaml --file compose.dev.yaml --profile tools down'
 }
 
 @test "dev: reload.py restarts the command when a watched file changes, and passes SIGTERM on" {
+	linters_once
 	new_service py
 	mkdir -p w
 	printf 'one\n' >w/v.txt
@@ -257,6 +258,7 @@ child two'
 }
 
 @test "dev: reload.py waits for a change after the command fails, and skips __pycache__" {
+	linters_once
 	new_service py
 	mkdir -p w/__pycache__
 	printf 'exit 3\n' >w/run.sh
@@ -283,6 +285,7 @@ child two'
 }
 
 @test "dev: reload.sh rebuilds the Go server on change and leaves it stopped after a failed build" {
+	linters_once
 	command -v go >/dev/null 2>&1 || skip "go is not installed"
 	new_service go language=go project_name=reload-go port=18097
 	cd go

@@ -11,8 +11,9 @@ FIXTURES="$TOP_SRCDIR/tests/cli/fixtures"
 # cache tools/setup.sh fills (tools/npm-cache), or fails.
 export npm_config_cache="$TOP_SRCDIR/tools/npm-cache" npm_config_offline=true
 
-# linters_once: skip a test whose subject is what external linters say
-# about generated files (or a linter sweep over every combination) when
+# linters_once: skip a test whose subject is what external tools say
+# about generated files (linters, a linter sweep over every combination,
+# the generated app's own tests, its scripts against PostgreSQL) when
 # GENSHIP_NO_SWEEPS is set.  CI sets it for the runs of the suites under
 # valgrind and ASan: the linters' verdict does not depend on how genship
 # was built, and the plain make check gave it; genship's own render path

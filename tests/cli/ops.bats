@@ -278,6 +278,7 @@ teardown() {
 }
 
 @test "migrations: migrate.sh applies each file once, atomically, and refuses edits" {
+	linters_once
 	need psql
 	gen m --set database=postgres --set extras=migrations
 	pg_start
@@ -344,6 +345,7 @@ schema() {
 }
 
 @test "migrations: up, rollback and up again against a real PostgreSQL" {
+	linters_once
 	need psql
 	gen m --set database=postgres --set extras=migrations
 	pg_start
@@ -583,6 +585,7 @@ fake_compose() {
 }
 
 @test "alerts: promtool loads the rules and they fire when they should" {
+	linters_once
 	need kubectl
 	need promtool
 	gen a --set database=postgres --set backup=true --set extras=alerts

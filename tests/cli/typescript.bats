@@ -91,6 +91,7 @@ app_files() {
 }
 
 @test "typescript: make test and tsc --noEmit pass; tsc refuses an unchecked index" {
+	linters_once
 	need_npm
 	new_ts ts
 	cd ts
@@ -144,6 +145,7 @@ app_files() {
 }
 
 @test "typescript component: every linter is clean beside a Node component" {
+	linters_once
 	run genship validate --set project_name=shop --set "components=$MIXED" \
 		--set database=postgres --set cache=redis
 	assert_success
