@@ -44,30 +44,42 @@ install_packages() {
 		apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
-install_lint_tools() {
-	[ -f tools/lint/package-lock.json ] || return 0
-	[ -d tools/lint/node_modules ] && return 0
-	npm ci --prefix tools/lint --no-audit --no-fund --loglevel=error
+# npm_install DIR: npm ci DIR's lock file unless DIR/node_modules exists.
+npm_install() {
+	[ -f "$1/package-lock.json" ] || return 0
+	[ -d "$1/node_modules" ] && return 0
+	npm ci --prefix "$1" --no-audit --no-fund --loglevel=error
 }
 
-# venv_install VENV REQ: create VENV from the system python3 and install
-# the pinned packages of REQ.  Run again, it only installs what REQ
-# changed: a stamp holding a copy of REQ says what VENV has.
+# tools/lint: the linters genship validate runs; tools/gates: Biome, the
+# Node quality gate of generated projects (tests/cli/gates.bats).
+install_lint_tools() {
+	npm_install tools/lint && npm_install tools/gates
+}
+
+# venv_install VENV REQ [STAMP [PIP-OPTION...]]: create VENV from the
+# system python3 and install the pinned packages of REQ.  Run again, it
+# only installs what REQ changed: a stamp holding a copy of REQ (STAMP,
+# requirements.installed by default, in VENV) says what VENV has.
 venv_install() {
-	local venv=$1 req=$2
+	local venv=$1 req=$2 stamp=$1/${3:-requirements.installed}
+	shift $(($# < 3 ? $# : 3))
 	[ -f "$req" ] || return 0
-	cmp -s "$req" "$venv/requirements.installed" 2>/dev/null && return 0
+	cmp -s "$req" "$stamp" 2>/dev/null && return 0
 	[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
 	"$venv/bin/python" -m pip install -q --disable-pip-version-check \
-		--no-input -r "$req"
-	cp "$req" "$venv/requirements.installed"
+		--no-input "$@" -r "$req"
+	cp "$req" "$stamp"
 }
 
 # The pinned Python tools: tools/venv (cookiecutter, copier, cruft,
-# hadolint, zizmor ...) and tools/venv-checkov (checkov, whose own pins
-# clash with copier's).
+# hadolint, zizmor ..., then the quality gates of generated projects,
+# hash-checked) and tools/venv-checkov (checkov, whose own pins clash
+# with copier's).
 install_python_tools() {
 	venv_install tools/venv tools/requirements.txt
+	venv_install tools/venv tools/requirements-gates.txt gates.installed \
+		--require-hashes
 	venv_install tools/venv-checkov tools/requirements-checkov.txt
 }
 
@@ -77,6 +89,7 @@ install_python_tools() {
 #   tools/helm/go.mod   helm itself, helm.sh/helm/v4/cmd/helm (a tool line),
 #                       and helm-batch (tools/helm/helm-batch/main.go):
 #                       helm's command tree, many commands per process
+#   tools/gates/go.mod  staticcheck and govulncheck (tool lines)
 # helm has a module of its own because its dependencies would move the
 # kustomize API that kustomize-build pins.  -mod=readonly fails rather
 # than move a pin; GOFLAGS from the caller are kept.  A
@@ -164,9 +177,22 @@ build_helm() {
 			tools/bin/ && rmdir tools/bin/.helm.tmp
 }
 
+# staticcheck and govulncheck, the Go quality gates of generated projects,
+# from the tool lines of tools/gates/go.mod.
+build_gate_tools() {
+	local go
+	up_to_date tools/bin/staticcheck tools/gates &&
+		up_to_date tools/bin/govulncheck tools/gates && return 0
+	go=$(go_cmd "$(go_min tools/gates)") || return 1
+	echo "setup: go build tools/bin/staticcheck tools/bin/govulncheck"
+	(cd tools/gates && CGO_ENABLED=0 "$go" build -mod=readonly -trimpath \
+		-o ../bin/ honnef.co/go/tools/cmd/staticcheck \
+		golang.org/x/vuln/cmd/govulncheck)
+}
+
 build_go_tools() {
 	mkdir -p tools/bin
-	build_kustomize_build && build_helm
+	build_kustomize_build && build_gate_tools && build_helm
 }
 
 build() {

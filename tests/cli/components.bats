@@ -101,6 +101,7 @@ need_kubectl() {
 	services/api/app/server.py
 	services/api/dev/reload.py
 	services/api/pyproject.toml
+	services/api/requirements-dev.txt
 	services/api/tests/__init__.py
 	services/api/tests/test_server.py
 	EOF
@@ -195,6 +196,7 @@ need_kubectl() {
 
 	four/services/frontend:
 	Containerfile
+	biome.json
 	package-lock.json
 	package.json
 	src
@@ -205,6 +207,7 @@ need_kubectl() {
 	app
 	dev
 	pyproject.toml
+	requirements-dev.txt
 	tests
 	EOF
 	run grep -h '^module' four/services/backend/go.mod four/services/agent/go.mod

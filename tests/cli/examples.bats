@@ -329,12 +329,19 @@ for d in yaml.safe_load_all(open(sys.argv[1])):
 	          cache-from: type=gha,scope=${{ matrix.component }}
 	          cache-to: type=gha,mode=max,scope=${{ matrix.component }}
 	EOF2
-	run grep -A1 -E '^ {10}- component:' "$e/.github/workflows/ci.yml"
+	# The test job, then the quality-gates job with each report's file.
+	run grep -E '^ {10}- component:|^ {12}(language|report):' "$e/.github/workflows/ci.yml"
 	assert_output - <<-'EOF2'
 	          - component: api
 	            language: go
 	          - component: web
 	            language: node
+	          - component: api
+	            language: go
+	            report: coverage.out
+	          - component: web
+	            language: node
+	            report: lcov.info
 	EOF2
 }
 

@@ -11,7 +11,8 @@
 #   - 40-hex action SHAs written as `@SHA # vX.Y.Z`;
 #   - sha256 digests of pinned images, written as `@sha256:DIGEST`;
 #   - the sha512 integrity hashes of an npm lock file, written as
-#     `"integrity": "sha512-HASH"` in package-lock.json;
+#     `"integrity": "sha512-HASH"` in package-lock.json, and the sha256
+#     hashes of a pip lock, written as `--hash=sha256:HASH`;
 #   - the strings in secrets-allow.txt, each with the reason it is safe;
 # and the combination's own answers are blanked out first (see scan).
 # ConfigMaps must not carry secret-named keys, and secrets.env.example
@@ -146,6 +147,8 @@ scan() {
 		if (hex(tok, 40) && index(line, "@" tok " # v"))
 			return 1
 		if (hex(tok, 64) && index(line, "@sha256:" tok))
+			return 1
+		if (hex(tok, 64) && index(line, "--hash=sha256:" tok))
 			return 1
 		if (file ~ /(^|\/)package-lock\.json$/ && tok ~ /^sha512-/ &&
 		    index(line, "\"integrity\": \"" tok "\""))

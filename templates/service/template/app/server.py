@@ -18,7 +18,10 @@ import socket
 import sys
 import threading
 import time
+from collections.abc import Iterable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import FrameType
+from typing import Any, ClassVar
 
 from app import __version__
 
@@ -39,10 +42,10 @@ SECURITY_HEADERS = {
 class JsonFormatter(logging.Formatter):
     """One JSON object per line, with any ``extra={...}`` fields merged in."""
 
-    _reserved = set(vars(logging.makeLogRecord({})))
+    _reserved: ClassVar[frozenset[str]] = frozenset(vars(logging.makeLogRecord({})))
 
-    def format(self, record):
-        entry = {
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
             "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
             "level": record.levelname.lower(),
             "service": SERVICE,
@@ -56,7 +59,7 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
-def configure_logging(level="INFO"):
+def configure_logging(level: str = "INFO") -> None:
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(JsonFormatter())
     root = logging.getLogger()
@@ -64,10 +67,10 @@ def configure_logging(level="INFO"):
     root.setLevel(level.upper())
 
 
-def dependencies(environ=None):
+def dependencies(environ: Mapping[str, str] | None = None) -> list[tuple[str, str, int]]:
     """(name, host, port) of every TCP dependency configured in the environment."""
     environ = os.environ if environ is None else environ
-    deps = []
+    deps: list[tuple[str, str, int]] = []
     for name, host_var, port_var, default_port in (
         ("postgres", "PGHOST", "PGPORT", 5432),
         ("redis", "REDIS_HOST", "REDIS_PORT", 6379),
@@ -78,7 +81,7 @@ def dependencies(environ=None):
     return deps
 
 
-def reachable(host, port, timeout=1.0):
+def reachable(host: str, port: int, timeout: float = 1.0) -> bool:
     try:
         with socket.create_connection((host, port), timeout=timeout):
             return True
@@ -87,10 +90,11 @@ def reachable(host, port, timeout=1.0):
 
 
 class Handler(BaseHTTPRequestHandler):
+    server: "Server"
     server_version = SERVICE
     sys_version = ""
 
-    def do_GET(self):  # noqa: N802 (http.server naming)
+    def do_GET(self) -> None:
         if self.path == "/healthz":
             self._send(200, {"status": "ok"})
         elif self.path == "/readyz":
@@ -100,7 +104,7 @@ class Handler(BaseHTTPRequestHandler):
         else:
             self._send(404, {"error": "not found"})
 
-    def _readyz(self):
+    def _readyz(self) -> None:
         if self.server.draining.is_set():
             self._send(503, {"status": "draining"})
             return
@@ -110,13 +114,13 @@ class Handler(BaseHTTPRequestHandler):
         else:
             self._send(200, {"status": "ready"})
 
-    def end_headers(self):
+    def end_headers(self) -> None:
         # Every response, errors included, carries the security headers.
         for name, value in SECURITY_HEADERS.items():
             self.send_header(name, value)
         super().end_headers()
 
-    def _send(self, status, body):
+    def _send(self, status: int, body: Mapping[str, Any]) -> None:
         payload = json.dumps(body).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
@@ -124,13 +128,13 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(payload)
 
-    def log_request(self, code="-", size="-"):
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         log.info(
             "request",
             extra={"method": self.command, "path": self.path, "status": int(code) if isinstance(code, int) else code},
         )
 
-    def log_message(self, format, *args):  # noqa: A002 (signature from BaseHTTPRequestHandler)
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (signature from BaseHTTPRequestHandler)
         log.warning(format % args)
 
 
@@ -138,16 +142,16 @@ class Server(ThreadingHTTPServer):
     # Non-daemon request threads: server_close() waits for in-flight requests.
     daemon_threads = False
 
-    def __init__(self, address, deps=()):
+    def __init__(self, address: tuple[str, int], deps: Iterable[tuple[str, str, int]] = ()) -> None:
         super().__init__(address, Handler)
         self.deps = list(deps)
         self.draining = threading.Event()
 
 
-def serve(server):
+def serve(server: Server) -> None:
     """Serve until SIGTERM/SIGINT, then drain and return."""
 
-    def stop(signum, _frame):
+    def stop(signum: int, _frame: FrameType | None) -> None:
         log.info("shutting down", extra={"signal": signal.Signals(signum).name})
         server.draining.set()
         # shutdown() blocks until serve_forever() returns: call it off the main thread.
@@ -162,7 +166,7 @@ def serve(server):
     log.info("stopped", extra={"uptime_s": round(time.monotonic() - started, 3)})
 
 
-def main():
+def main() -> int:
     configure_logging(os.environ.get("LOG_LEVEL", "INFO"))
     port = int(os.environ.get("PORT", "{{ port }}"))
     serve(Server(("", port), dependencies()))

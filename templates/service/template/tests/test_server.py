@@ -3,43 +3,44 @@ import threading
 import unittest
 import urllib.error
 import urllib.request
+from typing import Any
 
 from app.server import Server, dependencies
 
 
 class ServerTest(unittest.TestCase):
-    def setUp(self):
+    def setUp(self) -> None:
         self.server = Server(("127.0.0.1", 0))
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
-        self.base = "http://127.0.0.1:{}".format(self.server.server_address[1])
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
 
-    def tearDown(self):
+    def tearDown(self) -> None:
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(timeout=5)
 
-    def get(self, path):
+    def get(self, path: str) -> tuple[int, Any]:
         try:
             with urllib.request.urlopen(self.base + path, timeout=5) as response:
                 return response.status, json.load(response)
         except urllib.error.HTTPError as err:
             return err.code, json.load(err)
 
-    def test_healthz(self):
+    def test_healthz(self) -> None:
         self.assertEqual(self.get("/healthz"), (200, {"status": "ok"}))
 
-    def test_readyz(self):
+    def test_readyz(self) -> None:
         self.assertEqual(self.get("/readyz"), (200, {"status": "ready"}))
 
-    def test_readyz_while_draining(self):
+    def test_readyz_while_draining(self) -> None:
         self.server.draining.set()
         self.assertEqual(self.get("/readyz")[0], 503)
 
-    def test_unknown_path(self):
+    def test_unknown_path(self) -> None:
         self.assertEqual(self.get("/nope")[0], 404)
 
-    def test_security_headers(self):
+    def test_security_headers(self) -> None:
         expected = {
             "X-Content-Type-Options": "nosniff",
             "X-Frame-Options": "DENY",
@@ -56,7 +57,7 @@ class ServerTest(unittest.TestCase):
             for name, value in expected.items():
                 self.assertEqual(headers[name], value, path + " " + name)
 
-    def test_dependencies_from_environment(self):
+    def test_dependencies_from_environment(self) -> None:
         self.assertEqual(dependencies({}), [])
         self.assertEqual(
             dependencies({"PGHOST": "db", "REDIS_HOST": "cache", "REDIS_PORT": "6380"}),
