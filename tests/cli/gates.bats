@@ -101,6 +101,7 @@ gates_pass() {
 }
 
 @test "python: ruff, mypy, bandit and the coverage check pass" {
+	linters_once
 	need_python_gates
 	new_project p language=python
 	gates_pass "$WORK/p" . python
@@ -108,6 +109,7 @@ gates_pass() {
 }
 
 @test "node: Biome and the coverage check pass" {
+	linters_once
 	need_node_gates
 	new_project n language=node
 	gates_pass "$WORK/n" . node
@@ -115,6 +117,7 @@ gates_pass() {
 }
 
 @test "go: go vet, staticcheck and the coverage check pass" {
+	linters_once
 	need_go_gates
 	new_project g language=go
 	gates_pass "$WORK/g" . go
@@ -122,6 +125,7 @@ gates_pass() {
 }
 
 @test "components: each component passes its language's gates" {
+	linters_once
 	need_python_gates
 	need_node_gates
 	need_go_gates
@@ -141,6 +145,7 @@ EOF
 # The gates can fail.  A planted defect fails each lint gate; then, with
 # the defect removed, a threshold the tests do not reach fails coverage.
 @test "python: each gate fails on a planted defect, coverage below the threshold" {
+	linters_once
 	need_python_gates
 	new_project p language=python coverage_threshold=100
 	cp p/app/server.py server.py.orig
@@ -173,6 +178,7 @@ EOF
 }
 
 @test "node: Biome fails on a planted defect, coverage below the threshold" {
+	linters_once
 	need_node_gates
 	new_project n language=node coverage_threshold=100
 	ln -s "$GATES/node_modules" n/node_modules
@@ -189,6 +195,7 @@ EOF
 }
 
 @test "go: go vet and staticcheck fail on a planted defect, coverage below the threshold" {
+	linters_once
 	need_go_gates
 	new_project g language=go coverage_threshold=100
 	cp g/main.go main.go.orig
