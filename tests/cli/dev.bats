@@ -3,7 +3,8 @@
 # Containerfile's dev stage, which never becomes the final stage; the
 # compose.dev.yaml overlay with its database UIs behind the `tools`
 # profile; the Makefile targets and the README; and the reloaders, run for
-# real on the host (Python always, Go when a Go toolchain is installed).
+# real on the host (Python always, Go when a Go toolchain is installed,
+# TypeScript when npm is).
 # The container side (podman build --target dev, a change restarts the
 # app) is in e2e.bats.
 
@@ -68,7 +69,7 @@ teardown() {
 
 @test "dev: each language's Containerfile has a dev stage, and the runtime stage stays last" {
 	local lang
-	for lang in python node go; do
+	for lang in python node go typescript; do
 		new_service "$lang" language="$lang"
 		run stages "$lang/Containerfile"
 		assert_output 'builder dev runtime'
@@ -105,10 +106,35 @@ CMD ["python3", "dev/reload.py", "app", "--", "python3", "-m", "app"]'
 	assert_line '    GOFLAGS=-buildvcs=false \'
 	assert_line 'USER 65532:65532'
 	assert_line 'CMD ["bash", "dev/reload.sh"]'
-	# Only the languages that need one get a reloader.
+	# TypeScript compiles into dist/, which the non-root user owns.
+	new_service ts language=typescript port=9000
+	run sed -n '/^FROM .* AS dev$/,/^CMD/p' ts/Containerfile
+	assert_output 'FROM ${NODE_IMAGE} AS dev
+ENV NODE_ENV=development \
+    PORT=9000
+WORKDIR /app
+COPY package.json package-lock.json tsconfig.json ./
+# Every dependency, the compiler included. dist/ belongs to the user that
+# compiles into it.
+RUN npm ci --ignore-scripts --no-audit --no-fund \
+ && mkdir dist \
+ && chown 65532:65532 dist
+COPY dev/reload.sh ./dev/reload.sh
+COPY src ./src
+USER 65532:65532
+EXPOSE 9000
+# dev/reload.sh compiles with tsc and restarts the server when a .ts file changes.
+CMD ["bash", "dev/reload.sh"]'
+	# Only the languages that need one get a reloader; TypeScript's is Go's
+	# loop around tsc and node.
 	[ -f py/dev/reload.py ] && [ ! -e py/dev/reload.sh ]
 	[ -x go/dev/reload.sh ] && [ ! -e go/dev/reload.py ]
+	[ -x ts/dev/reload.sh ] && [ ! -e ts/dev/reload.py ]
 	[ ! -e node/dev ]
+	run grep -E 'build|tsc|node|go ' ts/dev/reload.sh
+	assert_line '  if ! node_modules/.bin/tsc; then'
+	assert_line '  node dist/src/server.js &'
+	refute_line --partial 'go build'
 }
 
 @test "dev: compose.dev.yaml builds the dev target and mounts the source read-only" {
@@ -133,6 +159,28 @@ services:
 	new_service go language=go
 	run grep -F -- ':ro' go/compose.dev.yaml
 	assert_output '      - .:/src:ro'
+	new_service ts language=typescript
+	run grep -F -e '- ./' -e '(TypeScript' ts/compose.dev.yaml
+	assert_output '# (TypeScript: dev/reload.sh compiles).
+      - ./src:/app/src:ro'
+}
+
+@test "dev: a TypeScript component mounts its src/ and gets the reloader, checked by shellcheck" {
+	genship new --no-input --no-hooks -o mixed --set "components=[{name: api, language: typescript},
+		{name: web, language: node, port: 3000, database: false}]" >/dev/null
+	run grep -E ':ro$' mixed/compose.dev.yaml
+	assert_output '      - ./services/api/src:/app/src:ro
+      - ./services/web/src:/app/src:ro'
+	run find mixed/services -path '*/dev/*' -type f
+	assert_output 'mixed/services/api/dev/reload.sh'
+	run grep -F 'starting node dist/src/server.js' mixed/services/api/dev/reload.sh
+	assert_success
+	run grep -F 'find scripts' mixed/scripts/lint.sh mixed/.github/workflows/ci.yml
+	assert_output --partial 'find scripts services/api/dev '
+	assert_equal "${#lines[@]}" 2
+	run grep -F -e '- TypeScript (api)' -e 'reloader of each' mixed/README.md
+	assert_output '- TypeScript (api): `dev/reload.sh` checks the `*.ts` files and
+  holds the reloader of each Python, Go or TypeScript component.'
 }
 
 @test "dev: each component mounts its own directory, and gets its language's reloader" {
@@ -226,6 +274,12 @@ podman compose --file compose.yaml --file compose.dev.yaml --profile tools down'
 	assert_line '- Go (api): `dev/reload.sh` checks `*.go`, `go.mod` and `go.sum` every'
 	assert_line '- Node (web): `node --watch src/server.js` restarts the server when it'
 	refute_line --partial 'Python ('
+	new_service ts language=typescript task_runner=task container_file=Dockerfile
+	run sed -n '/^## Development loop$/,/^## The choices/p' ts/README.md
+	assert_line 'task dev         # build the dev target, mount the source, restart on change (Ctrl-C stops)'
+	assert_line '`task dev` runs `docker-compose.yml` with `docker-compose.dev.yml` layered on top, in'
+	assert_line '- TypeScript: `dev/reload.sh` checks the `*.ts` files and'
+	assert_line 'dependencies (`package.json`, `tsconfig.json`), run `task dev` again'
 }
 
 @test "dev: reload.py restarts the command when a watched file changes, and passes SIGTERM on" {
@@ -309,6 +363,43 @@ child two'
 	run curl -sS http://127.0.0.1:18097/
 	assert_failure
 	stop_reloader TERM
+}
+
+@test "dev: reload.sh recompiles the TypeScript server on change and leaves it stopped after a type error" {
+	command -v npm >/dev/null 2>&1 || skip "npm is not installed"
+	new_service ts language=typescript project_name=reload-ts port=18098
+	cd ts
+	# The pinned compiler, from the npm registry as the dev image gets it.
+	npm ci --ignore-scripts --no-audit --no-fund >/dev/null 2>&1
+	export PORT=18098 RELOAD_INTERVAL=0.2
+	start_reloader bash dev/reload.sh >../out 2>../err
+	wait_for_line ../out '"msg":"listening"' 120
+	run curl -fsS http://127.0.0.1:18098/
+	assert_output --partial '"service":"reload-ts"'
+	sed -i "s/^export const SERVICE = 'reload-ts';$/export const SERVICE = 'reload-ts-2';/" src/server.ts
+	wait_for_line ../err '^\[reload\] TypeScript sources changed; rebuilding$'
+	wait_for_line ../out '"service":"reload-ts-2","msg":"listening"' 120
+	run curl -fsS http://127.0.0.1:18098/
+	assert_output --partial '"service":"reload-ts-2"'
+	# strict: an argv element may be missing; the compiler says so and the
+	# server stays stopped.
+	printf 'export const first: string = process.argv[2];\n' >>src/server.ts
+	wait_for_line ../err '^\[reload\] build failed; waiting for a change$' 120
+	run grep -F "error TS2322: Type 'string | undefined' is not assignable to type 'string'." ../out
+	assert_success
+	run curl -sS http://127.0.0.1:18098/
+	assert_failure
+	stop_reloader TERM
+	run cat ../err
+	assert_output '[reload] watching '"$PWD"' every 0.2s
+[reload] tsc
+[reload] starting node dist/src/server.js
+[reload] TypeScript sources changed; rebuilding
+[reload] tsc
+[reload] starting node dist/src/server.js
+[reload] TypeScript sources changed; rebuilding
+[reload] tsc
+[reload] build failed; waiting for a change'
 }
 
 @test "dev: a component may not take the name of a database UI" {

@@ -18,7 +18,9 @@ gen() {
 }
 
 # targets DIR: "name<TAB>description" for every target of DIR's Makefile
-# or Taskfile.yml, sorted (an empty description for undocumented ones).
+# or Taskfile.yml, sorted (an empty description for undocumented ones). A
+# description that names a target as `make TARGET` reads `task TARGET`, as
+# the Taskfile's does.
 targets() {
 	python3 - "$1" <<-'EOF'
 		import os, re, sys, yaml
@@ -28,7 +30,7 @@ targets() {
 		    for line in open(os.path.join(d, "Makefile")):
 		        m = re.match(r"^([A-Za-z0-9_.-]+):(?!=)[^#]*(?:## (.*))?$", line.rstrip("\n"))
 		        if m and m.group(1) != ".PHONY":
-		            rows.append((m.group(1), m.group(2) or ""))
+		            rows.append((m.group(1), (m.group(2) or "").replace("`make ", "`task ")))
 		else:
 		    tasks = yaml.safe_load(open(os.path.join(d, "Taskfile.yml")))["tasks"]
 		    rows = [(n, t.get("desc", "")) for n, t in tasks.items()]
@@ -140,13 +142,23 @@ targets() {
 		--set database=postgres --set backup=true --set extras=migrations,alerts,smoke_test,gitleaks
 		--set k8s_flavor=helm --set extras=gitleaks --set '$COMPONENTS'
 		--set database=postgres --set extras=migrations,smoke_test --set container_file=Dockerfile --set '$COMPONENTS'
+		--set database=postgres --set cache=redis --set language=typescript --set container_file=Dockerfile
 	EOF
 	# The comparison sees what it should: undocumented .env, per-component
 	# targets, the extras' targets.
 	run cut -f1 t4.txt
-	assert_output "$(printf '%s\n' .env build build-api build-web deploy-production deploy-staging down help k8s-render lint logs run-api run-web scan secret-scan test test-api test-web up)"
+	assert_output "$(printf '%s\n' .env build build-api build-web deploy-production deploy-staging dev dev-down down help k8s-render lint logs run-api run-web scan secret-scan test test-api test-web up)"
 	run grep -c $'^rollback\tRoll back the latest migration' t3.txt t5.txt
 	assert_output $'t3.txt:1\nt5.txt:1'
+	# The development loop's targets, dev-tools with a database UI.
+	run grep -E '^dev' t6.txt
+	assert_output - <<-'EOF'
+	dev	Development loop: source mounted, restart on every change (Ctrl-C stops)
+	dev-down	Remove the containers of `task dev` and `task dev-tools`
+	dev-tools	Start Adminer and Redis Commander (profile tools) beside `task dev`
+	EOF
+	run grep -c '^dev-tools' t1.txt t3.txt
+	assert_output $'t1.txt:0\nt3.txt:1'
 }
 
 # With Task installed, its own listing agrees with `make help`.
@@ -156,7 +168,7 @@ targets() {
 	gen m --set database=postgres --set extras=migrations,smoke_test --set "$COMPONENTS"
 	gen t --set database=postgres --set extras=migrations,smoke_test --set "$COMPONENTS" \
 		--set task_runner=task
-	make -s -C m help | sed -E 's/^  ([^ ]+) +/\1 /' | sort >make.txt
+	make -s -C m help | sed -E 's/^  ([^ ]+) +/\1 /; s/`make /`task /g' | sort >make.txt
 	task --dir t --list | sed -nE 's/^\* ([^:]+): +(.*[^ ]) *$/\1 \2/p' |
 		sed 's/ *(aliases: default)$//' | sort >task.txt
 	run diff make.txt task.txt

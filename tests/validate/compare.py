@@ -24,7 +24,7 @@ def source(path):
     its Containerfile or compose file under Docker's name."""
     path = re.sub(r"^charts/[^/]+/", "charts/CHART/", path)
     path = re.sub(r"(^|/)Dockerfile$", r"\1Containerfile", path)
-    path = re.sub(r"^docker-compose(\.prod)?\.yml$", r"compose\1.yaml", path)
+    path = re.sub(r"^docker-compose(\.prod|\.dev)?\.yml$", r"compose\1.yaml", path)
     return re.sub(r"^(?:services/[^/]+/|(k8s/base/)[^/]+/)", r"\1", path)
 
 
