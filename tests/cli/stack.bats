@@ -48,8 +48,12 @@ targets() {
 	for f in Containerfile compose.yaml compose.prod.yaml; do
 		[ ! -e "d/$f" ]
 	done
-	# The same build file, byte for byte, under the other name.
-	cmp c/Containerfile d/Dockerfile
+	# The same build file under the other name; the dev stage's comment
+	# names the dev compose file.
+	sed 's/docker-compose\.dev\.yml/compose.dev.yaml/' d/Dockerfile >Dockerfile.c
+	cmp c/Containerfile Dockerfile.c
+	run grep -c docker-compose.dev.yml d/Dockerfile
+	assert_output 1
 	# compose builds from it; otherwise the stacks are the same.
 	diff c/compose.yaml d/docker-compose.yml | tail -n +2 >diff.txt || true
 	run cat diff.txt
@@ -60,8 +64,13 @@ targets() {
 	# still says .containerignore, which Podman reads.
 	run grep -rl Containerfile d
 	assert_output ''
-	run grep -rlF compose.yaml d
+	run grep -rlF -e compose.yaml -e compose.dev.yaml d
 	assert_output ''
+	[ -f d/docker-compose.dev.yml ] && [ ! -e d/compose.dev.yaml ]
+	run grep -h 'docker-compose.dev.yml' d/Makefile d/README.md
+	assert_line '# `make dev`: docker-compose.yml with the development loop of docker-compose.dev.yml.'
+	assert_line 'COMPOSE_DEV ?= $(COMPOSE) --file docker-compose.yml --file docker-compose.dev.yml'
+	assert_line '| `container_file` | `Dockerfile` | the build file `Dockerfile`, compose files `docker-compose.yml`, `docker-compose.dev.yml` and `docker-compose.prod.yml` |'
 	run grep -h 'Dockerfile' d/Makefile d/scripts/lint.sh d/.github/workflows/build.yml d/.github/workflows/ci.yml
 	assert_line --partial '$(CONTAINER_TOOL) build --file Dockerfile --tag $(IMAGE):$(TAG) \'
 	assert_line '  run hadolint Dockerfile'
@@ -75,7 +84,8 @@ targets() {
 	gen c --set "$COMPONENTS"
 	gen d --set "$COMPONENTS" --set container_file=Dockerfile
 	for n in api web; do
-		cmp "c/services/$n/Containerfile" "d/services/$n/Dockerfile"
+		sed 's/docker-compose\.dev\.yml/compose.dev.yaml/' "d/services/$n/Dockerfile" >Dockerfile.c
+		cmp "c/services/$n/Containerfile" Dockerfile.c
 		[ -f "d/services/$n/.dockerignore" ] && [ -f "d/services/$n/.containerignore" ]
 		[ ! -e "d/services/$n/Containerfile" ]
 	done
@@ -111,6 +121,10 @@ targets() {
 	assert_output 1
 	run grep -x 'Taskfile.yml' t/.dockerignore
 	assert_success
+	# The development loop follows the compose files' names.
+	gen d --set task_runner=task --set container_file=Dockerfile
+	run grep -F 'COMPOSE_DEV:' d/Taskfile.yml
+	assert_output "  COMPOSE_DEV: '{{.COMPOSE_DEV | default (print .COMPOSE \" --file docker-compose.yml --file docker-compose.dev.yml\")}}'"
 }
 
 @test "task_runner=task: the hook's next steps name task" {
