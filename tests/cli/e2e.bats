@@ -278,3 +278,9 @@ dev_e2e() {
 @test "e2e go dev: the dev target runs dev/reload.sh, which rebuilds the server when a .go file changes" {
 	dev_e2e go main.go
 }
+
+# npm ci installs the pinned compiler into the dev image: this one needs
+# the npm registry during the build.
+@test "e2e typescript dev: the dev target runs dev/reload.sh, which recompiles with tsc when src/ changes" {
+	dev_e2e typescript src/server.ts
+}
