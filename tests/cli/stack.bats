@@ -193,4 +193,17 @@ targets() {
 	run env CONTAINER_TOOL=docker task --dir t --dry build-api TAG=1.2.3
 	assert_success
 	assert_output --partial 'docker build --file services/api/Containerfile --tag ghcr.io/acme/my-service-api:1.2.3 --build-arg VERSION=1.2.3'
+	# The development loop runs what make's does, on Docker's file names.
+	gen md --set database=postgres --set cache=redis --set extras=migrations \
+		--set container_file=Dockerfile
+	gen td --set database=postgres --set cache=redis --set extras=migrations \
+		--set container_file=Dockerfile --set task_runner=task
+	touch md/.env td/.env
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -n -C md dev dev-tools dev-down >make.txt
+	task --dir td --dry dev dev-tools dev-down 2>&1 | sed -n 's/^task: \[[a-z-]*\] //p' >task.txt
+	run diff make.txt task.txt
+	assert_success
+	run cat task.txt
+	assert_line 'podman compose --file docker-compose.yml --file docker-compose.dev.yml --profile tools up --detach adminer redis-commander'
+	assert_equal "${#lines[@]}" 4
 }
