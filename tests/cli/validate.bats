@@ -645,7 +645,7 @@ helm_case() {
 	assert_output --partial "deploy/chart/templates/deployment.yaml: KSV014: container 'app': readOnlyRootFilesystem is not true (rendered with deploy/chart/values-production.yaml, line 65) [builtin]"
 	assert_output --partial "in 1 of 2 combinations, e.g. 8ae41ef5 (hardened=false)"
 	assert_output --partial "helm-chart 1.0.0: 2 combinations, 1 passed, 1 failed; 1 unique finding"
-	assert_output --partial "helm              ran: 4 unique chart renders, 8 invocations"
+	assert_output --regexp "helm +ran: 4 unique chart renders, [0-9]+ invocations?,"
 	# The chart's templates are Go templates: no YAML syntax findings.
 	refute_output --partial "GS-002"
 }
