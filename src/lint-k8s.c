@@ -550,6 +550,18 @@ static void check_containers(const struct pod *p, const char *key)
 
 /* ---- pods ------------------------------------------------------------- */
 
+/*
+ * True when bare Pod o runs to completion (restartPolicy Never or
+ * OnFailure, as a `helm test` Pod does) rather than serving.
+ */
+static bool runs_once(const struct kobj *o, yaml_node_t *spec)
+{
+	yaml_node_t *rp = ly_get(o->d, spec, "restartPolicy");
+
+	return !strcmp(o->kind, "Pod") && (ly_is(rp, "Never") ||
+					   ly_is(rp, "OnFailure"));
+}
+
 /* The pod spec of workload o, or NULL when o is not a workload. */
 static yaml_node_t *pod_spec(const struct kobj *o, bool *serving)
 {
@@ -565,12 +577,15 @@ static yaml_node_t *pod_spec(const struct kobj *o, bool *serving)
 		{ "CronJob", "spec.jobTemplate.spec.template.spec", false },
 		{ "Pod", "spec", true },
 	};
+
+	yaml_node_t *spec;
 	size_t i;
 
 	for (i = 0; o->kind && i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (!strcmp(o->kind, kinds[i].kind)) {
-			*serving = kinds[i].serving;
-			return ly_path(o->d, o->n, kinds[i].path);
+			spec = ly_path(o->d, o->n, kinds[i].path);
+			*serving = kinds[i].serving && !runs_once(o, spec);
+			return spec;
 		}
 	return NULL;
 }

@@ -17,6 +17,18 @@
 # without it the chart's appVersion is the tag. Uses the current kubectl
 # context; CI sets it from the environment's KUBECONFIG secret.
 {%- endif %}
+{%- if 'migrations' in extras %}
+#
+# Schema migrations run first: the chart's {{ migrate_job_name }} Job is a pre-install
+# and pre-upgrade hook, and a failed migration fails the release before any
+# Deployment changes. ROLLOUT_TIMEOUT bounds the migrations and the rollout.
+{%- endif %}
+{%- if 'smoke_test' in extras %}
+#
+# Then `helm test` runs the chart's smoke test (GET /healthz and /readyz of
+# every component); when it fails, the release is rolled back to the
+# revision before this deploy.
+{%- endif %}
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -26,7 +38,7 @@ environment=${1:?${usage}}
 shift
 chart=charts/{{ project_name }}
 release={{ project_name }}
-timeout=${ROLLOUT_TIMEOUT:-300s}
+timeout=${ROLLOUT_TIMEOUT:-{{ '660s' if 'migrations' in extras else '300s' }}}
 
 case "${environment}" in
   staging) namespace="{{ namespace_staging }}" ;;
@@ -137,4 +149,15 @@ helm upgrade --install "${release}" "${chart}" \
   ${image_args[@]+"${image_args[@]}"} \
   --atomic --wait --timeout "${timeout}" \
   --history-max 10
+{%- if 'smoke_test' in extras %}
+
+echo "smoke test: helm test ${release}"
+if ! helm test "${release}" --namespace "${namespace}" --logs --timeout "${timeout}"; then
+  echo "error: the smoke test failed; rolling ${release} back to its previous revision" >&2
+  if ! helm rollback "${release}" --namespace "${namespace}" --wait --timeout "${timeout}"; then
+    echo "error: the rollback failed too (a first install has no previous revision)" >&2
+  fi
+  exit 1
+fi
+{%- endif %}
 echo "deployed ${environment}"
