@@ -3,7 +3,7 @@
 # Deployment has rolled out; if it does not within the timeout, Helm rolls
 # the release back (--atomic).
 {%- if components %}
-#   scripts/deploy.sh staging|production [IMAGE_REF] [COMPONENT=IMAGE_REF]...
+#   scripts/deploy.sh staging|production|local [IMAGE_REF] [COMPONENT=IMAGE_REF]...
 #
 # IMAGE_REF alone pins every component's image to one tag (e.g. sha-1a2b3c4
 # or v1.2.0); COMPONENT=IMAGE_REF pins one component, by digest (sha256:...)
@@ -11,7 +11,7 @@
 # tag is the chart's appVersion. Uses the current kubectl context; CI sets
 # it from the environment's KUBECONFIG secret.
 {%- else %}
-#   scripts/deploy.sh staging|production [IMAGE_REF]
+#   scripts/deploy.sh staging|production|local [IMAGE_REF]
 #
 # IMAGE_REF pins the image for this deploy, by digest (sha256:...) or by tag;
 # without it the chart's appVersion is the tag. Uses the current kubectl
@@ -33,7 +33,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 
-usage="usage: scripts/deploy.sh staging|production [IMAGE_REF]{% if components %} [COMPONENT=IMAGE_REF]...{% endif %}"
+usage="usage: scripts/deploy.sh staging|production|local [IMAGE_REF]{% if components %} [COMPONENT=IMAGE_REF]...{% endif %}"
 environment=${1:?${usage}}
 shift
 chart=charts/{{ project_name }}
@@ -43,8 +43,9 @@ timeout=${ROLLOUT_TIMEOUT:-{{ '660s' if 'migrations' in extras else '300s' }}}
 case "${environment}" in
   staging) namespace="{{ namespace_staging }}" ;;
   production) namespace="{{ namespace_production }}" ;;
+  local) namespace="{{ namespace_local }}" ;;
   *)
-    echo "error: unknown environment '${environment}' (staging or production)" >&2
+    echo "error: unknown environment '${environment}' (staging, production or local)" >&2
     exit 2
     ;;
 esac
@@ -100,6 +101,11 @@ pinned="${ref:+ (image ${ref})}"
 values="${chart}/values-${environment}.yaml"
 secrets="${chart}/secrets-${environment}.yaml"
 secrets_args=()
+{% include "partials/local-cluster.sh" %}
+if [ "${environment}" = local ]; then
+  local_context
+  local_secrets "${secrets}" "${chart}/secrets.example.yaml"
+fi
 if grep -Eq "^  existingSecret: *[\"']?[a-z0-9]" "${chart}/values.yaml" "${values}"; then
   echo "secret.existingSecret is set: the Secret comes from outside the chart"
 else

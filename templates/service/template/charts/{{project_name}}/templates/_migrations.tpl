@@ -1,6 +1,6 @@
 {{/*
-The schema migrations: a pre-install and pre-upgrade hook Job that runs
-files/migrations/migrate.sh on files/migrations/sql/*.sql. Hooks run before
+The schema migrations: a pre-install and pre-upgrade hook Job (migrations.hook)
+that runs files/migrations/migrate.sh on files/migrations/sql/*.sql. Hooks run before
 the release's own objects exist (pre-install) or change (pre-upgrade), so
 the Job brings what it needs as hooks of lower weight: its ServiceAccount,
 NetworkPolicy, ConfigMap and, unless secret.existingSecret is set, a Secret
@@ -23,7 +23,7 @@ succeeded; the Job stays for its log until the next run replaces it.
 
 {{/* The annotations of the Job's supporting hook objects. */}}
 {{- define "svc.migrationsHook" -}}
-helm.sh/hook: pre-install,pre-upgrade
+helm.sh/hook: {{ .Values.migrations.hook }}
 helm.sh/hook-weight: "-5"
 helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded
 {{- end }}
