@@ -14,13 +14,13 @@ local_context() {
   esac
 }
 
-# local_secrets FILE EXAMPLE: create FILE from EXAMPLE if it is missing and
-# replace each change-me placeholder in it with a random value (the local
-# cluster's secrets are throwaway).
+# local_secrets FILE EXAMPLE: create FILE from EXAMPLE's settings if it is
+# missing and replace each change-me placeholder in it with a random value
+# (the local cluster's secrets are throwaway).
 local_secrets() {
   local line tmp
   if [ ! -f "$1" ]; then
-    cp -- "$2" "$1"
+    grep -v '^ *#' -- "$2" >"$1"
   fi
   tmp=$(mktemp "$1.XXXXXX")
   while IFS= read -r line || [ -n "${line}" ]; do
