@@ -575,7 +575,7 @@ ok p/k8s/overlays/staging"
 	run "$GENSHIP" validate "$tpl" --set database=postgres --lint builtin,kustomize
 	assert_failure 1
 	assert_output --partial "k8s/overlays/production/hpa-replicas.yaml:6:16: GS-213: HPA 'my-service': minReplicas is 1, below 2 (built by k8s/overlays/production: HorizontalPodAutoscaler/my-service) [builtin]"
-	assert_output --partial "kustomize         ran: 2 unique overlay builds, 1 invocation"
+	assert_output --partial "kustomize         ran: 3 unique overlay builds, 1 invocation"
 }
 
 @test "the strict schema check runs on built overlays" {
