@@ -183,6 +183,14 @@ fakes() {
 	assert_output --partial "k8s/base/hpa.yaml:15:16: GS-213: HPA 'my-service': maxReplicas is not greater than minReplicas (built by k8s/overlays/local: HorizontalPodAutoscaler/my-service) [builtin]"
 	assert_output --partial "fix: use autoscaling/v2, maxReplicas > minReplicas and a scaleTargetRef naming an existing Deployment; minReplicas >= 2 everywhere but the local overlay and values-local.yaml, which may run one replica"
 	refute_output --partial 'below 2'
+	# values.schema.json keeps two replicas outside local (production sets
+	# 3 itself): one finding, at the key that set the value.
+	sed -i 's|^  minReplicas: 2$|  minReplicas: 1|' "svc/template/charts/{{project_name}}/values.yaml"
+	run genship validate ./svc --set k8s_flavor=helm --lint helm
+	assert_failure 1
+	assert_output --partial "charts/my-service/values.yaml:60:3: helm: value 'autoscaling.minReplicas' does not match the schema: minimum: got 1, want 2; change the value, or the schema in charts/my-service/values.schema.json (rendered with charts/my-service/values-staging.yaml) [helm]"
+	assert_output --partial '1 combination, 0 passed, 1 failed; 1 unique finding'
+	refute_output --partial allOf
 }
 
 @test "deploy.sh local: only a kind or Minikube context, with random secrets" {
