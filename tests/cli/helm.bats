@@ -86,7 +86,8 @@ builtin_k8s() {
 	local t="$BATS_TEST_TMPDIR/rendered" i=0 f
 
 	mkdir -p "$t/template/k8s/rendered"
-	printf 'name: rendered\nversion: 1.0.0\noptions: []\n' >"$t/genship.yml"
+	# Copied as they are: rendered alert rules hold Prometheus's {{ }}.
+	printf 'name: rendered\nversion: 1.0.0\noptions: []\nfiles:\n  - path: "k8s/**"\n    render: false\n' >"$t/genship.yml"
 	{
 		echo 'apiVersion: kustomize.config.k8s.io/v1beta1'
 		echo 'kind: Kustomization'
