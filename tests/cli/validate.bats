@@ -453,6 +453,10 @@ sys.exit(128 - st if st < 0 else st)' \
 	kustomize_ready
 	mutation hpa-min-replicas
 }
+@test "mutation: a local overlay whose HPAs cannot scale is GS-213" {
+	kustomize_ready
+	mutation local-max-replicas
+}
 @test "mutation: production chart values under the schema's minimum are helm's" {
 	need_helm
 	mutation helm-values-schema
