@@ -364,7 +364,7 @@ helm_commands() {
 		# shellcheck disable=SC2046
 		run genship validate $(case_args "$c") --lint builtin,yamllint,helm
 		assert_success
-		assert_output --regexp 'helm +ran: 3 unique chart renders, 6 invocations'
+		assert_output --regexp 'helm +ran: 3 unique chart renders, [0-9]+ invocations?'
 		assert_output --partial '1 combination, 1 passed, 0 failed; 0 unique findings'
 	done
 }
