@@ -201,6 +201,7 @@ builtin_k8s() {
 	sql
 
 	h/charts/everything-demo/files/migrations/sql:
+	0001_create_app_settings.down.sql
 	0001_create_app_settings.sql
 	EOF
 	run diff <(grep -v '^#' k/k8s/components/migrations/migrate.sh) \
@@ -704,7 +705,7 @@ hooks() {
 	# The runner and every SQL file, byte for byte the chart's files.
 	run yq s.yaml '[sorted(c["data"]) for c in kind("ConfigMap")
 		if c["metadata"]["name"] == "everything-demo-migrate"]'
-	assert_output "['0001_create_app_settings.sql', 'migrate.sh']"
+	assert_output "['0001_create_app_settings.down.sql', '0001_create_app_settings.sql', 'migrate.sh']"
 	yq s.yaml '[c["data"]["migrate.sh"] for c in kind("ConfigMap")
 		if c["metadata"]["name"] == "everything-demo-migrate"][0]' >migrate.sh
 	diff <(cat h/charts/everything-demo/files/migrations/migrate.sh; echo) migrate.sh
