@@ -123,7 +123,12 @@ elif [ "${kubernetes}" = true ]; then
   say "  ${runner} k8s-render           # render the staging and production overlays"
   say "  edit k8s/overlays/*/secrets.env with real values before deploying"
 fi
-if has_extra migrations; then
+if [ "${kubernetes}" = true ]; then
+  say "  make local-up             # a kind cluster running the local environment"
+fi
+if has_extra migrations && [ "${k8s_flavor}" = helm ]; then
+  say "  edit charts/${project}/files/migrations/sql/0001_*.sql: your first schema migration"
+elif has_extra migrations; then
   say "  edit k8s/components/migrations/sql/0001_*.sql: your first schema migration"
 fi
 if [ "${github_actions}" = true ]; then

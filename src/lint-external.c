@@ -597,6 +597,13 @@ static size_t split_rendered(const char *dir, const char *out,
 	return n;
 }
 
+/* The environment of values file v: "values-X.yaml" is X, else "". */
+static char *values_env(const char *v)
+{
+	return strncmp(v, "values-", 7) ? xstrdup("") :
+		xstrndup(v + 7, strcspn(v + 7, "."));
+}
+
 /* Attach finding f to every combination that generates chart b. */
 static void chart_attach(struct lint_run *r, const struct chart_build *b,
 			 struct lint_finding *f)
@@ -626,13 +633,16 @@ static void chart_output(void *ud, const struct lint_ext_job *job,
 	struct lint_ctx lc = { r, &sink, &t,
 			       xcalloc(n + 1, sizeof(struct lint_yaml)),
 			       xcalloc(n + 1, sizeof(bool)) };
+	char *env;
 
 	for (i = 0; i < n; i++) {
 		files[i] = (struct lint_file){ rf[i].path, rf[i].data.buf,
 					       rf[i].data.len, 0644 };
 		t.files[i] = &files[i];
 	}
-	lint_k8s_rendered(&lc, &t);
+	env = values_env(values);
+	lint_k8s_rendered(&lc, &t, env);
+	free(env);
 	for (i = 0; i < sink.len; i++) {
 		struct lint_finding *f = sink.items[i];
 
@@ -968,6 +978,7 @@ static void overlay_output(void *ud, const struct lint_ext_job *job,
 	struct flist sink = { NULL, 0, 0 };
 	struct lint_ctx lc;
 	size_t i, j;
+	char *env;
 
 	(void)job;
 	(void)overlay;
@@ -984,7 +995,9 @@ static void overlay_output(void *ud, const struct lint_ext_job *job,
 			b->docs[i].len, 0644 };
 		t.files[i] = &files[i];
 	}
-	lint_k8s_rendered(&lc, &t);
+	env = fs_basename(b->overlay);
+	lint_k8s_rendered(&lc, &t, env);
+	free(env);
 	for (i = 0; i < sink.len; i++)
 		for (j = 0; j < b->ndocs; j++)
 			if (!strcmp(sink.items[i]->file, files[j].path)) {

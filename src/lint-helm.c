@@ -216,8 +216,8 @@ struct violations {
 
 /*
  * Add one "- at '/ptr': reason" line to v.  "additional properties 'x'
- * not allowed" is about x itself; "validation failed", which only says
- * that lines below it explain, is dropped.
+ * not allowed" is about x itself; "validation failed" and "'allOf'
+ * failed", which only say that the lines below them explain, are dropped.
  */
 static void violation_add(struct violations *v, const char *line)
 {
@@ -225,7 +225,8 @@ static void violation_add(struct violations *v, const char *line)
 	char *ptr = xstrndup(line + 6, (size_t)(end - line - 6)), *p;
 	size_t i;
 
-	if (!strcmp(end + 3, "validation failed")) {
+	if (!strcmp(end + 3, "validation failed") ||
+	    !strcmp(end + 3, "'allOf' failed")) {
 		free(ptr);
 		return;
 	}

@@ -45,12 +45,15 @@ static const struct lint_rule rules[] = {
 	  "use strategy.type: RollingUpdate" },
 	{ "GS-212", "a Deployment selector that its pod labels do not match",
 	  "make spec.selector.matchLabels a subset of the template labels" },
-	{ "GS-213", "an HPA that is not autoscaling/v2 with 2 <= min < max",
-	  "use autoscaling/v2, minReplicas >= 2, maxReplicas > minReplicas "
-	  "and a scaleTargetRef naming an existing Deployment" },
-	{ "GS-214", "a PDB that is not policy/v1 with maxUnavailable: 1",
+	{ "GS-213", "an HPA that is not autoscaling/v2 with min < max, and "
+	  "min >= 2 in staging and production",
+	  "use autoscaling/v2, maxReplicas > minReplicas and a scaleTargetRef "
+	  "naming an existing Deployment; minReplicas >= 2 everywhere but the "
+	  "local overlay and values-local.yaml, which may run one replica" },
+	{ "GS-214", "a PDB that is not policy/v1 with maxUnavailable: 1 (staging "
+	  "and production)",
 	  "use policy/v1 with maxUnavailable: 1 and a selector matching "
-	  "the pods" },
+	  "the pods (the local overlay and values-local.yaml are exempt)" },
 	{ "GS-215", "a Deployment sets replicas while an HPA scales it",
 	  "remove spec.replicas: the HPA owns the count" },
 	{ "GS-216", "a container without a startupProbe",
@@ -136,6 +139,8 @@ struct ktree {
 	struct kobj *kzs;	/* kustomizations and components */
 	size_t nkzs, kzs_alloc;
 	unsigned char *role;	/* per tree file: 1 resource, 2 patch */
+	bool single;		/* a one-replica environment (local): no
+				 * availability rules */
 };
 
 /* True when path names a kustomization file. */
@@ -550,6 +555,18 @@ static void check_containers(const struct pod *p, const char *key)
 
 /* ---- pods ------------------------------------------------------------- */
 
+/*
+ * True when bare Pod o runs to completion (restartPolicy Never or
+ * OnFailure, as a `helm test` Pod does) rather than serving.
+ */
+static bool runs_once(const struct kobj *o, yaml_node_t *spec)
+{
+	yaml_node_t *rp = ly_get(o->d, spec, "restartPolicy");
+
+	return !strcmp(o->kind, "Pod") && (ly_is(rp, "Never") ||
+					   ly_is(rp, "OnFailure"));
+}
+
 /* The pod spec of workload o, or NULL when o is not a workload. */
 static yaml_node_t *pod_spec(const struct kobj *o, bool *serving)
 {
@@ -565,12 +582,15 @@ static yaml_node_t *pod_spec(const struct kobj *o, bool *serving)
 		{ "CronJob", "spec.jobTemplate.spec.template.spec", false },
 		{ "Pod", "spec", true },
 	};
+
+	yaml_node_t *spec;
 	size_t i;
 
 	for (i = 0; o->kind && i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (!strcmp(o->kind, kinds[i].kind)) {
-			*serving = kinds[i].serving;
-			return ly_path(o->d, o->n, kinds[i].path);
+			spec = ly_path(o->d, o->n, kinds[i].path);
+			*serving = kinds[i].serving && !runs_once(o, spec);
+			return spec;
 		}
 	return NULL;
 }
@@ -782,7 +802,7 @@ static void check_hpa(struct ktree *kt, const struct kobj *o)
 		REPORT(kt, o, o->n, "GS-213", "HPA '%s' uses %s, not "
 		       "autoscaling/v2", o->name ? o->name : "?",
 		       o->api ? o->api : "no apiVersion");
-	if ((minr && !ly_int(minr, &lo)) || lo < 2)
+	if ((minr && !ly_int(minr, &lo)) || (lo < 2 && !kt->single))
 		REPORT(kt, o, minr ? minr : spec, "GS-213", "HPA '%s': "
 		       "minReplicas is %lld, below 2", o->name ? o->name : "?",
 		       lo);
@@ -824,6 +844,9 @@ static void check_pdb(struct ktree *kt, const struct kobj *o)
 	yaml_node_t *spec = ly_get(o->d, o->n, "spec");
 	yaml_node_t *mu = ly_get(o->d, spec, "maxUnavailable");
 	yaml_node_t *sel = ly_path(o->d, spec, "selector.matchLabels");
+
+	if (kt->single)
+		return;
 
 	if (!o->api || strcmp(o->api, "policy/v1") || !ly_is(mu, "1"))
 		REPORT(kt, o, mu ? mu : o->n, "GS-214", "PDB '%s' is not "
@@ -1217,7 +1240,13 @@ void lint_k8s_tree(struct lint_ctx *lc, const struct lint_tree *t)
 	ktree_release(&kt);
 }
 
-void lint_k8s_rendered(struct lint_ctx *lc, const struct lint_tree *t)
+bool lint_k8s_single_replica_env(const char *env)
+{
+	return !strcmp(env, "local");
+}
+
+void lint_k8s_rendered(struct lint_ctx *lc, const struct lint_tree *t,
+		       const char *env)
 {
 	struct ktree kt;
 	size_t i;
@@ -1225,6 +1254,7 @@ void lint_k8s_rendered(struct lint_ctx *lc, const struct lint_tree *t)
 	memset(&kt, 0, sizeof(kt));
 	kt.lc = lc;
 	kt.t = t;
+	kt.single = lint_k8s_single_replica_env(env);
 	kt.role = xcalloc(t->n + 1, 1);
 	for (i = 0; i < t->n; i++)
 		add_docs(&kt, t->files[i], &kt.objs, &kt.nobjs,

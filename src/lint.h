@@ -262,10 +262,20 @@ void lint_k8s_file(struct lint_ctx *lc, const struct lint_file *f);
 void lint_k8s_tree(struct lint_ctx *lc, const struct lint_tree *t);
 /*
  * The object rules of lint_k8s_tree on rendered manifests (a chart's
- * output): every document of every file is a whole resource, and there
- * are no kustomizations.
+ * output, an overlay's build): every document of every file is a whole
+ * resource, and there are no kustomizations.  env names the environment
+ * they deploy to: the overlay's directory name, the X of the chart's
+ * values-X.yaml, or "" (values.yaml alone).  The availability rules
+ * (GS-213's minReplicas >= 2, GS-214) skip a one-replica environment.
  */
-void lint_k8s_rendered(struct lint_ctx *lc, const struct lint_tree *t);
+void lint_k8s_rendered(struct lint_ctx *lc, const struct lint_tree *t,
+		       const char *env);
+/*
+ * True when env (as for lint_k8s_rendered) is a one-replica development
+ * environment, "local" (kind or Minikube): the quality bar's availability
+ * rules apply to staging and production.
+ */
+bool lint_k8s_single_replica_env(const char *env);
 /* lint-compose.c */
 void lint_compose_tree(struct lint_ctx *lc, const struct lint_tree *t);
 /* lint-workflow.c */

@@ -450,7 +450,7 @@ for d in yaml.safe_load_all(open(sys.argv[1])):
 		--answers "$TOP_SRCDIR/examples/four-components-helm.yml" \
 		--lint builtin,yamllint,shellcheck,helm
 	assert_success
-	assert_output --regexp 'helm +ran: 2 unique chart renders, [0-9]+ invocations?,'
+	assert_output --regexp 'helm +ran: 3 unique chart renders, [0-9]+ invocations?,'
 	assert_output --partial '1 combination, 1 passed, 0 failed; 0 unique findings'
 }
 

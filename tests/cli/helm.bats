@@ -34,9 +34,9 @@ need_node_tools() {
 	[ -d "$LINT/node_modules" ] || skip "run 'npm ci --prefix tools/lint'"
 }
 
-# The Helm flavor with everything.yml's answers, without the extras and
-# notifications that only the Kustomize deploy carries.
-HELM_ONLY="--set k8s_flavor=helm --set extras=gitleaks --set notifications=none"
+# The Helm flavor with everything.yml's answers: migrations, alerts, the
+# smoke test and notifications included.
+HELM_ONLY="--set k8s_flavor=helm"
 
 # generate DIR ARGS...: a project from the built-in template, without hooks.
 generate() {
@@ -86,7 +86,8 @@ builtin_k8s() {
 	local t="$BATS_TEST_TMPDIR/rendered" i=0 f
 
 	mkdir -p "$t/template/k8s/rendered"
-	printf 'name: rendered\nversion: 1.0.0\noptions: []\n' >"$t/genship.yml"
+	# Copied as they are: rendered alert rules hold Prometheus's {{ }}.
+	printf 'name: rendered\nversion: 1.0.0\noptions: []\nfiles:\n  - path: "k8s/**"\n    render: false\n' >"$t/genship.yml"
 	{
 		echo 'apiVersion: kustomize.config.k8s.io/v1beta1'
 		echo 'kind: Kustomization'
@@ -109,6 +110,7 @@ builtin_k8s() {
 	Chart.yaml
 	secrets.example.yaml
 	templates
+	values-local.yaml
 	values-production.yaml
 	values-staging.yaml
 	values.schema.json
@@ -169,24 +171,72 @@ builtin_k8s() {
 	generate h --answers "$TOP_SRCDIR/examples/everything.yml" \
 		$HELM_ONLY
 	n=0
-	for src in "$CHART_SRC"/templates/*; do
-		cmp "$src" "h/charts/everything-demo/templates/${src##*/}"
+	while IFS= read -r src; do
+		cmp "$src" "h/charts/everything-demo/templates/${src#"$CHART_SRC"/templates/}"
 		n=$((n + 1))
-	done
-	[ "$n" -eq 17 ]
+	done < <(find "$CHART_SRC/templates" -type f)
+	[ "$n" -eq 29 ]
 	grep -q '{{- include "svc.componentLabels" $ctx | nindent 4 }}' \
 		h/charts/everything-demo/templates/deployment.yaml
-	# files/backup.sh is the Kustomize flavor's backup script.
+	# files/ holds the Kustomize flavor's backup script, migrations, alert
+	# rules (apart from the comments on how each flavor uses them) and the
+	# local overlay's data stores.
 	generate k --answers "$TOP_SRCDIR/examples/everything.yml"
 	cmp k/k8s/components/backup/backup.sh \
 		h/charts/everything-demo/files/backup.sh
+	run ls -R h/charts/everything-demo/files
+	assert_output - <<-'EOF'
+	h/charts/everything-demo/files:
+	backup.sh
+	local
+	migrations
+	prometheusrule.yaml
+
+	h/charts/everything-demo/files/local:
+	postgres.yaml
+	redis.yaml
+
+	h/charts/everything-demo/files/migrations:
+	migrate.sh
+	sql
+
+	h/charts/everything-demo/files/migrations/sql:
+	0001_create_app_settings.down.sql
+	0001_create_app_settings.sql
+	EOF
+	run diff <(grep -v '^#' k/k8s/components/migrations/migrate.sh) \
+		<(grep -v '^#' h/charts/everything-demo/files/migrations/migrate.sh)
+	assert_success
+	run diff <(grep -v '^ *#' k/k8s/components/alerts/prometheusrule.yaml) \
+		<(grep -v '^ *#' h/charts/everything-demo/files/prometheusrule.yaml)
+	assert_output - <<-'EOF'
+	10c10
+	<     app.kubernetes.io/managed-by: kustomize
+	---
+	>     app.kubernetes.io/managed-by: Helm
+	EOF
+	for f in postgres redis; do
+		run diff <(sed 's/managed-by: kustomize$/managed-by: Helm/' \
+			k/k8s/overlays/local/$f.yaml) \
+			h/charts/everything-demo/files/local/$f.yaml
+		assert_success
+		run grep -c 'managed-by: Helm$' h/charts/everything-demo/files/local/$f.yaml
+		assert_output 6
+	done
 }
 
 @test "the backup templates come only with backup=true" {
 	generate h --set k8s_flavor=helm --set database=postgres
 	run ls h/charts/my-service/templates
 	refute_output --partial backup
-	[ ! -e h/charts/my-service/files ]
+	run ls -R h/charts/my-service/files
+	assert_output - <<-'EOF'
+	h/charts/my-service/files:
+	local
+
+	h/charts/my-service/files/local:
+	postgres.yaml
+	EOF
 	run grep -c '^backup:' h/charts/my-service/values.yaml
 	assert_output 0
 }
@@ -198,7 +248,7 @@ builtin_k8s() {
 		# shellcheck disable=SC2046
 		generate "$c" $(case_args "$c")
 		chart="$c/charts/$(project_of "$c")"
-		for env in staging production; do
+		for env in staging production local; do
 			run "$HELM" lint --strict --quiet "$chart" \
 				-f "$chart/values-$env.yaml" \
 				-f "$chart/secrets.example.yaml"
@@ -258,7 +308,7 @@ helm_commands() {
 	for c in "${CASES[@]}"; do
 		# shellcheck disable=SC2046
 		generate "$c" $(case_args "$c")
-		for env in values staging production; do
+		for env in values staging production local; do
 			render "$c" "$env" >"$c-$env.yaml"
 			if [ -n "${HELM_GOLDEN_UPDATE:-}" ]; then
 				mkdir -p "$GOLDEN/$c"
@@ -279,7 +329,7 @@ helm_commands() {
 	for c in "${CASES[@]}"; do
 		# shellcheck disable=SC2046
 		generate "$c" $(case_args "$c")
-		for env in values staging production; do
+		for env in values staging production local; do
 			render "$c" "$env" >"$c-$env.yaml"
 			run node "$LINT/k8s-validate.mjs" "$c-$env.yaml"
 			assert_success
@@ -315,7 +365,7 @@ helm_commands() {
 		# shellcheck disable=SC2046
 		run genship validate $(case_args "$c") --lint builtin,yamllint,helm
 		assert_success
-		assert_output --regexp 'helm +ran: 2 unique chart renders, [0-9]+ invocations?,'
+		assert_output --regexp 'helm +ran: 3 unique chart renders, [0-9]+ invocations?,'
 		assert_output --partial '1 combination, 1 passed, 0 failed; 0 unique findings'
 	done
 }
@@ -578,7 +628,7 @@ helm_commands() {
 	assert_output 'error: charts/my-service/secrets-staging.yaml has no value for: APP_SECRET_KEY PGPASSWORD'
 	run scripts/deploy.sh qa
 	assert_failure 2
-	assert_output "error: unknown environment 'qa' (staging or production)"
+	assert_output "error: unknown environment 'qa' (staging, production or local)"
 }
 
 @test "the workflows lint and template the chart and deploy with helm upgrade --atomic" {
@@ -591,7 +641,7 @@ helm_commands() {
 	done
 	run grep -A2 "$pin" "$wf/ci.yml"
 	assert_output --partial 'version: v3.18.3'
-	grep -q 'run: scripts/k8s-render.sh staging production' "$wf/ci.yml"
+	grep -q 'run: scripts/k8s-render.sh staging production local' "$wf/ci.yml"
 	run grep -c 'kustomize' "$wf/ci.yml" "$wf/deploy.yml"
 	assert_output - <<-EOF
 	$wf/ci.yml:0
@@ -628,4 +678,188 @@ helm_commands() {
 	assert_line '[post-gen.sh]   make k8s-render           # helm lint and helm template for both environments'
 	assert_line --partial 'add the KUBECONFIG and HELM_SECRETS_VALUES secrets'
 	refute_line --partial 'k8s/overlays'
+}
+
+# hooks FILE: "Kind name hooks weight delete-policy" of each Helm hook in a
+# rendered stream, in order.
+hooks() {
+	yq "$1" '[" ".join([d["kind"], d["metadata"]["name"]]
+		+ [d["metadata"]["annotations"].get(k, "-") for k in
+		   ("helm.sh/hook", "helm.sh/hook-weight", "helm.sh/hook-delete-policy")])
+		for d in docs if "helm.sh/hook" in d["metadata"].get("annotations", {})]'
+}
+
+@test "migrations: a pre-install and pre-upgrade hook Job runs the component's SQL" {
+	need_helm
+	generate h --answers "$TOP_SRCDIR/examples/everything.yml" $HELM_ONLY
+	render h staging >s.yaml
+	run hooks s.yaml
+	assert_output - <<-'EOF'
+	NetworkPolicy everything-demo-migrate pre-install,pre-upgrade -5 before-hook-creation,hook-succeeded
+	ServiceAccount everything-demo-migrate pre-install,pre-upgrade -5 before-hook-creation,hook-succeeded
+	Secret everything-demo-migrate pre-install,pre-upgrade -5 before-hook-creation,hook-succeeded
+	ConfigMap everything-demo-migrate pre-install,pre-upgrade -5 before-hook-creation,hook-succeeded
+	Pod everything-demo-smoke-test test - before-hook-creation
+	Job everything-demo-migrate pre-install,pre-upgrade 0 before-hook-creation
+	EOF
+	# The runner and every SQL file, byte for byte the chart's files.
+	run yq s.yaml '[sorted(c["data"]) for c in kind("ConfigMap")
+		if c["metadata"]["name"] == "everything-demo-migrate"]'
+	assert_output "['0001_create_app_settings.down.sql', '0001_create_app_settings.sql', 'migrate.sh']"
+	yq s.yaml '[c["data"]["migrate.sh"] for c in kind("ConfigMap")
+		if c["metadata"]["name"] == "everything-demo-migrate"][0]' >migrate.sh
+	diff <(cat h/charts/everything-demo/files/migrations/migrate.sh; echo) migrate.sh
+	# Settings from config, credentials from the hook Secret (the release's
+	# Secret does not exist yet when a pre-install hook runs).
+	run yq s.yaml '[(e["name"], e.get("value") or e["valueFrom"]["secretKeyRef"]["name"])
+		for e in kind("Job")[0]["spec"]["template"]["spec"]["containers"][0]["env"]]'
+	assert_line "('PGHOST', 'postgres')"
+	assert_line "('PGDATABASE', 'everything_demo')"
+	assert_line "('PGUSER', 'everything-demo-migrate')"
+	assert_line "('PGPASSWORD', 'everything-demo-migrate')"
+	assert_line "('MIGRATIONS_DIR', '/migrations')"
+	run yq s.yaml '[sorted(s["data"]) for s in kind("Secret")
+		if s["metadata"]["name"] == "everything-demo-migrate"]'
+	assert_output "['PGPASSWORD', 'PGUSER']"
+	# Only DNS and PostgreSQL out.
+	run yq s.yaml '[[p["port"] for r in n["spec"]["egress"] for p in r["ports"]]
+		for n in kind("NetworkPolicy") if n["metadata"]["name"] == "everything-demo-migrate"]'
+	assert_output "[53, 53, 5432]"
+	# A Secret managed elsewhere is read directly, and no copy is made.
+	printf 'secret:\n  existingSecret: vault-synced\n' >ext.yaml
+	"$HELM" template everything-demo h/charts/everything-demo \
+		-f h/charts/everything-demo/values-staging.yaml -f ext.yaml >ext-out.yaml
+	run yq ext-out.yaml '[s["metadata"]["name"] for s in kind("Secret")]'
+	assert_output ''
+	run grep -c 'name: vault-synced' ext-out.yaml
+	[ "$output" -ge 2 ]
+	# The local cluster migrates after the first install, once its
+	# PostgreSQL exists.
+	render h local >l.yaml
+	run yq l.yaml 'kind("Job")[0]["metadata"]["annotations"]["helm.sh/hook"]'
+	assert_output 'post-install,pre-upgrade'
+	# Compose runs the same files.
+	grep -qx '      - ./charts/everything-demo/files/migrations:/migrations:ro' h/compose.yaml
+	# Migrations off: no hook at all.
+	printf 'migrations:\n  enabled: false\n' >off.yaml
+	"$HELM" template everything-demo h/charts/everything-demo -f off.yaml \
+		-f h/charts/everything-demo/secrets.example.yaml >off-out.yaml
+	run grep -c migrate off-out.yaml
+	assert_output 0
+}
+
+@test "alerts: the PrometheusRule holds the environment's group of the component's rules" {
+	need_helm
+	generate h --answers "$TOP_SRCDIR/examples/everything.yml" $HELM_ONLY
+	generate k --answers "$TOP_SRCDIR/examples/everything.yml"
+	render h staging >s.yaml
+	render h production >p.yaml
+	render h values >v.yaml
+	render h local >l.yaml
+	for f in v l; do
+		run grep -c PrometheusRule $f.yaml
+		assert_output 0
+	done
+	run yq s.yaml '[g["name"] for g in kind("PrometheusRule")[0]["spec"]["groups"]]'
+	assert_output everything-demo.staging
+	run yq p.yaml '[(r["alert"], r["labels"]["severity"]) for r in
+		kind("PrometheusRule")[0]["spec"]["groups"][0]["rules"]]'
+	assert_output - <<-'EOF'
+	('ServiceHighErrorRate', 'critical')
+	('ServiceHighLatency', 'warning')
+	('ServicePodsRestarting', 'warning')
+	('BackupJobFailed', 'warning')
+	EOF
+	# The same rules as the Kustomize production overlay builds.
+	cp k/k8s/overlays/production/secrets.env.example k/k8s/overlays/production/secrets.env
+	kubectl kustomize k/k8s/overlays/production >k.yaml
+	run diff <(yq k.yaml 'kind("PrometheusRule")[0]["spec"]') \
+		<(yq p.yaml 'kind("PrometheusRule")[0]["spec"]')
+	assert_success
+	# Prometheus's own templates and the runbook links pass through.
+	grep -q 'description: .{{ $value | humanizePercentage }} of the requests' p.yaml
+	grep -q 'runbook_url: https://github.com/acme/everything-demo/blob/main/docs/runbooks/ServiceHighLatency.md' p.yaml
+	# Extra labels for the Prometheus Operator's ruleSelector.
+	printf 'alerts:\n  labels:\n    release: kube-prometheus-stack\n' >rel.yaml
+	"$HELM" template everything-demo h/charts/everything-demo \
+		-f h/charts/everything-demo/values-staging.yaml -f rel.yaml >rel-out.yaml
+	run yq rel-out.yaml 'kind("PrometheusRule")[0]["metadata"]["labels"]["release"]'
+	assert_output kube-prometheus-stack
+	# An environment without a rule group is refused, not silently empty.
+	printf 'alerts:\n  enabled: true\n' >on.yaml
+	run "$HELM" template everything-demo h/charts/everything-demo -f on.yaml
+	assert_failure 1
+	assert_output --partial "alerts.enabled: files/prometheusrule.yaml has no rule group for environment '' (staging or production)"
+}
+
+@test "smoke test: a helm test Pod checks every component, and deploy.sh rolls back when it fails" {
+	need_helm
+	generate h --answers "$TOP_SRCDIR/examples/four-components-helm.yml" \
+		--set extras=smoke_test
+	render h staging >s.yaml
+	run yq s.yaml '[(p["metadata"]["annotations"]["helm.sh/hook"], e["value"])
+		for p in kind("Pod") for e in p["spec"]["containers"][0]["env"] if e["name"] == "URLS"]'
+	assert_output "('test', 'http://fleet-backend http://fleet-frontend http://fleet-worker http://fleet-agent')"
+	# It may reach the components' ports, and they admit it.
+	run yq s.yaml '[(n["metadata"]["name"], sorted(p["port"] for r in n["spec"].get("egress", []) + n["spec"].get("ingress", []) for p in r["ports"]))
+		for n in kind("NetworkPolicy") if "smoke-test" in n["metadata"]["name"]]'
+	assert_output - <<-'EOF'
+	('fleet-smoke-test', [53, 53, 3000, 8080, 8081, 9090])
+	('fleet-smoke-test-ingress', [3000, 8080, 8081, 9090])
+	EOF
+	# deploy.sh runs helm test after the upgrade and rolls back on failure.
+	run grep -A6 'helm test "${release}"' h/scripts/deploy.sh
+	assert_output --partial 'helm rollback "${release}" --namespace "${namespace}" --wait --timeout "${timeout}"'
+	grep -q 'helm test fleet --namespace fleet-staging --logs' h/Makefile
+	[ ! -e h/scripts/smoke-test.sh ]
+}
+
+@test "smoke test: the Pod's script passes on 200 and fails on anything else" {
+	need_helm
+	command -v curl >/dev/null || skip "curl is not installed"
+	generate h --set k8s_flavor=helm --set extras=smoke_test
+	render h staging >s.yaml
+	yq s.yaml 'kind("Pod")[0]["spec"]["containers"][0]["command"][2]' >smoke.sh
+	python3 -c '
+import http.server, sys, threading
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200 if self.path in ("/healthz", "/readyz") else 404)
+        self.end_headers()
+    def log_message(self, *a): pass
+s = http.server.HTTPServer(("127.0.0.1", 0), H)
+open("port", "w").write(str(s.server_port))
+s.serve_forever()' &
+	server=$!
+	for _ in $(seq 50); do [ -s port ] && break; sleep 0.1; done
+	URLS="http://127.0.0.1:$(cat port)" ATTEMPTS=2 DELAY=1 TIMEOUT=2 run sh smoke.sh
+	assert_success
+	assert_output "ok: http://127.0.0.1:$(cat port) /healthz 200, /readyz 200 (attempt 1)"
+	URLS="http://127.0.0.1:$(cat port)/nope" ATTEMPTS=2 DELAY=1 TIMEOUT=2 run sh smoke.sh
+	kill "$server"
+	assert_failure 1
+	assert_output - <<-EOF
+	attempt 1/2: http://127.0.0.1:$(cat port)/nope /healthz 404, /readyz 404
+	attempt 2/2: http://127.0.0.1:$(cat port)/nope /healthz 404, /readyz 404
+	error: no 200 on /healthz and /readyz from: http://127.0.0.1:$(cat port)/nope
+	EOF
+}
+
+@test "deploy notifications: the Helm deploy workflow posts the result as the Kustomize one does" {
+	for n in slack discord; do
+		rm -rf h k
+		generate h --set k8s_flavor=helm --set notifications=$n
+		generate k --set notifications=$n
+		# The same step, at the end of both workflows.
+		run diff <(sed -n '/- name: Notify/,$p' k/.github/workflows/deploy.yml) \
+			<(sed -n '/- name: Notify/,$p' h/.github/workflows/deploy.yml)
+		assert_success
+		run grep -c "secrets.${n^^}_WEBHOOK_URL" h/.github/workflows/deploy.yml
+		assert_output 1
+	done
+	run grep -c Notify h/.github/workflows/deploy.yml
+	assert_output 1
+	generate n --set k8s_flavor=helm
+	run grep -c Notify n/.github/workflows/deploy.yml
+	assert_output 0
 }

@@ -75,3 +75,15 @@ need_helm() {
 	[ -x "$HELM" ] || skip "helm is not built: run tools/setup.sh"
 	export GENSHIP_HELM="$HELM"
 }
+
+# yq FILE EXPR: evaluate a Python expression over the YAML documents of
+# FILE (a list, `docs`) and print the result.
+yq() {
+	python3 - "$1" "$2" <<-'EOF'
+		import sys, yaml
+		docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
+		def kind(k): return [d for d in docs if d.get("kind") == k]
+		r = eval(sys.argv[2])
+		print("\n".join(map(str, r)) if isinstance(r, list) else r)
+	EOF
+}

@@ -104,7 +104,7 @@ HELPERS=(
 	run installed validate --set k8s_flavor=helm --lint helm,checkov
 	assert_success
 	if [ -x "$LIBEXEC/bin/helm-batch" ]; then
-		assert_output --regexp '  helm +ran: 2 unique chart renders, [0-9]+ invocations?'
+		assert_output --regexp '  helm +ran: 3 unique chart renders, [0-9]+ invocations?'
 	fi
 }
 

@@ -146,27 +146,24 @@ port [8080]: 3000
 		--send alerts --expect 'is not offered' --send 1 \
 		--enter-until 'Write the project' --send y \
 		-- -o out --no-hooks --set project_name=demo \
-		--set k8s_flavor=helm --set extras=alerts
+		--set kubernetes=false --set extras=alerts
 	assert_success
-	# extras was given, so it is asked only once it clashes, after the
-	# last option the constraint reads (notifications).
+	# extras was given, so it is asked only once it clashes.
 	assert_output --partial "
   1) gitleaks
   not offered, as earlier answers rule them out: migrations, alerts, smoke_test
   Several answers are separated by commas; - answers none.
-  k8s_flavor=helm conflicts with extras=alerts: the migrations, alerts and
-  smoke_test extras and deploy notifications are built for the Kustomize
-  deploy; with k8s_flavor=helm leave them out
+  kubernetes=false conflicts with extras=alerts: the alerts and smoke_test
+  extras need kubernetes=true
 Operational extras (comma-separated; empty for none): alerts
-  invalid answer for 'extras': 'alerts' is not offered: the migrations, alerts
-  and smoke_test extras and deploy notifications are built for the Kustomize
-  deploy; with k8s_flavor=helm leave them out
+  invalid answer for 'extras': 'alerts' is not offered: the alerts and
+  smoke_test extras need kubernetes=true
 Operational extras (comma-separated; empty for none): 1
 "
-	refute_output --partial 'k8s_flavor
+	refute_output --partial 'kubernetes
 '
-	run grep -E '^  (k8s_flavor|extras):' out/.genship.yml
-	assert_output '  k8s_flavor: helm
+	run grep -E '^  (kubernetes|extras):' out/.genship.yml
+	assert_output '  kubernetes: false
   extras: [gitleaks]'
 }
 
@@ -367,13 +364,13 @@ hint: leave the answer out, or drop --strict to ignore it"
 }
 
 @test "without a terminal a conflict is an error naming the answers" {
-	run genship new --no-input --no-hooks -o out --set k8s_flavor=helm \
+	run genship new --no-input --no-hooks -o out --set kubernetes=false \
 		--set extras=alerts,gitleaks
 	assert_failure 2
-	assert_output "--set:1:8: error: k8s_flavor=helm conflicts with extras=alerts: the migrations, alerts and smoke_test extras and deploy notifications are built for the Kustomize deploy; with k8s_flavor=helm leave them out
+	assert_output "--set:1:8: error: kubernetes=false conflicts with extras=alerts: the alerts and smoke_test extras need kubernetes=true
     1 | extras=alerts,gitleaks
       |        ^
-hint: change 'k8s_flavor' or 'extras'"
+hint: change 'kubernetes' or 'extras'"
 	assert_nothing_written
 	[ ! -e "$XDG_STATE_HOME" ]
 }

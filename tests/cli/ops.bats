@@ -35,18 +35,6 @@ need() {
 	command -v "$1" >/dev/null || skip "$1 is not installed"
 }
 
-# yq FILE EXPR: evaluate a Python expression over the YAML documents of
-# FILE (a list, `docs`) and print the result.
-yq() {
-	python3 - "$1" "$2" <<-'EOF'
-		import sys, yaml
-		docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
-		def kind(k): return [d for d in docs if d.get("kind") == k]
-		r = eval(sys.argv[2])
-		print("\n".join(map(str, r)) if isinstance(r, list) else r)
-	EOF
-}
-
 # step_run FILE NAME: the run: script of the workflow step named NAME.
 step_run() {
 	python3 - "$1" "$2" <<-'EOF'

@@ -453,6 +453,10 @@ sys.exit(128 - st if st < 0 else st)' \
 	kustomize_ready
 	mutation hpa-min-replicas
 }
+@test "mutation: a local overlay whose HPAs cannot scale is GS-213" {
+	kustomize_ready
+	mutation local-max-replicas
+}
 @test "mutation: production chart values under the schema's minimum are helm's" {
 	need_helm
 	mutation helm-values-schema
@@ -575,7 +579,7 @@ ok p/k8s/overlays/staging"
 	run "$GENSHIP" validate "$tpl" --set database=postgres --lint builtin,kustomize
 	assert_failure 1
 	assert_output --partial "k8s/overlays/production/hpa-replicas.yaml:6:16: GS-213: HPA 'my-service': minReplicas is 1, below 2 (built by k8s/overlays/production: HorizontalPodAutoscaler/my-service) [builtin]"
-	assert_output --partial "kustomize         ran: 2 unique overlay builds, 1 invocation"
+	assert_output --partial "kustomize         ran: 3 unique overlay builds, 1 invocation"
 }
 
 @test "the strict schema check runs on built overlays" {

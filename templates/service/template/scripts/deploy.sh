@@ -2,7 +2,7 @@
 {% if components -%}
 # Deploy an overlay and wait for every component's rollout; if one does not
 # finish, roll back every component this deploy changed.
-#   scripts/deploy.sh staging|production [IMAGE_REF] [COMPONENT=IMAGE_REF]...
+#   scripts/deploy.sh staging|production|local [IMAGE_REF] [COMPONENT=IMAGE_REF]...
 #
 # IMAGE_REF alone pins every component's image to one tag (e.g. sha-1a2b3c4
 # or v1.2.0); COMPONENT=IMAGE_REF pins one component, by digest (sha256:...)
@@ -24,7 +24,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 
-usage="usage: scripts/deploy.sh staging|production [IMAGE_REF] [COMPONENT=IMAGE_REF]..."
+usage="usage: scripts/deploy.sh staging|production|local [IMAGE_REF] [COMPONENT=IMAGE_REF]..."
 overlay=${1:?${usage}}
 shift
 image="{{ image }}"
@@ -57,7 +57,7 @@ for arg in "$@"; do
 done
 {%- else -%}
 # Deploy an overlay and wait for the rollout; roll back if it does not finish.
-#   scripts/deploy.sh staging|production [IMAGE_REF]
+#   scripts/deploy.sh staging|production|local [IMAGE_REF]
 #
 # IMAGE_REF pins the image for this deploy, by digest (sha256:...) or by tag;
 # without it the overlay's `images` entry is used. Uses the current kubectl
@@ -77,7 +77,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 
-overlay=${1:?usage: scripts/deploy.sh staging|production [IMAGE_REF]}
+overlay=${1:?usage: scripts/deploy.sh staging|production|local [IMAGE_REF]}
 ref=${2:-}
 image="{{ image }}"
 deployment="{{ project_name }}"
@@ -90,13 +90,19 @@ job="{{ migrate_job_name }}"
 case "${overlay}" in
   staging) namespace="{{ namespace_staging }}" ;;
   production) namespace="{{ namespace_production }}" ;;
+  local) namespace="{{ namespace_local }}" ;;
   *)
-    echo "error: unknown overlay '${overlay}' (staging or production)" >&2
+    echo "error: unknown overlay '${overlay}' (staging, production or local)" >&2
     exit 2
     ;;
 esac
 
 secrets="k8s/overlays/${overlay}/secrets.env"
+{% include "partials/local-cluster.sh" %}
+if [ "${overlay}" = local ]; then
+  local_context
+  local_secrets "${secrets}" "${secrets}.example"
+fi
 if [ ! -f "${secrets}" ]; then
   echo "error: ${secrets} is missing: create it from secrets.env.example with real values" >&2
   exit 1
@@ -210,6 +216,12 @@ if [ ! -s "${work}/jobs.yaml" ] || [ ! -s "${work}/deployments.yaml" ]; then
   exit 1
 fi
 kubectl apply -f "${work}/resources.yaml"
+{%- if database == 'postgres' %}
+if [ "${overlay}" = local ]; then
+  # The in-cluster PostgreSQL must accept connections before the migrations.
+  kubectl -n "${namespace}" rollout status statefulset/postgres --timeout="${timeout}"
+fi
+{%- endif %}
 {%- if backup %}
 
 # A verified dump before the schema changes: a Job from the backup CronJob

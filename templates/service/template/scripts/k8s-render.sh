@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Render the Kustomize overlays to build/k8s/<overlay>.yaml.
-#   scripts/k8s-render.sh [overlay...]     (default: staging production)
+#   scripts/k8s-render.sh [overlay...]     (default: staging production local)
 #
 # Each overlay's secretGenerator reads a gitignored secrets.env. When it is
 # missing (fresh clone, CI), it is created from secrets.env.example so that
@@ -12,7 +12,7 @@ out_dir=build/k8s
 mkdir -p "${out_dir}"
 
 if [ "$#" -eq 0 ]; then
-  set -- staging production
+  set -- staging production local
 fi
 
 for overlay in "$@"; do

@@ -3,7 +3,7 @@
 # Deployment has rolled out; if it does not within the timeout, Helm rolls
 # the release back (--atomic).
 {%- if components %}
-#   scripts/deploy.sh staging|production [IMAGE_REF] [COMPONENT=IMAGE_REF]...
+#   scripts/deploy.sh staging|production|local [IMAGE_REF] [COMPONENT=IMAGE_REF]...
 #
 # IMAGE_REF alone pins every component's image to one tag (e.g. sha-1a2b3c4
 # or v1.2.0); COMPONENT=IMAGE_REF pins one component, by digest (sha256:...)
@@ -11,28 +11,41 @@
 # tag is the chart's appVersion. Uses the current kubectl context; CI sets
 # it from the environment's KUBECONFIG secret.
 {%- else %}
-#   scripts/deploy.sh staging|production [IMAGE_REF]
+#   scripts/deploy.sh staging|production|local [IMAGE_REF]
 #
 # IMAGE_REF pins the image for this deploy, by digest (sha256:...) or by tag;
 # without it the chart's appVersion is the tag. Uses the current kubectl
 # context; CI sets it from the environment's KUBECONFIG secret.
 {%- endif %}
+{%- if 'migrations' in extras %}
+#
+# Schema migrations run first: the chart's {{ migrate_job_name }} Job is a pre-install
+# and pre-upgrade hook, and a failed migration fails the release before any
+# Deployment changes. ROLLOUT_TIMEOUT bounds the migrations and the rollout.
+{%- endif %}
+{%- if 'smoke_test' in extras %}
+#
+# Then `helm test` runs the chart's smoke test (GET /healthz and /readyz of
+# every component); when it fails, the release is rolled back to the
+# revision before this deploy.
+{%- endif %}
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 
-usage="usage: scripts/deploy.sh staging|production [IMAGE_REF]{% if components %} [COMPONENT=IMAGE_REF]...{% endif %}"
+usage="usage: scripts/deploy.sh staging|production|local [IMAGE_REF]{% if components %} [COMPONENT=IMAGE_REF]...{% endif %}"
 environment=${1:?${usage}}
 shift
 chart=charts/{{ project_name }}
 release={{ project_name }}
-timeout=${ROLLOUT_TIMEOUT:-300s}
+timeout=${ROLLOUT_TIMEOUT:-{{ '660s' if 'migrations' in extras else '300s' }}}
 
 case "${environment}" in
   staging) namespace="{{ namespace_staging }}" ;;
   production) namespace="{{ namespace_production }}" ;;
+  local) namespace="{{ namespace_local }}" ;;
   *)
-    echo "error: unknown environment '${environment}' (staging or production)" >&2
+    echo "error: unknown environment '${environment}' (staging, production or local)" >&2
     exit 2
     ;;
 esac
@@ -88,6 +101,11 @@ pinned="${ref:+ (image ${ref})}"
 values="${chart}/values-${environment}.yaml"
 secrets="${chart}/secrets-${environment}.yaml"
 secrets_args=()
+{% include "partials/local-cluster.sh" %}
+if [ "${environment}" = local ]; then
+  local_context
+  local_secrets "${secrets}" "${chart}/secrets.example.yaml"
+fi
 if grep -Eq "^  existingSecret: *[\"']?[a-z0-9]" "${chart}/values.yaml" "${values}"; then
   echo "secret.existingSecret is set: the Secret comes from outside the chart"
 else
@@ -137,4 +155,15 @@ helm upgrade --install "${release}" "${chart}" \
   ${image_args[@]+"${image_args[@]}"} \
   --atomic --wait --timeout "${timeout}" \
   --history-max 10
+{%- if 'smoke_test' in extras %}
+
+echo "smoke test: helm test ${release}"
+if ! helm test "${release}" --namespace "${namespace}" --logs --timeout "${timeout}"; then
+  echo "error: the smoke test failed; rolling ${release} back to its previous revision" >&2
+  if ! helm rollback "${release}" --namespace "${namespace}" --wait --timeout "${timeout}"; then
+    echo "error: the rollback failed too (a first install has no previous revision)" >&2
+  fi
+  exit 1
+fi
+{%- endif %}
 echo "deployed ${environment}"

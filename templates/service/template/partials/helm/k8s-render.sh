@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Lint the Helm chart and render it for each environment to
 # build/k8s/<environment>.yaml, as the deploy would install it.
-#   scripts/k8s-render.sh [environment...]     (default: staging production)
+#   scripts/k8s-render.sh [environment...]     (default: staging production local)
 #
 # Each environment's Secret values come from the gitignored
 # charts/{{ project_name }}/secrets-<environment>.yaml; when it is missing (fresh
@@ -16,7 +16,7 @@ out_dir=build/k8s
 mkdir -p "${out_dir}"
 
 if [ "$#" -eq 0 ]; then
-  set -- staging production
+  set -- staging production local
 fi
 
 # The defaults alone must be valid too (values.schema.json, templates).

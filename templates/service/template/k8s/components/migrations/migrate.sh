@@ -5,8 +5,13 @@
 #   migrate.sh rollback [STEPS]     undo the STEPS (default 1) latest ones
 # (or MIGRATE_ACTION=up|rollback and MIGRATE_STEPS in the environment).
 #
+{%- if k8s_flavor == 'helm' %}
+# Runs as the {{ migrate_job_name }} Job, a pre-install and pre-upgrade hook of the
+# chart (Helm waits for it), and as the one-shot `migrate` service in compose. Every
+{%- else %}
 # Runs as the {{ migrate_job_name }} Job before every rollout (scripts/deploy.sh waits
 # for it) and as the one-shot `migrate` service in compose. Every
+{%- endif %}
 # NNNN_name.sql file in MIGRATIONS_DIR is applied once, in lexical order:
 #
 #   - a session advisory lock serialises concurrent runners;
