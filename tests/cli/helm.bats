@@ -863,3 +863,15 @@ s.serve_forever()' &
 	run grep -c Notify n/.github/workflows/deploy.yml
 	assert_output 0
 }
+
+@test "with Helm, rollback.sh rolls back through compose and says how to do it by hand in a cluster" {
+	genship new --no-input --no-hooks -o hr --set k8s_flavor=helm \
+		--set database=postgres --set extras=migrations >/dev/null
+	[ ! -e hr/scripts/k8s-job.sh ]
+	run bash hr/scripts/rollback.sh staging 2
+	assert_failure 2
+	assert_line --index 0 "error: rolling back migrations in the cluster is built for the Kustomize deploy"
+	assert_line --index 1 "hint: roll the release back with 'helm rollback', then run 'bash charts/my-service/files/migrations/migrate.sh rollback 2' against the staging database (DATABASE_URL from its secret)"
+	run grep -c 'compose run --rm migrate' hr/scripts/rollback.sh
+	assert_output 1
+}

@@ -4,16 +4,21 @@
 #   scripts/rollback.sh staging|production [STEPS]
 #
 # STEPS (default 1) migrations are undone, newest first, by
-# k8s/components/migrations/migrate.sh rollback: each NNNN_name.down.sql runs
+# {{ migrations_dir }}/migrate.sh rollback: each NNNN_name.down.sql runs
 # in one transaction with the removal of its schema_migrations row, and
 # nothing changes unless every one of them has a down file.
 #
 # compose: the one-shot `migrate` service of {{ compose_file }} (set
 # COMPOSE_FILE={{ compose_prod_file }} for the production stack; CONTAINER_TOOL
 # picks podman or docker).
+{%- if k8s_flavor == 'helm' %}
+# staging|production: built for the Kustomize deploy; with the Helm chart
+# the script says how to roll back by hand.
+{%- else %}
 # staging|production: the {{ migrate_job_name }} Job of the rendered overlay,
 # run with MIGRATE_ACTION=rollback in the current kubectl context, after its
 # migrations ConfigMap is applied.
+{%- endif %}
 {%- if backup %} A dump from the {{ backup_job_name }} CronJob runs
 # to completion first, and a failed dump stops the rollback.
 {%- endif %}
@@ -26,8 +31,10 @@ cd "$(dirname "$0")/.."
 usage="usage: scripts/rollback.sh compose|staging|production [STEPS]"
 target=${1:?${usage}}
 steps=${2:-1}
+{%- if k8s_flavor != 'helm' %}
 project="{{ project_name }}"
 job="{{ migrate_job_name }}"
+{%- endif %}
 
 if ! [[ "${steps}" =~ ^[1-9][0-9]{0,3}$ ]]; then
   echo "error: STEPS '${steps}' is not a number of migrations such as 1" >&2
@@ -39,14 +46,26 @@ case "${target}" in
     exec "${CONTAINER_TOOL:-{{ container_tool }}}" compose run --rm migrate \
       bash /migrations/migrate.sh rollback "${steps}"
     ;;
+{%- if k8s_flavor == 'helm' %}
+  staging|production)
+    echo "error: rolling back migrations in the cluster is built for the Kustomize deploy" >&2
+    echo "hint: roll the release back with 'helm rollback', then run" \
+      "'bash {{ migrations_dir }}/migrate.sh rollback ${steps}' against" \
+      "the ${target} database (DATABASE_URL from its secret)" >&2
+    exit 2
+    ;;
+{%- else %}
   staging) namespace="{{ namespace_staging }}" ;;
   production) namespace="{{ namespace_production }}" ;;
+{%- endif %}
   *)
     echo "error: unknown target '${target}' (compose, staging or production)" >&2
     echo "${usage}" >&2
     exit 2
     ;;
 esac
+
+{%- if k8s_flavor != 'helm' %}
 
 secrets="k8s/overlays/${target}/secrets.env"
 if [ ! -f "${secrets}" ]; then
@@ -101,3 +120,4 @@ if ! scripts/k8s-job.sh wait "${namespace}" "${job}"; then
 fi
 kubectl -n "${namespace}" logs "job/${job}" --all-containers --tail=20 || true
 echo "rolled back ${steps} migration(s) in ${target}"
+{%- endif %}
