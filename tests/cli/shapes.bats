@@ -65,7 +65,9 @@ lacks() {
 	has shape-four-services-helm services/gateway/tsconfig.json \
 		services/orders/go.mod services/catalog/pyproject.toml \
 		charts/marketplace/values-staging.yaml \
-		charts/marketplace/values-production.yaml
+		charts/marketplace/values-production.yaml \
+		charts/marketplace/values-local.yaml \
+		charts/marketplace/templates/prometheusrule.yaml
 	lacks shape-four-services-helm k8s
 }
 
