@@ -31,7 +31,7 @@ installed() {
 
 # The helpers and where tools/setup.sh puts them in the source tree.
 HELPERS=(
-	"helm tools/bin/helm-batch"
+	"helm-batch tools/bin/helm-batch"
 	"kustomize-build tools/bin/kustomize-build"
 	"hadolint tools/venv/bin/hadolint"
 	"zizmor tools/venv/bin/zizmor"
@@ -68,7 +68,7 @@ HELPERS=(
 	assert_line --index 0 --regexp '^builtin +in genship [0-9.]+$'
 	[ "${#lines[@]}" -eq 12 ]
 	if [ -x "$LIBEXEC/bin/helm-batch" ]; then
-		assert_line "helm              $LIBEXEC/bin/helm-batch (helm v4.3.2)"
+		assert_line "helm              $LIBEXEC/bin/helm-batch (helm-batch v4.3.2)"
 	fi
 	if [ -x "$LIBEXEC/bin/kustomize-build" ]; then
 		assert_line --regexp "^kustomize +$LIBEXEC/bin/kustomize-build \(kustomize-build \(sigs.k8s.io/kustomize/api v0.18.0\)\)$"

@@ -265,13 +265,19 @@ teardown() {
 	fi
 }
 
-@test "migrations: migrate.sh applies each file once, atomically, and refuses edits" {
-	linters_once
+# migrations_on_pg DIR: generate m with the migrations extra (its SQL
+# under DIR), start a PostgreSQL and point migrate.sh at DIR/sql.
+migrations_on_pg() {
 	need psql
 	gen m --set database=postgres --set extras=migrations
 	pg_start
+	export MIGRATIONS_DIR="$PWD/$1/sql"
+}
+
+@test "migrations: migrate.sh applies each file once, atomically, and refuses edits" {
+	linters_once
 	local dir=m/k8s/components/migrations
-	export MIGRATIONS_DIR="$PWD/$dir/sql"
+	migrations_on_pg "$dir"
 	run bash "$dir/migrate.sh"
 	assert_success
 	assert_output --partial '"msg":"applying 0001_create_app_settings"'
@@ -334,11 +340,8 @@ schema() {
 
 @test "migrations: up, rollback and up again against a real PostgreSQL" {
 	linters_once
-	need psql
-	gen m --set database=postgres --set extras=migrations
-	pg_start
 	local dir=m/k8s/components/migrations
-	export MIGRATIONS_DIR="$PWD/$dir/sql"
+	migrations_on_pg "$dir"
 	local tables="SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public'"
 	local applied="SELECT coalesce(string_agg(version, ',' ORDER BY version), '') FROM public.schema_migrations"
 	# Nothing to roll back yet: refused, nothing created.

@@ -614,7 +614,7 @@ ok p/k8s/overlays/staging"
 		assert_line --regexp '^kustomize +/.*kustomize-build \(kustomize-build \(sigs.k8s.io/kustomize/api v[0-9.]+\)\)$'
 	fi
 	if [ -x "$TOP_SRCDIR/tools/bin/helm-batch" ]; then
-		assert_line "helm              $TOP_SRCDIR/tools/bin/helm-batch (helm v4.3.2)"
+		assert_line "helm              $TOP_SRCDIR/tools/bin/helm-batch (helm-batch v4.3.2)"
 	fi
 	if [ -x "$TOP_SRCDIR/tools/venv-checkov/bin/checkov" ]; then
 		assert_line "checkov           $TOP_SRCDIR/tools/venv-checkov/bin/checkov (checkov 3.3.30)"
