@@ -204,6 +204,47 @@ build_and_probe() {
 	done
 }
 
+# shape_e2e SHAPE: build and probe every image of examples/SHAPE.yml (the
+# root one, or one per component), each on its own port.
+shape_e2e() {
+	local shape=$1 dir="$WORK/$1" spec name lang port sub components
+	skip_unless_enabled
+	run genship new --answers "$TOP_SRCDIR/examples/$shape.yml" \
+		--no-input --no-hooks -o "$dir"
+	assert_success
+	if grep -q '^components:' "$TOP_SRCDIR/examples/$shape.yml"; then
+		mapfile -t components < <(example_components "$shape")
+	else
+		components=("app $(sed -n 's/^language: //p' "$TOP_SRCDIR/examples/$shape.yml") $(sed -n 's/^port: //p' "$TOP_SRCDIR/examples/$shape.yml")")
+	fi
+	for spec in "${components[@]}"; do
+		read -r name lang port <<<"$spec"
+		[ "$name" = app ] && sub=$dir || sub=$dir/services/$name
+		GENSHIP_E2E_PORT=$port build_and_probe "$lang" "$sub" \
+			"localhost/genship-e2e/$shape-$name:e2e" "$shape/$name"
+	done
+}
+
+@test "e2e shape-python-api-podman: the image builds, /healthz 200, healthy, SIGTERM exits 0" {
+	shape_e2e shape-python-api-podman
+}
+
+@test "e2e shape-typescript-compose-k8s: the Dockerfile builds, /healthz 200, healthy, SIGTERM exits 0" {
+	shape_e2e shape-typescript-compose-k8s
+}
+
+@test "e2e shape-four-services-helm: each service builds, /healthz 200, healthy, SIGTERM exits 0" {
+	shape_e2e shape-four-services-helm
+}
+
+@test "e2e shape-saas-kustomize-backups-alerts: the image builds, /healthz 200, healthy, SIGTERM exits 0" {
+	shape_e2e shape-saas-kustomize-backups-alerts
+}
+
+@test "e2e shape-python-signed-multiarch: the image builds, /healthz 200, healthy, SIGTERM exits 0" {
+	shape_e2e shape-python-signed-multiarch
+}
+
 # dev_e2e LANG FILE: build LANG's dev target, run it with the source
 # mounted read-only where compose.dev.yaml mounts it, change the service
 # name in FILE and wait until GET / answers with the new one: the

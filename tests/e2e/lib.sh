@@ -140,10 +140,11 @@ e2e_generate() {
 # e2e_check_args LANG DIR: the generated Containerfile still declares every
 # build ARG we override; podman would silently ignore an unknown one.
 e2e_check_args() {
-	local arg name rc=0
+	local arg name rc=0 file
+	file=$(e2e_build_file "$2")
 	while read -r arg name; do
-		if ! grep -Eq "^ARG ${arg}=" "$2/Containerfile"; then
-			e2e_log "$2/Containerfile has no 'ARG ${arg}=' line for the $name image: update tests/e2e/lib.sh"
+		if ! grep -Eq "^ARG ${arg}=" "$file"; then
+			e2e_log "$file has no 'ARG ${arg}=' line for the $name image: update tests/e2e/lib.sh"
 			rc=1
 		fi
 	done < <(e2e_build_args "$1")
@@ -164,6 +165,16 @@ e2e_npm_volumes() {
 		"--volume=$cache/e2e.npmrc:/root/.npmrc:ro"
 }
 
+# e2e_build_file DIR: DIR's container build file, Containerfile or (with
+# container_file=Dockerfile) Dockerfile.
+e2e_build_file() {
+	if [[ -f $1/Dockerfile && ! -f $1/Containerfile ]]; then
+		printf '%s\n' "$1/Dockerfile"
+	else
+		printf '%s\n' "$1/Containerfile"
+	fi
+}
+
 # e2e_build LANG DIR TAG [TARGET]: build DIR's Containerfile with the local
 # base images; up to stage TARGET when given (the final stage otherwise).
 e2e_build() {
@@ -177,7 +188,7 @@ e2e_build() {
 		args+=(--target "$4")
 	fi
 	e2e_podman build --pull=never --format docker "${E2E_ULIMITS[@]}" \
-		"${args[@]}" -t "$3" -f "$2/Containerfile" "$2"
+		"${args[@]}" -t "$3" -f "$(e2e_build_file "$2")" "$2"
 }
 
 # e2e_start TAG NAME: run TAG detached as NAME, with the port published on
