@@ -80,6 +80,9 @@ need_kubectl() {
 	k8s/base/api/serviceaccount.yaml
 	k8s/base/kustomization.yaml
 	k8s/base/networkpolicy.yaml
+	k8s/overlays/local/kustomization.yaml
+	k8s/overlays/local/namespace.yaml
+	k8s/overlays/local/secrets.env.example
 	k8s/overlays/production/deployment-resources.yaml
 	k8s/overlays/production/hpa-replicas.yaml
 	k8s/overlays/production/kustomization.yaml
@@ -92,6 +95,7 @@ need_kubectl() {
 	scripts/init-env.sh
 	scripts/k8s-render.sh
 	scripts/lint.sh
+	scripts/local-cluster.sh
 	services/api/.containerignore
 	services/api/.dockerignore
 	services/api/Containerfile
