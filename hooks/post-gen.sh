@@ -124,7 +124,7 @@ elif [ "${kubernetes}" = true ]; then
   say "  edit k8s/overlays/*/secrets.env with real values before deploying"
 fi
 if [ "${kubernetes}" = true ]; then
-  say "  make local-up             # a kind cluster running the local environment"
+  say "  ${runner} local-up             # a kind cluster running the local environment"
 fi
 if has_extra migrations && [ "${k8s_flavor}" = helm ]; then
   say "  edit charts/${project}/files/migrations/sql/0001_*.sql: your first schema migration"

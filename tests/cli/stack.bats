@@ -161,7 +161,7 @@ targets() {
 	# The comparison sees what it should: undocumented .env, per-component
 	# targets, the extras' targets.
 	run cut -f1 t4.txt
-	assert_output "$(printf '%s\n' .env build build-api build-web deploy-production deploy-staging dev dev-down down help k8s-render lint logs run-api run-web scan secret-scan test test-api test-web up)"
+	assert_output "$(printf '%s\n' .env build build-api build-web deploy-production deploy-staging dev dev-down down help k8s-render lint local-down local-up logs run-api run-web scan secret-scan test test-api test-web up)"
 	run grep -c $'^rollback\tRoll back the latest migration' t3.txt t5.txt
 	assert_output $'t3.txt:1\nt5.txt:1'
 	# The development loop's targets, dev-tools with a database UI.

@@ -8,7 +8,7 @@ local_context() {
   case "${context}" in
     kind-* | minikube) ;;
     *)
-      echo "error: local deploys to a kind or Minikube cluster, but the kubectl context is '${context}' (make local-up creates and selects kind-{{ project_name }})" >&2
+      echo "error: local deploys to a kind or Minikube cluster, but the kubectl context is '${context}' ({{ task_runner }} local-up creates and selects kind-{{ project_name }})" >&2
       exit 2
       ;;
   esac

@@ -7,8 +7,8 @@
 #
 # kind runs the cluster's node as a container of CONTAINER_TOOL (podman or
 # docker), so it needs neither a VM nor a registry: each IMAGE, built by
-# `make build`, is saved to an archive and loaded into the node. `make
-# local-up` and `make local-down` call it. KIND_CLUSTER names the cluster
+# `{{ task_runner }} build`, is saved to an archive and loaded into the node.
+# `{{ task_runner }} local-up` and `{{ task_runner }} local-down` call it. KIND_CLUSTER names the cluster
 # ({{ project_name }}); TAG is the tag deployed (dev).
 set -euo pipefail
 
