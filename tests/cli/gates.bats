@@ -90,6 +90,9 @@ gates_pass() {
 	python) names=("ruff" "mypy" "bandit" "Coverage") ;;
 	node) names=("Biome" "Coverage")
 		ln -s "$GATES/node_modules" "$1/$2/node_modules" ;;
+	typescript) names=("Biome" "Compile" "Coverage")
+		(cd "$1/$2" && npm ci --ignore-scripts --no-audit --no-fund \
+			--loglevel=error) || fail "npm ci failed in $1/$2" ;;
 	go) names=("staticcheck" "Coverage")
 		run_step "$1" "$2" test "Vet and format" go
 		assert_success ;;
@@ -113,6 +116,14 @@ gates_pass() {
 	need_node_gates
 	new_project n language=node
 	gates_pass "$WORK/n" . node
+	assert_output --regexp 'coverage: [0-9.]+% of lines outside test/, minimum 40%'
+}
+
+@test "typescript: Biome, the compile and the coverage check pass" {
+	linters_once
+	need_node_gates
+	new_project t language=typescript
+	gates_pass "$WORK/t" . typescript
 	assert_output --regexp 'coverage: [0-9.]+% of lines outside test/, minimum 40%'
 }
 

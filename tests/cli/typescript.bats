@@ -54,7 +54,7 @@ app_files() {
 	assert_output $'tsc && node --test dist/test/*.test.js\ndist/src/server.js'
 	# Exact versions, and the lock installs exactly those.
 	run jq -r '.devDependencies | to_entries[] | "\(.key) \(.value)"' ts/package.json
-	assert_output --regexp $'^@types/node 22\\.[0-9]+\\.[0-9]+\ntypescript [0-9]+\\.[0-9]+\\.[0-9]+$'
+	assert_output --regexp $'^@biomejs/biome [0-9]+\\.[0-9]+\\.[0-9]+\n@types/node 22\\.[0-9]+\\.[0-9]+\ntypescript [0-9]+\\.[0-9]+\\.[0-9]+$'
 	run jq -r '.packages as $p | $p[""].devDependencies | to_entries[] |
 		"\(.key) \(.value) \($p["node_modules/" + .key].version)"' ts/package-lock.json
 	assert_success

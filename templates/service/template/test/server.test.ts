@@ -14,7 +14,10 @@ before(async () => {
   base = `http://127.0.0.1:${address.port}`;
 });
 
-after(() => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))));
+after(
+  () =>
+    new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
+);
 
 async function get(path: string): Promise<[number, unknown]> {
   const res = await fetch(base + path);
