@@ -90,6 +90,7 @@ install_python_tools() {
 #                       and helm-batch (tools/helm/helm-batch/main.go):
 #                       helm's command tree, many commands per process
 #   tools/gates/go.mod  staticcheck and govulncheck (tool lines)
+#   tools/task/go.mod   Task, for generated projects with task_runner=task
 # helm has a module of its own because its dependencies would move the
 # kustomize API that kustomize-build pins.  -mod=readonly fails rather
 # than move a pin; GOFLAGS from the caller are kept.  A
@@ -190,9 +191,21 @@ build_gate_tools() {
 		golang.org/x/vuln/cmd/govulncheck)
 }
 
+# Task, the runner of generated projects with task_runner=task, from the
+# tool line of tools/task/go.mod (stack.bats runs it).
+build_task() {
+	local go
+	up_to_date tools/bin/task tools/task && return 0
+	go=$(go_cmd "$(go_min tools/task)") || return 1
+	echo "setup: go build tools/bin/task"
+	(cd tools/task && CGO_ENABLED=0 "$go" build -mod=readonly -trimpath \
+		-o ../bin/task.tmp github.com/go-task/task/v3/cmd/task &&
+		mv ../bin/task.tmp ../bin/task)
+}
+
 build_go_tools() {
 	mkdir -p tools/bin
-	build_kustomize_build && build_gate_tools && build_helm
+	build_kustomize_build && build_gate_tools && build_task && build_helm
 }
 
 build() {
