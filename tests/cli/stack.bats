@@ -185,7 +185,7 @@ targets() {
 	gen m --set database=postgres --set extras=migrations,smoke_test --set "$COMPONENTS"
 	gen t --set database=postgres --set extras=migrations,smoke_test --set "$COMPONENTS" \
 		--set task_runner=task
-	make -s -C m help | sed -E 's/^  ([^ ]+) +/\1 /; s/`make /`task /g' | sort >make.txt
+	make -s --no-print-directory -C m help | sed -E 's/^  ([^ ]+) +/\1 /; s/`make /`task /g' | sort >make.txt
 	"$task" --dir t --list | sed -nE 's/^\* ([^:]+): +(.*[^ ]) *$/\1 \2/p' |
 		sed 's/ *(aliases: default)$//' | sort >task.txt
 	run diff make.txt task.txt
