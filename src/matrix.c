@@ -270,6 +270,12 @@ static int option_active(struct walk *w, const struct option *o,
 	return ret;
 }
 
+/* The next value of rotated axis ax. */
+static struct value *axis_turn(struct axis *ax)
+{
+	return ax->vals[(ax->turn++ / ax->stride) % ax->n];
+}
+
 /*
  * Every option's value at this leaf, in order: the walk's picks, and the
  * next turn of the rotated options that shape the product (shaping) or,
@@ -285,16 +291,16 @@ static int leaf_answers(struct walk *w, bool shaping, struct value **out)
 	for (i = 0; !ret && i < w->m->noptions; i++) {
 		struct axis *ax = &w->axes[i];
 		struct value *v = ax->o->def;
-		bool active;
+		bool active, rotates;
 
 		ret = option_active(w, ax->o, ans, &active);
+		rotates = !ret && active && !ax->product && ax->n > 1;
 		if (!ret && active && ax->product)
 			v = w->pick[i];
-		else if (!ret && active && ax->n > 1 && ax->shapes)
-			v = shaping ? ax->vals[(ax->turn++ / ax->stride) %
-					       ax->n] : w->pick[i];
-		else if (!ret && active && ax->n > 1 && !shaping)
-			v = ax->vals[(ax->turn++ / ax->stride) % ax->n];
+		else if (rotates && ax->shapes)
+			v = shaping ? axis_turn(ax) : w->pick[i];
+		else if (rotates && !shaping)
+			v = axis_turn(ax);
 		if (shaping && ax->shapes)
 			w->pick[i] = v;
 		value_dict_set(&w->scratch, ans, ax->o->name, v);
