@@ -8,6 +8,7 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "xalloc.h"
@@ -68,6 +69,38 @@ void proc_close_fds_except(int *keep, size_t n)
 }
 
 /*
+ * The exec errors a template author causes, found before the spawn:
+ * EACCES for a file without the execute bit (or not a regular file),
+ * ENOEXEC for one that is neither "#!" nor ELF.  posix_spawn reports them
+ * too, but not where its vfork child runs as a fork (under valgrind),
+ * and then the child's exit status 127 would be all genship learns.
+ */
+static int exec_precheck(const char *path)
+{
+	char head[4] = { 0 };
+	struct stat st;
+	int fd;
+	ssize_t n;
+
+	if (access(path, X_OK) < 0)
+		return errno;
+	if (stat(path, &st) < 0)
+		return errno;
+	if (!S_ISREG(st.st_mode))
+		return S_ISDIR(st.st_mode) ? EACCES : 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;	/* execute-only: leave it to exec */
+	n = read(fd, head, sizeof(head));
+	close(fd);
+	if (n >= 2 && !memcmp(head, "#!", 2))
+		return 0;
+	if (n == 4 && !memcmp(head, "\177ELF", 4))
+		return 0;
+	return ENOEXEC;
+}
+
+/*
  * posix_spawn (a vfork in glibc) rather than fork: validate starts a few
  * hundred linters from a process that may hold a gigabyte of plans, and
  * fork would copy its page tables each time.
@@ -79,6 +112,9 @@ pid_t proc_spawn(const struct proc_spec *spec, int *exec_errno)
 	sigset_t dfl;
 	pid_t pid = -1;
 
+	*exec_errno = exec_precheck(spec->argv[0]);
+	if (*exec_errno)
+		return -1;
 	posix_spawn_file_actions_init(&fa);
 	posix_spawnattr_init(&at);
 	sigemptyset(&dfl);

@@ -182,6 +182,8 @@ targets() {
 	[ -x "$task" ] || task=$(command -v task) ||
 		skip "task is not built: run tools/setup.sh"
 	command -v make >/dev/null || skip "make is not installed"
+	# Task colours its output whenever CI is set, terminal or not.
+	export NO_COLOR=1
 	gen m --set database=postgres --set extras=migrations,smoke_test --set "$COMPONENTS"
 	gen t --set database=postgres --set extras=migrations,smoke_test --set "$COMPONENTS" \
 		--set task_runner=task
