@@ -151,6 +151,7 @@ port [8080]: 3000
 	# extras was given, so it is asked only once it clashes.
 	assert_output --partial "
   1) gitleaks
+  2) load_test
   not offered, as earlier answers rule them out: migrations, alerts, smoke_test
   Several answers are separated by commas; - answers none.
   kubernetes=false conflicts with extras=alerts: the alerts and smoke_test

@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # The operational extras of the built-in service template (issue #8):
 # schema migrations, Prometheus alerts with runbooks, the post-deploy smoke
-# test, gitleaks secret scanning and deploy notifications.  Each is off by
+# test, gitleaks secret scanning, the k6 load test and deploy
+# notifications.  Each is off by
 # default and adds nothing then; on, its files exist and behave: scripts are
 # run against a real PostgreSQL, a real HTTP server and a fake kubectl that
 # records the deploy order, and the alert rules are unit-tested with
@@ -13,7 +14,7 @@ bats_require_minimum_version 1.5.0
 load helpers
 
 LINT="$TOP_SRCDIR/tools/lint"
-ALL=migrations,alerts,smoke_test,gitleaks
+ALL=migrations,alerts,smoke_test,gitleaks,load_test
 
 # gen DIR ARGS...: generate the built-in service into DIR (no hooks).
 gen() {
@@ -59,14 +60,14 @@ step_run() {
 	gen plain
 	for f in k8s/components/migrations k8s/components/alerts \
 		k8s/overlays/staging/alerts-scope.yaml scripts/smoke-test.sh \
-		.pre-commit-config.yaml .gitleaks.toml \
+		.pre-commit-config.yaml .gitleaks.toml loadtest \
 		docs/runbooks/ServiceHighErrorRate.md; do
 		[ ! -e "plain/$f" ] || {
 			echo "default output has $f"
 			return 1
 		}
 	done
-	run grep -ciE 'notify|smoke|migrat|gitleaks' \
+	run grep -ciE 'notify|smoke|migrat|gitleaks|k6|load.test' \
 		plain/.github/workflows/deploy.yml plain/.github/workflows/ci.yml \
 		plain/Makefile plain/compose.yaml plain/scripts/deploy.sh
 	assert_output $'plain/.github/workflows/deploy.yml:0\nplain/.github/workflows/ci.yml:0\nplain/Makefile:0\nplain/compose.yaml:0\nplain/scripts/deploy.sh:0'
@@ -79,8 +80,9 @@ step_run() {
 		[alerts]=k8s/components/alerts/prometheusrule.yaml
 		[smoke_test]=scripts/smoke-test.sh
 		[gitleaks]=.gitleaks.toml
+		[load_test]=loadtest/k6.js
 	)
-	for x in migrations alerts smoke_test gitleaks; do
+	for x in migrations alerts smoke_test gitleaks load_test; do
 		gen "$x" --set database=postgres --set extras="$x"
 		for y in "${!own[@]}"; do
 			if [ "$y" = "$x" ]; then
@@ -786,6 +788,79 @@ app_start() {
 	assert_output ok
 	gen plain
 	run grep -c 'smoke' plain/.github/workflows/deploy.yml
+	assert_output 0
+}
+
+# --- load test -----------------------------------------------------------------
+
+# k6 itself is not run here: its licence keeps it out of genship's
+# toolchain.  The script is checked by node's parser (and by Biome in
+# gates.bats), the workflow by validate's actionlint and zizmor.
+@test "load test: a k6 script with its budget, a load-test target and a job after the staging deploy" {
+	local flavor
+	for flavor in kustomize helm; do
+		gen "$flavor" --set database=postgres --set extras=load_test \
+			--set k8s_flavor="$flavor"
+		cp "$flavor/loadtest/k6.js" "$flavor.mjs"
+		run node --check "$flavor.mjs"
+		assert_success
+		run grep -E "^    (http_req_failed|http_req_duration|checks):" "$flavor/loadtest/k6.js"
+		assert_output "    http_req_failed: ['rate<0.01'],
+    http_req_duration: [\`p(95)<\${p95Ms}\`],
+    checks: ['rate>0.99'],"
+		run python3 - "$flavor/.github/workflows/deploy.yml" <<-'EOF'
+			import sys, yaml
+			job = yaml.safe_load(open(sys.argv[1]))["jobs"]["load-test"]
+			assert job["needs"] == "deploy", job
+			assert job["if"] == "(inputs.environment || 'staging') == 'staging'", job
+			assert job["permissions"] == {"contents": "read"}, job
+			setup, run = job["steps"][1], job["steps"][2]
+			assert setup["uses"].startswith("grafana/setup-k6-action@db07bd9765aac508ef18982e52ab937fe633a065"), setup
+			assert setup["with"] == {"k6-version": "1.8.1"}, setup
+			print(run["env"]["BASE_URL"])
+			print(run["run"].strip())
+		EOF
+		assert_output "\${{ vars.LOAD_TEST_URL || 'https://staging.my-service.example.com' }}
+k6 run loadtest/k6.js"
+	done
+	run make -s -n -C kustomize load-test
+	assert_output "k6 run --env BASE_URL=http://127.0.0.1:8080 loadtest/k6.js"
+	run make -s -n -C kustomize load-test BASE_URL=https://staging.example.org
+	assert_output "k6 run --env BASE_URL=https://staging.example.org loadtest/k6.js"
+	grep -q '^load-test: ## Load-test the service `make up` started with k6' kustomize/Makefile
+	grep -q '`load-test`' kustomize/README.md
+	grep -q '^### Load test$' helm/README.md
+}
+
+@test "load test: without kubernetes a script and a target, no workflow job" {
+	gen local --set kubernetes=false --set extras=load_test
+	[ -f local/loadtest/k6.js ]
+	run grep -c 'staging' local/loadtest/k6.js
+	assert_output 0
+	run grep -c 'load-test' local/Makefile
+	assert_output 2
+	[ ! -e local/.github/workflows/deploy.yml ]
+}
+
+@test "load test: components aim at the first public one; none public skips with a notice" {
+	gen pub --set extras=load_test --set "$COMPONENTS"
+	head -1 pub/loadtest/k6.js | grep -qx "// k6 load test of my-service's web component."
+	grep -q "BASE_URL || 'http://127.0.0.1:3000'" pub/loadtest/k6.js
+	grep -qF "'https://staging.web.my-service.example.com'" pub/.github/workflows/deploy.yml
+	gen priv --set extras=load_test \
+		--set 'components=[{name: api, language: go, port: 8080}, {name: jobs, language: python, port: 8081, database: false}]'
+	grep -q "BASE_URL || 'http://127.0.0.1:8080'" priv/loadtest/k6.js
+	run python3 - priv/.github/workflows/deploy.yml <<-'EOF'
+		import sys, yaml
+		step = yaml.safe_load(open(sys.argv[1]))["jobs"]["load-test"]["steps"][2]
+		print(step["env"]["BASE_URL"])
+		print(step["run"].splitlines()[0])
+	EOF
+	assert_output '${{ vars.LOAD_TEST_URL }}
+if [ -z "${BASE_URL}" ]; then'
+	# No trace of the job in a deploy workflow without the extra.
+	gen none --set "$COMPONENTS"
+	run grep -c 'load' none/.github/workflows/deploy.yml
 	assert_output 0
 }
 

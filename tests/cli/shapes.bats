@@ -39,7 +39,7 @@ lacks() {
 @test "shape 1, a Python API on Podman: compose for development and one host, no Kubernetes" {
 	generate shape-python-api-podman
 	has shape-python-api-podman Containerfile compose.yaml compose.prod.yaml \
-		compose.dev.yaml Makefile app/server.py .gitleaks.toml
+		compose.dev.yaml Makefile app/server.py .gitleaks.toml loadtest/k6.js
 	lacks shape-python-api-podman k8s charts Taskfile.yml Dockerfile
 	run grep -F 'CONTAINER_TOOL ?= podman' shape-python-api-podman/Makefile
 	assert_success
@@ -49,7 +49,8 @@ lacks() {
 	generate shape-typescript-compose-k8s
 	has shape-typescript-compose-k8s Dockerfile docker-compose.yml \
 		docker-compose.prod.yml Taskfile.yml tsconfig.json src/server.ts \
-		k8s/overlays/staging k8s/overlays/production scripts/smoke-test.sh
+		k8s/overlays/staging k8s/overlays/production scripts/smoke-test.sh \
+		loadtest/k6.js
 	lacks shape-typescript-compose-k8s Containerfile compose.yaml Makefile \
 		charts
 	run grep -c 'dockerfile: Dockerfile' shape-typescript-compose-k8s/docker-compose.yml

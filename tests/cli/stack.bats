@@ -184,8 +184,8 @@ targets() {
 	command -v make >/dev/null || skip "make is not installed"
 	# Task colours its output whenever CI is set, terminal or not.
 	export NO_COLOR=1
-	gen m --set database=postgres --set extras=migrations,smoke_test --set "$COMPONENTS"
-	gen t --set database=postgres --set extras=migrations,smoke_test --set "$COMPONENTS" \
+	gen m --set database=postgres --set extras=migrations,smoke_test,load_test --set "$COMPONENTS"
+	gen t --set database=postgres --set extras=migrations,smoke_test,load_test --set "$COMPONENTS" \
 		--set task_runner=task
 	make -s --no-print-directory -C m help | sed -E 's/^  ([^ ]+) +/\1 /; s/`make /`task /g' | sort >make.txt
 	"$task" --dir t --list | sed -nE 's/^\* ([^:]+): +(.*[^ ]) *$/\1 \2/p' |
@@ -198,6 +198,10 @@ targets() {
 	run env CONTAINER_TOOL=docker "$task" --dir t --dry build-api TAG=1.2.3
 	assert_success
 	assert_output --partial 'docker build --file services/api/Containerfile --tag ghcr.io/acme/my-service-api:1.2.3 --build-arg VERSION=1.2.3'
+	run "$task" --dir t --dry load-test
+	assert_output --partial 'k6 run --env BASE_URL=http://127.0.0.1:3000 loadtest/k6.js'
+	run "$task" --dir t --dry load-test BASE_URL=https://staging.example.org
+	assert_output --partial 'k6 run --env BASE_URL=https://staging.example.org loadtest/k6.js'
 	# The development loop runs what make's does, on Docker's file names.
 	gen md --set database=postgres --set cache=redis --set extras=migrations \
 		--set container_file=Dockerfile
