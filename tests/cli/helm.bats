@@ -14,6 +14,7 @@
 bats_require_minimum_version 1.5.0
 
 load helpers
+load kubectl-helpers
 
 LINT="$TOP_SRCDIR/tools/lint"
 GOLDEN="$TOP_SRCDIR/tests/golden/helm"
@@ -700,6 +701,7 @@ hooks() {
 	Secret everything-demo-migrate pre-install,pre-upgrade -5 before-hook-creation,hook-succeeded
 	ConfigMap everything-demo-migrate pre-install,pre-upgrade -5 before-hook-creation,hook-succeeded
 	Pod everything-demo-smoke-test test - before-hook-creation
+	Job everything-demo-pre-migrate pre-upgrade -10 before-hook-creation
 	Job everything-demo-migrate pre-install,pre-upgrade 0 before-hook-creation
 	EOF
 	# The runner and every SQL file, byte for byte the chart's files.
@@ -712,7 +714,8 @@ hooks() {
 	# Settings from config, credentials from the hook Secret (the release's
 	# Secret does not exist yet when a pre-install hook runs).
 	run yq s.yaml '[(e["name"], e.get("value") or e["valueFrom"]["secretKeyRef"]["name"])
-		for e in kind("Job")[0]["spec"]["template"]["spec"]["containers"][0]["env"]]'
+		for j in kind("Job") if j["metadata"]["name"] == "everything-demo-migrate"
+		for e in j["spec"]["template"]["spec"]["containers"][0]["env"]]'
 	assert_line "('PGHOST', 'postgres')"
 	assert_line "('PGDATABASE', 'everything_demo')"
 	assert_line "('PGUSER', 'everything-demo-migrate')"
@@ -736,7 +739,8 @@ hooks() {
 	# The local cluster migrates after the first install, once its
 	# PostgreSQL exists.
 	render h local >l.yaml
-	run yq l.yaml 'kind("Job")[0]["metadata"]["annotations"]["helm.sh/hook"]'
+	run yq l.yaml '[j["metadata"]["annotations"]["helm.sh/hook"] for j in kind("Job")
+		if j["metadata"]["name"] == "everything-demo-migrate"]'
 	assert_output 'post-install,pre-upgrade'
 	# Compose runs the same files.
 	grep -qx '      - ./charts/everything-demo/files/migrations:/migrations:ro' h/compose.yaml
@@ -746,6 +750,54 @@ hooks() {
 		-f h/charts/everything-demo/secrets.example.yaml >off-out.yaml
 	run grep -c migrate off-out.yaml
 	assert_output 0
+}
+
+@test "migrations with backup: a pre-upgrade hook Job runs the backup CronJob's pod before the migration hooks" {
+	need_helm
+	generate h --answers "$TOP_SRCDIR/examples/everything.yml" $HELM_ONLY
+	for env in staging production local; do
+		render h "$env" >"$env.yaml"
+		# Lighter than every migration hook object, so Helm runs it first.
+		run yq "$env.yaml" '[(j["metadata"]["name"], j["metadata"]["annotations"]["helm.sh/hook"],
+			int(j["metadata"]["annotations"]["helm.sh/hook-weight"]) < min(
+				int(d["metadata"]["annotations"]["helm.sh/hook-weight"]) for d in docs
+				if d["metadata"]["name"] == "everything-demo-migrate"))
+			for j in kind("Job") if j["metadata"]["name"] == "everything-demo-pre-migrate"]'
+		assert_output "('everything-demo-pre-migrate', 'pre-upgrade', True)"
+		# The CronJob's Job as `kubectl create job --from` makes it: the
+		# same spec, pod template and all.
+		run yq "$env.yaml" '[j["spec"] == kind("CronJob")[0]["spec"]["jobTemplate"]["spec"]
+			for j in kind("Job") if j["metadata"]["name"] == "everything-demo-pre-migrate"]'
+		assert_output True
+	done
+	run yq staging.yaml '[j["spec"]["template"]["spec"]["containers"][0]["command"]
+		for j in kind("Job") if j["metadata"]["name"] == "everything-demo-pre-migrate"]'
+	assert_output "['bash', '/scripts/backup.sh']"
+	# The CronJob itself renders as it did before the pod template was
+	# shared (tests/golden/helm/backup has it byte for byte); the dump is
+	# said to be skipped on a first install wherever it is described.
+	grep -q 'Not on a first install: the backups claim does not exist yet' \
+		h/charts/everything-demo/values.yaml
+	grep -q 'A first install takes none: the backups claim does not exist yet' h/README.md
+	grep -q 'On an upgrade a verified dump runs first' h/scripts/deploy.sh
+	# Migrations off in the values: no dump either.
+	printf 'migrations:\n  enabled: false\n' >off.yaml
+	"$HELM" template everything-demo h/charts/everything-demo -f off.yaml \
+		-f h/charts/everything-demo/secrets.example.yaml >off-out.yaml
+	run yq off-out.yaml '[c["metadata"]["name"] for c in kind("CronJob") + kind("Job")]'
+	assert_output 'everything-demo-pg-backup'
+	# Without the migrations extra, or without backups, there is none.
+	generate nomig --set k8s_flavor=helm --set database=postgres --set backup=true
+	generate noback --set k8s_flavor=helm --set database=postgres --set extras=migrations
+	for d in nomig noback; do
+		run ls "$d/charts/my-service/templates"
+		refute_output --partial pre-migrate
+		render "$d" staging >"$d.yaml"
+	done
+	run yq nomig.yaml '[j["metadata"]["name"] for j in kind("Job")]'
+	assert_output ''
+	run yq noback.yaml '[j["metadata"]["name"] for j in kind("Job")]'
+	assert_output 'my-service-migrate'
 }
 
 @test "alerts: the PrometheusRule holds the environment's group of the component's rules" {
@@ -864,14 +916,99 @@ s.serve_forever()' &
 	assert_output 0
 }
 
-@test "with Helm, rollback.sh rolls back through compose and says how to do it by hand in a cluster" {
-	genship new --no-input --no-hooks -o hr --set k8s_flavor=helm \
-		--set database=postgres --set extras=migrations >/dev/null
-	[ ! -e hr/scripts/k8s-job.sh ]
-	run bash hr/scripts/rollback.sh staging 2
+# fake_helm_cluster: the fake kubectl and the real helm in ./bin.
+fake_helm_cluster() {
+	command -v kubectl >/dev/null || skip "kubectl is not installed"
+	fake_kubectl
+	ln -s "$HELM" bin/helm
+}
+
+@test "with Helm, rollback.sh staging runs the chart's migration Job with MIGRATE_ACTION=rollback after a dump" {
+	need_helm
+	fake_helm_cluster
+	generate h --set k8s_flavor=helm --set database=postgres --set backup=true \
+		--set extras=migrations
+	export KUBECTL_LOG="$PWD/log" JOB_STATE=Complete
+	run env PATH="$PWD/bin:$PATH" h/scripts/rollback.sh staging 2
+	assert_failure 1
+	assert_output 'error: charts/my-service/secrets-staging.yaml is missing: create it from secrets.example.yaml with real values'
+	[ ! -e log ]
+	run env PATH="$PWD/bin:$PATH" h/scripts/rollback.sh staging 0
 	assert_failure 2
-	assert_line --index 0 "error: rolling back migrations in the cluster is built for the Kustomize deploy"
-	assert_line --index 1 "hint: roll the release back with 'helm rollback', then run 'bash charts/my-service/files/migrations/migrate.sh rollback 2' against the staging database (DATABASE_URL from its secret)"
-	run grep -c 'compose run --rm migrate' hr/scripts/rollback.sh
+	assert_output "error: STEPS '0' is not a number of migrations such as 1"
+	for env in staging production; do
+		sed "s/change-me/s3cret-$env/" h/charts/my-service/secrets.example.yaml \
+			>"h/charts/my-service/secrets-$env.yaml"
+	done
+	run env PATH="$PWD/bin:$PATH" h/scripts/rollback.sh staging 2
+	assert_success
+	assert_output - <<-'EOF'
+	backing up my-service's database first (job/my-service-pre-rollback)
+	rolling back 2 migration(s) in staging (job/my-service-migrate)
+	rolled back 2 migration(s) in staging
+	EOF
+	# What rollback.sh asked the cluster to do, in order: the dump from the
+	# chart's CronJob, the hook's supporting objects, the Job told to roll
+	# back, its log, and the supporting objects deleted as the hook's are.
+	run sed -E 's#[^ ]*/(supporting|job|rollback)\.yaml#\1#' log
+	assert_output - <<-'EOF'
+	-n my-service-staging delete job/my-service-pre-rollback --ignore-not-found --cascade=foreground --timeout=120s
+	-n my-service-staging create job my-service-pre-rollback --from=cronjob/my-service-pg-backup
+	-n my-service-staging get job/my-service-pre-rollback -o jsonpath={range .status.conditions[?(@.status=="True")]}{.type}{" "}{end}
+	-n my-service-staging apply -f supporting
+	-n my-service-staging delete job/my-service-migrate --ignore-not-found --cascade=foreground --timeout=120s
+	set env --local -f job -o yaml MIGRATE_ACTION=rollback MIGRATE_STEPS=2
+	-n my-service-staging apply -f rollback
+	-n my-service-staging get job/my-service-migrate -o jsonpath={range .status.conditions[?(@.status=="True")]}{.type}{" "}{end}
+	-n my-service-staging logs job/my-service-migrate --all-containers --tail=20
+	-n my-service-staging delete -f supporting --ignore-not-found
+	EOF
+	# The CronJob the dump comes from is the chart's.
+	render h staging >s.yaml
+	run yq s.yaml '[c["metadata"]["name"] for c in kind("CronJob")]'
+	assert_output my-service-pg-backup
+	# What reached the cluster: the hook's supporting objects with the
+	# staging secrets and the down file, and the hook Job told to roll back
+	# two steps.
+	run yq log.supporting.yaml '[(d["kind"], d["metadata"]["name"]) for d in docs]'
+	assert_output - <<-'EOF'
+	('ServiceAccount', 'my-service-migrate')
+	('NetworkPolicy', 'my-service-migrate')
+	('ConfigMap', 'my-service-migrate')
+	('Secret', 'my-service-migrate')
+	EOF
+	run yq log.supporting.yaml '[sorted(c["data"]) for c in kind("ConfigMap")]'
+	assert_output "['0001_create_app_settings.down.sql', '0001_create_app_settings.sql', 'migrate.sh']"
+	run yq log.supporting.yaml '[__import__("base64").b64decode(s["data"]["PGPASSWORD"]).decode()
+		for s in kind("Secret")]'
+	assert_output s3cret-staging
+	run yq log.rollback.yaml '[(j["metadata"]["name"], [(e["name"], e.get("value"))
+		for e in j["spec"]["template"]["spec"]["containers"][0]["env"]
+		if e["name"].startswith("MIGRATE_")]) for j in kind("Job")]'
+	assert_output "('my-service-migrate', [('MIGRATE_ACTION', 'rollback'), ('MIGRATE_STEPS', '2')])"
+	# A failed dump stops before anything is applied.
+	rm log*
+	export JOB_STATE=Failed
+	run env PATH="$PWD/bin:$PATH" h/scripts/rollback.sh production
+	assert_failure 1
+	assert_output --partial 'error: the backup failed; nothing was rolled back'
+	run grep -c 'apply\|job/my-service-migrate' log
+	assert_output 0
+	# A Secret managed elsewhere needs no secrets file, and none is applied.
+	rm log* h/charts/my-service/secrets-production.yaml
+	printf 'secret:\n  existingSecret: vault-synced\n' >>h/charts/my-service/values-production.yaml
+	export JOB_STATE=Complete
+	run env PATH="$PWD/bin:$PATH" h/scripts/rollback.sh production
+	assert_success
+	run yq log.supporting.yaml '[d["kind"] for d in docs]'
+	assert_output $'ServiceAccount\nNetworkPolicy\nConfigMap'
+	run yq log.rollback.yaml '[e["valueFrom"]["secretKeyRef"]["name"] for j in kind("Job")
+		for e in j["spec"]["template"]["spec"]["containers"][0]["env"] if "valueFrom" in e]'
+	assert_output $'vault-synced\nvault-synced'
+	# Compose rolls back through the migrate service, and k8s-job.sh ships
+	# with the chart too.
+	run grep -c 'compose run --rm migrate' h/scripts/rollback.sh
 	assert_output 1
+	[ -x h/scripts/k8s-job.sh ]
+	grep -q '`rollback.sh`, `k8s-job.sh`' h/README.md
 }

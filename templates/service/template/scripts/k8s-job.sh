@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
+{%- if k8s_flavor == 'helm' %}
+# The Kubernetes Jobs of scripts/rollback.sh (the chart's hooks run
+# scripts/deploy.sh's), in the current kubectl context:
+{%- else %}
 # The Kubernetes Jobs of scripts/deploy.sh and scripts/rollback.sh, in the
 # current kubectl context:
+{%- endif %}
 #   scripts/k8s-job.sh wait NAMESPACE JOB
 #     until job/JOB completes (exit 0), or fails or times out (exit 1, with
 #     its log on stderr);

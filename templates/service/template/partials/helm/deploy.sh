@@ -22,6 +22,12 @@
 # Schema migrations run first: the chart's {{ migrate_job_name }} Job is a pre-install
 # and pre-upgrade hook, and a failed migration fails the release before any
 # Deployment changes. ROLLOUT_TIMEOUT bounds the migrations and the rollout.
+{%- if backup %}
+# On an upgrade a verified dump runs first: the chart's pre-upgrade hook Job
+# runs the {{ backup_job_name }} CronJob's pod once, and a failed dump fails the
+# release before any migration (not on a first install, which has no backups
+# claim yet).
+{%- endif %}
 {%- endif %}
 {%- if 'smoke_test' in extras %}
 #

@@ -1,0 +1,72 @@
+{{/*
+The backup Job's pod: files/backup.sh writes a verified dump to the backups
+claim. The CronJob runs it on backup.schedule and, with the migrations on,
+the pre-upgrade hook Job of backup-pre-migrate-job.yaml runs it once before
+the migration Job.
+*/}}
+{{- define "svc.backupPodTemplate" -}}
+metadata:
+  labels:
+    {{- include "svc.backupLabels" . | nindent 4 }}
+  annotations:
+    checksum/script: {{ .Files.Get "files/backup.sh" | sha256sum }}
+spec:
+  restartPolicy: Never
+  serviceAccountName: {{ include "svc.backupName" . }}
+  automountServiceAccountToken: false
+  enableServiceLinks: false
+  securityContext:
+    {{- include "svc.podSecurityContext" . | nindent 4 }}
+  containers:
+    - name: pg-dump
+      # pg_dump must be at least as new as the server: keep
+      # backup.image in step with the database's major version.
+      image: {{ .Values.backup.image }}
+      imagePullPolicy: IfNotPresent
+      command:
+        - bash
+        - /scripts/backup.sh
+      envFrom:
+        - configMapRef:
+            name: {{ include "svc.configName" . }}
+      env:
+        - name: PGUSER
+          valueFrom:
+            secretKeyRef:
+              name: {{ include "svc.secretName" . }}
+              key: PGUSER
+        - name: PGPASSWORD
+          valueFrom:
+            secretKeyRef:
+              name: {{ include "svc.secretName" . }}
+              key: PGPASSWORD
+        - name: BACKUP_DIR
+          value: /backups
+        - name: BACKUP_RETENTION_DAYS
+          value: {{ .Values.backup.retentionDays | quote }}
+        - name: HOME
+          value: /tmp
+      # The same resources as the app's containers.
+      resources:
+        {{- toYaml .Values.resources | nindent 8 }}
+      securityContext:
+        {{- include "svc.containerSecurityContext" . | nindent 8 }}
+      volumeMounts:
+        - name: backups
+          mountPath: /backups
+        - name: scripts
+          mountPath: /scripts
+          readOnly: true
+        - name: tmp
+          mountPath: /tmp
+  volumes:
+    - name: backups
+      persistentVolumeClaim:
+        claimName: {{ include "svc.fullname" . }}-backups
+    - name: scripts
+      configMap:
+        name: {{ include "svc.fullname" . }}-backup-script
+    - name: tmp
+      emptyDir:
+        sizeLimit: 64Mi
+{{- end }}
