@@ -30,3 +30,16 @@ fake_kubectl() {
 	EOF
 	chmod +x bin/kubectl
 }
+
+# assert_dump_stops_rollback DIR PATTERN: with the backup Job failing,
+# DIR/scripts/rollback.sh production exits 1 with the backup error, and no
+# line of the fake kubectl's log matches PATTERN (what must not happen).
+assert_dump_stops_rollback() {
+	rm -f "$KUBECTL_LOG"*
+	export JOB_STATE=Failed
+	run env PATH="$PWD/bin:$PATH" "$1/scripts/rollback.sh" production
+	assert_failure 1
+	assert_output --partial 'error: the backup failed; nothing was rolled back'
+	run grep -c "$2" "$KUBECTL_LOG"
+	assert_output 0
+}
