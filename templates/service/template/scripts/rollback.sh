@@ -25,8 +25,13 @@
 {%- if backup %} A dump from the {{ backup_job_name }} CronJob runs
 # to completion first, and a failed dump stops the rollback.
 {%- endif %}
+{%- if k8s_flavor == 'helm' %}
+# Roll the release back first (helm rollback) when the running release
+# needs the schema that goes away.
+{%- else %}
 # Roll the Deployment back first (kubectl rollout undo) when the running
 # release needs the schema that goes away.
+{%- endif %}
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
