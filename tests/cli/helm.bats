@@ -776,10 +776,18 @@ hooks() {
 	# The CronJob itself renders as it did before the pod template was
 	# shared (tests/golden/helm/backup has it byte for byte); the dump is
 	# said to be skipped on a first install wherever it is described.
-	grep -q 'Not on a first install: the backups claim does not exist yet' \
+	grep -q 'Not on a first install, nor on the upgrade that turns backups on: the' \
 		h/charts/everything-demo/values.yaml
-	grep -q 'A first install takes none: the backups claim does not exist yet' h/README.md
+	grep -q 'A first install takes none, nor does the upgrade that turns backups' h/README.md
 	grep -q 'On an upgrade a verified dump runs first' h/scripts/deploy.sh
+	# On an upgrade the hook needs the running backup CronJob (Helm's
+	# lookup): offline none is found, as on the upgrade that turns backup
+	# on, whose dump could never start.
+	"$HELM" template everything-demo h/charts/everything-demo --is-upgrade \
+		--namespace everything-demo-staging -f h/charts/everything-demo/values-staging.yaml \
+		-f h/charts/everything-demo/secrets.example.yaml >upgrade.yaml
+	run yq upgrade.yaml '[j["metadata"]["name"] for j in kind("Job")]'
+	assert_output 'everything-demo-migrate'
 	# Migrations off in the values: no dump either.
 	printf 'migrations:\n  enabled: false\n' >off.yaml
 	"$HELM" template everything-demo h/charts/everything-demo -f off.yaml \

@@ -26,7 +26,7 @@
 # On an upgrade a verified dump runs first: the chart's pre-upgrade hook Job
 # runs the {{ backup_job_name }} CronJob's pod once (within ROLLOUT_TIMEOUT too),
 # and a failed dump fails the release before any migration (not on a first
-# install, which has no backups claim yet).
+# install, nor on the upgrade that turns backups on: no backups claim yet).
 {%- endif %}
 {%- endif %}
 {%- if 'smoke_test' in extras %}

@@ -70,3 +70,9 @@ spec:
       emptyDir:
         sizeLimit: 64Mi
 {{- end }}
+
+{{/* The CronJob's name: at most 52 characters, as the Jobs it creates add
+an 11-character suffix. */}}
+{{- define "svc.backupCronJobName" -}}
+{{- printf "%s-pg-backup" (include "svc.fullname" . | trunc 42 | trimSuffix "-") }}
+{{- end }}
