@@ -114,15 +114,21 @@ gates_pass() {
 @test "node: Biome and the coverage check pass" {
 	linters_once
 	need_node_gates
-	new_project n language=node
+	new_project n language=node extras=load_test
 	gates_pass "$WORK/n" . node
 	assert_output --regexp 'coverage: [0-9.]+% of lines outside test/, minimum 40%'
+	# Biome checks the k6 script too.
+	printf '\nexport function planted(a) {\n  debugger;\n  return a;\n}\n' \
+		>>n/loadtest/k6.js
+	run_step "$WORK/n" . gates Biome
+	assert_failure
+	assert_output --partial "loadtest/k6.js"
 }
 
 @test "typescript: Biome, the compile and the coverage check pass" {
 	linters_once
 	need_node_gates
-	new_project t language=typescript
+	new_project t language=typescript extras=load_test
 	gates_pass "$WORK/t" . typescript
 	assert_output --regexp 'coverage: [0-9.]+% of lines outside test/, minimum 40%'
 }
