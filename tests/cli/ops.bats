@@ -824,6 +824,9 @@ k6 run loadtest/k6.js"
 	EOF
 	assert_output '${{ vars.LOAD_TEST_URL }}
 if [ -z "${BASE_URL}" ]; then'
+	# The first-deploy checklist asks for it.
+	grep -qx '  Set the repository variable `LOAD_TEST_URL` to a staging URL of the' priv/README.md
+	grep -qx '  The repository variables `LOAD_TEST_URL`, `LOAD_TEST_RATE`,' pub/README.md
 	# No trace of the job in a deploy workflow without the extra.
 	gen none --set "$COMPONENTS"
 	run grep -c 'load' none/.github/workflows/deploy.yml
