@@ -789,9 +789,9 @@ app_start() {
 		assert_output "\${{ vars.LOAD_TEST_URL || 'https://staging.my-service.example.com' }}
 k6 run loadtest/k6.js"
 	done
-	run make -s -n -C kustomize load-test
+	run make -s --no-print-directory -n -C kustomize load-test
 	assert_output "k6 run --env BASE_URL=http://127.0.0.1:8080 loadtest/k6.js"
-	run make -s -n -C kustomize load-test BASE_URL=https://staging.example.org
+	run make -s --no-print-directory -n -C kustomize load-test BASE_URL=https://staging.example.org
 	assert_output "k6 run --env BASE_URL=https://staging.example.org loadtest/k6.js"
 	grep -q '^load-test: ## Load-test the service `make up` started with k6' kustomize/Makefile
 	grep -q '`load-test`' kustomize/README.md

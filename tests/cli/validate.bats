@@ -25,8 +25,11 @@ load validate-helpers
 	assert_output 0
 }
 
+# The runs over the built-in template's whole matrix call "$GENSHIP"
+# directly: under memcheck each takes minutes, and the matrix code runs
+# under it on the fixtures of the tests below and in each.bats.
 @test "matrix --shards N is a strategy.matrix GitHub accepts; more than 256 jobs are refused" {
-	run --separate-stderr genship matrix --shards 4
+	run --separate-stderr "$GENSHIP" matrix --shards 4
 	assert_success
 	assert_output '{"include":[{"shard":"1/4"},{"shard":"2/4"},{"shard":"3/4"},{"shard":"4/4"}]}'
 	[[ "$stderr" == *"genship validate service --shard K/N"* ]]
@@ -35,7 +38,7 @@ load validate-helpers
 	assert_output --partial "invalid --shards '257': expected 1 to 256 (GitHub Actions runs at most 256 jobs per matrix)"
 	run genship matrix --shards 2 --shard 1/2
 	assert_failure 2
-	run --separate-stderr genship matrix --format json
+	run --separate-stderr "$GENSHIP" matrix --format json
 	assert_failure 2
 	assert_output ''
 	[[ "$stderr" == *"error: the matrix has "*" combinations, and GitHub Actions runs at most 256 jobs per matrix"* ]]
@@ -43,7 +46,7 @@ load validate-helpers
 }
 
 @test "matrix --format json is a strategy.matrix include list" {
-	run --separate-stderr genship matrix --format json --force
+	run --separate-stderr "$GENSHIP" matrix --format json --force
 	assert_success
 	printf '%s\n' "$output" >m.json
 	run python3 -c '
