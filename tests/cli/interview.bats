@@ -142,8 +142,12 @@ port [8080]: 3000
 }
 
 @test "choices the earlier answers rule out are not offered; given values are asked when they clash" {
+	# The reply goes to the prompt asked again, not ahead of it: typed
+	# ahead, the enters that follow could reach the final confirmation
+	# first and answer it no.
 	tty --enter-until 'conflicts with' \
-		--send alerts --expect 'is not offered' --send 1 \
+		--send alerts --expect 'is not offered' \
+		--expect 'empty for none): ' --send 1 \
 		--enter-until 'Write the project' --send y \
 		-- -o out --no-hooks --set project_name=demo \
 		--set kubernetes=false --set extras=alerts
