@@ -2,12 +2,11 @@
 # The operational extras of the built-in service template (issue #8):
 # schema migrations, Prometheus alerts with runbooks, the post-deploy smoke
 # test, gitleaks secret scanning, the k6 load test and deploy
-# notifications.  Each is off by
-# default and adds nothing then; on, its files exist and behave: scripts are
-# run against a real PostgreSQL, a real HTTP server and a fake kubectl that
-# records the deploy order, and the alert rules are unit-tested with
-# promtool.  Tools that are not installed skip only the tests that need
-# them.
+# notifications.  Each is off by default and adds nothing then; on, its
+# files exist and behave: scripts are run against a real PostgreSQL, a
+# real HTTP server and a fake kubectl that records the deploy order, and
+# the alert rules are unit-tested with promtool.  Tools that are not
+# installed skip only the tests that need them.
 
 bats_require_minimum_version 1.5.0
 

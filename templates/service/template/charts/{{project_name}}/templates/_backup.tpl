@@ -1,9 +1,18 @@
 {{/*
-The backup Job's pod: files/backup.sh writes a verified dump to the backups
-claim. The CronJob runs it on backup.schedule and, with the migrations on,
-the pre-upgrade hook Job of backup-pre-migrate-job.yaml runs it once before
-the migration Job.
+The backup Job's spec: files/backup.sh writes a verified dump to the
+backups claim. The CronJob's Jobs run it on backup.schedule and, with the
+migrations on, the pre-upgrade hook Job of backup-pre-migrate-job.yaml
+runs it once before the migration Job. A retry writes a new dump.
 */}}
+{{- define "svc.backupJobSpec" -}}
+backoffLimit: 2
+activeDeadlineSeconds: 3600
+ttlSecondsAfterFinished: 86400
+template:
+  {{- include "svc.backupPodTemplate" . | nindent 2 }}
+{{- end }}
+
+{{/* The backup Job's pod. */}}
 {{- define "svc.backupPodTemplate" -}}
 metadata:
   labels:
