@@ -1145,7 +1145,8 @@ static void emit_finding(const struct emit *em, const struct invocation *inv,
 	struct lint_finding f = { rule, linter_name(inv->job->linter), file,
 				  line, col, msg, NULL, NULL };
 
-	em->sink(em->ud, inv->job, owner, &f);
+	(inv->job->sink ? inv->job->sink : em->sink)(em->ud, inv->job, owner,
+						     &f);
 }
 
 /*

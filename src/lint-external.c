@@ -1209,19 +1209,20 @@ static size_t deploy_items(struct lint_run *r, struct deploy *d,
  * After the renders and builds: the strict schema check (k8s-schema) and
  * checkov on what deploys, every chart render and every built overlay
  * object, unique by content; checkov on the Containerfiles too, with the
- * project's own .checkov.yaml.  One run, so that their processes share
- * the job slots.
+ * project's own .checkov.yaml.  They run beside the n jobs at jobs (which
+ * has room for two more), the file linters, so that those fill the job
+ * slots while checkov's long processes run.
  */
 static int deploy_checks(struct lint_run *r, const struct charts *cs,
 			 const struct builds *bs, const unsigned char *role,
+			 struct lint_ext_job *jobs, size_t njobs,
 			 struct diag *err)
 {
 	struct built_items bi = { NULL, 0, 0, { NULL, 0, 0 } };
 	struct lint_linter_report rep;
-	struct lint_ext_job jobs[2];
 	struct lint_ext_item *cf = NULL;
 	struct deploy d;
-	size_t nsi, ncf = 0, lead, i, njobs = 0;
+	size_t nsi, ncf = 0, lead, i;
 	struct schema_item *si = schema_items(cs, &nsi);
 	int ret;
 
@@ -1229,19 +1230,20 @@ static int deploy_checks(struct lint_run *r, const struct charts *cs,
 	if (r->opts.linters & (1u << LINTER_CHECKOV))
 		cf = ext_items(r, LINTER_CHECKOV, role, &ncf);
 	lead = deploy_items(r, &d, cf, ncf, si, nsi, &bi);
-	memset(jobs, 0, sizeof(jobs));
 	memset(&rep, 0, sizeof(rep));
 	rep.enabled = true;
 	if ((r->opts.linters & (1u << LINTER_K8S_SCHEMA)) && d.n > lead)
 		jobs[njobs++] = (struct lint_ext_job){
 			.linter = LINTER_K8S_SCHEMA, .items = d.items + lead,
-			.nitems = d.n - lead, .report = &rep };
+			.nitems = d.n - lead, .report = &rep,
+			.sink = deploy_sink };
 	if (r->opts.linters & (1u << LINTER_CHECKOV))
 		jobs[njobs++] = (struct lint_ext_job){
 			.linter = LINTER_CHECKOV, .items = d.items,
 			.nitems = d.n, .report = &r->reports[LINTER_CHECKOV],
-			.config = project_config(r, ".checkov.yaml") };
-	ret = njobs ? lint_ext_run(jobs, njobs, &r->opts, deploy_sink, r,
+			.config = project_config(r, ".checkov.yaml"),
+			.sink = deploy_sink };
+	ret = njobs ? lint_ext_run(jobs, njobs, &r->opts, ext_sink, r,
 				   err) : 0;
 	merge_report(r, &rep);
 	for (i = 0; i < nsi; i++)
@@ -1257,45 +1259,57 @@ static int deploy_checks(struct lint_run *r, const struct charts *cs,
 	return ret;
 }
 
-int lint_run_external(struct lint_run *r, struct diag *err)
+/*
+ * Fill jobs with the run's chosen external linters but checkov (see
+ * deploy_checks()): the overlay builds and chart renders first (those
+ * with a NULL items pointer), then the file linters, which check the
+ * run's unique contents.  Returns the number of build and render jobs;
+ * *nfile gets the number of file linter jobs after them.
+ */
+static size_t plan_jobs(struct lint_run *r, struct builds *bs,
+			struct charts *cs, const unsigned char *role,
+			struct lint_ext_job *jobs, size_t *nfile)
 {
-	struct lint_ext_job jobs[LINTER_COUNT];
-	struct builds bs = { r, NULL, 0, 0, { NULL, 0, 0 } };
-	struct charts cs = { r, NULL, 0, 0, { NULL, 0, 0 } };
-	unsigned char *role = k8s_roles(r);
-	double start = lint_clock();
+	size_t n = 0, m = 0;
+	int l;
 
-	r->k8s_role = role;
-	size_t n = 0, i;
-	int l, ret;
-
-	memset(jobs, 0, sizeof(jobs));
-	for (l = 0; l < LINTER_COUNT; l++) {
+	if (r->opts.linters & (1u << LINTER_KUSTOMIZE))
+		jobs[n++] = (struct lint_ext_job){
+			.linter = LINTER_KUSTOMIZE, .output = overlay_output,
+			.report = &r->reports[LINTER_KUSTOMIZE] };
+	if (r->opts.linters & (1u << LINTER_HELM))
+		jobs[n++] = (struct lint_ext_job){
+			.linter = LINTER_HELM, .output = chart_output,
+			.report = &r->reports[LINTER_HELM] };
+	for (m = 0; m < n; m++)
+		if (jobs[m].linter == LINTER_KUSTOMIZE)
+			jobs[m].trees = ext_trees(bs, &jobs[m].ntrees);
+		else
+			jobs[m].charts = ext_charts(cs, &jobs[m].ncharts);
+	for (l = 0, m = n; l < LINTER_COUNT; l++) {
 		if (l == LINTER_BUILTIN || l == LINTER_CHECKOV ||
+		    l == LINTER_KUSTOMIZE || l == LINTER_HELM ||
 		    !(r->opts.linters & (1u << l)))
 			continue;
-		jobs[n].linter = (enum linter)l;
-		jobs[n].report = &r->reports[l];
-		if (l == LINTER_KUSTOMIZE) {
-			jobs[n].trees = ext_trees(&bs, &jobs[n].ntrees);
-			jobs[n].output = overlay_output;
-		} else if (l == LINTER_HELM) {
-			jobs[n].charts = ext_charts(&cs, &jobs[n].ncharts);
-			jobs[n].output = chart_output;
-		} else {
-			jobs[n].items = ext_items(r, (enum linter)l, role,
-						  &jobs[n].nitems);
-		}
+		jobs[m] = (struct lint_ext_job){
+			.linter = (enum linter)l, .report = &r->reports[l] };
+		jobs[m].items = ext_items(r, (enum linter)l, role,
+					  &jobs[m].nitems);
 		if (l == LINTER_ZIZMOR)
-			jobs[n].config = project_config(r, ".github/zizmor.yml");
-		n++;
+			jobs[m].config = project_config(r,
+							".github/zizmor.yml");
+		m++;
 	}
-	ret = lint_ext_run(jobs, n, &r->opts, ext_sink, r, err);
-	if (!ret)
-		ret = deploy_checks(r, &cs, &bs, role, err);
-	for (i = 0; i < n; i++) {
-		size_t t;
+	*nfile = m - n;
+	return n;
+}
 
+static void jobs_release(struct lint_run *r, struct lint_ext_job *jobs,
+			 size_t n)
+{
+	size_t i, t;
+
+	for (i = 0; i < n; i++) {
 		for (t = 0; t < jobs[i].ntrees; t++)
 			free((void *)jobs[i].trees[t].files);
 		free((void *)jobs[i].trees);
@@ -1305,6 +1319,31 @@ int lint_run_external(struct lint_run *r, struct diag *err)
 		free((void *)jobs[i].items);
 		r->stats.invocations += jobs[i].report->invocations;
 	}
+}
+
+/*
+ * Two rounds: the overlay builds and chart renders, then what reads
+ * their output (k8s-schema, checkov) together with the file linters.
+ */
+int lint_run_external(struct lint_run *r, struct diag *err)
+{
+	struct lint_ext_job jobs[LINTER_COUNT + 2];
+	struct builds bs = { r, NULL, 0, 0, { NULL, 0, 0 } };
+	struct charts cs = { r, NULL, 0, 0, { NULL, 0, 0 } };
+	unsigned char *role = k8s_roles(r);
+	double start = lint_clock();
+	size_t nbuild, nfile;
+	int ret;
+
+	r->k8s_role = role;
+	nbuild = plan_jobs(r, &bs, &cs, role, jobs, &nfile);
+	ret = nbuild ? lint_ext_run(jobs, nbuild, &r->opts, ext_sink, r,
+				    err) : 0;
+	if (!ret)
+		ret = deploy_checks(r, &cs, &bs, role, jobs + nbuild, nfile,
+				    err);
+	jobs_release(r, jobs, nbuild + nfile);
+	r->stats.invocations += r->reports[LINTER_CHECKOV].invocations;
 	r->k8s_role = NULL;
 	free(role);
 	builds_release(&bs);

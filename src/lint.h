@@ -360,6 +360,10 @@ typedef void (*lint_ext_output_fn)(void *ud, const struct lint_ext_job *job,
 				   void *owner, const char *values,
 				   const char *out, size_t len);
 
+/* Receives one finding of job's linter for an item's or tree's owner. */
+typedef void (*lint_ext_sink)(void *ud, const struct lint_ext_job *job,
+			      void *owner, const struct lint_finding *f);
+
 /* The work of one linter. */
 struct lint_ext_job {
 	enum linter linter;
@@ -373,11 +377,8 @@ struct lint_ext_job {
 	/* The project's own config for the tool (zizmor, checkov), or NULL. */
 	const struct lint_file *config;
 	struct lint_linter_report *report;	/* filled in */
+	lint_ext_sink sink;	/* gets its findings; NULL: the run's sink */
 };
-
-/* Receives one finding of job's linter for an item's or tree's owner. */
-typedef void (*lint_ext_sink)(void *ud, const struct lint_ext_job *job,
-			      void *owner, const struct lint_finding *f);
 
 /*
  * True when path is a Helm chart template: a file under a templates/
