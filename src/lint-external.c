@@ -1209,9 +1209,9 @@ static size_t deploy_items(struct lint_run *r, struct deploy *d,
  * After the renders and builds: the strict schema check (k8s-schema) and
  * checkov on what deploys, every chart render and every built overlay
  * object, unique by content; checkov on the Containerfiles too, with the
- * project's own .checkov.yaml.  They run beside the n jobs at jobs (which
- * has room for two more), the file linters, so that those fill the job
- * slots while checkov's long processes run.
+ * project's own .checkov.yaml.  They run beside the njobs jobs at jobs
+ * (which has room for two more), file linters that fill the job slots
+ * while checkov's long processes run.
  */
 static int deploy_checks(struct lint_run *r, const struct charts *cs,
 			 const struct builds *bs, const unsigned char *role,
@@ -1260,48 +1260,65 @@ static int deploy_checks(struct lint_run *r, const struct charts *cs,
 }
 
 /*
+ * True when linter l runs in the first round: the overlay builds and
+ * chart renders, whose output the deploy checks read, and yamllint.
+ * yamllint is there for balance, measured on the built-in template: the
+ * first round is then helm, kustomize and yamllint (about 290 s of CPU);
+ * the second, checkov's longest process (about 95 s: the chart renders)
+ * with the other file linters and the rest of checkov (about 100 s)
+ * beside it.
+ */
+static bool first_round(enum linter l)
+{
+	return l == LINTER_KUSTOMIZE || l == LINTER_HELM ||
+		l == LINTER_YAMLLINT;
+}
+
+/* The job of external linter l on run r. */
+static struct lint_ext_job plan_job(struct lint_run *r, struct builds *bs,
+				    struct charts *cs,
+				    const unsigned char *role, enum linter l)
+{
+	struct lint_ext_job j = { .linter = l, .report = &r->reports[l] };
+
+	if (l == LINTER_KUSTOMIZE) {
+		j.trees = ext_trees(bs, &j.ntrees);
+		j.output = overlay_output;
+	} else if (l == LINTER_HELM) {
+		j.charts = ext_charts(cs, &j.ncharts);
+		j.output = chart_output;
+	} else {
+		j.items = ext_items(r, l, role, &j.nitems);
+	}
+	if (l == LINTER_ZIZMOR)
+		j.config = project_config(r, ".github/zizmor.yml");
+	return j;
+}
+
+/*
  * Fill jobs with the run's chosen external linters but checkov (see
- * deploy_checks()): the overlay builds and chart renders first (those
- * with a NULL items pointer), then the file linters, which check the
- * run's unique contents.  Returns the number of build and render jobs;
- * *nfile gets the number of file linter jobs after them.
+ * deploy_checks()): the first round's (first_round()), then the others.
+ * Returns the number of the first; *nlater gets the number of the others.
  */
 static size_t plan_jobs(struct lint_run *r, struct builds *bs,
 			struct charts *cs, const unsigned char *role,
-			struct lint_ext_job *jobs, size_t *nfile)
+			struct lint_ext_job *jobs, size_t *nlater)
 {
-	size_t n = 0, m = 0;
-	int l;
+	size_t n = 0, nfirst = 0;
+	int round, l;
 
-	if (r->opts.linters & (1u << LINTER_KUSTOMIZE))
-		jobs[n++] = (struct lint_ext_job){
-			.linter = LINTER_KUSTOMIZE, .output = overlay_output,
-			.report = &r->reports[LINTER_KUSTOMIZE] };
-	if (r->opts.linters & (1u << LINTER_HELM))
-		jobs[n++] = (struct lint_ext_job){
-			.linter = LINTER_HELM, .output = chart_output,
-			.report = &r->reports[LINTER_HELM] };
-	for (m = 0; m < n; m++)
-		if (jobs[m].linter == LINTER_KUSTOMIZE)
-			jobs[m].trees = ext_trees(bs, &jobs[m].ntrees);
-		else
-			jobs[m].charts = ext_charts(cs, &jobs[m].ncharts);
-	for (l = 0, m = n; l < LINTER_COUNT; l++) {
-		if (l == LINTER_BUILTIN || l == LINTER_CHECKOV ||
-		    l == LINTER_KUSTOMIZE || l == LINTER_HELM ||
-		    !(r->opts.linters & (1u << l)))
-			continue;
-		jobs[m] = (struct lint_ext_job){
-			.linter = (enum linter)l, .report = &r->reports[l] };
-		jobs[m].items = ext_items(r, (enum linter)l, role,
-					  &jobs[m].nitems);
-		if (l == LINTER_ZIZMOR)
-			jobs[m].config = project_config(r,
-							".github/zizmor.yml");
-		m++;
+	for (round = 1; round <= 2; round++) {
+		for (l = 0; l < LINTER_COUNT; l++)
+			if (l != LINTER_BUILTIN && l != LINTER_CHECKOV &&
+			    (r->opts.linters & (1u << l)) &&
+			    first_round((enum linter)l) == (round == 1))
+				jobs[n++] = plan_job(r, bs, cs, role,
+						     (enum linter)l);
+		if (round == 1)
+			nfirst = n;
 	}
-	*nfile = m - n;
-	return n;
+	*nlater = n - nfirst;
+	return nfirst;
 }
 
 static void jobs_release(struct lint_run *r, struct lint_ext_job *jobs,
@@ -1322,8 +1339,9 @@ static void jobs_release(struct lint_run *r, struct lint_ext_job *jobs,
 }
 
 /*
- * Two rounds: the overlay builds and chart renders, then what reads
- * their output (k8s-schema, checkov) together with the file linters.
+ * Two rounds: the overlay builds and chart renders (with yamllint), then
+ * what reads their output (k8s-schema, checkov) beside the other file
+ * linters.
  */
 int lint_run_external(struct lint_run *r, struct diag *err)
 {
@@ -1332,17 +1350,17 @@ int lint_run_external(struct lint_run *r, struct diag *err)
 	struct charts cs = { r, NULL, 0, 0, { NULL, 0, 0 } };
 	unsigned char *role = k8s_roles(r);
 	double start = lint_clock();
-	size_t nbuild, nfile;
+	size_t nfirst, nlater;
 	int ret;
 
 	r->k8s_role = role;
-	nbuild = plan_jobs(r, &bs, &cs, role, jobs, &nfile);
-	ret = nbuild ? lint_ext_run(jobs, nbuild, &r->opts, ext_sink, r,
+	nfirst = plan_jobs(r, &bs, &cs, role, jobs, &nlater);
+	ret = nfirst ? lint_ext_run(jobs, nfirst, &r->opts, ext_sink, r,
 				    err) : 0;
 	if (!ret)
-		ret = deploy_checks(r, &cs, &bs, role, jobs + nbuild, nfile,
+		ret = deploy_checks(r, &cs, &bs, role, jobs + nfirst, nlater,
 				    err);
-	jobs_release(r, jobs, nbuild + nfile);
+	jobs_release(r, jobs, nfirst + nlater);
 	r->stats.invocations += r->reports[LINTER_CHECKOV].invocations;
 	r->k8s_role = NULL;
 	free(role);
