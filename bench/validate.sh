@@ -2,6 +2,11 @@
 # Benchmark `genship validate --all` on the built-in service template.
 #   bench/validate.sh [GENSHIP_BINARY]
 #   BENCH_RUNS=N   rounds (default 3)
+#   BENCH_BASELINE=BINARY  another genship (say, of an earlier commit) to
+#                  compare: each round runs it with every linter right
+#                  after GENSHIP_BINARY's full run, and the summary gives
+#                  the ratio of the medians.  Put it in this tree's top
+#                  directory so that it finds the helpers beside it.
 # Each round runs render plus built-in checks only (--lint builtin), then
 # every linter, side by side; the summary gives the median wall time of
 # each, the load average around the runs, and for the last full run the
@@ -17,13 +22,13 @@ export GENSHIP_LINT_DIR=${GENSHIP_LINT_DIR:-$here/../tools/lint}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# run NAME ARGS...: time one validate --all run; appends "NAME SECONDS"
-# to $tmp/times and keeps its JSON report as $tmp/NAME.json.
+# run NAME BINARY ARGS...: time one validate --all run; appends "NAME
+# START END" to $tmp/times and keeps its JSON report as $tmp/NAME.json.
 run() {
-	local name=$1 start end status=0
-	shift
+	local name=$1 binary=$2 start end status=0
+	shift 2
 	start=$(date +%s.%N)
-	"$genship" validate service --all --format json "$@" \
+	"$binary" validate service --all --format json "$@" \
 		>"$tmp/$name.json" 2>"$tmp/$name.err" || status=$?
 	end=$(date +%s.%N)
 	if [ "$status" -gt 1 ]; then
@@ -47,11 +52,17 @@ for line in open(f"{tmp}/times"):
     name, start, end = line.split()
     times.setdefault(name, []).append(float(end) - float(start))
 print(f"validate --all, median wall time of {len(times['full'])} rounds "
-      "(each round: builtin, then full):")
-for name in ("builtin", "full"):
+      "(each round: builtin, full, then baseline if given):")
+for name in ("builtin", "full", "baseline"):
+    if name not in times:
+        continue
     t = sorted(times[name])
     print(f"  {name:8} {statistics.median(t):7.1f} s   "
           f"(runs: {', '.join(f'{x:.1f}' for x in t)})")
+if "baseline" in times:
+    ratio = statistics.median(times["full"]) / statistics.median(
+        times["baseline"])
+    print(f"  full / baseline: {ratio:.2f}")
 r = json.load(open(f"{tmp}/full.json"))
 s = r["stats"]
 print(f"last full run: {r['combinations']} combinations, "
@@ -79,8 +90,11 @@ echo "linters (validate --list-linters):"
 "$genship" validate --list-linters | sed 's/^/  /'
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for _ in $(seq "${BENCH_RUNS:-3}"); do
-	run builtin --lint builtin
-	run full
+	run builtin "$genship" --lint builtin
+	run full "$genship"
+	if [ -n "${BENCH_BASELINE:-}" ]; then
+		run baseline "$BENCH_BASELINE"
+	fi
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 summary
