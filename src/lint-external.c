@@ -1296,33 +1296,25 @@ static struct lint_ext_job plan_job(struct lint_run *r, struct builds *bs,
 }
 
 /*
- * Fill jobs with the run's chosen external linters but checkov (see
- * deploy_checks()): the first round's (first_round()), then the others.
- * Returns the number of the first; *nlater gets the number of the others.
+ * Append to jobs, from index n, the jobs of the run's chosen external
+ * linters but checkov (see deploy_checks()) for which first_round() is
+ * first; returns the new number of jobs.
  */
-static size_t plan_jobs(struct lint_run *r, struct builds *bs,
-			struct charts *cs, const unsigned char *role,
-			struct lint_ext_job *jobs, size_t *nlater)
+static size_t plan_round(struct lint_run *r, struct builds *bs,
+			 struct charts *cs, const unsigned char *role,
+			 struct lint_ext_job *jobs, size_t n, bool first)
 {
-	size_t n = 0, nfirst = 0;
-	int round, l;
+	int l;
 
-	for (round = 1; round <= 2; round++) {
-		for (l = 0; l < LINTER_COUNT; l++)
-			if (l != LINTER_BUILTIN && l != LINTER_CHECKOV &&
-			    (r->opts.linters & (1u << l)) &&
-			    first_round((enum linter)l) == (round == 1))
-				jobs[n++] = plan_job(r, bs, cs, role,
-						     (enum linter)l);
-		if (round == 1)
-			nfirst = n;
-	}
-	*nlater = n - nfirst;
-	return nfirst;
+	for (l = 0; l < LINTER_COUNT; l++)
+		if (l != LINTER_BUILTIN && l != LINTER_CHECKOV &&
+		    (r->opts.linters & (1u << l)) &&
+		    first_round((enum linter)l) == first)
+			jobs[n++] = plan_job(r, bs, cs, role, (enum linter)l);
+	return n;
 }
 
-static void jobs_release(struct lint_run *r, struct lint_ext_job *jobs,
-			 size_t n)
+static void jobs_release(struct lint_ext_job *jobs, size_t n)
 {
 	size_t i, t;
 
@@ -1334,7 +1326,6 @@ static void jobs_release(struct lint_run *r, struct lint_ext_job *jobs,
 			free((void *)jobs[i].charts[t].files);
 		free((void *)jobs[i].charts);
 		free((void *)jobs[i].items);
-		r->stats.invocations += jobs[i].report->invocations;
 	}
 }
 
@@ -1350,18 +1341,20 @@ int lint_run_external(struct lint_run *r, struct diag *err)
 	struct charts cs = { r, NULL, 0, 0, { NULL, 0, 0 } };
 	unsigned char *role = k8s_roles(r);
 	double start = lint_clock();
-	size_t nfirst, nlater;
-	int ret;
+	size_t nfirst, n;
+	int ret, l;
 
 	r->k8s_role = role;
-	nfirst = plan_jobs(r, &bs, &cs, role, jobs, &nlater);
+	nfirst = plan_round(r, &bs, &cs, role, jobs, 0, true);
+	n = plan_round(r, &bs, &cs, role, jobs, nfirst, false);
 	ret = nfirst ? lint_ext_run(jobs, nfirst, &r->opts, ext_sink, r,
 				    err) : 0;
 	if (!ret)
-		ret = deploy_checks(r, &cs, &bs, role, jobs + nfirst, nlater,
-				    err);
-	jobs_release(r, jobs, nfirst + nlater);
-	r->stats.invocations += r->reports[LINTER_CHECKOV].invocations;
+		ret = deploy_checks(r, &cs, &bs, role, jobs + nfirst,
+				    n - nfirst, err);
+	jobs_release(jobs, n);
+	for (l = 0; l < LINTER_COUNT; l++)
+		r->stats.invocations += r->reports[l].invocations;
 	r->k8s_role = NULL;
 	free(role);
 	builds_release(&bs);

@@ -11,8 +11,9 @@
  * shell string.  The child joins its own process group, changes
  * directory, wires stdin, stdout and stderr, closes every other
  * descriptor and execs, all inside posix_spawn(), which reports a failed
- * exec as its errno (a missing execute bit or #! line is found before).  The hook supervisor (hook.c) and the linter runner
- * (lint-ext.c) both start children here.
+ * exec as its errno (a missing execute bit or #! line is found before).
+ * The hook supervisor (hook.c) and the linter runner (lint-ext.c) both
+ * start children here.
  */
 
 /* A NULL-terminated vector of strings the vector owns. */
